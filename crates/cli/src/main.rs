@@ -1,0 +1,44 @@
+//! `nylas-ms-setup`: the wizard's core, headless.
+//!
+//! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
+//! failed, 2 bad input or an unreadable file, 3 a remote service failed.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check_cmd;
+mod diagnose_cmd;
+mod sandbox_cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "nylas-ms-setup",
+    version,
+    about = "Set up Microsoft 365 / Outlook / Teams with Nylas, headless.",
+    long_about = "Set up Microsoft 365 / Outlook / Teams with Nylas, headless.\n\n\
+        The same checks as the Nylas Microsoft Setup Wizard desktop app, for scripts and automation."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the built-in sandbox: a local simulator of Microsoft and Nylas.
+    Sandbox(sandbox_cmd::Args),
+    /// Audit an Azure app registration manifest against what Nylas needs.
+    Check(check_cmd::Args),
+    /// Explain an error message or callback URL (AADSTS…, Nylas errors).
+    Diagnose(diagnose_cmd::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Sandbox(args) => sandbox_cmd::run(args),
+        Command::Check(args) => check_cmd::run(args),
+        Command::Diagnose(args) => diagnose_cmd::run(args),
+    }
+}

@@ -1,0 +1,162 @@
+//! The one error type of the wizard.
+//!
+//! Every failure carries a stable [`ErrorCode`] (a public interface: the UI and
+//! scripts branch on it), a plain-language `message` an admin can read, and an
+//! optional `hint` saying what to do next. The same shape crosses the IPC
+//! boundary as `{code, message, hint?}`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stable error codes. Never rename a variant: the UI and scripts match on
+/// the snake_case string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// Input from the admin (or a config file) is not valid.
+    InvalidInput,
+    /// The operating system's keychain cannot be reached.
+    KeychainUnavailable,
+    /// No secret is stored under that name.
+    SecretNotFound,
+    /// A remote service could not be reached or kept failing.
+    RemoteUnavailable,
+    /// The remote service kept asking us to slow down.
+    RateLimited,
+    /// The remote service answered with something we could not understand.
+    BadResponse,
+    /// The remote service rejected our credentials (HTTP 401).
+    Unauthorized,
+    /// The remote service says we may not do this (HTTP 403).
+    Forbidden,
+    /// The remote resource does not exist (HTTP 404).
+    NotFound,
+    /// The remote service rejected the request (other HTTP 4xx).
+    Rejected,
+    /// The call was cancelled by the admin.
+    Cancelled,
+    /// The saved progress file could not be read; it was backed up.
+    StateCorrupt,
+    /// The saved progress was written by a newer version of the wizard.
+    StateNewerVersion,
+    /// Reading or writing a local file failed.
+    Io,
+    /// A file that was supposed to be an app manifest is not one.
+    ManifestInvalid,
+    /// A bug: something that should never happen.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string form, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::KeychainUnavailable => "keychain_unavailable",
+            ErrorCode::SecretNotFound => "secret_not_found",
+            ErrorCode::RemoteUnavailable => "remote_unavailable",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::BadResponse => "bad_response",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Rejected => "rejected",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::StateCorrupt => "state_corrupt",
+            ErrorCode::StateNewerVersion => "state_newer_version",
+            ErrorCode::Io => "io",
+            ErrorCode::ManifestInvalid => "manifest_invalid",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error an admin can read. `message` is one plain sentence; `hint` is the
+/// next action. Neither may ever contain a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct WizardError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hint: Option<String>,
+}
+
+impl WizardError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn io(what: &str, err: &std::io::Error) -> Self {
+        Self::new(ErrorCode::Io, format!("Could not {what}: {err}."))
+    }
+}
+
+pub type Result<T, E = WizardError> = std::result::Result<T, WizardError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_code_message_hint() {
+        let e = WizardError::new(ErrorCode::KeychainUnavailable, "No keychain.")
+            .with_hint("Keep secrets for this run only.");
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["code"], "keychain_unavailable");
+        assert_eq!(v["message"], "No keychain.");
+        assert_eq!(v["hint"], "Keep secrets for this run only.");
+        let plain = serde_json::to_value(WizardError::internal("x")).unwrap();
+        assert!(plain.get("hint").is_none());
+    }
+
+    #[test]
+    fn as_str_matches_serde() {
+        for code in [
+            ErrorCode::InvalidInput,
+            ErrorCode::KeychainUnavailable,
+            ErrorCode::SecretNotFound,
+            ErrorCode::RemoteUnavailable,
+            ErrorCode::RateLimited,
+            ErrorCode::BadResponse,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::NotFound,
+            ErrorCode::Rejected,
+            ErrorCode::Cancelled,
+            ErrorCode::StateCorrupt,
+            ErrorCode::StateNewerVersion,
+            ErrorCode::Io,
+            ErrorCode::ManifestInvalid,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Domain logic of the Nylas Microsoft Setup Wizard.
+//!
+//! Everything worth testing lives here; the Tauri shell (`src-tauri`) and the
+//! CLI (`crates/cli`) are thin adapters over this crate. It must never depend
+//! on Tauri.
+
+// Foundation
+pub mod endpoints;
+pub mod error;
+pub mod http;
+pub mod paths;
+pub mod secrets;
+pub mod session;
+pub mod state;
+
+// Remote services
+pub mod nylas;
+pub mod tenant;
+
+// Knowing what Microsoft needs
+pub mod audit;
+pub mod catalog;
+pub mod diagnose;
+pub mod manifest;
+pub mod regions;
+pub mod scopes;
+
+pub use error::{ErrorCode, WizardError};

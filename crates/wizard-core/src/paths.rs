@@ -1,0 +1,187 @@
+//! The five paths an admin can take (PRODUCT.md, "The paths") and their steps.
+//!
+//! This is the single source of truth for the step lists: the UI renders what
+//! it gets from here. A step whose `available` is false is not built yet and
+//! the UI says so honestly.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Which path the admin chose on the welcome screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum PathId {
+    /// A. Connect Microsoft to Nylas v3 (the main path).
+    V3,
+    /// B. Microsoft Teams conferencing.
+    Teams,
+    /// C. Nylas v2: Graph events and shared calendars.
+    V2Events,
+    /// D. Migrate from Nylas v2 to v3.
+    Migrate,
+    /// E. Bulk / service-account onboarding.
+    Bulk,
+}
+
+impl PathId {
+    pub const ALL: [PathId; 5] = [
+        PathId::V3,
+        PathId::Teams,
+        PathId::V2Events,
+        PathId::Migrate,
+        PathId::Bulk,
+    ];
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StepInfo {
+    /// Stable id (kebab-case), also used in the saved progress.
+    pub id: String,
+    /// Short title for the step list.
+    pub title: String,
+    /// One sentence: what happens in this step.
+    pub summary: String,
+    /// False while the step is not built yet.
+    pub available: bool,
+}
+
+/// A path as shown on the welcome screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PathInfo {
+    pub id: PathId,
+    /// "A" to "E", as in the product documents.
+    pub letter: String,
+    pub title: String,
+    /// Plain-language description for a non-developer.
+    pub summary: String,
+    /// Who this path is for, in one sentence.
+    pub when_to_choose: String,
+    pub steps: Vec<StepInfo>,
+}
+
+fn step(id: &str, title: &str, summary: &str) -> StepInfo {
+    StepInfo {
+        id: id.into(),
+        title: title.into(),
+        summary: summary.into(),
+        available: AVAILABLE_STEPS.contains(&id),
+    }
+}
+
+/// Steps that are built. Everything else is shown as "not built yet".
+const AVAILABLE_STEPS: &[&str] = &[];
+
+/// Every path with its steps, in welcome-screen order.
+pub fn all_paths() -> Vec<PathInfo> {
+    PathId::ALL.iter().map(|p| path_info(*p)).collect()
+}
+
+/// One path with its steps.
+pub fn path_info(id: PathId) -> PathInfo {
+    match id {
+        PathId::V3 => PathInfo {
+            id,
+            letter: "A".into(),
+            title: "Connect Microsoft to Nylas".into(),
+            summary: "Let people sign in with Microsoft 365 or Outlook accounts through Nylas v3, with only the permissions you need.".into(),
+            when_to_choose: "Choose this if you are setting up Nylas v3 for Microsoft accounts for the first time.".into(),
+            steps: vec![
+                step("features", "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
+                step("region", "Region", "Pick where your Nylas data lives (US or EU); we list the redirect URIs to use."),
+                step("azure-app", "Azure app", "Check your Azure app registration and fix what is missing."),
+                step("nylas-account", "Nylas account", "Enter your Nylas API key; we check it and its region."),
+                step("connector", "Microsoft connector", "Create or update the Microsoft connector in Nylas."),
+                step("callback-uris", "Callback URIs", "Register your own callback URIs with your Nylas application."),
+                step("test-sign-in", "Test sign-in", "Sign in with a real account to prove everything works."),
+                step("report", "Report", "Save a report of what was checked and configured."),
+            ],
+        },
+        PathId::Teams => PathInfo {
+            id,
+            letter: "B".into(),
+            title: "Microsoft Teams meetings".into(),
+            summary: "Let Nylas create Microsoft Teams meetings for your users' calendar events.".into(),
+            when_to_choose: "Choose this if you want Teams links added to events automatically.".into(),
+            steps: vec![
+                step("region", "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
+                step("azure-app", "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
+                step("teams-integration", "Teams integration", "Create the Microsoft Teams integration in Nylas."),
+                step("connect-accounts", "Connect accounts", "Connect each user's Microsoft account and confirm it worked."),
+                step("report", "Report", "Save a report of what was checked and configured."),
+            ],
+        },
+        PathId::V2Events => PathInfo {
+            id,
+            letter: "C".into(),
+            title: "Nylas v2: Graph events and shared calendars".into(),
+            summary: "Connect accounts to Nylas v2 through Microsoft Graph, including shared calendars.".into(),
+            when_to_choose: "Choose this only if you still run on Nylas v2 and need Graph events.".into(),
+            steps: vec![
+                step("features", "Features", "Pick calendar features, including shared calendars, and see what they mean for billing."),
+                step("azure-app", "Azure app", "Check your Azure app registration for Graph calendar access."),
+                step("native-auth", "Connect accounts", "Authorize accounts with Nylas v2 native authentication."),
+                step("report", "Report", "Save a report of what was checked and configured."),
+            ],
+        },
+        PathId::Migrate => PathInfo {
+            id,
+            letter: "D".into(),
+            title: "Move from Nylas v2 to v3".into(),
+            summary: "Translate your v2 setup to v3: new Azure app, new redirect URIs, connector and account import.".into(),
+            when_to_choose: "Choose this if you have Microsoft accounts on Nylas v2 today.".into(),
+            steps: vec![
+                step("scopes", "Permissions", "Translate your v2 scopes to Microsoft Graph permissions."),
+                step("region", "Region", "Pick your v3 region and its redirect URIs."),
+                step("azure-app", "New Azure app", "Check the new Graph-based Azure app that v3 needs."),
+                step("connector", "Microsoft connector", "Configure the Microsoft connector in Nylas v3."),
+                step("accounts", "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
+                step("ews", "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
+                step("report", "Report", "Save a report of what was checked and configured."),
+            ],
+        },
+        PathId::Bulk => PathInfo {
+            id,
+            letter: "E".into(),
+            title: "Bulk onboarding with admin consent".into(),
+            summary: "Connect many mailboxes at once with one admin consent per Microsoft tenant.".into(),
+            when_to_choose: "Choose this if you connect whole organisations rather than one user at a time.".into(),
+            steps: vec![
+                step("explain", "What changed", "Why service accounts and ApplicationImpersonation no longer work, and what replaces them."),
+                step("credential", "Admin-consent credential", "Create the admin-consent credential in Nylas for each tenant."),
+                step("admin-consent", "Admin consent", "Open the admin-consent link for a tenant and confirm it."),
+                step("tenants", "Many tenants", "Onboard many tenants from a CSV file, with progress and resume."),
+                step("report", "Report", "Save a report of what was checked and configured."),
+            ],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_paths_with_unique_step_ids() {
+        let paths = all_paths();
+        assert_eq!(paths.len(), 5);
+        let letters: Vec<_> = paths.iter().map(|p| p.letter.as_str()).collect();
+        assert_eq!(letters, ["A", "B", "C", "D", "E"]);
+        for p in &paths {
+            assert!(!p.steps.is_empty());
+            let mut ids: Vec<_> = p.steps.iter().map(|s| &s.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), p.steps.len(), "duplicate step id in {:?}", p.id);
+            assert_eq!(p.steps.last().unwrap().id, "report");
+        }
+    }
+
+    #[test]
+    fn path_ids_serialise_kebab_case() {
+        assert_eq!(serde_json::to_value(PathId::V2Events).unwrap(), "v2-events");
+    }
+}
