@@ -1,1 +1,21 @@
-fn main() {}
+// Declaring our commands in an AppManifest makes Tauri enforce the ACL for
+// them: a command runs only if a capability grants `allow-<command>`.
+const COMMANDS: &[&str] = &[
+    "get_session",
+    "list_paths",
+    "choose_path",
+    "go_to_step",
+    "set_answer",
+    "set_practice_mode",
+    "use_session_only_secrets",
+    "dismiss_notice",
+    "open_external",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

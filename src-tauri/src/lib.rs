@@ -1,1 +1,58 @@
+//! The desktop shell: window, IPC commands and app state. All domain logic
+//! lives in `wizard-core`; this crate only adapts it to Tauri.
 
+mod app_state;
+mod commands;
+mod external;
+mod options;
+
+use tauri::{Manager, Runtime};
+use wizard_core::state::StateStore;
+
+pub use app_state::AppState;
+pub use options::Options;
+
+/// Register our commands and state on a builder. Generic over the runtime so
+/// the shell tests run the same wiring on Tauri's mock runtime.
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::get_session,
+        commands::list_paths,
+        commands::choose_path,
+        commands::go_to_step,
+        commands::set_answer,
+        commands::set_practice_mode,
+        commands::use_session_only_secrets,
+        commands::dismiss_notice,
+        commands::open_external,
+    ])
+}
+
+pub fn run() {
+    init_tracing();
+    let options = Options::from_env();
+    configure(tauri::Builder::default())
+        .setup(move |app| {
+            let dir = match &options.data_dir {
+                Some(d) => d.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            tracing::info!("saving progress in {}", dir.display());
+            app.manage(AppState::new(StateStore::in_dir(&dir), options.no_keychain));
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running the Nylas Microsoft Setup Wizard");
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("NYLAS_WIZARD_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
+    // Logs carry no secrets: nothing in the wizard logs a secret value,
+    // an Authorization header or a request body.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,177 @@
-//! TODO
+//! Drives the real app window: starts `tauri-driver` (in front of
+//! WebKitWebDriver) and opens WebDriver sessions on the built app.
+//!
+//! Needs an X display (run under `xvfb-run`), `tauri-driver` on PATH or in
+//! `~/.cargo/bin`, and the debug app built (`cargo build -p nylas-ms-wizard`).
+//! Missing pieces fail loudly: an end-to-end test that cannot run is a failure,
+//! never a silent pass.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// Where screenshots go (under the workspace's target dir).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = workspace_root().join("target").join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).expect("create screenshot dir");
+    dir
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The app binary under test (`WIZARD_APP` overrides).
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("WIZARD_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/nylas-ms-wizard"));
+    assert!(
+        path.exists(),
+        "the app is not built at {}; run `cargo build -p nylas-ms-wizard` first",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(p) = home.map(|h| h.join("bin/tauri-driver")).filter(|p| p.exists()) {
+        return p;
+    }
+    PathBuf::from("tauri-driver")
+}
+
+/// One tauri-driver process. Each test owns its own, so tests can't disturb
+/// each other's sessions.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Start tauri-driver with extra environment for the app (e.g. a GTK
+    /// theme), and wait until it answers.
+    pub async fn start(env: &[(&str, &str)]) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run the end-to-end tests under xvfb-run"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+            "--native-driver",
+            "/usr/bin/WebKitWebDriver",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("tauri-driver starts (cargo install tauri-driver@2.1.0 --locked)");
+        let driver = Driver { child, port };
+        driver.wait_ready().await;
+        driver
+    }
+
+    /// Poll the driver's status endpoint until it accepts connections. This
+    /// waits for a condition (a listening socket), with a deadline.
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Open the app with its own data folder and extra arguments.
+    pub async fn open_app(&self, data_dir: &Path, extra_args: &[&str]) -> Client {
+        let mut args = vec!["--data-dir".to_string(), data_dir.display().to_string()];
+        args.extend(extra_args.iter().map(|s| s.to_string()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({"application": app_binary(), "args": args}),
+        );
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session on the app")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A CSS locator for a `data-testid`.
+pub fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Wait for an element by test id (fantoccini polls with a deadline).
+pub async fn wait_for(c: &Client, id: &str) -> fantoccini::elements::Element {
+    let css = tid(id);
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&css))
+        .await
+        .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+}
+
+/// Wait until an element's visible text equals `want`.
+pub async fn wait_for_text(c: &Client, id: &str, want: &str) {
+    let xpath = format!("//*[@data-testid='{id}' and normalize-space(.)='{want}']");
+    if let Err(e) = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&xpath))
+        .await
+    {
+        let now = match c.find(Locator::Css(&tid(id))).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => "<missing>".into(),
+        };
+        panic!("{id} shows {now:?}, expected {want:?}: {e}");
+    }
+}
+
+/// Save a PNG screenshot of the window under `target/e2e-screenshots/`.
+pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
+    let path = screenshot_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    path
+}

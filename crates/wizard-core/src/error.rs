@@ -118,7 +118,7 @@ impl WizardError {
     }
 }
 
-pub type Result<T, E = WizardError> = std::result::Result<T, WizardError>;
+pub type Result<T, E = WizardError> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

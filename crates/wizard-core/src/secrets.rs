@@ -1,1 +1,258 @@
-//! TODO
+//! Where secrets live: the OS keychain, or memory for this run only.
+//!
+//! Secrets (Azure client secret, Nylas API key, v2 client secret, refresh
+//! tokens) never go to files, logs or the web view. Callers hold them as
+//! [`SecretString`] (zeroed on drop, redacted `Debug`) and show only a
+//! [`hint`].
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, Result, WizardError};
+
+/// The keychain service name every entry is stored under.
+pub const KEYCHAIN_SERVICE: &str = "com.nylas.ms-setup-wizard";
+
+/// A place to keep secrets. Names are short ASCII identifiers such as
+/// `azure_client_secret` or `nylas_api_key:us`.
+pub trait SecretStore: Send + Sync {
+    fn set(&self, name: &str, value: &SecretString) -> Result<()>;
+    fn get(&self, name: &str) -> Result<SecretString>;
+    /// Deleting a secret that is not there is not an error.
+    fn delete(&self, name: &str) -> Result<()>;
+    /// True when secrets survive a restart (the OS keychain).
+    fn is_persistent(&self) -> bool;
+}
+
+/// What the UI shows about where secrets go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KeychainStatus {
+    /// The OS keychain answered.
+    pub available: bool,
+    /// Secrets are kept in memory for this run only (by the admin's choice).
+    pub session_only: bool,
+    /// Why the keychain is not available, in plain words.
+    pub problem: Option<WizardError>,
+}
+
+/// A secret's hint for display: `abc…xyz` for long values, `•••` otherwise,
+/// so the admin can recognise which secret is stored without seeing it.
+pub fn hint(value: &SecretString) -> String {
+    let chars: Vec<char> = value.expose_secret().chars().collect();
+    if chars.len() >= 12 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 3..].iter().collect();
+        format!("{head}…{tail}")
+    } else {
+        "•••".to_string()
+    }
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(WizardError::invalid_input(format!(
+            "\"{name}\" is not a valid secret name."
+        )))
+    }
+}
+
+/// Secrets in memory, gone when the wizard closes.
+#[derive(Default)]
+pub struct MemorySecretStore {
+    entries: Mutex<HashMap<String, SecretString>>,
+}
+
+impl MemorySecretStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SecretString>> {
+        // A panic while holding the lock cannot leave the map half-written
+        // (every operation is a single insert/remove), so poisoning is harmless.
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl SecretStore for MemorySecretStore {
+    fn set(&self, name: &str, value: &SecretString) -> Result<()> {
+        check_name(name)?;
+        self.lock().insert(name.to_string(), value.clone());
+        Ok(())
+    }
+
+    fn get(&self, name: &str) -> Result<SecretString> {
+        check_name(name)?;
+        self.lock()
+            .get(name)
+            .cloned()
+            .ok_or_else(|| not_found(name))
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        check_name(name)?;
+        self.lock().remove(name);
+        Ok(())
+    }
+
+    fn is_persistent(&self) -> bool {
+        false
+    }
+}
+
+fn not_found(name: &str) -> WizardError {
+    WizardError::new(
+        ErrorCode::SecretNotFound,
+        format!("No secret named \"{name}\" is stored yet."),
+    )
+    .with_hint("Enter it again on the step that asks for it.")
+}
+
+/// The OS keychain: macOS Keychain, Windows Credential Manager, or the Secret
+/// Service (GNOME Keyring, KWallet) on Linux.
+pub struct KeyringSecretStore {
+    service: String,
+}
+
+impl KeyringSecretStore {
+    pub fn new() -> Self {
+        Self::with_service(KEYCHAIN_SERVICE)
+    }
+
+    /// A store under another service name (tests use their own).
+    pub fn with_service(service: &str) -> Self {
+        Self {
+            service: service.to_string(),
+        }
+    }
+
+    /// Ask the keychain a harmless question to learn whether it answers.
+    pub fn probe(&self) -> Result<()> {
+        match self.entry("probe")?.get_password() {
+            Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn entry(&self, name: &str) -> Result<keyring::Entry> {
+        check_name(name)?;
+        keyring::Entry::new(&self.service, name).map_err(map_keyring_error)
+    }
+}
+
+impl Default for KeyringSecretStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SecretStore for KeyringSecretStore {
+    fn set(&self, name: &str, value: &SecretString) -> Result<()> {
+        self.entry(name)?
+            .set_password(value.expose_secret())
+            .map_err(map_keyring_error)
+    }
+
+    fn get(&self, name: &str) -> Result<SecretString> {
+        match self.entry(name)?.get_password() {
+            Ok(v) => Ok(SecretString::from(v)),
+            Err(keyring::Error::NoEntry) => Err(not_found(name)),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+}
+
+/// keyring's errors carry platform detail (D-Bus messages) that means nothing
+/// to an admin; keep it short and say what to do.
+fn map_keyring_error(e: keyring::Error) -> WizardError {
+    match e {
+        keyring::Error::NoEntry => WizardError::new(ErrorCode::SecretNotFound, "No such secret is stored."),
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
+            keychain_unavailable()
+        }
+        other => WizardError::new(
+            ErrorCode::KeychainUnavailable,
+            format!("Your system keychain refused the request ({other})."),
+        )
+        .with_hint("You can keep secrets for this run only; you'll enter them again next time."),
+    }
+}
+
+/// The plain-words error when no keychain answers.
+pub fn keychain_unavailable() -> WizardError {
+    WizardError::new(
+        ErrorCode::KeychainUnavailable,
+        "Your system keychain isn't available, so the wizard can't store secrets safely between runs.",
+    )
+    .with_hint(
+        "Unlock or install your keychain (on Linux: GNOME Keyring or KWallet), or keep secrets for this run only; you'll enter them again next time.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_round_trip() {
+        let s = MemorySecretStore::new();
+        let v = SecretString::from("Q~abcdefghijklmnop7Fd");
+        s.set("azure_client_secret", &v).unwrap();
+        assert_eq!(
+            s.get("azure_client_secret").unwrap().expose_secret(),
+            "Q~abcdefghijklmnop7Fd"
+        );
+        s.delete("azure_client_secret").unwrap();
+        assert_eq!(
+            s.get("azure_client_secret").unwrap_err().code,
+            ErrorCode::SecretNotFound
+        );
+        s.delete("azure_client_secret").unwrap();
+        assert!(!s.is_persistent());
+    }
+
+    #[test]
+    fn bad_names_are_refused() {
+        let s = MemorySecretStore::new();
+        let v = SecretString::from("x");
+        assert_eq!(s.set("", &v).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(s.set("a b", &v).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(s.set(&"a".repeat(65), &v).unwrap_err().code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn hints_never_reveal_short_secrets() {
+        assert_eq!(hint(&SecretString::from("Q~x12345678907Fd")), "Q~x…7Fd");
+        assert_eq!(hint(&SecretString::from("short")), "•••");
+        assert_eq!(hint(&SecretString::from("")), "•••");
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let v = SecretString::from("nyk_v0_supersecret");
+        assert!(!format!("{v:?}").contains("supersecret"));
+    }
+}

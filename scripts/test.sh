@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, Rust unit/integration/shell tests, the
+# UI's type check and tests, the keychain test against a real Secret Service,
+# and the end-to-end tests of the real window under Xvfb.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "==> Installing tauri-driver (2.x line) from crates.io"
+  cargo install tauri-driver@2.1.0 --locked
+fi
+
+step() { echo; echo "==> $*"; }
+
+step "UI: type check, unit tests, production build"
+(cd ui && npm run typecheck && npm test && npm run build)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit, integration against the sandbox, shell ACL tests)"
+cargo test --workspace --exclude wizard-e2e --locked
+
+step "IPC types: the generated TypeScript bindings are up to date"
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+    git status --porcelain -- ui/src/bindings
+    echo "ui/src/bindings changed: run 'cargo test -p wizard-core' and commit the result." >&2
+    exit 1
+  fi
+fi
+
+step "wizard-core does not depend on Tauri"
+if cargo tree -p wizard-core -e normal --prefix none | grep -E '^tauri( |-)'; then
+  echo "wizard-core must not depend on tauri" >&2
+  exit 1
+fi
+
+step "Keychain: real Secret Service (gnome-keyring) under a private D-Bus session"
+dbus-run-session -- bash -c '
+  printf "ci-keyring-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test -p wizard-core --test keychain --locked -- --ignored --test-threads=1
+'
+
+step "End-to-end: the real window under Xvfb via tauri-driver + WebKitWebDriver"
+cargo build -p nylas-ms-wizard --locked
+rm -rf target/e2e-screenshots
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  printf "ci-keyring-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test -p wizard-e2e --locked -- --test-threads=1
+'
+echo
+echo "Screenshots: $ROOT/target/e2e-screenshots/"
+ls target/e2e-screenshots
+echo "All tests passed."

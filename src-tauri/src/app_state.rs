@@ -1,0 +1,186 @@
+//! The shell's state: the saved progress (Rust is the source of truth), the
+//! practice sandbox while it runs, and where secrets go.
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::sync::OnceCell;
+use wizard_core::secrets::{
+    keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretStore,
+};
+use wizard_core::session::{PracticeInfo, Session};
+use wizard_core::state::{Progress, StateNotice, StateStore};
+use wizard_core::WizardError;
+
+pub struct AppState {
+    store: StateStore,
+    progress: Mutex<Progress>,
+    notice: Mutex<Option<StateNotice>>,
+    /// The running practice sandbox, if any. A tokio mutex because starting
+    /// and stopping it awaits.
+    sandbox: tokio::sync::Mutex<Option<wizard_sandbox::SandboxHandle>>,
+    /// Probed once, off the UI thread: a keychain that hangs must not freeze
+    /// the window.
+    keychain: OnceCell<KeychainStatus>,
+    keychain_disabled: bool,
+    session_only: Mutex<bool>,
+    secrets: RwLock<Option<Arc<dyn SecretStore>>>,
+}
+
+impl AppState {
+    pub fn new(store: StateStore, keychain_disabled: bool) -> Self {
+        let (progress, notice) = store.load();
+        Self {
+            store,
+            progress: Mutex::new(progress),
+            notice: Mutex::new(notice),
+            sandbox: tokio::sync::Mutex::new(None),
+            keychain: OnceCell::new(),
+            keychain_disabled,
+            session_only: Mutex::new(false),
+            secrets: RwLock::new(None),
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        lock(&self.progress).clone()
+    }
+
+    /// Apply a change to the progress and save it; on a failed save the
+    /// in-memory progress is left unchanged so what the UI shows stays true.
+    pub fn update<F>(&self, change: F) -> Result<Progress, WizardError>
+    where
+        F: FnOnce(&mut Progress) -> Result<(), WizardError>,
+    {
+        let mut guard = lock(&self.progress);
+        let mut next = guard.clone();
+        change(&mut next)?;
+        if next != *guard {
+            self.store.save(&next)?;
+            *guard = next;
+        }
+        Ok(guard.clone())
+    }
+
+    pub fn dismiss_notice(&self) {
+        lock(&self.notice).take();
+    }
+
+    pub async fn keychain_status(&self) -> KeychainStatus {
+        let probed = self
+            .keychain
+            .get_or_init(|| async {
+                if self.keychain_disabled {
+                    return unavailable(keychain_unavailable());
+                }
+                let probe = tokio::task::spawn_blocking(|| KeyringSecretStore::new().probe());
+                match tokio::time::timeout(std::time::Duration::from_secs(10), probe).await {
+                    Ok(Ok(Ok(()))) => KeychainStatus {
+                        available: true,
+                        session_only: false,
+                        problem: None,
+                    },
+                    Ok(Ok(Err(e))) => unavailable(e),
+                    _ => unavailable(keychain_unavailable()),
+                }
+            })
+            .await
+            .clone();
+        KeychainStatus {
+            session_only: *lock(&self.session_only),
+            ..probed
+        }
+    }
+
+    /// The admin chose to keep secrets in memory for this run.
+    pub fn use_session_only_secrets(&self) {
+        *lock(&self.session_only) = true;
+        let store: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::new());
+        *self.secrets.write().unwrap_or_else(|p| p.into_inner()) = Some(store);
+    }
+
+    /// Where secrets go now: the keychain when it answers, memory when the
+    /// admin chose so, otherwise the plain-words `keychain_unavailable` error.
+    /// Later steps store the secrets they are given through this.
+    #[allow(dead_code)]
+    pub async fn secret_store(&self) -> Result<Arc<dyn SecretStore>, WizardError> {
+        if let Some(s) = self.secrets.read().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(s);
+        }
+        let status = self.keychain_status().await;
+        if !status.available {
+            return Err(status.problem.unwrap_or_else(keychain_unavailable));
+        }
+        let store: Arc<dyn SecretStore> = Arc::new(KeyringSecretStore::new());
+        *self.secrets.write().unwrap_or_else(|p| p.into_inner()) = Some(store.clone());
+        Ok(store)
+    }
+
+    pub async fn practice_info(&self) -> PracticeInfo {
+        let sandbox = self.sandbox.lock().await;
+        PracticeInfo {
+            enabled: sandbox.is_some(),
+            sandbox_url: sandbox.as_ref().map(|s| s.base_url()),
+        }
+    }
+
+    /// Start or stop the in-process sandbox so it matches `enabled`.
+    pub async fn set_practice(&self, enabled: bool) -> Result<(), WizardError> {
+        let mut sandbox = self.sandbox.lock().await;
+        match (enabled, sandbox.is_some()) {
+            (true, false) => {
+                let handle = wizard_sandbox::start(wizard_sandbox::Scenario::practice(), None)
+                    .await
+                    .map_err(|e| {
+                        WizardError::internal(format!("The practice simulator could not start: {e}."))
+                    })?;
+                tracing::info!("practice sandbox listening on {}", handle.base_url());
+                *sandbox = Some(handle);
+            }
+            (false, true) => {
+                if let Some(handle) = sandbox.take() {
+                    handle.shutdown().await;
+                }
+            }
+            _ => {}
+        }
+        drop(sandbox);
+        self.update(|p| {
+            p.practice = enabled;
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Practice mode survives a restart: bring the sandbox back if the saved
+    /// progress says practice mode was on.
+    pub async fn restore_practice(&self) -> Result<(), WizardError> {
+        if self.progress().practice {
+            self.set_practice(true).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn session(&self) -> Session {
+        Session {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            progress: self.progress(),
+            practice: self.practice_info().await,
+            keychain: self.keychain_status().await,
+            notice: lock(&self.notice).clone(),
+        }
+    }
+}
+
+fn unavailable(problem: WizardError) -> KeychainStatus {
+    KeychainStatus {
+        available: false,
+        session_only: false,
+        problem: Some(problem),
+    }
+}
+
+/// Our mutexes guard plain data replaced in one step, so a poisoned lock
+/// still holds consistent data.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,70 @@
+//! The IPC commands: thin adapters that parse input, call wizard-core, and
+//! return its result. Every error crosses as `{code, message, hint?}`.
+
+use serde_json::Value;
+use tauri::State;
+use wizard_core::paths::{all_paths, PathId, PathInfo};
+use wizard_core::session::Session;
+use wizard_core::state::Progress;
+use wizard_core::WizardError;
+
+use crate::app_state::AppState;
+use crate::external;
+
+type Result<T> = std::result::Result<T, WizardError>;
+
+#[tauri::command]
+pub async fn get_session(state: State<'_, AppState>) -> Result<Session> {
+    state.restore_practice().await?;
+    Ok(state.session().await)
+}
+
+#[tauri::command]
+pub fn list_paths() -> Vec<PathInfo> {
+    all_paths()
+}
+
+#[tauri::command]
+pub fn choose_path(state: State<'_, AppState>, path: Option<PathId>) -> Result<Progress> {
+    state.update(|p| {
+        p.choose_path(path);
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub fn go_to_step(state: State<'_, AppState>, step: String) -> Result<Progress> {
+    state.update(|p| p.go_to_step(&step))
+}
+
+#[tauri::command]
+pub fn set_answer(state: State<'_, AppState>, key: String, value: Value) -> Result<Progress> {
+    state.update(|p| p.set_answer(&key, value))
+}
+
+#[tauri::command]
+pub async fn set_practice_mode(state: State<'_, AppState>, enabled: bool) -> Result<Session> {
+    state.set_practice(enabled).await?;
+    Ok(state.session().await)
+}
+
+#[tauri::command]
+pub async fn use_session_only_secrets(state: State<'_, AppState>) -> Result<Session> {
+    state.use_session_only_secrets();
+    Ok(state.session().await)
+}
+
+#[tauri::command]
+pub async fn dismiss_notice(state: State<'_, AppState>) -> Result<Session> {
+    state.dismiss_notice();
+    Ok(state.session().await)
+}
+
+#[tauri::command]
+pub fn open_external(url: String) -> Result<()> {
+    let url = external::allowed(&url)?;
+    open::that_detached(url.as_str()).map_err(|e| {
+        WizardError::internal(format!("Your web browser could not be opened: {e}."))
+            .with_hint(format!("Copy the link and open it yourself: {url}"))
+    })
+}

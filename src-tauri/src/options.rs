@@ -1,0 +1,33 @@
+//! Command-line options of the desktop app (few, and mostly for support and
+//! the end-to-end tests).
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser, Default)]
+#[command(name = "nylas-ms-wizard", version, about = "Nylas Microsoft Setup Wizard")]
+pub struct Options {
+    /// Keep saved progress in this folder instead of the usual app data folder.
+    #[arg(long, env = "NYLAS_WIZARD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Don't use the system keychain (as if none were installed).
+    #[arg(long)]
+    pub no_keychain: bool,
+}
+
+impl Options {
+    /// Parse the process arguments; unknown arguments (some platforms add
+    /// their own) are ignored rather than refusing to start.
+    pub fn from_env() -> Self {
+        Options::try_parse().unwrap_or_else(|e| {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.exit();
+            }
+            tracing::warn!("ignoring unrecognised command-line arguments: {e}");
+            Options::default()
+        })
+    }
+}

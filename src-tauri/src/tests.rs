@@ -1,0 +1,152 @@
+//! Shell tests on Tauri's mock runtime, built from the real
+//! `generate_context!()` so the capability ACL is enforced as in the app.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow};
+use wizard_core::state::StateStore;
+
+use crate::{configure, AppState};
+
+fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = configure(mock_builder())
+        .manage(AppState::new(StateStore::in_dir(dir), true))
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window builds");
+    (app, window)
+}
+
+fn request(cmd: &str, body: Value) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        // `tauri://localhost` is the local origin on Linux and macOS.
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(w, request(cmd, body)).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn session_starts_on_welcome_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["progress"]["path"], Value::Null);
+    assert_eq!(s["practice"]["enabled"], false);
+    assert_eq!(s["notice"], Value::Null);
+    assert_eq!(s["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn lists_five_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let paths = call(&w, "list_paths", json!({})).unwrap();
+    let ids: Vec<_> = paths.as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
+    assert_eq!(ids, [json!("v3"), json!("teams"), json!("v2-events"), json!("migrate"), json!("bulk")]);
+}
+
+#[test]
+fn choosing_a_path_is_saved_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (_app, w) = app(dir.path());
+        let p = call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+        assert_eq!(p["step"], "features");
+        let p = call(&w, "go_to_step", json!({"step": "region"})).unwrap();
+        assert_eq!(p["step"], "region");
+        call(&w, "set_answer", json!({"key": "region.region", "value": "eu"})).unwrap();
+    }
+    // A new app on the same data dir resumes on the same step.
+    let (_app, w) = app(dir.path());
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["progress"]["path"], "v3");
+    assert_eq!(s["progress"]["step"], "region");
+    assert_eq!(s["progress"]["answers"]["region.region"], "eu");
+}
+
+#[test]
+fn errors_cross_as_code_message_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let err = call(&w, "go_to_step", json!({"step": "region"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("Choose a path"));
+    let err = call(&w, "set_answer", json!({"key": "nylas.api_key", "value": "nyk_123"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(!std::fs::read_to_string(dir.path().join("progress.json"))
+        .unwrap_or_default()
+        .contains("nyk_123"));
+}
+
+#[test]
+fn corrupt_progress_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("progress.json"), "{ not json").unwrap();
+    let (_app, w) = app(dir.path());
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["notice"]["code"], "state_corrupt");
+    assert_eq!(s["progress"]["path"], Value::Null);
+    let s = call(&w, "dismiss_notice", json!({})).unwrap();
+    assert_eq!(s["notice"], Value::Null);
+}
+
+#[test]
+fn keychain_unavailable_offers_session_only_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["keychain"]["available"], false);
+    assert_eq!(s["keychain"]["problem"]["code"], "keychain_unavailable");
+    assert_eq!(s["keychain"]["session_only"], false);
+    let s = call(&w, "use_session_only_secrets", json!({})).unwrap();
+    assert_eq!(s["keychain"]["session_only"], true);
+}
+
+#[test]
+fn practice_mode_runs_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    assert_eq!(s["practice"]["enabled"], true);
+    let url = s["practice"]["sandbox_url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // The sandbox really answers over HTTP.
+    let health = tauri::async_runtime::block_on(async {
+        reqwest::get(format!("{url}_sandbox/health")).await.unwrap().status()
+    });
+    assert_eq!(health, 200);
+    let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    assert_eq!(s["practice"]["enabled"], false);
+    assert_eq!(s["progress"]["practice"], false);
+}
+
+#[test]
+fn open_external_refuses_other_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let err = call(&w, "open_external", json!({"url": "https://example.com/"})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn acl_blocks_commands_from_remote_origins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let mut req = request("list_paths", json!({}));
+    req.url = "https://evil.example/".parse().unwrap();
+    let err = get_ipc_response(&w, req).unwrap_err();
+    assert!(err.as_str().unwrap_or_default().contains("not allowed"), "{err}");
+}
