@@ -45,6 +45,18 @@ pub struct Progress {
     pub answers: BTreeMap<String, serde_json::Value>,
     /// Status per step id of the chosen path.
     pub step_status: BTreeMap<String, StepStatus>,
+    /// Where each path was left, so going back to the welcome screen and
+    /// returning (or trying another path) loses nothing.
+    #[serde(default)]
+    pub paused: BTreeMap<PathId, PausedPath>,
+}
+
+/// The step and statuses of a path the admin left for now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PausedPath {
+    pub step: Option<String>,
+    pub step_status: BTreeMap<String, StepStatus>,
 }
 
 impl Default for Progress {
@@ -56,6 +68,7 @@ impl Default for Progress {
             practice: false,
             answers: BTreeMap::new(),
             step_status: BTreeMap::new(),
+            paused: BTreeMap::new(),
         }
     }
 }
@@ -65,18 +78,36 @@ impl Default for Progress {
 const SECRET_WORDS: [&str; 6] = ["secret", "password", "api_key", "apikey", "token", "refresh"];
 
 impl Progress {
-    /// Choose a path (or go back to the welcome screen with `None`). Choosing
-    /// the same path again keeps the current step; a different path starts at
-    /// its first step.
+    /// Choose a path (or go back to the welcome screen with `None`). The path
+    /// being left is paused with its step and statuses; a path chosen again
+    /// resumes where it was, a new one starts at its first step.
     pub fn choose_path(&mut self, path: Option<PathId>) {
         if self.path == path {
             return;
         }
+        if let Some(old) = self.path {
+            self.paused.insert(
+                old,
+                PausedPath {
+                    step: self.step.take(),
+                    step_status: std::mem::take(&mut self.step_status),
+                },
+            );
+        }
         self.path = path;
+        self.step = None;
         self.step_status.clear();
-        self.step = path.and_then(|p| path_info(p).steps.first().map(|s| s.id.clone()));
+        let Some(path) = path else { return };
+        if let Some(paused) = self.paused.remove(&path) {
+            self.step = paused.step;
+            self.step_status = paused.step_status;
+        }
+        let steps = path_info(path).steps;
+        if !self.step.as_ref().is_some_and(|s| steps.iter().any(|x| &x.id == s)) {
+            self.step = steps.first().map(|s| s.id.clone());
+        }
         if let Some(step) = self.step.clone() {
-            self.step_status.insert(step, StepStatus::InProgress);
+            self.step_status.entry(step).or_insert(StepStatus::InProgress);
         }
     }
 
@@ -350,7 +381,26 @@ mod tests {
         assert_eq!(p.step.as_deref(), Some("connector"));
         p.choose_path(Some(PathId::Teams));
         assert_eq!(p.step.as_deref(), Some("region"));
+        assert!(!p.step_status.contains_key("connector"));
         p.choose_path(None);
         assert_eq!(p.step, None);
+        assert!(p.step_status.is_empty());
+    }
+
+    #[test]
+    fn returning_to_a_path_resumes_its_step_and_statuses() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step("region").unwrap();
+        p.set_step_status("features", StepStatus::Done);
+        p.choose_path(None);
+        p.choose_path(Some(PathId::Bulk));
+        p.choose_path(None);
+        p.choose_path(Some(PathId::V3));
+        assert_eq!(p.step.as_deref(), Some("region"));
+        assert_eq!(p.step_status["features"], StepStatus::Done);
+        assert_eq!(p.step_status["region"], StepStatus::InProgress);
+        // Bulk stays paused where it was.
+        assert_eq!(p.paused[&PathId::Bulk].step.as_deref(), Some("explain"));
     }
 }

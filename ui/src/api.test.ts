@@ -1,0 +1,91 @@
+import { invoke } from '@tauri-apps/api/core';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as api from './api';
+import { ERROR_TEXT, WizardApiError, toWizardError } from './api';
+
+// setup.ts replaces the Tauri bridge with a mock; drive it here.
+const invokeMock = vi.mocked(invoke);
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe('api.ts', () => {
+  it('calls each command by its Rust name with camelCase argument keys', async () => {
+    invokeMock.mockResolvedValue({});
+    await api.getSession();
+    await api.listPaths();
+    await api.choosePath('teams');
+    await api.choosePath(null);
+    await api.goToStep('region');
+    await api.setAnswer('region.region', 'eu');
+    await api.setPracticeMode(true);
+    await api.useSessionOnlySecrets();
+    await api.dismissNotice();
+    await api.openExternal('https://portal.azure.com/');
+    expect(invokeMock.mock.calls).toEqual([
+      ['get_session', undefined],
+      ['list_paths', undefined],
+      ['choose_path', { path: 'teams' }],
+      ['choose_path', { path: null }],
+      ['go_to_step', { step: 'region' }],
+      ['set_answer', { key: 'region.region', value: 'eu' }],
+      ['set_practice_mode', { enabled: true }],
+      ['use_session_only_secrets', undefined],
+      ['dismiss_notice', undefined],
+      ['open_external', { url: 'https://portal.azure.com/' }],
+    ]);
+  });
+
+  it('returns what Rust returned', async () => {
+    const progress = { version: 1, path: 'v3', step: 'features', practice: false, answers: {}, step_status: {} };
+    invokeMock.mockResolvedValueOnce(progress);
+    await expect(api.choosePath('v3')).resolves.toEqual(progress);
+  });
+
+  it('rethrows a WizardError from Rust as a typed error with code, message and hint', async () => {
+    invokeMock.mockRejectedValueOnce({
+      code: 'unauthorized',
+      message: 'Nylas did not accept this API key.',
+      hint: 'Check that the key belongs to the EU region.',
+    });
+    const err = await api.goToStep('region').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WizardApiError);
+    const e = err as WizardApiError;
+    expect(e.code).toBe('unauthorized');
+    expect(e.message).toBe('Nylas did not accept this API key.');
+    expect(e.hint).toBe('Check that the key belongs to the EU region.');
+    expect(e.title).toBe(ERROR_TEXT.unauthorized.title);
+    expect(e.nextAction).toBe('Check that the key belongs to the EU region.');
+  });
+
+  it('falls back to plain words when Rust sends no hint', () => {
+    const e = toWizardError({ code: 'rate_limited', message: 'Microsoft Graph kept answering 429.' });
+    expect(e.hint).toBeUndefined();
+    expect(e.nextAction).toBe(ERROR_TEXT.rate_limited.hint);
+    expect(e.title).toBe('The service asked us to slow down');
+  });
+
+  it('keeps an unknown code for support but uses the generic words', () => {
+    const e = toWizardError({ code: 'brand_new_code', message: 'Something new.' });
+    expect(e.code).toBe('brand_new_code');
+    expect(e.title).toBe(ERROR_TEXT.internal.title);
+  });
+
+  it('turns a failure of the bridge itself into an internal error', async () => {
+    invokeMock.mockRejectedValueOnce('Command go_to_step not allowed by ACL');
+    const e = (await api.goToStep('x').catch((x: unknown) => x)) as WizardApiError;
+    expect(e).toBeInstanceOf(WizardApiError);
+    expect(e.code).toBe('internal');
+    expect(e.message).toContain('not allowed by ACL');
+    expect(e.nextAction).toContain('open it again');
+  });
+
+  it('has plain words for every code, and none of them is technical', () => {
+    for (const [code, text] of Object.entries(ERROR_TEXT)) {
+      expect(text.title.length, code).toBeGreaterThan(3);
+      expect(text.hint, code).toMatch(/\.$/);
+      expect(text.title, code).not.toContain('_');
+    }
+  });
+});

@@ -1,0 +1,196 @@
+// The ONLY module that talks to Rust. Every IPC command has one typed wrapper
+// here; views never import `@tauri-apps/api` themselves. Rust is the source of
+// truth: callers render whatever these functions return.
+//
+// Errors from Rust arrive as `{code, message, hint?}` (WizardError) and are
+// rethrown as `WizardApiError`, which also knows a plain-language title and a
+// fallback next action for every stable code.
+
+import { invoke } from '@tauri-apps/api/core';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { PathId } from './bindings/PathId';
+import type { PathInfo } from './bindings/PathInfo';
+import type { Progress } from './bindings/Progress';
+import type { Session } from './bindings/Session';
+import type { WizardError } from './bindings/WizardError';
+import type { JsonValue } from './bindings/serde_json/JsonValue';
+
+/** Plain words for each stable error code (crates/wizard-core/src/error.rs).
+ *  `title` is the headline of an error card; `hint` is the next action when
+ *  Rust did not send one. A `Record` so a new code fails the type check until
+ *  it has words here. */
+export const ERROR_TEXT: Record<ErrorCode, { title: string; hint: string }> = {
+  invalid_input: {
+    title: "That doesn't look right",
+    hint: 'Check what you entered and try again.',
+  },
+  keychain_unavailable: {
+    title: "Your system keychain isn't available",
+    hint: 'Unlock or install your keychain, or keep secrets for this run only.',
+  },
+  secret_not_found: {
+    title: 'A saved secret is missing',
+    hint: 'Enter it again in this step; it goes straight to your keychain.',
+  },
+  remote_unavailable: {
+    title: "The service couldn't be reached",
+    hint: 'Check your internet connection, then try again in a minute.',
+  },
+  rate_limited: {
+    title: 'The service asked us to slow down',
+    hint: 'Wait a minute, then try again.',
+  },
+  bad_response: {
+    title: "The service sent an answer the wizard didn't understand",
+    hint: 'Try again. If it keeps happening, note the code below for support.',
+  },
+  unauthorized: {
+    title: "The service didn't accept the credentials",
+    hint: 'Check the key or secret, and that it belongs to the right region.',
+  },
+  forbidden: {
+    title: "This account isn't allowed to do that",
+    hint: 'Sign in with an account that has the admin role this step needs.',
+  },
+  not_found: {
+    title: "It wasn't found",
+    hint: "Check the ID you entered, and that you're in the right tenant or region.",
+  },
+  rejected: {
+    title: 'The service turned the request down',
+    hint: 'The message above says what to change; fix it and try again.',
+  },
+  cancelled: {
+    title: 'Stopped',
+    hint: "Nothing more was done. Start it again when you're ready.",
+  },
+  state_corrupt: {
+    title: "Your saved progress couldn't be read",
+    hint: 'The wizard starts fresh; the old file was kept aside.',
+  },
+  state_newer_version: {
+    title: 'Your saved progress is from a newer version',
+    hint: 'Update the wizard to continue that progress, or start fresh here.',
+  },
+  io: {
+    title: "A file couldn't be read or saved",
+    hint: 'Check that the disk has free space and that you may write to the folder, then try again.',
+  },
+  manifest_invalid: {
+    title: "That file isn't an app manifest",
+    hint: 'In the Azure portal, open your app → Manifest → Download, then choose that file.',
+  },
+  internal: {
+    title: 'Something went wrong in the wizard',
+    hint: 'Try again. If it happens again, note the code below for support.',
+  },
+};
+
+function isKnownCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TEXT, code);
+}
+
+/** An error from Rust (or from reaching it), ready to show on an error card. */
+export class WizardApiError extends Error {
+  /** The stable code, as Rust sent it (an unknown code is kept for support). */
+  readonly code: string;
+  /** The next action Rust suggested, if any. */
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, hint?: string) {
+    super(message);
+    this.name = 'WizardApiError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  private get text(): { title: string; hint: string } {
+    return ERROR_TEXT[isKnownCode(this.code) ? this.code : 'internal'];
+  }
+
+  /** Headline in plain words. */
+  get title(): string {
+    return this.text.title;
+  }
+
+  /** What to do next: Rust's hint, else the fallback for the code. */
+  get nextAction(): string {
+    return this.hint ?? this.text.hint;
+  }
+}
+
+function isWizardError(raw: unknown): raw is WizardError {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const r = raw as Record<string, unknown>;
+  return typeof r.code === 'string' && typeof r.message === 'string';
+}
+
+/** Turn whatever a failed call threw into a `WizardApiError`. */
+export function toWizardError(raw: unknown): WizardApiError {
+  if (raw instanceof WizardApiError) return raw;
+  if (isWizardError(raw)) {
+    const hint = typeof raw.hint === 'string' && raw.hint !== '' ? raw.hint : undefined;
+    const message = raw.message !== '' ? raw.message : ERROR_TEXT[isKnownCode(raw.code) ? raw.code : 'internal'].title;
+    return new WizardApiError(raw.code, message, hint);
+  }
+  // Not from our commands: the IPC bridge itself failed (a command that is not
+  // allowed, or the page running outside the app).
+  const detail = raw instanceof Error ? raw.message : typeof raw === 'string' ? raw : '';
+  return new WizardApiError(
+    'internal',
+    detail !== ''
+      ? `The window couldn't reach the wizard's engine (${detail}).`
+      : "The window couldn't reach the wizard's engine.",
+    'Close the wizard and open it again. Your progress is saved.',
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toWizardError(e);
+  }
+}
+
+/** Everything needed to draw the wizard: progress, practice mode, keychain, notice. */
+export function getSession(): Promise<Session> {
+  return call<Session>('get_session');
+}
+
+/** The five paths and their steps, in welcome-screen order. */
+export function listPaths(): Promise<PathInfo[]> {
+  return call<PathInfo[]>('list_paths');
+}
+
+/** Choose a path; `null` goes back to the welcome screen. */
+export function choosePath(path: PathId | null): Promise<Progress> {
+  return call<Progress>('choose_path', { path });
+}
+
+export function goToStep(step: string): Promise<Progress> {
+  return call<Progress>('go_to_step', { step });
+}
+
+/** Save a non-secret answer (keys look like `"<step>.<field>"`). Secrets never go here. */
+export function setAnswer(key: string, value: JsonValue): Promise<Progress> {
+  return call<Progress>('set_answer', { key, value });
+}
+
+/** Start or stop the built-in simulator of Microsoft and Nylas. */
+export function setPracticeMode(enabled: boolean): Promise<Session> {
+  return call<Session>('set_practice_mode', { enabled });
+}
+
+export function useSessionOnlySecrets(): Promise<Session> {
+  return call<Session>('use_session_only_secrets');
+}
+
+export function dismissNotice(): Promise<Session> {
+  return call<Session>('dismiss_notice');
+}
+
+/** Open a Microsoft or Nylas page in the system browser. */
+export async function openExternal(url: string): Promise<void> {
+  await call<null>('open_external', { url });
+}

@@ -1,0 +1,204 @@
+// The app's state and routing. Rust is the source of truth: every action
+// calls api.ts and then renders what Rust returned. No path chosen → the
+// welcome screen; a path chosen → the wizard frame on the current step.
+
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import * as api from './api';
+import { toWizardError, type WizardApiError } from './api';
+import type { PathId } from './bindings/PathId';
+import type { PathInfo } from './bindings/PathInfo';
+import type { Progress } from './bindings/Progress';
+import type { Session } from './bindings/Session';
+import type { StepInfo } from './bindings/StepInfo';
+import type { JsonValue } from './bindings/serde_json/JsonValue';
+import { AppHeader } from './components/app-header';
+import { ErrorCard } from './components/error-card';
+import { KeychainCard } from './components/keychain-card';
+import { NoticeCard } from './components/notice-card';
+import { PracticeBanner } from './components/practice-banner';
+import { WelcomeBack } from './components/welcome-back';
+import type { StepContext } from './steps/types';
+import { Frame } from './views/frame';
+import { Welcome } from './views/welcome';
+
+/** What is under way, so the matching control can say so. */
+type Busy = 'load' | 'nav' | 'practice' | 'answer' | 'other';
+
+interface Failure {
+  error: WizardApiError;
+  retry?: () => void;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(null);
+  const [paths, setPaths] = useState<PathInfo[] | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
+  const [welcomeBack, setWelcomeBack] = useState(false);
+  const [lastPath, setLastPath] = useState<PathId | null>(null);
+  // A ref as well as state: two quick clicks must not start two calls.
+  const busyRef = useRef(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusHeading = useRef(false);
+
+  /** Run one call to Rust: one at a time, errors become the error card. */
+  const run = useCallback(
+    async <T,>(kind: Busy, call: () => Promise<T>, apply: (value: T) => void, focus = false): Promise<T | null> => {
+      if (busyRef.current) return null;
+      busyRef.current = true;
+      setBusy(kind);
+      try {
+        const value = await call();
+        apply(value);
+        setFailure(null);
+        if (focus) focusHeading.current = true;
+        return value;
+      } catch (e) {
+        setFailure({ error: toWizardError(e), retry: () => void run(kind, call, apply, focus) });
+        return null;
+      } finally {
+        busyRef.current = false;
+        setBusy(null);
+      }
+    },
+    [],
+  );
+
+  // After a move between screens or steps, put focus on the new heading so
+  // keyboard and screen-reader users start reading at the top.
+  useEffect(() => {
+    if (focusHeading.current && headingRef.current !== null) {
+      focusHeading.current = false;
+      headingRef.current.focus();
+    }
+  });
+
+  const applyProgress = useCallback((progress: Progress) => {
+    setSession((s) => (s === null ? s : { ...s, progress }));
+  }, []);
+
+  const load = useCallback(() => {
+    void run(
+      'load',
+      () => Promise.all([api.getSession(), api.listPaths()]),
+      ([s, p]) => {
+        setSession(s);
+        setPaths(p);
+        setWelcomeBack(s.progress.path !== null);
+      },
+    );
+  }, [run]);
+
+  useEffect(load, [load]);
+
+  if (session === null || paths === null) {
+    return (
+      <div class="app">
+        <AppHeader version={null} path={null} />
+        <main class="view view-loading" aria-busy={failure === null ? 'true' : 'false'}>
+          <div class="scroll-area">
+            <div class="content-inner">
+              {failure !== null ? (
+                <ErrorCard error={failure.error} onRetry={failure.retry} busy={busy !== null} />
+              ) : (
+                <p class="muted" role="status">
+                  Loading your progress…
+                </p>
+              )}
+            </div>
+          </div>
+        </main>
+      </div>
+    );
+  }
+
+  const progress = session.progress;
+  const path = paths.find((p) => p.id === progress.path) ?? null;
+  const isBusy = busy !== null;
+
+  const choosePath = (id: PathId | null) => {
+    const leaving = progress.path;
+    void run(
+      'nav',
+      () => api.choosePath(id),
+      (p) => {
+        if (id === null) setLastPath(leaving);
+        setWelcomeBack(false);
+        applyProgress(p);
+      },
+      true,
+    );
+  };
+  const goTo = (step: string) => void run('nav', () => api.goToStep(step), applyProgress, true);
+  const setPractice = (enabled: boolean) => void run('practice', () => api.setPracticeMode(enabled), setSession);
+  const sessionOnly = () => void run('other', () => api.useSessionOnlySecrets(), setSession, true);
+  /** Hide a card or line the admin dismissed, and keep keyboard focus on the page. */
+  const dismissLocal = (hide: () => void) => {
+    hide();
+    focusHeading.current = true;
+  };
+  const dismissNotice = () => void run('other', () => api.dismissNotice(), setSession, true);
+
+  const stepContext = (step: StepInfo): StepContext => ({
+    session,
+    path: path as PathInfo,
+    step,
+    busy: isBusy,
+    setAnswer: (key: string, value: JsonValue) => run('answer', () => api.setAnswer(key, value), applyProgress),
+    openExternal: async (url: string) => {
+      await run('other', () => api.openExternal(url), () => undefined);
+    },
+  });
+
+  const notices = (
+    <div class="notices">
+      {failure !== null && (
+        <ErrorCard
+          error={failure.error}
+          onRetry={failure.retry}
+          onDismiss={() => dismissLocal(() => setFailure(null))}
+          busy={isBusy}
+        />
+      )}
+      {session.notice !== null && <NoticeCard notice={session.notice} onDismiss={dismissNotice} busy={isBusy} />}
+      <KeychainCard keychain={session.keychain} onSessionOnly={sessionOnly} busy={isBusy} />
+      {welcomeBack && path !== null && <WelcomeBack onDismiss={() => dismissLocal(() => setWelcomeBack(false))} />}
+    </div>
+  );
+
+  return (
+    <div class="app">
+      <AppHeader
+        version={session.version}
+        path={path}
+        onChangePath={path !== null ? () => choosePath(null) : undefined}
+        busy={isBusy}
+      />
+      {session.practice.enabled && <PracticeBanner onLeave={() => setPractice(false)} busy={isBusy} />}
+      {path === null ? (
+        <Welcome
+          paths={paths}
+          practice={session.practice.enabled}
+          practiceBusy={busy === 'practice'}
+          busy={isBusy}
+          initialChoice={lastPath}
+          onStart={(id) => choosePath(id)}
+          onPracticeChange={setPractice}
+          headingRef={headingRef}
+          notices={notices}
+        />
+      ) : (
+        <Frame
+          path={path}
+          progress={progress}
+          busy={isBusy}
+          onGoTo={goTo}
+          onBackToPaths={() => choosePath(null)}
+          stepContext={stepContext}
+          headingRef={headingRef}
+          notices={notices}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+// The top bar: the app's name and version, and (inside a path) a way back to
+// the welcome screen. The path itself is named above the step list.
+
+import type { PathInfo } from '../bindings/PathInfo';
+import { AppMark } from './icons';
+
+interface AppHeaderProps {
+  version: string | null;
+  path: PathInfo | null;
+  onChangePath?: () => void;
+  busy?: boolean;
+}
+
+export function AppHeader({ version, path, onChangePath, busy = false }: AppHeaderProps) {
+  return (
+    <header class="app-header">
+      <div class="app-brand">
+        <AppMark size={22} class="app-mark" />
+        <span class="app-name">Nylas Microsoft Setup Wizard</span>
+        {version !== null && <span class="app-version">v{version}</span>}
+      </div>
+      {path !== null && onChangePath !== undefined && (
+        <div class="app-header-path">
+          <button
+            type="button"
+            class="btn btn-quiet btn-small"
+            data-testid="change-path-button"
+            onClick={onChangePath}
+            aria-disabled={busy ? 'true' : undefined}
+          >
+            Change path
+          </button>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,71 @@
+import { render, screen } from '@testing-library/preact';
+import { createRef } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
+import type { PathInfo } from '../bindings/PathInfo';
+import { makePaths, makeProgress, makeSession } from '../test/fixtures';
+import { Frame } from '../views/frame';
+import { STEP_VIEWS, findStepView, type StepView } from './registry';
+import type { StepContext } from './types';
+
+const Generic: StepView = () => <p data-testid="generic-region">generic region view</p>;
+const TeamsOnly: StepView = ({ ctx }) => <p data-testid="teams-region">teams region view for {ctx.path.title}</p>;
+
+describe('step registry', () => {
+  it('prefers a path-specific view and falls back to the step id', () => {
+    const views = { region: Generic, 'teams/region': TeamsOnly };
+    expect(findStepView('teams', 'region', views)).toBe(TeamsOnly);
+    expect(findStepView('v3', 'region', views)).toBe(Generic);
+    expect(findStepView('v3', 'report', views)).toBeUndefined();
+  });
+
+  it('starts empty: no step has a view yet', () => {
+    expect(Object.keys(STEP_VIEWS)).toEqual([]);
+  });
+});
+
+function renderFrame(path: PathInfo, views: Record<string, StepView>) {
+  const ctx = (step: PathInfo['steps'][number]): StepContext => ({
+    session: makeSession(),
+    path,
+    step,
+    busy: false,
+    setAnswer: vi.fn(async () => null),
+    openExternal: vi.fn(async () => undefined),
+  });
+  return render(
+    <Frame
+      path={path}
+      progress={makeProgress({ path: path.id, step: 'region' })}
+      busy={false}
+      onGoTo={vi.fn()}
+      onBackToPaths={vi.fn()}
+      stepContext={ctx}
+      headingRef={createRef()}
+      findView={(p, s) => findStepView(p, s, views)}
+    />,
+  );
+}
+
+describe('frame and registry', () => {
+  it('renders the registered view of an available step', () => {
+    const teams = makePaths().find((p) => p.id === 'teams')!;
+    teams.steps[0]!.available = true;
+    renderFrame(teams, { region: Generic, 'teams/region': TeamsOnly });
+    expect(screen.getByTestId('teams-region').textContent).toBe('teams region view for Microsoft Teams meetings');
+    expect(screen.queryByTestId('not-built')).toBeNull();
+  });
+
+  it('shows the not-built panel for a step Rust marks unavailable, even if a view exists', () => {
+    const v3 = makePaths().find((p) => p.id === 'v3')!;
+    renderFrame(v3, { region: Generic });
+    expect(screen.getByTestId('not-built')).toBeTruthy();
+    expect(screen.queryByTestId('generic-region')).toBeNull();
+  });
+
+  it('shows the not-built panel for an available step with no view', () => {
+    const v3 = makePaths().find((p) => p.id === 'v3')!;
+    v3.steps[1]!.available = true;
+    renderFrame(v3, {});
+    expect(screen.getByTestId('not-built')).toBeTruthy();
+  });
+});

@@ -1,0 +1,22 @@
+// Step id → view. One view per wizard step lives in this folder; add it here
+// when it is built (and mark the step available in crates/wizard-core/src/
+// paths.rs). A key may be `"<path>/<step>"` when the same step id means
+// something different on another path (e.g. `"teams/azure-app"`); the plain
+// step id is the fallback. Steps without a view show the honest "not built
+// yet" panel.
+
+import type { ComponentType } from 'preact';
+import type { PathId } from '../bindings/PathId';
+import type { StepViewProps } from './types';
+
+export type StepView = ComponentType<StepViewProps>;
+
+export const STEP_VIEWS: Readonly<Record<string, StepView>> = {};
+
+export function findStepView(
+  path: PathId,
+  step: string,
+  views: Readonly<Record<string, StepView>> = STEP_VIEWS,
+): StepView | undefined {
+  return views[`${path}/${step}`] ?? views[step];
+}

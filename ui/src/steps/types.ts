@@ -1,0 +1,26 @@
+// What every step view gets from the frame. Step views never call Rust
+// directly: they use these callbacks, which go through api.ts, show errors as
+// cards, and re-render from what Rust returned.
+
+import type { PathInfo } from '../bindings/PathInfo';
+import type { Progress } from '../bindings/Progress';
+import type { Session } from '../bindings/Session';
+import type { StepInfo } from '../bindings/StepInfo';
+import type { JsonValue } from '../bindings/serde_json/JsonValue';
+
+export interface StepContext {
+  session: Session;
+  path: PathInfo;
+  step: StepInfo;
+  /** True while a call to Rust is under way; disable buttons then. */
+  busy: boolean;
+  /** Save a non-secret answer under `"<step>.<field>"`. Resolves to the new
+   *  progress, or null when it failed (the error card is already shown). */
+  setAnswer(key: string, value: JsonValue): Promise<Progress | null>;
+  /** Open a Microsoft or Nylas page in the system browser. */
+  openExternal(url: string): Promise<void>;
+}
+
+export interface StepViewProps {
+  ctx: StepContext;
+}

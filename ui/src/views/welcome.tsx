@@ -1,0 +1,223 @@
+// The welcome screen: where am I, what do I do now, is it safe. The admin
+// picks one of the five paths (a radio group of cards), may switch on
+// practice mode, and starts.
+
+import type { ComponentChildren, RefObject } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import type { PathId } from '../bindings/PathId';
+import type { PathInfo } from '../bindings/PathInfo';
+import { ArrowRightIcon, LockIcon, SaveIcon, ShieldIcon } from '../components/icons';
+
+interface WelcomeProps {
+  paths: PathInfo[];
+  practice: boolean;
+  /** True while the simulator starts or stops. */
+  practiceBusy: boolean;
+  busy: boolean;
+  /** Pre-selected card (the path the admin just came back from). */
+  initialChoice: PathId | null;
+  onStart: (path: PathId) => void;
+  onPracticeChange: (enabled: boolean) => void;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  /** Cards shown above the intro (errors, notices, keychain). */
+  notices?: ComponentChildren;
+}
+
+export function Welcome(props: WelcomeProps) {
+  const { paths, practice, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices } = props;
+  const [choice, setChoice] = useState<PathId | null>(
+    props.initialChoice !== null && paths.some((p) => p.id === props.initialChoice) ? props.initialChoice : null,
+  );
+  const cardRefs = useRef<Array<HTMLDivElement | null>>([]);
+  const chosen = paths.find((p) => p.id === choice) ?? null;
+
+  const start = () => {
+    if (chosen !== null && !busy) onStart(chosen.id);
+  };
+
+  const focusCard = (index: number) => {
+    const n = paths.length;
+    const i = ((index % n) + n) % n;
+    const path = paths[i];
+    if (path === undefined) return;
+    setChoice(path.id);
+    cardRefs.current[i]?.focus();
+  };
+
+  const onCardKey = (e: KeyboardEvent, index: number, id: PathId) => {
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'ArrowRight':
+        e.preventDefault();
+        focusCard(index + 1);
+        break;
+      case 'ArrowUp':
+      case 'ArrowLeft':
+        e.preventDefault();
+        focusCard(index - 1);
+        break;
+      case 'Home':
+        e.preventDefault();
+        focusCard(0);
+        break;
+      case 'End':
+        e.preventDefault();
+        focusCard(paths.length - 1);
+        break;
+      case ' ':
+      case 'Spacebar':
+        e.preventDefault();
+        setChoice(id);
+        break;
+      case 'Enter':
+        e.preventDefault();
+        // Enter on the chosen card is the primary action: start.
+        if (choice === id) start();
+        else setChoice(id);
+        break;
+      default:
+        break;
+    }
+  };
+
+  // Roving tab stop: the chosen card, else the first one.
+  const tabStop = choice ?? paths[0]?.id ?? null;
+
+  return (
+    <main class="view view-welcome" data-testid="welcome" aria-busy={busy ? 'true' : 'false'}>
+      <div class="scroll-area">
+        <div class="content-inner">
+          {notices}
+          <h1 class="welcome-title" ref={headingRef} tabIndex={-1}>
+            Connect Microsoft 365 to Nylas
+          </h1>
+          <p class="lead">
+            This wizard walks you through it one step at a time, using the same names you see in the Azure portal and
+            the Nylas dashboard.
+          </p>
+          <ul class="reassurance" aria-label="How the wizard keeps you safe">
+            <li>
+              <ShieldIcon size={20} />
+              <span>Nothing changes in Microsoft or Nylas until you see a preview and confirm it.</span>
+            </li>
+            <li>
+              <LockIcon size={20} />
+              <span>Secrets go to your system keychain, never into a file.</span>
+            </li>
+            <li>
+              <SaveIcon size={20} />
+              <span>Your place is saved: stop at any time and pick up where you left off.</span>
+            </li>
+          </ul>
+
+          <h2 class="section-title" id="paths-heading">
+            What do you want to set up?
+          </h2>
+          <p class="muted" id="paths-help">
+            Choose one path. Use the arrow keys to move between them, then press Enter or Start.
+          </p>
+          <div
+            class="path-grid"
+            role="radiogroup"
+            aria-labelledby="paths-heading"
+            aria-describedby="paths-help"
+          >
+            {paths.map((p, i) => {
+              const checked = p.id === choice;
+              return (
+                <div
+                  key={p.id}
+                  ref={(el) => {
+                    cardRefs.current[i] = el;
+                  }}
+                  class={checked ? 'path-card is-checked' : 'path-card'}
+                  role="radio"
+                  aria-checked={checked ? 'true' : 'false'}
+                  aria-labelledby={`path-${p.id}-title`}
+                  aria-describedby={`path-${p.id}-summary path-${p.id}-when`}
+                  tabIndex={p.id === tabStop ? 0 : -1}
+                  data-testid={`path-option-${p.id}`}
+                  onClick={() => setChoice(p.id)}
+                  onDblClick={() => {
+                    setChoice(p.id);
+                    if (!busy) onStart(p.id);
+                  }}
+                  onKeyDown={(e) => onCardKey(e, i, p.id)}
+                >
+                  <span class="path-radio" aria-hidden="true" />
+                  <span class="path-letter" aria-hidden="true">
+                    {p.letter}
+                  </span>
+                  <span class="path-text">
+                    <span class="path-title" id={`path-${p.id}-title`}>
+                      <span class="visually-hidden">Path {p.letter}: </span>
+                      {p.title}
+                      {p.id === 'v3' && <span class="badge">Most common</span>}
+                    </span>
+                    <span class="path-summary" id={`path-${p.id}-summary`}>
+                      {p.summary}
+                    </span>
+                    <span class="path-when" id={`path-${p.id}-when`}>
+                      {p.when_to_choose}
+                    </span>
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+
+      <div class="action-bar">
+        <div class="practice-switch">
+          <button
+            type="button"
+            id="practice-toggle"
+            class="switch"
+            role="switch"
+            aria-checked={practice ? 'true' : 'false'}
+            aria-describedby="practice-desc practice-busy"
+            aria-disabled={practiceBusy ? 'true' : undefined}
+            data-testid="practice-toggle"
+            onClick={() => {
+              if (!practiceBusy) onPracticeChange(!practice);
+            }}
+          >
+            <span class="switch-track" aria-hidden="true">
+              <span class="switch-thumb" />
+            </span>
+            <span class="switch-label">Practice mode</span>
+            <span class="switch-state" aria-hidden="true">
+              {practice ? 'On' : 'Off'}
+            </span>
+          </button>
+          <p class="switch-desc" id="practice-desc">
+            Practice against a built-in simulator of Microsoft and Nylas. Nothing real is touched.
+          </p>
+          <p class="switch-busy" id="practice-busy" role="status">
+            {practiceBusy ? (practice ? 'Stopping the simulator…' : 'Starting the simulator…') : ''}
+          </p>
+        </div>
+        <div class="action-bar-end">
+          {chosen === null && (
+            <span class="muted action-hint" id="start-hint">
+              Choose a path to start.
+            </span>
+          )}
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="start-button"
+            disabled={chosen === null}
+            aria-describedby={chosen === null ? 'start-hint' : undefined}
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={start}
+          >
+            <span>{chosen === null ? 'Start' : `Start: ${chosen.title}`}</span>
+            <ArrowRightIcon size={18} />
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}
