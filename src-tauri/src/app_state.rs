@@ -103,7 +103,12 @@ impl AppState {
     /// Later steps store the secrets they are given through this.
     #[allow(dead_code)]
     pub async fn secret_store(&self) -> Result<Arc<dyn SecretStore>, WizardError> {
-        if let Some(s) = self.secrets.read().unwrap_or_else(|p| p.into_inner()).clone() {
+        if let Some(s) = self
+            .secrets
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
             return Ok(s);
         }
         let status = self.keychain_status().await;
@@ -131,7 +136,9 @@ impl AppState {
                 let handle = wizard_sandbox::start(wizard_sandbox::Scenario::practice(), None)
                     .await
                     .map_err(|e| {
-                        WizardError::internal(format!("The practice simulator could not start: {e}."))
+                        WizardError::internal(format!(
+                            "The practice simulator could not start: {e}."
+                        ))
                     })?;
                 tracing::info!("practice sandbox listening on {}", handle.base_url());
                 *sandbox = Some(handle);

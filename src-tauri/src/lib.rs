@@ -51,7 +51,10 @@ fn init_tracing() {
         .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
     // Logs carry no secrets: nothing in the wizard logs a secret value,
     // an Authorization header or a request body.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 #[cfg(test)]

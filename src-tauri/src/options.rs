@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser, Default)]
-#[command(name = "nylas-ms-wizard", version, about = "Nylas Microsoft Setup Wizard")]
+#[command(
+    name = "nylas-ms-wizard",
+    version,
+    about = "Nylas Microsoft Setup Wizard"
+)]
 pub struct Options {
     /// Keep saved progress in this folder instead of the usual app data folder.
     #[arg(long, env = "NYLAS_WIZARD_DATA_DIR")]

@@ -54,8 +54,22 @@ fn lists_five_paths() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
     let paths = call(&w, "list_paths", json!({})).unwrap();
-    let ids: Vec<_> = paths.as_array().unwrap().iter().map(|p| p["id"].clone()).collect();
-    assert_eq!(ids, [json!("v3"), json!("teams"), json!("v2-events"), json!("migrate"), json!("bulk")]);
+    let ids: Vec<_> = paths
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            json!("v3"),
+            json!("teams"),
+            json!("v2-events"),
+            json!("migrate"),
+            json!("bulk")
+        ]
+    );
 }
 
 #[test]
@@ -67,7 +81,12 @@ fn choosing_a_path_is_saved_and_restored() {
         assert_eq!(p["step"], "features");
         let p = call(&w, "go_to_step", json!({"step": "region"})).unwrap();
         assert_eq!(p["step"], "region");
-        call(&w, "set_answer", json!({"key": "region.region", "value": "eu"})).unwrap();
+        call(
+            &w,
+            "set_answer",
+            json!({"key": "region.region", "value": "eu"}),
+        )
+        .unwrap();
     }
     // A new app on the same data dir resumes on the same step.
     let (_app, w) = app(dir.path());
@@ -84,7 +103,12 @@ fn errors_cross_as_code_message_hint() {
     let err = call(&w, "go_to_step", json!({"step": "region"})).unwrap_err();
     assert_eq!(err["code"], "invalid_input");
     assert!(err["message"].as_str().unwrap().contains("Choose a path"));
-    let err = call(&w, "set_answer", json!({"key": "nylas.api_key", "value": "nyk_123"})).unwrap_err();
+    let err = call(
+        &w,
+        "set_answer",
+        json!({"key": "nylas.api_key", "value": "nyk_123"}),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
     assert!(!std::fs::read_to_string(dir.path().join("progress.json"))
         .unwrap_or_default()
@@ -125,7 +149,10 @@ fn practice_mode_runs_the_sandbox() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     // The sandbox really answers over HTTP.
     let health = tauri::async_runtime::block_on(async {
-        reqwest::get(format!("{url}_sandbox/health")).await.unwrap().status()
+        reqwest::get(format!("{url}_sandbox/health"))
+            .await
+            .unwrap()
+            .status()
     });
     assert_eq!(health, 200);
     let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
@@ -148,5 +175,8 @@ fn acl_blocks_commands_from_remote_origins() {
     let mut req = request("list_paths", json!({}));
     req.url = "https://evil.example/".parse().unwrap();
     let err = get_ipc_response(&w, req).unwrap_err();
-    assert!(err.as_str().unwrap_or_default().contains("not allowed"), "{err}");
+    assert!(
+        err.as_str().unwrap_or_default().contains("not allowed"),
+        "{err}"
+    );
 }

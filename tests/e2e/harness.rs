@@ -55,7 +55,10 @@ fn tauri_driver() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    if let Some(p) = home.map(|h| h.join("bin/tauri-driver")).filter(|p| p.exists()) {
+    if let Some(p) = home
+        .map(|h| h.join("bin/tauri-driver"))
+        .filter(|p| p.exists())
+    {
         return p;
     }
     PathBuf::from("tauri-driver")
@@ -92,7 +95,9 @@ impl Driver {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("tauri-driver starts (cargo install tauri-driver@2.1.0 --locked)");
+        let child = cmd
+            .spawn()
+            .expect("tauri-driver starts (cargo install tauri-driver@2.1.0 --locked)");
         let driver = Driver { child, port };
         driver.wait_ready().await;
         driver
@@ -106,7 +111,10 @@ impl Driver {
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
             }
-            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -120,7 +128,8 @@ impl Driver {
             "tauri:options".into(),
             json!({"application": app_binary(), "args": args}),
         );
-        ClientBuilder::native()
+        ClientBuilder::rustls()
+            .expect("a WebDriver client")
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await

@@ -28,32 +28,51 @@ async fn welcome_path_a_and_resume_after_restart() {
 
     // Practice mode: the switch flips and the banner appears.
     let toggle = wait_for(&c, "practice-toggle").await;
-    assert_eq!(toggle.attr("aria-checked").await.unwrap().as_deref(), Some("false"));
+    assert_eq!(
+        toggle.attr("aria-checked").await.unwrap().as_deref(),
+        Some("false")
+    );
     toggle.click().await.unwrap();
     wait_for(&c, "practice-banner").await;
     let toggle = wait_for(&c, "practice-toggle").await;
-    assert_eq!(toggle.attr("aria-checked").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        toggle.attr("aria-checked").await.unwrap().as_deref(),
+        Some("true")
+    );
 
     // Path A shows its steps, starting on the first.
     wait_for(&c, "path-option-v3").await.click().await.unwrap();
-    assert!(wait_for(&c, "start-button").await.is_enabled().await.unwrap());
+    assert!(wait_for(&c, "start-button")
+        .await
+        .is_enabled()
+        .await
+        .unwrap());
     screenshot(&c, "02-welcome-path-a-chosen").await;
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     let steps = c
-        .find_all(Locator::Css(&format!("{} li[data-testid^=\"step-item-\"]", tid("step-list"))))
+        .find_all(Locator::Css(&format!(
+            "{} li[data-testid^=\"step-item-\"]",
+            tid("step-list")
+        )))
         .await
         .unwrap();
     assert_eq!(steps.len(), 8, "path A has eight steps");
     let first = wait_for(&c, "step-item-features").await;
-    assert_eq!(first.attr("aria-current").await.unwrap().as_deref(), Some("step"));
+    assert_eq!(
+        first.attr("aria-current").await.unwrap().as_deref(),
+        Some("step")
+    );
     wait_for_text(&c, "current-step-title", "Features").await;
 
     // Next moves to the Region step.
     wait_for(&c, "next-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Region").await;
     let region = wait_for(&c, "step-item-region").await;
-    assert_eq!(region.attr("aria-current").await.unwrap().as_deref(), Some("step"));
+    assert_eq!(
+        region.attr("aria-current").await.unwrap().as_deref(),
+        Some("step")
+    );
     screenshot(&c, "03-path-a-region").await;
     c.close().await.unwrap();
 
@@ -62,7 +81,10 @@ async fn welcome_path_a_and_resume_after_restart() {
     wait_for(&c, "step-list").await;
     wait_for_text(&c, "current-step-title", "Region").await;
     let region = wait_for(&c, "step-item-region").await;
-    assert_eq!(region.attr("aria-current").await.unwrap().as_deref(), Some("step"));
+    assert_eq!(
+        region.attr("aria-current").await.unwrap().as_deref(),
+        Some("step")
+    );
     wait_for(&c, "practice-banner").await;
     screenshot(&c, "04-resumed-after-restart").await;
 
@@ -78,19 +100,30 @@ async fn welcome_path_a_and_resume_after_restart() {
 #[tokio::test(flavor = "current_thread")]
 async fn corrupt_progress_is_reported_not_fatal() {
     let data = tempfile::tempdir().unwrap();
-    std::fs::write(data.path().join("progress.json"), "{\"version\": 1, \"path\": ").unwrap();
+    std::fs::write(
+        data.path().join("progress.json"),
+        "{\"version\": 1, \"path\": ",
+    )
+    .unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
     let notice = wait_for(&c, "notice-card").await;
     let text = notice.text().await.unwrap();
-    assert!(text.contains("progress.corrupt-"), "names the backup: {text}");
+    assert!(
+        text.contains("progress.corrupt-"),
+        "names the backup: {text}"
+    );
     wait_for(&c, "welcome").await;
     screenshot(&c, "05-corrupt-progress-notice").await;
     c.close().await.unwrap();
     let backups: Vec<_> = std::fs::read_dir(data.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("progress.corrupt-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.corrupt-")
+        })
         .collect();
     assert_eq!(backups.len(), 1, "the damaged file was kept aside");
 }
@@ -102,9 +135,18 @@ async fn no_keychain_offers_session_only_secrets() {
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &["--no-keychain"]).await;
     let card = wait_for(&c, "keychain-card").await;
-    assert!(card.text().await.unwrap().to_lowercase().contains("keychain"));
+    assert!(card
+        .text()
+        .await
+        .unwrap()
+        .to_lowercase()
+        .contains("keychain"));
     screenshot(&c, "06-no-keychain").await;
-    wait_for(&c, "session-only-button").await.click().await.unwrap();
+    wait_for(&c, "session-only-button")
+        .await
+        .click()
+        .await
+        .unwrap();
     // The offer is replaced by a note that secrets last for this run only.
     c.wait()
         .for_element(Locator::XPath(
@@ -133,7 +175,11 @@ async fn dark_theme_screenshots() {
         .unwrap();
     assert!(dark, "the web view follows the dark GTK theme");
     screenshot(&c, "07-welcome-dark").await;
-    wait_for(&c, "path-option-teams").await.click().await.unwrap();
+    wait_for(&c, "path-option-teams")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;

@@ -1,10 +1,52 @@
-//! Not built yet.
+//! `nylas-ms-setup diagnose TEXT`: explain an error message or a callback
+//! URL (AADSTS codes, Nylas errors). Exit 0 with a diagnosis, even "we don't
+//! recognise this"; 2 when there is nothing to look at.
+
+use std::io::Read;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use wizard_core::diagnose::diagnose;
+use wizard_core::WizardError;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("This command is not built yet.");
-    ExitCode::from(2)
+use crate::output::{self, Format};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The error text or callback URL; quote it, or pass - to read stdin.
+    #[arg(value_name = "TEXT", required = true, num_args = 1.., allow_hyphen_values = true)]
+    text: Vec<String>,
+    /// Output: text (for people) or json (for scripts).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    format: String,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let format = match args.format.parse::<Format>() {
+        Ok(f) => f,
+        Err(e) => return output::bad_input(&e),
+    };
+    let text = if args.text == ["-"] {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            return output::bad_input(&WizardError::io(
+                "read the error text from standard input",
+                &e,
+            ));
+        }
+        s
+    } else {
+        args.text.join(" ")
+    };
+    if text.trim().is_empty() {
+        return output::bad_input(
+            &WizardError::invalid_input("There is no error text to look at.")
+                .with_hint("Paste the error message or the address from the browser, in quotes."),
+        );
+    }
+    let diagnoses = diagnose(&text);
+    match format {
+        Format::Json => output::print_json(&serde_json::json!({ "diagnoses": diagnoses })),
+        Format::Text => print!("{}", output::diagnoses_text(&diagnoses)),
+    }
+    ExitCode::SUCCESS
 }

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod check_cmd;
 mod diagnose_cmd;
+mod output;
 mod sandbox_cmd;
 
 #[derive(Parser)]

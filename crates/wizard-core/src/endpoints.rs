@@ -108,7 +108,9 @@ impl Endpoints {
     pub fn sandbox(base: &Url) -> Result<Self> {
         let join = |prefix: &str| {
             base.join(&format!("{prefix}/")).map_err(|e| {
-                WizardError::invalid_input(format!("The sandbox address {base} is not usable: {e}."))
+                WizardError::invalid_input(format!(
+                    "The sandbox address {base} is not usable: {e}."
+                ))
             })
         };
         Ok(Self {
@@ -165,9 +167,12 @@ mod tests {
         let e = Endpoints::default();
         assert_eq!(e.nylas(Region::Eu).as_str(), "https://api.eu.nylas.com/");
         assert_eq!(
-            join(&e.microsoft_login, "contoso.com/v2.0/.well-known/openid-configuration")
-                .unwrap()
-                .as_str(),
+            join(
+                &e.microsoft_login,
+                "contoso.com/v2.0/.well-known/openid-configuration"
+            )
+            .unwrap()
+            .as_str(),
             "https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration"
         );
     }
@@ -180,7 +185,10 @@ mod tests {
             join(&e.nylas_us, "/v3/applications").unwrap().as_str(),
             "http://127.0.0.1:4010/nylas-us/v3/applications"
         );
-        assert_eq!(e.nylas_beta(Region::Eu).as_str(), "http://127.0.0.1:4010/nylas-beta-eu/");
+        assert_eq!(
+            e.nylas_beta(Region::Eu).as_str(),
+            "http://127.0.0.1:4010/nylas-beta-eu/"
+        );
     }
 
     #[test]

@@ -189,7 +189,9 @@ impl SecretStore for KeyringSecretStore {
 /// to an admin; keep it short and say what to do.
 fn map_keyring_error(e: keyring::Error) -> WizardError {
     match e {
-        keyring::Error::NoEntry => WizardError::new(ErrorCode::SecretNotFound, "No such secret is stored."),
+        keyring::Error::NoEntry => {
+            WizardError::new(ErrorCode::SecretNotFound, "No such secret is stored.")
+        }
         keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
             keychain_unavailable()
         }
@@ -240,7 +242,10 @@ mod tests {
         let v = SecretString::from("x");
         assert_eq!(s.set("", &v).unwrap_err().code, ErrorCode::InvalidInput);
         assert_eq!(s.set("a b", &v).unwrap_err().code, ErrorCode::InvalidInput);
-        assert_eq!(s.set(&"a".repeat(65), &v).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(
+            s.set(&"a".repeat(65), &v).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
     }
 
     #[test]

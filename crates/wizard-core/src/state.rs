@@ -75,7 +75,9 @@ impl Default for Progress {
 
 /// Answer keys must not look like they hold a secret: the UI should never send
 /// one, and if it does we refuse rather than write it to disk.
-const SECRET_WORDS: [&str; 6] = ["secret", "password", "api_key", "apikey", "token", "refresh"];
+const SECRET_WORDS: [&str; 6] = [
+    "secret", "password", "api_key", "apikey", "token", "refresh",
+];
 
 impl Progress {
     /// Choose a path (or go back to the welcome screen with `None`). The path
@@ -103,11 +105,17 @@ impl Progress {
             self.step_status = paused.step_status;
         }
         let steps = path_info(path).steps;
-        if !self.step.as_ref().is_some_and(|s| steps.iter().any(|x| &x.id == s)) {
+        if !self
+            .step
+            .as_ref()
+            .is_some_and(|s| steps.iter().any(|x| &x.id == s))
+        {
             self.step = steps.first().map(|s| s.id.clone());
         }
         if let Some(step) = self.step.clone() {
-            self.step_status.entry(step).or_insert(StepStatus::InProgress);
+            self.step_status
+                .entry(step)
+                .or_insert(StepStatus::InProgress);
         }
     }
 
@@ -194,19 +202,19 @@ impl StateStore {
     pub fn load(&self) -> (Progress, Option<StateNotice>) {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Progress::default(), None),
-            Err(e) => {
-                return (
-                    Progress::default(),
-                    Some(StateNotice {
-                        code: ErrorCode::StateCorrupt,
-                        message: format!(
-                            "Your saved progress could not be read ({e}), so the wizard starts fresh."
-                        ),
-                        backup_path: None,
-                    }),
-                )
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Progress::default(), None)
             }
+            Err(e) => return (
+                Progress::default(),
+                Some(StateNotice {
+                    code: ErrorCode::StateCorrupt,
+                    message: format!(
+                        "Your saved progress could not be read ({e}), so the wizard starts fresh."
+                    ),
+                    backup_path: None,
+                }),
+            ),
         };
         // Peek at the version first so a newer file is recognised even when
         // its shape no longer parses as ours.
@@ -257,7 +265,9 @@ impl StateStore {
 
     fn back_up(&self, why: &str) -> Option<String> {
         let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-        let backup = self.path.with_file_name(format!("progress.{why}-{stamp}.json"));
+        let backup = self
+            .path
+            .with_file_name(format!("progress.{why}-{stamp}.json"));
         std::fs::rename(&self.path, &backup)
             .ok()
             .map(|_| backup.display().to_string())
@@ -275,8 +285,13 @@ fn sanitise(mut p: Progress) -> Progress {
         }
         Some(path) => {
             let steps = path_info(path).steps;
-            p.step_status.retain(|id, _| steps.iter().any(|s| &s.id == id));
-            if !p.step.as_ref().is_some_and(|s| steps.iter().any(|x| &x.id == s)) {
+            p.step_status
+                .retain(|id, _| steps.iter().any(|s| &s.id == id));
+            if !p
+                .step
+                .as_ref()
+                .is_some_and(|s| steps.iter().any(|x| &x.id == s))
+            {
                 p.step = steps.first().map(|s| s.id.clone());
             }
         }
@@ -295,7 +310,8 @@ mod tests {
         let mut p = Progress::default();
         p.choose_path(Some(PathId::V3));
         p.go_to_step("region").unwrap();
-        p.set_answer("region.region", serde_json::json!("eu")).unwrap();
+        p.set_answer("region.region", serde_json::json!("eu"))
+            .unwrap();
         store.save(&p).unwrap();
         let (loaded, notice) = store.load();
         assert!(notice.is_none());
@@ -321,7 +337,10 @@ mod tests {
         let notice = notice.expect("a notice");
         assert_eq!(notice.code, ErrorCode::StateCorrupt);
         let backup = notice.backup_path.expect("backed up");
-        assert_eq!(std::fs::read(&backup).unwrap(), b"{\"version\": 1, \"path\": ");
+        assert_eq!(
+            std::fs::read(&backup).unwrap(),
+            b"{\"version\": 1, \"path\": "
+        );
         assert!(!store.path().exists());
     }
 

@@ -31,8 +31,11 @@ fn keyring_set_get_delete() {
         store().get("azure_client_secret").unwrap().expose_secret(),
         "Q~test-secret-value-1234567890"
     );
-    s.set("azure_client_secret", &SecretString::from("replaced-value-0000000"))
-        .unwrap();
+    s.set(
+        "azure_client_secret",
+        &SecretString::from("replaced-value-0000000"),
+    )
+    .unwrap();
     assert_eq!(
         s.get("azure_client_secret").unwrap().expose_secret(),
         "replaced-value-0000000"

@@ -9,7 +9,10 @@ use wizard_core::ErrorCode;
 fn no_secret_service_is_keychain_unavailable() {
     // Point D-Bus at a socket that does not exist and stop it from
     // auto-launching a bus through X11.
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/wizard-test-bus");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/wizard-test-bus",
+    );
     std::env::remove_var("DISPLAY");
     let s = KeyringSecretStore::with_service("com.nylas.ms-setup-wizard.test-unavailable");
     let err = s.probe().unwrap_err();

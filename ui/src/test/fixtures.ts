@@ -70,6 +70,7 @@ export function makeProgress(overrides: Partial<Progress> = {}): Progress {
     practice: false,
     answers: {},
     step_status: {},
+    paused: {},
     ...overrides,
   };
 }

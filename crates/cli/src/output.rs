@@ -1,0 +1,265 @@
+//! How `check` and `diagnose` talk to people and scripts: grouped, wrapped
+//! text with the fixes, or JSON; plain error messages on stderr.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use wizard_core::audit::{AuditReport, CheckId, Finding, FindingStatus};
+use wizard_core::diagnose::Diagnosis;
+use wizard_core::WizardError;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = WizardError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            other => Err(WizardError::invalid_input(format!(
+                "\"{other}\" is not an output format; use text or json."
+            ))),
+        }
+    }
+}
+
+/// Prints the message (and hint) on stderr and returns exit code 2.
+pub fn bad_input(e: &WizardError) -> ExitCode {
+    eprintln!("{}", e.message);
+    if let Some(h) = &e.hint {
+        eprintln!("{h}");
+    }
+    ExitCode::from(2)
+}
+
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("Could not write the result as JSON: {e}."),
+    }
+}
+
+const WIDTH: usize = 100;
+
+/// Word-wraps `text` to `WIDTH`, starting with `first` and indenting
+/// continuation lines by `indent` spaces. Long words (URLs) are never split.
+fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
+    let mut line = first.to_owned();
+    let mut len = first.chars().count();
+    let mut fresh = true;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if !fresh && len + 1 + w > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = " ".repeat(indent);
+            len = indent;
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += w;
+        fresh = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+fn finding_text(out: &mut String, f: &Finding, full: bool) {
+    let mark = match f.status {
+        FindingStatus::Fail => "✗",
+        FindingStatus::Warn => "!",
+        FindingStatus::Pass => "✓",
+    };
+    wrap(out, &format!("  {mark} "), 4, &f.title);
+    if !full {
+        return;
+    }
+    wrap(out, "    Why: ", 9, &f.explanation);
+    if let Some(fix) = &f.fix {
+        wrap(out, "    Fix: ", 9, fix);
+    }
+    if f.check == CheckId::AdminConsent {
+        if let Some(url) = f.details.get("admin_consent_url").and_then(|v| v.as_str()) {
+            wrap(out, "    Admin-consent link: ", 8, url);
+        }
+    }
+    wrap(out, "    Open: ", 10, &f.portal_link);
+    wrap(out, "    Check: ", 11, f.check.as_str());
+}
+
+/// The report for a person: what was checked, then *Needs fixing*, *Worth a
+/// look* (each with why, fix and link) and *All good* (titles only).
+pub fn report_text(r: &AuditReport) -> String {
+    let mut out = String::new();
+    let name = r
+        .display_name
+        .as_deref()
+        .map(|n| format!("\"{n}\""))
+        .unwrap_or_else(|| "your app".into());
+    let id = r
+        .app_id
+        .as_deref()
+        .map(|i| format!(" (client ID {i})"))
+        .unwrap_or_default();
+    let tenancy = match r.tenancy {
+        wizard_core::audit::Tenancy::Single => "single tenant",
+        wizard_core::audit::Tenancy::Multi => "multitenant",
+    };
+    wrap(
+        &mut out,
+        "",
+        0,
+        &format!(
+            "Checked {name}{id} for {}, {} region, {tenancy}.",
+            r.path.label(),
+            r.region.as_str().to_ascii_uppercase()
+        ),
+    );
+    if !r.formats.is_empty() {
+        let formats: Vec<&str> = r.formats.iter().map(|f| f.label()).collect();
+        let mixed = if formats.len() > 1 { " (a mix)" } else { "" };
+        wrap(
+            &mut out,
+            "",
+            0,
+            &format!("Read as: {}{mixed}.", formats.join(" and ")),
+        );
+    }
+    let needed: Vec<&str> = r
+        .scope_plan
+        .required
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    wrap(
+        &mut out,
+        "",
+        0,
+        &format!("Permissions Nylas needs: {}.", needed.join(", ")),
+    );
+    if !r.scope_plan.keep.is_empty() {
+        let keep: Vec<&str> = r.scope_plan.keep.iter().map(|s| s.name.as_str()).collect();
+        wrap(
+            &mut out,
+            "",
+            0,
+            &format!("Keep if your app has them: {}.", keep.join(", ")),
+        );
+    }
+    let uris: Vec<&str> = r
+        .redirect_uris
+        .required
+        .iter()
+        .chain(&r.redirect_uris.optional)
+        .map(String::as_str)
+        .collect();
+    if !uris.is_empty() {
+        wrap(
+            &mut out,
+            "",
+            0,
+            &format!("Redirect URI on the Web platform: {}.", uris.join(", ")),
+        );
+    }
+
+    let groups = [
+        (FindingStatus::Fail, "Needs fixing", true),
+        (FindingStatus::Warn, "Worth a look", true),
+        (FindingStatus::Pass, "All good", false),
+    ];
+    for (status, heading, full) in groups {
+        let items: Vec<&Finding> = r.findings.iter().filter(|f| f.status == status).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{heading} ({})", items.len());
+        for (i, f) in items.iter().enumerate() {
+            if full && i > 0 {
+                out.push('\n');
+            }
+            finding_text(&mut out, f, full);
+        }
+    }
+    if !r.notes.is_empty() {
+        out.push_str("\nNotes from reading the file\n");
+        for n in &r.notes {
+            wrap(&mut out, "  - ", 4, n);
+        }
+    }
+    let s = r.summary;
+    let verdict = if s.fail > 0 {
+        "Fix the items under \"Needs fixing\", then run the check again."
+    } else if s.warn > 0 {
+        "Nothing blocks Nylas; the items under \"Worth a look\" are worth a minute."
+    } else {
+        "Your app registration is ready for Nylas."
+    };
+    let _ = writeln!(
+        out,
+        "\nResult: {} to fix, {} worth a look, {} good.",
+        s.fail, s.warn, s.pass
+    );
+    wrap(&mut out, "", 0, verdict);
+    out
+}
+
+/// Diagnoses for a person: the title first, the code small at the end.
+pub fn diagnoses_text(ds: &[Diagnosis]) -> String {
+    let mut out = String::new();
+    for (i, d) in ds.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let code = if d.code == "unrecognised" {
+            String::new()
+        } else {
+            format!(" ({})", d.code)
+        };
+        wrap(&mut out, "", 0, &format!("{}{code}", d.title));
+        wrap(&mut out, "  Cause: ", 9, &d.cause);
+        wrap(&mut out, "  Fix: ", 7, &d.fix);
+        if let Some(c) = d.related_check {
+            wrap(
+                &mut out,
+                "  Prevented by: ",
+                16,
+                &format!("the {c} check of `nylas-ms-setup check`"),
+            );
+        }
+        if let Some(l) = &d.learn_more {
+            wrap(&mut out, "  More: ", 8, l);
+        }
+        for (k, v) in &d.found {
+            wrap(
+                &mut out,
+                &format!("  In the message, {}: ", k.replace('_', " ")),
+                4,
+                v,
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_without_splitting_words() {
+        let mut out = String::new();
+        let long = "word ".repeat(40);
+        wrap(&mut out, "    Why: ", 9, &long);
+        assert!(out.lines().count() > 1);
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH));
+        assert!(out.lines().skip(1).all(|l| l.starts_with("         word")));
+    }
+}

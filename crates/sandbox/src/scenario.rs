@@ -1,0 +1,282 @@
+//! What the simulated world contains: Microsoft tenants, Nylas applications
+//! and the fault rules to start with.
+//!
+//! Unknown fields are REJECTED everywhere (`deny_unknown_fields`): a typo such
+//! as `"fisrt_n"` in a hand-written scenario would otherwise be silently
+//! ignored and the test would exercise something else than intended. Fields
+//! marked optional below may be left out.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SandboxError;
+use crate::faults::Fault;
+
+/// The built-in practice scenario, as JSON (also a documented example).
+pub const PRACTICE_SCENARIO_JSON: &str = include_str!("../scenarios/practice.json");
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Free text for people reading the file (optional).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Microsoft Entra tenants that exist (optional).
+    #[serde(default)]
+    pub tenants: Vec<Tenant>,
+    /// Nylas v3 applications and the API keys that open them (optional).
+    #[serde(default)]
+    pub nylas_applications: Vec<NylasApplication>,
+    /// Fault rules active from the start (optional).
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
+/// A Microsoft Entra tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// Directory (tenant) ID, a GUID.
+    pub id: String,
+    pub display_name: String,
+    /// Verified domains, e.g. `contoso.com`, `contoso.onmicrosoft.com`; the
+    /// tenant can be looked up by any of them.
+    #[serde(default)]
+    pub verified_domains: Vec<String>,
+    /// `tenant_region_scope` of the OpenID configuration: `NA`, `EU`, `AS`,
+    /// `OC`, `AF`, `SA`, … (optional, default `NA`).
+    #[serde(default = "default_region_scope")]
+    pub region_scope: String,
+}
+
+fn default_region_scope() -> String {
+    "NA".into()
+}
+
+/// Nylas data region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NylasRegion {
+    Us,
+    Eu,
+}
+
+impl NylasRegion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NylasRegion::Us => "us",
+            NylasRegion::Eu => "eu",
+        }
+    }
+}
+
+/// A Nylas v3 application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NylasApplication {
+    pub application_id: String,
+    pub organization_id: String,
+    pub region: NylasRegion,
+    /// API keys that authenticate as this application (at least one).
+    pub api_keys: Vec<String>,
+    pub branding: Branding,
+    /// Callback (redirect) URIs registered with the application (optional).
+    #[serde(default)]
+    pub callback_uris: Vec<CallbackUri>,
+    /// `production`, `staging`, `development`, … (optional, default `production`).
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    /// Unix seconds (optional).
+    #[serde(default = "default_created_at")]
+    pub created_at: i64,
+    /// Unix seconds (optional, default = `created_at`).
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+}
+
+fn default_environment() -> String {
+    "production".into()
+}
+
+fn default_created_at() -> i64 {
+    1_717_000_000
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackUri {
+    pub id: String,
+    pub url: String,
+    /// `web` (default), `desktop`, `js`, `ios`, `android`.
+    #[serde(default = "default_platform")]
+    pub platform: String,
+}
+
+fn default_platform() -> String {
+    "web".into()
+}
+
+impl Scenario {
+    /// The built-in practice scenario (see `scenarios/practice.json`).
+    pub fn practice() -> Self {
+        Self::from_json(PRACTICE_SCENARIO_JSON).expect("the built-in practice scenario is valid")
+    }
+
+    /// Parse and validate a scenario from JSON text.
+    pub fn from_json(json: &str) -> Result<Self, SandboxError> {
+        Self::parse(json, "text")
+    }
+
+    /// Read, parse and validate a scenario file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, SandboxError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| SandboxError::ReadScenario {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, &format!("file {}", path.display()))
+    }
+
+    fn parse(json: &str, origin: &str) -> Result<Self, SandboxError> {
+        let scenario: Scenario =
+            serde_json::from_str(json).map_err(|source| SandboxError::ParseScenario {
+                origin: origin.to_owned(),
+                source,
+            })?;
+        scenario
+            .check()
+            .map_err(|reason| SandboxError::InvalidScenario {
+                origin: origin.to_owned(),
+                reason,
+            })?;
+        Ok(scenario)
+    }
+
+    /// Check what serde cannot: GUIDs, uniqueness, usable keys and faults.
+    pub fn validate(&self) -> Result<(), SandboxError> {
+        self.check()
+            .map_err(|reason| SandboxError::InvalidScenario {
+                origin: "given".into(),
+                reason,
+            })
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let mut names = HashSet::new();
+        for (i, t) in self.tenants.iter().enumerate() {
+            if !is_guid(&t.id) {
+                return Err(format!("tenant {i}: id \"{}\" is not a GUID", t.id));
+            }
+            for name in std::iter::once(&t.id).chain(&t.verified_domains) {
+                if !names.insert(name.to_ascii_lowercase()) {
+                    return Err(format!("tenant {i}: \"{name}\" is used by two tenants"));
+                }
+            }
+        }
+        let mut keys = HashSet::new();
+        for (i, app) in self.nylas_applications.iter().enumerate() {
+            if app.application_id.trim().is_empty() {
+                return Err(format!("Nylas application {i}: application_id is empty"));
+            }
+            if app.api_keys.is_empty() {
+                return Err(format!("Nylas application {i}: api_keys is empty"));
+            }
+            for key in &app.api_keys {
+                if key.trim().is_empty() || key.chars().any(|c| c.is_whitespace()) {
+                    return Err(format!(
+                        "Nylas application {i}: an API key is empty or has spaces"
+                    ));
+                }
+                if !keys.insert(key.as_str()) {
+                    // Not echoed: even a practice key should not be printed.
+                    return Err(format!("Nylas application {i}: an API key is used twice"));
+                }
+            }
+            let mut ids = HashSet::new();
+            for uri in &app.callback_uris {
+                if !ids.insert(uri.id.as_str()) {
+                    return Err(format!(
+                        "Nylas application {i}: callback URI id \"{}\" is used twice",
+                        uri.id
+                    ));
+                }
+            }
+        }
+        for (i, fault) in self.faults.iter().enumerate() {
+            fault
+                .check()
+                .map_err(|reason| format!("fault {i}: {reason}"))?;
+        }
+        Ok(())
+    }
+
+    /// The tenant with this ID or verified domain (case-insensitive).
+    pub fn find_tenant(&self, name: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| {
+            t.id.eq_ignore_ascii_case(name)
+                || t.verified_domains
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(name))
+        })
+    }
+}
+
+/// 8-4-4-4-12 hexadecimal digits.
+pub(crate) fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn practice_is_valid_and_rich_enough() {
+        let s = Scenario::practice();
+        assert!(s.tenants.len() >= 2);
+        assert!(s
+            .nylas_applications
+            .iter()
+            .any(|a| a.region == NylasRegion::Us));
+        assert!(s
+            .nylas_applications
+            .iter()
+            .any(|a| a.region == NylasRegion::Eu));
+        assert!(s.faults.is_empty(), "practice starts without faults");
+    }
+
+    #[test]
+    fn guid_shape() {
+        assert!(is_guid("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+        assert!(!is_guid("72f988bf-86f1-41af-91ab-2d7cd011db4"));
+        assert!(!is_guid("contoso.com"));
+    }
+
+    #[test]
+    fn finds_tenant_by_domain_any_case() {
+        let s = Scenario::practice();
+        let t = &s.tenants[0];
+        let domain = t.verified_domains[0].to_uppercase();
+        assert_eq!(s.find_tenant(&domain).unwrap().id, t.id);
+        assert!(s.find_tenant("nowhere.example").is_none());
+    }
+}

@@ -1,0 +1,173 @@
+//! The app-registration audit: what Nylas needs (a [`ScopePlan`] and the
+//! region's redirect URIs) against what the app registration has.
+//!
+//! Pure: no network, no clock unless `now` is left out. Every check always
+//! yields exactly one [`Finding`], in [`CheckId::ALL`] order. Checks whose
+//! answer a manifest can't give (consent granted, tenant exists) say so
+//! instead of pretending.
+//!
+//! `Finding::details` per check (keys are stable; absent means unknown):
+//! - `client_id`: `app_id`, `object_id`, `entered`
+//! - `tenant`: `tenant`, `kind` (`tenant_id|domain|common|organizations|consumers|invalid`), `tenancy`, `existence_checked: false`
+//! - `sign_in_audience`: `sign_in_audience`, `tenancy`, `recommended`
+//! - `access_token_version`: `requested_access_token_version`, `recommended: 2`
+//! - `redirect_uris`: `required`, `optional`, `web`, `missing` (URIs), `misplaced` (`{uri, platform}`),
+//!   `near_misses` (`{required, found, platform, reasons, explanation}`; reasons: `trailing_slash`,
+//!   `case`, `http_vs_https`, `other_region`, `other_host`, `other_path`, `platform`),
+//!   `callbacks` ([`crate::regions::CallbackValidation`])
+//! - `delegated_scopes`: `required`, `missing` (names; offline_access has its own check),
+//!   `satisfied_by_wider` (`{required, by}`), `present_as_application`, `wrong_resource`, `unknown`,
+//!   `kept`, `kept_missing`
+//! - `application_permissions`: `roles` (`{resource, resource_name, id, type, name}`), `needed_as_delegated`
+//! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason}`), `other_apis`
+//! - `offline_access`: `present`
+//! - `implicit_grant`: `access_tokens`, `id_tokens`, `required`
+//! - `client_secret`: `count`, `expired_count`, `expires` (RFC 3339), `days_left`, `key_id`, `display_name`,
+//!   `hint`, `matched_pasted_secret`, `looks_like_secret_id`, `certificates`
+//! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`
+//! - `publisher_verification`: `multitenant`, `verified_publisher_id`
+
+mod identity;
+mod links;
+mod permissions;
+mod privilege;
+mod redirects;
+mod secret;
+mod types;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+pub use links::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
+pub use types::*;
+
+use crate::catalog::is_guid;
+use crate::error::Result;
+use crate::manifest::AppRegistration;
+use crate::regions::{self, RedirectUriSet};
+use crate::scopes::{self, ScopePlan};
+
+/// Everything a check may look at.
+pub(crate) struct Ctx<'a> {
+    pub app: &'a AppRegistration,
+    pub req: &'a AuditRequest,
+    pub plan: ScopePlan,
+    pub uris: RedirectUriSet,
+    pub tenancy: Tenancy,
+    pub now: OffsetDateTime,
+}
+
+impl Ctx<'_> {
+    /// The app id, only when it is a GUID (safe for links).
+    pub fn app_id(&self) -> Option<&str> {
+        self.app.app_id.as_deref().filter(|id| is_guid(id))
+    }
+
+    pub fn link(&self, blade: Blade) -> String {
+        portal_link(self.app_id(), blade)
+    }
+
+    pub fn finding(
+        &self,
+        check: CheckId,
+        status: FindingStatus,
+        title: impl Into<String>,
+        explanation: impl Into<String>,
+        blade: Blade,
+    ) -> Finding {
+        Finding {
+            check,
+            status,
+            title: title.into(),
+            explanation: explanation.into(),
+            fix: None,
+            portal_link: self.link(blade),
+            prevents: check.prevents().iter().map(|s| (*s).to_owned()).collect(),
+            details: Value::Object(Default::default()),
+        }
+    }
+
+    /// "US" / "EU", for titles.
+    pub fn region_label(&self) -> &'static str {
+        match self.req.region {
+            crate::endpoints::Region::Us => "US",
+            crate::endpoints::Region::Eu => "EU",
+        }
+    }
+}
+
+/// "Lets Nylas…" → "lets Nylas…", to continue a sentence.
+pub(crate) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The tenancy to check against: the admin's choice, else single when a
+/// specific tenant was given, else multi (what Nylas v3 recommends).
+pub fn resolve_tenancy(req: &AuditRequest) -> Tenancy {
+    if let Some(t) = req.tenancy {
+        return t;
+    }
+    match req
+        .tenant
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_ascii_lowercase)
+    {
+        Some(t)
+            if !t.is_empty() && !["common", "organizations", "consumers"].contains(&t.as_str()) =>
+        {
+            Tenancy::Single
+        }
+        _ => Tenancy::Multi,
+    }
+}
+
+/// Runs every check. Fails only on an impossible request (no features for
+/// v3, a feature the path doesn't offer).
+pub fn run_audit(app: &AppRegistration, req: &AuditRequest) -> Result<AuditReport> {
+    let plan = scopes::plan(req.path, req.preset, &req.features)?;
+    let ctx = Ctx {
+        app,
+        req,
+        plan,
+        uris: regions::redirect_uris(req.path, req.region),
+        tenancy: resolve_tenancy(req),
+        now: req.now.unwrap_or_else(OffsetDateTime::now_utc),
+    };
+    let findings: Vec<Finding> = CheckId::ALL
+        .iter()
+        .map(|&check| match check {
+            CheckId::ClientId => identity::client_id(&ctx),
+            CheckId::Tenant => identity::tenant(&ctx),
+            CheckId::SignInAudience => identity::sign_in_audience(&ctx),
+            CheckId::AccessTokenVersion => identity::access_token_version(&ctx),
+            CheckId::RedirectUris => redirects::redirect_uris(&ctx),
+            CheckId::DelegatedScopes => permissions::delegated_scopes(&ctx),
+            CheckId::ApplicationPermissions => permissions::application_permissions(&ctx),
+            CheckId::LeastPrivilege => privilege::least_privilege(&ctx),
+            CheckId::OfflineAccess => permissions::offline_access(&ctx),
+            CheckId::ImplicitGrant => redirects::implicit_grant(&ctx),
+            CheckId::ClientSecret => secret::client_secret(&ctx),
+            CheckId::AdminConsent => permissions::admin_consent(&ctx),
+            CheckId::PublisherVerification => identity::publisher_verification(&ctx),
+        })
+        .collect();
+    let summary = Summary::of(&findings);
+    Ok(AuditReport {
+        app_id: app.app_id.clone(),
+        display_name: app.display_name.clone(),
+        path: req.path,
+        region: req.region,
+        tenancy: ctx.tenancy,
+        formats: app.formats.clone(),
+        notes: app.notes.clone(),
+        scope_plan: ctx.plan.clone(),
+        redirect_uris: ctx.uris.clone(),
+        checked_at: ctx.now,
+        findings,
+        summary,
+    })
+}

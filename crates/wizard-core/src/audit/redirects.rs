@@ -1,0 +1,378 @@
+//! Redirect URIs (byte for byte on the Web platform, with near misses named)
+//! and the implicit-grant switches on the Authentication blade.
+
+use serde_json::{json, Value};
+
+use super::links::Blade;
+use super::{CheckId, Ctx, Finding, FindingStatus::*};
+use crate::manifest::Platform;
+use crate::regions::{classify_nylas_uri, loose_form, validate_callback_uri};
+use crate::scopes::AuditPath;
+
+/// Why a registered URI is close to, but not, the one Nylas needs. The
+/// snake_case names appear in `details.near_misses[].reasons`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    TrailingSlash,
+    Case,
+    HttpVsHttps,
+    OtherRegion,
+    OtherHost,
+    OtherPath,
+    Platform,
+}
+
+impl Reason {
+    fn code(self) -> &'static str {
+        match self {
+            Reason::TrailingSlash => "trailing_slash",
+            Reason::Case => "case",
+            Reason::HttpVsHttps => "http_vs_https",
+            Reason::OtherRegion => "other_region",
+            Reason::OtherHost => "other_host",
+            Reason::OtherPath => "other_path",
+            Reason::Platform => "platform",
+        }
+    }
+}
+
+fn host_of(uri: &str) -> Option<String> {
+    url::Url::parse(uri.trim())
+        .ok()?
+        .host_str()
+        .map(str::to_ascii_lowercase)
+}
+
+fn is_http(s: &str) -> bool {
+    s.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+}
+
+/// The URI with its scheme written `https://` and no trailing slash, case
+/// kept: what is left to differ is case.
+fn same_scheme_and_slash(s: &str) -> String {
+    let s = s.trim_end_matches('/');
+    let rest = if is_http(s) {
+        &s[7..]
+    } else if s
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        &s[8..]
+    } else {
+        s
+    };
+    format!("https://{rest}")
+}
+
+/// How `found` differs from `required`, or `None` when it is unrelated.
+fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Reason>, String)> {
+    let mut reasons = Vec::new();
+    let mut why = Vec::new();
+    if found == required {
+        // Same bytes, wrong platform: handled as "misplaced" by the caller.
+    } else if loose_form(found) == loose_form(required) {
+        let (f, r) = (found.trim(), required);
+        if f.ends_with('/') != r.ends_with('/') {
+            reasons.push(Reason::TrailingSlash);
+            why.push("has a trailing slash");
+        }
+        if is_http(f) != is_http(r) {
+            reasons.push(Reason::HttpVsHttps);
+            why.push(if is_http(f) {
+                "uses http instead of https"
+            } else {
+                "uses https instead of http"
+            });
+        }
+        if same_scheme_and_slash(f) != same_scheme_and_slash(r) {
+            reasons.push(Reason::Case);
+            why.push("differs in upper and lower case");
+        }
+    } else {
+        let want = classify_nylas_uri(required)?;
+        match classify_nylas_uri(found) {
+            Some(k) if k.host == want.host => {
+                reasons.push(Reason::OtherRegion);
+                why.push("is for the other Nylas region");
+            }
+            Some(k) => {
+                reasons.push(Reason::OtherHost);
+                why.push(match k.host {
+                    crate::regions::NylasHost::V3 => "is the Nylas v3 address",
+                    crate::regions::NylasHost::Beta => "is the Nylas Teams (beta) address",
+                    crate::regions::NylasHost::V2 => "is the old Nylas v2 address",
+                });
+            }
+            None if host_of(found).is_some() && host_of(found) == host_of(required) => {
+                reasons.push(Reason::OtherPath);
+                why.push("has the right host but a different path");
+            }
+            None => return None,
+        }
+    }
+    if platform != Platform::Web {
+        reasons.push(Reason::Platform);
+        why.push(match platform {
+            Platform::Spa => "is registered under Single-page application instead of Web",
+            _ => "is registered under Mobile and desktop applications instead of Web",
+        });
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    Some((reasons, format!("{found} {}.", why.join(", and "))))
+}
+
+pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
+    let id = CheckId::RedirectUris;
+    let app = ctx.app;
+    let web: Vec<&str> = app.uris_on(Platform::Web).collect();
+    let wanted: Vec<(&String, bool)> = ctx
+        .uris
+        .required
+        .iter()
+        .map(|u| (u, true))
+        .chain(ctx.uris.optional.iter().map(|u| (u, false)))
+        .collect();
+
+    let mut missing = Vec::new();
+    let mut missing_optional = Vec::new();
+    let mut misplaced = Vec::new();
+    let mut near = Vec::new();
+    let mut sentences = Vec::new();
+    for (uri, required) in &wanted {
+        if web.contains(&uri.as_str()) {
+            continue;
+        }
+        if *required {
+            &mut missing
+        } else {
+            &mut missing_optional
+        }
+        .push((*uri).clone());
+        for r in &app.redirect_uris {
+            if r.uri == **uri && r.platform != Platform::Web {
+                misplaced.push(json!({"uri": r.uri, "platform": r.platform}));
+            }
+            if let Some((reasons, sentence)) = near_miss(uri, &r.uri, r.platform) {
+                let codes: Vec<&str> = reasons.iter().map(|r| r.code()).collect();
+                near.push(json!({"required": uri, "found": r.uri, "platform": r.platform, "reasons": codes, "explanation": sentence}));
+                sentences.push(sentence);
+            }
+        }
+    }
+
+    let callbacks: Vec<_> = ctx
+        .req
+        .callback_uris
+        .iter()
+        .map(|u| validate_callback_uri(u))
+        .collect();
+    let bad_callbacks: Vec<_> = callbacks.iter().filter(|c| !c.valid).collect();
+
+    let which = match ctx.req.path {
+        AuditPath::V3 => format!("the {} redirect URI", ctx.region_label()),
+        AuditPath::Teams => format!("the {} Teams redirect URI", ctx.region_label()),
+        AuditPath::V2Events => format!("the {} Nylas v2 redirect URI", ctx.region_label()),
+    };
+    let add_step = if web.is_empty() {
+        "Open Authentication → Add a platform → Web"
+    } else {
+        "Open Authentication → Platform configurations → Web → Add URI"
+    };
+    let blade = Blade::Authentication;
+    let mut f = if !missing.is_empty() || !missing_optional.is_empty() {
+        let list = missing
+            .iter()
+            .chain(&missing_optional)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let mut fix = format!("{add_step}, paste {list} exactly as shown, and click Save.");
+        if !near.is_empty() {
+            fix.push_str(" You can then remove the near miss if nothing else uses it.");
+        }
+        let explanation = if let Some(s) = sentences.first() {
+            format!("Microsoft compares redirect URIs byte for byte on the Web platform, and {s}")
+        } else {
+            "Microsoft only sends users back to addresses registered on the Web platform, so sign-in would fail with AADSTS50011.".to_owned()
+        };
+        let (status, title) = if missing.is_empty() {
+            (Warn, format!("Your app doesn't have {which}"))
+        } else {
+            (Fail, format!("Your app is missing {which}"))
+        };
+        let explanation = if missing.is_empty() {
+            "Nylas v2 Hosted Auth sends users back to this address; you need it only if you use Hosted Auth rather than Native Auth.".to_owned()
+        } else {
+            explanation
+        };
+        ctx.finding(id, status, title, explanation, blade)
+            .with_fix(fix)
+    } else if wanted.is_empty() {
+        ctx.finding(
+            id,
+            Pass,
+            "No Nylas redirect URI is needed",
+            "This path doesn't send users through a Nylas redirect URI.",
+            blade,
+        )
+    } else {
+        ctx.finding(
+            id,
+            Pass,
+            format!("Your app has {which}"),
+            "It is on the Web platform, exactly as Nylas sends it.",
+            blade,
+        )
+    };
+    if !bad_callbacks.is_empty() {
+        let first = bad_callbacks[0];
+        let why = format!("{} — {}", first.uri, first.problems.join(" "));
+        if f.status != Fail {
+            f = ctx
+                .finding(id, Fail, "One of your callback URIs won't be accepted", format!("Nylas refuses callback URIs like {why}"), blade)
+                .with_fix("Correct your own callback URI (https, or http://localhost; no # fragment; at most 256 characters) before you register it with your Nylas application.");
+        } else if let Some(fix) = f.fix.as_mut() {
+            fix.push_str(&format!(" Also correct your callback URI {why}"));
+        }
+    }
+    f.set("required", json!(ctx.uris.required));
+    f.set("optional", json!(ctx.uris.optional));
+    f.set("web", json!(web));
+    f.set(
+        "missing",
+        json!(missing.iter().chain(&missing_optional).collect::<Vec<_>>()),
+    );
+    f.set("misplaced", Value::Array(misplaced));
+    f.set("near_misses", Value::Array(near));
+    f.set("callbacks", json!(callbacks));
+    f
+}
+
+pub(super) fn implicit_grant(ctx: &Ctx) -> Finding {
+    let id = CheckId::ImplicitGrant;
+    let g = ctx.app.implicit_grant;
+    let blade = Blade::Authentication;
+    let mut f = if ctx.req.path == AuditPath::Teams {
+        let off: Vec<&str> = [
+            (g.access_tokens, "Access tokens"),
+            (g.id_tokens, "ID tokens"),
+        ]
+        .iter()
+        .filter(|(v, _)| *v == Some(false))
+        .map(|(_, n)| *n)
+        .collect();
+        let unknown = g.access_tokens.is_none() || g.id_tokens.is_none();
+        let fix = "Open Authentication, under Implicit grant and hybrid flows tick Access tokens and ID tokens, and click Save.";
+        if !off.is_empty() {
+            ctx.finding(id, Fail, format!("Turn on {} for Teams", off.join(" and ")), "The Teams integration needs both access tokens and ID tokens from the implicit grant.", blade)
+                .with_fix(fix)
+        } else if unknown {
+            ctx.finding(
+                id,
+                Warn,
+                "We couldn't see your implicit grant settings",
+                "The Teams integration needs both access tokens and ID tokens turned on.",
+                blade,
+            )
+            .with_fix(fix)
+        } else {
+            ctx.finding(
+                id,
+                Pass,
+                "Access tokens and ID tokens are turned on",
+                "The Teams integration needs both.",
+                blade,
+            )
+        }
+    } else if g.access_tokens == Some(true) || g.id_tokens == Some(true) {
+        ctx.finding(id, Warn, "Implicit grant is on, but Nylas doesn't need it", "Microsoft advises keeping implicit grant off unless an app needs it, because its tokens travel in the browser address bar.", blade)
+            .with_fix("Unless another app of yours relies on it, open Authentication, untick Access tokens and ID tokens under Implicit grant and hybrid flows, and click Save.")
+    } else if g.access_tokens.is_none() && g.id_tokens.is_none() {
+        ctx.finding(id, Pass, "Nylas doesn't need implicit grant", "We couldn't see the setting in this file, and Nylas signs users in with the authorization code flow.", blade)
+    } else {
+        ctx.finding(id, Pass, "Implicit grant is off", "Nylas signs users in with the authorization code flow, so it doesn't need implicit grant.", blade)
+    };
+    f.set("access_tokens", json!(g.access_tokens));
+    f.set("id_tokens", json!(g.id_tokens));
+    f.set("required", json!(ctx.req.path == AuditPath::Teams));
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const US: &str = "https://api.us.nylas.com/v3/connect/callback";
+
+    fn codes(found: &str, platform: Platform) -> Vec<&'static str> {
+        near_miss(US, found, platform)
+            .map(|(r, _)| r.iter().map(|r| r.code()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn names_each_near_miss() {
+        assert_eq!(
+            codes(
+                "https://api.us.nylas.com/v3/connect/callback/",
+                Platform::Web
+            ),
+            ["trailing_slash"]
+        );
+        assert_eq!(
+            codes(
+                "https://API.us.nylas.com/v3/connect/callback",
+                Platform::Web
+            ),
+            ["case"]
+        );
+        assert_eq!(
+            codes("http://api.us.nylas.com/v3/connect/callback", Platform::Web),
+            ["http_vs_https"]
+        );
+        assert_eq!(
+            codes(
+                "https://api.eu.nylas.com/v3/connect/callback",
+                Platform::Web
+            ),
+            ["other_region"]
+        );
+        assert_eq!(
+            codes("https://beta.us.nylas.com/connect/callback", Platform::Web),
+            ["other_host"]
+        );
+        assert_eq!(
+            codes("https://api.nylas.com/oauth/callback", Platform::Web),
+            ["other_host"]
+        );
+        assert_eq!(
+            codes(
+                "https://api.us.nylas.com/v3/connect/callbacks",
+                Platform::Web
+            ),
+            ["other_path"]
+        );
+        assert_eq!(codes(US, Platform::Spa), ["platform"]);
+        assert_eq!(
+            codes(
+                "https://api.us.nylas.com/v3/connect/callback/",
+                Platform::PublicClient
+            ),
+            ["trailing_slash", "platform"]
+        );
+        assert!(codes("https://example.com/callback", Platform::Web).is_empty());
+        let (_, sentence) = near_miss(
+            US,
+            "HTTP://api.us.nylas.com/v3/connect/callback/",
+            Platform::Web,
+        )
+        .unwrap();
+        assert!(
+            sentence.contains("trailing slash") && sentence.contains("http instead of https"),
+            "{sentence}"
+        );
+    }
+}

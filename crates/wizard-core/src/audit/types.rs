@@ -1,0 +1,289 @@
+//! The audit's public types. Check ids and status names are a public
+//! interface (the UI, the CLI's JSON and scripts match on them).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::endpoints::Region;
+use crate::manifest::ManifestFormat;
+use crate::regions::RedirectUriSet;
+use crate::scopes::{AuditPath, Feature, Preset, ScopePlan};
+
+/// The stable id of each check, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CheckId {
+    ClientId,
+    Tenant,
+    SignInAudience,
+    AccessTokenVersion,
+    RedirectUris,
+    DelegatedScopes,
+    ApplicationPermissions,
+    LeastPrivilege,
+    OfflineAccess,
+    ImplicitGrant,
+    ClientSecret,
+    AdminConsent,
+    PublisherVerification,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 13] = [
+        CheckId::ClientId,
+        CheckId::Tenant,
+        CheckId::SignInAudience,
+        CheckId::AccessTokenVersion,
+        CheckId::RedirectUris,
+        CheckId::DelegatedScopes,
+        CheckId::ApplicationPermissions,
+        CheckId::LeastPrivilege,
+        CheckId::OfflineAccess,
+        CheckId::ImplicitGrant,
+        CheckId::ClientSecret,
+        CheckId::AdminConsent,
+        CheckId::PublisherVerification,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::ClientId => "client_id",
+            CheckId::Tenant => "tenant",
+            CheckId::SignInAudience => "sign_in_audience",
+            CheckId::AccessTokenVersion => "access_token_version",
+            CheckId::RedirectUris => "redirect_uris",
+            CheckId::DelegatedScopes => "delegated_scopes",
+            CheckId::ApplicationPermissions => "application_permissions",
+            CheckId::LeastPrivilege => "least_privilege",
+            CheckId::OfflineAccess => "offline_access",
+            CheckId::ImplicitGrant => "implicit_grant",
+            CheckId::ClientSecret => "client_secret",
+            CheckId::AdminConsent => "admin_consent",
+            CheckId::PublisherVerification => "publisher_verification",
+        }
+    }
+
+    /// The sign-in errors this check prevents (diagnose links back here).
+    pub fn prevents(self) -> &'static [&'static str] {
+        match self {
+            CheckId::ClientId => &["AADSTS700016"],
+            CheckId::Tenant => &["AADSTS90002"],
+            CheckId::SignInAudience => &["AADSTS50020", "AADSTS50194"],
+            CheckId::RedirectUris => &[
+                "AADSTS50011",
+                "AADSTS500113",
+                "AADSTS9002325",
+                "AADSTS9002326",
+            ],
+            CheckId::DelegatedScopes => &["AADSTS70011", "AADSTS650053", "AADSTS90008"],
+            CheckId::ImplicitGrant => &["AADSTS700054"],
+            CheckId::ClientSecret => &["AADSTS7000215", "AADSTS7000222", "AADSTS7000218"],
+            CheckId::AdminConsent => &["AADSTS65001", "AADSTS65004", "AADSTS90094", "AADSTS90095"],
+            CheckId::AccessTokenVersion
+            | CheckId::OfflineAccess
+            | CheckId::ApplicationPermissions
+            | CheckId::LeastPrivilege
+            | CheckId::PublisherVerification => &[],
+        }
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered by severity: `Pass < Warn < Fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum FindingStatus {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl FindingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Pass => "pass",
+            FindingStatus::Warn => "warn",
+            FindingStatus::Fail => "fail",
+        }
+    }
+}
+
+/// One check's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    pub check: CheckId,
+    pub status: FindingStatus,
+    /// One line, second person ("Your app is missing the US redirect URI").
+    pub title: String,
+    /// One plain sentence: why it matters.
+    pub explanation: String,
+    /// What to do, with the portal's own labels; `None` when nothing is needed.
+    pub fix: Option<String>,
+    /// The exact Azure portal blade for this app.
+    pub portal_link: String,
+    /// AADSTS codes this check prevents.
+    pub prevents: Vec<String>,
+    /// Check-specific facts (documented per check in the crate docs).
+    pub details: Value,
+}
+
+impl Finding {
+    /// Adds the fix.
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// Sets one key of `details`.
+    pub(crate) fn set(&mut self, key: &str, value: Value) {
+        if let Value::Object(map) = &mut self.details {
+            map.insert(key.to_owned(), value);
+        }
+    }
+}
+
+/// Who may connect: one organisation, or any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Tenancy {
+    Single,
+    Multi,
+}
+
+impl std::str::FromStr for Tenancy {
+    type Err = crate::error::WizardError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "single" => Ok(Tenancy::Single),
+            "multi" => Ok(Tenancy::Multi),
+            other => Err(crate::error::WizardError::invalid_input(format!(
+                "\"{other}\" is not a tenancy; use \"single\" or \"multi\"."
+            ))),
+        }
+    }
+}
+
+/// A client secret the admin pasted, kept only for the "is this the secret
+/// ID?" check. Never serialised; `Debug` prints a placeholder.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PastedSecret(String);
+
+impl PastedSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PastedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PastedSecret(<redacted>)")
+    }
+}
+
+/// What to check the app registration for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditRequest {
+    pub path: AuditPath,
+    #[serde(default)]
+    pub preset: Option<Preset>,
+    /// Merged with the preset's features.
+    #[serde(default)]
+    pub features: Vec<Feature>,
+    #[serde(default)]
+    pub region: Region,
+    /// `None`: single when `tenant` names one tenant, else multi.
+    #[serde(default)]
+    pub tenancy: Option<Tenancy>,
+    /// Directory (tenant) ID, a verified domain, `common` or `organizations`.
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// The client ID the admin will give Nylas, compared with the manifest's.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// The customer's own callback URIs (registered with the Nylas app).
+    #[serde(default)]
+    pub callback_uris: Vec<String>,
+    /// The moment to judge secret expiry against (tests); default: now.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub now: Option<OffsetDateTime>,
+    /// Set only on the Rust side, from the keychain; never crosses IPC.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub pasted_secret: Option<PastedSecret>,
+}
+
+/// Counts per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Summary {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                FindingStatus::Pass => s.pass += 1,
+                FindingStatus::Warn => s.warn += 1,
+                FindingStatus::Fail => s.fail += 1,
+            }
+        }
+        s
+    }
+}
+
+/// The audit's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditReport {
+    pub app_id: Option<String>,
+    pub display_name: Option<String>,
+    pub path: AuditPath,
+    pub region: Region,
+    /// The tenancy the app was checked against (after defaulting).
+    pub tenancy: Tenancy,
+    /// Manifest formats recognised in the file.
+    pub formats: Vec<ManifestFormat>,
+    /// Notes from reading the manifest (skipped fields, mixed formats).
+    pub notes: Vec<String>,
+    pub scope_plan: ScopePlan,
+    pub redirect_uris: RedirectUriSet,
+    #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
+    pub checked_at: OffsetDateTime,
+    /// One per check, in [`CheckId::ALL`] order.
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+impl AuditReport {
+    /// The finding of one check.
+    pub fn finding(&self, check: CheckId) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.check == check)
+    }
+
+    /// True when no check failed (warnings allowed).
+    pub fn passed(&self) -> bool {
+        self.summary.fail == 0
+    }
+}

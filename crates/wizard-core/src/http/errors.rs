@@ -1,0 +1,359 @@
+//! Turning HTTP failures into [`WizardError`]s an admin can read, while
+//! keeping the status and the service's own error text for callers that
+//! need to tell cases apart (e.g. AADSTS90002 behind a 400).
+
+use reqwest::StatusCode;
+
+use crate::error::{ErrorCode, WizardError};
+
+/// A failed call: the admin-facing error plus what the caller may branch on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct HttpError {
+    pub error: WizardError,
+    /// The last HTTP status received, if any answer arrived.
+    pub status: Option<u16>,
+    /// The service's own error, when its body had a recognisable shape.
+    pub service_error: Option<ServiceError>,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl HttpError {
+    pub fn code(&self) -> ErrorCode {
+        self.error.code
+    }
+}
+
+impl From<HttpError> for WizardError {
+    fn from(e: HttpError) -> Self {
+        e.error
+    }
+}
+
+/// A service's error, from any of the shapes Microsoft and Nylas use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// Nylas `error.type`, Graph `error.code`, OAuth `error`, v2 `type`.
+    pub kind: Option<String>,
+    /// The human text, first line only (Microsoft appends trace lines).
+    pub message: String,
+}
+
+/// Longest service text we repeat to the admin (an HTML page is not text).
+const MAX_SERVICE_TEXT: usize = 300;
+
+impl ServiceError {
+    pub fn from_body(body: &[u8]) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+        let (kind, message) = match &v["error"] {
+            // Nylas v3 `{error:{type,message}}`, Graph `{error:{code,message}}`.
+            serde_json::Value::Object(e) => (
+                e.get("type").or_else(|| e.get("code")).and_then(text),
+                e.get("message").and_then(text),
+            ),
+            // OAuth (Microsoft, Nylas token endpoint): `{error, error_description}`.
+            serde_json::Value::String(kind) => (Some(kind.clone()), text(&v["error_description"])),
+            // Nylas v2: `{message, type}`.
+            _ => (text(&v["type"]), text(&v["message"])),
+        };
+        let message = message
+            .as_deref()
+            .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map(|m| truncate(m, MAX_SERVICE_TEXT))
+            .or_else(|| kind.clone())?;
+        Some(Self { kind, message })
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{cut}…")
+}
+
+/// Why no (complete) answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transport {
+    /// Connection refused, DNS or TLS failure: the request was never sent.
+    Connect,
+    /// No complete answer within the timeout.
+    Timeout,
+    /// The connection closed before a complete answer.
+    Closed,
+    /// The request could not even be built (e.g. a line break in a key).
+    Invalid,
+}
+
+impl Transport {
+    pub(crate) fn of(e: &reqwest::Error) -> Self {
+        if e.is_builder() {
+            Transport::Invalid
+        } else if e.is_connect() {
+            // Before `is_timeout`: a connect timeout also never sent anything.
+            Transport::Connect
+        } else if e.is_timeout() {
+            Transport::Timeout
+        } else {
+            Transport::Closed
+        }
+    }
+}
+
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" after {attempts} attempts")
+    } else {
+        String::new()
+    }
+}
+
+const TRY_LATER: &str = "This is on the service's side. Try again in a few minutes; if it keeps \
+     failing, check the Nylas or Microsoft 365 service status page.";
+
+/// An answer with a non-2xx status that we are not (or no longer) retrying.
+pub(crate) fn from_status(
+    label: &str,
+    status: StatusCode,
+    body: &[u8],
+    attempts: u32,
+) -> HttpError {
+    let service_error = ServiceError::from_body(body);
+    let reason = status.canonical_reason().unwrap_or("error");
+    let said = service_error
+        .as_ref()
+        // Inline in our sentence, so without its own final period.
+        .map(|s| s.message.trim_end_matches('.').to_owned())
+        .unwrap_or_else(|| reason.to_owned());
+    let n = status.as_u16();
+    let error = match n {
+        401 => WizardError::new(
+            ErrorCode::Unauthorized,
+            format!("{label} did not accept the credentials (HTTP 401: {said})."),
+        )
+        .with_hint("Check that the key or secret was copied in full and has not been revoked."),
+        403 => WizardError::new(
+            ErrorCode::Forbidden,
+            format!("{label} refused this action (HTTP 403: {said})."),
+        )
+        .with_hint("The account or key may lack the permission or role this step needs."),
+        404 => WizardError::new(
+            ErrorCode::NotFound,
+            format!("{label} found nothing there (HTTP 404: {said})."),
+        ),
+        429 => WizardError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "{label} kept asking us to slow down (HTTP 429: {said}){}.",
+                after(attempts)
+            ),
+        )
+        .with_hint("Wait a minute, then try again."),
+        _ if status.is_server_error() => WizardError::new(
+            ErrorCode::RemoteUnavailable,
+            format!(
+                "{label} is not working right now (HTTP {n}: {said}){}.",
+                after(attempts)
+            ),
+        )
+        .with_hint(TRY_LATER),
+        _ if status.is_client_error() => WizardError::new(
+            ErrorCode::Rejected,
+            format!("{label} rejected the request (HTTP {n}: {said})."),
+        ),
+        // 1xx/3xx that were not followed: not an answer we understand.
+        _ => WizardError::new(
+            ErrorCode::BadResponse,
+            format!("{label} answered with HTTP {n} {reason}, which we did not expect."),
+        ),
+    };
+    HttpError {
+        error,
+        status: Some(n),
+        service_error,
+        attempts,
+    }
+}
+
+/// No complete answer arrived.
+pub(crate) fn from_transport(
+    label: &str,
+    kind: Transport,
+    timeout_secs: u64,
+    attempts: u32,
+) -> HttpError {
+    let n = after(attempts);
+    let error = match kind {
+        Transport::Invalid => WizardError::invalid_input(format!(
+            "The request to {label} could not be built: a value contains characters that cannot be sent, such as a line break."
+        ))
+        .with_hint("Paste the key or secret again, without extra spaces or line breaks."),
+        Transport::Connect => WizardError::new(
+            ErrorCode::RemoteUnavailable,
+            format!("{label} could not be reached{n}: the connection could not be opened."),
+        )
+        .with_hint("Check the internet connection, proxy and firewall, then try again."),
+        Transport::Timeout => WizardError::new(
+            ErrorCode::RemoteUnavailable,
+            format!("{label} did not answer within {timeout_secs} seconds{n}."),
+        )
+        .with_hint(TRY_LATER),
+        Transport::Closed => WizardError::new(
+            ErrorCode::RemoteUnavailable,
+            format!("{label} closed the connection before answering{n}."),
+        )
+        .with_hint("Check the internet connection, proxy and firewall, then try again."),
+    };
+    HttpError {
+        error,
+        status: None,
+        service_error: None,
+        attempts,
+    }
+}
+
+pub(crate) fn cancelled(label: &str, attempts: u32) -> HttpError {
+    HttpError {
+        error: WizardError::new(
+            ErrorCode::Cancelled,
+            format!("The call to {label} was cancelled."),
+        ),
+        status: None,
+        service_error: None,
+        attempts,
+    }
+}
+
+/// A 2xx whose body is not the JSON we expected. serde's own text can quote
+/// values from the body (tokens, for instance), so only its position and,
+/// for a missing field, the field's name are repeated.
+pub(crate) fn unreadable(label: &str, status: u16, e: &serde_json::Error) -> HttpError {
+    use serde_json::error::Category;
+    let detail = match e.classify() {
+        Category::Eof | Category::Syntax | Category::Io => {
+            format!(
+                "it is not complete JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        }
+        Category::Data => {
+            let text = e.to_string();
+            match text.strip_prefix("missing field ") {
+                Some(rest) => {
+                    let field = rest.split(" at line").next().unwrap_or(rest);
+                    format!("it lacks the field {field}")
+                }
+                None => format!(
+                    "it is not in the expected shape (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            }
+        }
+    };
+    HttpError {
+        error: WizardError::new(
+            ErrorCode::BadResponse,
+            format!("{label} answered with something we could not read: {detail}."),
+        )
+        .with_hint(
+            "Try again. If it keeps happening, a proxy or firewall may be changing the answer, \
+             or the service changed its format; please report it.",
+        ),
+        status: Some(status),
+        service_error: None,
+        attempts: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_error_shapes() {
+        let nylas =
+            br#"{"request_id":"r","error":{"type":"unauthorized","message":"Unauthorized"}}"#;
+        assert_eq!(
+            ServiceError::from_body(nylas).unwrap(),
+            ServiceError {
+                kind: Some("unauthorized".into()),
+                message: "Unauthorized".into()
+            }
+        );
+        let ms = br#"{"error":"invalid_tenant","error_description":"AADSTS90002: Tenant 'x' not found.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[90002]}"#;
+        let e = ServiceError::from_body(ms).unwrap();
+        assert_eq!(e.kind.as_deref(), Some("invalid_tenant"));
+        assert_eq!(e.message, "AADSTS90002: Tenant 'x' not found.");
+        let graph = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}"#;
+        assert_eq!(
+            ServiceError::from_body(graph).unwrap().message,
+            "Insufficient privileges"
+        );
+        let v2 = br#"{"message":"Illegal redirect_uri","type":"invalid_request_error"}"#;
+        assert_eq!(
+            ServiceError::from_body(v2).unwrap().message,
+            "Illegal redirect_uri"
+        );
+        assert!(ServiceError::from_body(b"<html>502</html>").is_none());
+        assert!(ServiceError::from_body(b"{}").is_none());
+    }
+
+    #[test]
+    fn status_mapping() {
+        let codes: Vec<ErrorCode> = [401, 403, 404, 400, 409, 429, 500, 503, 304]
+            .into_iter()
+            .map(|s| from_status("X", StatusCode::from_u16(s).unwrap(), b"", 1).code())
+            .collect();
+        use ErrorCode::*;
+        assert_eq!(
+            codes,
+            [
+                Unauthorized,
+                Forbidden,
+                NotFound,
+                Rejected,
+                Rejected,
+                RateLimited,
+                RemoteUnavailable,
+                RemoteUnavailable,
+                BadResponse
+            ]
+        );
+        let e = from_status("Nylas (GET /v3/x)", StatusCode::BAD_GATEWAY, b"", 4);
+        assert_eq!(
+            e.error.message,
+            "Nylas (GET /v3/x) is not working right now (HTTP 502: Bad Gateway) after 4 attempts."
+        );
+        assert_eq!(e.status, Some(502));
+    }
+
+    #[test]
+    fn unreadable_never_quotes_values() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            n: u64,
+        }
+        let e = serde_json::from_str::<T>(r#"{"n":"secret-token-value"}"#).unwrap_err();
+        let err = unreadable("Nylas (GET /v3/x)", 200, &e);
+        assert!(
+            !err.error.message.contains("secret-token-value"),
+            "{}",
+            err.error.message
+        );
+        assert!(err
+            .error
+            .message
+            .starts_with("Nylas (GET /v3/x) answered with something we could not read"));
+        let e = serde_json::from_str::<T>("{}").unwrap_err();
+        assert!(unreadable("X", 200, &e)
+            .error
+            .message
+            .contains("lacks the field `n`"));
+    }
+}

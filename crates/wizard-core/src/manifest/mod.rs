@@ -1,0 +1,274 @@
+//! Reads an Azure app manifest in any of its three formats (Microsoft Graph,
+//! Azure AD Graph, legacy) into one [`AppRegistration`].
+//!
+//! Formats are detected field by field, unknown keys are ignored, and anything
+//! that is not a manifest gives a `manifest_invalid` error with a plain
+//! message. Nothing here panics on input.
+
+mod model;
+mod read;
+
+use serde_json::Value;
+
+pub use model::*;
+
+use crate::error::{ErrorCode, Result, WizardError};
+
+/// Larger files are not manifests (Microsoft caps a manifest's collections at
+/// 1,200 entries in total).
+pub const MAX_MANIFEST_BYTES: usize = 5 * 1024 * 1024;
+
+const DOWNLOAD_HINT: &str =
+    "In the Azure portal, open App registrations → your app → Manifest, click Download, and use that file.";
+
+fn invalid(message: impl Into<String>) -> WizardError {
+    WizardError::new(ErrorCode::ManifestInvalid, message).with_hint(DOWNLOAD_HINT)
+}
+
+/// Parses manifest text (JSON, optionally with a byte-order mark).
+pub fn parse_manifest(text: &str) -> Result<AppRegistration> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(invalid(format!(
+            "This file is {} MB, far too large to be an app manifest.",
+            text.len() / (1024 * 1024)
+        )));
+    }
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(invalid(
+            "This file is empty, so it can't be an app manifest.",
+        ));
+    }
+    // A fragment copied from docs (`"requiredResourceAccess": [...]`) lacks
+    // its braces; give it them rather than refusing it.
+    if text.trim_start().starts_with('"') {
+        if let Ok(value) =
+            serde_json::from_str::<Value>(&format!("{{{}}}", text.trim().trim_end_matches(',')))
+        {
+            if value.is_object() {
+                let mut app = parse_manifest_value(&value)?;
+                app.notes.push("This is part of a manifest (no surrounding braces); we read the fields it has.".into());
+                return Ok(app);
+            }
+        }
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            invalid(format!(
+                "This file isn't valid JSON (line {}, column {}), so it can't be an app manifest.",
+                e.line(),
+                e.column()
+            ))
+        } else {
+            invalid("This file isn't valid JSON, so it can't be an app manifest.")
+        }
+    })?;
+    parse_manifest_value(&value)
+}
+
+/// Reads an already-parsed JSON value. Accepts a manifest object, a Graph
+/// list response with one app (`{"value":[…]}`), or a bare
+/// `requiredResourceAccess` array (a fragment, as some docs print).
+pub fn parse_manifest_value(value: &Value) -> Result<AppRegistration> {
+    match value {
+        Value::Object(obj) => {
+            if let Some(Value::Array(apps)) = obj.get("value") {
+                if !obj.keys().any(|k| read::MANIFEST_KEYS.contains(&k.as_str())) {
+                    return match apps.as_slice() {
+                        [one] => parse_manifest_value(one),
+                        [] => Err(invalid("This list of app registrations is empty.")),
+                        many => Err(invalid(format!(
+                            "This file lists {} app registrations; we check one at a time.",
+                            many.len()
+                        ))),
+                    };
+                }
+            }
+            if !obj.keys().any(|k| read::MANIFEST_KEYS.contains(&k.as_str())) {
+                return Err(invalid(
+                    "This JSON file isn't an Azure app manifest: it has none of the fields a manifest has (such as appId or requiredResourceAccess).",
+                ));
+            }
+            Ok(read::read(obj))
+        }
+        Value::Array(items)
+            if !items.is_empty() && items.iter().all(|i| i.get("resourceAppId").is_some()) =>
+        {
+            let mut obj = serde_json::Map::new();
+            obj.insert("requiredResourceAccess".into(), value.clone());
+            let mut app = read::read(&obj);
+            app.notes.push(
+                "This is only the list of API permissions, so we could check permissions but not redirect URIs, secrets or account types.".into(),
+            );
+            Ok(app)
+        }
+        Value::Array(_) => Err(invalid(
+            "This file holds a JSON list, not an Azure app manifest (a manifest is a single object in braces).",
+        )),
+        _ => Err(invalid(
+            "This file holds a single JSON value, not an Azure app manifest (a manifest is an object in braces).",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{PermissionKind, GRAPH};
+
+    #[test]
+    fn graph_format() {
+        let app = parse_manifest(
+            r#"{"appId":"AAAAAAAA-0000-0000-0000-000000000001","id":"o1","displayName":"A",
+            "signInAudience":"AzureADMultipleOrgs","api":{"requestedAccessTokenVersion":2},
+            "web":{"redirectUris":["https://x/cb"],"implicitGrantSettings":{"enableAccessTokenIssuance":false,"enableIdTokenIssuance":true}},
+            "spa":{"redirectUris":["https://s"]},"publicClient":{"redirectUris":["http://localhost"]},
+            "requiredResourceAccess":[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"570282FD-FA5C-430D-A7FD-FC8DC98A9DCA","type":"Scope"}]}],
+            "passwordCredentials":[{"keyId":"k","endDateTime":"2030-01-01T00:00:00Z","hint":"abc","secretText":null}],
+            "verifiedPublisher":{"verifiedPublisherId":null},"somethingNew":{"x":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(app.formats, [ManifestFormat::MicrosoftGraph]);
+        assert_eq!(
+            app.app_id.as_deref(),
+            Some("aaaaaaaa-0000-0000-0000-000000000001")
+        );
+        assert_eq!(app.requested_access_token_version, Some(2));
+        assert_eq!(
+            app.uris_on(Platform::Web).collect::<Vec<_>>(),
+            ["https://x/cb"]
+        );
+        assert_eq!(app.uris_on(Platform::PublicClient).count(), 1);
+        assert_eq!(app.implicit_grant.id_tokens, Some(true));
+        assert!(app.has_permission(
+            GRAPH,
+            "570282fd-fa5c-430d-a7fd-fc8dc98a9dca",
+            PermissionKind::Delegated
+        ));
+        assert_eq!(
+            app.password_credentials.unwrap()[0].end.unwrap().year(),
+            2030
+        );
+        assert_eq!(app.verified_publisher, Some(VerifiedPublisher::default()));
+        assert!(app.notes.is_empty(), "{:?}", app.notes);
+    }
+
+    #[test]
+    fn azure_ad_graph_format() {
+        let app = parse_manifest(
+            r#"{"appId":"a","name":"B","accessTokenAcceptedVersion":null,"oauth2AllowImplicitFlow":true,
+            "oauth2AllowIdTokenImplicitFlow":false,"allowPublicClient":false,
+            "replyUrlsWithType":[{"url":"https://w","type":"Web"},{"url":"https://s","type":"Spa"},{"url":"ms-app://x","type":"InstalledClient"}],
+            "passwordCredentials":[{"endDate":"2024-10-04T12:11:36.707Z","startDate":"2023-10-05T12:11:36.707Z","createdOn":"2023-10-05T12:12:56.8324948Z","value":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(app.formats, [ManifestFormat::AzureAdGraph]);
+        assert_eq!(app.display_name.as_deref(), Some("B"));
+        assert_eq!(app.requested_access_token_version, None);
+        assert_eq!(
+            app.implicit_grant,
+            ImplicitGrant {
+                access_tokens: Some(true),
+                id_tokens: Some(false)
+            }
+        );
+        let platforms: Vec<_> = app.redirect_uris.iter().map(|r| r.platform).collect();
+        assert_eq!(
+            platforms,
+            [Platform::Web, Platform::Spa, Platform::PublicClient]
+        );
+        assert_eq!(
+            app.password_credentials.unwrap()[0].end.unwrap().year(),
+            2024
+        );
+        assert_eq!(app.verified_publisher, None);
+    }
+
+    #[test]
+    fn legacy_format() {
+        let app = parse_manifest(
+            r#"{"objectId":"5C5E","availableToOtherTenants":true,"displayName":"L","publicClient":true,
+            "replyUrls":["https://github.com/x"],"oauth2AllowImplicitFlow":false,"passwordCredentials":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(app.formats, [ManifestFormat::Legacy]);
+        assert_eq!(app.object_id.as_deref(), Some("5c5e"));
+        assert_eq!(app.sign_in_audience.as_deref(), Some("AzureADMultipleOrgs"));
+        assert_eq!(app.is_fallback_public_client, Some(true));
+        assert_eq!(app.redirect_uris[0].platform, Platform::PublicClient);
+        assert!(app.notes.iter().any(|n| n.contains("replyUrls")));
+    }
+
+    #[test]
+    fn mixed_format_is_read_field_by_field() {
+        let app = parse_manifest(
+            r#"{"appId":"a","signInAudience":"AzureADMyOrg","replyUrlsWithType":[{"url":"https://w","type":"Web"}],
+            "api":{"requestedAccessTokenVersion":2},"accessTokenAcceptedVersion":1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            app.formats,
+            [ManifestFormat::MicrosoftGraph, ManifestFormat::AzureAdGraph]
+        );
+        assert_eq!(app.requested_access_token_version, Some(2));
+        assert!(app.notes.iter().any(|n| n.contains("twice")));
+    }
+
+    #[test]
+    fn secret_values_are_never_kept() {
+        let app = parse_manifest(r#"{"appId":"a","passwordCredentials":[{"secretText":"Q~supersecretvalue","hint":"Q~s"}]}"#).unwrap();
+        let json = serde_json::to_string(&app).unwrap();
+        assert!(!json.contains("supersecretvalue"));
+        assert!(app.notes.iter().any(|n| n.contains("secret value")));
+    }
+
+    #[test]
+    fn not_a_manifest() {
+        for text in [
+            "",
+            "   ",
+            "hello",
+            "[1,2]",
+            "42",
+            r#"{"name":"my-package","version":"1.0.0"}"#,
+            r#"{"value":[]}"#,
+            "{\"appId\":",
+        ] {
+            let e = parse_manifest(text).unwrap_err();
+            assert_eq!(e.code, ErrorCode::ManifestInvalid, "{text}");
+            assert!(e.hint.is_some());
+        }
+    }
+
+    #[test]
+    fn wrappers_and_fragments() {
+        let app = parse_manifest(r#"{"@odata.context":"x","value":[{"appId":"a"}]}"#).unwrap();
+        assert_eq!(app.app_id.as_deref(), Some("a"));
+        let frag = parse_manifest(
+            r#"[{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"x","type":"Role"}]}]"#,
+        )
+        .unwrap();
+        assert_eq!(frag.permissions().len(), 1);
+        assert!(frag.password_credentials.is_none());
+        let bom = parse_manifest("\u{feff}{\"appId\":\"a\"}").unwrap();
+        assert_eq!(bom.app_id.as_deref(), Some("a"));
+        let braceless = parse_manifest(
+            r#" "requiredResourceAccess": [{"resourceAppId":"00000003-0000-0000-c000-000000000000","resourceAccess":[{"id":"x","type":"Scope"}]}], "#,
+        )
+        .unwrap();
+        assert_eq!(braceless.permissions().len(), 1);
+        assert!(parse_manifest(r#""just a string""#).is_err());
+    }
+
+    #[test]
+    fn wrong_types_are_skipped_with_a_note() {
+        let app = parse_manifest(
+            r#"{"appId":5,"requiredResourceAccess":"all","web":{"redirectUris":[1,"https://ok"]},"passwordCredentials":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(app.app_id, None);
+        assert_eq!(app.required_resource_access, None);
+        assert_eq!(app.redirect_uris.len(), 1);
+        assert!(app.notes.len() >= 3, "{:?}", app.notes);
+    }
+}

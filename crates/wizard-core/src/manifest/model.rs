@@ -1,0 +1,173 @@
+//! The format-neutral model of an app registration. Manifest files of every
+//! format (and, later, a live Microsoft Graph read) produce this same shape.
+//!
+//! `Option` means "the source didn't say": a check must then say what it
+//! could not see rather than guess.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::catalog::PermissionKind;
+
+/// Where a redirect URI is registered (the portal's "platform").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Platform {
+    /// Web (server-side apps; the only platform Nylas can use).
+    #[serde(rename = "web")]
+    Web,
+    /// Single-page application.
+    #[serde(rename = "spa")]
+    Spa,
+    /// Mobile and desktop applications.
+    #[serde(rename = "publicClient")]
+    PublicClient,
+}
+
+impl Platform {
+    /// The portal's name for the platform.
+    pub fn portal_label(self) -> &'static str {
+        match self {
+            Platform::Web => "Web",
+            Platform::Spa => "Single-page application",
+            Platform::PublicClient => "Mobile and desktop applications",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RedirectUri {
+    pub uri: String,
+    pub platform: Platform,
+}
+
+/// "Implicit grant and hybrid flows" on the Authentication blade.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImplicitGrant {
+    /// "Access tokens (used for implicit flows)".
+    pub access_tokens: Option<bool>,
+    /// "ID tokens (used for implicit and hybrid flows)".
+    pub id_tokens: Option<bool>,
+}
+
+/// One entry of `requiredResourceAccess`, flattened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ResourceAccess {
+    /// Lower-case resource app id.
+    pub resource_app_id: String,
+    /// Lower-case permission id (as written when it isn't a GUID).
+    pub id: String,
+    pub kind: PermissionKind,
+}
+
+/// A client secret's metadata. The secret's value is never read or kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PasswordCredential {
+    /// The "Secret ID" column of Certificates & secrets.
+    pub key_id: Option<String>,
+    /// The "Description" column.
+    pub display_name: Option<String>,
+    /// The first three characters of the value, as Microsoft shows them.
+    pub hint: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub start: Option<OffsetDateTime>,
+    /// The "Expires" column.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub end: Option<OffsetDateTime>,
+}
+
+/// The publisher verification block (`verifiedPublisher`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerifiedPublisher {
+    /// Set once a Microsoft Partner Network ID is verified.
+    pub verified_publisher_id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// Which manifest format a field came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum ManifestFormat {
+    /// What the portal shows now (same as `GET /applications`).
+    MicrosoftGraph,
+    /// The portal's editor until 2025 (`replyUrlsWithType`, `oauth2Allow…`).
+    AzureAdGraph,
+    /// "App registrations (Legacy)", before 2019 (`replyUrls`, `objectId`).
+    Legacy,
+}
+
+impl ManifestFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            ManifestFormat::MicrosoftGraph => "Microsoft Graph format",
+            ManifestFormat::AzureAdGraph => "Azure AD Graph format",
+            ManifestFormat::Legacy => "legacy (pre-2019) format",
+        }
+    }
+}
+
+/// An Azure app registration, whatever it was read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppRegistration {
+    /// Application (client) ID.
+    pub app_id: Option<String>,
+    /// Object ID (not used for sign-in).
+    pub object_id: Option<String>,
+    pub display_name: Option<String>,
+    /// As Microsoft spells it, e.g. `AzureADMultipleOrgs`.
+    pub sign_in_audience: Option<String>,
+    pub requested_access_token_version: Option<i64>,
+    /// "Allow public client flows".
+    pub is_fallback_public_client: Option<bool>,
+    /// Every redirect URI with its platform, in file order.
+    pub redirect_uris: Vec<RedirectUri>,
+    pub implicit_grant: ImplicitGrant,
+    /// `None` when the source has no `requiredResourceAccess` at all.
+    pub required_resource_access: Option<Vec<ResourceAccess>>,
+    /// `None` when the source has no `passwordCredentials` at all.
+    pub password_credentials: Option<Vec<PasswordCredential>>,
+    /// Number of certificates, when the source lists them.
+    pub certificate_count: Option<usize>,
+    pub publisher_domain: Option<String>,
+    /// `None` when the source format has no such field.
+    pub verified_publisher: Option<VerifiedPublisher>,
+    /// Formats recognised field by field; more than one means a mixed file.
+    pub formats: Vec<ManifestFormat>,
+    /// Plain sentences about fields we had to skip or reconcile.
+    pub notes: Vec<String>,
+}
+
+impl AppRegistration {
+    /// Redirect URIs on one platform.
+    pub fn uris_on(&self, platform: Platform) -> impl Iterator<Item = &str> {
+        self.redirect_uris
+            .iter()
+            .filter(move |r| r.platform == platform)
+            .map(|r| r.uri.as_str())
+    }
+
+    /// Entries of `requiredResourceAccess` (empty when unknown).
+    pub fn permissions(&self) -> &[ResourceAccess] {
+        self.required_resource_access.as_deref().unwrap_or(&[])
+    }
+
+    /// True when the entry (resource, id, kind) is present, GUIDs compared
+    /// case-insensitively.
+    pub fn has_permission(&self, resource: &str, id: &str, kind: PermissionKind) -> bool {
+        self.permissions().iter().any(|p| {
+            p.kind == kind
+                && p.resource_app_id.eq_ignore_ascii_case(resource)
+                && p.id.eq_ignore_ascii_case(id)
+        })
+    }
+}

@@ -1,0 +1,242 @@
+//! The public names of features and presets (seed 003), and the paths a scope
+//! plan is made for.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Result, WizardError};
+use crate::paths::PathId;
+
+/// What the admin's app does with Microsoft data. The kebab-case names are a
+/// public interface (CLI `--features`, saved progress, the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Feature {
+    MailRead,
+    MailModify,
+    MailSend,
+    CalendarRead,
+    CalendarWrite,
+    ContactsRead,
+    ContactsWrite,
+    Rooms,
+    People,
+    SharedMailbox,
+    SharedCalendar,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 11] = [
+        Feature::MailRead,
+        Feature::MailModify,
+        Feature::MailSend,
+        Feature::CalendarRead,
+        Feature::CalendarWrite,
+        Feature::ContactsRead,
+        Feature::ContactsWrite,
+        Feature::Rooms,
+        Feature::People,
+        Feature::SharedMailbox,
+        Feature::SharedCalendar,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::MailRead => "mail-read",
+            Feature::MailModify => "mail-modify",
+            Feature::MailSend => "mail-send",
+            Feature::CalendarRead => "calendar-read",
+            Feature::CalendarWrite => "calendar-write",
+            Feature::ContactsRead => "contacts-read",
+            Feature::ContactsWrite => "contacts-write",
+            Feature::Rooms => "rooms",
+            Feature::People => "people",
+            Feature::SharedMailbox => "shared-mailbox",
+            Feature::SharedCalendar => "shared-calendar",
+        }
+    }
+
+    /// What the feature means, in the admin's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Feature::MailRead => "read messages and attachments",
+            Feature::MailModify => "update or delete messages, drafts and folders",
+            Feature::MailSend => "send email",
+            Feature::CalendarRead => "read calendars and free/busy",
+            Feature::CalendarWrite => "create or update events",
+            Feature::ContactsRead => "read contacts",
+            Feature::ContactsWrite => "read and write contacts",
+            Feature::Rooms => "read room and resource calendars",
+            Feature::People => "use inbox and domain contact sources",
+            Feature::SharedMailbox => "use shared or delegated mailboxes",
+            Feature::SharedCalendar => "manage shared or delegated calendars",
+        }
+    }
+
+    fn valid_names() -> String {
+        Feature::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Parses a comma-separated list (`mail-read,mail-send`); blanks are skipped.
+    pub fn parse_list(list: &str) -> Result<Vec<Feature>> {
+        let mut out = Vec::new();
+        for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let f: Feature = part.parse()?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl std::str::FromStr for Feature {
+    type Err = WizardError;
+    fn from_str(s: &str) -> Result<Self> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Feature::ALL
+            .into_iter()
+            .find(|f| f.as_str() == wanted)
+            .ok_or_else(|| {
+                WizardError::invalid_input(format!("\"{}\" is not a feature we know.", s.trim()))
+                    .with_hint(format!("Use one or more of: {}.", Feature::valid_names()))
+            })
+    }
+}
+
+/// The five app types of seed 003, each a set of features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Preset {
+    ReadOnlyInbox,
+    EmailClient,
+    CalendarScheduler,
+    ContactsSync,
+    MailCalendar,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 5] = [
+        Preset::ReadOnlyInbox,
+        Preset::EmailClient,
+        Preset::CalendarScheduler,
+        Preset::ContactsSync,
+        Preset::MailCalendar,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::ReadOnlyInbox => "read-only-inbox",
+            Preset::EmailClient => "email-client",
+            Preset::CalendarScheduler => "calendar-scheduler",
+            Preset::ContactsSync => "contacts-sync",
+            Preset::MailCalendar => "mail-calendar",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::ReadOnlyInbox => "Read-only inbox",
+            Preset::EmailClient => "Full email client",
+            Preset::CalendarScheduler => "Calendar scheduler",
+            Preset::ContactsSync => "Contacts sync",
+            Preset::MailCalendar => "Mail plus calendar",
+        }
+    }
+
+    /// The features behind the preset; with `offline_access` they give exactly
+    /// the scopes of seed 003's least-privilege table.
+    pub fn features(self) -> &'static [Feature] {
+        match self {
+            Preset::ReadOnlyInbox => &[Feature::MailRead],
+            Preset::EmailClient => &[Feature::MailModify, Feature::MailSend],
+            Preset::CalendarScheduler => &[Feature::CalendarWrite],
+            Preset::ContactsSync => &[Feature::ContactsRead],
+            Preset::MailCalendar => &[
+                Feature::MailModify,
+                Feature::MailSend,
+                Feature::CalendarWrite,
+            ],
+        }
+    }
+}
+
+impl std::str::FromStr for Preset {
+    type Err = WizardError;
+    fn from_str(s: &str) -> Result<Self> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.as_str() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<_> = Preset::ALL.iter().map(|p| p.as_str()).collect();
+                WizardError::invalid_input(format!("\"{}\" is not a preset we know.", s.trim()))
+                    .with_hint(format!("Use one of: {}.", names.join(", ")))
+            })
+    }
+}
+
+/// What the Azure app is checked for. Migration and bulk onboarding use a v3
+/// app, so they map to `V3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum AuditPath {
+    /// Nylas v3 hosted auth.
+    #[default]
+    V3,
+    /// Microsoft Teams conferencing (Nylas v2 beta integrations).
+    Teams,
+    /// Nylas v2 Graph events and shared calendars.
+    V2Events,
+}
+
+impl AuditPath {
+    pub const ALL: [AuditPath; 3] = [AuditPath::V3, AuditPath::Teams, AuditPath::V2Events];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditPath::V3 => "v3",
+            AuditPath::Teams => "teams",
+            AuditPath::V2Events => "v2-events",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditPath::V3 => "Nylas v3",
+            AuditPath::Teams => "Microsoft Teams conferencing",
+            AuditPath::V2Events => "Nylas v2 Graph events",
+        }
+    }
+}
+
+impl From<PathId> for AuditPath {
+    fn from(p: PathId) -> Self {
+        match p {
+            PathId::Teams => AuditPath::Teams,
+            PathId::V2Events => AuditPath::V2Events,
+            PathId::V3 | PathId::Migrate | PathId::Bulk => AuditPath::V3,
+        }
+    }
+}
+
+impl std::str::FromStr for AuditPath {
+    type Err = WizardError;
+    fn from_str(s: &str) -> Result<Self> {
+        let wanted = s.trim().to_ascii_lowercase();
+        AuditPath::ALL
+            .into_iter()
+            .find(|p| p.as_str() == wanted)
+            .ok_or_else(|| {
+                WizardError::invalid_input(format!("\"{}\" is not a path we know.", s.trim()))
+                    .with_hint("Use v3, teams or v2-events.")
+            })
+    }
+}

@@ -1,0 +1,397 @@
+//! Features → least-privilege Microsoft Graph scopes, per path (seed 003 for
+//! v3, seed 001 for Teams, seed 000 for v2 Graph events).
+
+mod features;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use features::{AuditPath, Feature, Preset};
+
+use crate::catalog::{self, PermissionKind};
+use crate::error::{Result, WizardError};
+
+/// One delegated permission the app registration should list, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScopeRequirement {
+    /// The permission's name, e.g. `Mail.Read`.
+    pub name: String,
+    /// Its GUID on `resource`.
+    pub id: String,
+    /// Resource app id (Microsoft Graph for everything Nylas v3 needs).
+    pub resource: String,
+    /// The portal's name for the resource ("Microsoft Graph").
+    pub resource_name: String,
+    /// One plain sentence: why Nylas needs it.
+    pub reason: String,
+    /// True when only an administrator can consent to it.
+    pub admin_consent: bool,
+    /// The chosen features that need it (empty for always-needed scopes).
+    pub features: Vec<Feature>,
+    /// Wider scopes that also work (seed 003, "wider scope that also works").
+    pub also_satisfied_by: Vec<String>,
+}
+
+/// The scopes an app needs for a path and a set of features.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScopePlan {
+    pub path: AuditPath,
+    pub preset: Option<Preset>,
+    /// The features after expanding the preset, in a stable order.
+    pub features: Vec<Feature>,
+    /// Delegated Microsoft Graph scopes the app must have.
+    pub required: Vec<ScopeRequirement>,
+    /// Scopes to leave in place if present, never to flag (Teams keeps EWS/EAS).
+    pub keep: Vec<ScopeRequirement>,
+    /// The scope names to give Nylas (connector `scope` or the auth request).
+    pub scope_names: Vec<String>,
+    /// Plain sentences the admin should know before choosing.
+    pub notes: Vec<String>,
+}
+
+/// Sign-in basics that never count as over-broad: they only identify the user.
+pub const SIGN_IN_SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "User.Read"];
+
+/// Wider delegated scopes that satisfy a narrower requirement, per seed 003's
+/// "wider scope that also works" column and its `.Shared` section. Contacts.Read
+/// also accepts Contacts.ReadWrite, which contains it by definition.
+pub fn also_works(scope: &str) -> &'static [&'static str] {
+    match scope {
+        "Mail.Read" => &[
+            "Mail.ReadWrite",
+            "Mail.Read.Shared",
+            "Mail.ReadWrite.Shared",
+        ],
+        "Mail.ReadWrite" => &["Mail.ReadWrite.Shared"],
+        "Mail.Read.Shared" => &["Mail.ReadWrite.Shared"],
+        "Calendars.Read" => &["Calendars.ReadWrite", "Calendars.ReadWrite.Shared"],
+        "Calendars.ReadWrite" => &["Calendars.ReadWrite.Shared"],
+        "Contacts.Read" => &["Contacts.ReadWrite", "People.Read"],
+        _ => &[],
+    }
+}
+
+/// Within one family a read-write scope makes the read scope redundant in a
+/// plan (picking "read" and "modify" mail gives `Mail.ReadWrite` only).
+fn superseded_by(scope: &str) -> Option<&'static str> {
+    match scope {
+        "Mail.Read" => Some("Mail.ReadWrite"),
+        "Mail.Read.Shared" => Some("Mail.ReadWrite.Shared"),
+        "Calendars.Read" => Some("Calendars.ReadWrite"),
+        "Contacts.Read" => Some("Contacts.ReadWrite"),
+        _ => None,
+    }
+}
+
+/// Why Nylas needs a scope, in one sentence.
+pub fn reason(scope: &str) -> &'static str {
+    match scope {
+        "offline_access" => "Lets Nylas refresh access so connections keep working after the first hour.",
+        "User.Read" => "Lets the user sign in and lets Nylas read their basic profile.",
+        "openid" => "Lets the user sign in.",
+        "profile" => "Lets Nylas see the user's name during sign-in.",
+        "Mail.Read" => "Lets Nylas read messages and attachments.",
+        "Mail.ReadWrite" => "Lets Nylas update and delete messages, drafts and folders.",
+        "Mail.Send" => "Lets Nylas send email as the user.",
+        "Mail.Read.Shared" => "Lets Nylas read shared or delegated mailboxes.",
+        "Mail.ReadWrite.Shared" => "Lets Nylas change messages in shared or delegated mailboxes.",
+        "Calendars.Read" => "Lets Nylas read calendars and free/busy.",
+        "Calendars.ReadWrite" => "Lets Nylas create and update events.",
+        "Calendars.ReadWrite.Shared" => "Lets Nylas manage shared or delegated calendars.",
+        "Contacts.Read" => "Lets Nylas read the user's contacts.",
+        "Contacts.ReadWrite" => "Lets Nylas create and update the user's contacts.",
+        "Place.Read.All" => "Lets Nylas list bookable rooms and equipment.",
+        "People.Read" => "Lets Nylas use the inbox and domain contact sources.",
+        "OnlineMeetings.ReadWrite" => "Lets Nylas create Teams meetings for events.",
+        "EWS.AccessAsUser.All" | "EAS.AccessAsUser.All" => {
+            "Nylas asks for it during Teams sign-in while it moves services to Microsoft Graph; keep it."
+        }
+        _ => "Needed by the features you picked.",
+    }
+}
+
+fn scopes_for(feature: Feature, all: &[Feature]) -> &'static [&'static str] {
+    match feature {
+        Feature::MailRead => &["Mail.Read"],
+        Feature::MailModify => &["Mail.ReadWrite"],
+        Feature::MailSend => &["Mail.Send"],
+        Feature::CalendarRead => &["Calendars.Read"],
+        Feature::CalendarWrite => &["Calendars.ReadWrite"],
+        Feature::ContactsRead => &["Contacts.Read"],
+        Feature::ContactsWrite => &["Contacts.ReadWrite"],
+        Feature::Rooms => &["Place.Read.All"],
+        Feature::People => &["People.Read"],
+        Feature::SharedMailbox if all.contains(&Feature::MailModify) => &["Mail.ReadWrite.Shared"],
+        Feature::SharedMailbox => &["Mail.Read.Shared"],
+        Feature::SharedCalendar => &["Calendars.ReadWrite.Shared"],
+    }
+}
+
+/// Builds the requirement for a delegated Graph scope.
+pub fn requirement(name: &str, features: Vec<Feature>) -> Option<ScopeRequirement> {
+    let p = catalog::graph_scope(name)?;
+    Some(requirement_from(p, features))
+}
+
+fn requirement_from(p: &catalog::Permission, features: Vec<Feature>) -> ScopeRequirement {
+    ScopeRequirement {
+        name: p.name.to_owned(),
+        id: p.id.to_owned(),
+        resource: p.resource_app_id.to_owned(),
+        resource_name: catalog::resource_label(p.resource_app_id),
+        reason: reason(p.name).to_owned(),
+        admin_consent: p.admin_consent,
+        features,
+        also_satisfied_by: also_works(p.name).iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+const V2_FEATURES: [Feature; 3] = [
+    Feature::CalendarRead,
+    Feature::CalendarWrite,
+    Feature::SharedCalendar,
+];
+
+/// The scope plan for a path, a preset and/or a list of features (both may
+/// be given; they are merged).
+pub fn plan(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Result<ScopePlan> {
+    let mut chosen: Vec<Feature> = preset.map(|p| p.features().to_vec()).unwrap_or_default();
+    chosen.extend_from_slice(features);
+    chosen.sort();
+    chosen.dedup();
+    let mut notes = Vec::new();
+
+    match path {
+        AuditPath::V3 if chosen.is_empty() => {
+            return Err(WizardError::invalid_input(
+                "Pick at least one feature or a preset so we know which permissions your app needs.",
+            )
+            .with_hint(format!(
+                "Presets: {}.",
+                Preset::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        AuditPath::V2Events => {
+            if let Some(f) = chosen.iter().find(|f| !V2_FEATURES.contains(f)) {
+                return Err(WizardError::invalid_input(format!(
+                    "Nylas v2 uses Microsoft Graph for calendars and events only, so \"{}\" isn't available on this path.",
+                    f.as_str()
+                ))
+                .with_hint("Use calendar-read, calendar-write or shared-calendar, or choose the v3 path."));
+            }
+            if chosen.is_empty() {
+                // The v2 native-auth `calendar` scope is read-write.
+                chosen.push(Feature::CalendarWrite);
+                notes.push("Nylas v2's \"calendar\" scope reads and writes events, so we planned for calendar-write.".into());
+            }
+            if chosen.contains(&Feature::SharedCalendar) {
+                notes.push("Shared calendars need two authorizations per refresh token: one for email and contacts, one for calendar. Each creates a separate Nylas account, which affects webhooks and billing.".into());
+            }
+        }
+        _ => {}
+    }
+
+    // Scope name → features that need it, in first-seen order.
+    let mut wanted: Vec<(&'static str, Vec<Feature>)> = Vec::new();
+    let mut add = |name: &'static str, f: Option<Feature>| match wanted
+        .iter_mut()
+        .find(|(n, _)| *n == name)
+    {
+        Some((_, fs)) => fs.extend(f),
+        None => wanted.push((name, f.into_iter().collect())),
+    };
+    if path == AuditPath::Teams {
+        for s in [
+            "User.Read",
+            "offline_access",
+            "OnlineMeetings.ReadWrite",
+            "openid",
+            "profile",
+        ] {
+            add(s, None);
+        }
+    }
+    for &f in &chosen {
+        for s in scopes_for(f, &chosen) {
+            add(s, Some(f));
+        }
+    }
+    add("offline_access", None);
+
+    // Fold a read scope into its read-write sibling when both are planned.
+    let names: Vec<&str> = wanted.iter().map(|(n, _)| *n).collect();
+    let mut folded: Vec<(&'static str, Vec<Feature>)> = Vec::new();
+    for (name, fs) in wanted {
+        match superseded_by(name).filter(|w| names.contains(w)) {
+            Some(wider) => folded.push((wider, fs)),
+            None => folded.push((name, fs)),
+        }
+    }
+    let mut required: Vec<ScopeRequirement> = Vec::new();
+    for (name, fs) in folded {
+        match required.iter_mut().find(|r| r.name == name) {
+            Some(r) => {
+                r.features.extend(fs);
+                r.features.sort();
+                r.features.dedup();
+            }
+            None => {
+                required.push(requirement(name, fs).expect("planned scopes are in the catalog"))
+            }
+        }
+    }
+
+    let keep = if path == AuditPath::Teams {
+        notes.push("Don't remove existing EWS or EAS permissions: Nylas still asks for them during Teams sign-in.".into());
+        ["EWS.AccessAsUser.All", "EAS.AccessAsUser.All"]
+            .iter()
+            .filter_map(|n| requirement(n, vec![]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if required.iter().any(|r| r.admin_consent) {
+        notes.push(
+            "Some of these permissions need an administrator's consent before anyone can connect."
+                .into(),
+        );
+    }
+    notes.push("Adding a permission later makes every connected user sign in again, so pick everything you need now.".into());
+
+    let mut scope_names: Vec<String> = required.iter().map(|r| r.name.clone()).collect();
+    scope_names.extend(keep.iter().map(|r| r.name.clone()));
+    Ok(ScopePlan {
+        path,
+        preset,
+        features: chosen,
+        required,
+        keep,
+        scope_names,
+        notes,
+    })
+}
+
+/// True when `name` (a delegated Graph scope) is one Nylas may keep on this
+/// path even though no feature needs it.
+pub fn is_kept(plan: &ScopePlan, name: &str) -> bool {
+    SIGN_IN_SCOPES.contains(&name) || plan.keep.iter().any(|k| k.name == name)
+}
+
+/// The catalog permission for a requirement, to match it on (resource, id).
+pub fn permission_of(req: &ScopeRequirement) -> Option<&'static catalog::Permission> {
+    catalog::lookup(&req.resource, &req.id, PermissionKind::Delegated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(p: &ScopePlan) -> Vec<&str> {
+        p.required.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn presets_match_seed_003() {
+        let cases = [
+            (Preset::ReadOnlyInbox, vec!["Mail.Read", "offline_access"]),
+            (
+                Preset::EmailClient,
+                vec!["Mail.ReadWrite", "Mail.Send", "offline_access"],
+            ),
+            (
+                Preset::CalendarScheduler,
+                vec!["Calendars.ReadWrite", "offline_access"],
+            ),
+            (
+                Preset::ContactsSync,
+                vec!["Contacts.Read", "offline_access"],
+            ),
+            (
+                Preset::MailCalendar,
+                vec![
+                    "Mail.ReadWrite",
+                    "Mail.Send",
+                    "Calendars.ReadWrite",
+                    "offline_access",
+                ],
+            ),
+        ];
+        for (preset, want) in cases {
+            let p = plan(AuditPath::V3, Some(preset), &[]).unwrap();
+            assert_eq!(names(&p), want, "{preset:?}");
+        }
+    }
+
+    #[test]
+    fn read_folds_into_read_write() {
+        let p = plan(
+            AuditPath::V3,
+            None,
+            &[Feature::MailRead, Feature::MailModify],
+        )
+        .unwrap();
+        assert_eq!(names(&p), ["Mail.ReadWrite", "offline_access"]);
+        assert_eq!(
+            p.required[0].features,
+            [Feature::MailRead, Feature::MailModify]
+        );
+    }
+
+    #[test]
+    fn teams_base_and_keep() {
+        let p = plan(AuditPath::Teams, None, &[]).unwrap();
+        assert_eq!(
+            names(&p),
+            [
+                "User.Read",
+                "offline_access",
+                "OnlineMeetings.ReadWrite",
+                "openid",
+                "profile"
+            ]
+        );
+        let keep: Vec<_> = p.keep.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(keep, ["EWS.AccessAsUser.All", "EAS.AccessAsUser.All"]);
+    }
+
+    #[test]
+    fn v3_needs_features_and_v2_is_calendar_only() {
+        assert!(plan(AuditPath::V3, None, &[]).is_err());
+        assert!(plan(AuditPath::V2Events, None, &[Feature::MailRead]).is_err());
+        let p = plan(AuditPath::V2Events, None, &[]).unwrap();
+        assert_eq!(names(&p), ["Calendars.ReadWrite", "offline_access"]);
+    }
+
+    #[test]
+    fn rooms_need_admin_consent_and_shared_mailbox_follows_modify() {
+        let p = plan(AuditPath::V3, None, &[Feature::Rooms]).unwrap();
+        assert!(p.required[0].admin_consent);
+        let p = plan(
+            AuditPath::V3,
+            None,
+            &[Feature::MailModify, Feature::SharedMailbox],
+        )
+        .unwrap();
+        assert_eq!(
+            names(&p),
+            ["Mail.ReadWrite", "Mail.ReadWrite.Shared", "offline_access"]
+        );
+    }
+
+    #[test]
+    fn parses_lists_with_helpful_errors() {
+        assert_eq!(
+            Feature::parse_list(" mail-read, MAIL-SEND ,,").unwrap(),
+            [Feature::MailRead, Feature::MailSend]
+        );
+        let e = Feature::parse_list("mail-read,calendar").unwrap_err();
+        assert!(e.hint.unwrap().contains("calendar-write"));
+        assert!("teams".parse::<Preset>().is_err());
+        assert_eq!(
+            serde_json::to_value(AuditPath::V2Events).unwrap(),
+            "v2-events"
+        );
+    }
+}
