@@ -10,6 +10,12 @@ const COMMANDS: &[&str] = &[
     "use_session_only_secrets",
     "dismiss_notice",
     "open_external",
+    "feature_choices",
+    "plan_scopes",
+    "redirect_uris",
+    "validate_callback",
+    "audit_manifest",
+    "diagnose",
 ];
 
 fn main() {

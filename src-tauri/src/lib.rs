@@ -5,6 +5,7 @@ mod app_state;
 mod commands;
 mod external;
 mod options;
+mod requirements;
 
 use tauri::{Manager, Runtime};
 use wizard_core::state::StateStore;
@@ -25,6 +26,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::use_session_only_secrets,
         commands::dismiss_notice,
         commands::open_external,
+        requirements::feature_choices,
+        requirements::plan_scopes,
+        requirements::redirect_uris,
+        requirements::validate_callback,
+        requirements::audit_manifest,
+        requirements::diagnose,
     ])
 }
 

@@ -180,3 +180,114 @@ fn acl_blocks_commands_from_remote_origins() {
         "{err}"
     );
 }
+
+#[test]
+fn features_step_plans_least_privilege_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let choices = call(&w, "feature_choices", json!({})).unwrap();
+    assert_eq!(choices["presets"].as_array().unwrap().len(), 5);
+    let plan = call(
+        &w,
+        "plan_scopes",
+        json!({"path": "v3", "preset": "read-only-inbox", "features": []}),
+    )
+    .unwrap();
+    let names: Vec<_> = plan["scope_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Mail.Read"), "{names:?}");
+    assert!(names.contains(&"offline_access"), "{names:?}");
+    assert!(!names.contains(&"Mail.ReadWrite"), "{names:?}");
+    let err = call(
+        &w,
+        "plan_scopes",
+        json!({"path": "v3", "preset": null, "features": ["mail-teleport"]}),
+    )
+    .unwrap_err();
+    assert!(err.is_string() || err.get("code").is_some(), "{err}");
+}
+
+#[test]
+fn region_step_lists_redirect_uris() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let set = call(&w, "redirect_uris", json!({"path": "v3", "region": "eu"})).unwrap();
+    assert_eq!(
+        set["required"][0],
+        "https://api.eu.nylas.com/v3/connect/callback"
+    );
+    let teams = call(
+        &w,
+        "redirect_uris",
+        json!({"path": "teams", "region": "us"}),
+    )
+    .unwrap();
+    assert_eq!(
+        teams["required"][0],
+        "https://beta.us.nylas.com/connect/callback"
+    );
+    let v = call(
+        &w,
+        "validate_callback",
+        json!({"uri": "http://example.com/cb#x"}),
+    )
+    .unwrap();
+    assert_eq!(v["valid"], false);
+}
+
+#[test]
+fn azure_app_step_audits_a_pasted_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let manifest = json!({
+        "appId": "11111111-2222-3333-4444-555555555555",
+        "displayName": "Contoso Nylas",
+        "signInAudience": "AzureADandPersonalMicrosoftAccount",
+        "api": {"requestedAccessTokenVersion": 2},
+        "web": {"redirectUris": ["https://api.us.nylas.com/v3/connect/callback/"]},
+        "requiredResourceAccess": []
+    })
+    .to_string();
+    let report = call(
+        &w,
+        "audit_manifest",
+        json!({"manifest": manifest, "request": {"path": "v3", "preset": "read-only-inbox", "region": "us"}}),
+    )
+    .unwrap();
+    let redirect = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "redirect_uris")
+        .unwrap();
+    assert_eq!(redirect["status"], "fail");
+    assert!(redirect["portal_link"]
+        .as_str()
+        .unwrap()
+        .contains("11111111-2222-3333-4444-555555555555"));
+    let err = call(
+        &w,
+        "audit_manifest",
+        json!({"manifest": "hello", "request": {"path": "v3", "region": "us"}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "manifest_invalid");
+}
+
+#[test]
+fn diagnose_names_the_aadsts_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let d = call(
+        &w,
+        "diagnose",
+        json!({"text": "AADSTS50011: The redirect URI specified in the request does not match"}),
+    )
+    .unwrap();
+    assert_eq!(d[0]["code"], "AADSTS50011");
+    assert_eq!(d[0]["related_check"], "redirect_uris");
+}

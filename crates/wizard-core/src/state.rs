@@ -205,16 +205,18 @@ impl StateStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return (Progress::default(), None)
             }
-            Err(e) => return (
-                Progress::default(),
-                Some(StateNotice {
-                    code: ErrorCode::StateCorrupt,
-                    message: format!(
+            Err(e) => {
+                return (
+                    Progress::default(),
+                    Some(StateNotice {
+                        code: ErrorCode::StateCorrupt,
+                        message: format!(
                         "Your saved progress could not be read ({e}), so the wizard starts fresh."
                     ),
-                    backup_path: None,
-                }),
-            ),
+                        backup_path: None,
+                    }),
+                )
+            }
         };
         // Peek at the version first so a newer file is recognised even when
         // its shape no longer parses as ours.

@@ -240,3 +240,64 @@ impl std::str::FromStr for AuditPath {
             })
     }
 }
+
+/// A feature as offered on the Features step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FeatureChoice {
+    pub id: Feature,
+    pub label: String,
+}
+
+/// A preset as offered on the Features step, with the features it picks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PresetChoice {
+    pub id: Preset,
+    pub label: String,
+    pub features: Vec<Feature>,
+}
+
+/// Everything the Features step offers, so the UI never hard-codes names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FeatureChoices {
+    pub features: Vec<FeatureChoice>,
+    pub presets: Vec<PresetChoice>,
+}
+
+/// The features and presets, in display order.
+pub fn choices() -> FeatureChoices {
+    FeatureChoices {
+        features: Feature::ALL
+            .iter()
+            .map(|f| FeatureChoice {
+                id: *f,
+                label: f.label().to_string(),
+            })
+            .collect(),
+        presets: Preset::ALL
+            .iter()
+            .map(|p| PresetChoice {
+                id: *p,
+                label: p.label().to_string(),
+                features: p.features().to_vec(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod choice_tests {
+    use super::*;
+
+    #[test]
+    fn choices_cover_every_feature_and_preset() {
+        let c = choices();
+        assert_eq!(c.features.len(), Feature::ALL.len());
+        assert_eq!(c.presets.len(), 5);
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["presets"][0]["id"], "read-only-inbox");
+        assert_eq!(v["presets"][0]["features"][0], "mail-read");
+    }
+}

@@ -6,7 +6,9 @@ mod features;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use features::{AuditPath, Feature, Preset};
+pub use features::{
+    choices, AuditPath, Feature, FeatureChoice, FeatureChoices, Preset, PresetChoice,
+};
 
 use crate::catalog::{self, PermissionKind};
 use crate::error::{Result, WizardError};
