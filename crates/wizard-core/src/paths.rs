@@ -73,7 +73,7 @@ fn step(id: &str, title: &str, summary: &str) -> StepInfo {
 }
 
 /// Steps that are built. Everything else is shown as "not built yet".
-const AVAILABLE_STEPS: &[&str] = &[];
+const AVAILABLE_STEPS: &[&str] = &["features", "region", "azure-app"];
 
 /// Every path with its steps, in welcome-screen order.
 pub fn all_paths() -> Vec<PathInfo> {
@@ -178,6 +178,14 @@ mod tests {
             assert_eq!(ids.len(), p.steps.len(), "duplicate step id in {:?}", p.id);
             assert_eq!(p.steps.last().unwrap().id, "report");
         }
+    }
+
+    #[test]
+    fn built_steps_are_available() {
+        let v3 = path_info(PathId::V3);
+        let available: Vec<_> = v3.steps.iter().filter(|s| s.available).map(|s| s.id.as_str()).collect();
+        assert_eq!(available, ["features", "region", "azure-app"]);
+        assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
     }
 
     #[test]
