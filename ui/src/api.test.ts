@@ -23,6 +23,23 @@ describe('api.ts', () => {
     await api.useSessionOnlySecrets();
     await api.dismissNotice();
     await api.openExternal('https://portal.azure.com/');
+    await api.featureChoices();
+    await api.planScopes('v3', 'email-client', ['mail-read']);
+    await api.redirectUris('teams', 'eu');
+    await api.validateCallback('https://app.example.com/cb');
+    const request = {
+      path: 'v3' as const,
+      preset: null,
+      features: ['mail-read' as const],
+      region: 'us' as const,
+      tenancy: null,
+      tenant: null,
+      client_id: null,
+      callback_uris: [],
+      now: null,
+    };
+    await api.auditManifest('{"appId":"x"}', request);
+    await api.diagnose('AADSTS50011');
     expect(invokeMock.mock.calls).toEqual([
       ['get_session', undefined],
       ['list_paths', undefined],
@@ -34,6 +51,12 @@ describe('api.ts', () => {
       ['use_session_only_secrets', undefined],
       ['dismiss_notice', undefined],
       ['open_external', { url: 'https://portal.azure.com/' }],
+      ['feature_choices', undefined],
+      ['plan_scopes', { path: 'v3', preset: 'email-client', features: ['mail-read'] }],
+      ['redirect_uris', { path: 'teams', region: 'eu' }],
+      ['validate_callback', { uri: 'https://app.example.com/cb' }],
+      ['audit_manifest', { manifest: '{"appId":"x"}', request }],
+      ['diagnose', { text: 'AADSTS50011' }],
     ]);
   });
 

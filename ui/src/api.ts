@@ -7,10 +7,20 @@
 // fallback next action for every stable code.
 
 import { invoke } from '@tauri-apps/api/core';
+import type { AuditReport } from './bindings/AuditReport';
+import type { AuditRequest } from './bindings/AuditRequest';
+import type { CallbackValidation } from './bindings/CallbackValidation';
+import type { Diagnosis } from './bindings/Diagnosis';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { Feature } from './bindings/Feature';
+import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
+import type { Preset } from './bindings/Preset';
 import type { Progress } from './bindings/Progress';
+import type { RedirectUriSet } from './bindings/RedirectUriSet';
+import type { Region } from './bindings/Region';
+import type { ScopePlan } from './bindings/ScopePlan';
 import type { Session } from './bindings/Session';
 import type { WizardError } from './bindings/WizardError';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
@@ -193,4 +203,38 @@ export function dismissNotice(): Promise<Session> {
 /** Open a Microsoft or Nylas page in the system browser. */
 export async function openExternal(url: string): Promise<void> {
   await call<null>('open_external', { url });
+}
+
+// What Microsoft needs: pure look-ups in wizard-core, nothing remote.
+
+/** The features and presets the Features step offers, with their plain labels. */
+export function featureChoices(): Promise<FeatureChoices> {
+  return call<FeatureChoices>('feature_choices');
+}
+
+/** The least-privilege Graph scopes for a path and the chosen features
+ *  (the preset's features are merged in). */
+export function planScopes(path: PathId, preset: Preset | null, features: Feature[]): Promise<ScopePlan> {
+  return call<ScopePlan>('plan_scopes', { path, preset, features });
+}
+
+/** The redirect URIs the Azure app needs on its Web platform. */
+export function redirectUris(path: PathId, region: Region): Promise<RedirectUriSet> {
+  return call<RedirectUriSet>('redirect_uris', { path, region });
+}
+
+/** Check one of the customer's own callback URIs. */
+export function validateCallback(uri: string): Promise<CallbackValidation> {
+  return call<CallbackValidation>('validate_callback', { uri });
+}
+
+/** Audit a downloaded app manifest (its text) for the given request. A file
+ *  that isn't a manifest fails with code `manifest_invalid`. */
+export function auditManifest(manifest: string, request: AuditRequest): Promise<AuditReport> {
+  return call<AuditReport>('audit_manifest', { manifest, request });
+}
+
+/** Explain a pasted error message or callback address; never empty. */
+export function diagnose(text: string): Promise<Diagnosis[]> {
+  return call<Diagnosis[]>('diagnose', { text });
 }

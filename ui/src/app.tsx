@@ -36,30 +36,39 @@ export function App() {
   const [busy, setBusy] = useState<Busy | null>(null);
   const [welcomeBack, setWelcomeBack] = useState(false);
   const [lastPath, setLastPath] = useState<PathId | null>(null);
-  // A ref as well as state: two quick clicks must not start two calls.
-  const busyRef = useRef(false);
+  // Calls run one at a time, in order, so a reply never overwrites a newer
+  // one. `pending` (a ref as well as state) makes two quick clicks start one
+  // call; saving answers is the exception: those queue behind the call under
+  // way, so a quickly ticked box is never lost.
+  const pending = useRef(0);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusHeading = useRef(false);
 
   /** Run one call to Rust: one at a time, errors become the error card. */
   const run = useCallback(
-    async <T,>(kind: Busy, call: () => Promise<T>, apply: (value: T) => void, focus = false): Promise<T | null> => {
-      if (busyRef.current) return null;
-      busyRef.current = true;
+    <T,>(kind: Busy, call: () => Promise<T>, apply: (value: T) => void, focus = false): Promise<T | null> => {
+      if (pending.current > 0 && kind !== 'answer') return Promise.resolve(null);
+      pending.current += 1;
       setBusy(kind);
-      try {
-        const value = await call();
-        apply(value);
-        setFailure(null);
-        if (focus) focusHeading.current = true;
-        return value;
-      } catch (e) {
-        setFailure({ error: toWizardError(e), retry: () => void run(kind, call, apply, focus) });
-        return null;
-      } finally {
-        busyRef.current = false;
-        setBusy(null);
-      }
+      const task = queue.current.then(async (): Promise<T | null> => {
+        setBusy(kind);
+        try {
+          const value = await call();
+          apply(value);
+          setFailure(null);
+          if (focus) focusHeading.current = true;
+          return value;
+        } catch (e) {
+          setFailure({ error: toWizardError(e), retry: () => void run(kind, call, apply, focus) });
+          return null;
+        } finally {
+          pending.current -= 1;
+          if (pending.current === 0) setBusy(null);
+        }
+      });
+      queue.current = task;
+      return task;
     },
     [],
   );

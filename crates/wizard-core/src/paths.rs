@@ -183,7 +183,12 @@ mod tests {
     #[test]
     fn built_steps_are_available() {
         let v3 = path_info(PathId::V3);
-        let available: Vec<_> = v3.steps.iter().filter(|s| s.available).map(|s| s.id.as_str()).collect();
+        let available: Vec<_> = v3
+            .steps
+            .iter()
+            .filter(|s| s.available)
+            .map(|s| s.id.as_str())
+            .collect();
         assert_eq!(available, ["features", "region", "azure-app"]);
         assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
     }

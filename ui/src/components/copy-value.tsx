@@ -15,7 +15,7 @@ interface CopyValueProps {
   testId?: string;
 }
 
-async function writeClipboard(text: string): Promise<boolean> {
+export async function writeClipboard(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard !== undefined && typeof navigator.clipboard.writeText === 'function') {
       await navigator.clipboard.writeText(text);
