@@ -37,10 +37,11 @@ export function App() {
   const [welcomeBack, setWelcomeBack] = useState(false);
   const [lastPath, setLastPath] = useState<PathId | null>(null);
   // Calls run one at a time, in order, so a reply never overwrites a newer
-  // one. `pending` (a ref as well as state) makes two quick clicks start one
-  // call; saving answers is the exception: those queue behind the call under
-  // way, so a quickly ticked box is never lost.
+  // one. `blocking` (a ref as well as state) makes two quick clicks start one
+  // call. Saving an answer never blocks and is never dropped: it queues, and
+  // a click on Next right after ticking a box queues behind the save.
   const pending = useRef(0);
+  const blocking = useRef(0);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusHeading = useRef(false);
@@ -48,11 +49,13 @@ export function App() {
   /** Run one call to Rust: one at a time, errors become the error card. */
   const run = useCallback(
     <T,>(kind: Busy, call: () => Promise<T>, apply: (value: T) => void, focus = false): Promise<T | null> => {
-      if (pending.current > 0 && kind !== 'answer') return Promise.resolve(null);
+      const isAnswer = kind === 'answer';
+      if (!isAnswer && blocking.current > 0) return Promise.resolve(null);
+      const idle = pending.current === 0;
       pending.current += 1;
-      setBusy(kind);
-      const task = queue.current.then(async (): Promise<T | null> => {
-        setBusy(kind);
+      if (!isAnswer) blocking.current += 1;
+      if (!isAnswer || blocking.current === 0) setBusy(kind);
+      const start = async (): Promise<T | null> => {
         try {
           const value = await call();
           apply(value);
@@ -64,9 +67,13 @@ export function App() {
           return null;
         } finally {
           pending.current -= 1;
+          if (!isAnswer) blocking.current -= 1;
           if (pending.current === 0) setBusy(null);
+          else if (blocking.current === 0) setBusy('answer');
         }
-      });
+      };
+      // Nothing under way: start now (the click's call goes out at once).
+      const task = idle ? start() : queue.current.then(start);
       queue.current = task;
       return task;
     },
@@ -123,7 +130,9 @@ export function App() {
 
   const progress = session.progress;
   const path = paths.find((p) => p.id === progress.path) ?? null;
-  const isBusy = busy !== null;
+  // Saving answers happens as the admin types and ticks; it doesn't make the
+  // window look busy.
+  const isBusy = busy !== null && busy !== 'answer';
 
   const choosePath = (id: PathId | null) => {
     const leaving = progress.path;

@@ -1,7 +1,9 @@
-// The top bar: the app's name and version, and (inside a path) a way back to
-// the welcome screen. The path itself is named above the step list.
+// The top bar: the app's name and version, Diagnose (on every screen), and
+// (inside a path) a way back to the welcome screen. The path itself is named
+// above the step list.
 
 import type { PathInfo } from '../bindings/PathInfo';
+import { DiagnoseButton } from './diagnose';
 import { AppMark } from './icons';
 
 interface AppHeaderProps {
@@ -19,8 +21,9 @@ export function AppHeader({ version, path, onChangePath, busy = false }: AppHead
         <span class="app-name">Nylas Microsoft Setup Wizard</span>
         {version !== null && <span class="app-version">v{version}</span>}
       </div>
-      {path !== null && onChangePath !== undefined && (
-        <div class="app-header-path">
+      <div class="app-header-path">
+        <DiagnoseButton />
+        {path !== null && onChangePath !== undefined && (
           <button
             type="button"
             class="btn btn-quiet btn-small"
@@ -30,8 +33,8 @@ export function AppHeader({ version, path, onChangePath, busy = false }: AppHead
           >
             Change path
           </button>
-        </div>
-      )}
+        )}
+      </div>
     </header>
   );
 }

@@ -18,8 +18,12 @@ describe('step registry', () => {
     expect(findStepView('v3', 'report', views)).toBeUndefined();
   });
 
-  it('starts empty: no step has a view yet', () => {
-    expect(Object.keys(STEP_VIEWS)).toEqual([]);
+  it('has views for the built steps, shared by every path that has them', () => {
+    expect(Object.keys(STEP_VIEWS).sort()).toEqual(['azure-app', 'features', 'region']);
+    for (const path of ['v3', 'teams', 'v2-events', 'migrate'] as const) {
+      expect(findStepView(path, 'azure-app')).toBe(STEP_VIEWS['azure-app']);
+    }
+    expect(findStepView('v3', 'report')).toBeUndefined();
   });
 });
 

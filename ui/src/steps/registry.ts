@@ -7,11 +7,21 @@
 
 import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
+import { AzureAppStep } from './azure-app';
+import { FeaturesStep } from './features';
+import { RegionStep } from './region';
 import type { StepViewProps } from './types';
 
 export type StepView = ComponentType<StepViewProps>;
 
-export const STEP_VIEWS: Readonly<Record<string, StepView>> = {};
+// The same views serve every path with these step ids; each reads the path
+// from its context (Teams audits for Teams, migration uses v3's rules, v2
+// offers calendar features only).
+export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
+  features: FeaturesStep,
+  region: RegionStep,
+  'azure-app': AzureAppStep,
+};
 
 export function findStepView(
   path: PathId,

@@ -1,6 +1,8 @@
-// What every step view gets from the frame. Step views never call Rust
-// directly: they use these callbacks, which go through api.ts, show errors as
-// cards, and re-render from what Rust returned.
+// What every step view gets from the frame. Anything that changes saved
+// progress or leaves the app (answers, the browser) goes through these
+// callbacks, which queue behind other calls, show errors as cards, and
+// re-render from what Rust returned. Pure look-ups (scope plans, redirect
+// URIs, the audit) call api.ts themselves and show their own error cards.
 
 import type { PathInfo } from '../bindings/PathInfo';
 import type { Progress } from '../bindings/Progress';

@@ -1,0 +1,366 @@
+//! End-to-end: Features → Region → Azure app audit → Diagnose, in the real
+//! window on the practice sandbox, with screenshots light and dark.
+//!
+//! Run with `xvfb-run cargo test -p wizard-e2e --test audit -- --test-threads=1`
+//! after building the UI and the app (`npm run build` in ui/, then
+//! `cargo build -p nylas-ms-wizard`).
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+
+const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
+
+/// A Microsoft Graph-format manifest whose only Web redirect URI is the US
+/// one with a trailing slash; its permissions fit the "Full email client"
+/// preset (Mail.ReadWrite, Mail.Send, offline_access, User.Read).
+const MANIFEST: &str = r#"{
+  "id": "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+  "appId": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e",
+  "displayName": "Northwind Mail",
+  "signInAudience": "AzureADandPersonalMicrosoftAccount",
+  "api": { "requestedAccessTokenVersion": 2, "oauth2PermissionScopes": [] },
+  "passwordCredentials": [
+    {
+      "displayName": "Nylas connector",
+      "endDateTime": "2099-09-30T10:00:00Z",
+      "hint": "q8F",
+      "keyId": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+      "startDateTime": "2025-03-14T09:20:00Z"
+    }
+  ],
+  "publicClient": { "redirectUris": [] },
+  "requiredResourceAccess": [
+    {
+      "resourceAppId": "00000003-0000-0000-c000-000000000000",
+      "resourceAccess": [
+        { "id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "Scope" },
+        { "id": "7427e0e9-2fba-42fe-b0c0-848c9e6a8182", "type": "Scope" },
+        { "id": "024d486e-b451-40bb-833d-3e66d98c5c73", "type": "Scope" },
+        { "id": "e383f46e-2787-4529-855e-0e479a3ffac0", "type": "Scope" }
+      ]
+    }
+  ],
+  "verifiedPublisher": { "verifiedPublisherId": null },
+  "web": {
+    "redirectUris": ["https://api.us.nylas.com/v3/connect/callback/"],
+    "implicitGrantSettings": { "enableAccessTokenIssuance": false, "enableIdTokenIssuance": false }
+  },
+  "spa": { "redirectUris": [] }
+}"#;
+
+const AADSTS50011: &str = "AADSTS50011: The redirect URI 'https://api.us.nylas.com/v3/connect/callback/' specified in the request does not match the redirect URIs configured for the application '5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e'.";
+
+/// Wait for an XPath (with a deadline), naming what was expected on failure.
+async fn wait_xpath(c: &Client, xpath: &str, what: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{what} did not appear: {e}"))
+}
+
+/// Set a text field's value the way typing would (an `input` event), for
+/// text too long to send key by key.
+async fn fill(c: &Client, id: &str, value: &str) {
+    wait_for(c, id).await;
+    c.execute(
+        "const el = document.querySelector(arguments[0]);
+         el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true }));
+         return el.value.length;",
+        vec![json!(tid(id)), json!(value)],
+    )
+    .await
+    .expect("set the field's value");
+}
+
+/// Resize the window and wait until the page has the new width.
+async fn resize(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = c
+            .execute("return window.innerWidth", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0);
+        if now == u64::from(width) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the window stayed {now} wide, not {width}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Two animation frames: the page has laid out and painted at the new size.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await
+    .expect("a frame at the new size");
+}
+
+/// Welcome → practice mode → path A, then Features with the "Full email
+/// client" preset; returns on the Features step with its scope list shown.
+async fn start_path_a_with_email_client(c: &Client) {
+    wait_for(c, "welcome").await;
+    wait_for(c, "practice-toggle").await.click().await.unwrap();
+    wait_for(c, "practice-banner").await;
+    wait_for(c, "path-option-v3").await.click().await.unwrap();
+    wait_for(c, "start-button").await.click().await.unwrap();
+    wait_for_text(c, "current-step-title", "Features").await;
+    wait_for(c, "features-step").await;
+
+    wait_for(c, "preset-email-client")
+        .await
+        .click()
+        .await
+        .unwrap();
+    for scope in ["Mail.ReadWrite", "Mail.Send", "offline_access"] {
+        wait_for(c, &format!("scope-{scope}")).await;
+    }
+    let ticked = wait_for(c, "feature-mail-send").await;
+    assert!(
+        ticked.is_selected().await.unwrap(),
+        "the preset ticks its features"
+    );
+    // Nothing wider than the preset needs.
+    assert!(c.find(Locator::Css(&tid("scope-Mail.Read"))).await.is_err());
+}
+
+/// Region: choose EU and see its redirect URI.
+async fn choose_eu(c: &Client) {
+    wait_for(c, "next-button").await.click().await.unwrap();
+    wait_for_text(c, "current-step-title", "Region").await;
+    wait_for(c, "region-step").await;
+    wait_for(c, "region-eu").await.click().await.unwrap();
+    wait_xpath(
+        c,
+        &format!(
+            "//*[@data-testid='redirect-uri-required']//code[normalize-space(.)='{EU_CALLBACK}']"
+        ),
+        "the EU redirect URI",
+    )
+    .await;
+    let uris = c
+        .find_all(Locator::Css(&tid("redirect-uri-required")))
+        .await
+        .unwrap();
+    assert_eq!(uris.len(), 1, "v3 needs exactly one redirect URI");
+}
+
+/// Azure app: paste the manifest, check it, and see the failing redirect URI
+/// with its fix naming the EU URI.
+async fn audit_pasted_manifest(c: &Client) {
+    wait_for(c, "next-button").await.click().await.unwrap();
+    wait_for_text(c, "current-step-title", "Azure app").await;
+    wait_for(c, "azure-app-step").await;
+    screenshot(c, "09c-azure-app").await;
+    fill(c, "manifest-paste", MANIFEST).await;
+    wait_for(c, "manifest-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    let card = wait_for(c, "finding-redirect_uris").await;
+    assert_eq!(
+        card.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+    let fix = card
+        .find(Locator::Css(&tid("finding-fix")))
+        .await
+        .expect("the failing redirect URI has a fix")
+        .text()
+        .await
+        .unwrap();
+    assert!(fix.contains(EU_CALLBACK), "the fix names the EU URI: {fix}");
+    assert!(
+        card.find(Locator::Css(&tid("open-portal-button")))
+            .await
+            .is_ok(),
+        "the card offers the Azure portal"
+    );
+    let summary = wait_for(c, "audit-summary").await.text().await.unwrap();
+    assert!(
+        summary.contains("1 thing needs fixing"),
+        "summary in words: {summary}"
+    );
+    // The scopes fit the preset, so that check passes (folded under All good).
+    let scopes = c
+        .find(Locator::Css(&tid("finding-group-pass")))
+        .await
+        .expect("an All good group");
+    assert!(scopes
+        .find(Locator::Css(&tid("toggle-passed")))
+        .await
+        .is_ok());
+    // The wizard brings the results into view itself; the screenshot shows
+    // what the admin sees.
+}
+
+/// Diagnose: open from the header, explain an AADSTS50011, close with Esc.
+async fn diagnose_50011(c: &Client) {
+    wait_for(c, "diagnose-button").await.click().await.unwrap();
+    wait_for(c, "diagnose-dialog").await;
+    let input = wait_for(c, "diagnose-input").await;
+    input.send_keys(AADSTS50011).await.unwrap();
+    wait_for(c, "diagnose-submit").await.click().await.unwrap();
+    let d = wait_for(c, "diagnosis-AADSTS50011").await;
+    let text = d.text().await.unwrap();
+    assert!(
+        text.contains("Checked by: Redirect URIs"),
+        "links to the check: {text}"
+    );
+}
+
+async fn close_dialog_with_esc(c: &Client) {
+    wait_for(c, "diagnose-input")
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//body[not(.//*[@data-testid='diagnose-dialog'])]",
+        ))
+        .await
+        .expect("Esc closes the dialog");
+    let focused: String = c
+        .execute(
+            "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(focused, "diagnose-button", "focus returns to the button");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn features_region_audit_and_diagnose() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+
+    start_path_a_with_email_client(&c).await;
+    screenshot(&c, "09-features").await;
+    choose_eu(&c).await;
+    screenshot(&c, "09b-region").await;
+    // An own callback URI on plain http is refused, in words.
+    wait_for(&c, "callback-input")
+        .await
+        .send_keys("http://app.example.com/oauth/callback")
+        .await
+        .unwrap();
+    wait_xpath(
+        &c,
+        "//*[@id='callback-verdict' and contains(., 'must start with https://')]",
+        "the callback problem",
+    )
+    .await;
+    screenshot(&c, "09d-callback-problem").await;
+    audit_pasted_manifest(&c).await;
+    screenshot(&c, "10-audit-findings").await;
+    // The smallest window the wizard allows: nothing may be cut off.
+    resize(&c, 900, 640).await;
+    screenshot(&c, "10b-audit-findings-small").await;
+    resize(&c, 1080, 720).await;
+    // The passed checks are folded; open them and look at the rest.
+    wait_for(&c, "toggle-passed").await.click().await.unwrap();
+    wait_for(&c, "finding-client_id").await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' }); return true;",
+        vec![json!(tid("finding-group-warn"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "10c-audit-worth-a-look").await;
+    diagnose_50011(&c).await;
+    screenshot(&c, "11-diagnose").await;
+    close_dialog_with_esc(&c).await;
+
+    // A file that isn't a manifest becomes a friendly card with the next step.
+    fill(
+        &c,
+        "manifest-paste",
+        r#"{"name": "mail-sync-service", "version": "2.3.1"}"#,
+    )
+    .await;
+    wait_for(&c, "manifest-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let card = wait_for(&c, "audit-error").await;
+    let text = card.text().await.unwrap();
+    assert!(
+        text.contains("isn't an app manifest"),
+        "plain title: {text}"
+    );
+    assert!(
+        text.contains("manifest_invalid"),
+        "code shown small: {text}"
+    );
+    screenshot(&c, "10d-not-a-manifest").await;
+
+    // The choices were saved: after a restart the Features step shows them.
+    c.close().await.unwrap();
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    wait_for(&c, "last-check").await;
+    wait_for(&c, "step-item-features")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    let preset = wait_for(&c, "preset-email-client").await;
+    assert!(
+        preset.is_selected().await.unwrap(),
+        "the preset was restored"
+    );
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn audit_findings_dark() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    let dark = c
+        .execute(
+            "return window.matchMedia('(prefers-color-scheme: dark)').matches",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dark.as_bool(), Some(true), "the web view is dark");
+
+    start_path_a_with_email_client(&c).await;
+    screenshot(&c, "12b-features-dark").await;
+    choose_eu(&c).await;
+    screenshot(&c, "12c-region-dark").await;
+    audit_pasted_manifest(&c).await;
+    screenshot(&c, "12-audit-findings-dark").await;
+    diagnose_50011(&c).await;
+    screenshot(&c, "12d-diagnose-dark").await;
+    c.close().await.unwrap();
+}

@@ -1,0 +1,251 @@
+// Azure app: check the app registration from its downloaded manifest
+// (chosen, dropped or pasted) against what Nylas needs for this path, the
+// saved features, region and callback URIs. The manifest is never saved;
+// only that a check was done and its counts.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { WizardApiError, toWizardError } from '../api';
+import type { AuditReport } from '../bindings/AuditReport';
+import type { PresetChoice } from '../bindings/PresetChoice';
+import type { Tenancy } from '../bindings/Tenancy';
+import { ErrorCard } from '../components/error-card';
+import {
+  KEYS,
+  allowedFeatures,
+  auditPathOf,
+  auditRequest,
+  featureKeys,
+  needsFeatures,
+  readFeatures,
+  readLastCheck,
+  readTenancy,
+  readTenant,
+} from './answers';
+import { AuditResults, summaryText } from './audit-results';
+import { localDate } from './finding-details';
+import { APP_REGISTRATIONS_URL, ManifestInput } from './manifest-input';
+import type { StepViewProps } from './types';
+
+interface Manifest {
+  text: string;
+  source: string | null;
+}
+
+export function AzureAppStep({ ctx }: StepViewProps) {
+  const pathId = ctx.path.id;
+  const answers = ctx.session.progress.answers;
+  const [tenancy, setTenancy] = useState<Tenancy | null>(() => readTenancy(answers));
+  const [tenant, setTenant] = useState(() => readTenant(answers));
+  const [report, setReport] = useState<AuditReport | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [presets, setPresets] = useState<PresetChoice[] | null>(null);
+  const manifest = useRef<Manifest | null>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const focusResults = useRef(false);
+  const seq = useRef(0);
+
+  const lastCheck = readLastCheck(answers);
+  const saved = readFeatures(answers, pathId);
+  const missingFeatures = needsFeatures(pathId, saved);
+  // Once offered, the preset choice stays on screen after it is made.
+  const [askPreset, setAskPreset] = useState(missingFeatures);
+  if (missingFeatures && !askPreset) setAskPreset(true);
+
+  // With no features saved (the Features step skipped, or a path without
+  // one), offer the presets here: the permissions checked depend on them.
+  useEffect(() => {
+    if (!askPreset || presets !== null) return undefined;
+    let live = true;
+    api
+      .featureChoices()
+      .then((c) => live && setPresets(allowedFeatures(pathId, c).presets))
+      .catch((e: unknown) => live && setError(toWizardError(e)));
+    return () => {
+      live = false;
+    };
+  }, [askPreset, pathId]);
+
+  useEffect(() => {
+    if (focusResults.current && resultsHeading.current !== null) {
+      focusResults.current = false;
+      resultsHeading.current.focus();
+      resultsHeading.current.scrollIntoView?.({ block: 'start' });
+    }
+  });
+
+  const check = async (m: Manifest, overrides: { tenancy?: Tenancy | null; tenant?: string } = {}) => {
+    manifest.current = m;
+    const req = auditRequest(ctx.session.progress.answers, pathId);
+    const t = ('tenant' in overrides ? overrides.tenant : tenant)?.trim() ?? '';
+    req.tenancy = 'tenancy' in overrides ? (overrides.tenancy ?? null) : tenancy;
+    req.tenant = t === '' ? null : t;
+    if (needsFeatures(pathId, req)) {
+      setReport(null);
+      setError(
+        new WizardApiError(
+          'invalid_input',
+          'The permissions we check depend on what your app does.',
+          'Choose the setup closest to your app above, then check the manifest again.',
+        ),
+      );
+      return;
+    }
+    const mine = ++seq.current;
+    setChecking(true);
+    try {
+      const r = await api.auditManifest(m.text, req);
+      if (mine !== seq.current) return;
+      setReport(r);
+      setError(null);
+      focusResults.current = true;
+      void ctx.setAnswer(KEYS.lastCheck, {
+        display_name: r.display_name,
+        checked_at: r.checked_at,
+        fail: r.summary.fail,
+        warn: r.summary.warn,
+        pass: r.summary.pass,
+      });
+    } catch (e) {
+      if (mine !== seq.current) return;
+      setReport(null);
+      setError(toWizardError(e));
+    } finally {
+      if (mine === seq.current) setChecking(false);
+    }
+  };
+
+  const recheck = (overrides: { tenancy?: Tenancy | null; tenant?: string }) => {
+    if (manifest.current !== null && report !== null) void check(manifest.current, overrides);
+  };
+
+  const chooseTenancy = (value: string) => {
+    const t: Tenancy | null = value === 'single' || value === 'multi' ? value : null;
+    setTenancy(t);
+    void ctx.setAnswer(KEYS.tenancy, t);
+    recheck({ tenancy: t });
+  };
+
+  const commitTenant = (value: string) => {
+    void ctx.setAnswer(KEYS.tenant, value.trim() === '' ? null : value.trim());
+    recheck({ tenant: value });
+  };
+
+  const choosePreset = async (id: string) => {
+    const p = presets?.find((x) => x.id === id);
+    if (p === undefined) return;
+    const keys = featureKeys(pathId);
+    void ctx.setAnswer(keys.preset, p.id);
+    await ctx.setAnswer(keys.list, [...p.features]);
+  };
+
+  const teams = auditPathOf(pathId) === 'teams';
+  return (
+    <div class="azure-app-step" data-testid="azure-app-step">
+      {lastCheck !== null && report === null && (
+        <p class="note" data-testid="last-check">
+          You checked {lastCheck.display_name !== null ? `“${lastCheck.display_name}”` : 'your app'} on{' '}
+          {localDate(lastCheck.checked_at)}: {summaryText(lastCheck)} Check the manifest again to see the details.
+        </p>
+      )}
+
+      {askPreset && presets !== null && (
+        <div class="field-block">
+          <label class="field-label" for="audit-preset">
+            What does your app do?
+          </label>
+          <p class="group-help" id="audit-preset-help">
+            The permissions we check depend on it. Pick the closest setup; you can fine-tune it later.
+          </p>
+          <select
+            id="audit-preset"
+            class="select-input"
+            aria-describedby="audit-preset-help"
+            value={saved.preset ?? ''}
+            data-testid="audit-preset"
+            onChange={(e) => void choosePreset(e.currentTarget.value)}
+          >
+            <option value="">Choose…</option>
+            {presets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+
+      <ManifestInput
+        busy={checking}
+        onManifest={(text, source) => void check({ text, source })}
+        onReadError={(message) => {
+          setReport(null);
+          setError(new WizardApiError('io', message, 'Download the manifest again from the Azure portal and choose that file.'));
+        }}
+        onOpenPortal={() => void ctx.openExternal(APP_REGISTRATIONS_URL)}
+      />
+
+      <details class="audit-options">
+        <summary>Who signs in, and your tenant (optional)</summary>
+        <div class="options-grid">
+          <div class="field-block">
+            <label class="field-label" for="audit-tenancy">
+              Who will connect their Microsoft accounts?
+            </label>
+            <select
+              id="audit-tenancy"
+              class="select-input"
+              value={tenancy ?? ''}
+              data-testid="audit-tenancy"
+              onChange={(e) => chooseTenancy(e.currentTarget.value)}
+            >
+              <option value="">Not sure: decide from the tenant below</option>
+              <option value="multi">People from any organization (multitenant)</option>
+              <option value="single">Only people in my organization (single tenant)</option>
+            </select>
+          </div>
+          <div class="field-block">
+            <label class="field-label" for="audit-tenant">
+              Your tenant
+            </label>
+            <input
+              id="audit-tenant"
+              class="text-input mono"
+              type="text"
+              spellcheck={false}
+              autoComplete="off"
+              placeholder="contoso.com or the Directory (tenant) ID"
+              value={tenant}
+              aria-describedby="audit-tenant-help"
+              data-testid="audit-tenant"
+              onInput={(e) => setTenant(e.currentTarget.value)}
+              onChange={(e) => commitTenant(e.currentTarget.value)}
+            />
+            <p class="field-hint" id="audit-tenant-help">
+              The Directory (tenant) ID from your app's Overview page, or a verified domain.
+              {teams ? ' Teams meetings usually use one tenant.' : ''}
+            </p>
+          </div>
+        </div>
+      </details>
+
+      <div aria-live="polite" class="audit-status">
+        {checking && <p class="muted" role="status">Checking the manifest…</p>}
+      </div>
+      {error !== null && (
+        <div class="audit-error" data-testid="audit-error">
+          <ErrorCard error={error} />
+        </div>
+      )}
+      {report !== null && (
+        <AuditResults
+          report={report}
+          source={manifest.current?.source ?? null}
+          onOpen={(url) => void ctx.openExternal(url)}
+          headingRef={resultsHeading}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+// A finding's technical facts (`Finding.details`, documented per check in
+// wizard-core's audit module), shown in words with copyable values: the
+// redirect URIs to add and the near misses found, the permissions to add,
+// when a secret expires, the admin-consent page. Unknown shapes show nothing.
+
+import type { Finding } from '../bindings/Finding';
+import type { JsonValue } from '../bindings/serde_json/JsonValue';
+import { CopyButton } from '../components/copy-button';
+import { CopyValue } from '../components/copy-value';
+import { ExternalIcon } from '../components/icons';
+import { RichText } from '../components/rich-text';
+
+type Obj = { [key in string]?: JsonValue };
+
+function obj(v: JsonValue | undefined): Obj | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : null;
+}
+function list(v: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(v) ? v : [];
+}
+function strs(v: JsonValue | undefined): string[] {
+  return list(v).filter((x): x is string => typeof x === 'string');
+}
+function str(v: JsonValue | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The portal's names for where a redirect URI is registered. */
+export const PLATFORM_LABEL: Record<string, string> = {
+  web: 'Web',
+  spa: 'Single-page application',
+  publicClient: 'Mobile and desktop applications',
+};
+
+function platformLabel(p: string | null): string {
+  return p === null ? 'another platform' : (PLATFORM_LABEL[p] ?? p);
+}
+
+/** An RFC 3339 moment as a local date ("30 September 2027"). */
+export function localDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** "<found> is for the other Nylas region." with the address in monospace,
+ *  and where it is registered when that isn't the Web platform. */
+function NearMiss({ n }: { n: Obj }) {
+  const found = str(n.found) ?? '';
+  const why = str(n.explanation) ?? `${found} is close to the address Nylas needs, but not the same.`;
+  const platform = str(n.platform);
+  return (
+    <>
+      <RichText text={why} />
+      {platform !== null && platform !== 'web' && ` (It's registered under ${platformLabel(platform)}.)`}
+    </>
+  );
+}
+
+function RedirectDetails({ d }: { d: Obj }) {
+  const missing = strs(d.missing);
+  const near = list(d.near_misses).map(obj).filter((x): x is Obj => x !== null);
+  const nearFound = near.map((n) => str(n.found));
+  const misplaced = list(d.misplaced)
+    .map(obj)
+    .filter((x): x is Obj => x !== null && !nearFound.includes(str(x.uri)));
+  const badCallbacks = list(d.callbacks)
+    .map(obj)
+    .filter((x): x is Obj => x !== null && x.valid === false);
+  return (
+    <>
+      {missing.length > 0 && (
+        <div class="detail-block">
+          <p class="detail-title">Add {missing.length === 1 ? 'this address' : 'these addresses'} on the Web platform, exactly:</p>
+          {missing.map((u) => (
+            <CopyValue key={u} value={u} label="redirect URI to add" testId="finding-missing-uri" />
+          ))}
+        </div>
+      )}
+      {near.length > 0 && (
+        <div class="detail-block">
+          <p class="detail-title">What your app has instead:</p>
+          <ul class="detail-list">
+            {near.map((n, i) => (
+              <li key={i}>
+                <NearMiss n={n} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {misplaced.length > 0 && (
+        <div class="detail-block">
+          <p class="detail-title">Registered on the wrong platform:</p>
+          <ul class="detail-list">
+            {misplaced.map((m, i) => (
+              <li key={i}>
+                <code class="detail-value">{str(m.uri)}</code>
+                <span class="detail-note"> is under {platformLabel(str(m.platform))}; Nylas needs it under Web.</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {badCallbacks.length > 0 && (
+        <div class="detail-block">
+          <p class="detail-title">Your own callback URIs that Nylas would refuse:</p>
+          <ul class="detail-list">
+            {badCallbacks.map((c, i) => (
+              <li key={i}>
+                <code class="detail-value">{str(c.uri)}</code>
+                <span class="detail-note"> — {strs(c.problems).join(' ')}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+function ScopeDetails({ d }: { d: Obj }) {
+  const missing = strs(d.missing);
+  if (missing.length === 0) return null;
+  return (
+    <div class="detail-block">
+      <p class="detail-title">Delegated permissions to add (Microsoft Graph):</p>
+      <ul class="chip-list">
+        {missing.map((s) => (
+          <li key={s}>
+            <code class="chip">{s}</code>
+          </li>
+        ))}
+      </ul>
+      <CopyButton text={missing.join(' ')} label="Copy the names" what="The permission names" />
+    </div>
+  );
+}
+
+function PrivilegeDetails({ d }: { d: Obj }) {
+  const broad = list(d.over_broad).map(obj).filter((x): x is Obj => x !== null);
+  const unneeded = list(d.unneeded).map(obj).filter((x): x is Obj => x !== null);
+  if (broad.length + unneeded.length === 0) return null;
+  return (
+    <div class="detail-block">
+      <ul class="detail-list">
+        {broad.map((b, i) => (
+          <li key={`b${i}`}>
+            <code class="detail-value">{str(b.scope)}</code>
+            <span class="detail-note">
+              {' '}
+              — <code>{str(b.narrower)}</code> is enough. {str(b.reason)}
+            </span>
+          </li>
+        ))}
+        {unneeded.map((u, i) => (
+          <li key={`u${i}`}>
+            <code class="detail-value">{str(u.scope)}</code>
+            <span class="detail-note"> — {str(u.reason) ?? 'Not needed by the features you picked.'}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function SecretDetails({ d }: { d: Obj }) {
+  const expires = str(d.expires);
+  if (expires === null) return null;
+  const name = str(d.display_name);
+  return (
+    <p class="detail-block">
+      {name !== null ? (
+        <>
+          The secret <strong>{name}</strong>{' '}
+        </>
+      ) : (
+        'The newest secret '
+      )}
+      {new Date(expires).getTime() < Date.now() ? 'expired on ' : 'expires on '}
+      <strong>{localDate(expires)}</strong>.
+    </p>
+  );
+}
+
+function ConsentDetails({ d, onOpen }: { d: Obj; onOpen: (url: string) => void }) {
+  const url = str(d.admin_consent_url);
+  const needs = strs(d.needs_admin_consent);
+  if (url === null || needs.length === 0) return null;
+  return (
+    <div class="detail-block">
+      <p class="detail-title">An administrator can approve the app for everyone with this page:</p>
+      <CopyValue value={url} label="admin-consent link" />
+      <button type="button" class="btn btn-quiet btn-small" onClick={() => onOpen(url)}>
+        <ExternalIcon size={16} />
+        <span>Open the admin-consent page</span>
+      </button>
+    </div>
+  );
+}
+
+export function FindingDetails({ finding, onOpen }: { finding: Finding; onOpen: (url: string) => void }) {
+  const d = obj(finding.details);
+  if (d === null) return null;
+  switch (finding.check) {
+    case 'redirect_uris':
+      return <RedirectDetails d={d} />;
+    case 'delegated_scopes':
+      return <ScopeDetails d={d} />;
+    case 'least_privilege':
+      return <PrivilegeDetails d={d} />;
+    case 'client_secret':
+      return <SecretDetails d={d} />;
+    case 'admin_consent':
+      return <ConsentDetails d={d} onOpen={onOpen} />;
+    default:
+      return null;
+  }
+}
