@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "choose_path",
     "go_to_step",
     "set_answer",
+    "set_step_status",
     "set_practice_mode",
     "use_session_only_secrets",
     "dismiss_notice",

@@ -5,7 +5,7 @@ use serde_json::Value;
 use tauri::State;
 use wizard_core::paths::{all_paths, PathId, PathInfo};
 use wizard_core::session::Session;
-use wizard_core::state::Progress;
+use wizard_core::state::{Progress, StepStatus};
 use wizard_core::WizardError;
 
 use crate::app_state::AppState;
@@ -40,6 +40,17 @@ pub fn go_to_step(state: State<'_, AppState>, step: String) -> Result<Progress> 
 #[tauri::command]
 pub fn set_answer(state: State<'_, AppState>, key: String, value: Value) -> Result<Progress> {
     state.update(|p| p.set_answer(&key, value))
+}
+
+/// A step reports how it stands (e.g. the audit found problems → needs
+/// attention); only steps of the chosen path are accepted.
+#[tauri::command]
+pub fn set_step_status(
+    state: State<'_, AppState>,
+    step: String,
+    status: StepStatus,
+) -> Result<Progress> {
+    state.update(|p| p.set_step_status_checked(&step, status))
 }
 
 #[tauri::command]

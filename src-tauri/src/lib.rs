@@ -22,6 +22,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::choose_path,
         commands::go_to_step,
         commands::set_answer,
+        commands::set_step_status,
         commands::set_practice_mode,
         commands::use_session_only_secrets,
         commands::dismiss_notice,

@@ -291,3 +291,24 @@ fn diagnose_names_the_aadsts_error() {
     assert_eq!(d[0]["code"], "AADSTS50011");
     assert_eq!(d[0]["related_check"], "redirect_uris");
 }
+
+#[test]
+fn steps_report_their_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let p = call(
+        &w,
+        "set_step_status",
+        json!({"step": "azure-app", "status": "needs-attention"}),
+    )
+    .unwrap();
+    assert_eq!(p["step_status"]["azure-app"], "needs-attention");
+    let err = call(
+        &w,
+        "set_step_status",
+        json!({"step": "tenants", "status": "done"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}

@@ -165,6 +165,21 @@ impl Progress {
     pub fn set_step_status(&mut self, step: &str, status: StepStatus) {
         self.step_status.insert(step.to_string(), status);
     }
+
+    /// Like [`Progress::set_step_status`], for input from the UI: the step
+    /// must belong to the chosen path.
+    pub fn set_step_status_checked(&mut self, step: &str, status: StepStatus) -> Result<()> {
+        let known = self
+            .path
+            .is_some_and(|p| path_info(p).steps.iter().any(|s| s.id == step));
+        if !known {
+            return Err(WizardError::invalid_input(format!(
+                "\"{step}\" is not a step of the chosen path."
+            )));
+        }
+        self.set_step_status(step, status);
+        Ok(())
+    }
 }
 
 /// Something the admin should know about the saved progress (shown once).
@@ -381,6 +396,21 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
         assert!(p.answers.is_empty());
+    }
+
+    #[test]
+    fn step_status_from_the_ui_is_checked() {
+        let mut p = Progress::default();
+        assert!(p
+            .set_step_status_checked("azure-app", StepStatus::Done)
+            .is_err());
+        p.choose_path(Some(PathId::V3));
+        p.set_step_status_checked("azure-app", StepStatus::NeedsAttention)
+            .unwrap();
+        assert_eq!(p.step_status["azure-app"], StepStatus::NeedsAttention);
+        assert!(p
+            .set_step_status_checked("tenants", StepStatus::Done)
+            .is_err());
     }
 
     #[test]
