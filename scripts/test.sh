@@ -41,18 +41,14 @@ if cargo tree -p wizard-core -e normal --prefix none | grep -E '^tauri( |-)'; th
 fi
 
 step "Keychain: real Secret Service (gnome-keyring) under a private D-Bus session"
-dbus-run-session -- bash -c '
-  printf "ci-keyring-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+bash scripts/with-keyring.sh \
   cargo test -p wizard-core --test keychain --locked -- --ignored --test-threads=1
-'
 
 step "End-to-end: the real window under Xvfb via tauri-driver + WebKitWebDriver"
 cargo build -p nylas-ms-wizard --locked
 rm -rf target/e2e-screenshots
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-  printf "ci-keyring-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/with-keyring.sh \
   cargo test -p wizard-e2e --locked -- --test-threads=1
-'
 echo
 echo "Screenshots: $ROOT/target/e2e-screenshots/"
 ls target/e2e-screenshots
