@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "validate_callback",
     "audit_manifest",
     "diagnose",
+    "look_up_tenant",
 ];
 
 fn main() {

@@ -1,9 +1,12 @@
 //! The shell's state: the saved progress (Rust is the source of truth), the
-//! practice sandbox while it runs, and where secrets go.
+//! practice sandbox while it runs, where remote calls go, and where secrets
+//! go.
 
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::OnceCell;
+use wizard_core::endpoints::Endpoints;
+use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::secrets::{
     keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretStore,
 };
@@ -24,12 +27,28 @@ pub struct AppState {
     keychain_disabled: bool,
     session_only: Mutex<bool>,
     secrets: RwLock<Option<Arc<dyn SecretStore>>>,
+    /// Where the real services are (the real hosts unless configured).
+    endpoints: Endpoints,
+    /// For the real services (system proxy settings apply).
+    http: HttpClient,
+    /// For the practice sandbox on 127.0.0.1 (never through a proxy).
+    sandbox_http: HttpClient,
+}
+
+/// Where one remote call goes: the client and base URLs to use for it.
+pub struct Remote {
+    pub http: HttpClient,
+    pub endpoints: Endpoints,
 }
 
 impl AppState {
-    pub fn new(store: StateStore, keychain_disabled: bool) -> Self {
+    pub fn new(
+        store: StateStore,
+        keychain_disabled: bool,
+        endpoints: Endpoints,
+    ) -> Result<Self, WizardError> {
         let (progress, notice) = store.load();
-        Self {
+        Ok(Self {
             store,
             progress: Mutex::new(progress),
             notice: Mutex::new(notice),
@@ -38,7 +57,35 @@ impl AppState {
             keychain_disabled,
             session_only: Mutex::new(false),
             secrets: RwLock::new(None),
-        }
+            endpoints,
+            http: HttpClient::new(HttpConfig::default())?,
+            sandbox_http: HttpClient::direct(HttpConfig::default())?,
+        })
+    }
+
+    /// Where a remote call goes now: every service on the practice sandbox
+    /// while practice mode is on, otherwise the configured (real) hosts.
+    /// Commands ask this for each call, so switching practice mode redirects
+    /// the very next call.
+    pub async fn remote(&self) -> Result<Remote, WizardError> {
+        let sandbox = self.sandbox.lock().await;
+        Ok(match sandbox.as_ref() {
+            Some(handle) => {
+                let base = url::Url::parse(&handle.base_url()).map_err(|e| {
+                    WizardError::internal(format!(
+                        "The practice simulator's address is unusable: {e}."
+                    ))
+                })?;
+                Remote {
+                    http: self.sandbox_http.clone(),
+                    endpoints: Endpoints::sandbox(&base)?,
+                }
+            }
+            None => Remote {
+                http: self.http.clone(),
+                endpoints: self.endpoints.clone(),
+            },
+        })
     }
 
     pub fn progress(&self) -> Progress {

@@ -5,9 +5,11 @@ mod app_state;
 mod commands;
 mod external;
 mod options;
+mod remote;
 mod requirements;
 
 use tauri::{Manager, Runtime};
+use wizard_core::endpoints::Endpoints;
 use wizard_core::state::StateStore;
 
 pub use app_state::AppState;
@@ -33,6 +35,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         requirements::validate_callback,
         requirements::audit_manifest,
         requirements::diagnose,
+        remote::look_up_tenant,
     ])
 }
 
@@ -46,7 +49,15 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!("saving progress in {}", dir.display());
-            app.manage(AppState::new(StateStore::in_dir(&dir), options.no_keychain));
+            // Base URLs can be pointed elsewhere for support and tests
+            // (NYLAS_WIZARD_SANDBOX_URL, NYLAS_WIZARD_URL_<SERVICE>); a bad
+            // one stops the start rather than quietly using the real hosts.
+            let endpoints = Endpoints::from_env()?;
+            app.manage(AppState::new(
+                StateStore::in_dir(&dir),
+                options.no_keychain,
+                endpoints,
+            )?);
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -6,13 +6,27 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
+use wizard_core::endpoints::Endpoints;
 use wizard_core::state::StateStore;
 
 use crate::{configure, AppState};
 
+/// Base URLs for "the real services" in these tests: a local port nothing
+/// listens on, so a call that wrongly skips the sandbox fails here instead
+/// of reaching Microsoft or Nylas.
+fn closed_endpoints() -> Endpoints {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    Endpoints::sandbox(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap()
+}
+
 fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = AppState::new(StateStore::in_dir(dir), true, closed_endpoints()).unwrap();
     let app = configure(mock_builder())
-        .manage(AppState::new(StateStore::in_dir(dir), true))
+        .manage(state)
         .build(tauri::generate_context!())
         .expect("app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -208,7 +222,12 @@ fn features_step_plans_least_privilege_scopes() {
         json!({"path": "v3", "preset": null, "features": ["mail-teleport"]}),
     )
     .unwrap_err();
-    assert!(err.is_string() || err.get("code").is_some(), "{err}");
+    // Tauri refuses the unknown feature while reading the arguments, before
+    // our command runs, and says which value it could not read.
+    let said = err
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {err}"));
+    assert!(said.contains("mail-teleport"), "{said}");
 }
 
 #[test]
@@ -311,4 +330,35 @@ fn steps_report_their_status() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn practice_mode_sends_remote_calls_to_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let look_up = |tenant: &str| call(&w, "look_up_tenant", json!({ "tenant": tenant }));
+
+    // Practice off: the call goes to the configured hosts (closed here).
+    let err = look_up("contoso.com").unwrap_err();
+    assert_eq!(err["code"], "remote_unavailable", "{err}");
+
+    // Practice on: the very next call is answered by the sandbox's Contoso.
+    call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    let t = look_up("contoso.com").unwrap();
+    assert_eq!(t["tenant_id"], "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
+    assert_eq!(t["region_scope"], "NA");
+    assert_eq!(t["kind"], "single");
+    let err = look_up("no-such-tenant.example.com").unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("AADSTS90002"),
+        "{err}"
+    );
+    let err = look_up("not a tenant").unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+
+    // Practice off again: back to the configured hosts.
+    call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    let err = look_up("contoso.com").unwrap_err();
+    assert_eq!(err["code"], "remote_unavailable", "{err}");
 }

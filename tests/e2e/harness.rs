@@ -91,7 +91,13 @@ impl Driver {
             "/usr/bin/WebKitWebDriver",
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::inherit())
+        // Outside practice mode the app would call the real Microsoft and
+        // Nylas hosts; point them at a local port nothing listens on.
+        .env(
+            "NYLAS_WIZARD_SANDBOX_URL",
+            format!("http://127.0.0.1:{}/", free_port()),
+        );
         for (k, v) in env {
             cmd.env(k, v);
         }

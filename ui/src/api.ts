@@ -22,6 +22,7 @@ import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
 import type { Session } from './bindings/Session';
+import type { TenantInfo } from './bindings/TenantInfo';
 import type { WizardError } from './bindings/WizardError';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 
@@ -237,4 +238,13 @@ export function auditManifest(manifest: string, request: AuditRequest): Promise<
 /** Explain a pasted error message or callback address; never empty. */
 export function diagnose(text: string): Promise<Diagnosis[]> {
   return call<Diagnosis[]>('diagnose', { text });
+}
+
+// Remote look-ups: the real Microsoft and Nylas hosts, or the practice
+// simulator while practice mode is on (Rust decides; the window never knows).
+
+/** Ask Microsoft whether a tenant exists (its public OpenID document; no
+ *  sign-in needed). An unknown tenant fails with code `not_found`. */
+export function lookUpTenant(tenant: string): Promise<TenantInfo> {
+  return call<TenantInfo>('look_up_tenant', { tenant });
 }

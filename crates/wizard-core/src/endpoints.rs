@@ -125,6 +125,58 @@ impl Endpoints {
         })
     }
 
+    /// The real hosts, with any base URL replaced as the environment says:
+    /// `NYLAS_WIZARD_SANDBOX_URL` points every service at one sandbox (such
+    /// as `nylas-ms-setup sandbox`), and `NYLAS_WIZARD_URL_<SERVICE>` (e.g.
+    /// `NYLAS_WIZARD_URL_NYLAS_EU`) replaces one service.
+    pub fn from_env() -> Result<Self> {
+        Self::with_overrides(|name| std::env::var(name).ok())
+    }
+
+    /// [`Endpoints::from_env`] with the variables read through `var`.
+    pub fn with_overrides(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let parse = |name: &str, value: String| {
+            let mut u = Url::parse(value.trim()).map_err(|e| {
+                WizardError::invalid_input(format!("{name} is not a usable address: {e}."))
+            })?;
+            if !matches!(u.scheme(), "http" | "https") {
+                return Err(WizardError::invalid_input(format!(
+                    "{name} must be an http or https address."
+                )));
+            }
+            // Joining keeps a path prefix only when the base ends with `/`.
+            if !u.path().ends_with('/') {
+                u.set_path(&format!("{}/", u.path()));
+            }
+            Ok(u)
+        };
+        let mut e = match var("NYLAS_WIZARD_SANDBOX_URL").filter(|v| !v.trim().is_empty()) {
+            Some(v) => Self::sandbox(&parse("NYLAS_WIZARD_SANDBOX_URL", v)?)?,
+            None => Self::real(),
+        };
+        for (field, _) in SANDBOX_PREFIXES {
+            let name = format!("NYLAS_WIZARD_URL_{}", field.to_ascii_uppercase());
+            if let Some(v) = var(&name).filter(|v| !v.trim().is_empty()) {
+                *e.field_mut(field) = parse(&name, v)?;
+            }
+        }
+        Ok(e)
+    }
+
+    fn field_mut(&mut self, field: &str) -> &mut Url {
+        match field {
+            "microsoft_login" => &mut self.microsoft_login,
+            "graph" => &mut self.graph,
+            "nylas_us" => &mut self.nylas_us,
+            "nylas_eu" => &mut self.nylas_eu,
+            "nylas_v2_us" => &mut self.nylas_v2_us,
+            "nylas_v2_eu" => &mut self.nylas_v2_eu,
+            "nylas_beta_us" => &mut self.nylas_beta_us,
+            "nylas_beta_eu" => &mut self.nylas_beta_eu,
+            other => unreachable!("SANDBOX_PREFIXES names no field {other}"),
+        }
+    }
+
     /// The Nylas v3 API base for a region.
     pub fn nylas(&self, region: Region) -> &Url {
         match region {
@@ -188,6 +240,40 @@ mod tests {
         assert_eq!(
             e.nylas_beta(Region::Eu).as_str(),
             "http://127.0.0.1:4010/nylas-beta-eu/"
+        );
+    }
+
+    #[test]
+    fn environment_overrides_one_service_or_all() {
+        let none = Endpoints::with_overrides(|_| None).unwrap();
+        assert_eq!(none, Endpoints::real());
+
+        let one = Endpoints::with_overrides(|k| {
+            (k == "NYLAS_WIZARD_URL_NYLAS_EU").then(|| "http://127.0.0.1:9/eu".to_string())
+        })
+        .unwrap();
+        assert_eq!(one.nylas_eu.as_str(), "http://127.0.0.1:9/eu/");
+        assert_eq!(one.nylas_us, Endpoints::real().nylas_us);
+
+        let all = Endpoints::with_overrides(|k| {
+            (k == "NYLAS_WIZARD_SANDBOX_URL").then(|| "http://127.0.0.1:4010".to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            all.microsoft_login.as_str(),
+            "http://127.0.0.1:4010/microsoft-login/"
+        );
+        assert_eq!(all.graph.as_str(), "http://127.0.0.1:4010/graph/");
+
+        let bad = Endpoints::with_overrides(|k| {
+            (k == "NYLAS_WIZARD_URL_GRAPH").then(|| "ftp://example.com/".to_string())
+        })
+        .unwrap_err();
+        assert_eq!(bad.code, crate::error::ErrorCode::InvalidInput);
+        assert!(
+            bad.message.contains("NYLAS_WIZARD_URL_GRAPH"),
+            "{}",
+            bad.message
         );
     }
 

@@ -22,6 +22,7 @@ fn fast() -> HttpConfig {
     HttpConfig {
         connect_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(10),
         max_retries: 3,
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
@@ -186,6 +187,19 @@ async fn endless_500_is_remote_unavailable_after_the_configured_retries() {
     assert!(err.message.contains("HTTP 500"), "{}", err.message);
     assert!(err.message.contains("after 4 attempts"), "{}", err.message);
     assert_eq!(w.sandbox.calls(US_APPS), u64::from(fast().max_retries) + 1);
+}
+
+#[tokio::test]
+async fn bad_gateway_and_gateway_timeout_are_retried() {
+    for status in [502, 503, 504] {
+        let w = world(vec![Fault::new(US_APPS).with_status(status).first_n(2)]).await;
+        let app = w
+            .us_app()
+            .await
+            .unwrap_or_else(|e| panic!("HTTP {status}: {e:?}"));
+        assert_eq!(app.region, Region::Us);
+        assert_eq!(w.sandbox.calls(US_APPS), 3, "HTTP {status}");
+    }
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ fn fast() -> HttpConfig {
     HttpConfig {
         connect_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(10),
         max_retries: 2,
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
@@ -147,6 +148,34 @@ async fn a_slow_answer_times_out_and_is_retried() {
         .unwrap();
     assert!(v["data"]["application_id"].is_string());
     assert_eq!(sb.calls(route), 2);
+}
+
+#[tokio::test]
+async fn a_silent_server_hits_the_read_timeout_before_the_request_timeout() {
+    let route = "GET /nylas-us/v3/applications";
+    let (sb, endpoints) = sandbox(vec![Fault::new(route).with_latency_ms(10_000).first_n(1)]).await;
+    let http = HttpClient::new(HttpConfig {
+        request_timeout: Duration::from_secs(30),
+        read_timeout: Duration::from_millis(300),
+        ..fast()
+    })
+    .unwrap();
+    let started = std::time::Instant::now();
+    let v = send(&http, &nylas(&endpoints, "GET", "v3/applications"))
+        .await
+        .unwrap();
+    assert!(v["data"]["application_id"].is_string());
+    assert_eq!(
+        sb.calls(route),
+        2,
+        "the silent attempt was given up and retried"
+    );
+    // Well under the 10 s of silence, let alone the 30 s request timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -25,6 +25,7 @@ import {
 import { AuditResults, summaryText } from './audit-results';
 import { localDate } from './finding-details';
 import { APP_REGISTRATIONS_URL, ManifestInput } from './manifest-input';
+import { TenantLookup } from './tenant-lookup';
 import type { StepViewProps } from './types';
 
 interface Manifest {
@@ -216,7 +217,9 @@ export function AzureAppStep({ ctx }: StepViewProps) {
               spellcheck={false}
               autoComplete="off"
               placeholder="contoso.com or the Directory (tenant) ID"
-              value={tenant}
+              // Uncontrolled: a re-render (a reply arriving while the admin
+              // types) must never write an older value over fresh keystrokes.
+              defaultValue={tenant}
               aria-describedby="audit-tenant-help"
               data-testid="audit-tenant"
               onInput={(e) => setTenant(e.currentTarget.value)}
@@ -226,6 +229,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
               The Directory (tenant) ID from your app's Overview page, or a verified domain.
               {teams ? ' Teams meetings usually use one tenant.' : ''}
             </p>
+            <TenantLookup tenant={tenant} />
           </div>
         </div>
       </details>

@@ -36,6 +36,10 @@ pub struct HttpConfig {
     pub connect_timeout: Duration,
     /// One whole attempt, from sending to the last byte of the answer.
     pub request_timeout: Duration,
+    /// The longest silence while waiting for the next bytes of an answer: a
+    /// server that stops talking mid-answer is given up on before the whole
+    /// `request_timeout` has run out.
+    pub read_timeout: Duration,
     /// Retries after the first attempt (so `max_retries + 1` attempts).
     pub max_retries: u32,
     /// Wait before the first retry; doubles each time, with jitter.
@@ -50,6 +54,7 @@ impl Default for HttpConfig {
         Self {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(20),
             max_retries: 3,
             base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
@@ -76,10 +81,23 @@ enum Failure {
 }
 
 impl HttpClient {
+    /// A client for the real services: it goes through the system's proxy
+    /// settings (`HTTPS_PROXY`, `NO_PROXY`, …) like any other program.
     pub fn new(config: HttpConfig) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        Self::build(config, reqwest::Client::builder())
+    }
+
+    /// A client that never uses a proxy, for the sandbox on 127.0.0.1: a
+    /// company proxy cannot reach this machine's loopback address.
+    pub fn direct(config: HttpConfig) -> Result<Self> {
+        Self::build(config, reqwest::Client::builder().no_proxy())
+    }
+
+    fn build(config: HttpConfig, builder: reqwest::ClientBuilder) -> Result<Self> {
+        let client = builder
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .read_timeout(config.read_timeout)
             .user_agent(concat!("nylas-ms-setup/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

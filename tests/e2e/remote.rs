@@ -1,0 +1,114 @@
+//! End-to-end: a remote call from the real window. Outside practice mode the
+//! app's "real" hosts are a closed local port (see the harness), so the
+//! look-up fails in words; with practice mode on, the same button is answered
+//! by the sandbox's Contoso tenant.
+
+use fantoccini::{Client, Locator};
+use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+
+const CONTOSO_ID: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+
+/// From the welcome screen, path A straight to its Azure app step, with the
+/// tenant field opened and filled in.
+async fn azure_app_step_with_tenant(c: &Client, tenant: &str) {
+    wait_for(c, "path-option-v3").await.click().await.unwrap();
+    wait_for(c, "start-button").await.click().await.unwrap();
+    wait_for(c, "step-item-azure-app")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "current-step-title", "Azure app").await;
+    c.find(Locator::Css("details.audit-options > summary"))
+        .await
+        .expect("the tenant options")
+        .click()
+        .await
+        .unwrap();
+    let field = wait_for(c, "audit-tenant").await;
+    scroll_to(c, "tenant-lookup").await;
+    field.click().await.unwrap();
+    field.send_keys(tenant).await.unwrap();
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(tenant));
+}
+
+/// Bring an element to the middle of the window, as an admin scrolling to
+/// it would (WebKitWebDriver won't type into a field under the footer).
+async fn scroll_to(c: &Client, id: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
+        vec![serde_json::json!(tid(id))],
+    )
+    .await
+    .expect("scroll into view");
+}
+
+async fn look_up(c: &Client) -> fantoccini::elements::Element {
+    wait_for(c, "tenant-lookup-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, "tenant-lookup").await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn tenant_look_up_uses_the_practice_sandbox_only_in_practice_mode() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+
+    // Practice off: the configured hosts don't answer; the card says so.
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    azure_app_step_with_tenant(&c, "contoso.com").await;
+    let area = look_up(&c).await;
+    let card = c
+        .wait()
+        .at_most(std::time::Duration::from_secs(30))
+        .for_element(Locator::Css(&format!(
+            "{} {}",
+            tid("tenant-lookup"),
+            tid("error-card")
+        )))
+        .await
+        .expect("an error card under the tenant field");
+    let text = card.text().await.unwrap();
+    assert!(text.contains("couldn't be reached"), "{text}");
+    assert!(area.find(Locator::Css(&tid("tenant-found"))).await.is_err());
+    screenshot(&c, "13-tenant-unreachable").await;
+    c.close().await.unwrap();
+
+    // Practice on (a fresh data folder starts on the welcome screen).
+    let data = tempfile::tempdir().unwrap();
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    wait_for(&c, "practice-toggle").await.click().await.unwrap();
+    wait_for(&c, "practice-banner").await;
+    azure_app_step_with_tenant(&c, "contoso.com").await;
+    look_up(&c).await;
+    let found = wait_for(&c, "tenant-found").await.text().await.unwrap();
+    assert!(found.contains("Microsoft knows “contoso.com”."), "{found}");
+    assert!(found.contains("North America"), "{found}");
+    assert!(found.contains(CONTOSO_ID), "{found}");
+    screenshot(&c, "13b-tenant-found").await;
+
+    // A tenant the sandbox doesn't have: Microsoft's AADSTS90002, in words.
+    let field = wait_for(&c, "audit-tenant").await;
+    scroll_to(&c, "tenant-lookup").await;
+    // Select all and type over it, as an admin would.
+    field.send_keys("\u{E009}a\u{E009}").await.unwrap();
+    field.send_keys("contso.com").await.unwrap();
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some("contso.com")
+    );
+    look_up(&c).await;
+    let card = wait_for(&c, "error-card").await.text().await.unwrap();
+    assert!(card.contains("It wasn't found"), "{card}");
+    assert!(card.contains("AADSTS90002"), "{card}");
+    screenshot(&c, "13c-tenant-not-found").await;
+    c.close().await.unwrap();
+}

@@ -1,0 +1,67 @@
+import { fireEvent, render, screen } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as api from '../api';
+import { WizardApiError } from '../api';
+import type { TenantInfo } from '../bindings/TenantInfo';
+import { TenantLookup } from './tenant-lookup';
+
+vi.mock('../api', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../api')>();
+  return { ...actual, lookUpTenant: vi.fn() };
+});
+const m = vi.mocked(api);
+
+const CONTOSO: TenantInfo = {
+  query: 'contoso.com',
+  kind: 'single',
+  tenant_id: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  region_scope: 'NA',
+  issuer: 'https://login.microsoftonline.com/4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f/v2.0',
+  authorization_endpoint: 'https://login.microsoftonline.com/4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f/oauth2/v2.0/authorize',
+  token_endpoint: 'https://login.microsoftonline.com/4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f/oauth2/v2.0/token',
+  device_authorization_endpoint: null,
+};
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('tenant look-up', () => {
+  it('asks Rust for the typed tenant and shows its ID and region in words', async () => {
+    m.lookUpTenant.mockResolvedValue(CONTOSO);
+    render(<TenantLookup tenant="  contoso.com " />);
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    const found = await screen.findByTestId('tenant-found');
+    expect(m.lookUpTenant).toHaveBeenCalledWith('contoso.com');
+    expect(found.textContent).toContain('Microsoft knows “contoso.com”.');
+    expect(found.textContent).toContain('North America');
+    expect(screen.getByTestId('tenant-id').textContent).toContain(CONTOSO.tenant_id);
+  });
+
+  it('says so when a name stands for many tenants', async () => {
+    m.lookUpTenant.mockResolvedValue({ ...CONTOSO, query: 'common', kind: 'common', tenant_id: null, region_scope: null });
+    render(<TenantLookup tenant="common" />);
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    const found = await screen.findByTestId('tenant-found');
+    expect(found.textContent).toContain('stands for many tenants');
+    expect(screen.queryByTestId('tenant-id')).toBeNull();
+  });
+
+  it('shows an unknown tenant as an error card with a retry', async () => {
+    m.lookUpTenant.mockRejectedValue(
+      new WizardApiError('not_found', "Microsoft doesn't know the tenant 'contso.com' (AADSTS90002).", 'Check the spelling.'),
+    );
+    render(<TenantLookup tenant="contso.com" />);
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    const card = await screen.findByTestId('error-card');
+    expect(card.textContent).toContain("It wasn't found");
+    expect(card.textContent).toContain('AADSTS90002');
+    expect(card.textContent).toContain('Try again');
+    expect(screen.queryByTestId('tenant-found')).toBeNull();
+  });
+
+  it('does nothing while the field is empty', () => {
+    render(<TenantLookup tenant="   " />);
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    expect(m.lookUpTenant).not.toHaveBeenCalled();
+    expect(screen.getByTestId('tenant-lookup-button').getAttribute('aria-disabled')).toBe('true');
+  });
+});

@@ -1,0 +1,81 @@
+// "Check this tenant": asks Microsoft (or the practice simulator) whether the
+// tenant the admin typed exists, and shows its Directory (tenant) ID, so a
+// typo is caught before anyone signs in.
+
+import { useState } from 'preact/hooks';
+import * as api from '../api';
+import { type WizardApiError, toWizardError } from '../api';
+import type { TenantInfo } from '../bindings/TenantInfo';
+import { CopyValue } from '../components/copy-value';
+import { ErrorCard } from '../components/error-card';
+
+const REGION_WORDS: Record<string, string> = {
+  NA: 'North America',
+  EU: 'Europe',
+  AS: 'Asia',
+  OC: 'Oceania',
+  SA: 'South America',
+  AF: 'Africa',
+};
+
+interface Props {
+  tenant: string;
+}
+
+export function TenantLookup({ tenant }: Props) {
+  const [result, setResult] = useState<{ query: string; info: TenantInfo } | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const query = tenant.trim();
+
+  const lookUp = async () => {
+    if (busy || query === '') return;
+    setBusy(true);
+    try {
+      const info = await api.lookUpTenant(query);
+      setResult({ query, info });
+      setError(null);
+    } catch (e) {
+      setResult(null);
+      setError(toWizardError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // A result for what was typed before is no longer the answer.
+  const shown = result !== null && result.query === query ? result.info : null;
+  return (
+    <div class="tenant-lookup" data-testid="tenant-lookup">
+      <button
+        type="button"
+        class="btn btn-secondary btn-small"
+        data-testid="tenant-lookup-button"
+        aria-disabled={busy || query === '' ? 'true' : undefined}
+        onClick={() => void lookUp()}
+      >
+        {busy ? 'Checking…' : 'Check this tenant'}
+      </button>
+      <div aria-live="polite">
+        {shown !== null && (
+          <div class="tenant-found" data-testid="tenant-found">
+            <p>
+              <span aria-hidden="true">✓ </span>
+              {shown.tenant_id !== null
+                ? `Microsoft knows “${shown.query}”.`
+                : `“${shown.query}” stands for many tenants, so there is no single tenant ID.`}
+              {shown.region_scope !== null && ` Its data lives in ${REGION_WORDS[shown.region_scope] ?? shown.region_scope}.`}
+            </p>
+            {shown.tenant_id !== null && (
+              <>
+                <p class="field-hint">Directory (tenant) ID</p>
+                <CopyValue label="Directory (tenant) ID" value={shown.tenant_id} testId="tenant-id" />
+              </>
+            )}
+          </div>
+        )}
+      </div>
+      {error !== null && <ErrorCard error={error} onRetry={() => void lookUp()} busy={busy} />}
+    </div>
+  );
+}
