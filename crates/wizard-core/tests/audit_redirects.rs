@@ -44,12 +44,17 @@ fn exact_uri_on_web_passes() {
 
 #[test]
 fn each_near_miss_is_named() {
-    let cases: [(&str, &str); 7] = [
+    let cases: [(&str, &str); 9] = [
         (
             "https://api.us.nylas.com/v3/connect/callback/",
             "trailing_slash",
         ),
         ("https://api.US.nylas.com/v3/connect/callback", "case"),
+        ("HTTPS://api.us.nylas.com/v3/connect/callback", "case"),
+        (
+            " https://api.us.nylas.com/v3/connect/callback ",
+            "whitespace",
+        ),
         (
             "http://api.us.nylas.com/v3/connect/callback",
             "http_vs_https",
@@ -116,7 +121,9 @@ fn several_reasons_at_once() {
     let f = expect(&app, &request(), RedirectUris, Fail);
     assert_eq!(
         reasons(&f),
-        [vec!["trailing_slash", "http_vs_https", "platform"]]
+        // `HTTP://` is upper case as well as http: Microsoft compares URIs
+        // case-sensitively, so both are named.
+        [vec!["trailing_slash", "http_vs_https", "case", "platform"]]
     );
     assert!(f
         .fix

@@ -128,6 +128,14 @@ fn nylas_errors() {
         diagnose("Couldn't exchange OAuth code for a Microsoft refresh token")[0].related_check,
         Some(CheckId::OfflineAccess)
     );
+    assert_eq!(
+        diagnose("Error 701: Illegal redirect_uri")[0].related_check,
+        Some(CheckId::RedirectUris)
+    );
+    // Microsoft's unauthorized_client is about the Azure app, not a Nylas key.
+    let d = diagnose("error=unauthorized_client&error_description=The+client+does+not+exist");
+    assert!(d.iter().all(|d| d.code != "nylas.unauthorized"), "{d:?}");
+    assert_eq!(diagnose("401 Unauthorized")[0].code, "nylas.unauthorized");
     // A trace id containing 401 is not a Nylas 401.
     assert_eq!(diagnose("trace a401b-c")[0].code, "unrecognised");
 }

@@ -13,6 +13,7 @@ use crate::scopes::AuditPath;
 /// snake_case names appear in `details.near_misses[].reasons`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reason {
+    Whitespace,
     TrailingSlash,
     Case,
     HttpVsHttps,
@@ -25,6 +26,7 @@ enum Reason {
 impl Reason {
     fn code(self) -> &'static str {
         match self {
+            Reason::Whitespace => "whitespace",
             Reason::TrailingSlash => "trailing_slash",
             Reason::Case => "case",
             Reason::HttpVsHttps => "http_vs_https",
@@ -48,21 +50,20 @@ fn is_http(s: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
 }
 
-/// The URI with its scheme written `https://` and no trailing slash, case
-/// kept: what is left to differ is case.
-fn same_scheme_and_slash(s: &str) -> String {
-    let s = s.trim_end_matches('/');
-    let rest = if is_http(s) {
-        &s[7..]
-    } else if s
-        .get(..8)
-        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
-    {
-        &s[8..]
-    } else {
-        s
+/// Whether two URIs that are loosely equal also differ in upper and lower
+/// case, the scheme included (`HTTPS://` is a different string to Microsoft)
+/// but not counting an http/https or trailing-slash difference.
+fn differs_in_case(found: &str, required: &str) -> bool {
+    let split = |s: &str| -> (String, String) {
+        let s = s.trim_end_matches('/');
+        match s.split_once("://") {
+            Some((scheme, rest)) => (scheme.to_owned(), rest.to_owned()),
+            None => (String::new(), s.to_owned()),
+        }
     };
-    format!("https://{rest}")
+    let ((fs, fr), (rs, rr)) = (split(found), split(required));
+    fr != rr
+        || fs.chars().any(|c| c.is_ascii_uppercase()) != rs.chars().any(|c| c.is_ascii_uppercase())
 }
 
 /// How `found` differs from `required`, or `None` when it is unrelated.
@@ -73,6 +74,10 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
         // Same bytes, wrong platform: handled as "misplaced" by the caller.
     } else if loose_form(found) == loose_form(required) {
         let (f, r) = (found.trim(), required);
+        if f != found {
+            reasons.push(Reason::Whitespace);
+            why.push("has spaces before or after it");
+        }
         if f.ends_with('/') != r.ends_with('/') {
             reasons.push(Reason::TrailingSlash);
             why.push("has a trailing slash");
@@ -85,7 +90,7 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
                 "uses https instead of http"
             });
         }
-        if same_scheme_and_slash(f) != same_scheme_and_slash(r) {
+        if differs_in_case(f, r) {
             reasons.push(Reason::Case);
             why.push("differs in upper and lower case");
         }

@@ -148,7 +148,9 @@ pub(super) const NYLAS: &[NylasKnown] = &[
         known: k("nylas.callback_uri_not_allowed", "Your callback URI isn't registered with Nylas",
             "The redirect_uri your app sent isn't one of your Nylas application's callback URIs, byte for byte.",
             "In the Nylas Dashboard, open Hosted authentication → Callback URIs and add the exact address your app sends (https, or http://localhost).",
-            None),
+            // The Region step collects these URIs and the redirect URI check
+            // validates them, so a malformed one is caught before sign-in.
+            Some(CheckId::RedirectUris)),
         phrases: &["callback_uri_not_allowed", "illegal redirect_uri", "must provide one of the callback", "callback uri not allowed", "redirect_uri is not allowed", "redirect uri not allowed"],
         numbers: &["701"],
     },
@@ -181,7 +183,9 @@ pub(super) const NYLAS: &[NylasKnown] = &[
             "Nylas answers 401 when a key is used on the other region's host (an EU key on api.us.nylas.com or the reverse), or when the key is wrong or revoked.",
             "Check your application's region in the Nylas Dashboard and use the matching host (api.us.nylas.com or api.eu.nylas.com); if the region is right, create a new API key.",
             None),
-        phrases: &["token.unauthorized_access", "invalid api key", "authentication_error", "unauthorized"],
+        // Not a bare "unauthorized": Microsoft's `unauthorized_client` is a
+        // different error about the Azure app.
+        phrases: &["token.unauthorized_access", "invalid api key", "authentication_error", "\"unauthorized\"", "401 unauthorized"],
         numbers: &["401"],
     },
     NylasKnown {

@@ -1,0 +1,46 @@
+//! `nylas-ms-setup --help`, `--version`, and what a mistyped command gets.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+#[test]
+fn help_lists_every_command() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for command in ["sandbox", "check", "diagnose"] {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(command)),
+            "--help lists {command}:\n{out}"
+        );
+    }
+    let sandbox = run(&["sandbox", "--help"]);
+    assert_eq!(sandbox.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&sandbox.stdout);
+    assert!(out.contains("--scenario") && out.contains("--port"), "{out}");
+}
+
+#[test]
+fn version_is_the_package_version() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        format!("nylas-ms-setup {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn an_unknown_command_is_bad_input() {
+    let o = run(&["chek"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("chek"), "{err}");
+}
