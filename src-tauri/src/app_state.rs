@@ -207,9 +207,19 @@ impl AppState {
 
     /// Practice mode survives a restart: bring the sandbox back if the saved
     /// progress says practice mode was on.
+    ///
+    /// If the simulator cannot start, practice mode is switched off rather
+    /// than failing the whole start: the wizard opens, and turning practice
+    /// on again shows the error where the admin asked for it.
     pub async fn restore_practice(&self) -> Result<(), WizardError> {
         if self.progress().practice {
-            self.set_practice(true).await?;
+            if let Err(e) = self.set_practice(true).await {
+                tracing::warn!("practice mode not restored: {}", e.message);
+                self.update(|p| {
+                    p.practice = false;
+                    Ok(())
+                })?;
+            }
         }
         Ok(())
     }

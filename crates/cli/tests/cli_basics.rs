@@ -23,7 +23,10 @@ fn help_lists_every_command() {
     let sandbox = run(&["sandbox", "--help"]);
     assert_eq!(sandbox.status.code(), Some(0));
     let out = String::from_utf8_lossy(&sandbox.stdout);
-    assert!(out.contains("--scenario") && out.contains("--port"), "{out}");
+    assert!(
+        out.contains("--scenario") && out.contains("--port"),
+        "{out}"
+    );
 }
 
 #[test]

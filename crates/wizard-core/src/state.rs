@@ -280,11 +280,21 @@ impl StateStore {
         std::fs::rename(&tmp, &self.path).map_err(|e| WizardError::io("save your progress", &e))
     }
 
+    /// Move the unreadable file aside under a name no earlier backup has
+    /// (two in the same second must not overwrite each other).
     fn back_up(&self, why: &str) -> Option<String> {
         let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-        let backup = self
-            .path
-            .with_file_name(format!("progress.{why}-{stamp}.json"));
+        let backup = (0..100)
+            .map(|n| {
+                let suffix = if n == 0 {
+                    String::new()
+                } else {
+                    format!("-{n}")
+                };
+                self.path
+                    .with_file_name(format!("progress.{why}-{stamp}{suffix}.json"))
+            })
+            .find(|p| !p.exists())?;
         std::fs::rename(&self.path, &backup)
             .ok()
             .map(|_| backup.display().to_string())
@@ -342,6 +352,19 @@ mod tests {
         let (p, notice) = StateStore::in_dir(dir.path()).load();
         assert_eq!(p, Progress::default());
         assert!(notice.is_none());
+    }
+
+    #[test]
+    fn two_damaged_files_keep_two_backups() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        std::fs::write(store.path(), b"first damaged").unwrap();
+        let first = store.load().1.unwrap().backup_path.unwrap();
+        std::fs::write(store.path(), b"second damaged").unwrap();
+        let second = store.load().1.unwrap().backup_path.unwrap();
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read(&first).unwrap(), b"first damaged");
+        assert_eq!(std::fs::read(&second).unwrap(), b"second damaged");
     }
 
     #[test]
