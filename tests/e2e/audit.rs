@@ -196,6 +196,21 @@ async fn audit_pasted_manifest(c: &Client) {
         summary.contains("1 thing needs fixing"),
         "summary in words: {summary}"
     );
+    // The step list tells where things stand: the choices are done, the app
+    // needs attention.
+    for (step, status) in [
+        ("features", "done"),
+        ("region", "done"),
+        ("azure-app", "needs-attention"),
+    ] {
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!(
+                "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
+    }
     // The scopes fit the preset, so that check passes (folded under All good).
     let scopes = c
         .find(Locator::Css(&tid("finding-group-pass")))

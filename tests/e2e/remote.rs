@@ -112,3 +112,24 @@ async fn tenant_look_up_uses_the_practice_sandbox_only_in_practice_mode() {
     screenshot(&c, "13c-tenant-not-found").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn tenant_found_dark() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    wait_for(&c, "practice-toggle").await.click().await.unwrap();
+    wait_for(&c, "practice-banner").await;
+    azure_app_step_with_tenant(&c, "fabrikam.de").await;
+    look_up(&c).await;
+    let found = wait_for(&c, "tenant-found").await.text().await.unwrap();
+    assert!(found.contains("Europe"), "{found}");
+    assert!(
+        found.contains("9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"),
+        "{found}"
+    );
+    scroll_to(&c, "tenant-found").await;
+    screenshot(&c, "13d-tenant-found-dark").await;
+    c.close().await.unwrap();
+}

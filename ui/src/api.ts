@@ -22,6 +22,7 @@ import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
 import type { Session } from './bindings/Session';
+import type { StepStatus } from './bindings/StepStatus';
 import type { TenantInfo } from './bindings/TenantInfo';
 import type { WizardError } from './bindings/WizardError';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
@@ -186,6 +187,11 @@ export function goToStep(step: string): Promise<Progress> {
 /** Save a non-secret answer (keys look like `"<step>.<field>"`). Secrets never go here. */
 export function setAnswer(key: string, value: JsonValue): Promise<Progress> {
   return call<Progress>('set_answer', { key, value });
+}
+
+/** Say how a step of the chosen path stands (shown in the step list). */
+export function setStepStatus(step: string, status: StepStatus): Promise<Progress> {
+  return call<Progress>('set_step_status', { step, status });
 }
 
 /** Start or stop the built-in simulator of Microsoft and Nylas. */

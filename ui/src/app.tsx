@@ -10,6 +10,7 @@ import type { PathInfo } from './bindings/PathInfo';
 import type { Progress } from './bindings/Progress';
 import type { Session } from './bindings/Session';
 import type { StepInfo } from './bindings/StepInfo';
+import type { StepStatus } from './bindings/StepStatus';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 import { AppHeader } from './components/app-header';
 import { ErrorCard } from './components/error-card';
@@ -163,6 +164,10 @@ export function App() {
     step,
     busy: isBusy,
     setAnswer: (key: string, value: JsonValue) => run('answer', () => api.setAnswer(key, value), applyProgress),
+    setStatus: (status: StepStatus) =>
+      (session.progress.step_status[step.id] ?? 'not-started') === status
+        ? Promise.resolve(session.progress)
+        : run('answer', () => api.setStepStatus(step.id, status), applyProgress),
     openExternal: async (url: string) => {
       await run('other', () => api.openExternal(url), () => undefined);
     },

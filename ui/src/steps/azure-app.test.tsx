@@ -49,6 +49,21 @@ describe('Azure app step', () => {
     });
   });
 
+  it('marks the step as needing attention when something fails, done when nothing does', async () => {
+    const ctx = makeCtx('v3', V3_ANSWERS);
+    render(<AzureAppStep ctx={ctx} />);
+    paste(MANIFEST);
+    await screen.findByTestId('audit-summary');
+    expect(ctx.setStatus).toHaveBeenLastCalledWith('needs-attention');
+
+    const clean = makeReport();
+    clean.summary = { pass: 13, warn: 0, fail: 0 };
+    clean.findings = clean.findings.map((f) => ({ ...f, status: 'pass' as const }));
+    m.auditManifest.mockImplementation(async () => clean);
+    paste(MANIFEST);
+    await waitFor(() => expect(ctx.setStatus).toHaveBeenLastCalledWith('done'));
+  });
+
   it('shows the summary and the findings grouped, each with its status in words', async () => {
     render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
     paste(MANIFEST);

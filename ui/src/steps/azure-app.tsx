@@ -101,6 +101,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
       setReport(r);
       setError(null);
       focusResults.current = true;
+      void ctx.setStatus(r.summary.fail > 0 ? 'needs-attention' : 'done');
       void ctx.setAnswer(KEYS.lastCheck, {
         display_name: r.display_name,
         checked_at: r.checked_at,

@@ -49,6 +49,15 @@ describe('Features step', () => {
     expect(screen.getByTestId('scope-list').textContent).toContain('every connected user sign in again');
   });
 
+  it('is in progress until a pick gives a permission list, then done', async () => {
+    const ctx = makeCtx('v3');
+    render(<FeaturesStep ctx={ctx} />);
+    fireEvent.click(await screen.findByTestId('preset-email-client'));
+    await screen.findByTestId('scope-Mail.Send');
+    await waitFor(() => expect(ctx.setStatus).toHaveBeenLastCalledWith('done'));
+    expect(ctx.setStatus).toHaveBeenCalledWith('in-progress');
+  });
+
   it('updates the list when a box is ticked, and marks admin-consent scopes', async () => {
     render(<FeaturesStep ctx={makeCtx('v3')} />);
     fireEvent.click(await screen.findByTestId('preset-read-only-inbox'));

@@ -66,6 +66,7 @@ export function FeaturesStep({ ctx }: StepViewProps) {
     if (choices === null) return undefined;
     if (needsPick) {
       setPlan(null);
+      void ctx.setStatus('in-progress');
       return undefined;
     }
     let live = true;
@@ -75,6 +76,8 @@ export function FeaturesStep({ ctx }: StepViewProps) {
         if (!live) return;
         setPlan(p);
         setError(null);
+        // A permission list Nylas can use: this step is done.
+        void ctx.setStatus('done');
       })
       .catch((e: unknown) => live && setError(toWizardError(e)));
     return () => {

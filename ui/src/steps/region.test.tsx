@@ -63,6 +63,7 @@ describe('Region step', () => {
     await waitFor(() => expect(requiredUris()).toEqual(['https://api.eu.nylas.com/v3/connect/callback']));
     expect(m.redirectUris).toHaveBeenLastCalledWith('v3', 'eu');
     expect(ctx.setAnswer).toHaveBeenCalledWith('region.region', 'eu');
+    expect(ctx.setStatus).toHaveBeenCalledWith('done');
   });
 
   it('restores the saved region', async () => {

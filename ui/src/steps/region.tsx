@@ -70,6 +70,7 @@ export function RegionStep({ ctx }: StepViewProps) {
   const choose = (r: Region) => {
     setRegion(r);
     void ctx.setAnswer(KEYS.region, r);
+    void ctx.setStatus('done');
   };
 
   const current = uris !== null && uris.region === region ? uris : null;

@@ -34,6 +34,7 @@ function renderFrame(path: PathInfo, views: Record<string, StepView>) {
     step,
     busy: false,
     setAnswer: vi.fn(async () => null),
+    setStatus: vi.fn(async () => null),
     openExternal: vi.fn(async () => undefined),
   });
   return render(

@@ -8,6 +8,7 @@ import type { PathInfo } from '../bindings/PathInfo';
 import type { Progress } from '../bindings/Progress';
 import type { Session } from '../bindings/Session';
 import type { StepInfo } from '../bindings/StepInfo';
+import type { StepStatus } from '../bindings/StepStatus';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
 export interface StepContext {
@@ -19,6 +20,10 @@ export interface StepContext {
   /** Save a non-secret answer under `"<step>.<field>"`. Resolves to the new
    *  progress, or null when it failed (the error card is already shown). */
   setAnswer(key: string, value: JsonValue): Promise<Progress | null>;
+  /** Say how this step stands in the step list: done once its answer is
+   *  complete, needs attention when a check found problems. Queued like
+   *  answers; resolves to null when it failed. */
+  setStatus(status: StepStatus): Promise<Progress | null>;
   /** Open a Microsoft or Nylas page in the system browser. */
   openExternal(url: string): Promise<void>;
 }

@@ -210,6 +210,10 @@ export function makeCtx(path: PathId, answers: Progress['answers'] = {}) {
       else progress.answers[key] = value;
       return progress;
     }),
+    setStatus: vi.fn(async (status) => {
+      progress.step_status[info.steps[0]!.id] = status;
+      return progress;
+    }),
     openExternal: vi.fn(async () => undefined),
   };
   return ctx;
