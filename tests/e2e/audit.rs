@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
 
 const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
 
@@ -112,9 +112,7 @@ async fn resize(c: &Client, width: u32, height: u32) {
 /// Welcome → practice mode → path A, then Features with the "Full email
 /// client" preset; returns on the Features step with its scope list shown.
 async fn start_path_a_with_email_client(c: &Client) {
-    wait_for(c, "welcome").await;
-    wait_for(c, "practice-toggle").await.click().await.unwrap();
-    wait_for(c, "practice-banner").await;
+    enter_practice_mode(c).await;
     wait_for(c, "path-option-v3").await.click().await.unwrap();
     wait_for(c, "start-button").await.click().await.unwrap();
     wait_for_text(c, "current-step-title", "Features").await;
@@ -357,7 +355,7 @@ async fn features_region_audit_and_diagnose() {
 #[tokio::test(flavor = "current_thread")]
 async fn audit_findings_dark() {
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let driver = Driver::start_dark().await;
     let c = driver.open_app(data.path(), &[]).await;
     wait_for(&c, "welcome").await;
     let dark = c

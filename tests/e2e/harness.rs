@@ -109,6 +109,12 @@ impl Driver {
         driver
     }
 
+    /// A driver whose app windows use GTK's dark theme, which WebKitGTK
+    /// reports to the page as `prefers-color-scheme: dark`.
+    pub async fn start_dark() -> Driver {
+        Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await
+    }
+
     /// Poll the driver's status endpoint until it accepts connections. This
     /// waits for a condition (a listening socket), with a deadline.
     async fn wait_ready(&self) {
@@ -189,4 +195,11 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     let path = screenshot_dir().join(format!("{name}.png"));
     std::fs::write(&path, png).expect("write screenshot");
     path
+}
+
+/// On the welcome screen: switch practice mode on and wait for its banner.
+pub async fn enter_practice_mode(c: &Client) {
+    wait_for(c, "welcome").await;
+    wait_for(c, "practice-toggle").await.click().await.unwrap();
+    wait_for(c, "practice-banner").await;
 }

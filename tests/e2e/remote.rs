@@ -4,7 +4,7 @@
 //! by the sandbox's Contoso tenant.
 
 use fantoccini::{Client, Locator};
-use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
 
 const CONTOSO_ID: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 
@@ -84,9 +84,7 @@ async fn tenant_look_up_uses_the_practice_sandbox_only_in_practice_mode() {
     // Practice on (a fresh data folder starts on the welcome screen).
     let data = tempfile::tempdir().unwrap();
     let c = driver.open_app(data.path(), &[]).await;
-    wait_for(&c, "welcome").await;
-    wait_for(&c, "practice-toggle").await.click().await.unwrap();
-    wait_for(&c, "practice-banner").await;
+    enter_practice_mode(&c).await;
     azure_app_step_with_tenant(&c, "contoso.com").await;
     look_up(&c).await;
     let found = wait_for(&c, "tenant-found").await.text().await.unwrap();
@@ -116,11 +114,9 @@ async fn tenant_look_up_uses_the_practice_sandbox_only_in_practice_mode() {
 #[tokio::test(flavor = "current_thread")]
 async fn tenant_found_dark() {
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let driver = Driver::start_dark().await;
     let c = driver.open_app(data.path(), &[]).await;
-    wait_for(&c, "welcome").await;
-    wait_for(&c, "practice-toggle").await.click().await.unwrap();
-    wait_for(&c, "practice-banner").await;
+    enter_practice_mode(&c).await;
     azure_app_step_with_tenant(&c, "fabrikam.de").await;
     look_up(&c).await;
     let found = wait_for(&c, "tenant-found").await.text().await.unwrap();

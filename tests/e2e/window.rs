@@ -161,7 +161,7 @@ async fn no_keychain_offers_session_only_secrets() {
 #[tokio::test(flavor = "current_thread")]
 async fn dark_theme_screenshots() {
     let data = tempfile::tempdir().unwrap();
-    let driver = Driver::start(&[("GTK_THEME", "Adwaita:dark")]).await;
+    let driver = Driver::start_dark().await;
     let c = driver.open_app(data.path(), &[]).await;
     wait_for(&c, "welcome").await;
     let dark: bool = c
