@@ -18,6 +18,9 @@ const COMMANDS: &[&str] = &[
     "audit_manifest",
     "diagnose",
     "look_up_tenant",
+    "save_secret",
+    "stored_secret",
+    "forget_secret",
 ];
 
 fn main() {

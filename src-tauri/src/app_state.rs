@@ -147,8 +147,6 @@ impl AppState {
 
     /// Where secrets go now: the keychain when it answers, memory when the
     /// admin chose so, otherwise the plain-words `keychain_unavailable` error.
-    /// Later steps store the secrets they are given through this.
-    #[allow(dead_code)]
     pub async fn secret_store(&self) -> Result<Arc<dyn SecretStore>, WizardError> {
         if let Some(s) = self
             .secrets

@@ -7,6 +7,7 @@ mod external;
 mod options;
 mod remote;
 mod requirements;
+mod secret_commands;
 
 use tauri::{Manager, Runtime};
 use wizard_core::endpoints::Endpoints;
@@ -36,6 +37,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         requirements::audit_manifest,
         requirements::diagnose,
         remote::look_up_tenant,
+        secret_commands::save_secret,
+        secret_commands::stored_secret,
+        secret_commands::forget_secret,
     ])
 }
 

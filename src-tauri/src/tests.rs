@@ -362,3 +362,94 @@ fn practice_mode_sends_remote_calls_to_the_sandbox() {
     let err = look_up("contoso.com").unwrap_err();
     assert_eq!(err["code"], "remote_unavailable", "{err}");
 }
+
+/// The client secret finding of an audit of a manifest with one valid secret.
+fn secret_finding(w: &WebviewWindow<MockRuntime>) -> Value {
+    let manifest = json!({
+        "appId": "11111111-2222-3333-4444-555555555555",
+        "passwordCredentials": [{
+            "keyId": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+            "hint": "q8F",
+            "endDateTime": "2099-01-01T00:00:00Z"
+        }]
+    })
+    .to_string();
+    let report = call(
+        w,
+        "audit_manifest",
+        json!({"manifest": manifest, "request": {"path": "v3", "preset": "read-only-inbox", "region": "us"}}),
+    )
+    .unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "client_secret")
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_secret_is_stored_shown_as_a_hint_and_used_by_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let secret_id = "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    let save = |value: &str| {
+        call(
+            &w,
+            "save_secret",
+            json!({"name": "azure_client_secret", "value": value}),
+        )
+    };
+
+    // No keychain here and no choice made yet: refused in plain words.
+    let err = save(secret_id).unwrap_err();
+    assert_eq!(err["code"], "keychain_unavailable", "{err}");
+    let none = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
+    assert_eq!(none, Value::Null);
+
+    // For this run only: stored in memory; the answer is a hint, never the value.
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    let stored = save(&format!("  {secret_id} ")).unwrap();
+    assert_eq!(stored["hint"], "7c1…e5f");
+    assert_eq!(stored["persistent"], false);
+    assert!(!stored.to_string().contains(secret_id));
+    let again = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
+    assert_eq!(again, stored);
+
+    // The audit compares it in Rust: that is the Secret ID, not the Value.
+    let f = secret_finding(&w);
+    assert_eq!(f["status"], "warn", "{f}");
+    assert_eq!(f["details"]["looks_like_secret_id"], true);
+    assert!(
+        f["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("Secret ID of one of this app's secrets"),
+        "{f}"
+    );
+
+    // The real Value (starting with the hint Microsoft shows) matches.
+    save("q8F~Zk2_aVeryRealLookingSecretValue").unwrap();
+    let f = secret_finding(&w);
+    assert_eq!(f["status"], "pass", "{f}");
+    assert_eq!(f["details"]["matched_pasted_secret"], true);
+
+    // Forgotten: gone, and the audit no longer has one to compare.
+    call(&w, "forget_secret", json!({"name": "azure_client_secret"})).unwrap();
+    let none = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
+    assert_eq!(none, Value::Null);
+    assert_eq!(
+        secret_finding(&w)["details"]["matched_pasted_secret"],
+        false
+    );
+
+    // Only known secrets can be stored, and an empty one is refused.
+    assert!(call(
+        &w,
+        "save_secret",
+        json!({"name": "nylas_api_key", "value": "nyk_x"})
+    )
+    .is_err());
+    assert_eq!(save("   ").unwrap_err()["code"], "invalid_input");
+}

@@ -377,3 +377,121 @@ async fn audit_findings_dark() {
     screenshot(&c, "12d-diagnose-dark").await;
     c.close().await.unwrap();
 }
+
+/// The client secret: typed into a password field, kept in the real
+/// keychain (the test runs under a private GNOME Keyring), shown only as a
+/// hint, used by the audit, still there after a restart, and removable.
+#[tokio::test(flavor = "current_thread")]
+async fn client_secret_goes_to_the_keychain_and_into_the_audit() {
+    // The Secret ID of MANIFEST's secret, pasted by mistake for its Value.
+    const SECRET_ID: &str = "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    start_path_a_with_email_client(&c).await;
+    choose_eu(&c).await;
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    open_options_and_scroll_to(&c, "client-secret").await;
+
+    let field = wait_for(&c, "client-secret-input").await;
+    assert_eq!(
+        field.attr("type").await.unwrap().as_deref(),
+        Some("password")
+    );
+    field.click().await.unwrap();
+    field.send_keys(SECRET_ID).await.unwrap();
+    wait_for(&c, "client-secret-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let stored = wait_for(&c, "client-secret-stored")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        stored.contains("Saved in your system keychain: 7c1…e5f"),
+        "{stored}"
+    );
+    let page = c.source().await.unwrap();
+    assert!(!page.contains(SECRET_ID), "the value is gone from the page");
+    screenshot(&c, "14-client-secret-saved").await;
+
+    // The audit compares it in Rust: that GUID is the Secret ID.
+    fill(&c, "manifest-paste", MANIFEST).await;
+    wait_for(&c, "manifest-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let card = wait_for(&c, "finding-client_secret").await;
+    assert_eq!(
+        card.attr("data-status").await.unwrap().as_deref(),
+        Some("warn")
+    );
+    let text = card.text().await.unwrap();
+    assert!(text.contains("secret ID, not the secret value"), "{text}");
+    assert!(!c.source().await.unwrap().contains(SECRET_ID));
+    // The wizard first moves focus (and the view) to the results heading;
+    // wait for that, then bring the secret's card into view.
+    c.execute_async(
+        "const [sel, done] = [arguments[0], arguments[arguments.length - 1]];
+         const tick = () => document.activeElement && document.activeElement.tagName === 'H2'
+           ? (document.querySelector(sel).scrollIntoView({ block: 'center' }),
+              requestAnimationFrame(() => requestAnimationFrame(() => done(true))))
+           : requestAnimationFrame(tick);
+         tick();",
+        vec![json!(tid("finding-client_secret"))],
+    )
+    .await
+    .expect("the results heading takes focus");
+    screenshot(&c, "14b-secret-id-warning").await;
+
+    // A restart finds it in the keychain; Remove takes it out again.
+    c.close().await.unwrap();
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    open_options_and_scroll_to(&c, "client-secret").await;
+    let stored = wait_for(&c, "client-secret-stored")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(stored.contains("7c1…e5f"), "{stored}");
+    wait_for(&c, "client-secret-remove")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "client-secret-input").await;
+    c.close().await.unwrap();
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    open_options_and_scroll_to(&c, "client-secret").await;
+    wait_for(&c, "client-secret-input").await;
+    assert!(c
+        .find(Locator::Css(&tid("client-secret-stored")))
+        .await
+        .is_err());
+    c.close().await.unwrap();
+}
+
+/// Open "Who signs in, your tenant and your client secret" and bring an
+/// element in it to the middle of the window.
+async fn open_options_and_scroll_to(c: &Client, id: &str) {
+    c.find(Locator::Css("details.audit-options > summary"))
+        .await
+        .expect("the options")
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, id).await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
+        vec![json!(tid(id))],
+    )
+    .await
+    .unwrap();
+}

@@ -21,8 +21,10 @@ import type { Progress } from './bindings/Progress';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
+import type { SecretName } from './bindings/SecretName';
 import type { Session } from './bindings/Session';
 import type { StepStatus } from './bindings/StepStatus';
+import type { StoredSecret } from './bindings/StoredSecret';
 import type { TenantInfo } from './bindings/TenantInfo';
 import type { WizardError } from './bindings/WizardError';
 import type { JsonValue } from './bindings/serde_json/JsonValue';
@@ -253,4 +255,21 @@ export function diagnose(text: string): Promise<Diagnosis[]> {
  *  sign-in needed). An unknown tenant fails with code `not_found`. */
 export function lookUpTenant(tenant: string): Promise<TenantInfo> {
   return call<TenantInfo>('look_up_tenant', { tenant });
+}
+
+// Secrets: handed to Rust once, stored in the keychain (or memory for this run
+// when the admin chose so), and only ever answered with a hint.
+
+/** Store a secret's value; the answer is its hint, never the value. */
+export function saveSecret(name: SecretName, value: string): Promise<StoredSecret> {
+  return call<StoredSecret>('save_secret', { name, value });
+}
+
+/** The stored secret's hint, or null when none is stored. */
+export function storedSecret(name: SecretName): Promise<StoredSecret | null> {
+  return call<StoredSecret | null>('stored_secret', { name });
+}
+
+export async function forgetSecret(name: SecretName): Promise<void> {
+  await call<null>('forget_secret', { name });
 }

@@ -28,6 +28,36 @@ pub trait SecretStore: Send + Sync {
     fn is_persistent(&self) -> bool;
 }
 
+/// The secrets the window may hand to Rust, by name. Only these can be
+/// stored from the UI; each maps to one keychain entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SecretName {
+    /// The Value of the Azure app's client secret (Certificates & secrets).
+    AzureClientSecret,
+}
+
+impl SecretName {
+    /// The entry's name in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretName::AzureClientSecret => "azure_client_secret",
+        }
+    }
+}
+
+/// All the window ever learns about a stored secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StoredSecret {
+    pub name: SecretName,
+    /// `abc…xyz` (or `•••` for short values): enough to recognise it.
+    pub hint: String,
+    /// In the OS keychain (true) or in memory for this run only (false).
+    pub persistent: bool,
+}
+
 /// What the UI shows about where secrets go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

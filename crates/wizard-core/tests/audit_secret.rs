@@ -116,6 +116,26 @@ fn pasted_secret_id_is_flagged_without_echoing_it() {
 }
 
 #[test]
+fn pasted_secret_id_is_flagged_even_when_the_file_lists_no_secrets() {
+    // A manifest fragment without passwordCredentials: the secrets can't be
+    // seen, but a GUID pasted as the secret is still worth a warning.
+    let fragment = json!({"appId": APP_ID});
+    let f = expect(&fragment, &request(), ClientSecret, Warn);
+    assert_eq!(f.title, "We couldn't see your app's client secrets");
+    let f = expect(
+        &fragment,
+        &pasted("0f0e0d0c-0b0a-4909-8807-060504030201"),
+        ClientSecret,
+        Warn,
+    );
+    assert_eq!(
+        f.title,
+        "You may have entered the secret ID, not the secret value"
+    );
+    assert_eq!(f.details["looks_like_secret_id"], true);
+}
+
+#[test]
 fn pasted_value_picks_its_secret_by_hint() {
     // The older secret (hint "Ab1") is about to expire; the newer one is fine.
     let two = secrets(json!([

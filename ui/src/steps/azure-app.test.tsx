@@ -7,7 +7,7 @@ import { AzureAppStep } from './azure-app';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, auditManifest: vi.fn(), featureChoices: vi.fn() };
+  return { ...actual, auditManifest: vi.fn(), featureChoices: vi.fn(), storedSecret: vi.fn() };
 });
 const m = vi.mocked(api);
 
@@ -24,6 +24,7 @@ beforeEach(() => {
   vi.clearAllMocks();
   m.auditManifest.mockImplementation(async () => makeReport());
   m.featureChoices.mockImplementation(async () => makeChoices());
+  m.storedSecret.mockImplementation(async () => null);
 });
 
 function paste(text: string) {

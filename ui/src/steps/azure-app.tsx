@@ -25,6 +25,7 @@ import {
 import { AuditResults, summaryText } from './audit-results';
 import { localDate } from './finding-details';
 import { APP_REGISTRATIONS_URL, ManifestInput } from './manifest-input';
+import { ClientSecretField } from './client-secret';
 import { TenantLookup } from './tenant-lookup';
 import type { StepViewProps } from './types';
 
@@ -189,7 +190,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
       />
 
       <details class="audit-options">
-        <summary>Who signs in, and your tenant (optional)</summary>
+        <summary>Who signs in, your tenant and your client secret (optional)</summary>
         <div class="options-grid">
           <div class="field-block">
             <label class="field-label" for="audit-tenancy">
@@ -233,6 +234,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             <TenantLookup tenant={tenant} />
           </div>
         </div>
+        <ClientSecretField onChanged={() => recheck({})} />
       </details>
 
       <div aria-live="polite" class="audit-status">

@@ -32,14 +32,6 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
     let id = CheckId::ClientSecret;
     let blade = Blade::Credentials;
     let now = ctx.now;
-    let Some(creds) = ctx.app.password_credentials.as_ref() else {
-        let mut f = ctx
-            .finding(id, Warn, "We couldn't see your app's client secrets", "This file doesn't list client secrets, so check that one exists and hasn't expired.", blade)
-            .with_fix("Look at Certificates & secrets → Client secrets in the portal.");
-        f.set("count", json!(null));
-        return f;
-    };
-
     // The pasted value: the secret's ID by mistake? Which secret is it?
     let pasted = ctx
         .req
@@ -48,6 +40,18 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
         .map(|s| s.expose().trim())
         .filter(|s| !s.is_empty());
     let looks_like_id = pasted.is_some_and(is_guid);
+    let Some(creds) = ctx.app.password_credentials.as_ref() else {
+        let mut f = if looks_like_id {
+            secret_id_finding(ctx, false)
+        } else {
+            ctx.finding(id, Warn, "We couldn't see your app's client secrets", "This file doesn't list client secrets, so check that one exists and hasn't expired.", blade)
+                .with_fix("Look at Certificates & secrets → Client secrets in the portal.")
+        };
+        f.set("count", json!(null));
+        f.set("looks_like_secret_id", json!(looks_like_id));
+        return f;
+    };
+
     let is_a_key_id = pasted.is_some_and(|p| {
         creds.iter().any(|c| {
             c.key_id
@@ -101,21 +105,7 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
         ctx.finding(id, Fail, title, format!("{which} expired on {}, and Microsoft refuses expired secrets (AADSTS7000222), so nobody can connect.", day(end)), blade)
             .with_fix(format!("{NEW_SECRET}; then update the secret in Nylas."))
     } else if looks_like_id {
-        let why = if is_a_key_id {
-            "What you entered is the Secret ID of one of this app's secrets; Microsoft needs the secret's Value and would answer AADSTS7000215."
-        } else {
-            "It looks like a GUID, which is what a Secret ID looks like; Microsoft needs the secret's Value and would answer AADSTS7000215."
-        };
-        ctx.finding(
-            id,
-            Warn,
-            "You may have entered the secret ID, not the secret value",
-            why,
-            blade,
-        )
-        .with_fix(format!(
-            "{NEW_SECRET} (the Value column, not Secret ID); the old value can't be shown again."
-        ))
+        secret_id_finding(ctx, is_a_key_id)
     } else if let Some(end) = end.filter(|e| {
         *e <= now
             .checked_add(Duration::days(EXPIRY_WARNING_DAYS))
@@ -170,4 +160,22 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
     f.set("looks_like_secret_id", json!(looks_like_id));
     f.set("certificates", json!(ctx.app.certificate_count));
     f
+}
+
+/// The secret the admin entered looks like a Secret ID (a GUID), which
+/// Microsoft refuses in place of the Value (AADSTS7000215).
+fn secret_id_finding(ctx: &Ctx, is_a_key_id: bool) -> Finding {
+    let why = if is_a_key_id {
+        "What you entered is the Secret ID of one of this app's secrets; Microsoft needs the secret's Value and would answer AADSTS7000215."
+    } else {
+        "It looks like a GUID, which is what a Secret ID looks like; Microsoft needs the secret's Value and would answer AADSTS7000215."
+    };
+    ctx.finding(
+        CheckId::ClientSecret,
+        Warn,
+        "You may have entered the secret ID, not the secret value",
+        why,
+        Blade::Credentials,
+    )
+    .with_fix(format!("{NEW_SECRET}; the old value can't be shown again."))
 }
