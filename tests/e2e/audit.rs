@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{
+    enter_practice_mode, screenshot, scroll_to, tid, wait_for, wait_for_text, Driver,
+};
 
 const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
 
@@ -488,10 +490,5 @@ async fn open_options_and_scroll_to(c: &Client, id: &str) {
         .await
         .unwrap();
     wait_for(c, id).await;
-    c.execute(
-        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
-        vec![json!(tid(id))],
-    )
-    .await
-    .unwrap();
+    scroll_to(c, id).await;
 }

@@ -203,3 +203,14 @@ pub async fn enter_practice_mode(c: &Client) {
     wait_for(c, "practice-toggle").await.click().await.unwrap();
     wait_for(c, "practice-banner").await;
 }
+
+/// Bring an element to the middle of the window, as an admin scrolling to
+/// it would (WebKitWebDriver won't type into a field under the footer).
+pub async fn scroll_to(c: &Client, id: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
+        vec![json!(tid(id))],
+    )
+    .await
+    .expect("scroll into view");
+}

@@ -4,7 +4,9 @@
 //! by the sandbox's Contoso tenant.
 
 use fantoccini::{Client, Locator};
-use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{
+    enter_practice_mode, screenshot, scroll_to, tid, wait_for, wait_for_text, Driver,
+};
 
 const CONTOSO_ID: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 
@@ -33,17 +35,6 @@ async fn azure_app_step_with_tenant(c: &Client, tenant: &str) {
     field.click().await.unwrap();
     field.send_keys(tenant).await.unwrap();
     assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(tenant));
-}
-
-/// Bring an element to the middle of the window, as an admin scrolling to
-/// it would (WebKitWebDriver won't type into a field under the footer).
-async fn scroll_to(c: &Client, id: &str) {
-    c.execute(
-        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
-        vec![serde_json::json!(tid(id))],
-    )
-    .await
-    .expect("scroll into view");
 }
 
 async fn look_up(c: &Client) -> fantoccini::elements::Element {
