@@ -71,7 +71,10 @@ pub async fn forget_secret(state: State<'_, AppState>, name: SecretName) -> Resu
 }
 
 impl AppState {
-    /// A stored secret, if there is one and somewhere to keep it.
+    /// A stored secret, if there is one and the keychain answers. A keychain
+    /// that doesn't answer is not an error here: the secret is optional
+    /// where it is read, the keychain card already says what is wrong, and
+    /// saving it again reports the problem where the admin acts.
     pub async fn read_secret(&self, name: SecretName) -> Result<Option<SecretString>> {
         let store = match self.secret_store().await {
             Ok(s) => s,
@@ -81,6 +84,14 @@ impl AppState {
         match blocking(store, move |s| s.get(name.as_str())).await {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.code == ErrorCode::SecretNotFound => Ok(None),
+            Err(e) if e.code == ErrorCode::KeychainUnavailable => {
+                tracing::warn!(
+                    "could not read {} from the keychain: {}",
+                    name.as_str(),
+                    e.message
+                );
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }

@@ -10,7 +10,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use wizard_e2e::{
-    enter_practice_mode, screenshot, scroll_to, tid, wait_for, wait_for_text, Driver,
+    enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
+    Driver,
 };
 
 const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
@@ -483,12 +484,7 @@ async fn client_secret_goes_to_the_keychain_and_into_the_audit() {
 /// Open "Who signs in, your tenant and your client secret" and bring an
 /// element in it to the middle of the window.
 async fn open_options_and_scroll_to(c: &Client, id: &str) {
-    c.find(Locator::Css("details.audit-options > summary"))
-        .await
-        .expect("the options")
-        .click()
-        .await
-        .unwrap();
+    open_audit_options(c).await;
     wait_for(c, id).await;
     scroll_to(c, id).await;
 }

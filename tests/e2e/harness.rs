@@ -214,3 +214,27 @@ pub async fn scroll_to(c: &Client, id: &str) {
     .await
     .expect("scroll into view");
 }
+
+/// Open the Azure app step's "Who signs in, your tenant and your client
+/// secret" section. The summary is brought to the middle first: near the
+/// bottom edge the fixed Back/Next bar would take the click.
+pub async fn open_audit_options(c: &Client) {
+    let summary = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("details.audit-options > summary"))
+        .await
+        .expect("the Azure app step's options");
+    c.execute(
+        "document.querySelector('details.audit-options > summary').scrollIntoView({ block: 'center' }); return true;",
+        vec![],
+    )
+    .await
+    .expect("scroll to the options");
+    summary.click().await.expect("click the options' summary");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("details.audit-options[open]"))
+        .await
+        .expect("the options open");
+}
