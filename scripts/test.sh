@@ -13,8 +13,8 @@ fi
 
 step() { echo; echo "==> $*"; }
 
-step "UI: type check, unit tests, production build"
-(cd ui && npm run typecheck && npm test && npm run build)
+step "UI: type check, lint (ESLint), unit tests, production build"
+(cd ui && npm run typecheck && npm run lint && npm test && npm run build)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
