@@ -11,7 +11,7 @@ use wizard_core::secrets::{
     keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretStore,
 };
 use wizard_core::session::{PracticeInfo, Session};
-use wizard_core::state::{Progress, StateNotice, StateStore};
+use wizard_core::state::{Progress, ProgressView, StateNotice, StateStore};
 use wizard_core::WizardError;
 
 pub struct AppState {
@@ -94,7 +94,7 @@ impl AppState {
 
     /// Apply a change to the progress and save it; on a failed save the
     /// in-memory progress is left unchanged so what the UI shows stays true.
-    pub fn update<F>(&self, change: F) -> Result<Progress, WizardError>
+    pub fn update<F>(&self, change: F) -> Result<ProgressView, WizardError>
     where
         F: FnOnce(&mut Progress) -> Result<(), WizardError>,
     {
@@ -105,7 +105,7 @@ impl AppState {
             self.store.save(&next)?;
             *guard = next;
         }
-        Ok(guard.clone())
+        Ok(guard.view())
     }
 
     pub fn dismiss_notice(&self) {
@@ -225,7 +225,7 @@ impl AppState {
     pub async fn session(&self) -> Session {
         Session {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            progress: self.progress(),
+            progress: self.progress().view(),
             practice: self.practice_info().await,
             keychain: self.keychain_status().await,
             notice: lock(&self.notice).clone(),

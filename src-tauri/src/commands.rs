@@ -1,11 +1,11 @@
 //! The IPC commands: thin adapters that parse input, call wizard-core, and
 //! return its result. Every error crosses as `{code, message, hint?}`.
 
-use serde_json::Value;
 use tauri::State;
 use wizard_core::paths::{all_paths, PathId, PathInfo};
 use wizard_core::session::Session;
-use wizard_core::state::{Progress, StepStatus};
+use wizard_core::answers::AnswerUpdate;
+use wizard_core::state::{ProgressView, StepStatus};
 use wizard_core::WizardError;
 
 use crate::app_state::AppState;
@@ -25,7 +25,7 @@ pub fn list_paths() -> Vec<PathInfo> {
 }
 
 #[tauri::command]
-pub fn choose_path(state: State<'_, AppState>, path: Option<PathId>) -> Result<Progress> {
+pub fn choose_path(state: State<'_, AppState>, path: Option<PathId>) -> Result<ProgressView> {
     state.update(|p| {
         p.choose_path(path);
         Ok(())
@@ -33,13 +33,14 @@ pub fn choose_path(state: State<'_, AppState>, path: Option<PathId>) -> Result<P
 }
 
 #[tauri::command]
-pub fn go_to_step(state: State<'_, AppState>, step: String) -> Result<Progress> {
+pub fn go_to_step(state: State<'_, AppState>, step: String) -> Result<ProgressView> {
     state.update(|p| p.go_to_step(&step))
 }
 
+/// Change one answer; Rust validates it and answers with the new progress.
 #[tauri::command]
-pub fn set_answer(state: State<'_, AppState>, key: String, value: Value) -> Result<Progress> {
-    state.update(|p| p.set_answer(&key, value))
+pub fn set_answer(state: State<'_, AppState>, update: AnswerUpdate) -> Result<ProgressView> {
+    state.update(|p| p.set_answer(update))
 }
 
 /// A step reports how it stands (e.g. the audit found problems → needs
@@ -49,7 +50,7 @@ pub fn set_step_status(
     state: State<'_, AppState>,
     step: String,
     status: StepStatus,
-) -> Result<Progress> {
+) -> Result<ProgressView> {
     state.update(|p| p.set_step_status_checked(&step, status))
 }
 

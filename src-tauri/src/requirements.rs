@@ -1,13 +1,14 @@
 //! IPC commands for "what Microsoft needs": scope plans, redirect URIs, the
 //! manifest audit and diagnose. wizard-core calls; nothing remote.
 
-use wizard_core::audit::{run_audit, AuditReport, AuditRequest, PastedSecret};
+use wizard_core::audit::{run_audit, PastedSecret};
 use wizard_core::diagnose::Diagnosis;
 use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest;
 use wizard_core::paths::PathId;
 use wizard_core::regions::{CallbackValidation, RedirectUriSet};
-use wizard_core::scopes::{choices, Feature, FeatureChoices, Preset, ScopePlan};
+use wizard_core::scopes::{FeatureChoices, ScopePlan};
+use wizard_core::state::{AuditOutcome, Progress};
 use wizard_core::secrets::{ExposeSecret, SecretName};
 use wizard_core::WizardError;
 
@@ -17,18 +18,17 @@ type Result<T> = std::result::Result<T, WizardError>;
 /// and should not be parsed on the UI's behalf.
 const MAX_MANIFEST_BYTES: usize = 2 * 1024 * 1024;
 
+/// The features and presets the chosen path offers (v2: calendars only).
 #[tauri::command]
-pub fn feature_choices() -> FeatureChoices {
-    choices()
+pub fn feature_choices(path: PathId) -> FeatureChoices {
+    wizard_core::answers::choices_for(path)
 }
 
+/// The least-privilege Graph scopes for the chosen path's saved features.
 #[tauri::command]
-pub fn plan_scopes(
-    path: PathId,
-    preset: Option<Preset>,
-    features: Vec<Feature>,
-) -> Result<ScopePlan> {
-    wizard_core::scopes::plan(path.into(), preset, &features)
+pub fn plan_scopes(state: tauri::State<'_, crate::AppState>) -> Result<ScopePlan> {
+    let progress = state.progress();
+    progress.answers.scope_plan(chosen_path(&progress)?)
 }
 
 #[tauri::command]
@@ -41,14 +41,14 @@ pub fn validate_callback(uri: String) -> CallbackValidation {
     wizard_core::regions::validate_callback_uri(&uri)
 }
 
-/// The stored Azure client secret (if any) is compared with the manifest's
+/// Audit a manifest for the chosen path against the saved answers. The
+/// stored Azure client secret (if any) is compared with the manifest's
 /// secrets here in Rust: its value never crosses to the window.
 #[tauri::command]
 pub async fn audit_manifest(
     state: tauri::State<'_, crate::AppState>,
     manifest: String,
-    mut request: AuditRequest,
-) -> Result<AuditReport> {
+) -> Result<AuditOutcome> {
     if manifest.len() > MAX_MANIFEST_BYTES {
         return Err(WizardError::new(
             wizard_core::ErrorCode::ManifestInvalid,
@@ -56,12 +56,25 @@ pub async fn audit_manifest(
         )
         .with_hint("In the Azure portal open your app → Manifest → Download, and use that file."));
     }
+    let progress = state.progress();
+    let mut request = progress.answers.audit_request(chosen_path(&progress)?)?;
     let app = parse_manifest(&manifest)?;
     request.pasted_secret = state
         .read_secret(SecretName::AzureClientSecret)
         .await?
         .map(|v| PastedSecret::new(v.expose_secret()));
-    run_audit(&app, &request)
+    let report = run_audit(&app, &request)?;
+    let progress = state.update(|p| {
+        p.record_check(&report);
+        Ok(())
+    })?;
+    Ok(AuditOutcome { report, progress })
+}
+
+fn chosen_path(p: &Progress) -> Result<PathId> {
+    p.path.ok_or_else(|| {
+        WizardError::invalid_input("Choose a path on the welcome screen first.")
+    })
 }
 
 #[tauri::command]

@@ -40,6 +40,9 @@ pub enum ErrorCode {
     StateCorrupt,
     /// The saved progress was written by a newer version of the wizard.
     StateNewerVersion,
+    /// Saved progress from an older version was brought up to date, but
+    /// some answers could not be kept.
+    StateMigrated,
     /// Reading or writing a local file failed.
     Io,
     /// A file that was supposed to be an app manifest is not one.
@@ -65,6 +68,7 @@ impl ErrorCode {
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::StateCorrupt => "state_corrupt",
             ErrorCode::StateNewerVersion => "state_newer_version",
+            ErrorCode::StateMigrated => "state_migrated",
             ErrorCode::Io => "io",
             ErrorCode::ManifestInvalid => "manifest_invalid",
             ErrorCode::Internal => "internal",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::secrets::KeychainStatus;
-use crate::state::{Progress, StateNotice};
+use crate::state::{ProgressView, StateNotice};
 
 /// Practice mode: the built-in sandbox stands in for Microsoft and Nylas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -22,7 +22,7 @@ pub struct PracticeInfo {
 pub struct Session {
     /// The wizard's version, for the About line and support.
     pub version: String,
-    pub progress: Progress,
+    pub progress: ProgressView,
     pub practice: PracticeInfo,
     pub keychain: KeychainStatus,
     /// A one-time notice about the saved progress (damaged, newer version).

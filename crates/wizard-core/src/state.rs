@@ -11,12 +11,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::answers::{self, AnswerUpdate, Answers, LastCheck, PathAnswers};
+use crate::audit::AuditReport;
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::paths::{path_info, PathId};
 
 /// Version of the progress file format. Bump when the format changes in a way
-/// an older wizard could misread.
-pub const PROGRESS_VERSION: u32 = 1;
+/// an older wizard could misread. Format 1 kept answers as an untyped map of
+/// `"<step>.<field>"` keys; it is migrated on load.
+pub const PROGRESS_VERSION: u32 = 2;
 
 /// State of one step as shown in the step list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -30,6 +33,10 @@ pub enum StepStatus {
     NeedsAttention,
 }
 
+const FEATURES_STEP: &str = "features";
+const REGION_STEP: &str = "region";
+const AZURE_APP_STEP: &str = "azure-app";
+
 /// Everything the wizard remembers between runs. Never holds a secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -41,8 +48,8 @@ pub struct Progress {
     pub step: Option<String>,
     /// Practice mode: every remote call goes to the built-in sandbox.
     pub practice: bool,
-    /// Non-secret answers, keyed by `"<step>.<field>"`.
-    pub answers: BTreeMap<String, serde_json::Value>,
+    /// The admin's answers (never a secret), typed and validated.
+    pub answers: Answers,
     /// Status per step id of the chosen path.
     pub step_status: BTreeMap<String, StepStatus>,
     /// Where each path was left, so going back to the welcome screen and
@@ -59,6 +66,25 @@ pub struct PausedPath {
     pub step_status: BTreeMap<String, StepStatus>,
 }
 
+/// What the window is sent: the saved progress plus what Rust derives from
+/// it for the chosen path, so the window never re-derives a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProgressView {
+    #[serde(flatten)]
+    pub progress: Progress,
+    /// The chosen path's answers; `None` on the welcome screen.
+    pub current: Option<PathAnswers>,
+}
+
+/// What an audit found, and the progress it was recorded in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditOutcome {
+    pub report: AuditReport,
+    pub progress: ProgressView,
+}
+
 impl Default for Progress {
     fn default() -> Self {
         Self {
@@ -66,18 +92,12 @@ impl Default for Progress {
             path: None,
             step: None,
             practice: false,
-            answers: BTreeMap::new(),
+            answers: Answers::default(),
             step_status: BTreeMap::new(),
             paused: BTreeMap::new(),
         }
     }
 }
-
-/// Answer keys must not look like they hold a secret: the UI should never send
-/// one, and if it does we refuse rather than write it to disk.
-const SECRET_WORDS: [&str; 6] = [
-    "secret", "password", "api_key", "apikey", "token", "refresh",
-];
 
 impl Progress {
     /// Choose a path (or go back to the welcome screen with `None`). The path
@@ -117,6 +137,7 @@ impl Progress {
                 .entry(step)
                 .or_insert(StepStatus::InProgress);
         }
+        self.settle_statuses();
     }
 
     /// Move to a step of the chosen path.
@@ -140,26 +161,56 @@ impl Progress {
                 }
             })
             .or_insert(StepStatus::InProgress);
+        self.settle_statuses();
         Ok(())
     }
 
-    /// Record a non-secret answer. Keys that name a secret are refused.
-    pub fn set_answer(&mut self, key: &str, value: serde_json::Value) -> Result<()> {
-        let lower = key.to_ascii_lowercase();
-        if key.is_empty() || key.len() > 128 {
-            return Err(WizardError::invalid_input("An answer needs a short name."));
-        }
-        if SECRET_WORDS.iter().any(|w| lower.contains(w)) {
-            return Err(WizardError::invalid_input(format!(
-                "\"{key}\" looks like a secret; secrets go to the keychain, never into saved progress."
-            )));
-        }
-        if value.is_null() {
-            self.answers.remove(key);
-        } else {
-            self.answers.insert(key.to_string(), value);
-        }
+    /// Change one answer (validated; refused values change nothing).
+    pub fn set_answer(&mut self, update: AnswerUpdate) -> Result<()> {
+        self.answers.apply(self.path, update)?;
+        self.settle_statuses();
         Ok(())
+    }
+
+    /// Remember what an audit found (its counts, never the manifest); the
+    /// Azure app step needs attention while a check fails.
+    pub fn record_check(&mut self, report: &AuditReport) {
+        self.answers.last_check = Some(LastCheck::from(report));
+        let status = if report.passed() {
+            StepStatus::Done
+        } else {
+            StepStatus::NeedsAttention
+        };
+        let _ = self.set_step_status_checked(AZURE_APP_STEP, status);
+    }
+
+    /// Statuses that follow from the answers: Features is done once the
+    /// chosen features give a permission list, Region once it is answered.
+    fn settle_statuses(&mut self) {
+        let Some(path) = self.path else { return };
+        let current = self.answers.for_path(path);
+        let region_answered = self.answers.region.is_some();
+        for (step, status) in self.step_status.iter_mut() {
+            match step.as_str() {
+                FEATURES_STEP if *status != StepStatus::NotStarted => {
+                    *status = if current.needs_features {
+                        StepStatus::InProgress
+                    } else {
+                        StepStatus::Done
+                    };
+                }
+                REGION_STEP if region_answered => *status = StepStatus::Done,
+                _ => {}
+            }
+        }
+    }
+
+    /// The progress as the window gets it: with the chosen path's answers.
+    pub fn view(&self) -> ProgressView {
+        ProgressView {
+            progress: self.clone(),
+            current: self.path.map(|p| self.answers.for_path(p)),
+        }
     }
 
     pub fn set_step_status(&mut self, step: &str, status: StepStatus) {
@@ -251,7 +302,25 @@ impl StateStore {
                 }),
             );
         }
-        match serde_json::from_slice::<Progress>(&bytes) {
+        let (parsed, migrated) = match version {
+            Some(1) => match migrate_v1(&bytes) {
+                Some((p, dropped)) => (Ok(p), dropped),
+                None => (serde_json::from_slice::<Progress>(&bytes), Vec::new()),
+            },
+            _ => (serde_json::from_slice::<Progress>(&bytes), Vec::new()),
+        };
+        match parsed {
+            Ok(p) if !migrated.is_empty() => (
+                sanitise(p),
+                Some(StateNotice {
+                    code: ErrorCode::StateMigrated,
+                    message: format!(
+                        "Your saved progress came from an older version of the wizard. Everything was kept except these answers, which no longer fit: {}.",
+                        migrated.join(", ")
+                    ),
+                    backup_path: None,
+                }),
+            ),
             Ok(p) => (sanitise(p), None),
             Err(e) => {
                 let backup = self.back_up("corrupt");
@@ -301,6 +370,23 @@ impl StateStore {
     }
 }
 
+/// Format 1 → current: the untyped answer map becomes [`Answers`]. `None`
+/// when the file isn't even shaped like format 1 (then it is damaged).
+fn migrate_v1(bytes: &[u8]) -> Option<(Progress, Vec<String>)> {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let obj = v.as_object_mut()?;
+    let map = match obj.remove("answers") {
+        Some(serde_json::Value::Object(m)) => m,
+        None | Some(serde_json::Value::Null) => serde_json::Map::new(),
+        Some(_) => return None,
+    };
+    let (answers, dropped) = answers::from_v1_map(&map);
+    obj.insert("answers".into(), serde_json::to_value(answers).ok()?);
+    obj.insert("version".into(), PROGRESS_VERSION.into());
+    let p = serde_json::from_value(v).ok()?;
+    Some((p, dropped))
+}
+
 /// Drop what no longer fits (e.g. a step id removed in a newer build), so a
 /// stale file can never put the wizard on a step that does not exist.
 fn sanitise(mut p: Progress) -> Progress {
@@ -337,7 +423,7 @@ mod tests {
         let mut p = Progress::default();
         p.choose_path(Some(PathId::V3));
         p.go_to_step("region").unwrap();
-        p.set_answer("region.region", serde_json::json!("eu"))
+        p.set_answer(AnswerUpdate::Region(crate::endpoints::Region::Eu))
             .unwrap();
         store.save(&p).unwrap();
         let (loaded, notice) = store.load();
@@ -412,13 +498,83 @@ mod tests {
     }
 
     #[test]
-    fn secret_looking_answers_are_refused() {
+    fn format_1_progress_migrates_its_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        std::fs::write(
+            store.path(),
+            br#"{"version":1,"path":"v3","step":"region","practice":false,
+                "answers":{"features.preset":"email-client","features.list":["mail-modify","mail-send"],
+                           "region.region":"eu","azure-app.tenant":"contoso.com"},
+                "step_status":{"features":"done"}}"#,
+        )
+        .unwrap();
+        let (p, notice) = store.load();
+        assert!(notice.is_none(), "{notice:?}");
+        assert_eq!(p.version, PROGRESS_VERSION);
+        assert_eq!(p.step.as_deref(), Some("region"));
+        assert_eq!(
+            p.answers.features.preset,
+            Some(crate::scopes::Preset::EmailClient)
+        );
+        assert_eq!(p.answers.region, Some(crate::endpoints::Region::Eu));
+        assert_eq!(p.answers.tenant.as_deref(), Some("contoso.com"));
+        assert_eq!(p.step_status["features"], StepStatus::Done);
+    }
+
+    #[test]
+    fn format_1_answers_that_no_longer_fit_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::in_dir(dir.path());
+        std::fs::write(
+            store.path(),
+            br#"{"version":1,"path":null,"step":null,"practice":false,
+                "answers":{"region.region":"mars","azure-app.tenant":"contoso.com"},"step_status":{}}"#,
+        )
+        .unwrap();
+        let (p, notice) = store.load();
+        let notice = notice.expect("a notice");
+        assert_eq!(notice.code, ErrorCode::StateMigrated);
+        assert!(notice.message.contains("region.region"), "{}", notice.message);
+        assert_eq!(p.answers.tenant.as_deref(), Some("contoso.com"));
+        assert_eq!(p.answers.region, None);
+        // The file is kept as it was until the next save.
+        assert!(store.path().exists());
+    }
+
+    #[test]
+    fn statuses_follow_the_answers() {
+        use crate::scopes::{Feature, Preset};
         let mut p = Progress::default();
-        let err = p
-            .set_answer("azure.client_secret", serde_json::json!("x"))
-            .unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidInput);
-        assert!(p.answers.is_empty());
+        p.choose_path(Some(PathId::V3));
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient)).unwrap();
+        assert_eq!(p.step_status["features"], StepStatus::Done);
+        for f in [Feature::MailModify, Feature::MailSend] {
+            p.set_answer(AnswerUpdate::Feature { feature: f, on: false })
+                .unwrap();
+        }
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        p.go_to_step("region").unwrap();
+        assert_eq!(p.step_status["region"], StepStatus::InProgress);
+        p.set_answer(AnswerUpdate::Region(crate::endpoints::Region::Us))
+            .unwrap();
+        assert_eq!(p.step_status["region"], StepStatus::Done);
+        // v2 has a default calendar scope: its Features step is done on sight.
+        p.choose_path(Some(PathId::V2Events));
+        assert_eq!(p.step_status["features"], StepStatus::Done);
+    }
+
+    #[test]
+    fn the_view_carries_the_chosen_paths_answers() {
+        let mut p = Progress::default();
+        assert_eq!(p.view().current, None);
+        p.choose_path(Some(PathId::V2Events));
+        let v = serde_json::to_value(p.view()).unwrap();
+        assert_eq!(v["path"], "v2-events");
+        assert_eq!(v["current"]["audit_path"], "v2-events");
+        assert_eq!(v["current"]["needs_features"], false);
+        assert!(v["answers"]["features"].is_object());
     }
 
     #[test]
@@ -465,8 +621,10 @@ mod tests {
     fn returning_to_a_path_resumes_its_step_and_statuses() {
         let mut p = Progress::default();
         p.choose_path(Some(PathId::V3));
+        p.set_answer(AnswerUpdate::Preset(crate::scopes::Preset::ReadOnlyInbox))
+            .unwrap();
         p.go_to_step("region").unwrap();
-        p.set_step_status("features", StepStatus::Done);
+        assert_eq!(p.step_status["features"], StepStatus::Done);
         p.choose_path(None);
         p.choose_path(Some(PathId::Bulk));
         p.choose_path(None);

@@ -150,7 +150,9 @@ fn requirement_from(p: &catalog::Permission, features: Vec<Feature>) -> ScopeReq
     }
 }
 
-const V2_FEATURES: [Feature; 3] = [
+/// Nylas v2 uses Microsoft Graph for calendars only (Nylas's v2 Graph
+/// events documentation).
+pub const V2_FEATURES: [Feature; 3] = [
     Feature::CalendarRead,
     Feature::CalendarWrite,
     Feature::SharedCalendar,

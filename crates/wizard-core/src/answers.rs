@@ -1,0 +1,547 @@
+//! The wizard's answers: everything the admin decided so far, typed and
+//! validated here, saved with the progress (never a secret), and the one
+//! place every request is built from (the audit, the scope plan).
+//!
+//! The window only displays and edits answers: it sends an [`AnswerUpdate`]
+//! and renders the [`PathAnswers`] Rust derives for the chosen path.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::audit::{AuditReport, AuditRequest, Tenancy};
+use crate::endpoints::Region;
+use crate::error::{Result, WizardError};
+use crate::paths::PathId;
+use crate::regions::validate_callback_uri;
+use crate::scopes::{self, AuditPath, Feature, FeatureChoices, Preset, ScopePlan};
+
+/// What the admin's app does: a preset and/or single features. Kept
+/// normalised: features in display order without repeats, and `preset` set
+/// exactly when the features are a preset's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct FeatureAnswer {
+    pub preset: Option<Preset>,
+    pub features: Vec<Feature>,
+}
+
+impl FeatureAnswer {
+    /// The answer for exactly these features (the preset follows from them).
+    pub fn of(features: &[Feature]) -> Self {
+        let features: Vec<Feature> = Feature::ALL
+            .into_iter()
+            .filter(|f| features.contains(f))
+            .collect();
+        let preset = Preset::ALL.into_iter().find(|p| {
+            let mut pf = p.features().to_vec();
+            pf.sort();
+            let mut mine = features.clone();
+            mine.sort();
+            pf == mine
+        });
+        Self { preset, features }
+    }
+
+    /// The answer for a preset: its features, ticked.
+    pub fn preset(preset: Preset) -> Self {
+        Self::of(preset.features())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.preset.is_none() && self.features.is_empty()
+    }
+}
+
+/// What the last audit found, remembered without the manifest itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LastCheck {
+    pub display_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
+    pub checked_at: OffsetDateTime,
+    pub fail: usize,
+    pub warn: usize,
+    pub pass: usize,
+}
+
+impl From<&AuditReport> for LastCheck {
+    fn from(r: &AuditReport) -> Self {
+        Self {
+            display_name: r.display_name.clone(),
+            checked_at: r.checked_at,
+            fail: r.summary.fail,
+            warn: r.summary.warn,
+            pass: r.summary.pass,
+        }
+    }
+}
+
+/// Every answer the wizard keeps. Absent fields mean "not answered yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Answers {
+    /// Features of a Nylas v3 app (paths A, D and E; B's app too).
+    pub features: FeatureAnswer,
+    /// Features on Nylas v2 (path C), kept apart: v2 uses Microsoft Graph
+    /// for calendars only, so a v3 choice (mail…) must never leak into it.
+    pub v2_features: FeatureAnswer,
+    /// Where the Nylas account lives; US when not answered.
+    pub region: Option<Region>,
+    /// The customer's own callback URIs (v3), each already validated.
+    pub callback_uris: Vec<String>,
+    /// Who signs in; `None`: decided from the tenant.
+    pub tenancy: Option<Tenancy>,
+    /// Directory (tenant) ID, a verified domain, `common` or `organizations`.
+    pub tenant: Option<String>,
+    /// What the last audit of the Azure app found.
+    pub last_check: Option<LastCheck>,
+}
+
+/// One change to the answers, as the window sends it. Every value is
+/// checked here; a bad one is refused with a plain error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "key", content = "value", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AnswerUpdate {
+    /// Pick a preset for the chosen path (its features are ticked).
+    Preset(Preset),
+    /// Tick or untick one feature for the chosen path.
+    Feature { feature: Feature, on: bool },
+    Region(Region),
+    /// Replace the list of the customer's own callback URIs.
+    CallbackUris(Vec<String>),
+    Tenancy(Option<Tenancy>),
+    /// Blank clears it.
+    Tenant(Option<String>),
+}
+
+/// Which feature set a path uses.
+fn uses_v2_features(path: PathId) -> bool {
+    path == PathId::V2Events
+}
+
+/// The features a path offers: all of them, except on v2 (calendars only).
+pub fn offered_features(path: PathId) -> Vec<Feature> {
+    Feature::ALL
+        .into_iter()
+        .filter(|f| !uses_v2_features(path) || scopes::V2_FEATURES.contains(f))
+        .collect()
+}
+
+/// The features and presets a path offers, in display order.
+pub fn choices_for(path: PathId) -> FeatureChoices {
+    let offered = offered_features(path);
+    let mut c = scopes::choices();
+    c.features.retain(|f| offered.contains(&f.id));
+    c.presets
+        .retain(|p| p.features.iter().all(|f| offered.contains(f)));
+    c
+}
+
+/// The tenant as the admin may enter it: blank clears it; otherwise it must
+/// be a tenant ID, a domain, or one of Microsoft's shared endpoints.
+pub fn clean_tenant(value: Option<&str>) -> Result<Option<String>> {
+    let Some(t) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if crate::audit::tenant_kind(t) == "invalid" {
+        return Err(WizardError::invalid_input(format!(
+            "\"{t}\" is neither a tenant ID (a GUID) nor a domain like contoso.com."
+        ))
+        .with_hint(
+            "Copy the Directory (tenant) ID from your app's Overview page in the Azure portal.",
+        ));
+    }
+    Ok(Some(t.to_string()))
+}
+
+impl Answers {
+    /// The features chosen for a path (v2 keeps its own).
+    pub fn features_for(&self, path: PathId) -> &FeatureAnswer {
+        if uses_v2_features(path) {
+            &self.v2_features
+        } else {
+            &self.features
+        }
+    }
+
+    fn features_for_mut(&mut self, path: PathId) -> &mut FeatureAnswer {
+        if uses_v2_features(path) {
+            &mut self.v2_features
+        } else {
+            &mut self.features
+        }
+    }
+
+    pub fn region(&self) -> Region {
+        self.region.unwrap_or_default()
+    }
+
+    /// Apply one change for the chosen path. Nothing changes when the
+    /// value is refused.
+    pub fn apply(&mut self, path: Option<PathId>, update: AnswerUpdate) -> Result<()> {
+        match update {
+            AnswerUpdate::Preset(p) => {
+                let path = chosen(path)?;
+                let offered = offered_features(path);
+                if let Some(f) = p.features().iter().find(|f| !offered.contains(f)) {
+                    return Err(not_offered(*f));
+                }
+                *self.features_for_mut(path) = FeatureAnswer::preset(p);
+            }
+            AnswerUpdate::Feature { feature, on } => {
+                let path = chosen(path)?;
+                if on && !offered_features(path).contains(&feature) {
+                    return Err(not_offered(feature));
+                }
+                let current = self.features_for(path).features.clone();
+                let next: Vec<Feature> = current
+                    .into_iter()
+                    .filter(|f| *f != feature)
+                    .chain(on.then_some(feature))
+                    .collect();
+                *self.features_for_mut(path) = FeatureAnswer::of(&next);
+            }
+            AnswerUpdate::Region(r) => self.region = Some(r),
+            AnswerUpdate::CallbackUris(list) => {
+                let mut clean: Vec<String> = Vec::new();
+                for uri in &list {
+                    let v = validate_callback_uri(uri);
+                    if !v.valid {
+                        return Err(WizardError::invalid_input(format!(
+                            "\"{}\" can't be used as a callback URI: {}",
+                            v.uri,
+                            v.problems.join(" ")
+                        )));
+                    }
+                    if !clean.contains(&v.uri) {
+                        clean.push(v.uri);
+                    }
+                }
+                self.callback_uris = clean;
+            }
+            AnswerUpdate::Tenancy(t) => self.tenancy = t,
+            AnswerUpdate::Tenant(t) => self.tenant = clean_tenant(t.as_deref())?,
+        }
+        Ok(())
+    }
+
+    /// What the window shows for the chosen path.
+    pub fn for_path(&self, path: PathId) -> PathAnswers {
+        let audit_path = AuditPath::from(path);
+        let features = self.features_for(path).clone();
+        PathAnswers {
+            path,
+            audit_path,
+            needs_features: needs_features(audit_path, &features),
+            features,
+            region: self.region(),
+            uses_callback_uris: audit_path == AuditPath::V3,
+        }
+    }
+
+    /// The least-privilege plan for the chosen features of a path.
+    pub fn scope_plan(&self, path: PathId) -> Result<ScopePlan> {
+        let f = self.features_for(path);
+        scopes::plan(path.into(), f.preset, &f.features)
+    }
+
+    /// The audit request for a path, from the answers alone.
+    pub fn audit_request(&self, path: PathId) -> Result<AuditRequest> {
+        let audit_path = AuditPath::from(path);
+        let f = self.features_for(path);
+        if needs_features(audit_path, f) {
+            return Err(WizardError::invalid_input(
+                "The permissions we check depend on what your app does.",
+            )
+            .with_hint(
+                "Choose the setup closest to your app, then check the manifest again.",
+            ));
+        }
+        // Teams asks for a fixed set of permissions; features don't apply.
+        let (preset, features) = if audit_path == AuditPath::Teams {
+            (None, Vec::new())
+        } else {
+            (f.preset, f.features.clone())
+        };
+        Ok(AuditRequest {
+            path: audit_path,
+            preset,
+            features,
+            region: self.region(),
+            tenancy: self.tenancy,
+            tenant: self.tenant.clone(),
+            client_id: None,
+            callback_uris: if audit_path == AuditPath::V3 {
+                self.callback_uris.clone()
+            } else {
+                Vec::new()
+            },
+            now: None,
+            pasted_secret: None,
+        })
+    }
+}
+
+/// The answers of the chosen path, derived by Rust for the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PathAnswers {
+    pub path: PathId,
+    /// What the Azure app is checked for on this path.
+    pub audit_path: AuditPath,
+    /// The features chosen for this path.
+    pub features: FeatureAnswer,
+    /// True while the Azure app can't be checked: no feature chosen yet.
+    pub needs_features: bool,
+    /// The region, US when not answered.
+    pub region: Region,
+    /// True when the path registers the customer's own callback URIs (v3).
+    pub uses_callback_uris: bool,
+}
+
+/// v3 apps need at least one feature; Teams and v2 have fixed defaults.
+fn needs_features(path: AuditPath, f: &FeatureAnswer) -> bool {
+    path == AuditPath::V3 && f.is_empty()
+}
+
+fn chosen(path: Option<PathId>) -> Result<PathId> {
+    path.ok_or_else(|| {
+        WizardError::invalid_input("Choose a path on the welcome screen before picking features.")
+    })
+}
+
+fn not_offered(f: Feature) -> WizardError {
+    WizardError::invalid_input(format!(
+        "Nylas v2 uses Microsoft Graph for calendars and events only, so \"{}\" isn't available on this path.",
+        f.as_str()
+    ))
+    .with_hint("Use calendar-read, calendar-write or shared-calendar, or choose the v3 path.")
+}
+
+/// Answers saved by format 1 (a map of `"<step>.<field>"` keys) turned into
+/// typed answers. Values that no longer make sense are dropped and named,
+/// never fatal.
+pub fn from_v1_map(map: &serde_json::Map<String, serde_json::Value>) -> (Answers, Vec<String>) {
+    use serde_json::Value;
+    let mut a = Answers::default();
+    let mut dropped = Vec::new();
+    let feature_answer = |preset: Option<&Value>, list: Option<&Value>| -> Option<FeatureAnswer> {
+        let preset: Option<Preset> = preset.and_then(|v| serde_json::from_value(v.clone()).ok());
+        let list: Vec<Feature> = list
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        match (preset, list.is_empty()) {
+            (None, true) => None,
+            (Some(p), true) => Some(FeatureAnswer::preset(p)),
+            (_, false) => Some(FeatureAnswer::of(&list)),
+        }
+    };
+    if let Some(f) = feature_answer(map.get("features.preset"), map.get("features.list")) {
+        a.features = f;
+    }
+    if let Some(f) = feature_answer(
+        map.get("features.v2-events.preset"),
+        map.get("features.v2-events.list"),
+    ) {
+        let offered = offered_features(PathId::V2Events);
+        a.v2_features = FeatureAnswer::of(
+            &f.features
+                .into_iter()
+                .filter(|x| offered.contains(x))
+                .collect::<Vec<_>>(),
+        );
+    }
+    for (key, value) in map {
+        let ok = match key.as_str() {
+            "features.preset" | "features.list" | "features.v2-events.preset"
+            | "features.v2-events.list" => true,
+            "region.region" => serde_json::from_value(value.clone())
+                .map(|r| a.region = Some(r))
+                .is_ok(),
+            "region.callback_uris" => serde_json::from_value::<Vec<String>>(value.clone())
+                .ok()
+                .map(|l| a.apply(None, AnswerUpdate::CallbackUris(l)))
+                .is_some_and(|r| r.is_ok()),
+            "azure-app.tenancy" => serde_json::from_value(value.clone())
+                .map(|t| a.tenancy = Some(t))
+                .is_ok(),
+            "azure-app.tenant" => value
+                .as_str()
+                .map(|t| a.apply(None, AnswerUpdate::Tenant(Some(t.into()))))
+                .is_some_and(|r| r.is_ok()),
+            "azure-app.last_check" => serde_json::from_value(value.clone())
+                .map(|c| a.last_check = Some(c))
+                .is_ok(),
+            _ => false,
+        };
+        if !ok {
+            dropped.push(key.clone());
+        }
+    }
+    (a, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn preset_follows_from_features() {
+        let f = FeatureAnswer::of(&[Feature::MailSend, Feature::MailModify, Feature::MailSend]);
+        assert_eq!(f.preset, Some(Preset::EmailClient));
+        assert_eq!(f.features, vec![Feature::MailModify, Feature::MailSend]);
+        assert_eq!(FeatureAnswer::of(&[Feature::MailSend]).preset, None);
+    }
+
+    #[test]
+    fn toggles_apply_in_order_and_keep_the_preset_true() {
+        let mut a = Answers::default();
+        let v3 = Some(PathId::V3);
+        a.apply(v3, AnswerUpdate::Preset(Preset::EmailClient)).unwrap();
+        a.apply(v3, AnswerUpdate::Feature { feature: Feature::MailSend, on: false })
+            .unwrap();
+        assert_eq!(a.features.preset, None);
+        assert_eq!(a.features.features, vec![Feature::MailModify]);
+        a.apply(v3, AnswerUpdate::Feature { feature: Feature::MailSend, on: true })
+            .unwrap();
+        assert_eq!(a.features.preset, Some(Preset::EmailClient));
+    }
+
+    #[test]
+    fn v2_keeps_its_own_features_and_refuses_mail() {
+        let mut a = Answers::default();
+        a.apply(Some(PathId::V3), AnswerUpdate::Preset(Preset::ReadOnlyInbox))
+            .unwrap();
+        let v2 = Some(PathId::V2Events);
+        let err = a
+            .apply(v2, AnswerUpdate::Feature { feature: Feature::MailRead, on: true })
+            .unwrap_err();
+        assert!(err.message.contains("calendars and events only"), "{err:?}");
+        assert!(a.apply(v2, AnswerUpdate::Preset(Preset::EmailClient)).is_err());
+        a.apply(v2, AnswerUpdate::Feature { feature: Feature::SharedCalendar, on: true })
+            .unwrap();
+        assert_eq!(a.v2_features.features, vec![Feature::SharedCalendar]);
+        assert_eq!(a.features.features, vec![Feature::MailRead]);
+        let offered = choices_for(PathId::V2Events);
+        assert_eq!(offered.features.len(), 3);
+        assert!(offered.presets.iter().all(|p| p.id == Preset::CalendarScheduler));
+    }
+
+    #[test]
+    fn features_need_a_chosen_path() {
+        let mut a = Answers::default();
+        assert!(a.apply(None, AnswerUpdate::Preset(Preset::EmailClient)).is_err());
+        assert_eq!(a, Answers::default());
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_plain_errors() {
+        let mut a = Answers::default();
+        let err = a
+            .apply(None, AnswerUpdate::CallbackUris(vec!["ftp://x#y".into()]))
+            .unwrap_err();
+        assert!(err.message.contains("can't be used as a callback URI"), "{err:?}");
+        let err = a
+            .apply(None, AnswerUpdate::Tenant(Some("not a tenant!".into())))
+            .unwrap_err();
+        assert!(err.message.contains("neither a tenant ID"), "{err:?}");
+        assert_eq!(a, Answers::default());
+        a.apply(None, AnswerUpdate::Tenant(Some("  contoso.com ".into())))
+            .unwrap();
+        assert_eq!(a.tenant.as_deref(), Some("contoso.com"));
+        a.apply(None, AnswerUpdate::Tenant(Some("   ".into()))).unwrap();
+        assert_eq!(a.tenant, None);
+    }
+
+    #[test]
+    fn callback_uris_are_trimmed_and_deduplicated() {
+        let mut a = Answers::default();
+        a.apply(
+            None,
+            AnswerUpdate::CallbackUris(vec![
+                "https://app.example.com/cb".into(),
+                " https://app.example.com/cb ".into(),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(a.callback_uris, vec!["https://app.example.com/cb"]);
+    }
+
+    #[test]
+    fn audit_request_is_built_from_the_answers() {
+        let mut a = Answers::default();
+        let err = a.audit_request(PathId::Migrate).unwrap_err();
+        assert!(err.message.contains("depend on what your app does"));
+        a.apply(Some(PathId::Migrate), AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        a.apply(None, AnswerUpdate::Region(Region::Eu)).unwrap();
+        a.apply(None, AnswerUpdate::CallbackUris(vec!["https://app.example.com/cb".into()]))
+            .unwrap();
+        a.apply(None, AnswerUpdate::Tenancy(Some(Tenancy::Single)))
+            .unwrap();
+        let r = a.audit_request(PathId::Migrate).unwrap();
+        assert_eq!(r.path, AuditPath::V3);
+        assert_eq!(r.preset, Some(Preset::EmailClient));
+        assert_eq!(r.region, Region::Eu);
+        assert_eq!(r.tenancy, Some(Tenancy::Single));
+        assert_eq!(r.callback_uris, vec!["https://app.example.com/cb"]);
+        // Teams: a fixed permission set, and no callback URIs of the customer's.
+        let t = a.audit_request(PathId::Teams).unwrap();
+        assert_eq!((t.preset, t.features.len(), t.callback_uris.len()), (None, 0, 0));
+        // v2 needs no feature: its calendar scope has a default.
+        assert!(Answers::default().audit_request(PathId::V2Events).is_ok());
+    }
+
+    #[test]
+    fn path_answers_say_what_the_window_shows() {
+        let a = Answers::default();
+        let v3 = a.for_path(PathId::V3);
+        assert!(v3.needs_features && v3.uses_callback_uris);
+        assert_eq!(v3.region, Region::Us);
+        let teams = a.for_path(PathId::Teams);
+        assert!(!teams.needs_features && !teams.uses_callback_uris);
+        assert_eq!(teams.audit_path, AuditPath::Teams);
+        assert!(!a.for_path(PathId::V2Events).needs_features);
+    }
+
+    #[test]
+    fn format_1_answers_migrate() {
+        let map = json!({
+            "features.preset": "email-client",
+            "features.list": ["mail-modify", "mail-send"],
+            "features.v2-events.list": ["calendar-read", "mail-read"],
+            "region.region": "eu",
+            "region.callback_uris": ["https://app.example.com/cb"],
+            "azure-app.tenancy": "single",
+            "azure-app.tenant": "contoso.com",
+            "azure-app.last_check": {"display_name": "X", "checked_at": "2026-11-22T08:40:24Z", "fail": 1, "warn": 0, "pass": 12},
+            "region.region_typo": "us",
+            "azure-app.tenancy_bad": 3
+        });
+        let (a, dropped) = from_v1_map(json!(map).as_object().unwrap());
+        assert_eq!(a.features.preset, Some(Preset::EmailClient));
+        assert_eq!(a.v2_features.features, vec![Feature::CalendarRead]);
+        assert_eq!(a.region, Some(Region::Eu));
+        assert_eq!(a.tenancy, Some(Tenancy::Single));
+        assert_eq!(a.tenant.as_deref(), Some("contoso.com"));
+        assert_eq!(a.last_check.as_ref().unwrap().fail, 1);
+        assert_eq!(dropped, vec!["azure-app.tenancy_bad", "region.region_typo"]);
+    }
+
+    #[test]
+    fn update_wire_format() {
+        let u: AnswerUpdate =
+            serde_json::from_value(json!({"key": "feature", "value": {"feature": "mail-read", "on": true}}))
+                .unwrap();
+        assert_eq!(u, AnswerUpdate::Feature { feature: Feature::MailRead, on: true });
+        let u: AnswerUpdate = serde_json::from_value(json!({"key": "tenant", "value": null})).unwrap();
+        assert_eq!(u, AnswerUpdate::Tenant(None));
+        assert!(serde_json::from_value::<AnswerUpdate>(json!({"key": "client_secret", "value": "x"})).is_err());
+    }
+}
