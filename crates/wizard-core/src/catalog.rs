@@ -233,16 +233,6 @@ pub fn resource_label(resource_app_id: &str) -> String {
         .unwrap_or_else(|| format!("the API {resource_app_id}"))
 }
 
-/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits (any case).
-pub fn is_guid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,12 +274,5 @@ mod tests {
         let graph_ews = graph_scope("EWS.AccessAsUser.All").unwrap();
         assert_eq!(graph_ews.id, "9769c687-087d-48ac-9cb3-c37dde652038");
         assert!(graph_scope("Place.Read.All").unwrap().admin_consent);
-    }
-
-    #[test]
-    fn guid_shape() {
-        assert!(is_guid("e1fe6dd8-ba31-4d61-89e7-88639da4683d"));
-        assert!(!is_guid("e1fe6dd8ba314d6189e788639da4683d"));
-        assert!(!is_guid("g1fe6dd8-ba31-4d61-89e7-88639da4683d"));
     }
 }

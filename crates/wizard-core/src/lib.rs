@@ -8,6 +8,7 @@
 pub mod endpoints;
 pub mod error;
 pub mod http;
+pub mod ids;
 pub mod paths;
 pub mod secrets;
 pub mod session;

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::catalog::is_guid;
 use crate::endpoints::Endpoints;
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::http::{service, ApiRequest, HttpClient, HttpError};
+use crate::ids::{is_domain, is_guid};
 
 /// What kind of authority the admin named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -119,18 +119,6 @@ fn parse_tenant(tenant: &str) -> Result<(String, TenantKind)> {
         }
     };
     Ok((t.to_owned(), kind))
-}
-
-fn is_domain(s: &str) -> bool {
-    s.len() <= 253
-        && s.contains('.')
-        && s.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
 }
 
 /// `https://login.microsoftonline.com/{GUID}/v2.0` → the GUID. The

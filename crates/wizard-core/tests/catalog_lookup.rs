@@ -152,7 +152,7 @@ fn never_a_guid_alone() {
 fn every_row_is_well_formed_and_names_are_unique() {
     let mut seen = std::collections::HashSet::new();
     for p in catalog::all() {
-        assert!(catalog::is_guid(p.id), "{p:?}");
+        assert!(wizard_core::ids::is_guid(p.id), "{p:?}");
         assert_eq!(p.id, p.id.to_ascii_lowercase());
         assert!(!p.name.is_empty());
         if p.kind == Application {

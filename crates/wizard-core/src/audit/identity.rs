@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
-use super::links::{is_domain, Blade};
+use super::links::Blade;
 use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
-use crate::catalog::is_guid;
+use crate::ids::{is_domain, is_guid};
 use crate::scopes::AuditPath;
 
 const SINGLE: &str = "AzureADMyOrg";

@@ -1,6 +1,6 @@
 //! Deep links into the Azure portal and Microsoft's admin-consent page.
 
-use crate::catalog::is_guid;
+use crate::ids::{is_domain, is_guid};
 
 /// A blade of the app registration in the Azure portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,23 +67,6 @@ pub(super) fn is_safe_tenant(t: &str) -> bool {
     is_guid(t) || is_domain(t)
 }
 
-/// `contoso.com`, `contoso.onmicrosoft.com`: letters, digits, hyphens, dots.
-pub(super) fn is_domain(t: &str) -> bool {
-    let labels: Vec<&str> = t.split('.').collect();
-    t.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-        && labels
-            .last()
-            .is_some_and(|l| l.chars().any(|c| c.is_ascii_alphabetic()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,13 +96,5 @@ mod tests {
             .unwrap()
             .contains("/contoso.com/"));
         assert!(admin_consent_url(None, "nope").is_none());
-    }
-
-    #[test]
-    fn domains() {
-        assert!(is_domain("contoso.onmicrosoft.com"));
-        assert!(!is_domain("contoso"));
-        assert!(!is_domain("-a.com"));
-        assert!(!is_domain("1.2.3.4"));
     }
 }

@@ -41,7 +41,7 @@ use time::OffsetDateTime;
 pub use links::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
 pub use types::*;
 
-use crate::catalog::is_guid;
+use crate::ids::is_guid;
 use crate::error::Result;
 use crate::manifest::AppRegistration;
 use crate::regions::{self, RedirectUriSet};

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::links::Blade;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
-use crate::catalog::is_guid;
+use crate::ids::is_guid;
 use crate::manifest::PasswordCredential;
 
 /// Warn this long before a secret expires.

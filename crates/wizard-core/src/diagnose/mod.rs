@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::CheckId;
-use crate::catalog::is_guid;
+use crate::ids::is_guid;
 use known::{Known, MICROSOFT, NYLAS};
 
 /// Who produced the error.
