@@ -25,11 +25,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, integration against the sandbox, shell ACL tests)"
 cargo test --workspace --exclude wizard-e2e --locked
 
-step "IPC types: the generated TypeScript bindings are up to date"
+step "Generated from Rust: the TypeScript bindings and the UI tests' fixtures are up to date"
 if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
-  if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
-    git status --porcelain -- ui/src/bindings
-    echo "ui/src/bindings changed: run 'cargo test -p wizard-core' and commit the result." >&2
+  if [ -n "$(git status --porcelain -- ui/src/bindings ui/src/test/generated)" ]; then
+    git status --porcelain -- ui/src/bindings ui/src/test/generated
+    echo "ui/src/bindings or ui/src/test/generated changed: run 'cargo test -p wizard-core' and commit the result." >&2
     exit 1
   fi
 fi

@@ -7,17 +7,15 @@
 // fallback next action for every stable code.
 
 import { invoke } from '@tauri-apps/api/core';
-import type { AuditReport } from './bindings/AuditReport';
-import type { AuditRequest } from './bindings/AuditRequest';
+import type { AnswerUpdate } from './bindings/AnswerUpdate';
+import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
 import type { Diagnosis } from './bindings/Diagnosis';
 import type { ErrorCode } from './bindings/ErrorCode';
-import type { Feature } from './bindings/Feature';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
-import type { Preset } from './bindings/Preset';
-import type { Progress } from './bindings/Progress';
+import type { ProgressView } from './bindings/ProgressView';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
@@ -27,7 +25,6 @@ import type { StepStatus } from './bindings/StepStatus';
 import type { StoredSecret } from './bindings/StoredSecret';
 import type { TenantInfo } from './bindings/TenantInfo';
 import type { WizardError } from './bindings/WizardError';
-import type { JsonValue } from './bindings/serde_json/JsonValue';
 
 /** Plain words for each stable error code (crates/wizard-core/src/error.rs).
  *  `title` is the headline of an error card; `hint` is the next action when
@@ -85,6 +82,10 @@ export const ERROR_TEXT: Record<ErrorCode, { title: string; hint: string }> = {
   state_newer_version: {
     title: 'Your saved progress is from a newer version',
     hint: 'Update the wizard to continue that progress, or start fresh here.',
+  },
+  state_migrated: {
+    title: 'Some saved answers were not kept',
+    hint: 'Answer those questions again; everything else was kept.',
   },
   io: {
     title: "A file couldn't be read or saved",
@@ -178,22 +179,23 @@ export function listPaths(): Promise<PathInfo[]> {
 }
 
 /** Choose a path; `null` goes back to the welcome screen. */
-export function choosePath(path: PathId | null): Promise<Progress> {
-  return call<Progress>('choose_path', { path });
+export function choosePath(path: PathId | null): Promise<ProgressView> {
+  return call<ProgressView>('choose_path', { path });
 }
 
-export function goToStep(step: string): Promise<Progress> {
-  return call<Progress>('go_to_step', { step });
+export function goToStep(step: string): Promise<ProgressView> {
+  return call<ProgressView>('go_to_step', { step });
 }
 
-/** Save a non-secret answer (keys look like `"<step>.<field>"`). Secrets never go here. */
-export function setAnswer(key: string, value: JsonValue): Promise<Progress> {
-  return call<Progress>('set_answer', { key, value });
+/** Change one answer; Rust checks it (a bad value fails with
+ *  `invalid_input`) and answers with the new progress. Secrets never go here. */
+export function setAnswer(update: AnswerUpdate): Promise<ProgressView> {
+  return call<ProgressView>('set_answer', { update });
 }
 
 /** Say how a step of the chosen path stands (shown in the step list). */
-export function setStepStatus(step: string, status: StepStatus): Promise<Progress> {
-  return call<Progress>('set_step_status', { step, status });
+export function setStepStatus(step: string, status: StepStatus): Promise<ProgressView> {
+  return call<ProgressView>('set_step_status', { step, status });
 }
 
 /** Start or stop the built-in simulator of Microsoft and Nylas. */
@@ -216,15 +218,14 @@ export async function openExternal(url: string): Promise<void> {
 
 // What Microsoft needs: pure look-ups in wizard-core, nothing remote.
 
-/** The features and presets the Features step offers, with their plain labels. */
-export function featureChoices(): Promise<FeatureChoices> {
-  return call<FeatureChoices>('feature_choices');
+/** The features and presets a path offers, with their plain labels. */
+export function featureChoices(path: PathId): Promise<FeatureChoices> {
+  return call<FeatureChoices>('feature_choices', { path });
 }
 
-/** The least-privilege Graph scopes for a path and the chosen features
- *  (the preset's features are merged in). */
-export function planScopes(path: PathId, preset: Preset | null, features: Feature[]): Promise<ScopePlan> {
-  return call<ScopePlan>('plan_scopes', { path, preset, features });
+/** The least-privilege Graph scopes for the chosen path's saved features. */
+export function planScopes(): Promise<ScopePlan> {
+  return call<ScopePlan>('plan_scopes');
 }
 
 /** The redirect URIs the Azure app needs on its Web platform. */
@@ -237,10 +238,11 @@ export function validateCallback(uri: string): Promise<CallbackValidation> {
   return call<CallbackValidation>('validate_callback', { uri });
 }
 
-/** Audit a downloaded app manifest (its text) for the given request. A file
- *  that isn't a manifest fails with code `manifest_invalid`. */
-export function auditManifest(manifest: string, request: AuditRequest): Promise<AuditReport> {
-  return call<AuditReport>('audit_manifest', { manifest, request });
+/** Audit a downloaded app manifest (its text) against the saved answers of
+ *  the chosen path; the result is recorded in the progress. A file that
+ *  isn't a manifest fails with code `manifest_invalid`. */
+export function auditManifest(manifest: string): Promise<AuditOutcome> {
+  return call<AuditOutcome>('audit_manifest', { manifest });
 }
 
 /** Explain a pasted error message or callback address; never empty. */

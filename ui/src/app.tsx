@@ -7,11 +7,11 @@ import * as api from './api';
 import { toWizardError, type WizardApiError } from './api';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
-import type { Progress } from './bindings/Progress';
+import type { AnswerUpdate } from './bindings/AnswerUpdate';
+import type { ProgressView } from './bindings/ProgressView';
 import type { Session } from './bindings/Session';
 import type { StepInfo } from './bindings/StepInfo';
 import type { StepStatus } from './bindings/StepStatus';
-import type { JsonValue } from './bindings/serde_json/JsonValue';
 import { AppHeader } from './components/app-header';
 import { ErrorCard } from './components/error-card';
 import { KeychainCard } from './components/keychain-card';
@@ -90,7 +90,7 @@ export function App() {
     }
   });
 
-  const applyProgress = useCallback((progress: Progress) => {
+  const applyProgress = useCallback((progress: ProgressView) => {
     setSession((s) => (s === null ? s : { ...s, progress }));
   }, []);
 
@@ -163,11 +163,12 @@ export function App() {
     path: path as PathInfo,
     step,
     busy: isBusy,
-    setAnswer: (key: string, value: JsonValue) => run('answer', () => api.setAnswer(key, value), applyProgress),
+    setAnswer: (update: AnswerUpdate) => run('answer', () => api.setAnswer(update), applyProgress),
     setStatus: (status: StepStatus) =>
       (session.progress.step_status[step.id] ?? 'not-started') === status
         ? Promise.resolve(session.progress)
         : run('answer', () => api.setStepStatus(step.id, status), applyProgress),
+    applyProgress,
     openExternal: async (url: string) => {
       await run('other', () => api.openExternal(url), () => undefined);
     },

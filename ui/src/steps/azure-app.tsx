@@ -10,18 +10,6 @@ import type { AuditReport } from '../bindings/AuditReport';
 import type { PresetChoice } from '../bindings/PresetChoice';
 import type { Tenancy } from '../bindings/Tenancy';
 import { ErrorCard } from '../components/error-card';
-import {
-  KEYS,
-  allowedFeatures,
-  auditPathOf,
-  auditRequest,
-  featureKeys,
-  needsFeatures,
-  readFeatures,
-  readLastCheck,
-  readTenancy,
-  readTenant,
-} from './answers';
 import { AuditResults, summaryText } from './audit-results';
 import { localDate } from './finding-details';
 import { APP_REGISTRATIONS_URL, ManifestInput } from './manifest-input';
@@ -36,9 +24,11 @@ interface Manifest {
 
 export function AzureAppStep({ ctx }: StepViewProps) {
   const pathId = ctx.path.id;
-  const answers = ctx.session.progress.answers;
-  const [tenancy, setTenancy] = useState<Tenancy | null>(() => readTenancy(answers));
-  const [tenant, setTenant] = useState(() => readTenant(answers));
+  const progress = ctx.session.progress;
+  const answers = progress.answers;
+  const current = progress.current;
+  const [tenancy, setTenancy] = useState<Tenancy | null>(answers.tenancy);
+  const [tenant, setTenant] = useState(answers.tenant ?? '');
   const [report, setReport] = useState<AuditReport | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [checking, setChecking] = useState(false);
@@ -48,9 +38,9 @@ export function AzureAppStep({ ctx }: StepViewProps) {
   const focusResults = useRef(false);
   const seq = useRef(0);
 
-  const lastCheck = readLastCheck(answers);
-  const saved = readFeatures(answers, pathId);
-  const missingFeatures = needsFeatures(pathId, saved);
+  const lastCheck = answers.last_check;
+  const savedPreset = current?.features.preset ?? null;
+  const missingFeatures = current?.needs_features ?? false;
   // Once offered, the preset choice stays on screen after it is made.
   const [askPreset, setAskPreset] = useState(missingFeatures);
   if (missingFeatures && !askPreset) setAskPreset(true);
@@ -61,8 +51,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     if (!askPreset || presets !== null) return undefined;
     let live = true;
     api
-      .featureChoices()
-      .then((c) => live && setPresets(allowedFeatures(pathId, c).presets))
+      .featureChoices(pathId)
+      .then((c) => live && setPresets(c.presets))
       .catch((e: unknown) => live && setError(toWizardError(e)));
     return () => {
       live = false;
@@ -77,39 +67,19 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     }
   });
 
-  const check = async (m: Manifest, overrides: { tenancy?: Tenancy | null; tenant?: string } = {}) => {
+  // Rust checks the manifest against the saved answers and records what it
+  // found (the step's status, the last check) in the progress it returns.
+  const check = async (m: Manifest) => {
     manifest.current = m;
-    const req = auditRequest(ctx.session.progress.answers, pathId);
-    const t = ('tenant' in overrides ? overrides.tenant : tenant)?.trim() ?? '';
-    req.tenancy = 'tenancy' in overrides ? (overrides.tenancy ?? null) : tenancy;
-    req.tenant = t === '' ? null : t;
-    if (needsFeatures(pathId, req)) {
-      setReport(null);
-      setError(
-        new WizardApiError(
-          'invalid_input',
-          'The permissions we check depend on what your app does.',
-          'Choose the setup closest to your app above, then check the manifest again.',
-        ),
-      );
-      return;
-    }
     const mine = ++seq.current;
     setChecking(true);
     try {
-      const r = await api.auditManifest(m.text, req);
+      const outcome = await api.auditManifest(m.text);
       if (mine !== seq.current) return;
-      setReport(r);
+      setReport(outcome.report);
       setError(null);
       focusResults.current = true;
-      void ctx.setStatus(r.summary.fail > 0 ? 'needs-attention' : 'done');
-      void ctx.setAnswer(KEYS.lastCheck, {
-        display_name: r.display_name,
-        checked_at: r.checked_at,
-        fail: r.summary.fail,
-        warn: r.summary.warn,
-        pass: r.summary.pass,
-      });
+      ctx.applyProgress(outcome.progress);
     } catch (e) {
       if (mine !== seq.current) return;
       setReport(null);
@@ -119,31 +89,32 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     }
   };
 
-  const recheck = (overrides: { tenancy?: Tenancy | null; tenant?: string }) => {
-    if (manifest.current !== null && report !== null) void check(manifest.current, overrides);
+  /** Check the same manifest again once an answer it depends on is saved. */
+  const recheck = (saved: Promise<unknown>) => {
+    const m = manifest.current;
+    if (m === null || report === null) return;
+    void saved.then((p) => {
+      if (p !== null) void check(m);
+    });
   };
 
   const chooseTenancy = (value: string) => {
     const t: Tenancy | null = value === 'single' || value === 'multi' ? value : null;
     setTenancy(t);
-    void ctx.setAnswer(KEYS.tenancy, t);
-    recheck({ tenancy: t });
+    recheck(ctx.setAnswer({ key: 'tenancy', value: t }));
   };
 
   const commitTenant = (value: string) => {
-    void ctx.setAnswer(KEYS.tenant, value.trim() === '' ? null : value.trim());
-    recheck({ tenant: value });
+    recheck(ctx.setAnswer({ key: 'tenant', value }));
   };
 
   const choosePreset = async (id: string) => {
     const p = presets?.find((x) => x.id === id);
     if (p === undefined) return;
-    const keys = featureKeys(pathId);
-    void ctx.setAnswer(keys.preset, p.id);
-    await ctx.setAnswer(keys.list, [...p.features]);
+    await ctx.setAnswer({ key: 'preset', value: p.id });
   };
 
-  const teams = auditPathOf(pathId) === 'teams';
+  const teams = current?.audit_path === 'teams';
   return (
     <div class="azure-app-step" data-testid="azure-app-step">
       {lastCheck !== null && report === null && (
@@ -165,7 +136,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             id="audit-preset"
             class="select-input"
             aria-describedby="audit-preset-help"
-            value={saved.preset ?? ''}
+            value={savedPreset ?? ''}
             data-testid="audit-preset"
             onChange={(e) => void choosePreset(e.currentTarget.value)}
           >
@@ -234,7 +205,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             <TenantLookup tenant={tenant} />
           </div>
         </div>
-        <ClientSecretField onChanged={() => recheck({})} />
+        <ClientSecretField onChanged={() => recheck(Promise.resolve(true))} />
       </details>
 
       <div aria-live="polite" class="audit-status">

@@ -8,7 +8,6 @@ import { toWizardError, type WizardApiError } from '../api';
 import type { CallbackValidation } from '../bindings/CallbackValidation';
 import { ErrorCard } from '../components/error-card';
 import { AlertIcon, CheckCircleIcon, CloseIcon, XCircleIcon } from '../components/icons';
-import { KEYS, readCallbacks } from './answers';
 import type { StepContext } from './types';
 
 /** How long typing pauses before the address is checked. */
@@ -46,7 +45,7 @@ function Verdict({ v, id }: { v: CallbackValidation; id?: string }) {
 }
 
 export function CallbackUris({ ctx }: { ctx: StepContext }) {
-  const [list, setList] = useState<string[]>(() => readCallbacks(ctx.session.progress.answers));
+  const [list, setList] = useState<string[]>(ctx.session.progress.answers.callback_uris);
   const [text, setText] = useState('');
   const [check, setCheck] = useState<CallbackValidation | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
@@ -80,7 +79,7 @@ export function CallbackUris({ ctx }: { ctx: StepContext }) {
 
   const save = (next: string[]) => {
     setList(next);
-    void ctx.setAnswer(KEYS.callbacks, next);
+    void ctx.setAnswer({ key: 'callback_uris', value: next });
   };
 
   const add = async (e: Event) => {

@@ -3,16 +3,17 @@
 // permissions that follow, each with its reason. Choices are saved as they
 // change and restored when the step opens.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type WizardApiError } from '../api';
+import type { AnswerUpdate } from '../bindings/AnswerUpdate';
 import type { Feature } from '../bindings/Feature';
+import type { FeatureAnswer } from '../bindings/FeatureAnswer';
 import type { FeatureChoices } from '../bindings/FeatureChoices';
 import type { Preset } from '../bindings/Preset';
 import type { PresetChoice } from '../bindings/PresetChoice';
 import type { ScopePlan } from '../bindings/ScopePlan';
 import { ErrorCard } from '../components/error-card';
-import { allowedFeatures, auditPathOf, featureKeys, readFeatures } from './answers';
 import { ScopeList } from './scope-list';
 import type { StepViewProps } from './types';
 
@@ -21,38 +22,35 @@ export function sentenceCase(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function sameSet(a: readonly Feature[], b: readonly Feature[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-/** The preset whose features are exactly these, if any. */
-function matchingPreset(presets: PresetChoice[], features: Feature[]): Preset | null {
-  return presets.find((p) => sameSet(p.features, features))?.id ?? null;
-}
+const NONE: FeatureAnswer = { preset: null, features: [] };
 
 export function FeaturesStep({ ctx }: StepViewProps) {
   const pathId = ctx.path.id;
-  const keys = featureKeys(pathId);
-  const [saved] = useState(() => readFeatures(ctx.session.progress.answers, pathId));
+  const current = ctx.session.progress.current;
+  // What Rust saved for this path (it derives the preset from the ticks).
+  const saved = current?.features ?? NONE;
+  const savedKey = `${saved.preset ?? ''}:${saved.features.join(',')}`;
+  const needsPick = current?.needs_features ?? true;
   const [choices, setChoices] = useState<FeatureChoices | null>(null);
+  // Shown at once when clicked; replaced by Rust's answer once every change
+  // sent has been answered.
   const [preset, setPreset] = useState<Preset | null>(saved.preset);
   const [features, setFeatures] = useState<Feature[]>(saved.features);
   const [plan, setPlan] = useState<ScopePlan | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [loadTick, setLoadTick] = useState(0);
+  const pending = useRef(0);
+  const latest = useRef(saved);
+  latest.current = saved;
 
   useEffect(() => {
     let live = true;
     api
-      .featureChoices()
+      .featureChoices(pathId)
       .then((c) => {
         if (!live) return;
-        const offered = allowedFeatures(pathId, c);
-        setChoices(offered);
+        setChoices(c);
         setError(null);
-        // A preset saved without its list (chosen on another step): tick its features.
-        const p = offered.presets.find((x) => x.id === saved.preset);
-        if (p !== undefined && saved.features.length === 0) setFeatures([...p.features]);
       })
       .catch((e: unknown) => live && setError(toWizardError(e)));
     return () => {
@@ -60,52 +58,47 @@ export function FeaturesStep({ ctx }: StepViewProps) {
     };
   }, [pathId, loadTick]);
 
-  // The live scope list: recomputed by Rust whenever the choice changes.
-  const needsPick = auditPathOf(pathId) === 'v3' && features.length === 0;
+  // The live scope list: worked out by Rust from the saved choice.
   useEffect(() => {
     if (choices === null) return undefined;
     if (needsPick) {
       setPlan(null);
-      void ctx.setStatus('in-progress');
       return undefined;
     }
     let live = true;
     api
-      .planScopes(pathId, preset, features)
+      .planScopes()
       .then((p) => {
         if (!live) return;
         setPlan(p);
         setError(null);
-        // A permission list Nylas can use: this step is done.
-        void ctx.setStatus('done');
       })
       .catch((e: unknown) => live && setError(toWizardError(e)));
     return () => {
       live = false;
     };
-  }, [choices, pathId, preset, features.join(',')]);
+  }, [choices, pathId, savedKey, needsPick]);
 
-  // Both saves are queued at once, so a Next clicked right after waits for both.
-  const save = (p: Preset | null, list: Feature[]) => {
-    void ctx.setAnswer(keys.preset, p);
-    void ctx.setAnswer(keys.list, list);
+  const send = (update: AnswerUpdate) => {
+    pending.current += 1;
+    void ctx.setAnswer(update).then((p) => {
+      pending.current -= 1;
+      if (pending.current > 0) return;
+      const f = p?.current?.features ?? latest.current;
+      setPreset(f.preset);
+      setFeatures(f.features);
+    });
   };
 
   const choosePreset = (p: PresetChoice) => {
-    const list = [...p.features];
     setPreset(p.id);
-    setFeatures(list);
-    save(p.id, list);
+    setFeatures([...p.features]);
+    send({ key: 'preset', value: p.id });
   };
 
   const toggle = (f: Feature, on: boolean) => {
-    if (choices === null) return;
-    const order = choices.features.map((c) => c.id);
-    const next = order.filter((x) => (x === f ? on : features.includes(x)));
-    const p = matchingPreset(choices.presets, next);
-    setFeatures(next);
-    setPreset(p);
-    save(p, next);
+    setFeatures((list) => (on ? [...list.filter((x) => x !== f), f] : list.filter((x) => x !== f)));
+    send({ key: 'feature', value: { feature: f, on } });
   };
 
   if (choices === null) {
@@ -122,7 +115,7 @@ export function FeaturesStep({ ctx }: StepViewProps) {
     );
   }
 
-  const isV2 = pathId === 'v2-events';
+  const isV2 = current?.audit_path === 'v2-events';
   const presetDesc = (p: PresetChoice) =>
     sentenceCase(p.features.map((f) => choices.features.find((c) => c.id === f)?.label ?? f).join('; '));
 

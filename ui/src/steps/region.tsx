@@ -10,7 +10,6 @@ import type { Region } from '../bindings/Region';
 import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
 import { ExternalIcon } from '../components/icons';
-import { KEYS, auditPathOf, readRegion } from './answers';
 import { CallbackUris } from './callback-uris';
 import type { StepViewProps } from './types';
 
@@ -47,7 +46,8 @@ export function PortalTrail({ trail }: { trail: string }) {
 
 export function RegionStep({ ctx }: StepViewProps) {
   const pathId = ctx.path.id;
-  const [region, setRegion] = useState<Region>(() => readRegion(ctx.session.progress.answers));
+  const answers = ctx.session.progress.current;
+  const [region, setRegion] = useState<Region>(answers?.region ?? 'us');
   const [uris, setUris] = useState<RedirectUriSet | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [tick, setTick] = useState(0);
@@ -69,8 +69,7 @@ export function RegionStep({ ctx }: StepViewProps) {
 
   const choose = (r: Region) => {
     setRegion(r);
-    void ctx.setAnswer(KEYS.region, r);
-    void ctx.setStatus('done');
+    void ctx.setAnswer({ key: 'region', value: r });
   };
 
   const current = uris !== null && uris.region === region ? uris : null;
@@ -156,7 +155,7 @@ export function RegionStep({ ctx }: StepViewProps) {
         )}
       </section>
 
-      {auditPathOf(pathId) === 'v3' && <CallbackUris ctx={ctx} />}
+      {answers?.uses_callback_uris === true && <CallbackUris ctx={ctx} />}
     </div>
   );
 }

@@ -5,11 +5,11 @@
 // URIs, the audit) call api.ts themselves and show their own error cards.
 
 import type { PathInfo } from '../bindings/PathInfo';
-import type { Progress } from '../bindings/Progress';
+import type { AnswerUpdate } from '../bindings/AnswerUpdate';
+import type { ProgressView } from '../bindings/ProgressView';
 import type { Session } from '../bindings/Session';
 import type { StepInfo } from '../bindings/StepInfo';
 import type { StepStatus } from '../bindings/StepStatus';
-import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
 export interface StepContext {
   session: Session;
@@ -17,13 +17,16 @@ export interface StepContext {
   step: StepInfo;
   /** True while a call to Rust is under way; disable buttons then. */
   busy: boolean;
-  /** Save a non-secret answer under `"<step>.<field>"`. Resolves to the new
-   *  progress, or null when it failed (the error card is already shown). */
-  setAnswer(key: string, value: JsonValue): Promise<Progress | null>;
+  /** Change one answer (Rust validates it). Resolves to the new progress,
+   *  or null when it failed (the error card is already shown). */
+  setAnswer(update: AnswerUpdate): Promise<ProgressView | null>;
   /** Say how this step stands in the step list: done once its answer is
    *  complete, needs attention when a check found problems. Queued like
    *  answers; resolves to null when it failed. */
-  setStatus(status: StepStatus): Promise<Progress | null>;
+  setStatus(status: StepStatus): Promise<ProgressView | null>;
+  /** Show progress Rust returned from a step's own call (e.g. the audit,
+   *  which records what it found). */
+  applyProgress(progress: ProgressView): void;
   /** Open a Microsoft or Nylas page in the system browser. */
   openExternal(url: string): Promise<void>;
 }

@@ -4,7 +4,7 @@
 
 import type { ComponentChildren, RefObject } from 'preact';
 import type { PathInfo } from '../bindings/PathInfo';
-import type { Progress } from '../bindings/Progress';
+import type { ProgressView } from '../bindings/ProgressView';
 import type { StepStatus } from '../bindings/StepStatus';
 import { ArrowLeftIcon, ArrowRightIcon } from '../components/icons';
 import { STATUS_TEXT, StatusIcon } from '../components/status-icon';
@@ -14,7 +14,7 @@ import { StepPlaceholder } from './step-placeholder';
 
 interface FrameProps {
   path: PathInfo;
-  progress: Progress;
+  progress: ProgressView;
   busy: boolean;
   onGoTo: (step: string) => void;
   onBackToPaths: () => void;
