@@ -8,8 +8,8 @@ use wizard_core::manifest::parse_manifest;
 use wizard_core::paths::PathId;
 use wizard_core::regions::{CallbackValidation, RedirectUriSet};
 use wizard_core::scopes::{FeatureChoices, ScopePlan};
-use wizard_core::state::{AuditOutcome, Progress};
 use wizard_core::secrets::{ExposeSecret, SecretName};
+use wizard_core::state::{AuditOutcome, Progress};
 use wizard_core::WizardError;
 
 type Result<T> = std::result::Result<T, WizardError>;
@@ -72,9 +72,8 @@ pub async fn audit_manifest(
 }
 
 fn chosen_path(p: &Progress) -> Result<PathId> {
-    p.path.ok_or_else(|| {
-        WizardError::invalid_input("Choose a path on the welcome screen first.")
-    })
+    p.path
+        .ok_or_else(|| WizardError::invalid_input("Choose a path on the welcome screen first."))
 }
 
 #[tauri::command]

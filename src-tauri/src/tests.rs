@@ -98,7 +98,7 @@ fn choosing_a_path_is_saved_and_restored() {
         call(
             &w,
             "set_answer",
-            json!({"key": "region.region", "value": "eu"}),
+            json!({"update": {"key": "region", "value": "eu"}}),
         )
         .unwrap();
     }
@@ -107,7 +107,10 @@ fn choosing_a_path_is_saved_and_restored() {
     let s = call(&w, "get_session", json!({})).unwrap();
     assert_eq!(s["progress"]["path"], "v3");
     assert_eq!(s["progress"]["step"], "region");
-    assert_eq!(s["progress"]["answers"]["region.region"], "eu");
+    assert_eq!(s["progress"]["answers"]["region"], "eu");
+    // The window gets what Rust derives for the chosen path.
+    assert_eq!(s["progress"]["current"]["region"], "eu");
+    assert_eq!(s["progress"]["step_status"]["region"], "done");
 }
 
 #[test]
@@ -117,16 +120,36 @@ fn errors_cross_as_code_message_hint() {
     let err = call(&w, "go_to_step", json!({"step": "region"})).unwrap_err();
     assert_eq!(err["code"], "invalid_input");
     assert!(err["message"].as_str().unwrap().contains("Choose a path"));
+    // Only the answers Rust knows are accepted: a secret has no key here.
     let err = call(
         &w,
         "set_answer",
-        json!({"key": "nylas.api_key", "value": "nyk_123"}),
+        json!({"update": {"key": "nylas.api_key", "value": "nyk_123"}}),
     )
     .unwrap_err();
-    assert_eq!(err["code"], "invalid_input");
+    assert!(
+        err.as_str().unwrap_or_default().contains("nylas.api_key"),
+        "{err}"
+    );
     assert!(!std::fs::read_to_string(dir.path().join("progress.json"))
         .unwrap_or_default()
         .contains("nyk_123"));
+    // A bad value is refused with a plain error, and nothing is saved.
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let err = call(
+        &w,
+        "set_answer",
+        json!({"update": {"key": "tenant", "value": "not a tenant!"}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("neither a tenant ID"));
+    assert!(!std::fs::read_to_string(dir.path().join("progress.json"))
+        .unwrap()
+        .contains("not a tenant"));
 }
 
 #[test]
@@ -199,14 +222,20 @@ fn acl_blocks_commands_from_remote_origins() {
 fn features_step_plans_least_privilege_scopes() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
-    let choices = call(&w, "feature_choices", json!({})).unwrap();
+    let choices = call(&w, "feature_choices", json!({"path": "v3"})).unwrap();
     assert_eq!(choices["presets"].as_array().unwrap().len(), 5);
-    let plan = call(
+    let v2 = call(&w, "feature_choices", json!({"path": "v2-events"})).unwrap();
+    assert_eq!(v2["features"].as_array().unwrap().len(), 3);
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let p = call(
         &w,
-        "plan_scopes",
-        json!({"path": "v3", "preset": "read-only-inbox", "features": []}),
+        "set_answer",
+        json!({"update": {"key": "preset", "value": "read-only-inbox"}}),
     )
     .unwrap();
+    assert_eq!(p["current"]["features"]["features"], json!(["mail-read"]));
+    assert_eq!(p["step_status"]["features"], "done");
+    let plan = call(&w, "plan_scopes", json!({})).unwrap();
     let names: Vec<_> = plan["scope_names"]
         .as_array()
         .unwrap()
@@ -218,8 +247,8 @@ fn features_step_plans_least_privilege_scopes() {
     assert!(!names.contains(&"Mail.ReadWrite"), "{names:?}");
     let err = call(
         &w,
-        "plan_scopes",
-        json!({"path": "v3", "preset": null, "features": ["mail-teleport"]}),
+        "set_answer",
+        json!({"update": {"key": "feature", "value": {"feature": "mail-teleport", "on": true}}}),
     )
     .unwrap_err();
     // Tauri refuses the unknown feature while reading the arguments, before
@@ -271,12 +300,36 @@ fn azure_app_step_audits_a_pasted_manifest() {
         "requiredResourceAccess": []
     })
     .to_string();
-    let report = call(
+    // The audit is built from the saved answers: it needs features first.
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let err = call(&w, "audit_manifest", json!({"manifest": manifest})).unwrap_err();
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("depend on what your app does"));
+    call(
         &w,
-        "audit_manifest",
-        json!({"manifest": manifest, "request": {"path": "v3", "preset": "read-only-inbox", "region": "us"}}),
+        "set_answer",
+        json!({"update": {"key": "preset", "value": "read-only-inbox"}}),
     )
     .unwrap();
+    let outcome = call(&w, "audit_manifest", json!({"manifest": manifest})).unwrap();
+    let report = &outcome["report"];
+    assert_eq!(report["region"], "us");
+    // What it found is recorded: the step needs attention, the counts kept.
+    assert_eq!(
+        outcome["progress"]["step_status"]["azure-app"],
+        "needs-attention"
+    );
+    assert_eq!(
+        outcome["progress"]["answers"]["last_check"]["fail"],
+        report["summary"]["fail"]
+    );
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(
+        s["progress"]["answers"]["last_check"],
+        outcome["progress"]["answers"]["last_check"]
+    );
     let redirect = report["findings"]
         .as_array()
         .unwrap()
@@ -288,12 +341,7 @@ fn azure_app_step_audits_a_pasted_manifest() {
         .as_str()
         .unwrap()
         .contains("11111111-2222-3333-4444-555555555555"));
-    let err = call(
-        &w,
-        "audit_manifest",
-        json!({"manifest": "hello", "request": {"path": "v3", "region": "us"}}),
-    )
-    .unwrap_err();
+    let err = call(&w, "audit_manifest", json!({"manifest": "hello"})).unwrap_err();
     assert_eq!(err["code"], "manifest_invalid");
 }
 
@@ -374,13 +422,15 @@ fn secret_finding(w: &WebviewWindow<MockRuntime>) -> Value {
         }]
     })
     .to_string();
-    let report = call(
+    call(w, "choose_path", json!({"path": "v3"})).unwrap();
+    call(
         w,
-        "audit_manifest",
-        json!({"manifest": manifest, "request": {"path": "v3", "preset": "read-only-inbox", "region": "us"}}),
+        "set_answer",
+        json!({"update": {"key": "preset", "value": "read-only-inbox"}}),
     )
     .unwrap();
-    report["findings"]
+    let outcome = call(w, "audit_manifest", json!({"manifest": manifest})).unwrap();
+    outcome["report"]["findings"]
         .as_array()
         .unwrap()
         .iter()

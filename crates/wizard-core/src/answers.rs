@@ -110,7 +110,10 @@ pub enum AnswerUpdate {
     /// Pick a preset for the chosen path (its features are ticked).
     Preset(Preset),
     /// Tick or untick one feature for the chosen path.
-    Feature { feature: Feature, on: bool },
+    Feature {
+        feature: Feature,
+        on: bool,
+    },
     Region(Region),
     /// Replace the list of the customer's own callback URIs.
     CallbackUris(Vec<String>),
@@ -258,9 +261,7 @@ impl Answers {
             return Err(WizardError::invalid_input(
                 "The permissions we check depend on what your app does.",
             )
-            .with_hint(
-                "Choose the setup closest to your app, then check the manifest again.",
-            ));
+            .with_hint("Choose the setup closest to your app, then check the manifest again."));
         }
         // Teams asks for a fixed set of permissions; features don't apply.
         let (preset, features) = if audit_path == AuditPath::Teams {
@@ -358,7 +359,9 @@ pub fn from_v1_map(map: &serde_json::Map<String, serde_json::Value>) -> (Answers
     }
     for (key, value) in map {
         let ok = match key.as_str() {
-            "features.preset" | "features.list" | "features.v2-events.preset"
+            "features.preset"
+            | "features.list"
+            | "features.v2-events.preset"
             | "features.v2-events.list" => true,
             "region.region" => serde_json::from_value(value.clone())
                 .map(|r| a.region = Some(r))
@@ -403,40 +406,75 @@ mod tests {
     fn toggles_apply_in_order_and_keep_the_preset_true() {
         let mut a = Answers::default();
         let v3 = Some(PathId::V3);
-        a.apply(v3, AnswerUpdate::Preset(Preset::EmailClient)).unwrap();
-        a.apply(v3, AnswerUpdate::Feature { feature: Feature::MailSend, on: false })
+        a.apply(v3, AnswerUpdate::Preset(Preset::EmailClient))
             .unwrap();
+        a.apply(
+            v3,
+            AnswerUpdate::Feature {
+                feature: Feature::MailSend,
+                on: false,
+            },
+        )
+        .unwrap();
         assert_eq!(a.features.preset, None);
         assert_eq!(a.features.features, vec![Feature::MailModify]);
-        a.apply(v3, AnswerUpdate::Feature { feature: Feature::MailSend, on: true })
-            .unwrap();
+        a.apply(
+            v3,
+            AnswerUpdate::Feature {
+                feature: Feature::MailSend,
+                on: true,
+            },
+        )
+        .unwrap();
         assert_eq!(a.features.preset, Some(Preset::EmailClient));
     }
 
     #[test]
     fn v2_keeps_its_own_features_and_refuses_mail() {
         let mut a = Answers::default();
-        a.apply(Some(PathId::V3), AnswerUpdate::Preset(Preset::ReadOnlyInbox))
-            .unwrap();
+        a.apply(
+            Some(PathId::V3),
+            AnswerUpdate::Preset(Preset::ReadOnlyInbox),
+        )
+        .unwrap();
         let v2 = Some(PathId::V2Events);
         let err = a
-            .apply(v2, AnswerUpdate::Feature { feature: Feature::MailRead, on: true })
+            .apply(
+                v2,
+                AnswerUpdate::Feature {
+                    feature: Feature::MailRead,
+                    on: true,
+                },
+            )
             .unwrap_err();
         assert!(err.message.contains("calendars and events only"), "{err:?}");
-        assert!(a.apply(v2, AnswerUpdate::Preset(Preset::EmailClient)).is_err());
-        a.apply(v2, AnswerUpdate::Feature { feature: Feature::SharedCalendar, on: true })
-            .unwrap();
+        assert!(a
+            .apply(v2, AnswerUpdate::Preset(Preset::EmailClient))
+            .is_err());
+        a.apply(
+            v2,
+            AnswerUpdate::Feature {
+                feature: Feature::SharedCalendar,
+                on: true,
+            },
+        )
+        .unwrap();
         assert_eq!(a.v2_features.features, vec![Feature::SharedCalendar]);
         assert_eq!(a.features.features, vec![Feature::MailRead]);
         let offered = choices_for(PathId::V2Events);
         assert_eq!(offered.features.len(), 3);
-        assert!(offered.presets.iter().all(|p| p.id == Preset::CalendarScheduler));
+        assert!(offered
+            .presets
+            .iter()
+            .all(|p| p.id == Preset::CalendarScheduler));
     }
 
     #[test]
     fn features_need_a_chosen_path() {
         let mut a = Answers::default();
-        assert!(a.apply(None, AnswerUpdate::Preset(Preset::EmailClient)).is_err());
+        assert!(a
+            .apply(None, AnswerUpdate::Preset(Preset::EmailClient))
+            .is_err());
         assert_eq!(a, Answers::default());
     }
 
@@ -446,7 +484,10 @@ mod tests {
         let err = a
             .apply(None, AnswerUpdate::CallbackUris(vec!["ftp://x#y".into()]))
             .unwrap_err();
-        assert!(err.message.contains("can't be used as a callback URI"), "{err:?}");
+        assert!(
+            err.message.contains("can't be used as a callback URI"),
+            "{err:?}"
+        );
         let err = a
             .apply(None, AnswerUpdate::Tenant(Some("not a tenant!".into())))
             .unwrap_err();
@@ -455,7 +496,8 @@ mod tests {
         a.apply(None, AnswerUpdate::Tenant(Some("  contoso.com ".into())))
             .unwrap();
         assert_eq!(a.tenant.as_deref(), Some("contoso.com"));
-        a.apply(None, AnswerUpdate::Tenant(Some("   ".into()))).unwrap();
+        a.apply(None, AnswerUpdate::Tenant(Some("   ".into())))
+            .unwrap();
         assert_eq!(a.tenant, None);
     }
 
@@ -478,11 +520,17 @@ mod tests {
         let mut a = Answers::default();
         let err = a.audit_request(PathId::Migrate).unwrap_err();
         assert!(err.message.contains("depend on what your app does"));
-        a.apply(Some(PathId::Migrate), AnswerUpdate::Preset(Preset::EmailClient))
-            .unwrap();
+        a.apply(
+            Some(PathId::Migrate),
+            AnswerUpdate::Preset(Preset::EmailClient),
+        )
+        .unwrap();
         a.apply(None, AnswerUpdate::Region(Region::Eu)).unwrap();
-        a.apply(None, AnswerUpdate::CallbackUris(vec!["https://app.example.com/cb".into()]))
-            .unwrap();
+        a.apply(
+            None,
+            AnswerUpdate::CallbackUris(vec!["https://app.example.com/cb".into()]),
+        )
+        .unwrap();
         a.apply(None, AnswerUpdate::Tenancy(Some(Tenancy::Single)))
             .unwrap();
         let r = a.audit_request(PathId::Migrate).unwrap();
@@ -493,7 +541,10 @@ mod tests {
         assert_eq!(r.callback_uris, vec!["https://app.example.com/cb"]);
         // Teams: a fixed permission set, and no callback URIs of the customer's.
         let t = a.audit_request(PathId::Teams).unwrap();
-        assert_eq!((t.preset, t.features.len(), t.callback_uris.len()), (None, 0, 0));
+        assert_eq!(
+            (t.preset, t.features.len(), t.callback_uris.len()),
+            (None, 0, 0)
+        );
         // v2 needs no feature: its calendar scope has a default.
         assert!(Answers::default().audit_request(PathId::V2Events).is_ok());
     }
@@ -536,12 +587,23 @@ mod tests {
 
     #[test]
     fn update_wire_format() {
+        let u: AnswerUpdate = serde_json::from_value(
+            json!({"key": "feature", "value": {"feature": "mail-read", "on": true}}),
+        )
+        .unwrap();
+        assert_eq!(
+            u,
+            AnswerUpdate::Feature {
+                feature: Feature::MailRead,
+                on: true
+            }
+        );
         let u: AnswerUpdate =
-            serde_json::from_value(json!({"key": "feature", "value": {"feature": "mail-read", "on": true}}))
-                .unwrap();
-        assert_eq!(u, AnswerUpdate::Feature { feature: Feature::MailRead, on: true });
-        let u: AnswerUpdate = serde_json::from_value(json!({"key": "tenant", "value": null})).unwrap();
+            serde_json::from_value(json!({"key": "tenant", "value": null})).unwrap();
         assert_eq!(u, AnswerUpdate::Tenant(None));
-        assert!(serde_json::from_value::<AnswerUpdate>(json!({"key": "client_secret", "value": "x"})).is_err());
+        assert!(serde_json::from_value::<AnswerUpdate>(
+            json!({"key": "client_secret", "value": "x"})
+        )
+        .is_err());
     }
 }

@@ -535,7 +535,11 @@ mod tests {
         let (p, notice) = store.load();
         let notice = notice.expect("a notice");
         assert_eq!(notice.code, ErrorCode::StateMigrated);
-        assert!(notice.message.contains("region.region"), "{}", notice.message);
+        assert!(
+            notice.message.contains("region.region"),
+            "{}",
+            notice.message
+        );
         assert_eq!(p.answers.tenant.as_deref(), Some("contoso.com"));
         assert_eq!(p.answers.region, None);
         // The file is kept as it was until the next save.
@@ -548,11 +552,15 @@ mod tests {
         let mut p = Progress::default();
         p.choose_path(Some(PathId::V3));
         assert_eq!(p.step_status["features"], StepStatus::InProgress);
-        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient)).unwrap();
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
         assert_eq!(p.step_status["features"], StepStatus::Done);
         for f in [Feature::MailModify, Feature::MailSend] {
-            p.set_answer(AnswerUpdate::Feature { feature: f, on: false })
-                .unwrap();
+            p.set_answer(AnswerUpdate::Feature {
+                feature: f,
+                on: false,
+            })
+            .unwrap();
         }
         assert_eq!(p.step_status["features"], StepStatus::InProgress);
         p.go_to_step("region").unwrap();

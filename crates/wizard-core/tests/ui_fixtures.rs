@@ -159,7 +159,11 @@ fn write_ui_fixtures() {
         ),
         (
             "v3/region/eu-callback",
-            progress(PathId::V3, "region", &[email.clone(), eu.clone(), cb.clone()]),
+            progress(
+                PathId::V3,
+                "region",
+                &[email.clone(), eu.clone(), cb.clone()],
+            ),
         ),
         ("teams/region/new", progress(PathId::Teams, "region", &[])),
         ("v3/azure-app/answered", answered.clone()),
