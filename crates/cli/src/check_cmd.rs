@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use wizard_core::audit::{run_audit, AuditRequest, PastedSecret, Tenancy};
-use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest;
+use wizard_core::regions::Region;
 use wizard_core::scopes::{AuditPath, Feature, Preset};
 use wizard_core::WizardError;
 

@@ -120,7 +120,7 @@ pub fn report_text(r: &AuditReport) -> String {
         &format!(
             "Checked {name}{id} for {}, {} region, {tenancy}.",
             r.path.label(),
-            r.region.as_str().to_ascii_uppercase()
+            r.region.label()
         ),
     );
     if !r.formats.is_empty() {

@@ -6,42 +6,12 @@
 //! path onto its base URL, so the real hosts and the sandbox differ by URL alone.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Result, WizardError};
-
-/// Nylas data region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum Region {
-    #[default]
-    Us,
-    Eu,
-}
-
-impl Region {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Us => "us",
-            Region::Eu => "eu",
-        }
-    }
-}
-
-impl std::str::FromStr for Region {
-    type Err = WizardError;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "us" => Ok(Region::Us),
-            "eu" => Ok(Region::Eu),
-            other => Err(WizardError::invalid_input(format!(
-                "\"{other}\" is not a Nylas region; use \"us\" or \"eu\"."
-            ))),
-        }
-    }
-}
+// Where each region's services are is decided here; the region itself lives
+// in `crate::regions`.
+pub use crate::regions::Region;
 
 /// Where each service lives. All URLs end with `/` so that joining a relative
 /// path keeps any prefix (as the sandbox needs).
@@ -275,11 +245,5 @@ mod tests {
             "{}",
             bad.message
         );
-    }
-
-    #[test]
-    fn region_parses() {
-        assert_eq!(" EU ".parse::<Region>().unwrap(), Region::Eu);
-        assert!("asia".parse::<Region>().is_err());
     }
 }

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod catalog;
 pub mod diagnose;
 pub mod manifest;
+pub mod redirect_uris;
 pub mod regions;
 pub mod scopes;
 

@@ -5,8 +5,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use wizard_core::audit::{run_audit, AuditRequest, CheckId, PastedSecret, Tenancy};
-use wizard_core::endpoints::Region;
 use wizard_core::manifest::{parse_manifest, parse_manifest_value};
+use wizard_core::regions::Region;
 use wizard_core::scopes::{AuditPath, Feature};
 
 fn any_json() -> impl Strategy<Value = Value> {

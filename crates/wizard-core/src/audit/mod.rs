@@ -14,7 +14,7 @@
 //! - `redirect_uris`: `required`, `optional`, `web`, `missing` (URIs), `misplaced` (`{uri, platform}`),
 //!   `near_misses` (`{required, found, platform, reasons, explanation}`; reasons: `trailing_slash`,
 //!   `case`, `http_vs_https`, `other_region`, `other_host`, `other_path`, `platform`),
-//!   `callbacks` ([`crate::regions::CallbackValidation`])
+//!   `callbacks` ([`crate::redirect_uris::CallbackValidation`])
 //! - `delegated_scopes`: `required`, `missing` (names; offline_access has its own check),
 //!   `satisfied_by_wider` (`{required, by}`), `present_as_application`, `wrong_resource`, `unknown`,
 //!   `kept`, `kept_missing`
@@ -44,7 +44,7 @@ pub use types::*;
 use crate::ids::is_guid;
 use crate::error::Result;
 use crate::manifest::AppRegistration;
-use crate::regions::{self, RedirectUriSet};
+use crate::redirect_uris::{self, RedirectUriSet};
 use crate::scopes::{self, ScopePlan};
 
 /// Everything a check may look at.
@@ -89,10 +89,7 @@ impl Ctx<'_> {
 
     /// "US" / "EU", for titles.
     pub fn region_label(&self) -> &'static str {
-        match self.req.region {
-            crate::endpoints::Region::Us => "US",
-            crate::endpoints::Region::Eu => "EU",
-        }
+        self.req.region.label()
     }
 }
 
@@ -133,7 +130,7 @@ pub fn run_audit(app: &AppRegistration, req: &AuditRequest) -> Result<AuditRepor
         app,
         req,
         plan,
-        uris: regions::redirect_uris(req.path, req.region),
+        uris: redirect_uris::redirect_uris(req.path, req.region),
         tenancy: resolve_tenancy(req),
         now: req.now.unwrap_or_else(OffsetDateTime::now_utc),
     };

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::links::Blade;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::manifest::Platform;
-use crate::regions::{classify_nylas_uri, loose_form, validate_callback_uri};
+use crate::redirect_uris::{classify_nylas_uri, loose_form, validate_callback_uri, NylasHost};
 use crate::scopes::AuditPath;
 
 /// Why a registered URI is close to, but not, the one Nylas needs. The
@@ -104,9 +104,9 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
             Some(k) => {
                 reasons.push(Reason::OtherHost);
                 why.push(match k.host {
-                    crate::regions::NylasHost::V3 => "is the Nylas v3 address",
-                    crate::regions::NylasHost::Beta => "is the Nylas Teams (beta) address",
-                    crate::regions::NylasHost::V2 => "is the old Nylas v2 address",
+                    NylasHost::V3 => "is the Nylas v3 address",
+                    NylasHost::Beta => "is the Nylas Teams (beta) address",
+                    NylasHost::V2 => "is the old Nylas v2 address",
                 });
             }
             None if host_of(found).is_some() && host_of(found) == host_of(required) => {

@@ -6,9 +6,9 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::endpoints::Region;
 use crate::manifest::ManifestFormat;
-use crate::regions::RedirectUriSet;
+use crate::redirect_uris::RedirectUriSet;
+use crate::regions::Region;
 use crate::scopes::{AuditPath, Feature, Preset, ScopePlan};
 
 /// The stable id of each check, in report order.

@@ -10,9 +10,9 @@ pub use applications::{get_application, NylasApplication, NylasCallbackUri};
 
 use serde::Deserialize;
 
-use crate::endpoints::Region;
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::http::{Auth, HttpError};
+use crate::regions::Region;
 
 /// `{request_id, data}`, the envelope of every Nylas v3 REST answer.
 #[derive(Debug, Deserialize)]
@@ -32,27 +32,16 @@ pub(crate) fn api_key_auth(api_key: &str) -> Result<Auth> {
     Ok(Auth::bearer(api_key))
 }
 
-fn region_name(region: Region) -> &'static str {
-    match region {
-        Region::Us => "US",
-        Region::Eu => "EU",
-    }
-}
-
 /// The error for a failed Nylas call, with the wrong-region hint on a 401.
 pub(crate) fn explain(e: HttpError, region: Region) -> WizardError {
     let mut error = e.error;
     if error.code == ErrorCode::Unauthorized {
-        let other = match region {
-            Region::Us => Region::Eu,
-            Region::Eu => Region::Us,
-        };
         error.hint = Some(format!(
             "The API key was tried in the Nylas {} region. Nylas answers 401 when a key belongs \
              to the other region ({}) as well as when it is wrong or revoked: check the region \
              of your Nylas application, then copy the key again from the Nylas Dashboard.",
-            region_name(region),
-            region_name(other),
+            region.label(),
+            region.other().label(),
         ));
     }
     error
