@@ -1,7 +1,7 @@
 //! IPC commands for "what Microsoft needs": scope plans, redirect URIs, the
 //! manifest audit and diagnose. wizard-core calls; nothing remote.
 
-use wizard_core::audit::{run_audit, PastedSecret};
+use wizard_core::audit::PastedSecret;
 use wizard_core::diagnose::Diagnosis;
 use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest;
@@ -57,13 +57,15 @@ pub async fn audit_manifest(
         .with_hint("In the Azure portal open your app → Manifest → Download, and use that file."));
     }
     let progress = state.progress();
-    let mut request = progress.answers.audit_request(chosen_path(&progress)?)?;
+    let path = chosen_path(&progress)?;
+    // Refuse early (before parsing) when the answers can't make a request.
+    progress.answers.audit_request(path)?;
     let app = parse_manifest(&manifest)?;
-    request.pasted_secret = state
+    let secret = state
         .read_secret(SecretName::AzureClientSecret)
         .await?
         .map(|v| PastedSecret::new(v.expose_secret()));
-    let report = run_audit(&app, &request)?;
+    let report = progress.answers.audit(path, &app, secret)?;
     let progress = state.update(|p| {
         p.record_check(&report);
         Ok(())

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::audit::{AuditReport, AuditRequest, Tenancy};
+use crate::audit::{run_audit, AuditReport, AuditRequest, PastedSecret, Tenancy};
 use crate::endpoints::Region;
 use crate::error::{Result, WizardError};
+use crate::manifest::AppRegistration;
 use crate::paths::PathId;
 use crate::regions::validate_callback_uri;
 use crate::scopes::{self, AuditPath, Feature, FeatureChoices, Preset, ScopePlan};
@@ -20,7 +21,7 @@ use crate::scopes::{self, AuditPath, Feature, FeatureChoices, Preset, ScopePlan}
 /// normalised: features in display order without repeats, and `preset` set
 /// exactly when the features are a preset's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[ts(export)]
 pub struct FeatureAnswer {
     pub preset: Option<Preset>,
@@ -81,7 +82,7 @@ impl From<&AuditReport> for LastCheck {
 
 /// Every answer the wizard keeps. Absent fields mean "not answered yet".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[ts(export)]
 pub struct Answers {
     /// Features of a Nylas v3 app (paths A, D and E; B's app too).
@@ -285,6 +286,95 @@ impl Answers {
             now: None,
             pasted_secret: None,
         })
+    }
+}
+
+impl Answers {
+    /// The same answers, every value checked as if the admin had entered
+    /// it in the window (for answers read from a file).
+    pub fn validated(&self, path: PathId) -> Result<Answers> {
+        let mut a = Answers {
+            last_check: self.last_check.clone(),
+            ..Answers::default()
+        };
+        let p = Some(path);
+        for (set, is_v2) in [(&self.features, false), (&self.v2_features, true)] {
+            // Each feature set is checked on a path that uses it.
+            let on = if is_v2 {
+                Some(PathId::V2Events)
+            } else {
+                Some(PathId::V3)
+            };
+            if let Some(preset) = set.preset {
+                a.apply(on, AnswerUpdate::Preset(preset))?;
+            }
+            for f in &set.features {
+                a.apply(
+                    on,
+                    AnswerUpdate::Feature {
+                        feature: *f,
+                        on: true,
+                    },
+                )?;
+            }
+        }
+        if let Some(r) = self.region {
+            a.apply(p, AnswerUpdate::Region(r))?;
+        }
+        a.apply(p, AnswerUpdate::CallbackUris(self.callback_uris.clone()))?;
+        a.apply(p, AnswerUpdate::Tenancy(self.tenancy))?;
+        a.apply(p, AnswerUpdate::Tenant(self.tenant.clone()))?;
+        Ok(a)
+    }
+
+    /// Audit an app registration for a path against these answers; the
+    /// window and the CLI both call this, so they reach the same verdict.
+    pub fn audit(
+        &self,
+        path: PathId,
+        app: &AppRegistration,
+        pasted_secret: Option<PastedSecret>,
+    ) -> Result<AuditReport> {
+        let mut request = self.audit_request(path)?;
+        request.pasted_secret = pasted_secret;
+        run_audit(app, &request)
+    }
+}
+
+/// Answers read from a file for the command line: a saved progress file
+/// (the window's own), or a plain answers file (the same fields as the
+/// saved answers, plus the `path` they are for).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswersFile {
+    pub path: Option<PathId>,
+    pub answers: Answers,
+}
+
+impl AnswersFile {
+    /// Read from parsed JSON (or TOML turned into JSON). Values are checked
+    /// as the window checks them; an unknown field is an error, so a typo
+    /// never silently drops an answer.
+    pub fn from_value(mut v: serde_json::Value) -> Result<Self> {
+        let bad = |e: String| {
+            WizardError::invalid_input(format!("The answers file can't be used: {e}"))
+                .with_hint("Use the wizard's saved progress.json, or a file with the fields path, features, v2_features, region, callback_uris, tenancy and tenant.")
+        };
+        if v.get("version").is_some() {
+            let p = crate::state::progress_from_value(v).map_err(bad)?;
+            return Ok(Self {
+                path: p.path,
+                answers: p.answers,
+            });
+        }
+        let obj = v
+            .as_object_mut()
+            .ok_or_else(|| bad("it isn't an object of answers.".into()))?;
+        let path = match obj.remove("path") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(p) => Some(serde_json::from_value(p).map_err(|e| bad(e.to_string()))?),
+        };
+        let answers: Answers = serde_json::from_value(v).map_err(|e| bad(e.to_string()))?;
+        Ok(Self { path, answers })
     }
 }
 
@@ -583,6 +673,43 @@ mod tests {
         assert_eq!(a.tenant.as_deref(), Some("contoso.com"));
         assert_eq!(a.last_check.as_ref().unwrap().fail, 1);
         assert_eq!(dropped, vec!["azure-app.tenancy_bad", "region.region_typo"]);
+    }
+
+    #[test]
+    fn answers_files_are_read_and_checked() {
+        // A plain answers file (as a TOML one reads once turned into JSON).
+        let f = AnswersFile::from_value(json!({
+            "path": "migrate",
+            "features": {"preset": "email-client"},
+            "region": "eu",
+            "tenant": " contoso.com "
+        }))
+        .unwrap();
+        assert_eq!(f.path, Some(PathId::Migrate));
+        let a = f.answers.validated(PathId::Migrate).unwrap();
+        assert_eq!(
+            a.features.features,
+            vec![Feature::MailModify, Feature::MailSend]
+        );
+        assert_eq!(a.tenant.as_deref(), Some("contoso.com"));
+        // A typo is an error, never a silently dropped answer.
+        let err = AnswersFile::from_value(json!({"regoin": "eu"})).unwrap_err();
+        assert!(err.message.contains("regoin"), "{err:?}");
+        // Bad values are refused as in the window.
+        let f =
+            AnswersFile::from_value(json!({"v2_features": {"features": ["mail-read"]}})).unwrap();
+        assert!(f.answers.validated(PathId::V2Events).is_err());
+        // The window's own progress file, format 1 or current.
+        let f = AnswersFile::from_value(json!({
+            "version": 1, "path": "v3", "step": "region", "practice": false,
+            "answers": {"features.preset": "read-only-inbox", "region.region": "eu"},
+            "step_status": {}
+        }))
+        .unwrap();
+        assert_eq!(f.path, Some(PathId::V3));
+        assert_eq!(f.answers.region, Some(Region::Eu));
+        let err = AnswersFile::from_value(json!({"version": 99})).unwrap_err();
+        assert!(err.message.contains("newer version"), "{err:?}");
     }
 
     #[test]

@@ -370,6 +370,27 @@ impl StateStore {
     }
 }
 
+/// Progress from parsed JSON, any format this version reads (format 1 is
+/// migrated; answers that no longer fit are dropped). For the CLI, which
+/// reads the window's progress file and must never move it aside.
+pub fn progress_from_value(v: serde_json::Value) -> std::result::Result<Progress, String> {
+    let version = v.get("version").and_then(|x| x.as_u64());
+    match version {
+        Some(n) if n > u64::from(PROGRESS_VERSION) => Err(format!(
+            "it was written by a newer version of the wizard (format {n})."
+        )),
+        Some(1) => {
+            let bytes = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+            migrate_v1(&bytes)
+                .map(|(p, _)| sanitise(p))
+                .ok_or_else(|| "it is damaged.".to_string())
+        }
+        _ => serde_json::from_value::<Progress>(v)
+            .map(sanitise)
+            .map_err(|e| e.to_string()),
+    }
+}
+
 /// Format 1 → current: the untyped answer map becomes [`Answers`]. `None`
 /// when the file isn't even shaped like format 1 (then it is damaged).
 fn migrate_v1(bytes: &[u8]) -> Option<(Progress, Vec<String>)> {
