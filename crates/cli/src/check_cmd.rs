@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use wizard_core::audit::{run_audit, AuditRequest, PastedSecret, Tenancy};
 use wizard_core::manifest::parse_manifest;
+use wizard_core::paths::AuditPath;
 use wizard_core::regions::Region;
-use wizard_core::scopes::{AuditPath, Feature, Preset};
+use wizard_core::scopes::{Feature, Preset};
 use wizard_core::WizardError;
 
 use crate::output::{self, Format};

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::{Result, WizardError};
+
 /// Which path the admin chose on the welcome screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -32,6 +34,65 @@ impl PathId {
         PathId::Migrate,
         PathId::Bulk,
     ];
+}
+
+/// What the Azure app is checked for (and which redirect URIs and scopes it
+/// needs). Migration and bulk onboarding use a v3 app, so they map to `V3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum AuditPath {
+    /// Nylas v3 hosted auth.
+    #[default]
+    V3,
+    /// Microsoft Teams conferencing (Nylas v2 beta integrations).
+    Teams,
+    /// Nylas v2 Graph events and shared calendars.
+    V2Events,
+}
+
+impl AuditPath {
+    pub const ALL: [AuditPath; 3] = [AuditPath::V3, AuditPath::Teams, AuditPath::V2Events];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditPath::V3 => "v3",
+            AuditPath::Teams => "teams",
+            AuditPath::V2Events => "v2-events",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditPath::V3 => "Nylas v3",
+            AuditPath::Teams => "Microsoft Teams conferencing",
+            AuditPath::V2Events => "Nylas v2 Graph events",
+        }
+    }
+}
+
+impl From<PathId> for AuditPath {
+    fn from(p: PathId) -> Self {
+        match p {
+            PathId::Teams => AuditPath::Teams,
+            PathId::V2Events => AuditPath::V2Events,
+            PathId::V3 | PathId::Migrate | PathId::Bulk => AuditPath::V3,
+        }
+    }
+}
+
+impl std::str::FromStr for AuditPath {
+    type Err = WizardError;
+    fn from_str(s: &str) -> Result<Self> {
+        let wanted = s.trim().to_ascii_lowercase();
+        AuditPath::ALL
+            .into_iter()
+            .find(|p| p.as_str() == wanted)
+            .ok_or_else(|| {
+                WizardError::invalid_input(format!("\"{}\" is not a path we know.", s.trim()))
+                    .with_hint("Use v3, teams or v2-events.")
+            })
+    }
 }
 
 /// One step of a path.

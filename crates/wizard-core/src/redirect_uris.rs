@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::paths::AuditPath;
 use crate::regions::Region;
-use crate::scopes::AuditPath;
 
 /// Which Nylas service a redirect URI belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

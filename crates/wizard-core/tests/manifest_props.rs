@@ -6,8 +6,9 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use wizard_core::audit::{run_audit, AuditRequest, CheckId, PastedSecret, Tenancy};
 use wizard_core::manifest::{parse_manifest, parse_manifest_value};
+use wizard_core::paths::AuditPath;
 use wizard_core::regions::Region;
-use wizard_core::scopes::{AuditPath, Feature};
+use wizard_core::scopes::Feature;
 
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![

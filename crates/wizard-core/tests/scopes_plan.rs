@@ -1,7 +1,8 @@
 //! Features → least-privilege scopes, per path (seed 003, 001, 000).
 
 use wizard_core::catalog::{self, PermissionKind, GRAPH};
-use wizard_core::scopes::{also_works, plan, AuditPath, Feature, Preset};
+use wizard_core::paths::AuditPath;
+use wizard_core::scopes::{also_works, plan, Feature, Preset};
 
 fn names(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Vec<String> {
     plan(path, preset, features)

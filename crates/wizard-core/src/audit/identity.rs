@@ -6,7 +6,7 @@ use serde_json::json;
 use super::links::Blade;
 use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
 use crate::ids::{is_domain, is_guid};
-use crate::scopes::AuditPath;
+use crate::paths::AuditPath;
 
 const SINGLE: &str = "AzureADMyOrg";
 const MULTI: &str = "AzureADMultipleOrgs";

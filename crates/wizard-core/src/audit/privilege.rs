@@ -7,7 +7,8 @@ use super::links::Blade;
 use super::permissions::has_graph_scope;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::catalog::{self, PermissionKind, AZURE_AD_GRAPH, EXCHANGE_ONLINE, GRAPH};
-use crate::scopes::{self, AuditPath};
+use crate::paths::AuditPath;
+use crate::scopes;
 
 /// What the `.Shared` variants narrow down to when no shared feature is used.
 fn unshared(name: &str) -> Option<&'static str> {

@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use super::links::Blade;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::manifest::Platform;
+use crate::paths::AuditPath;
 use crate::redirect_uris::{classify_nylas_uri, loose_form, validate_callback_uri, NylasHost};
-use crate::scopes::AuditPath;
 
 /// Why a registered URI is close to, but not, the one Nylas needs. The
 /// snake_case names appear in `details.near_misses[].reasons`.

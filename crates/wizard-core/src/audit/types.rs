@@ -7,9 +7,10 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::manifest::ManifestFormat;
+use crate::paths::AuditPath;
 use crate::redirect_uris::RedirectUriSet;
 use crate::regions::Region;
-use crate::scopes::{AuditPath, Feature, Preset, ScopePlan};
+use crate::scopes::{Feature, Preset, ScopePlan};
 
 /// The stable id of each check, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

@@ -1,11 +1,9 @@
-//! The public names of features and presets (seed 003), and the paths a scope
-//! plan is made for.
+//! The public names of features and presets (seed 003).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Result, WizardError};
-use crate::paths::PathId;
 
 /// What the admin's app does with Microsoft data. The kebab-case names are a
 /// public interface (CLI `--features`, saved progress, the UI).
@@ -178,65 +176,6 @@ impl std::str::FromStr for Preset {
                 let names: Vec<_> = Preset::ALL.iter().map(|p| p.as_str()).collect();
                 WizardError::invalid_input(format!("\"{}\" is not a preset we know.", s.trim()))
                     .with_hint(format!("Use one of: {}.", names.join(", ")))
-            })
-    }
-}
-
-/// What the Azure app is checked for. Migration and bulk onboarding use a v3
-/// app, so they map to `V3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "kebab-case")]
-#[ts(export)]
-pub enum AuditPath {
-    /// Nylas v3 hosted auth.
-    #[default]
-    V3,
-    /// Microsoft Teams conferencing (Nylas v2 beta integrations).
-    Teams,
-    /// Nylas v2 Graph events and shared calendars.
-    V2Events,
-}
-
-impl AuditPath {
-    pub const ALL: [AuditPath; 3] = [AuditPath::V3, AuditPath::Teams, AuditPath::V2Events];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditPath::V3 => "v3",
-            AuditPath::Teams => "teams",
-            AuditPath::V2Events => "v2-events",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AuditPath::V3 => "Nylas v3",
-            AuditPath::Teams => "Microsoft Teams conferencing",
-            AuditPath::V2Events => "Nylas v2 Graph events",
-        }
-    }
-}
-
-impl From<PathId> for AuditPath {
-    fn from(p: PathId) -> Self {
-        match p {
-            PathId::Teams => AuditPath::Teams,
-            PathId::V2Events => AuditPath::V2Events,
-            PathId::V3 | PathId::Migrate | PathId::Bulk => AuditPath::V3,
-        }
-    }
-}
-
-impl std::str::FromStr for AuditPath {
-    type Err = WizardError;
-    fn from_str(s: &str) -> Result<Self> {
-        let wanted = s.trim().to_ascii_lowercase();
-        AuditPath::ALL
-            .into_iter()
-            .find(|p| p.as_str() == wanted)
-            .ok_or_else(|| {
-                WizardError::invalid_input(format!("\"{}\" is not a path we know.", s.trim()))
-                    .with_hint("Use v3, teams or v2-events.")
             })
     }
 }
