@@ -85,7 +85,7 @@ async fn get_application(
             "data": {
                 "application_id": app.application_id,
                 "organization_id": app.organization_id,
-                "region": app.region.as_str(),
+                "region": app.region,
                 "environment": app.environment,
                 "branding": branding,
                 "hosted_authentication": {

@@ -63,15 +63,6 @@ pub enum NylasRegion {
     Eu,
 }
 
-impl NylasRegion {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NylasRegion::Us => "us",
-            NylasRegion::Eu => "eu",
-        }
-    }
-}
-
 /// A Nylas v3 application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,8 +10,22 @@ use ts_rs::TS;
 
 /// Stable error codes. Never rename a variant: the UI and scripts match on
 /// the snake_case string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
     /// Input from the admin (or a config file) is not valid.
@@ -54,31 +68,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The stable string form, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::KeychainUnavailable => "keychain_unavailable",
-            ErrorCode::SecretNotFound => "secret_not_found",
-            ErrorCode::RemoteUnavailable => "remote_unavailable",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::BadResponse => "bad_response",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Rejected => "rejected",
-            ErrorCode::Cancelled => "cancelled",
-            ErrorCode::StateCorrupt => "state_corrupt",
-            ErrorCode::StateNewerVersion => "state_newer_version",
-            ErrorCode::StateMigrated => "state_migrated",
-            ErrorCode::Io => "io",
-            ErrorCode::ManifestInvalid => "manifest_invalid",
-            ErrorCode::Internal => "internal",
-        }
-    }
-}
-
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -142,25 +132,8 @@ mod tests {
 
     #[test]
     fn as_str_matches_serde() {
-        for code in [
-            ErrorCode::InvalidInput,
-            ErrorCode::KeychainUnavailable,
-            ErrorCode::SecretNotFound,
-            ErrorCode::RemoteUnavailable,
-            ErrorCode::RateLimited,
-            ErrorCode::BadResponse,
-            ErrorCode::Unauthorized,
-            ErrorCode::Forbidden,
-            ErrorCode::NotFound,
-            ErrorCode::Rejected,
-            ErrorCode::Cancelled,
-            ErrorCode::StateCorrupt,
-            ErrorCode::StateNewerVersion,
-            ErrorCode::Io,
-            ErrorCode::ManifestInvalid,
-            ErrorCode::Internal,
-        ] {
-            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
-        }
+        crate::names::assert_matches_serde::<ErrorCode>();
+        assert_eq!(ErrorCode::StateNewerVersion.as_str(), "state_newer_version");
+        assert_eq!(ErrorCode::Io.to_string(), "io");
     }
 }

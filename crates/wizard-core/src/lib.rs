@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod error;
 pub mod http;
 pub mod ids;
+mod names;
 pub mod paths;
 pub mod secrets;
 pub mod session;

@@ -5,13 +5,32 @@
 //! the UI says so honestly.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, VariantArray};
 use ts_rs::TS;
 
 use crate::error::{Result, WizardError};
+use crate::names;
 
 /// Which path the admin chose on the welcome screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 #[ts(export)]
 pub enum PathId {
     /// A. Connect Microsoft to Nylas v3 (the main path).
@@ -27,19 +46,40 @@ pub enum PathId {
 }
 
 impl PathId {
-    pub const ALL: [PathId; 5] = [
-        PathId::V3,
-        PathId::Teams,
-        PathId::V2Events,
-        PathId::Migrate,
-        PathId::Bulk,
-    ];
+    /// Every path, in welcome-screen (declaration) order.
+    pub const ALL: [PathId; PathId::COUNT] = names::array(PathId::VARIANTS);
+
+    /// The kebab-case id, as serialised.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// What the Azure app is checked for (and which redirect URIs and scopes it
 /// needs). Migration and bulk onboarding use a v3 app, so they map to `V3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    Default,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "kebab-case")
+)]
 #[ts(export)]
 pub enum AuditPath {
     /// Nylas v3 hosted auth.
@@ -52,14 +92,12 @@ pub enum AuditPath {
 }
 
 impl AuditPath {
-    pub const ALL: [AuditPath; 3] = [AuditPath::V3, AuditPath::Teams, AuditPath::V2Events];
+    /// Every audit path, in declaration order.
+    pub const ALL: [AuditPath; AuditPath::COUNT] = names::array(AuditPath::VARIANTS);
 
+    /// The kebab-case name, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuditPath::V3 => "v3",
-            AuditPath::Teams => "teams",
-            AuditPath::V2Events => "v2-events",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -84,14 +122,10 @@ impl From<PathId> for AuditPath {
 impl std::str::FromStr for AuditPath {
     type Err = WizardError;
     fn from_str(s: &str) -> Result<Self> {
-        let wanted = s.trim().to_ascii_lowercase();
-        AuditPath::ALL
-            .into_iter()
-            .find(|p| p.as_str() == wanted)
-            .ok_or_else(|| {
-                WizardError::invalid_input(format!("\"{}\" is not a path we know.", s.trim()))
-                    .with_hint("Use v3, teams or v2-events.")
-            })
+        names::parse(s).ok_or_else(|| {
+            WizardError::invalid_input(format!("\"{}\" is not a path we know.", s.trim()))
+                .with_hint(format!("Use one of: {}.", names::list::<AuditPath>()))
+        })
     }
 }
 
@@ -255,7 +289,20 @@ mod tests {
     }
 
     #[test]
-    fn path_ids_serialise_kebab_case() {
+    fn path_ids_match_serde() {
+        names::assert_matches_serde::<PathId>();
         assert_eq!(serde_json::to_value(PathId::V2Events).unwrap(), "v2-events");
+        assert_eq!(PathId::ALL[0], PathId::V3);
+        assert_eq!(PathId::ALL.len(), 5);
+    }
+
+    #[test]
+    fn audit_paths_match_serde() {
+        names::assert_matches_serde::<AuditPath>();
+        assert_eq!(AuditPath::V2Events.as_str(), "v2-events");
+        let e = "v4".parse::<AuditPath>().unwrap_err();
+        assert_eq!(e.message, "\"v4\" is not a path we know.");
+        assert_eq!(e.hint.as_deref(), Some("Use one of: v3, teams, v2-events."));
+        assert_eq!(AuditPath::from(PathId::Migrate), AuditPath::V3);
     }
 }

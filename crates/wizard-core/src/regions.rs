@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Result, WizardError};
+use crate::names;
 
 // Kept so existing `wizard_core::regions::…` paths to the redirect-URI items
 // keep working; new code uses `crate::redirect_uris`.
@@ -15,8 +16,28 @@ pub use crate::redirect_uris::{
 };
 
 /// Nylas data region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    Default,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "lowercase")
+)]
 #[ts(export)]
 pub enum Region {
     #[default]
@@ -25,11 +46,9 @@ pub enum Region {
 }
 
 impl Region {
+    /// `us` / `eu`, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Us => "us",
-            Region::Eu => "eu",
-        }
+        self.into()
     }
 
     /// "US" / "EU", as written in sentences and titles.
@@ -52,13 +71,13 @@ impl Region {
 impl std::str::FromStr for Region {
     type Err = WizardError;
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "us" => Ok(Region::Us),
-            "eu" => Ok(Region::Eu),
-            other => Err(WizardError::invalid_input(format!(
-                "\"{other}\" is not a Nylas region; use \"us\" or \"eu\"."
-            ))),
-        }
+        names::parse(s).ok_or_else(|| {
+            WizardError::invalid_input(format!(
+                "\"{}\" is not a Nylas region; use {}.",
+                s.trim().to_ascii_lowercase(),
+                names::either::<Region>()
+            ))
+        })
     }
 }
 
@@ -67,9 +86,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_match_serde() {
+        names::assert_matches_serde::<Region>();
+        assert_eq!(Region::Eu.as_str(), "eu");
+    }
+
+    #[test]
     fn region_parses() {
         assert_eq!(" EU ".parse::<Region>().unwrap(), Region::Eu);
-        assert!("asia".parse::<Region>().is_err());
+        let e = "Asia".parse::<Region>().unwrap_err();
+        assert_eq!(
+            e.message,
+            "\"asia\" is not a Nylas region; use \"us\" or \"eu\"."
+        );
     }
 
     #[test]

@@ -30,8 +30,22 @@ pub trait SecretStore: Send + Sync {
 
 /// The secrets the window may hand to Rust, by name. Only these can be
 /// stored from the UI; each maps to one keychain entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum SecretName {
     /// The Value of the Azure app's client secret (Certificates & secrets).
@@ -39,11 +53,9 @@ pub enum SecretName {
 }
 
 impl SecretName {
-    /// The entry's name in the store.
+    /// The entry's name in the store (its serde name).
     pub fn as_str(self) -> &'static str {
-        match self {
-            SecretName::AzureClientSecret => "azure_client_secret",
-        }
+        self.into()
     }
 }
 
@@ -247,6 +259,16 @@ pub fn keychain_unavailable() -> WizardError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_names_match_serde() {
+        crate::names::assert_matches_serde::<SecretName>();
+        // The keychain entry's name: changing it would lose stored secrets.
+        assert_eq!(
+            SecretName::AzureClientSecret.as_str(),
+            "azure_client_secret"
+        );
+    }
 
     #[test]
     fn memory_store_round_trip() {

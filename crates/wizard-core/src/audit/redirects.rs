@@ -11,7 +11,8 @@ use crate::redirect_uris::{classify_nylas_uri, loose_form, validate_callback_uri
 
 /// Why a registered URI is close to, but not, the one Nylas needs. The
 /// snake_case names appear in `details.near_misses[].reasons`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 enum Reason {
     Whitespace,
     TrailingSlash,
@@ -25,16 +26,7 @@ enum Reason {
 
 impl Reason {
     fn code(self) -> &'static str {
-        match self {
-            Reason::Whitespace => "whitespace",
-            Reason::TrailingSlash => "trailing_slash",
-            Reason::Case => "case",
-            Reason::HttpVsHttps => "http_vs_https",
-            Reason::OtherRegion => "other_region",
-            Reason::OtherHost => "other_host",
-            Reason::OtherPath => "other_path",
-            Reason::Platform => "platform",
-        }
+        self.into()
     }
 }
 
@@ -311,6 +303,25 @@ mod tests {
     use super::*;
 
     const US: &str = "https://api.us.nylas.com/v3/connect/callback";
+
+    #[test]
+    fn reason_codes_are_the_documented_names() {
+        use strum::VariantArray;
+        let codes: Vec<&str> = Reason::VARIANTS.iter().map(|r| r.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "whitespace",
+                "trailing_slash",
+                "case",
+                "http_vs_https",
+                "other_region",
+                "other_host",
+                "other_path",
+                "platform"
+            ]
+        );
+    }
 
     fn codes(found: &str, platform: Platform) -> Vec<&'static str> {
         near_miss(US, found, platform)

@@ -3,18 +3,35 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use strum::{EnumCount, VariantArray};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::manifest::ManifestFormat;
+use crate::names;
 use crate::paths::AuditPath;
 use crate::redirect_uris::RedirectUriSet;
 use crate::regions::Region;
 use crate::scopes::{Feature, Preset, ScopePlan};
 
 /// The stable id of each check, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum CheckId {
     ClientId,
@@ -33,38 +50,12 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 13] = [
-        CheckId::ClientId,
-        CheckId::Tenant,
-        CheckId::SignInAudience,
-        CheckId::AccessTokenVersion,
-        CheckId::RedirectUris,
-        CheckId::DelegatedScopes,
-        CheckId::ApplicationPermissions,
-        CheckId::LeastPrivilege,
-        CheckId::OfflineAccess,
-        CheckId::ImplicitGrant,
-        CheckId::ClientSecret,
-        CheckId::AdminConsent,
-        CheckId::PublisherVerification,
-    ];
+    /// Every check, in report (declaration) order.
+    pub const ALL: [CheckId; CheckId::COUNT] = names::array(CheckId::VARIANTS);
 
+    /// The stable snake_case id, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CheckId::ClientId => "client_id",
-            CheckId::Tenant => "tenant",
-            CheckId::SignInAudience => "sign_in_audience",
-            CheckId::AccessTokenVersion => "access_token_version",
-            CheckId::RedirectUris => "redirect_uris",
-            CheckId::DelegatedScopes => "delegated_scopes",
-            CheckId::ApplicationPermissions => "application_permissions",
-            CheckId::LeastPrivilege => "least_privilege",
-            CheckId::OfflineAccess => "offline_access",
-            CheckId::ImplicitGrant => "implicit_grant",
-            CheckId::ClientSecret => "client_secret",
-            CheckId::AdminConsent => "admin_consent",
-            CheckId::PublisherVerification => "publisher_verification",
-        }
+        self.into()
     }
 
     /// The sign-in errors this check prevents (diagnose links back here).
@@ -92,15 +83,25 @@ impl CheckId {
     }
 }
 
-impl std::fmt::Display for CheckId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Ordered by severity: `Pass < Warn < Fail`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[ts(export)]
 pub enum FindingStatus {
     Pass,
@@ -110,11 +111,7 @@ pub enum FindingStatus {
 
 impl FindingStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            FindingStatus::Pass => "pass",
-            FindingStatus::Warn => "warn",
-            FindingStatus::Fail => "fail",
-        }
+        self.into()
     }
 }
 
@@ -154,24 +151,51 @@ impl Finding {
 }
 
 /// Who may connect: one organisation, or any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "lowercase")
+)]
 #[ts(export)]
 pub enum Tenancy {
+    /// Only your organization.
     Single,
+    /// Any organization.
     Multi,
+}
+
+impl Tenancy {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 impl std::str::FromStr for Tenancy {
     type Err = crate::error::WizardError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "single" => Ok(Tenancy::Single),
-            "multi" => Ok(Tenancy::Multi),
-            other => Err(crate::error::WizardError::invalid_input(format!(
-                "\"{other}\" is not a tenancy; use \"single\" or \"multi\"."
-            ))),
-        }
+        names::parse(s).ok_or_else(|| {
+            crate::error::WizardError::invalid_input(format!(
+                "\"{}\" is not a tenancy; use {}.",
+                s.trim().to_ascii_lowercase(),
+                names::either::<Tenancy>()
+            ))
+        })
     }
 }
 
@@ -286,5 +310,37 @@ impl AuditReport {
     /// True when no check failed (warnings allowed).
     pub fn passed(&self) -> bool {
         self.summary.fail == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_match_serde() {
+        names::assert_matches_serde::<CheckId>();
+        assert_eq!(CheckId::ALL.len(), 13);
+        assert_eq!(CheckId::ALL[0], CheckId::ClientId);
+        assert_eq!(
+            CheckId::PublisherVerification.as_str(),
+            "publisher_verification"
+        );
+    }
+
+    #[test]
+    fn finding_statuses_match_serde() {
+        names::assert_matches_serde::<FindingStatus>();
+        assert_eq!(FindingStatus::Warn.as_str(), "warn");
+    }
+
+    #[test]
+    fn tenancies_match_serde() {
+        names::assert_matches_serde::<Tenancy>();
+        assert_eq!(" Multi ".parse::<Tenancy>().unwrap(), Tenancy::Multi);
+        assert_eq!(
+            "some".parse::<Tenancy>().unwrap_err().message,
+            "\"some\" is not a tenancy; use \"single\" or \"multi\"."
+        );
     }
 }

@@ -1,14 +1,38 @@
 //! The public names of features and presets (seed 003).
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, VariantArray};
 use ts_rs::TS;
 
 use crate::error::{Result, WizardError};
+use crate::names;
 
 /// What the admin's app does with Microsoft data. The kebab-case names are a
 /// public interface (CLI `--features`, saved progress, the UI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "kebab-case")
+)]
 #[ts(export)]
 pub enum Feature {
     MailRead,
@@ -25,34 +49,12 @@ pub enum Feature {
 }
 
 impl Feature {
-    pub const ALL: [Feature; 11] = [
-        Feature::MailRead,
-        Feature::MailModify,
-        Feature::MailSend,
-        Feature::CalendarRead,
-        Feature::CalendarWrite,
-        Feature::ContactsRead,
-        Feature::ContactsWrite,
-        Feature::Rooms,
-        Feature::People,
-        Feature::SharedMailbox,
-        Feature::SharedCalendar,
-    ];
+    /// Every feature, in display (declaration) order.
+    pub const ALL: [Feature; Feature::COUNT] = names::array(Feature::VARIANTS);
 
+    /// The kebab-case name, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Feature::MailRead => "mail-read",
-            Feature::MailModify => "mail-modify",
-            Feature::MailSend => "mail-send",
-            Feature::CalendarRead => "calendar-read",
-            Feature::CalendarWrite => "calendar-write",
-            Feature::ContactsRead => "contacts-read",
-            Feature::ContactsWrite => "contacts-write",
-            Feature::Rooms => "rooms",
-            Feature::People => "people",
-            Feature::SharedMailbox => "shared-mailbox",
-            Feature::SharedCalendar => "shared-calendar",
-        }
+        self.into()
     }
 
     /// What the feature means, in the admin's words.
@@ -72,14 +74,6 @@ impl Feature {
         }
     }
 
-    fn valid_names() -> String {
-        Feature::ALL
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// Parses a comma-separated list (`mail-read,mail-send`); blanks are skipped.
     pub fn parse_list(list: &str) -> Result<Vec<Feature>> {
         let mut out = Vec::new();
@@ -96,20 +90,36 @@ impl Feature {
 impl std::str::FromStr for Feature {
     type Err = WizardError;
     fn from_str(s: &str) -> Result<Self> {
-        let wanted = s.trim().to_ascii_lowercase();
-        Feature::ALL
-            .into_iter()
-            .find(|f| f.as_str() == wanted)
-            .ok_or_else(|| {
-                WizardError::invalid_input(format!("\"{}\" is not a feature we know.", s.trim()))
-                    .with_hint(format!("Use one or more of: {}.", Feature::valid_names()))
-            })
+        names::parse(s).ok_or_else(|| {
+            WizardError::invalid_input(format!("\"{}\" is not a feature we know.", s.trim()))
+                .with_hint(format!("Use one or more of: {}.", names::list::<Feature>()))
+        })
     }
 }
 
 /// The five app types of seed 003, each a set of features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "kebab-case")
+)]
 #[ts(export)]
 pub enum Preset {
     ReadOnlyInbox,
@@ -120,22 +130,12 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
-        Preset::ReadOnlyInbox,
-        Preset::EmailClient,
-        Preset::CalendarScheduler,
-        Preset::ContactsSync,
-        Preset::MailCalendar,
-    ];
+    /// Every preset, in display (declaration) order.
+    pub const ALL: [Preset; Preset::COUNT] = names::array(Preset::VARIANTS);
 
+    /// The kebab-case name, as serialised.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::ReadOnlyInbox => "read-only-inbox",
-            Preset::EmailClient => "email-client",
-            Preset::CalendarScheduler => "calendar-scheduler",
-            Preset::ContactsSync => "contacts-sync",
-            Preset::MailCalendar => "mail-calendar",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -168,15 +168,10 @@ impl Preset {
 impl std::str::FromStr for Preset {
     type Err = WizardError;
     fn from_str(s: &str) -> Result<Self> {
-        let wanted = s.trim().to_ascii_lowercase();
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.as_str() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<_> = Preset::ALL.iter().map(|p| p.as_str()).collect();
-                WizardError::invalid_input(format!("\"{}\" is not a preset we know.", s.trim()))
-                    .with_hint(format!("Use one of: {}.", names.join(", ")))
-            })
+        names::parse(s).ok_or_else(|| {
+            WizardError::invalid_input(format!("\"{}\" is not a preset we know.", s.trim()))
+                .with_hint(format!("Use one of: {}.", names::list::<Preset>()))
+        })
     }
 }
 
@@ -238,5 +233,29 @@ mod choice_tests {
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["presets"][0]["id"], "read-only-inbox");
         assert_eq!(v["presets"][0]["features"][0], "mail-read");
+    }
+
+    #[test]
+    fn features_match_serde() {
+        names::assert_matches_serde::<Feature>();
+        assert_eq!(Feature::ALL.len(), 11);
+        assert_eq!(Feature::SharedCalendar.as_str(), "shared-calendar");
+        let e = "calendar".parse::<Feature>().unwrap_err();
+        assert_eq!(e.message, "\"calendar\" is not a feature we know.");
+        assert!(e
+            .hint
+            .unwrap()
+            .starts_with("Use one or more of: mail-read, mail-modify, mail-send, "));
+    }
+
+    #[test]
+    fn presets_match_serde() {
+        names::assert_matches_serde::<Preset>();
+        assert_eq!(Preset::ALL[0], Preset::ReadOnlyInbox);
+        let e = "everything".parse::<Preset>().unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("Use one of: read-only-inbox, email-client, calendar-scheduler, contacts-sync, mail-calendar.")
+        );
     }
 }

@@ -174,7 +174,7 @@ pub fn plan(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Re
             )
             .with_hint(format!(
                 "Presets: {}.",
-                Preset::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                crate::names::list::<Preset>()
             )));
         }
         AuditPath::V2Events => {
