@@ -13,6 +13,7 @@ use wizard_core::scopes::{Feature, Preset};
 use wizard_core::WizardError;
 
 use crate::output::{self, Format};
+use crate::values::enum_value;
 
 /// Boxed so the CLI's command enum stays small (clippy: large_enum_variant).
 #[derive(clap::Args)]
@@ -26,21 +27,33 @@ struct CheckArgs {
     /// The manifest file (Azure portal → App registrations → your app → Manifest → Download).
     #[arg(long, value_name = "FILE")]
     manifest: PathBuf,
-    /// What you are setting up: v3, teams or v2-events.
-    #[arg(long, value_name = "PATH")]
-    path: String,
-    /// A ready-made feature set: read-only-inbox, email-client, calendar-scheduler, contacts-sync, mail-calendar.
-    #[arg(long, value_name = "NAME", conflicts_with = "features")]
-    preset: Option<String>,
+    /// What you are setting up.
+    #[arg(long, value_name = "PATH", value_parser = enum_value::<AuditPath>(), ignore_case = true)]
+    path: AuditPath,
+    /// A ready-made feature set.
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "features",
+        value_parser = enum_value::<Preset>(),
+        ignore_case = true
+    )]
+    preset: Option<Preset>,
     /// Comma-separated features, e.g. mail-read,mail-send,calendar-write.
-    #[arg(long, value_name = "LIST")]
-    features: Option<String>,
-    /// Where your Nylas data lives: us or eu.
-    #[arg(long, value_name = "REGION")]
-    region: String,
-    /// single (only your organization) or multi (any organization).
-    #[arg(long, value_name = "KIND")]
-    tenancy: Option<String>,
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = enum_value::<Feature>(),
+        ignore_case = true
+    )]
+    features: Vec<Feature>,
+    /// Where your Nylas data lives.
+    #[arg(long, value_name = "REGION", value_parser = enum_value::<Region>(), ignore_case = true)]
+    region: Region,
+    /// Who may sign in: your organization only, or any organization.
+    #[arg(long, value_name = "KIND", value_parser = enum_value::<Tenancy>(), ignore_case = true)]
+    tenancy: Option<Tenancy>,
     /// Directory (tenant) ID, a verified domain, or common.
     #[arg(long, value_name = "ID")]
     tenant: Option<String>,
@@ -54,31 +67,27 @@ struct CheckArgs {
     /// Nylas; it is only compared (secret ID vs value, which secret), never shown.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// Output: text (for people) or json (for scripts).
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
-    format: String,
+    /// Output.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "text",
+        value_parser = enum_value::<Format>(),
+        ignore_case = true
+    )]
+    format: Format,
     /// Judge secret expiry as of this RFC 3339 time (for tests).
     #[arg(long, value_name = "TIME", hide = true)]
     now: Option<String>,
 }
 
 fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
-    let path: AuditPath = args.path.parse()?;
-    let region: Region = args.region.parse()?;
-    let preset = args
-        .preset
-        .as_deref()
-        .map(str::parse::<Preset>)
-        .transpose()?;
-    let features = match args.features.as_deref() {
-        Some(list) => Feature::parse_list(list)?,
-        None => Vec::new(),
-    };
-    let tenancy = args
-        .tenancy
-        .as_deref()
-        .map(str::parse::<Tenancy>)
-        .transpose()?;
+    let mut features: Vec<Feature> = Vec::new();
+    for f in &args.features {
+        if !features.contains(f) {
+            features.push(*f);
+        }
+    }
     let now = args
         .now
         .as_deref()
@@ -100,11 +109,11 @@ fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
         None => None,
     };
     Ok(AuditRequest {
-        path,
-        preset,
+        path: args.path,
+        preset: args.preset,
         features,
-        region,
-        tenancy,
+        region: args.region,
+        tenancy: args.tenancy,
         tenant: args.tenant.clone(),
         client_id: args.client_id.clone(),
         callback_uris: args.callbacks.clone(),
@@ -115,10 +124,6 @@ fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
 
 pub fn run(args: Args) -> ExitCode {
     let args = *args.inner;
-    let format = match args.format.parse::<Format>() {
-        Ok(f) => f,
-        Err(e) => return output::bad_input(&e),
-    };
     let req = match request(&args) {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e),
@@ -138,7 +143,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e),
     };
-    match format {
+    match args.format {
         Format::Json => output::print_json(&report),
         Format::Text => print!("{}", output::report_text(&report)),
     }

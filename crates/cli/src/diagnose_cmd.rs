@@ -9,22 +9,25 @@ use wizard_core::diagnose::diagnose;
 use wizard_core::WizardError;
 
 use crate::output::{self, Format};
+use crate::values::enum_value;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The error text or callback URL; quote it, or pass - to read stdin.
     #[arg(value_name = "TEXT", required = true, num_args = 1.., allow_hyphen_values = true)]
     text: Vec<String>,
-    /// Output: text (for people) or json (for scripts).
-    #[arg(long, value_name = "FORMAT", default_value = "text")]
-    format: String,
+    /// Output.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "text",
+        value_parser = enum_value::<Format>(),
+        ignore_case = true
+    )]
+    format: Format,
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let format = match args.format.parse::<Format>() {
-        Ok(f) => f,
-        Err(e) => return output::bad_input(&e),
-    };
     let text = if args.text == ["-"] {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -44,7 +47,7 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     let diagnoses = diagnose(&text);
-    match format {
+    match args.format {
         Format::Json => output::print_json(&serde_json::json!({ "diagnoses": diagnoses })),
         Format::Text => print!("{}", output::diagnoses_text(&diagnoses)),
     }

@@ -11,6 +11,7 @@ mod check_cmd;
 mod diagnose_cmd;
 mod output;
 mod sandbox_cmd;
+mod values;
 
 #[derive(Parser)]
 #[command(

@@ -8,23 +8,14 @@ use wizard_core::audit::{AuditReport, CheckId, Finding, FindingStatus};
 use wizard_core::diagnose::Diagnosis;
 use wizard_core::WizardError;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// `--format`: how results are printed.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "lowercase")]
 pub enum Format {
+    /// For people: grouped, with the fixes.
     Text,
+    /// For scripts.
     Json,
-}
-
-impl std::str::FromStr for Format {
-    type Err = WizardError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "text" => Ok(Format::Text),
-            "json" => Ok(Format::Json),
-            other => Err(WizardError::invalid_input(format!(
-                "\"{other}\" is not an output format; use text or json."
-            ))),
-        }
-    }
 }
 
 /// Prints the message (and hint) on stderr and returns exit code 2.

@@ -30,6 +30,59 @@ fn help_lists_every_command() {
 }
 
 #[test]
+fn check_help_lists_the_allowed_values() {
+    let o = run(&["check", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for value in [
+        "v2-events",
+        "read-only-inbox",
+        "mail-calendar",
+        "shared-calendar",
+        "us, eu",
+        "single",
+        "multi",
+        "json",
+    ] {
+        assert!(out.contains(value), "check --help lists {value}:\n{out}");
+    }
+}
+
+#[test]
+fn enum_options_are_trimmed_and_any_case() {
+    let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../wizard-core/tests/fixtures/manifests/v3-us-correct.json");
+    let o = run(&[
+        "check",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--path",
+        " V3 ",
+        "--features",
+        "mail-read, MAIL-READ",
+        "--region",
+        "US",
+        "--tenancy",
+        "Multi",
+        "--format",
+        "JSON",
+    ]);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["path"], "v3");
+    assert_eq!(v["region"], "us");
+    assert_eq!(v["tenancy"], "multi");
+    assert_eq!(
+        v["scope_plan"]["features"],
+        serde_json::json!(["mail-read"])
+    );
+}
+
+#[test]
 fn version_is_the_package_version() {
     let o = run(&["--version"]);
     assert_eq!(o.status.code(), Some(0));

@@ -331,7 +331,7 @@ fn bad_input_exits_2_with_a_plain_message() {
                 "asia",
             ],
             "v3-us-correct",
-            "\"us\" or \"eu\"",
+            "[possible values: us, eu]",
         ),
         (
             vec![
@@ -343,7 +343,7 @@ fn bad_input_exits_2_with_a_plain_message() {
                 "us",
             ],
             "v3-us-correct",
-            "v3, teams or v2-events",
+            "[possible values: v3, teams, v2-events]",
         ),
         (
             vec!["--path", "v3", "--region", "us"],
@@ -362,7 +362,7 @@ fn bad_input_exits_2_with_a_plain_message() {
                 "xml",
             ],
             "v3-us-correct",
-            "text or json",
+            "[possible values: text, json]",
         ),
         (
             vec![
