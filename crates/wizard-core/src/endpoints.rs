@@ -2,10 +2,11 @@
 //!
 //! The defaults are the real hosts. Practice mode and the tests point every
 //! service at the built-in sandbox, which serves all of them on one port under
-//! the path prefixes listed in [`SANDBOX_PREFIXES`]; a client only ever joins a
-//! path onto its base URL, so the real hosts and the sandbox differ by URL alone.
+//! the path prefix of each [`Service`]; a client only ever joins a path onto
+//! its base URL, so the real hosts and the sandbox differ by URL alone.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, VariantArray};
 use url::Url;
 
 use crate::error::{Result, WizardError};
@@ -35,19 +36,51 @@ pub struct Endpoints {
     pub nylas_beta_eu: Url,
 }
 
-/// Path prefixes under which the sandbox serves each service, in the order of
-/// the [`Endpoints`] fields. The sandbox crate defines the same table from the
-/// contract; an integration test checks that they agree.
-pub const SANDBOX_PREFIXES: [(&str, &str); 8] = [
-    ("microsoft_login", "microsoft-login"),
-    ("graph", "graph"),
-    ("nylas_us", "nylas-us"),
-    ("nylas_eu", "nylas-eu"),
-    ("nylas_v2_us", "nylas-v2-us"),
-    ("nylas_v2_eu", "nylas-v2-eu"),
-    ("nylas_beta_us", "nylas-beta-us"),
-    ("nylas_beta_eu", "nylas-beta-eu"),
-];
+/// A remote service: one base URL in [`Endpoints`] each. The names give the
+/// sandbox's path prefix (`nylas-v2-eu`) and the variable that replaces the
+/// base URL (`NYLAS_WIZARD_URL_NYLAS_V2_EU`). The sandbox crate defines the
+/// same prefixes from the contract; an integration test checks that they
+/// agree.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumCount,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Service {
+    MicrosoftLogin,
+    Graph,
+    NylasUs,
+    NylasEu,
+    NylasV2Us,
+    NylasV2Eu,
+    NylasBetaUs,
+    NylasBetaEu,
+}
+
+impl Service {
+    /// Every service, in the order of the [`Endpoints`] fields.
+    pub const ALL: [Service; Service::COUNT] = crate::names::array(Service::VARIANTS);
+
+    /// The path prefix the sandbox serves this service under.
+    pub fn sandbox_prefix(self) -> &'static str {
+        self.into()
+    }
+
+    /// The environment variable that replaces this service's base URL.
+    pub fn env_var(self) -> String {
+        format!(
+            "NYLAS_WIZARD_URL_{}",
+            self.sandbox_prefix().replace('-', "_").to_ascii_uppercase()
+        )
+    }
+}
 
 fn url(s: &str) -> Url {
     Url::parse(s).expect("built-in URL is valid")
@@ -76,23 +109,16 @@ impl Endpoints {
 
     /// Every service on a sandbox at `base` (e.g. `http://127.0.0.1:4010/`).
     pub fn sandbox(base: &Url) -> Result<Self> {
-        let join = |prefix: &str| {
-            base.join(&format!("{prefix}/")).map_err(|e| {
+        let mut e = Self::real();
+        for service in Service::ALL {
+            let prefix = service.sandbox_prefix();
+            *e.url_mut(service) = base.join(&format!("{prefix}/")).map_err(|err| {
                 WizardError::invalid_input(format!(
-                    "The sandbox address {base} is not usable: {e}."
+                    "The sandbox address {base} is not usable: {err}."
                 ))
-            })
-        };
-        Ok(Self {
-            microsoft_login: join(SANDBOX_PREFIXES[0].1)?,
-            graph: join(SANDBOX_PREFIXES[1].1)?,
-            nylas_us: join(SANDBOX_PREFIXES[2].1)?,
-            nylas_eu: join(SANDBOX_PREFIXES[3].1)?,
-            nylas_v2_us: join(SANDBOX_PREFIXES[4].1)?,
-            nylas_v2_eu: join(SANDBOX_PREFIXES[5].1)?,
-            nylas_beta_us: join(SANDBOX_PREFIXES[6].1)?,
-            nylas_beta_eu: join(SANDBOX_PREFIXES[7].1)?,
-        })
+            })?;
+        }
+        Ok(e)
     }
 
     /// The real hosts, with any base URL replaced as the environment says:
@@ -124,26 +150,39 @@ impl Endpoints {
             Some(v) => Self::sandbox(&parse("NYLAS_WIZARD_SANDBOX_URL", v)?)?,
             None => Self::real(),
         };
-        for (field, _) in SANDBOX_PREFIXES {
-            let name = format!("NYLAS_WIZARD_URL_{}", field.to_ascii_uppercase());
+        for service in Service::ALL {
+            let name = service.env_var();
             if let Some(v) = var(&name).filter(|v| !v.trim().is_empty()) {
-                *e.field_mut(field) = parse(&name, v)?;
+                *e.url_mut(service) = parse(&name, v)?;
             }
         }
         Ok(e)
     }
 
-    fn field_mut(&mut self, field: &str) -> &mut Url {
-        match field {
-            "microsoft_login" => &mut self.microsoft_login,
-            "graph" => &mut self.graph,
-            "nylas_us" => &mut self.nylas_us,
-            "nylas_eu" => &mut self.nylas_eu,
-            "nylas_v2_us" => &mut self.nylas_v2_us,
-            "nylas_v2_eu" => &mut self.nylas_v2_eu,
-            "nylas_beta_us" => &mut self.nylas_beta_us,
-            "nylas_beta_eu" => &mut self.nylas_beta_eu,
-            other => unreachable!("SANDBOX_PREFIXES names no field {other}"),
+    /// The base URL of one service.
+    pub fn url(&self, service: Service) -> &Url {
+        match service {
+            Service::MicrosoftLogin => &self.microsoft_login,
+            Service::Graph => &self.graph,
+            Service::NylasUs => &self.nylas_us,
+            Service::NylasEu => &self.nylas_eu,
+            Service::NylasV2Us => &self.nylas_v2_us,
+            Service::NylasV2Eu => &self.nylas_v2_eu,
+            Service::NylasBetaUs => &self.nylas_beta_us,
+            Service::NylasBetaEu => &self.nylas_beta_eu,
+        }
+    }
+
+    fn url_mut(&mut self, service: Service) -> &mut Url {
+        match service {
+            Service::MicrosoftLogin => &mut self.microsoft_login,
+            Service::Graph => &mut self.graph,
+            Service::NylasUs => &mut self.nylas_us,
+            Service::NylasEu => &mut self.nylas_eu,
+            Service::NylasV2Us => &mut self.nylas_v2_us,
+            Service::NylasV2Eu => &mut self.nylas_v2_eu,
+            Service::NylasBetaUs => &mut self.nylas_beta_us,
+            Service::NylasBetaEu => &mut self.nylas_beta_eu,
         }
     }
 
@@ -211,6 +250,63 @@ mod tests {
             e.nylas_beta(Region::Eu).as_str(),
             "http://127.0.0.1:4010/nylas-beta-eu/"
         );
+    }
+
+    #[test]
+    fn services_name_their_prefix_and_variable() {
+        let prefixes: Vec<&str> = Service::ALL.iter().map(|s| s.sandbox_prefix()).collect();
+        assert_eq!(
+            prefixes,
+            [
+                "microsoft-login",
+                "graph",
+                "nylas-us",
+                "nylas-eu",
+                "nylas-v2-us",
+                "nylas-v2-eu",
+                "nylas-beta-us",
+                "nylas-beta-eu"
+            ]
+        );
+        assert_eq!(Service::NylasV2Eu.env_var(), "NYLAS_WIZARD_URL_NYLAS_V2_EU");
+        assert_eq!(
+            Service::MicrosoftLogin.env_var(),
+            "NYLAS_WIZARD_URL_MICROSOFT_LOGIN"
+        );
+        // The README lists every variable an admin or support may set.
+        let readme = include_str!("../../../README.md");
+        for s in Service::ALL {
+            let suffix = s.env_var().replace("NYLAS_WIZARD_URL_", "");
+            assert!(
+                readme.contains(&format!("`{suffix}`")),
+                "README lists {suffix}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_service_is_pointed_at_the_sandbox_or_overridden() {
+        let base = Url::parse("http://127.0.0.1:4010/").unwrap();
+        let e = Endpoints::sandbox(&base).unwrap();
+        let real = Endpoints::real();
+        for s in Service::ALL {
+            assert_eq!(
+                e.url(s).as_str(),
+                format!("http://127.0.0.1:4010/{}/", s.sandbox_prefix())
+            );
+            let one = Endpoints::with_overrides(|k| {
+                (k == s.env_var()).then(|| "http://127.0.0.1:9/x".to_string())
+            })
+            .unwrap();
+            for other in Service::ALL {
+                let want = if other == s {
+                    "http://127.0.0.1:9/x/"
+                } else {
+                    real.url(other).as_str()
+                };
+                assert_eq!(one.url(other).as_str(), want, "{s:?} → {other:?}");
+            }
+        }
     }
 
     #[test]

@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use url::Url;
-use wizard_core::endpoints::{Endpoints, Region, SANDBOX_PREFIXES};
+use wizard_core::endpoints::{Endpoints, Service};
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::nylas::get_application;
+use wizard_core::regions::Region;
 use wizard_core::tenant::{discover_tenant, TenantKind};
 use wizard_core::ErrorCode;
 use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
@@ -60,7 +61,7 @@ impl World {
 
 #[test]
 fn sandbox_prefixes_agree_with_the_sandbox() {
-    let ours: Vec<&str> = SANDBOX_PREFIXES.iter().map(|(_, prefix)| *prefix).collect();
+    let ours: Vec<&str> = Service::ALL.iter().map(|s| s.sandbox_prefix()).collect();
     assert_eq!(ours, wizard_sandbox::PREFIXES);
 }
 
