@@ -8,11 +8,12 @@ use tokio::sync::OnceCell;
 use wizard_core::endpoints::Endpoints;
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::secrets::{
-    keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretStore,
+    hint, keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretName,
+    SecretStore, SecretString, StoredSecret,
 };
 use wizard_core::session::{PracticeInfo, Session};
 use wizard_core::state::{Progress, ProgressView, StateNotice, StateStore};
-use wizard_core::WizardError;
+use wizard_core::{ErrorCode, WizardError};
 
 pub struct AppState {
     store: StateStore,
@@ -165,6 +166,70 @@ impl AppState {
         Ok(store)
     }
 
+    /// Store a secret where secrets go now; the window gets its hint only.
+    pub async fn write_secret(
+        &self,
+        name: SecretName,
+        value: SecretString,
+    ) -> Result<StoredSecret, WizardError> {
+        let store = self.secret_store().await?;
+        let persistent = store.is_persistent();
+        let shown = hint(&value);
+        blocking(store, move |s| s.set(name.as_str(), &value)).await?;
+        Ok(StoredSecret {
+            name,
+            hint: shown,
+            persistent,
+        })
+    }
+
+    /// The stored secret's hint, or nothing when none is stored (or there is
+    /// nowhere to store one yet: the keychain card explains that).
+    pub async fn stored_secret(
+        &self,
+        name: SecretName,
+    ) -> Result<Option<StoredSecret>, WizardError> {
+        let Some(value) = self.read_secret(name).await? else {
+            return Ok(None);
+        };
+        Ok(Some(StoredSecret {
+            name,
+            hint: hint(&value),
+            persistent: self.secret_store().await?.is_persistent(),
+        }))
+    }
+
+    /// Remove a stored secret (not an error when there is none).
+    pub async fn delete_secret(&self, name: SecretName) -> Result<(), WizardError> {
+        let store = self.secret_store().await?;
+        blocking(store, move |s| s.delete(name.as_str())).await
+    }
+
+    /// A stored secret, if there is one and the keychain answers. A keychain
+    /// that doesn't answer is not an error here: the secret is optional
+    /// where it is read, the keychain card already says what is wrong, and
+    /// saving it again reports the problem where the admin acts.
+    pub async fn read_secret(&self, name: SecretName) -> Result<Option<SecretString>, WizardError> {
+        let store = match self.secret_store().await {
+            Ok(s) => s,
+            Err(e) if e.code == ErrorCode::KeychainUnavailable => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        match blocking(store, move |s| s.get(name.as_str())).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.code == ErrorCode::SecretNotFound => Ok(None),
+            Err(e) if e.code == ErrorCode::KeychainUnavailable => {
+                tracing::warn!(
+                    "could not read {} from the keychain: {}",
+                    name.as_str(),
+                    e.message
+                );
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn practice_info(&self) -> PracticeInfo {
         let sandbox = self.sandbox.lock().await;
         PracticeInfo {
@@ -231,6 +296,17 @@ impl AppState {
             notice: lock(&self.notice).clone(),
         }
     }
+}
+
+/// Keychain calls block (D-Bus, the macOS or Windows credential APIs); keep
+/// them off the async runtime so the window never stalls.
+async fn blocking<T: Send + 'static>(
+    store: Arc<dyn SecretStore>,
+    f: impl FnOnce(&dyn SecretStore) -> Result<T, WizardError> + Send + 'static,
+) -> Result<T, WizardError> {
+    tokio::task::spawn_blocking(move || f(store.as_ref()))
+        .await
+        .map_err(|e| WizardError::internal(format!("The keychain call did not finish: {e}.")))?
 }
 
 fn unavailable(problem: WizardError) -> KeychainStatus {

@@ -1,29 +1,15 @@
 //! Secrets entered in the window: stored at once (OS keychain, or memory
 //! when the admin chose so) and never sent back. The window only ever gets
-//! a hint such as `Q~x…7Fd`.
-
-use std::sync::Arc;
+//! a hint such as `Q~x…7Fd`. The commands are thin: where secrets go and how
+//! they are read is [`AppState`]'s.
 
 use tauri::State;
-use wizard_core::secrets::{
-    hint, ExposeSecret, SecretName, SecretStore, SecretString, StoredSecret,
-};
-use wizard_core::{ErrorCode, WizardError};
+use wizard_core::secrets::{ExposeSecret, SecretName, SecretString, StoredSecret};
+use wizard_core::WizardError;
 
 use crate::app_state::AppState;
 
 type Result<T> = std::result::Result<T, WizardError>;
-
-/// Keychain calls block (D-Bus, the macOS or Windows credential APIs); keep
-/// them off the async runtime so the window never stalls.
-async fn blocking<T: Send + 'static>(
-    store: Arc<dyn SecretStore>,
-    f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(move || f(store.as_ref()))
-        .await
-        .map_err(|e| WizardError::internal(format!("The keychain call did not finish: {e}.")))?
-}
 
 #[tauri::command]
 pub async fn save_secret(
@@ -36,15 +22,7 @@ pub async fn save_secret(
         return Err(WizardError::invalid_input("Paste the secret's Value first.")
             .with_hint("In the Azure portal it is under Certificates & secrets → Client secrets, in the Value column."));
     }
-    let store = state.secret_store().await?;
-    let persistent = store.is_persistent();
-    let shown = hint(&value);
-    blocking(store, move |s| s.set(name.as_str(), &value)).await?;
-    Ok(StoredSecret {
-        name,
-        hint: shown,
-        persistent,
-    })
+    state.write_secret(name, value).await
 }
 
 /// The stored secret's hint, or nothing when none is stored (or there is
@@ -54,45 +32,10 @@ pub async fn stored_secret(
     state: State<'_, AppState>,
     name: SecretName,
 ) -> Result<Option<StoredSecret>> {
-    let Some(value) = state.read_secret(name).await? else {
-        return Ok(None);
-    };
-    Ok(Some(StoredSecret {
-        name,
-        hint: hint(&value),
-        persistent: state.secret_store().await?.is_persistent(),
-    }))
+    state.stored_secret(name).await
 }
 
 #[tauri::command]
 pub async fn forget_secret(state: State<'_, AppState>, name: SecretName) -> Result<()> {
-    let store = state.secret_store().await?;
-    blocking(store, move |s| s.delete(name.as_str())).await
-}
-
-impl AppState {
-    /// A stored secret, if there is one and the keychain answers. A keychain
-    /// that doesn't answer is not an error here: the secret is optional
-    /// where it is read, the keychain card already says what is wrong, and
-    /// saving it again reports the problem where the admin acts.
-    pub async fn read_secret(&self, name: SecretName) -> Result<Option<SecretString>> {
-        let store = match self.secret_store().await {
-            Ok(s) => s,
-            Err(e) if e.code == ErrorCode::KeychainUnavailable => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        match blocking(store, move |s| s.get(name.as_str())).await {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.code == ErrorCode::SecretNotFound => Ok(None),
-            Err(e) if e.code == ErrorCode::KeychainUnavailable => {
-                tracing::warn!(
-                    "could not read {} from the keychain: {}",
-                    name.as_str(),
-                    e.message
-                );
-                Ok(None)
-            }
-            Err(e) => Err(e),
-        }
-    }
+    state.delete_secret(name).await
 }
