@@ -2,6 +2,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from './api';
 import { ERROR_TEXT, WizardApiError, toWizardError } from './api';
+import { fixtureAudit, fixtureProgress } from './test/requirements';
 
 // setup.ts replaces the Tauri bridge with a mock; drive it here.
 const invokeMock = vi.mocked(invoke);
@@ -18,27 +19,18 @@ describe('api.ts', () => {
     await api.choosePath('teams');
     await api.choosePath(null);
     await api.goToStep('region');
-    await api.setAnswer('region.region', 'eu');
+    await api.setAnswer({ key: 'region', value: 'eu' });
+    await api.setAnswer({ key: 'feature', value: { feature: 'mail-send', on: false } });
+    await api.setStepStatus('azure-app', 'done');
     await api.setPracticeMode(true);
     await api.useSessionOnlySecrets();
     await api.dismissNotice();
     await api.openExternal('https://portal.azure.com/');
-    await api.featureChoices();
-    await api.planScopes('v3', 'email-client', ['mail-read']);
+    await api.featureChoices('v2-events');
+    await api.planScopes();
     await api.redirectUris('teams', 'eu');
     await api.validateCallback('https://app.example.com/cb');
-    const request = {
-      path: 'v3' as const,
-      preset: null,
-      features: ['mail-read' as const],
-      region: 'us' as const,
-      tenancy: null,
-      tenant: null,
-      client_id: null,
-      callback_uris: [],
-      now: null,
-    };
-    await api.auditManifest('{"appId":"x"}', request);
+    await api.auditManifest('{"appId":"x"}');
     await api.diagnose('AADSTS50011');
     expect(invokeMock.mock.calls).toEqual([
       ['get_session', undefined],
@@ -46,24 +38,29 @@ describe('api.ts', () => {
       ['choose_path', { path: 'teams' }],
       ['choose_path', { path: null }],
       ['go_to_step', { step: 'region' }],
-      ['set_answer', { key: 'region.region', value: 'eu' }],
+      ['set_answer', { update: { key: 'region', value: 'eu' } }],
+      ['set_answer', { update: { key: 'feature', value: { feature: 'mail-send', on: false } } }],
+      ['set_step_status', { step: 'azure-app', status: 'done' }],
       ['set_practice_mode', { enabled: true }],
       ['use_session_only_secrets', undefined],
       ['dismiss_notice', undefined],
       ['open_external', { url: 'https://portal.azure.com/' }],
-      ['feature_choices', undefined],
-      ['plan_scopes', { path: 'v3', preset: 'email-client', features: ['mail-read'] }],
+      ['feature_choices', { path: 'v2-events' }],
+      ['plan_scopes', undefined],
       ['redirect_uris', { path: 'teams', region: 'eu' }],
       ['validate_callback', { uri: 'https://app.example.com/cb' }],
-      ['audit_manifest', { manifest: '{"appId":"x"}', request }],
+      ['audit_manifest', { manifest: '{"appId":"x"}' }],
       ['diagnose', { text: 'AADSTS50011' }],
     ]);
   });
 
   it('returns what Rust returned', async () => {
-    const progress = { version: 1, path: 'v3', step: 'features', practice: false, answers: {}, step_status: {} };
-    invokeMock.mockResolvedValueOnce(progress);
+    const progress = fixtureProgress('v3/features/new');
+    invokeMock.mockResolvedValueOnce(structuredClone(progress));
     await expect(api.choosePath('v3')).resolves.toEqual(progress);
+    const outcome = fixtureAudit('near-miss');
+    invokeMock.mockResolvedValueOnce(structuredClone(outcome));
+    await expect(api.auditManifest('{}')).resolves.toEqual(outcome);
   });
 
   it('rethrows a WizardError from Rust as a typed error with code, message and hint', async () => {

@@ -4,7 +4,8 @@ import type { Session } from './bindings/Session';
 import { App } from './app';
 import * as api from './api';
 import { WizardApiError } from './api';
-import { makePaths, makeProgress, makeSession } from './test/fixtures';
+import { makePaths, makeSession } from './test/fixtures';
+import { fixtureChoices, fixturePath, fixtureProgress, fixtureRedirects } from './test/requirements';
 
 // The app's only way to Rust is api.ts; replace its calls (keep the error
 // class and the code → words map real).
@@ -21,29 +22,33 @@ vi.mock('./api', async (importOriginal) => {
     useSessionOnlySecrets: vi.fn(),
     dismissNotice: vi.fn(),
     openExternal: vi.fn(),
+    // What the built step views ask for when they open.
+    featureChoices: vi.fn(),
+    redirectUris: vi.fn(),
+    storedSecret: vi.fn(),
   };
 });
 
 const m = vi.mocked(api);
 
-/** A stand-in for the Rust side with the same rules as wizard-core's
- *  Progress (choose_path / go_to_step), so the UI is tested on rendering
- *  what it gets back. */
+/** A stand-in for the Rust side. Choosing a path from the welcome screen
+ *  returns the generated state of its first step ("<path>/<step>/new", as
+ *  wizard-core's choose_path leaves it); going back to the welcome screen
+ *  returns the generated "welcome" state (the real one also keeps the
+ *  answers and the paused path, which the window doesn't show); moving
+ *  between steps only moves (and marks a step visited), like go_to_step. */
 function fakeRust(initial: Session) {
   const paths = makePaths();
   let s: Session = structuredClone(initial);
   m.getSession.mockImplementation(async () => structuredClone(s));
   m.listPaths.mockImplementation(async () => structuredClone(paths));
   m.choosePath.mockImplementation(async (path) => {
-    const p = s.progress;
-    if (p.path !== path) {
-      p.path = path;
-      p.step_status = {};
-      const first = paths.find((x) => x.id === path)?.steps[0]?.id ?? null;
-      p.step = first;
-      if (first !== null) p.step_status[first] = 'in-progress';
+    if (s.progress.path !== path) {
+      const first = paths.find((x) => x.id === path)?.steps[0]?.id;
+      const next = path === null ? fixtureProgress('welcome') : fixtureProgress(`${path}/${first}/new`);
+      s = { ...s, progress: { ...next, practice: s.progress.practice } };
     }
-    return structuredClone(p);
+    return structuredClone(s.progress);
   });
   m.goToStep.mockImplementation(async (step) => {
     const p = s.progress;
@@ -69,6 +74,9 @@ function fakeRust(initial: Session) {
   });
   m.setAnswer.mockImplementation(async () => structuredClone(s.progress));
   m.openExternal.mockImplementation(async () => undefined);
+  m.featureChoices.mockImplementation(async (path) => fixtureChoices(path));
+  m.redirectUris.mockImplementation(async (path, region) => fixtureRedirects(path, region));
+  m.storedSecret.mockImplementation(async () => null);
 }
 
 beforeEach(() => {
@@ -88,8 +96,8 @@ describe('welcome screen', () => {
       expect(screen.getByTestId(`path-option-${id}`).getAttribute('role')).toBe('radio');
     }
     const v3 = screen.getByTestId('path-option-v3');
-    expect(v3.textContent).toContain('Connect Microsoft to Nylas');
-    expect(v3.textContent).toContain('Choose this if you are setting up Nylas v3');
+    expect(v3.textContent).toContain(fixturePath('v3').title);
+    expect(v3.textContent).toContain(fixturePath('v3').when_to_choose);
     expect(v3.getAttribute('aria-checked')).toBe('false');
     // Only one tab stop in the group.
     expect(radios.filter((r) => r.tabIndex === 0)).toHaveLength(1);
@@ -109,11 +117,11 @@ describe('welcome screen', () => {
     fireEvent.click(screen.getByTestId('path-option-v3'));
     expect(screen.getByTestId('path-option-v3').getAttribute('aria-checked')).toBe('true');
     expect(start.disabled).toBe(false);
-    expect(start.textContent).toBe('Start: Connect Microsoft to Nylas');
+    expect(start.textContent).toBe(`Start: ${fixturePath('v3').title}`);
 
     fireEvent.click(start);
     expect(m.choosePath).toHaveBeenCalledWith('v3');
-    expect((await screen.findByTestId('current-step-title')).textContent).toBe('Features');
+    expect((await screen.findByTestId('current-step-title')).textContent).toBe(fixturePath('v3').steps[0]!.title);
     expect(screen.queryByTestId('welcome')).toBeNull();
   });
 
@@ -163,14 +171,9 @@ describe('welcome screen', () => {
 });
 
 describe('wizard frame', () => {
-  const restored = () =>
-    makeSession({
-      progress: makeProgress({
-        path: 'v3',
-        step: 'region',
-        step_status: { features: 'done', region: 'in-progress', 'azure-app': 'needs-attention' },
-      }),
-    });
+  // Back on Region after a check of the Azure app found problems.
+  const restored = () => makeSession({ progress: fixtureProgress('v3/region/after-failed-check') });
+  const v3 = fixturePath('v3');
 
   it('renders the step list with statuses in words and marks the current step', async () => {
     fakeRust(restored());
@@ -179,12 +182,8 @@ describe('wizard frame', () => {
     expect(list.tagName).toBe('OL');
     expect(list.closest('nav')?.getAttribute('aria-label')).toBe('Steps');
     const items = within(list).getAllByRole('listitem');
-    expect(items.map((li) => li.dataset.testid)).toEqual([
-      'step-item-features',
-      'step-item-region',
-      'step-item-azure-app',
-      'step-item-report',
-    ]);
+    expect(items.map((li) => li.dataset.testid)).toEqual(v3.steps.map((st) => `step-item-${st.id}`));
+    const statuses = restored().progress.step_status;
     const expected: Array<[string, string, string]> = [
       ['features', 'done', 'Done'],
       ['region', 'in-progress', 'In progress'],
@@ -192,6 +191,7 @@ describe('wizard frame', () => {
       ['report', 'not-started', 'Not started'],
     ];
     for (const [id, status, words] of expected) {
+      expect(statuses[id] ?? 'not-started', id).toBe(status);
       const li = screen.getByTestId(`step-item-${id}`);
       expect(li.dataset.status).toBe(status);
       expect(li.textContent).toContain(words);
@@ -200,7 +200,7 @@ describe('wizard frame', () => {
     expect(screen.getByTestId('step-item-region').getAttribute('aria-current')).toBe('step');
     expect(screen.getByTestId('step-item-features').hasAttribute('aria-current')).toBe(false);
     expect(screen.getByTestId('current-step-title').textContent).toBe('Region');
-    expect(screen.getByText('Step 2 of 4')).toBeTruthy();
+    expect(screen.getByText(`Step 2 of ${v3.steps.length}`)).toBeTruthy();
     expect(screen.getByTestId('change-path-button')).toBeTruthy();
   });
 
@@ -245,7 +245,7 @@ describe('wizard frame', () => {
   });
 
   it('Back on the first step returns to the welcome screen with choose_path(null)', async () => {
-    fakeRust(makeSession({ progress: makeProgress({ path: 'v3', step: 'features', step_status: { features: 'in-progress' } }) }));
+    fakeRust(makeSession({ progress: fixtureProgress('v3/features/new') }));
     render(<App />);
     const back = await screen.findByTestId('back-button');
     expect(back.textContent).toBe('Back to paths');
@@ -276,13 +276,18 @@ describe('wizard frame', () => {
   });
 
   it('shows an unavailable step honestly as not built, with what it will do', async () => {
+    const unbuilt = v3.steps.find((st) => !st.available)!;
     fakeRust(restored());
     render(<App />);
+    expect(await screen.findByTestId('region-step')).toBeTruthy();
+    expect(screen.queryByTestId('not-built')).toBeNull();
+    fireEvent.click(within(screen.getByTestId(`step-item-${unbuilt.id}`)).getByRole('button'));
     const panel = await screen.findByTestId('not-built');
     expect(panel.textContent).toContain("isn't built yet in this version");
-    expect(panel.textContent).toContain('Pick where your Nylas data lives (US or EU).');
+    expect(panel.textContent).toContain(unbuilt.summary);
     expect(within(panel).queryAllByRole('button')).toHaveLength(0);
-    expect(screen.getByTestId('step-item-region').textContent).toContain('not built yet');
+    expect(screen.getByTestId(`step-item-${unbuilt.id}`).textContent).toContain('not built yet');
+    expect(screen.getByTestId('step-item-region').textContent).not.toContain('not built yet');
   });
 });
 
@@ -344,7 +349,7 @@ describe('cards', () => {
   });
 
   it('turns a failed call into an error card with a plain title, the next action and the code', async () => {
-    fakeRust(makeSession({ progress: makeProgress({ path: 'v3', step: 'features' }) }));
+    fakeRust(makeSession({ progress: fixtureProgress('v3/features/new') }));
     m.goToStep.mockRejectedValueOnce(new WizardApiError('io', 'Could not save your progress: disk full.'));
     const alert = vi.spyOn(window, 'alert');
     render(<App />);

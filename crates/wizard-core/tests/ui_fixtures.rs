@@ -15,6 +15,7 @@ use wizard_core::audit::{run_audit, Tenancy};
 use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest_value;
 use wizard_core::paths::{all_paths, PathId};
+use wizard_core::regions::{redirect_uris, validate_callback_uri};
 use wizard_core::scopes::{Feature, Preset};
 use wizard_core::state::{AuditOutcome, Progress};
 
@@ -89,8 +90,8 @@ fn clean_manifest() -> Value {
     m
 }
 
-fn audit(p: &Progress, manifest: Value) -> AuditOutcome {
-    let app = parse_manifest_value(&manifest).unwrap();
+fn audit(p: &Progress, manifest: &Value) -> AuditOutcome {
+    let app = parse_manifest_value(manifest).unwrap();
     let mut req = p.answers.audit_request(p.path.unwrap()).unwrap();
     req.now = Some(datetime!(2026-11-22 08:40:24 UTC));
     let report = run_audit(&app, &req).unwrap();
@@ -99,6 +100,20 @@ fn audit(p: &Progress, manifest: Value) -> AuditOutcome {
     AuditOutcome {
         report,
         progress: after.view(),
+    }
+}
+
+/// A pasted text and what `diagnose` explains for it.
+#[derive(Serialize)]
+struct Diagnosed {
+    text: &'static str,
+    diagnoses: Vec<wizard_core::diagnose::Diagnosis>,
+}
+
+fn diagnosed(text: &'static str) -> Diagnosed {
+    Diagnosed {
+        text,
+        diagnoses: wizard_core::diagnose::diagnose(text),
     }
 }
 
@@ -117,6 +132,11 @@ fn write_ui_fixtures() {
         feature: Feature::MailSend,
         on: false,
     };
+    let inbox = U::Preset(Preset::ReadOnlyInbox);
+    let rooms = U::Feature {
+        feature: Feature::Rooms,
+        on: true,
+    };
     let answered = progress(
         PathId::V3,
         "azure-app",
@@ -128,11 +148,19 @@ fn write_ui_fixtures() {
         ("v3/features/new", progress(PathId::V3, "features", &[])),
         (
             "v3/features/email-client",
-            progress(PathId::V3, "features", &[email.clone()]),
+            progress(PathId::V3, "features", std::slice::from_ref(&email)),
         ),
         (
             "v3/features/mail-modify",
             progress(PathId::V3, "features", &[email.clone(), no_send.clone()]),
+        ),
+        (
+            "v3/features/read-only-inbox",
+            progress(PathId::V3, "features", std::slice::from_ref(&inbox)),
+        ),
+        (
+            "v3/features/read-only-inbox-rooms",
+            progress(PathId::V3, "features", &[inbox.clone(), rooms.clone()]),
         ),
         (
             "v2-events/features/new",
@@ -151,7 +179,7 @@ fn write_ui_fixtures() {
         ),
         (
             "v3/region/new",
-            progress(PathId::V3, "region", &[email.clone()]),
+            progress(PathId::V3, "region", std::slice::from_ref(&email)),
         ),
         (
             "v3/region/eu",
@@ -167,6 +195,19 @@ fn write_ui_fixtures() {
         ),
         ("teams/region/new", progress(PathId::Teams, "region", &[])),
         ("v3/azure-app/answered", answered.clone()),
+        (
+            "v3/azure-app/single",
+            progress(
+                PathId::V3,
+                "azure-app",
+                &[
+                    email.clone(),
+                    eu.clone(),
+                    cb.clone(),
+                    U::Tenancy(Some(Tenancy::Single)),
+                ],
+            ),
+        ),
         (
             "v3/azure-app/single-contoso",
             progress(
@@ -201,6 +242,21 @@ fn write_ui_fixtures() {
             "teams/azure-app/new",
             progress(PathId::Teams, "azure-app", &[]),
         ),
+        // The first step of each path not covered above, as choose_path
+        // leaves it.
+        (
+            "migrate/scopes/new",
+            progress(PathId::Migrate, "scopes", &[]),
+        ),
+        ("bulk/explain/new", progress(PathId::Bulk, "explain", &[])),
+        // Back on Region after a check of the Azure app found problems.
+        ("v3/region/after-failed-check", {
+            let mut p = progress(PathId::V3, "azure-app", std::slice::from_ref(&email));
+            let outcome = audit(&p, &near_miss_manifest());
+            p.record_check(&outcome.report);
+            p.go_to_step("region").unwrap();
+            p
+        }),
     ]
     .into_iter()
     .collect();
@@ -210,6 +266,8 @@ fn write_ui_fixtures() {
     let plans: BTreeMap<&str, _> = [
         "v3/features/email-client",
         "v3/features/mail-modify",
+        "v3/features/read-only-inbox",
+        "v3/features/read-only-inbox-rooms",
         "v2-events/features/new",
         "v2-events/features/shared-calendar",
         "migrate/azure-app/read-only-inbox",
@@ -222,18 +280,98 @@ fn write_ui_fixtures() {
     .collect();
     write("plans.json", &plans);
 
+    // The manifests as the admin pastes them, and what their audit finds
+    // for a state (named "<manifest>" for "v3/azure-app/answered", else
+    // "<manifest>/<state>").
+    let near_miss = near_miss_manifest();
+    let clean = clean_manifest();
+    let manifests: BTreeMap<&str, String> = [
+        (
+            "near-miss",
+            serde_json::to_string_pretty(&near_miss).unwrap(),
+        ),
+        ("clean", serde_json::to_string_pretty(&clean).unwrap()),
+    ]
+    .into_iter()
+    .collect();
+    write("manifests.json", &manifests);
+
     let outcomes: BTreeMap<&str, AuditOutcome> = [
-        ("near-miss", audit(&answered, near_miss_manifest())),
-        ("clean", audit(&answered, clean_manifest())),
+        ("near-miss", audit(&answered, &near_miss)),
+        ("clean", audit(&answered, &clean)),
+        (
+            "near-miss/v3/azure-app/single",
+            audit(&states["v3/azure-app/single"], &near_miss),
+        ),
+        (
+            "near-miss/v3/azure-app/single-contoso",
+            audit(&states["v3/azure-app/single-contoso"], &near_miss),
+        ),
+        (
+            "near-miss/teams/azure-app/new",
+            audit(&states["teams/azure-app/new"], &near_miss),
+        ),
+        (
+            "near-miss/migrate/azure-app/read-only-inbox",
+            audit(&states["migrate/azure-app/read-only-inbox"], &near_miss),
+        ),
     ]
     .into_iter()
     .collect();
     write("audits.json", &outcomes);
 
-    write(
-        "diagnoses.json",
-        &wizard_core::diagnose::diagnose(
-            "https://app.example.com/cb?error=invalid_request&error_description=AADSTS50011%3A+The+redirect+URI+%27https%3A%2F%2Fapi.us.nylas.com%2Fv3%2Fconnect%2Fcallback%2F%27+specified+in+the+request+does+not+match",
+    // Errors Rust answers with, for the views' error cards.
+    let no_features = &states["migrate/azure-app/no-features"];
+    let errors: BTreeMap<&str, _> = [(
+        "audit/needs-features",
+        no_features
+            .answers
+            .audit_request(no_features.path.unwrap())
+            .unwrap_err(),
+    )]
+    .into_iter()
+    .collect();
+    write("errors.json", &errors);
+
+    // The redirect URIs of every path and region ("<path>/<region>").
+    let mut redirects = BTreeMap::new();
+    for path in PathId::ALL {
+        for region in [Region::Us, Region::Eu] {
+            let key = format!(
+                "{}/{}",
+                serde_json::to_value(path).unwrap().as_str().unwrap(),
+                serde_json::to_value(region).unwrap().as_str().unwrap()
+            );
+            redirects.insert(key, redirect_uris(path.into(), region));
+        }
+    }
+    write("redirects.json", &redirects);
+
+    // Callback URIs as typed, and what Rust says about each.
+    let callbacks: BTreeMap<&str, _> = [
+        "https://app.example.com/cb",
+        "  https://app.example.com/new ",
+        "http://app.example.com/cb",
+        "https://app.example.com/cb#done",
+    ]
+    .into_iter()
+    .map(|u| (u, validate_callback_uri(u)))
+    .collect();
+    write("callbacks.json", &callbacks);
+
+    let diagnoses: BTreeMap<&str, Diagnosed> = [
+        (
+            "callback-address",
+            diagnosed("https://app.example.com/cb?error=invalid_request&error_description=AADSTS50011%3A+The+redirect+URI+%27https%3A%2F%2Fapi.us.nylas.com%2Fv3%2Fconnect%2Fcallback%2F%27+specified+in+the+request+does+not+match"),
         ),
-    );
+        (
+            "redirect-mismatch",
+            diagnosed("AADSTS50011: The redirect URI 'https://api.us.nylas.com/v3/connect/callback/' specified in the request does not match the redirect URIs configured for the application '5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e'. Trace ID: 0b9d2a4e-6c1f-4e8a-9d3b-5f7a1c2e4d6b Correlation ID: 7e3f1a2b-4c5d-4e6f-8a9b-0c1d2e3f4a5b Timestamp: 2026-11-22 08:40:24Z"),
+        ),
+        ("code-only", diagnosed("AADSTS50011")),
+        ("unrecognised", diagnosed("it broke")),
+    ]
+    .into_iter()
+    .collect();
+    write("diagnoses.json", &diagnoses);
 }

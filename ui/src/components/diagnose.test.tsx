@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
-import { makeDiagnosis } from '../test/requirements';
+import { diagnosesFor, fixtureDiagnoses } from '../test/requirements';
 import { AppHeader } from './app-header';
 import { DiagnoseButton } from './diagnose';
 
@@ -11,12 +11,10 @@ vi.mock('../api', async (importOriginal) => {
 });
 const m = vi.mocked(api);
 
-const ERROR_50011 =
-  "AADSTS50011: The redirect URI 'https://api.us.nylas.com/v3/connect/callback/' specified in the request does not match.";
-
 beforeEach(() => {
   vi.clearAllMocks();
-  m.diagnose.mockImplementation(async () => [makeDiagnosis()]);
+  // What Rust's diagnose returned for each text the fixtures were made from.
+  m.diagnose.mockImplementation(async (text) => diagnosesFor(text));
   m.openExternal.mockImplementation(async () => undefined);
 });
 
@@ -46,52 +44,65 @@ describe('Diagnose', () => {
   });
 
   it('explains a pasted error: code small, title, cause, fix and the check that catches it', async () => {
+    const { text, diagnoses } = fixtureDiagnoses('redirect-mismatch');
+    const diagnosis = diagnoses[0]!;
+    expect(diagnoses).toHaveLength(1);
     render(<DiagnoseButton />);
     openDialog();
-    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: ERROR_50011 } });
+    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: text } });
     fireEvent.click(screen.getByTestId('diagnose-submit'));
-    const d = await screen.findByTestId('diagnosis-AADSTS50011');
-    expect(m.diagnose).toHaveBeenCalledWith(ERROR_50011);
-    expect(within(d).getByRole('heading').textContent).toBe("The redirect URI doesn't match your Azure app");
-    expect(d.textContent).toContain("isn't registered on the app's Web platform");
+    const d = await screen.findByTestId(`diagnosis-${diagnosis.code}`);
+    expect(m.diagnose).toHaveBeenCalledWith(text);
+    expect(within(d).getByRole('heading').textContent).toBe(diagnosis.title);
+    expect(d.textContent).toContain(diagnosis.cause);
     expect(d.textContent).toContain('What to do');
+    expect(d.textContent).toContain(diagnosis.fix);
+    expect(diagnosis.related_check).toBe('redirect_uris');
     expect(d.textContent).toContain('Checked by: Redirect URIs');
-    expect(d.querySelector('.finding-codes')?.textContent).toContain('Code: AADSTS50011');
-    expect(d.querySelector('.finding-codes')?.textContent).toContain('Trace ID: abc-123');
-    expect(within(d).getByText('https://api.us.nylas.com/v3/connect/callback/')).toBeTruthy();
+    const codes = d.querySelector('.finding-codes')?.textContent;
+    expect(codes).toContain(`Code: ${diagnosis.code}`);
+    expect(codes).toContain(`Trace ID: ${diagnosis.found.trace_id}`);
+    expect(codes).toContain(`Correlation ID: ${diagnosis.found.correlation_id}`);
+    // The values quoted in the error, copyable.
+    expect(within(d).getByText(diagnosis.found.redirect_uri!)).toBeTruthy();
+    expect(within(d).getByText(diagnosis.found.app_id!)).toBeTruthy();
 
     fireEvent.click(within(d).getByRole('button', { name: 'Read more about this error' }));
-    expect(m.openExternal).toHaveBeenCalledWith('https://aka.ms/redirectUriMismatchError');
+    expect(m.openExternal).toHaveBeenCalledWith(diagnosis.learn_more);
+  });
+
+  it('explains the address a failed sign-in left in the browser', async () => {
+    const { text, diagnoses } = fixtureDiagnoses('callback-address');
+    render(<DiagnoseButton />);
+    openDialog();
+    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: text } });
+    fireEvent.click(screen.getByTestId('diagnose-submit'));
+    const d = await screen.findByTestId(`diagnosis-${diagnoses[0]!.code}`);
+    expect(within(d).getByText(diagnoses[0]!.found.redirect_uri!)).toBeTruthy();
+    expect(d.querySelector('.finding-codes')?.textContent).toBe(`Code: ${diagnoses[0]!.code}`);
   });
 
   it('explains with Ctrl+Enter from the text field', async () => {
+    const { text, diagnoses } = fixtureDiagnoses('code-only');
     render(<DiagnoseButton />);
     openDialog();
     const input = screen.getByTestId('diagnose-input');
-    fireEvent.input(input, { target: { value: 'AADSTS50011' } });
+    fireEvent.input(input, { target: { value: text } });
     fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
-    await screen.findByTestId('diagnosis-AADSTS50011');
+    await screen.findByTestId(`diagnosis-${diagnoses[0]!.code}`);
+    expect(m.diagnose).toHaveBeenCalledWith(text);
   });
 
   it('shows the friendly not-recognised entry for unknown text, without a code', async () => {
-    m.diagnose.mockResolvedValueOnce([
-      makeDiagnosis({
-        code: 'unrecognised',
-        source: 'unknown',
-        title: "We don't recognise this message",
-        cause: "It has no Microsoft error code (AADSTS followed by digits) and doesn't match a Nylas error we know.",
-        fix: 'Paste the whole error, including any AADSTS code.',
-        related_check: null,
-        learn_more: null,
-        found: {},
-      }),
-    ]);
+    const { text, diagnoses } = fixtureDiagnoses('unrecognised');
+    const diagnosis = diagnoses[0]!;
+    expect(diagnosis.code).toBe('unrecognised');
     render(<DiagnoseButton />);
     openDialog();
-    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: 'it broke' } });
+    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: text } });
     fireEvent.click(screen.getByTestId('diagnose-submit'));
     const d = await screen.findByTestId('diagnosis-unrecognised');
-    expect(d.textContent).toContain("We don't recognise this message");
+    expect(d.textContent).toContain(diagnosis.title);
     expect(d.textContent).not.toContain('Code:');
     expect(d.textContent).not.toContain('Checked by');
   });

@@ -1,9 +1,21 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
-import { WizardApiError } from '../api';
-import { makeChoices, makeCtx, makeReport } from '../test/requirements';
+import { WizardApiError, toWizardError } from '../api';
+import type { AuditOutcome } from '../bindings/AuditOutcome';
+import type { Answer, NextProgress, TestCtx } from '../test/requirements';
+import {
+  answersWith,
+  deferred,
+  fixtureAudit,
+  fixtureChoices,
+  fixtureError,
+  fixtureManifest,
+  makeCtx,
+  renderStep,
+} from '../test/requirements';
 import { AzureAppStep } from './azure-app';
+import { localDate } from './finding-details';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
@@ -11,19 +23,36 @@ vi.mock('../api', async (importOriginal) => {
 });
 const m = vi.mocked(api);
 
-const MANIFEST = '{"appId": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e", "web": {"redirectUris": []}}';
+const MANIFEST = fixtureManifest('near-miss');
+const CLEAN = fixtureManifest('clean');
 
-const V3_ANSWERS = {
-  'features.preset': 'email-client',
-  'features.list': ['mail-modify', 'mail-send'],
-  'region.region': 'eu',
-  'region.callback_uris': ['https://app.example.com/cb'],
-};
+// Rust audits against the saved answers: the outcome returned is the one
+// generated for the manifest and the state the answers are in
+// ("near-miss", "clean" for v3/azure-app/answered, else "<manifest>/<state>").
+let ctx: TestCtx;
+let answers: string;
+
+function outcomeFor(text: string): AuditOutcome {
+  const manifest = text === MANIFEST ? 'near-miss' : text === CLEAN ? 'clean' : null;
+  if (manifest === null) throw new Error('auditManifest called with a manifest that has no generated audit');
+  return fixtureAudit(answers === 'v3/azure-app/answered' ? manifest : `${manifest}/${answers}`);
+}
+
+/** The step on a generated state; `next` says what Rust answers to setAnswer. */
+function show(start: string, next: NextProgress = answersWith([])) {
+  answers = start;
+  ctx = makeCtx(start, async (u, p) => {
+    const a = await next(u, p);
+    if (typeof a === 'string') answers = a;
+    return a;
+  });
+  return renderStep(AzureAppStep, ctx);
+}
 
 beforeEach(() => {
   vi.clearAllMocks();
-  m.auditManifest.mockImplementation(async () => makeReport());
-  m.featureChoices.mockImplementation(async () => makeChoices());
+  m.auditManifest.mockImplementation(async (text) => outcomeFor(text));
+  m.featureChoices.mockImplementation(async (path) => fixtureChoices(path));
   m.storedSecret.mockImplementation(async () => null);
 });
 
@@ -32,103 +61,123 @@ function paste(text: string) {
   fireEvent.click(screen.getByTestId('manifest-check-button'));
 }
 
+// What the summary line says for the generated outcomes (the words are the
+// UI's; the counts are Rust's, checked against the fixture where used).
+const NEAR_MISS_SUMMARY = '2 things need fixing, 1 is worth a look and 10 are fine.';
+const counts = (name: string) => fixtureAudit(name).report.summary;
+
+const lastApplied = () => ctx.applyProgress.mock.lastCall?.[0];
+
 describe('Azure app step', () => {
-  it('checks a pasted manifest with the request built from the saved answers', async () => {
-    render(<AzureAppStep ctx={makeCtx('v3', { ...V3_ANSWERS, 'azure-app.tenancy': 'single', 'azure-app.tenant': 'contoso.com' })} />);
+  it('checks a pasted manifest: only its text goes to Rust, and the progress Rust returns is applied', async () => {
+    show('v3/azure-app/answered');
     paste(MANIFEST);
     await screen.findByTestId('audit-summary');
-    expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST, {
-      path: 'v3',
-      preset: 'email-client',
-      features: ['mail-modify', 'mail-send'],
-      region: 'eu',
-      tenancy: 'single',
-      tenant: 'contoso.com',
-      client_id: null,
-      callback_uris: ['https://app.example.com/cb'],
-      now: null,
-    });
+    expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST);
+    expect(m.auditManifest.mock.calls[0]).toHaveLength(1);
+    expect(ctx.applyProgress).toHaveBeenCalledTimes(1);
+    expect(ctx.applyProgress).toHaveBeenCalledWith(fixtureAudit('near-miss').progress);
+    // Rust records the result itself.
+    expect(ctx.setAnswer).not.toHaveBeenCalled();
+    expect(ctx.setStatus).not.toHaveBeenCalled();
   });
 
   it('marks the step as needing attention when something fails, done when nothing does', async () => {
-    const ctx = makeCtx('v3', V3_ANSWERS);
-    render(<AzureAppStep ctx={ctx} />);
+    show('v3/azure-app/answered');
     paste(MANIFEST);
-    await screen.findByTestId('audit-summary');
-    expect(ctx.setStatus).toHaveBeenLastCalledWith('needs-attention');
+    const summary = await screen.findByTestId('audit-summary');
+    expect(fixtureAudit('near-miss').report.summary.fail).toBeGreaterThan(0);
+    expect(lastApplied()?.step_status['azure-app']).toBe('needs-attention');
+    expect(ctx.session.progress.step_status['azure-app']).toBe('needs-attention');
 
-    const clean = makeReport();
-    clean.summary = { pass: 13, warn: 0, fail: 0 };
-    clean.findings = clean.findings.map((f) => ({ ...f, status: 'pass' as const }));
-    m.auditManifest.mockImplementation(async () => clean);
-    paste(MANIFEST);
-    await waitFor(() => expect(ctx.setStatus).toHaveBeenLastCalledWith('done'));
+    paste(CLEAN);
+    expect(counts('clean')).toEqual({ fail: 0, warn: 0, pass: 13 });
+    await waitFor(() => expect(summary.textContent).toBe('Nothing needs fixing and 13 are fine.'));
+    expect(lastApplied()?.step_status['azure-app']).toBe('done');
+    expect(ctx.applyProgress).toHaveBeenCalledTimes(2);
+    expect(ctx.setStatus).not.toHaveBeenCalled();
   });
 
   it('shows the summary and the findings grouped, each with its status in words', async () => {
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     paste(MANIFEST);
+    const { report } = fixtureAudit('near-miss');
     const summary = await screen.findByTestId('audit-summary');
-    expect(summary.textContent).toBe('2 things need fixing, 1 is worth a look and 2 are fine.');
+    expect(counts('near-miss')).toEqual({ fail: 2, warn: 1, pass: 10 });
+    expect(summary.textContent).toBe(NEAR_MISS_SUMMARY);
 
     const fail = screen.getByTestId('finding-group-fail');
     expect(within(fail).getByRole('heading', { level: 3 }).textContent).toContain('Needs fixing');
     const warn = screen.getByTestId('finding-group-warn');
     expect(within(warn).getByRole('heading', { level: 3 }).textContent).toContain('Worth a look');
+    for (const f of report.findings.filter((x) => x.status !== 'pass')) {
+      const card = screen.getByTestId(`finding-${f.check}`);
+      expect(card.getAttribute('data-status')).toBe(f.status);
+      expect((f.status === 'fail' ? fail : warn).contains(card)).toBe(true);
+      expect(card.textContent).toContain(f.title);
+      expect(card.textContent).toContain(`Prevents sign-in errors ${f.prevents.join(', ')}`);
+      if (f.fix !== null) expect(within(card).getByTestId('finding-fix').textContent).toContain(f.fix);
+    }
 
+    const redirect = report.findings.find((f) => f.check === 'redirect_uris')!;
     const card = screen.getByTestId('finding-redirect_uris');
-    expect(card.getAttribute('data-status')).toBe('fail');
-    expect(fail.contains(card)).toBe(true);
     expect(card.textContent).toContain('Needs fixing');
-    expect(card.textContent).toContain('Your app is missing the EU redirect URI');
     const fix = within(card).getByTestId('finding-fix');
     expect(fix.textContent).toContain('How to fix');
-    expect(fix.textContent).toContain('paste https://api.eu.nylas.com/v3/connect/callback exactly as shown');
-    // The URI to add, copyable; the near miss and the misplaced one explained.
-    expect(within(card).getByTestId('finding-missing-uri').querySelector('code')?.textContent).toBe(
-      'https://api.eu.nylas.com/v3/connect/callback',
+    // The URI to add, copyable; each near miss explained.
+    const details = redirect.details as { missing: string[]; near_misses: Array<{ explanation: string }> };
+    expect(within(card).getAllByTestId('finding-missing-uri').map((e) => e.querySelector('code')?.textContent)).toEqual(
+      details.missing,
     );
-    expect(fix.textContent).toContain('https://api.us.nylas.com/v3/connect/callback/ is for the other Nylas region.');
-    expect(fix.textContent).toContain('is under Single-page application; Nylas needs it under Web.');
-    expect(card.textContent).toContain('Prevents sign-in errors AADSTS50011, AADSTS500113');
+    expect(details.near_misses.length).toBeGreaterThan(0);
+    for (const n of details.near_misses) expect(fix.textContent).toContain(n.explanation);
+    expect(fix.textContent).toContain("(It's registered under Single-page application.)");
 
-    const scopes = screen.getByTestId('finding-delegated_scopes');
-    expect(Array.from(scopes.querySelectorAll('.chip')).map((c) => c.textContent)).toEqual(['Mail.ReadWrite', 'Mail.Send']);
+    const scopes = report.findings.find((f) => f.check === 'delegated_scopes')!;
+    expect(
+      Array.from(screen.getByTestId('finding-delegated_scopes').querySelectorAll('.chip')).map((c) => c.textContent),
+    ).toEqual((scopes.details as { missing: string[] }).missing);
     const secret = screen.getByTestId('finding-client_secret');
     expect(secret.getAttribute('data-status')).toBe('warn');
     expect(warn.contains(secret)).toBe(true);
-    expect(secret.textContent).toContain(new Date('2026-12-04T10:00:00Z').toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' }));
+    const expires = (report.findings.find((f) => f.check === 'client_secret')!.details as { expires: string }).expires;
+    expect(secret.textContent).toContain(`expires on ${localDate(expires)}`);
   });
 
   it('folds the passed checks until asked', async () => {
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     paste(MANIFEST);
+    const passed = fixtureAudit('near-miss').report.findings.filter((f) => f.status === 'pass');
     const toggle = await screen.findByTestId('toggle-passed');
     expect(toggle.textContent).toContain('All good');
+    expect(toggle.textContent).toContain(`(${passed.length})`);
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    expect(screen.queryByTestId('finding-client_id')).toBeNull();
+    for (const f of passed) expect(screen.queryByTestId(`finding-${f.check}`)).toBeNull();
     fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
-    expect(screen.getByTestId('finding-client_id').getAttribute('data-status')).toBe('pass');
-    expect(screen.getByTestId('finding-offline_access').textContent).toContain('All good');
+    for (const f of passed) {
+      const card = screen.getByTestId(`finding-${f.check}`);
+      expect(card.getAttribute('data-status')).toBe('pass');
+      expect(card.textContent).toContain('All good');
+      expect(card.textContent).toContain(f.title);
+    }
   });
 
   it('opens the exact portal page of a finding in the browser', async () => {
-    const ctx = makeCtx('v3', V3_ANSWERS);
-    render(<AzureAppStep ctx={ctx} />);
+    show('v3/azure-app/answered');
     paste(MANIFEST);
     const card = await screen.findByTestId('finding-redirect_uris');
     fireEvent.click(within(card).getByTestId('open-portal-button'));
-    expect(ctx.openExternal).toHaveBeenCalledWith(
-      'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Authentication/appId/5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e',
-    );
+    const link = fixtureAudit('near-miss').report.findings.find((f) => f.check === 'redirect_uris')!.portal_link;
+    expect(link).toContain('/Authentication/');
+    expect(ctx.openExternal).toHaveBeenCalledWith(link);
   });
 
   it('shows a file that is not a manifest as a friendly card with its hint', async () => {
     m.auditManifest.mockRejectedValueOnce(
       new WizardApiError('manifest_invalid', 'This looks like a package.json, not an app manifest.', 'In the Azure portal open your app → Manifest → Download.'),
     );
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     paste('{"name": "mail-sync-service"}');
     const card = await screen.findByTestId('error-card');
     expect(card.textContent).toContain("That file isn't an app manifest");
@@ -136,19 +185,20 @@ describe('Azure app step', () => {
     expect(card.textContent).toContain('What to do: In the Azure portal open your app → Manifest → Download.');
     expect(within(card).getByTestId('error-code').textContent).toBe('manifest_invalid');
     expect(screen.queryByTestId('audit-summary')).toBeNull();
+    expect(ctx.applyProgress).not.toHaveBeenCalled();
   });
 
   it('reads a chosen file and checks it, naming the file', async () => {
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     const file = new File([MANIFEST], 'northwind.json', { type: 'application/json' });
     fireEvent.change(screen.getByTestId('manifest-file-input'), { target: { files: [file] } });
     await screen.findByTestId('audit-summary');
-    expect(m.auditManifest.mock.calls[0]?.[0]).toBe(MANIFEST);
+    expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST);
     expect(screen.getByText('northwind.json')).toBeTruthy();
   });
 
   it('checks a file dropped on the drop zone', async () => {
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     const file = new File([MANIFEST], 'dropped.json', { type: 'application/json' });
     // happy-dom's drag events don't carry files; build the drop by hand.
     const drop = new Event('drop', { bubbles: true, cancelable: true });
@@ -156,76 +206,129 @@ describe('Azure app step', () => {
     screen.getByTestId('manifest-drop').dispatchEvent(drop);
     expect(drop.defaultPrevented).toBe(true);
     await screen.findByTestId('audit-summary');
-    expect(m.auditManifest.mock.calls[0]?.[0]).toBe(MANIFEST);
+    expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST);
   });
 
   it('asks for the manifest instead of checking an empty paste', () => {
-    render(<AzureAppStep ctx={makeCtx('v3', V3_ANSWERS)} />);
+    show('v3/azure-app/answered');
     paste('   ');
     expect(m.auditManifest).not.toHaveBeenCalled();
     expect(screen.getByText(/Paste the whole manifest first/)).toBeTruthy();
   });
 
-  it('remembers that a check was done, never the manifest itself', async () => {
-    const ctx = makeCtx('v3', V3_ANSWERS);
-    render(<AzureAppStep ctx={ctx} />);
+  it('remembers that a check was done (Rust records it), never the manifest itself', async () => {
+    const { unmount } = show('v3/azure-app/answered');
     paste(MANIFEST);
     await screen.findByTestId('audit-summary');
-    expect(ctx.setAnswer).toHaveBeenCalledWith('azure-app.last_check', {
-      display_name: 'Northwind Sync',
-      checked_at: '2026-11-22T08:40:24Z',
-      fail: 2,
-      warn: 1,
-      pass: 2,
+    const { report } = fixtureAudit('near-miss');
+    expect(ctx.session.progress.answers.last_check).toEqual({
+      display_name: report.display_name,
+      checked_at: report.checked_at,
+      ...report.summary,
     });
-    for (const [, value] of vi.mocked(ctx.setAnswer).mock.calls) {
-      expect(JSON.stringify(value)).not.toContain('redirectUris');
-    }
+    expect(ctx.setAnswer).not.toHaveBeenCalled();
+    expect(JSON.stringify(ctx.session.progress)).not.toContain('redirectUris');
+
+    // Opened again, the step says what that check found.
+    unmount();
+    render(<AzureAppStep ctx={ctx} />);
+    expect(screen.getByTestId('last-check').textContent).toContain(NEAR_MISS_SUMMARY);
   });
 
   it('says what the last check found when the step opens again', () => {
-    render(
-      <AzureAppStep
-        ctx={makeCtx('v3', {
-          ...V3_ANSWERS,
-          'azure-app.last_check': { display_name: 'Northwind Sync', checked_at: '2026-11-22T08:40:24Z', fail: 1, warn: 0, pass: 12 },
-        })}
-      />,
-    );
-    expect(screen.getByTestId('last-check').textContent).toContain('1 thing needs fixing and 12 are fine.');
-  });
-
-  it('checks the Teams path for Teams, without features or callback URIs', async () => {
-    render(<AzureAppStep ctx={makeCtx('teams', V3_ANSWERS)} />);
-    paste(MANIFEST);
-    await screen.findByTestId('audit-summary');
-    expect(m.auditManifest.mock.calls[0]?.[1]).toMatchObject({ path: 'teams', preset: null, features: [], callback_uris: [], region: 'eu' });
-  });
-
-  it('on the migration path with no features saved, asks what the app does before checking', async () => {
-    const ctx = makeCtx('migrate', { 'region.region': 'us' });
+    const after = fixtureAudit('near-miss');
+    ctx = makeCtx(after.progress);
     render(<AzureAppStep ctx={ctx} />);
-    const select = (await screen.findByTestId('audit-preset')) as HTMLSelectElement;
+    const line = screen.getByTestId('last-check').textContent;
+    expect(line).toContain(`You checked “${after.report.display_name}” on ${localDate(after.report.checked_at)}`);
+    expect(after.progress.answers.last_check).toMatchObject(counts('near-miss'));
+    expect(line).toContain(NEAR_MISS_SUMMARY);
+    expect(screen.queryByTestId('audit-summary')).toBeNull();
+  });
+
+  it('checks the Teams path for Teams, without asking what the app does', async () => {
+    show('teams/azure-app/new');
+    expect(ctx.session.progress.current?.audit_path).toBe('teams');
+    expect(screen.getByTestId('azure-app-step').textContent).toContain('Teams meetings usually use one tenant.');
     paste(MANIFEST);
-    expect(m.auditManifest).not.toHaveBeenCalled();
-    expect(screen.getByTestId('audit-error').textContent).toContain('depend on what your app does');
+    const summary = await screen.findByTestId('audit-summary');
+    expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST);
+    expect(counts('near-miss/teams/azure-app/new')).toEqual({ fail: 3, warn: 1, pass: 9 });
+    expect(summary.textContent).toBe('3 things need fixing, 1 is worth a look and 9 are fine.');
+    expect(screen.getByTestId('azure-app-step').textContent).toContain('for Microsoft Teams meetings in the US region');
+    expect(screen.queryByTestId('audit-preset')).toBeNull();
+    expect(m.featureChoices).not.toHaveBeenCalled();
+  });
+
+  it('on the migration path with no features saved, asks what the app does; Rust refuses to check until then', async () => {
+    show('migrate/azure-app/no-features', answersWith([[{ key: 'preset', value: 'read-only-inbox' }, 'migrate/azure-app/read-only-inbox']]));
+    const select = (await screen.findByTestId('audit-preset')) as HTMLSelectElement;
+    expect(m.featureChoices).toHaveBeenCalledWith('migrate');
+    expect(Array.from(select.options).map((o) => o.value)).toEqual(['', ...fixtureChoices('migrate').presets.map((p) => p.id)]);
+
+    const refusal = fixtureError('audit/needs-features');
+    m.auditManifest.mockRejectedValueOnce(toWizardError(refusal));
+    paste(MANIFEST);
+    const card = await screen.findByTestId('audit-error');
+    expect(card.textContent).toContain(refusal.message);
+    expect(card.textContent).toContain(refusal.hint);
+    expect(ctx.applyProgress).not.toHaveBeenCalled();
 
     fireEvent.change(select, { target: { value: 'read-only-inbox' } });
-    await waitFor(() => expect(ctx.setAnswer).toHaveBeenCalledWith('features.list', ['mail-read']));
-    expect(ctx.setAnswer).toHaveBeenCalledWith('features.preset', 'read-only-inbox');
+    await waitFor(() => expect(ctx.setAnswer).toHaveBeenCalledWith({ key: 'preset', value: 'read-only-inbox' }));
+    // The choice stays on screen, showing what Rust saved.
+    await waitFor(() => expect((screen.getByTestId('audit-preset') as HTMLSelectElement).value).toBe('read-only-inbox'));
     fireEvent.click(screen.getByTestId('manifest-check-button'));
-    await screen.findByTestId('audit-summary');
-    expect(m.auditManifest.mock.calls[0]?.[1]).toMatchObject({ path: 'v3', preset: 'read-only-inbox', features: ['mail-read'] });
+    const summary = await screen.findByTestId('audit-summary');
+    expect(counts('near-miss/migrate/azure-app/read-only-inbox')).toEqual({ fail: 2, warn: 1, pass: 10 });
+    expect(summary.textContent).toBe(NEAR_MISS_SUMMARY);
+    expect(m.auditManifest).toHaveBeenCalledTimes(2);
+    expect(m.auditManifest).toHaveBeenLastCalledWith(MANIFEST);
+    expect(screen.queryByTestId('audit-error')).toBeNull();
   });
 
-  it('checks again when the tenancy changes, and saves it', async () => {
-    const ctx = makeCtx('v3', V3_ANSWERS);
-    render(<AzureAppStep ctx={ctx} />);
+  it('checks again when the tenancy or tenant changes, only once Rust has saved it', async () => {
+    const saves: Array<ReturnType<typeof deferred<Answer>>> = [];
+    show('v3/azure-app/answered', () => {
+      const d = deferred<Answer>();
+      saves.push(d);
+      return d.promise;
+    });
+    paste(MANIFEST);
+    const summary = await screen.findByTestId('audit-summary');
+
+    fireEvent.change(screen.getByTestId('audit-tenancy'), { target: { value: 'single' } });
+    expect(ctx.setAnswer).toHaveBeenLastCalledWith({ key: 'tenancy', value: 'single' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(m.auditManifest).toHaveBeenCalledTimes(1);
+    saves[0]!.resolve('v3/azure-app/single');
+    await waitFor(() => expect(m.auditManifest).toHaveBeenCalledTimes(2));
+    expect(m.auditManifest).toHaveBeenLastCalledWith(MANIFEST);
+    expect(counts('near-miss/v3/azure-app/single')).toEqual({ fail: 2, warn: 3, pass: 8 });
+    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 3 are worth a look and 8 are fine.'));
+
+    const tenant = screen.getByTestId('audit-tenant') as HTMLInputElement;
+    fireEvent.input(tenant, { target: { value: 'contoso.com' } });
+    fireEvent.change(tenant, { target: { value: 'contoso.com' } });
+    expect(ctx.setAnswer).toHaveBeenLastCalledWith({ key: 'tenant', value: 'contoso.com' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(m.auditManifest).toHaveBeenCalledTimes(2);
+    saves[1]!.resolve('v3/azure-app/single-contoso');
+    await waitFor(() => expect(m.auditManifest).toHaveBeenCalledTimes(3));
+    expect(counts('near-miss/v3/azure-app/single-contoso')).toEqual({ fail: 2, warn: 2, pass: 9 });
+    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 2 are worth a look and 9 are fine.'));
+    expect(ctx.applyProgress).toHaveBeenLastCalledWith(fixtureAudit('near-miss/v3/azure-app/single-contoso').progress);
+  });
+
+  it('does not check again when saving the tenant failed', async () => {
+    const save = deferred<Answer>();
+    show('v3/azure-app/answered', () => save.promise);
     paste(MANIFEST);
     await screen.findByTestId('audit-summary');
-    fireEvent.change(screen.getByTestId('audit-tenancy'), { target: { value: 'single' } });
-    await waitFor(() => expect(m.auditManifest).toHaveBeenCalledTimes(2));
-    expect(m.auditManifest.mock.calls[1]?.[1].tenancy).toBe('single');
-    expect(ctx.setAnswer).toHaveBeenCalledWith('azure-app.tenancy', 'single');
+    fireEvent.change(screen.getByTestId('audit-tenant'), { target: { value: 'contoso.com' } });
+    expect(ctx.setAnswer).toHaveBeenCalledWith({ key: 'tenant', value: 'contoso.com' });
+    save.resolve(null);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(m.auditManifest).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,8 +1,17 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError } from '../api';
-import { fakePlan, makeChoices, makeCtx } from '../test/requirements';
+import type { Answer, TestCtx } from '../test/requirements';
+import {
+  answersWith,
+  deferred,
+  fixtureChoices,
+  fixturePlan,
+  fixtureProgress,
+  makeCtx,
+  renderStep,
+} from '../test/requirements';
 import { FeaturesStep } from './features';
 
 vi.mock('../api', async (importOriginal) => {
@@ -11,124 +20,191 @@ vi.mock('../api', async (importOriginal) => {
 });
 const m = vi.mocked(api);
 
+// The context of the test running; plan_scopes plans from its saved answers,
+// so "Rust" returns the plan generated for the state the progress is in.
+let ctx: TestCtx;
+
 beforeEach(() => {
   vi.clearAllMocks();
-  m.featureChoices.mockImplementation(async () => makeChoices());
-  m.planScopes.mockImplementation(async (path, preset, features) => fakePlan(path, preset, features));
+  m.featureChoices.mockImplementation(async (path) => fixtureChoices(path));
+  m.planScopes.mockImplementation(async () => {
+    if (ctx.state === null) throw new Error('planScopes called outside a generated state');
+    return fixturePlan(ctx.state);
+  });
 });
+
+function show(start: string, table: Parameters<typeof answersWith>[0] = []) {
+  ctx = makeCtx(start, answersWith(table));
+  renderStep(FeaturesStep, ctx);
+  return ctx;
+}
 
 const box = (id: string) => screen.getByTestId(`feature-${id}`) as HTMLInputElement;
 const radio = (id: string) => screen.getByTestId(`preset-${id}`) as HTMLInputElement;
+const ticked = () =>
+  (screen.getAllByRole('checkbox') as HTMLInputElement[])
+    .filter((b) => b.checked)
+    .map((b) => b.dataset.testid?.replace('feature-', ''));
+
+const EMAIL_CLIENT = { key: 'preset', value: 'email-client' } as const;
 
 describe('Features step', () => {
   it('asks for a pick first, without planning anything', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3')} />);
+    show('v3/features/new');
     await screen.findByTestId('preset-email-client');
+    expect(m.featureChoices).toHaveBeenCalledWith('v3');
     expect(screen.getByTestId('scope-list').textContent).toContain('tick at least one box');
+    expect(ticked()).toEqual([]);
     expect(m.planScopes).not.toHaveBeenCalled();
   });
 
   it('ticks the features of a preset and shows the scope list with reasons', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3')} />);
+    show('v3/features/new', [[EMAIL_CLIENT, 'v3/features/email-client']]);
     fireEvent.click(await screen.findByTestId('preset-email-client'));
 
+    const preset = fixtureChoices('v3').presets.find((p) => p.id === 'email-client')!;
     expect(radio('email-client').checked).toBe(true);
-    expect(box('mail-modify').checked).toBe(true);
-    expect(box('mail-send').checked).toBe(true);
-    expect(box('mail-read').checked).toBe(false);
+    expect(ticked()).toEqual(preset.features);
+    expect(ctx.setAnswer).toHaveBeenCalledWith(EMAIL_CLIENT);
 
-    const send = await screen.findByTestId('scope-Mail.Send');
-    expect(send.textContent).toContain('Lets Nylas send email as the user.');
-    expect(m.planScopes).toHaveBeenLastCalledWith('v3', 'email-client', ['mail-modify', 'mail-send']);
-    const rw = screen.getByTestId('scope-Mail.ReadWrite');
-    expect(rw.querySelector('code')?.textContent).toBe('Mail.ReadWrite');
-    expect(rw.textContent).toContain('Also works if your app already has: Mail.ReadWrite.Shared');
-    const offline = screen.getByTestId('scope-offline_access');
-    expect(offline.textContent).toContain('Always needed');
-    expect(offline.textContent).toContain('keep working after the first hour');
-    expect(screen.getByTestId('scope-list').textContent).toContain('every connected user sign in again');
+    const plan = fixturePlan('v3/features/email-client');
+    await screen.findByTestId('scope-Mail.Send');
+    expect(m.planScopes.mock.calls.every((c) => c.length === 0)).toBe(true);
+    for (const r of plan.required) {
+      const item = screen.getByTestId(`scope-${r.name}`);
+      expect(item.querySelector('code')?.textContent).toBe(r.name);
+      expect(item.textContent).toContain(r.reason);
+      if (r.also_satisfied_by.length > 0)
+        expect(item.textContent).toContain(`Also works if your app already has: ${r.also_satisfied_by.join(', ')}`);
+      expect(item.textContent?.includes('Always needed')).toBe(r.features.length === 0);
+    }
+    expect(plan.required.some((r) => r.features.length === 0)).toBe(true);
+    for (const n of plan.notes) expect(screen.getByTestId('scope-list').textContent).toContain(n);
   });
 
-  it('is in progress until a pick gives a permission list, then done', async () => {
-    const ctx = makeCtx('v3');
-    render(<FeaturesStep ctx={ctx} />);
+  it('sets no status itself and plans only once Rust has saved a pick that gives a list', async () => {
+    const saved = deferred<Answer>();
+    ctx = makeCtx('v3/features/new', () => saved.promise);
+    renderStep(FeaturesStep, ctx);
     fireEvent.click(await screen.findByTestId('preset-email-client'));
+    // Shown at once, but nothing planned before Rust answered.
+    expect(radio('email-client').checked).toBe(true);
+    await Promise.resolve();
+    expect(m.planScopes).not.toHaveBeenCalled();
+
+    saved.resolve('v3/features/email-client');
     await screen.findByTestId('scope-Mail.Send');
-    await waitFor(() => expect(ctx.setStatus).toHaveBeenLastCalledWith('done'));
-    expect(ctx.setStatus).toHaveBeenCalledWith('in-progress');
+    expect(m.planScopes).toHaveBeenCalledTimes(1);
+    // The step list's status is Rust's, from the answers: none is set here.
+    expect(ctx.setStatus).not.toHaveBeenCalled();
+    expect(ctx.session.progress.step_status.features).toBe(fixtureProgress('v3/features/email-client').step_status.features);
   });
 
   it('updates the list when a box is ticked, and marks admin-consent scopes', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3')} />);
+    show('v3/features/new', [
+      [{ key: 'preset', value: 'read-only-inbox' }, 'v3/features/read-only-inbox'],
+      [{ key: 'feature', value: { feature: 'rooms', on: true } }, 'v3/features/read-only-inbox-rooms'],
+    ]);
     fireEvent.click(await screen.findByTestId('preset-read-only-inbox'));
     await screen.findByTestId('scope-Mail.Read');
     expect(screen.queryByTestId('scope-Place.Read.All')).toBeNull();
 
     fireEvent.click(box('rooms'));
-    const rooms = await screen.findByTestId('scope-Place.Read.All');
-    expect(within(rooms).getByText('Needs admin consent')).toBeTruthy();
-    expect(screen.getByTestId('scope-Mail.Read')).toBeTruthy();
-    // Read-only inbox + rooms is no preset any more.
-    expect(radio('read-only-inbox').checked).toBe(false);
-    expect(m.planScopes).toHaveBeenLastCalledWith('v3', null, ['mail-read', 'rooms']);
+    expect(ctx.setAnswer).toHaveBeenLastCalledWith({ key: 'feature', value: { feature: 'rooms', on: true } });
+    const plan = fixturePlan('v3/features/read-only-inbox-rooms');
+    await screen.findByTestId('scope-Place.Read.All');
+    expect(plan.required.some((r) => r.admin_consent)).toBe(true);
+    for (const r of plan.required) {
+      const badge = within(screen.getByTestId(`scope-${r.name}`)).queryByText('Needs admin consent');
+      expect(badge !== null, r.name).toBe(r.admin_consent);
+    }
+    for (const n of plan.notes) expect(screen.getByTestId('scope-list').textContent).toContain(n);
+    // Read-only inbox + rooms is no preset: Rust says so, and the step shows it.
+    expect(fixtureProgress('v3/features/read-only-inbox-rooms').current?.features.preset).toBeNull();
+    await waitFor(() => expect(radio('read-only-inbox').checked).toBe(false));
+    expect(ticked()).toEqual(fixtureProgress('v3/features/read-only-inbox-rooms').current?.features.features);
   });
 
-  it('saves the preset and the list, and a change by hand clears the preset', async () => {
-    const ctx = makeCtx('v3');
-    render(<FeaturesStep ctx={ctx} />);
+  it('saves the preset, and a change by hand sends that feature and shows what Rust made of it', async () => {
+    const untick = { key: 'feature', value: { feature: 'mail-send', on: false } } as const;
+    show('v3/features/new', [
+      [EMAIL_CLIENT, 'v3/features/email-client'],
+      [untick, 'v3/features/mail-modify'],
+    ]);
     fireEvent.click(await screen.findByTestId('preset-email-client'));
-    await waitFor(() => expect(ctx.setAnswer).toHaveBeenCalledWith('features.list', ['mail-modify', 'mail-send']));
-    expect(ctx.setAnswer).toHaveBeenCalledWith('features.preset', 'email-client');
+    await waitFor(() => expect(ctx.setAnswer).toHaveBeenCalledWith(EMAIL_CLIENT));
+    await screen.findByTestId('scope-Mail.Send');
 
     fireEvent.click(box('mail-send'));
-    await waitFor(() => expect(ctx.setAnswer).toHaveBeenLastCalledWith('features.list', ['mail-modify']));
-    expect(ctx.setAnswer).toHaveBeenCalledWith('features.preset', null);
-    expect(ctx.session.progress.answers['features.preset']).toBeUndefined();
+    expect(ctx.setAnswer).toHaveBeenLastCalledWith(untick);
+    expect(ctx.setAnswer).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(radio('email-client').checked).toBe(false));
+    expect(ticked()).toEqual(fixtureProgress('v3/features/mail-modify').current?.features.features);
+    expect(screen.getByTestId('features-step').textContent).toContain('Your own choice.');
+    await waitFor(() => expect(screen.queryByTestId('scope-Mail.Send')).toBeNull());
   });
 
-  it('recognises a preset picked box by box', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3')} />);
+  it('recognises a preset picked box by box, as Rust derives it', async () => {
+    show('v3/features/new', [
+      [{ key: 'feature', value: { feature: 'mail-modify', on: true } }, 'v3/features/mail-modify'],
+      [{ key: 'feature', value: { feature: 'mail-send', on: true } }, 'v3/features/email-client'],
+    ]);
     fireEvent.click(await screen.findByTestId('feature-mail-modify'));
+    await waitFor(() => expect(ctx.state).toBe('v3/features/mail-modify'));
     expect(radio('email-client').checked).toBe(false);
     fireEvent.click(box('mail-send'));
-    expect(radio('email-client').checked).toBe(true);
+    await waitFor(() => expect(radio('email-client').checked).toBe(true));
+  });
+
+  it('shows the saved choice again when a save fails', async () => {
+    ctx = makeCtx('v3/features/mail-modify', () => null);
+    renderStep(FeaturesStep, ctx);
+    fireEvent.click(await screen.findByTestId('preset-read-only-inbox'));
+    expect(radio('read-only-inbox').checked).toBe(true);
+    await waitFor(() => expect(radio('read-only-inbox').checked).toBe(false));
+    expect(ticked()).toEqual(fixtureProgress('v3/features/mail-modify').current?.features.features);
   });
 
   it('restores the saved choice when the step opens', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3', { 'features.preset': null, 'features.list': ['mail-read', 'calendar-write'] })} />);
-    await screen.findByTestId('preset-email-client');
-    expect(box('mail-read').checked).toBe(true);
-    expect(box('calendar-write').checked).toBe(true);
-    expect(box('mail-send').checked).toBe(false);
-    await screen.findByTestId('scope-Calendars.ReadWrite');
-    expect(m.planScopes).toHaveBeenCalledWith('v3', null, ['mail-read', 'calendar-write']);
+    show('v3/features/read-only-inbox-rooms');
+    await screen.findByTestId('scope-Place.Read.All');
+    expect(ticked()).toEqual(fixtureProgress('v3/features/read-only-inbox-rooms').current?.features.features);
+    expect(ticked()).toEqual(['mail-read', 'rooms']);
+    expect((screen.getAllByRole('radio') as HTMLInputElement[]).some((r) => r.checked)).toBe(false);
+    expect(m.planScopes).toHaveBeenCalledTimes(1);
   });
 
-  it('restores a preset saved without its list by ticking its features', async () => {
-    render(<FeaturesStep ctx={makeCtx('v3', { 'features.preset': 'email-client' })} />);
+  it('restores a saved preset with its features ticked', async () => {
+    show('v3/features/email-client');
     await screen.findByTestId('scope-Mail.Send');
     expect(radio('email-client').checked).toBe(true);
-    expect(box('mail-send').checked).toBe(true);
+    expect(ticked()).toEqual(['mail-modify', 'mail-send']);
   });
 
-  it('offers only calendar features on the v2 path, saved under their own keys', async () => {
-    const ctx = makeCtx('v2-events', { 'features.list': ['mail-read'] });
-    render(<FeaturesStep ctx={ctx} />);
+  it('on the v2 path offers only what Rust offers for v2, and sends its feature updates', async () => {
+    const tick = { key: 'feature', value: { feature: 'shared-calendar', on: true } } as const;
+    show('v2-events/features/new', [[tick, 'v2-events/features/shared-calendar']]);
     await screen.findByTestId('feature-calendar-write');
+    expect(m.featureChoices).toHaveBeenCalledWith('v2-events');
+    const offered = fixtureChoices('v2-events');
+    expect(screen.getAllByRole('checkbox').map((b) => b.dataset.testid)).toEqual(offered.features.map((f) => `feature-${f.id}`));
+    expect(screen.getAllByRole('radio').map((r) => r.dataset.testid)).toEqual(offered.presets.map((p) => `preset-${p.id}`));
     expect(screen.queryByTestId('feature-mail-read')).toBeNull();
-    expect(screen.queryByTestId('preset-email-client')).toBeNull();
-    expect(screen.getByTestId('preset-calendar-scheduler')).toBeTruthy();
-    // Nothing ticked on v2 still plans (Rust defaults to calendar-write).
-    await waitFor(() => expect(m.planScopes).toHaveBeenCalledWith('v2-events', null, []));
+    expect(screen.getByTestId('features-step').textContent).toContain('only calendar features are offered here');
+    // Nothing ticked on v2 still plans (Rust plans for calendar-write).
+    for (const r of fixturePlan('v2-events/features/new').required) await screen.findByTestId(`scope-${r.name}`);
 
     fireEvent.click(box('shared-calendar'));
-    await waitFor(() => expect(ctx.setAnswer).toHaveBeenCalledWith('features.v2-events.list', ['shared-calendar']));
-    expect(ctx.setAnswer).not.toHaveBeenCalledWith('features.list', expect.anything());
+    expect(ctx.setAnswer).toHaveBeenCalledWith(tick);
+    expect(ctx.setAnswer).toHaveBeenCalledTimes(1);
+    for (const r of fixturePlan('v2-events/features/shared-calendar').required) await screen.findByTestId(`scope-${r.name}`);
+    expect(m.planScopes).toHaveBeenCalledTimes(2);
+    expect(box('shared-calendar').checked).toBe(true);
   });
 
   it('shows a failed plan as an error card', async () => {
     m.planScopes.mockRejectedValue(new WizardApiError('invalid_input', 'Pick at least one feature.', 'Presets: email-client.'));
-    render(<FeaturesStep ctx={makeCtx('v3', { 'features.list': ['mail-read'] })} />);
+    show('v3/features/mail-modify');
     const card = await screen.findByTestId('error-card');
     expect(card.textContent).toContain('Pick at least one feature.');
     expect(card.textContent).toContain('Presets: email-client.');

@@ -27,20 +27,22 @@ describe('step registry', () => {
   });
 });
 
-function renderFrame(path: PathInfo, views: Record<string, StepView>) {
-  const ctx = (step: PathInfo['steps'][number]): StepContext => ({
-    session: makeSession(),
+function renderFrame(path: PathInfo, step: string, views: Record<string, StepView>) {
+  const progress = { ...makeProgress(), path: path.id, step, step_status: { [step]: 'in-progress' as const } };
+  const ctx = (s: PathInfo['steps'][number]): StepContext => ({
+    session: makeSession({ progress }),
     path,
-    step,
+    step: s,
     busy: false,
     setAnswer: vi.fn(async () => null),
     setStatus: vi.fn(async () => null),
+    applyProgress: vi.fn(),
     openExternal: vi.fn(async () => undefined),
   });
   return render(
     <Frame
       path={path}
-      progress={makeProgress({ path: path.id, step: 'region' })}
+      progress={progress}
       busy={false}
       onGoTo={vi.fn()}
       onBackToPaths={vi.fn()}
@@ -51,26 +53,30 @@ function renderFrame(path: PathInfo, views: Record<string, StepView>) {
   );
 }
 
+const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
+const stepOf = (path: PathInfo, id: string) => path.steps.find((s) => s.id === id)!;
+
 describe('frame and registry', () => {
   it('renders the registered view of an available step', () => {
-    const teams = makePaths().find((p) => p.id === 'teams')!;
-    teams.steps[0]!.available = true;
-    renderFrame(teams, { region: Generic, 'teams/region': TeamsOnly });
-    expect(screen.getByTestId('teams-region').textContent).toBe('teams region view for Microsoft Teams meetings');
+    const teams = pathOf('teams');
+    expect(stepOf(teams, 'region').available).toBe(true);
+    renderFrame(teams, 'region', { region: Generic, 'teams/region': TeamsOnly });
+    expect(screen.getByTestId('teams-region').textContent).toBe(`teams region view for ${teams.title}`);
     expect(screen.queryByTestId('not-built')).toBeNull();
   });
 
   it('shows the not-built panel for a step Rust marks unavailable, even if a view exists', () => {
-    const v3 = makePaths().find((p) => p.id === 'v3')!;
-    renderFrame(v3, { region: Generic });
-    expect(screen.getByTestId('not-built')).toBeTruthy();
+    const v3 = pathOf('v3');
+    const unbuilt = v3.steps.find((s) => !s.available)!;
+    renderFrame(v3, unbuilt.id, { [unbuilt.id]: Generic });
+    expect(screen.getByTestId('not-built').textContent).toContain(unbuilt.summary);
     expect(screen.queryByTestId('generic-region')).toBeNull();
   });
 
   it('shows the not-built panel for an available step with no view', () => {
-    const v3 = makePaths().find((p) => p.id === 'v3')!;
-    v3.steps[1]!.available = true;
-    renderFrame(v3, {});
+    const v3 = pathOf('v3');
+    expect(stepOf(v3, 'features').available).toBe(true);
+    renderFrame(v3, 'features', {});
     expect(screen.getByTestId('not-built')).toBeTruthy();
   });
 });

@@ -1,220 +1,201 @@
-// Test data for the Features, Region and Azure app steps, shaped by the
-// generated bindings and copied from what the real commands return (the CLI
-// `check` and `diagnose` output), so the views are tested on real shapes.
+// Test data for the views, read from what Rust really returns: the files in
+// ./generated/ are written by crates/wizard-core/tests/ui_fixtures.rs (which
+// names every fixture) and checked for staleness by scripts/test.sh. Nothing
+// here re-implements a rule: a test picks which generated state Rust
+// "returns" for each call.
 
-import { vi } from 'vitest';
-import type { AuditReport } from '../bindings/AuditReport';
+import { render } from '@testing-library/preact';
+import { h, type ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { vi, type Mock } from 'vitest';
+import type { AnswerUpdate } from '../bindings/AnswerUpdate';
+import type { AuditOutcome } from '../bindings/AuditOutcome';
+import type { CallbackValidation } from '../bindings/CallbackValidation';
 import type { Diagnosis } from '../bindings/Diagnosis';
-import type { Feature } from '../bindings/Feature';
 import type { FeatureChoices } from '../bindings/FeatureChoices';
-import type { Finding } from '../bindings/Finding';
 import type { PathId } from '../bindings/PathId';
-import type { Preset } from '../bindings/Preset';
-import type { Progress } from '../bindings/Progress';
+import type { PathInfo } from '../bindings/PathInfo';
+import type { ProgressView } from '../bindings/ProgressView';
+import type { RedirectUriSet } from '../bindings/RedirectUriSet';
+import type { Region } from '../bindings/Region';
 import type { ScopePlan } from '../bindings/ScopePlan';
-import type { ScopeRequirement } from '../bindings/ScopeRequirement';
-import type { StepContext } from '../steps/types';
-import { makePaths, makeProgress, makeSession } from './fixtures';
+import type { Session } from '../bindings/Session';
+import type { WizardError } from '../bindings/WizardError';
+import type { StepContext, StepViewProps } from '../steps/types';
+import auditsJson from './generated/audits.json';
+import callbacksJson from './generated/callbacks.json';
+import choicesJson from './generated/choices.json';
+import diagnosesJson from './generated/diagnoses.json';
+import errorsJson from './generated/errors.json';
+import manifestsJson from './generated/manifests.json';
+import pathsJson from './generated/paths.json';
+import plansJson from './generated/plans.json';
+import progressJson from './generated/progress.json';
+import redirectsJson from './generated/redirects.json';
 
-export function makeChoices(): FeatureChoices {
-  const f = (id: Feature, label: string) => ({ id, label });
-  return {
-    features: [
-      f('mail-read', 'read messages and attachments'),
-      f('mail-modify', 'update or delete messages, drafts and folders'),
-      f('mail-send', 'send email'),
-      f('calendar-read', 'read calendars and free/busy'),
-      f('calendar-write', 'create or update events'),
-      f('contacts-read', 'read contacts'),
-      f('contacts-write', 'read and write contacts'),
-      f('rooms', 'read room and resource calendars'),
-      f('people', 'use inbox and domain contact sources'),
-      f('shared-mailbox', 'use shared or delegated mailboxes'),
-      f('shared-calendar', 'manage shared or delegated calendars'),
-    ],
-    presets: [
-      { id: 'read-only-inbox', label: 'Read-only inbox', features: ['mail-read'] },
-      { id: 'email-client', label: 'Full email client', features: ['mail-modify', 'mail-send'] },
-      { id: 'calendar-scheduler', label: 'Calendar scheduler', features: ['calendar-write'] },
-      { id: 'contacts-sync', label: 'Contacts sync', features: ['contacts-read'] },
-      { id: 'mail-calendar', label: 'Mail plus calendar', features: ['mail-modify', 'mail-send', 'calendar-write'] },
-    ],
-  };
+/** A pasted text and what Rust's `diagnose` explains for it. */
+export interface DiagnosedText {
+  text: string;
+  diagnoses: Diagnosis[];
 }
 
-const GRAPH = '00000003-0000-0000-c000-000000000000';
+// The one place the generated JSON is given its binding types.
+const PATHS = pathsJson as unknown as PathInfo[];
+const CHOICES = choicesJson as unknown as Record<PathId, FeatureChoices>;
+const PROGRESS = progressJson as unknown as Record<string, ProgressView>;
+const PLANS = plansJson as unknown as Record<string, ScopePlan>;
+const AUDITS = auditsJson as unknown as Record<string, AuditOutcome>;
+const MANIFESTS = manifestsJson as unknown as Record<string, string>;
+const ERRORS = errorsJson as unknown as Record<string, WizardError>;
+const REDIRECTS = redirectsJson as unknown as Record<string, RedirectUriSet>;
+const CALLBACKS = callbacksJson as unknown as Record<string, CallbackValidation>;
+const DIAGNOSES = diagnosesJson as unknown as Record<string, DiagnosedText>;
 
-function req(name: string, reason: string, features: Feature[], extra: Partial<ScopeRequirement> = {}): ScopeRequirement {
-  return {
-    name,
-    id: `id-${name}`,
-    resource: GRAPH,
-    resource_name: 'Microsoft Graph',
-    reason,
-    admin_consent: false,
-    features,
-    also_satisfied_by: [],
-    ...extra,
-  };
-}
-
-/** A small stand-in for wizard-core's planner (enough for the views). */
-export function fakePlan(path: PathId, preset: Preset | null, features: Feature[]): ScopePlan {
-  const required: ScopeRequirement[] = [];
-  if (features.includes('mail-modify'))
-    required.push(
-      req('Mail.ReadWrite', 'Lets Nylas update and delete messages, drafts and folders.', ['mail-modify'], {
-        also_satisfied_by: ['Mail.ReadWrite.Shared'],
-      }),
+function pick<T>(table: Record<string, T>, name: string, what: string): T {
+  if (!Object.prototype.hasOwnProperty.call(table, name)) {
+    throw new Error(
+      `No generated ${what} named "${name}" (known: ${Object.keys(table).join(', ')}). ` +
+        'Add it to crates/wizard-core/tests/ui_fixtures.rs and run `cargo test -p wizard-core --test ui_fixtures`.',
     );
-  else if (features.includes('mail-read'))
-    required.push(req('Mail.Read', 'Lets Nylas read messages and attachments.', ['mail-read']));
-  if (features.includes('mail-send')) required.push(req('Mail.Send', 'Lets Nylas send email as the user.', ['mail-send']));
-  if (features.includes('calendar-write'))
-    required.push(req('Calendars.ReadWrite', 'Lets Nylas create and update events.', ['calendar-write']));
-  if (features.includes('rooms'))
-    required.push(req('Place.Read.All', 'Lets Nylas list bookable rooms and equipment.', ['rooms'], { admin_consent: true }));
-  required.push(req('offline_access', 'Lets Nylas refresh access so connections keep working after the first hour.', []));
-  const notes = ['Adding a permission later makes every connected user sign in again, so pick everything you need now.'];
-  if (required.some((r) => r.admin_consent))
-    notes.unshift('Some of these permissions need an administrator\'s consent before anyone can connect.');
-  return {
-    path: path === 'teams' || path === 'v2-events' ? path : 'v3',
-    preset,
-    features,
-    required,
-    keep: [],
-    scope_names: required.map((r) => r.name),
-    notes,
-  };
+  }
+  return structuredClone(table[name] as T);
 }
 
-const APP = '5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e';
-const link = (blade: string) =>
-  `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/${blade}/appId/${APP}`;
+/** Every path, as `list_paths` returns them. */
+export const fixturePaths = (): PathInfo[] => structuredClone(PATHS);
+/** One path of paths.json. */
+export const fixturePath = (id: PathId): PathInfo => {
+  const p = PATHS.find((x) => x.id === id);
+  if (p === undefined) throw new Error(`No generated path "${id}".`);
+  return structuredClone(p);
+};
+/** What `feature_choices(path)` returns. */
+export const fixtureChoices = (path: PathId): FeatureChoices => pick(CHOICES, path, 'feature choices');
+/** A named progress state, e.g. "v3/features/email-client". */
+export const fixtureProgress = (name: string): ProgressView => pick(PROGRESS, name, 'progress');
+/** What `plan_scopes` returns in the progress state of the same name. */
+export const fixturePlan = (name: string): ScopePlan => pick(PLANS, name, 'scope plan');
+/** What `audit_manifest` returns: "near-miss" and "clean" for
+ *  "v3/azure-app/answered", "<manifest>/<state>" for other states. */
+export const fixtureAudit = (name: string): AuditOutcome => pick(AUDITS, name, 'audit outcome');
+/** The text of a manifest the audits ran on ("near-miss", "clean"). */
+export const fixtureManifest = (name: string): string => pick(MANIFESTS, name, 'manifest');
+/** An error Rust answers with, e.g. "audit/needs-features". */
+export const fixtureError = (name: string): WizardError => pick(ERRORS, name, 'error');
+/** What `redirect_uris(path, region)` returns. */
+export const fixtureRedirects = (path: PathId, region: Region): RedirectUriSet =>
+  pick(REDIRECTS, `${path}/${region}`, 'redirect URI set');
+/** What `validate_callback(uri)` returns for exactly this text. */
+export const fixtureCallback = (uri: string): CallbackValidation => pick(CALLBACKS, uri, 'callback validation');
+/** A pasted text and its diagnoses, e.g. "redirect-mismatch", "unrecognised". */
+export const fixtureDiagnoses = (name: string): DiagnosedText => pick(DIAGNOSES, name, 'diagnosis');
+/** What `diagnose(text)` returns for a text one of the fixtures was made from. */
+export const diagnosesFor = (text: string): Diagnosis[] => {
+  const hit = Object.values(DIAGNOSES).find((d) => d.text === text);
+  if (hit === undefined) throw new Error(`No generated diagnosis for ${JSON.stringify(text)}.`);
+  return structuredClone(hit.diagnoses);
+};
 
-function finding(f: Partial<Finding> & Pick<Finding, 'check' | 'status' | 'title'>): Finding {
-  return { explanation: '', fix: null, portal_link: link('Overview'), prevents: [], details: {}, ...f };
-}
-
-/** The audit of a manifest whose only Web redirect URI is the US one with a
- *  trailing slash, checked for the EU region (from `nylas-ms-setup check`). */
-export function makeReport(): AuditReport {
-  const findings: Finding[] = [
-    finding({
-      check: 'client_id',
-      status: 'pass',
-      title: `Your app's client ID is ${APP}`,
-      explanation: 'This is the Application (client) ID you give Nylas.',
-    }),
-    finding({
-      check: 'redirect_uris',
-      status: 'fail',
-      title: 'Your app is missing the EU redirect URI',
-      explanation:
-        'Microsoft compares redirect URIs byte for byte on the Web platform, and https://api.us.nylas.com/v3/connect/callback/ is for the other Nylas region.',
-      fix: 'Open Authentication → Platform configurations → Web → Add URI, paste https://api.eu.nylas.com/v3/connect/callback exactly as shown, and click Save. You can then remove the near miss if nothing else uses it.',
-      portal_link: link('Authentication'),
-      prevents: ['AADSTS50011', 'AADSTS500113'],
-      details: {
-        missing: ['https://api.eu.nylas.com/v3/connect/callback'],
-        misplaced: [{ uri: 'https://api.eu.nylas.com/v3/connect/callback/', platform: 'spa' }],
-        near_misses: [
-          {
-            required: 'https://api.eu.nylas.com/v3/connect/callback',
-            found: 'https://api.us.nylas.com/v3/connect/callback/',
-            platform: 'web',
-            reasons: ['other_region'],
-            explanation: 'https://api.us.nylas.com/v3/connect/callback/ is for the other Nylas region.',
-          },
-        ],
-        callbacks: [],
-      },
-    }),
-    finding({
-      check: 'delegated_scopes',
-      status: 'fail',
-      title: 'Your app is missing 2 permissions Nylas needs',
-      explanation: 'Nylas asks for them when people connect.',
-      fix: 'Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick Mail.ReadWrite, Mail.Send, and click Add permissions.',
-      portal_link: link('CallAnAPI'),
-      prevents: ['AADSTS70011'],
-      details: { missing: ['Mail.ReadWrite', 'Mail.Send'] },
-    }),
-    finding({
-      check: 'client_secret',
-      status: 'warn',
-      title: 'Your client secret expires in 12 days',
-      explanation: 'When it expires, nobody can connect until Nylas has a new one.',
-      fix: 'Open Certificates & secrets → New client secret.',
-      portal_link: link('Credentials'),
-      prevents: ['AADSTS7000222'],
-      details: { expires: '2026-12-04T10:00:00Z', display_name: 'Nylas connector', days_left: 12 },
-    }),
-    finding({
-      check: 'offline_access',
-      status: 'pass',
-      title: 'Your app has offline_access',
-      explanation: 'Nylas gets a refresh token.',
-    }),
-  ];
+/** A session as `get_session` returns it; on the welcome screen unless
+ *  `overrides` says otherwise. */
+export function makeSession(overrides: Partial<Session> = {}): Session {
   return {
-    app_id: APP,
-    display_name: 'Northwind Sync',
-    path: 'v3',
-    region: 'eu',
-    tenancy: 'multi',
-    formats: ['microsoft-graph'],
-    notes: [],
-    scope_plan: fakePlan('v3', 'email-client', ['mail-modify', 'mail-send']),
-    redirect_uris: {
-      path: 'v3',
-      region: 'eu',
-      required: ['https://api.eu.nylas.com/v3/connect/callback'],
-      optional: [],
-      portal_location: 'Authentication → Platform configurations → Web',
-      note: 'Nylas v3 hosted authentication sends users back to this address after they sign in with Microsoft.',
-    },
-    checked_at: '2026-11-22T08:40:24Z',
-    findings,
-    summary: { pass: 2, warn: 1, fail: 2 },
-  };
-}
-
-export function makeDiagnosis(overrides: Partial<Diagnosis> = {}): Diagnosis {
-  return {
-    code: 'AADSTS50011',
-    source: 'microsoft',
-    title: "The redirect URI doesn't match your Azure app",
-    cause: "The address Microsoft was asked to send the user back to isn't registered on the app's Web platform exactly as sent.",
-    fix: 'In the Azure portal, open Authentication → Platform configurations → Web → Add URI and add the exact address.',
-    related_check: 'redirect_uris',
-    learn_more: 'https://aka.ms/redirectUriMismatchError',
-    found: { redirect_uri: 'https://api.us.nylas.com/v3/connect/callback/', trace_id: 'abc-123' },
+    version: '0.1.0',
+    progress: fixtureProgress('welcome'),
+    practice: { enabled: false, sandbox_url: null },
+    keychain: { available: true, session_only: false, problem: null },
+    notice: null,
     ...overrides,
   };
 }
 
-/** A step context on `path` with saved `answers`; setAnswer records and
- *  applies each answer like Rust does (null removes it). */
-export function makeCtx(path: PathId, answers: Progress['answers'] = {}) {
-  const info = makePaths().find((p) => p.id === path)!;
-  const progress = makeProgress({ path, answers: { ...answers } });
-  const ctx: StepContext = {
-    session: makeSession({ progress }),
-    path: info,
-    step: info.steps[0]!,
+/** What Rust answers to one answer update: the next progress (or the name of
+ *  a generated state); null when the save failed (App has shown its error
+ *  card then). May be a promise, for a test to choose when Rust answers. */
+export type Answer = ProgressView | string | null;
+export type NextProgress = (update: AnswerUpdate, current: ProgressView) => Answer | Promise<Answer>;
+
+/** A NextProgress that answers each listed update with a named state; any
+ *  other update fails the call (and so the test). */
+export function answersWith(table: Array<[AnswerUpdate, string]>): NextProgress {
+  return (update) => {
+    const hit = table.find(([u]) => JSON.stringify(u) === JSON.stringify(update));
+    if (hit === undefined) throw new Error(`Unexpected answer update ${JSON.stringify(update)}.`);
+    return hit[1];
+  };
+}
+
+/** A step context as App builds it, with every call to Rust recorded. */
+export interface TestCtx extends StepContext {
+  setAnswer: Mock<StepContext['setAnswer']>;
+  setStatus: Mock<StepContext['setStatus']>;
+  applyProgress: Mock<StepContext['applyProgress']>;
+  openExternal: Mock<StepContext['openExternal']>;
+  /** The name of the generated state the progress is in, if it is one. */
+  state: string | null;
+  /** Called whenever the progress changes (renderStep re-renders then). */
+  onProgress: (() => void) | null;
+}
+
+/** A context on the path and step of `start` (a generated state's name, or a
+ *  ProgressView). `setAnswer` records each update and resolves to what
+ *  `next` says Rust returns (by default the progress unchanged), which —
+ *  like App — becomes the session's progress; so does what a step passes to
+ *  `applyProgress`. `setStatus` only records. */
+export function makeCtx(start: string | ProgressView, next?: NextProgress): TestCtx {
+  const first = typeof start === 'string' ? fixtureProgress(start) : structuredClone(start);
+  if (first.path === null || first.step === null) throw new Error('makeCtx needs a progress on a path and step.');
+  const path = fixturePath(first.path);
+  const step = path.steps.find((s) => s.id === first.step);
+  if (step === undefined) throw new Error(`"${first.step}" is not a step of ${first.path}.`);
+
+  const ctx: TestCtx = {
+    session: makeSession({ progress: first }),
+    path,
+    step,
     busy: false,
-    setAnswer: vi.fn(async (key, value) => {
-      if (value === null) delete progress.answers[key];
-      else progress.answers[key] = value;
-      return progress;
+    state: typeof start === 'string' ? start : null,
+    onProgress: null,
+    setAnswer: vi.fn(async (update: AnswerUpdate) => {
+      if (next === undefined) return ctx.session.progress;
+      const answer = await next(update, structuredClone(ctx.session.progress));
+      if (answer === null) return null;
+      show(answer);
+      return ctx.session.progress;
     }),
-    setStatus: vi.fn(async (status) => {
-      progress.step_status[info.steps[0]!.id] = status;
-      return progress;
-    }),
+    setStatus: vi.fn(async () => ctx.session.progress),
+    applyProgress: vi.fn((progress: ProgressView) => show(progress)),
     openExternal: vi.fn(async () => undefined),
   };
+  function show(p: ProgressView | string) {
+    ctx.state = typeof p === 'string' ? p : null;
+    ctx.session = { ...ctx.session, progress: typeof p === 'string' ? fixtureProgress(p) : p };
+    ctx.onProgress?.();
+  }
   return ctx;
+}
+
+/** Render a step view the way App does: again with the new progress each
+ *  time the context's progress changes. */
+export function renderStep(View: ComponentType<StepViewProps>, ctx: TestCtx) {
+  function Harness() {
+    const [, setTick] = useState(0);
+    useEffect(() => {
+      ctx.onProgress = () => setTick((n) => n + 1);
+      return () => {
+        ctx.onProgress = null;
+      };
+    }, []);
+    return h(View, { ctx: { ...ctx } });
+  }
+  return render(h(Harness, null));
+}
+
+/** A promise the test settles when it likes (e.g. when Rust "answers"). */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
