@@ -131,7 +131,6 @@ describe('Azure app step', () => {
     );
     expect(details.near_misses.length).toBeGreaterThan(0);
     for (const n of details.near_misses) expect(fix.textContent).toContain(n.explanation);
-    expect(fix.textContent).toContain("(It's registered under Single-page application.)");
 
     const scopes = report.findings.find((f) => f.check === 'delegated_scopes')!;
     expect(
