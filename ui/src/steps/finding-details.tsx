@@ -43,18 +43,12 @@ export function localDate(iso: string): string {
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 }
 
-/** "<found> is for the other Nylas region." with the address in monospace,
- *  and where it is registered when that isn't the Web platform. */
+/** "<found> is for the other Nylas region." with the address in monospace.
+ *  Rust's explanation already names the platform when it isn't Web. */
 function NearMiss({ n }: { n: Obj }) {
   const found = str(n.found) ?? '';
   const why = str(n.explanation) ?? `${found} is close to the address Nylas needs, but not the same.`;
-  const platform = str(n.platform);
-  return (
-    <>
-      <RichText text={why} />
-      {platform !== null && platform !== 'web' && ` (It's registered under ${platformLabel(platform)}.)`}
-    </>
-  );
+  return <RichText text={why} />;
 }
 
 function RedirectDetails({ d }: { d: Obj }) {
