@@ -24,6 +24,7 @@ pub mod audit;
 pub mod catalog;
 pub mod diagnose;
 pub mod manifest;
+pub mod portal;
 pub mod redirect_uris;
 pub mod regions;
 pub mod scopes;

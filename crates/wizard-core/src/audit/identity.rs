@@ -3,10 +3,10 @@
 
 use serde_json::json;
 
-use super::links::Blade;
 use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
 use crate::ids::{is_domain, is_guid};
 use crate::paths::AuditPath;
+use crate::portal::Blade;
 
 const SINGLE: &str = "AzureADMyOrg";
 const MULTI: &str = "AzureADMultipleOrgs";

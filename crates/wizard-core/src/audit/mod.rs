@@ -28,7 +28,6 @@
 //! - `publisher_verification`: `multitenant`, `verified_publisher_id`
 
 mod identity;
-mod links;
 mod permissions;
 mod privilege;
 mod redirects;
@@ -38,11 +37,11 @@ mod types;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-pub use links::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
+pub use crate::portal::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
 pub use types::*;
 
-use crate::ids::is_guid;
 use crate::error::Result;
+use crate::ids::is_guid;
 use crate::manifest::AppRegistration;
 use crate::redirect_uris::{self, RedirectUriSet};
 use crate::scopes::{self, ScopePlan};

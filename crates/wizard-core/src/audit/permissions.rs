@@ -3,10 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::links::{admin_consent_url, Blade};
 use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
 use crate::catalog::{self, PermissionKind, GRAPH};
 use crate::manifest::AppRegistration;
+use crate::portal::{admin_consent_url, Blade};
 
 /// True when the app lists the delegated Graph scope `name` (by its GUID).
 pub(super) fn has_graph_scope(app: &AppRegistration, name: &str) -> bool {

@@ -3,11 +3,11 @@
 
 use serde_json::{json, Value};
 
-use super::links::Blade;
 use super::permissions::has_graph_scope;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::catalog::{self, PermissionKind, AZURE_AD_GRAPH, EXCHANGE_ONLINE, GRAPH};
 use crate::paths::AuditPath;
+use crate::portal::Blade;
 use crate::scopes;
 
 /// What the `.Shared` variants narrow down to when no shared feature is used.

@@ -3,10 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::links::Blade;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::manifest::Platform;
 use crate::paths::AuditPath;
+use crate::portal::Blade;
 use crate::redirect_uris::{classify_nylas_uri, loose_form, validate_callback_uri, NylasHost};
 
 /// Why a registered URI is close to, but not, the one Nylas needs. The

@@ -7,10 +7,10 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
-use super::links::Blade;
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::ids::is_guid;
 use crate::manifest::PasswordCredential;
+use crate::portal::Blade;
 
 /// Warn this long before a secret expires.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;

@@ -1,4 +1,6 @@
-//! Deep links into the Azure portal and Microsoft's admin-consent page.
+//! Links into the Azure portal (the App registrations list, each blade of an
+//! app registration) and Microsoft's admin-consent page: the one place that
+//! builds them, for the audit, diagnose and the window (through the session).
 
 use crate::ids::{is_domain, is_guid};
 
@@ -63,7 +65,7 @@ pub fn admin_consent_url(tenant: Option<&str>, app_id: &str) -> Option<String> {
 }
 
 /// A GUID or a DNS name: safe to put in a URL path as is.
-pub(super) fn is_safe_tenant(t: &str) -> bool {
+fn is_safe_tenant(t: &str) -> bool {
     is_guid(t) || is_domain(t)
 }
 
