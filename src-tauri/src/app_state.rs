@@ -11,7 +11,7 @@ use wizard_core::secrets::{
     hint, keychain_unavailable, KeychainStatus, KeyringSecretStore, MemorySecretStore, SecretName,
     SecretStore, SecretString, StoredSecret,
 };
-use wizard_core::session::{PracticeInfo, Session};
+use wizard_core::session::{Limits, Links, PracticeInfo, Session};
 use wizard_core::state::{Progress, ProgressView, StateNotice, StateStore};
 use wizard_core::{ErrorCode, WizardError};
 
@@ -294,6 +294,8 @@ impl AppState {
             practice: self.practice_info().await,
             keychain: self.keychain_status().await,
             notice: lock(&self.notice).clone(),
+            limits: Limits::default(),
+            links: Links::default(),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! needs. Exit 0 when nothing fails (warnings allowed), 1 when a check
 //! fails, 2 for bad input or an unreadable manifest (message on stderr).
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use wizard_core::audit::{run_audit, AuditRequest, PastedSecret, Tenancy};
@@ -128,7 +129,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e),
     };
-    let text = match std::fs::read(&args.manifest) {
+    let text = match read_manifest_file(&args.manifest) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             let err = WizardError::io(&format!("read {}", args.manifest.display()), &e);
@@ -152,4 +153,31 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The manifest file's bytes, refusing one larger than
+/// [`MAX_MANIFEST_BYTES`](wizard_core::manifest::MAX_MANIFEST_BYTES) before
+/// reading it whole: by its size when the file system knows it, and by
+/// reading at most one byte more than the limit otherwise (a pipe, a device).
+fn read_manifest_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    const MAX: usize = wizard_core::manifest::MAX_MANIFEST_BYTES;
+    let too_large = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is over {} MB, far too large to be an app manifest",
+                MAX / (1024 * 1024)
+            ),
+        )
+    };
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > MAX as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }

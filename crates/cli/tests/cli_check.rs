@@ -287,6 +287,51 @@ fn a_pasted_secret_is_compared_never_printed() {
 }
 
 #[test]
+fn the_manifest_size_limit_is_checked_before_reading() {
+    const MAX: usize = wizard_core::manifest::MAX_MANIFEST_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    let args = |path: &std::path::Path| {
+        let manifest = path.to_str().unwrap().to_owned();
+        run(&[
+            "check",
+            "--manifest",
+            &manifest,
+            "--now",
+            NOW,
+            "--path",
+            "v3",
+            "--preset",
+            "read-only-inbox",
+            "--region",
+            "us",
+        ])
+    };
+    // Exactly the limit (the real manifest after padding) is read.
+    let text = std::fs::read_to_string(fixture("v3-us-correct")).unwrap();
+    let at_limit = dir.path().join("at-limit.json");
+    std::fs::write(&at_limit, format!("{}{text}", " ".repeat(MAX - text.len()))).unwrap();
+    let o = args(&at_limit);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // One byte more is refused.
+    let over = dir.path().join("over.json");
+    std::fs::write(&over, format!("{}{text}", " ".repeat(MAX + 1 - text.len()))).unwrap();
+    let o = args(&over);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("far too large"), "{}", stderr(&o));
+    // A sparse 64 GiB file is refused at once, by its size.
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(64 << 30)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let o = args(&huge);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("far too large"), "{}", stderr(&o));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
 fn bad_input_exits_2_with_a_plain_message() {
     let base = [
         "--path",

@@ -5,15 +5,21 @@
 import { useRef, useState } from 'preact/hooks';
 import { ExternalIcon, FileIcon } from '../components/icons';
 
-/** The Azure portal's App registrations list. */
+// Both values come from Rust in the session (`session.links.app_registrations`,
+// `session.limits.max_manifest_bytes`). These copies remain only until
+// azure-app.tsx passes them in; then they go.
+/** @deprecated Use `session.links.app_registrations`. */
 export const APP_REGISTRATIONS_URL =
   'https://portal.azure.com/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/RegisteredApps';
 
-/** A manifest is a few kilobytes; anything this big isn't one. */
-export const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
+/** @deprecated Use `session.limits.max_manifest_bytes`. */
+const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
 
 interface ManifestInputProps {
   busy: boolean;
+  /** The largest manifest file Rust accepts: `session.limits.max_manifest_bytes`.
+   *  (Optional only until azure-app.tsx passes it.) */
+  maxBytes?: number;
   /** The manifest text and where it came from (a file name, or null when pasted). */
   onManifest: (text: string, source: string | null) => void;
   /** A file that couldn't be read, in plain words. */
@@ -30,7 +36,13 @@ function readFile(file: File): Promise<string> {
   });
 }
 
-export function ManifestInput({ busy, onManifest, onReadError, onOpenPortal }: ManifestInputProps) {
+export function ManifestInput({
+  busy,
+  maxBytes = MAX_MANIFEST_BYTES,
+  onManifest,
+  onReadError,
+  onOpenPortal,
+}: ManifestInputProps) {
   const [pasted, setPasted] = useState('');
   const [dragging, setDragging] = useState(false);
   const [pasteHint, setPasteHint] = useState(false);
@@ -38,7 +50,7 @@ export function ManifestInput({ busy, onManifest, onReadError, onOpenPortal }: M
 
   const takeFile = async (file: File | undefined) => {
     if (file === undefined) return;
-    if (file.size > MAX_MANIFEST_BYTES) {
+    if (file.size > maxBytes) {
       onReadError(`${file.name} is far too large to be an app manifest.`);
       return;
     }

@@ -105,6 +105,10 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     practice: { enabled: false, sandbox_url: null },
     keychain: { available: true, session_only: false, problem: null },
     notice: null,
+    limits: { max_manifest_bytes: 2 * 1024 * 1024 },
+    links: {
+      app_registrations: 'https://portal.azure.com/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/RegisteredApps',
+    },
     ...overrides,
   };
 }

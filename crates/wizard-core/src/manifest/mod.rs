@@ -14,9 +14,11 @@ pub use model::*;
 
 use crate::error::{ErrorCode, Result, WizardError};
 
-/// Larger files are not manifests (Microsoft caps a manifest's collections at
-/// 1,200 entries in total).
-pub const MAX_MANIFEST_BYTES: usize = 5 * 1024 * 1024;
+/// The largest manifest file the wizard reads, in bytes: the one limit for
+/// the core, the CLI, the shell and (through the session) the window. A real
+/// manifest is a few kilobytes (Microsoft caps its collections at 1,200
+/// entries in total), so anything this big is not one.
+pub const MAX_MANIFEST_BYTES: usize = 2 * 1024 * 1024;
 
 const DOWNLOAD_HINT: &str =
     "In the Azure portal, open App registrations → your app → Manifest, click Download, and use that file.";
@@ -29,8 +31,8 @@ fn invalid(message: impl Into<String>) -> WizardError {
 pub fn parse_manifest(text: &str) -> Result<AppRegistration> {
     if text.len() > MAX_MANIFEST_BYTES {
         return Err(invalid(format!(
-            "This file is {} MB, far too large to be an app manifest.",
-            text.len() / (1024 * 1024)
+            "This file is over {} MB, far too large to be an app manifest.",
+            MAX_MANIFEST_BYTES / (1024 * 1024)
         )));
     }
     let text = text.trim_start_matches('\u{feff}');
