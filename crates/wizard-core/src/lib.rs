@@ -5,6 +5,7 @@
 //! on Tauri.
 
 // Foundation
+pub mod answers;
 pub mod endpoints;
 pub mod error;
 pub mod http;

@@ -77,7 +77,9 @@ pub(super) fn client_id(ctx: &Ctx) -> Finding {
     f
 }
 
-fn tenant_kind(t: &str) -> &'static str {
+/// What a tenant value is: `common`, `organizations`, `consumers`,
+/// `tenant_id`, `domain`, or `invalid`.
+pub fn tenant_kind(t: &str) -> &'static str {
     match t.to_ascii_lowercase().as_str() {
         "common" => "common",
         "organizations" => "organizations",

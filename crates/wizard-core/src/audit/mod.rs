@@ -38,6 +38,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 pub use crate::portal::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
+pub use identity::tenant_kind;
 pub use types::*;
 
 use crate::error::Result;
