@@ -2,9 +2,9 @@
 //! return its result. Every error crosses as `{code, message, hint?}`.
 
 use tauri::State;
+use wizard_core::answers::AnswerUpdate;
 use wizard_core::paths::{all_paths, PathId, PathInfo};
 use wizard_core::session::Session;
-use wizard_core::answers::AnswerUpdate;
 use wizard_core::state::{ProgressView, StepStatus};
 use wizard_core::WizardError;
 

@@ -3,20 +3,16 @@
 
 use wizard_core::audit::PastedSecret;
 use wizard_core::diagnose::Diagnosis;
-use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest;
 use wizard_core::paths::PathId;
-use wizard_core::regions::{CallbackValidation, RedirectUriSet};
+use wizard_core::redirect_uris::{CallbackValidation, RedirectUriSet};
+use wizard_core::regions::Region;
 use wizard_core::scopes::{FeatureChoices, ScopePlan};
 use wizard_core::secrets::{ExposeSecret, SecretName};
 use wizard_core::state::{AuditOutcome, Progress};
 use wizard_core::WizardError;
 
 type Result<T> = std::result::Result<T, WizardError>;
-
-/// A downloaded manifest is a few kilobytes; anything far larger is not one
-/// and should not be parsed on the UI's behalf.
-const MAX_MANIFEST_BYTES: usize = 2 * 1024 * 1024;
 
 /// The features and presets the chosen path offers (v2: calendars only).
 #[tauri::command]
@@ -33,12 +29,12 @@ pub fn plan_scopes(state: tauri::State<'_, crate::AppState>) -> Result<ScopePlan
 
 #[tauri::command]
 pub fn redirect_uris(path: PathId, region: Region) -> RedirectUriSet {
-    wizard_core::regions::redirect_uris(path.into(), region)
+    wizard_core::redirect_uris::redirect_uris(path.into(), region)
 }
 
 #[tauri::command]
 pub fn validate_callback(uri: String) -> CallbackValidation {
-    wizard_core::regions::validate_callback_uri(&uri)
+    wizard_core::redirect_uris::validate_callback_uri(&uri)
 }
 
 /// Audit a manifest for the chosen path against the saved answers. The
@@ -49,17 +45,11 @@ pub async fn audit_manifest(
     state: tauri::State<'_, crate::AppState>,
     manifest: String,
 ) -> Result<AuditOutcome> {
-    if manifest.len() > MAX_MANIFEST_BYTES {
-        return Err(WizardError::new(
-            wizard_core::ErrorCode::ManifestInvalid,
-            "This file is far too large to be an app manifest.",
-        )
-        .with_hint("In the Azure portal open your app → Manifest → Download, and use that file."));
-    }
     let progress = state.progress();
     let path = chosen_path(&progress)?;
     // Refuse early (before parsing) when the answers can't make a request.
     progress.answers.audit_request(path)?;
+    // The parser refuses text over wizard_core::manifest::MAX_MANIFEST_BYTES.
     let app = parse_manifest(&manifest)?;
     let secret = state
         .read_secret(SecretName::AzureClientSecret)

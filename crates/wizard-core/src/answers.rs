@@ -10,12 +10,12 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::audit::{run_audit, AuditReport, AuditRequest, PastedSecret, Tenancy};
-use crate::endpoints::Region;
 use crate::error::{Result, WizardError};
 use crate::manifest::AppRegistration;
-use crate::paths::PathId;
-use crate::regions::validate_callback_uri;
-use crate::scopes::{self, AuditPath, Feature, FeatureChoices, Preset, ScopePlan};
+use crate::paths::{AuditPath, PathId};
+use crate::redirect_uris::validate_callback_uri;
+use crate::regions::Region;
+use crate::scopes::{self, Feature, FeatureChoices, Preset, ScopePlan};
 
 /// What the admin's app does: a preset and/or single features. Kept
 /// normalised: features in display order without repeats, and `preset` set

@@ -12,7 +12,7 @@ use url::Url;
 use crate::error::{Result, WizardError};
 // Where each region's services are is decided here; the region itself lives
 // in `crate::regions`.
-pub use crate::regions::Region;
+use crate::regions::Region;
 
 /// Where each service lives. All URLs end with `/` so that joining a relative
 /// path keeps any prefix (as the sandbox needs).

@@ -7,14 +7,6 @@ use ts_rs::TS;
 use crate::error::{Result, WizardError};
 use crate::names;
 
-// Kept so existing `wizard_core::regions::…` paths to the redirect-URI items
-// keep working; new code uses `crate::redirect_uris`.
-pub use crate::redirect_uris::{
-    classify_nylas_uri, host_for, loose_form, nylas_redirect_uri, redirect_uris,
-    validate_callback_uri, CallbackValidation, KnownNylasUri, NylasHost, RedirectUriSet,
-    MAX_URI_LEN, NYLAS_REDIRECT_URIS,
-};
-
 /// Nylas data region.
 #[derive(
     Debug,

@@ -444,7 +444,7 @@ mod tests {
         let mut p = Progress::default();
         p.choose_path(Some(PathId::V3));
         p.go_to_step("region").unwrap();
-        p.set_answer(AnswerUpdate::Region(crate::endpoints::Region::Eu))
+        p.set_answer(AnswerUpdate::Region(crate::regions::Region::Eu))
             .unwrap();
         store.save(&p).unwrap();
         let (loaded, notice) = store.load();
@@ -538,7 +538,7 @@ mod tests {
             p.answers.features.preset,
             Some(crate::scopes::Preset::EmailClient)
         );
-        assert_eq!(p.answers.region, Some(crate::endpoints::Region::Eu));
+        assert_eq!(p.answers.region, Some(crate::regions::Region::Eu));
         assert_eq!(p.answers.tenant.as_deref(), Some("contoso.com"));
         assert_eq!(p.step_status["features"], StepStatus::Done);
     }
@@ -586,7 +586,7 @@ mod tests {
         assert_eq!(p.step_status["features"], StepStatus::InProgress);
         p.go_to_step("region").unwrap();
         assert_eq!(p.step_status["region"], StepStatus::InProgress);
-        p.set_answer(AnswerUpdate::Region(crate::endpoints::Region::Us))
+        p.set_answer(AnswerUpdate::Region(crate::regions::Region::Us))
             .unwrap();
         assert_eq!(p.step_status["region"], StepStatus::Done);
         // v2 has a default calendar scope: its Features step is done on sight.

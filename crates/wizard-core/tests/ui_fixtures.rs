@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 use time::macros::datetime;
 use wizard_core::answers::{choices_for, AnswerUpdate};
 use wizard_core::audit::{run_audit, Tenancy};
-use wizard_core::endpoints::Region;
 use wizard_core::manifest::parse_manifest_value;
 use wizard_core::paths::{all_paths, PathId};
-use wizard_core::regions::{redirect_uris, validate_callback_uri};
+use wizard_core::redirect_uris::{redirect_uris, validate_callback_uri};
+use wizard_core::regions::Region;
 use wizard_core::scopes::{Feature, Preset};
 use wizard_core::state::{AuditOutcome, Progress};
 

@@ -12,7 +12,7 @@ import type { Tenancy } from '../bindings/Tenancy';
 import { ErrorCard } from '../components/error-card';
 import { AuditResults, summaryText } from './audit-results';
 import { localDate } from './finding-details';
-import { APP_REGISTRATIONS_URL, ManifestInput } from './manifest-input';
+import { ManifestInput } from './manifest-input';
 import { ClientSecretField } from './client-secret';
 import { TenantLookup } from './tenant-lookup';
 import type { StepViewProps } from './types';
@@ -157,7 +157,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           setReport(null);
           setError(new WizardApiError('io', message, 'Download the manifest again from the Azure portal and choose that file.'));
         }}
-        onOpenPortal={() => void ctx.openExternal(APP_REGISTRATIONS_URL)}
+        maxBytes={ctx.session.limits.max_manifest_bytes}
+        onOpenPortal={() => void ctx.openExternal(ctx.session.links.app_registrations)}
       />
 
       <details class="audit-options">

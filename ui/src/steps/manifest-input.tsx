@@ -5,21 +5,10 @@
 import { useRef, useState } from 'preact/hooks';
 import { ExternalIcon, FileIcon } from '../components/icons';
 
-// Both values come from Rust in the session (`session.links.app_registrations`,
-// `session.limits.max_manifest_bytes`). These copies remain only until
-// azure-app.tsx passes them in; then they go.
-/** @deprecated Use `session.links.app_registrations`. */
-export const APP_REGISTRATIONS_URL =
-  'https://portal.azure.com/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/RegisteredApps';
-
-/** @deprecated Use `session.limits.max_manifest_bytes`. */
-const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
-
 interface ManifestInputProps {
   busy: boolean;
-  /** The largest manifest file Rust accepts: `session.limits.max_manifest_bytes`.
-   *  (Optional only until azure-app.tsx passes it.) */
-  maxBytes?: number;
+  /** The largest manifest file Rust accepts: `session.limits.max_manifest_bytes`. */
+  maxBytes: number;
   /** The manifest text and where it came from (a file name, or null when pasted). */
   onManifest: (text: string, source: string | null) => void;
   /** A file that couldn't be read, in plain words. */
@@ -38,7 +27,7 @@ function readFile(file: File): Promise<string> {
 
 export function ManifestInput({
   busy,
-  maxBytes = MAX_MANIFEST_BYTES,
+  maxBytes,
   onManifest,
   onReadError,
   onOpenPortal,

@@ -6,9 +6,10 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::{api_key_auth, explain, Envelope};
-use crate::endpoints::{Endpoints, Region};
+use crate::endpoints::Endpoints;
 use crate::error::Result;
 use crate::http::{service, ApiRequest, HttpClient};
+use crate::regions::Region;
 
 /// A Nylas application, as much as the wizard needs of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 pub use features::{choices, Feature, FeatureChoice, FeatureChoices, Preset, PresetChoice};
 // A scope plan is made for an audit path; re-exported for callers of `plan`.
-pub use crate::paths::AuditPath;
+use crate::paths::AuditPath;
 
 use crate::catalog::{self, PermissionKind};
 use crate::error::{Result, WizardError};
