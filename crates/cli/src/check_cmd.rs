@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use wizard_core::audit::{run_audit, AuditRequest, PastedSecret, Tenancy};
-use wizard_core::manifest::parse_manifest;
+use wizard_core::manifest::parse_manifest_bytes;
 use wizard_core::paths::AuditPath;
 use wizard_core::regions::Region;
 use wizard_core::scopes::{Feature, Preset};
@@ -129,14 +129,15 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e),
     };
-    let text = match read_manifest_file(&args.manifest) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let bytes = match read_manifest_file(&args.manifest) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let err = WizardError::io(&format!("read {}", args.manifest.display()), &e);
             return output::bad_input(&err);
         }
     };
-    let app = match parse_manifest(&text) {
+    // UTF-8 or UTF-16 (Windows PowerShell 5.1 writes UTF-16 with `>`).
+    let app = match parse_manifest_bytes(&bytes) {
         Ok(app) => app,
         Err(e) => return output::bad_input(&e),
     };

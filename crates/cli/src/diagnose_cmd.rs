@@ -6,6 +6,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use wizard_core::diagnose::diagnose;
+use wizard_core::manifest::decode_text;
 use wizard_core::WizardError;
 
 use crate::output::{self, Format};
@@ -29,14 +30,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     let text = if args.text == ["-"] {
-        let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+        // Bytes, not a String: text piped on Windows may be UTF-16 or a
+        // legacy code page (localised AADSTS messages aren't ASCII).
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
             return output::bad_input(&WizardError::io(
                 "read the error text from standard input",
                 &e,
             ));
         }
-        s
+        decode_text(&bytes)
     } else {
         args.text.join(" ")
     };

@@ -27,6 +27,46 @@ fn invalid(message: impl Into<String>) -> WizardError {
     WizardError::new(ErrorCode::ManifestInvalid, message).with_hint(DOWNLOAD_HINT)
 }
 
+/// The text of a manifest file, whatever wrote it. The Azure portal
+/// downloads UTF-8, but Windows PowerShell 5.1's `>` and `Out-File` (e.g.
+/// `az ad app show … > app.json`) and Notepad's "UTF-16" write UTF-16 with a
+/// byte-order mark. A UTF-8 or UTF-16 (LE/BE) BOM decides; without one, a
+/// zero first or second byte means UTF-16 (JSON starts with an ASCII
+/// character, RFC 4627); otherwise UTF-8. Invalid sequences become U+FFFD,
+/// and the JSON parser then says where. (The app's web view decodes files the
+/// same way before they reach us.)
+pub fn decode_text(bytes: &[u8]) -> String {
+    fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+        let units = bytes.chunks(2).map(|c| match c {
+            [a, b] => unit([*a, *b]),
+            _ => 0xFFFD, // a dangling odd byte
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    }
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [a, 0, ..] if *a != 0 => utf16(bytes, u16::from_le_bytes),
+        [0, b, ..] if *b != 0 => utf16(bytes, u16::from_be_bytes),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Parses a manifest file's bytes (see [`decode_text`] for the encodings).
+pub fn parse_manifest_bytes(bytes: &[u8]) -> Result<AppRegistration> {
+    // UTF-16 takes up to twice the bytes of the same text.
+    if bytes.len() > 2 * MAX_MANIFEST_BYTES {
+        return Err(invalid(format!(
+            "This file is over {} MB, far too large to be an app manifest.",
+            MAX_MANIFEST_BYTES / (1024 * 1024)
+        )));
+    }
+    parse_manifest(&decode_text(bytes))
+}
+
 /// Parses manifest text (JSON, optionally with a byte-order mark).
 pub fn parse_manifest(text: &str) -> Result<AppRegistration> {
     if text.len() > MAX_MANIFEST_BYTES {
