@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 use wizard_e2e::{
     enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
-    Driver,
+    workspace_root, Driver,
 };
 
 const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
@@ -266,6 +266,39 @@ async fn close_dialog_with_esc(c: &Client) {
     assert_eq!(focused, "diagnose-button", "focus returns to the button");
 }
 
+/// The command line, given the progress the window saved, reaches the
+/// window's verdict on the same manifest: every check's status matches the
+/// card shown.
+async fn same_verdict_from_the_command_line(c: &Client, data: &std::path::Path) {
+    let cli = workspace_root().join("target/debug/nylas-ms-setup");
+    assert!(cli.exists(), "the CLI is not built at {}", cli.display());
+    let manifest = data.join("manifest-for-cli.json");
+    std::fs::write(&manifest, MANIFEST).unwrap();
+    let out = std::process::Command::new(&cli)
+        .args(["check", "--format", "json", "--manifest"])
+        .arg(&manifest)
+        .arg("--answers")
+        .arg(data.join("progress.json"))
+        .output()
+        .expect("the CLI runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    assert_eq!(report["region"], "eu", "the saved region reached the CLI");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 13);
+    for f in findings {
+        let check = f["check"].as_str().unwrap();
+        let card = wait_for(c, &format!("finding-{check}")).await;
+        assert_eq!(
+            card.attr("data-status").await.unwrap().as_deref(),
+            f["status"].as_str(),
+            "{check}: the window and the CLI agree"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1), "a check fails, so exit 1");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn features_region_audit_and_diagnose() {
     let data = tempfile::tempdir().unwrap();
@@ -298,6 +331,7 @@ async fn features_region_audit_and_diagnose() {
     // The passed checks are folded; open them and look at the rest.
     wait_for(&c, "toggle-passed").await.click().await.unwrap();
     wait_for(&c, "finding-client_id").await;
+    same_verdict_from_the_command_line(&c, data.path()).await;
     c.execute(
         "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' }); return true;",
         vec![json!(tid("finding-group-warn"))],

@@ -1,14 +1,20 @@
 //! `nylas-ms-setup check`: audit an Azure app manifest against what Nylas
 //! needs. Exit 0 when nothing fails (warnings allowed), 1 when a check
 //! fails, 2 for bad input or an unreadable manifest (message on stderr).
+//!
+//! The answers (features, region, tenant…) come from flags, from an answers
+//! file (`--answers`: the window's saved progress, or a plain JSON/TOML
+//! file), or both; flags win. Either way they are checked by the same code
+//! as in the window, and the audit request is built the same way.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use wizard_core::answers::{AnswerUpdate, Answers, AnswersFile};
 use wizard_core::audit::{run_audit, AuditRequest, PastedSecret, Tenancy};
 use wizard_core::manifest::parse_manifest_bytes;
-use wizard_core::paths::AuditPath;
+use wizard_core::paths::{AuditPath, PathId};
 use wizard_core::regions::Region;
 use wizard_core::scopes::{Feature, Preset};
 use wizard_core::WizardError;
@@ -28,9 +34,19 @@ struct CheckArgs {
     /// The manifest file (Azure portal → App registrations → your app → Manifest → Download).
     #[arg(long, value_name = "FILE")]
     manifest: PathBuf,
+    /// Answers saved by the wizard (its progress.json) or a plain answers
+    /// file (.json or .toml); the flags below win over it.
+    #[arg(long, value_name = "FILE")]
+    answers: Option<PathBuf>,
     /// What you are setting up.
-    #[arg(long, value_name = "PATH", value_parser = enum_value::<AuditPath>(), ignore_case = true)]
-    path: AuditPath,
+    #[arg(
+        long,
+        value_name = "PATH",
+        value_parser = enum_value::<AuditPath>(),
+        ignore_case = true,
+        required_unless_present = "answers"
+    )]
+    path: Option<AuditPath>,
     /// A ready-made feature set.
     #[arg(
         long,
@@ -50,8 +66,14 @@ struct CheckArgs {
     )]
     features: Vec<Feature>,
     /// Where your Nylas data lives.
-    #[arg(long, value_name = "REGION", value_parser = enum_value::<Region>(), ignore_case = true)]
-    region: Region,
+    #[arg(
+        long,
+        value_name = "REGION",
+        value_parser = enum_value::<Region>(),
+        ignore_case = true,
+        required_unless_present = "answers"
+    )]
+    region: Option<Region>,
     /// Who may sign in: your organization only, or any organization.
     #[arg(long, value_name = "KIND", value_parser = enum_value::<Tenancy>(), ignore_case = true)]
     tenancy: Option<Tenancy>,
@@ -82,14 +104,87 @@ struct CheckArgs {
     now: Option<String>,
 }
 
-fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
-    let mut features: Vec<Feature> = Vec::new();
-    for f in &args.features {
-        if !features.contains(f) {
-            features.push(*f);
+/// The answers file, whatever its kind (see [`AnswersFile`]).
+fn read_answers(path: &Path) -> Result<AnswersFile, WizardError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| WizardError::io(&format!("read {}", path.display()), &e))?;
+    let text = wizard_core::manifest::decode_text(&bytes);
+    let is_toml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let value: serde_json::Value = if is_toml {
+        toml::from_str(&text).map_err(|e| {
+            WizardError::invalid_input(format!(
+                "{} isn't valid TOML: {}",
+                path.display(),
+                e.message()
+            ))
+        })?
+    } else {
+        serde_json::from_str(&text).map_err(|e| {
+            WizardError::invalid_input(format!(
+                "{} isn't valid JSON (line {}, column {}).",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })?
+    };
+    AnswersFile::from_value(value)
+}
+
+/// The answers to check against: the file's (checked as in the window),
+/// then each flag given on top.
+fn answers(args: &CheckArgs) -> Result<(PathId, Answers), WizardError> {
+    let file = args.answers.as_deref().map(read_answers).transpose()?;
+    let path = match (args.path, file.as_ref().and_then(|f| f.path)) {
+        (Some(flag), _) => PathId::from(flag),
+        (None, Some(saved)) => saved,
+        (None, None) => {
+            return Err(WizardError::invalid_input(
+                "The answers file doesn't say what you are setting up.",
+            )
+            .with_hint("Add --path v3, teams or v2-events."))
         }
+    };
+    let mut a = match &file {
+        Some(f) => f.answers.validated(path)?,
+        None => Answers::default(),
+    };
+    let on = Some(path);
+    if let Some(p) = args.preset {
+        a.apply(on, AnswerUpdate::Preset(p))?;
     }
-    let now = args
+    if !args.features.is_empty() {
+        a.replace_features(path, &args.features)?;
+    }
+    if let Some(r) = args.region {
+        a.apply(on, AnswerUpdate::Region(r))?;
+    }
+    if let Some(t) = args.tenancy {
+        a.apply(on, AnswerUpdate::Tenancy(Some(t)))?;
+    }
+    if args.tenant.is_some() {
+        // The audit itself names a malformed tenant, so it isn't refused here.
+        a.tenant = args.tenant.clone();
+    }
+    Ok((path, a))
+}
+
+fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
+    let (path, answers) = answers(args)?;
+    let mut req = answers.audit_request(path)?;
+    // Flags win even where the window wouldn't ask (e.g. callback URIs or
+    // features on the Teams path): a script may check what it likes.
+    if args.preset.is_some() || !args.features.is_empty() {
+        req.preset = args.preset;
+        req.features = answers.features_for(path).features.clone();
+    }
+    if !args.callbacks.is_empty() {
+        req.callback_uris = args.callbacks.clone();
+    }
+    req.client_id = args.client_id.clone();
+    req.now = args
         .now
         .as_deref()
         .map(|s| {
@@ -98,7 +193,7 @@ fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
             )
         })
         .transpose()?;
-    let pasted_secret = match args.secret_env.as_deref() {
+    req.pasted_secret = match args.secret_env.as_deref() {
         Some(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Some(PastedSecret::new(v)),
             _ => {
@@ -109,18 +204,7 @@ fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
         },
         None => None,
     };
-    Ok(AuditRequest {
-        path: args.path,
-        preset: args.preset,
-        features,
-        region: args.region,
-        tenancy: args.tenancy,
-        tenant: args.tenant.clone(),
-        client_id: args.client_id.clone(),
-        callback_uris: args.callbacks.clone(),
-        now,
-        pasted_secret,
-    })
+    Ok(req)
 }
 
 pub fn run(args: Args) -> ExitCode {

@@ -262,7 +262,10 @@ impl Answers {
             return Err(WizardError::invalid_input(
                 "The permissions we check depend on what your app does.",
             )
-            .with_hint("Choose the setup closest to your app, then check the manifest again."));
+            .with_hint(format!(
+                "Pick at least one feature, or the setup closest to your app ({}), then check again.",
+                Preset::ALL.map(|p| p.as_str()).join(", ")
+            )));
         }
         // Teams asks for a fixed set of permissions; features don't apply.
         let (preset, features) = if audit_path == AuditPath::Teams {
@@ -325,6 +328,16 @@ impl Answers {
         a.apply(p, AnswerUpdate::Tenancy(self.tenancy))?;
         a.apply(p, AnswerUpdate::Tenant(self.tenant.clone()))?;
         Ok(a)
+    }
+
+    /// Replace a path's features with exactly these (each must be offered).
+    pub fn replace_features(&mut self, path: PathId, features: &[Feature]) -> Result<()> {
+        let offered = offered_features(path);
+        if let Some(f) = features.iter().find(|f| !offered.contains(f)) {
+            return Err(not_offered(*f));
+        }
+        *self.features_for_mut(path) = FeatureAnswer::of(features);
+        Ok(())
     }
 
     /// Audit an app registration for a path against these answers; the

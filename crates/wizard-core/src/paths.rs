@@ -119,6 +119,17 @@ impl From<PathId> for AuditPath {
     }
 }
 
+impl From<AuditPath> for PathId {
+    /// The path whose Azure app is checked this way (v3's own path for v3).
+    fn from(p: AuditPath) -> Self {
+        match p {
+            AuditPath::V3 => PathId::V3,
+            AuditPath::Teams => PathId::Teams,
+            AuditPath::V2Events => PathId::V2Events,
+        }
+    }
+}
+
 impl std::str::FromStr for AuditPath {
     type Err = WizardError;
     fn from_str(s: &str) -> Result<Self> {
