@@ -1,4 +1,4 @@
-//! The five paths an admin can take (PRODUCT.md, "The paths") and their steps.
+//! The five paths an admin can take (README, "What works today") and their steps.
 //!
 //! This is the single source of truth for the step lists: the UI renders what
 //! it gets from here. A step whose `available` is false is not built yet and

@@ -32,7 +32,7 @@ impl NylasHost {
 }
 
 /// Every Nylas redirect URI, exactly as it must appear on the Web platform.
-/// The v2 pair comes from third-party doc copies (nylas-api.md §3).
+/// The v2 pair is the one Nylas's v2 documentation gives for hosted auth.
 pub const NYLAS_REDIRECT_URIS: [(NylasHost, Region, &str); 6] = [
     (
         NylasHost::V3,

@@ -1,4 +1,5 @@
-//! The permission catalog against the reference table (microsoft-entra.md §2).
+//! The permission catalog against Microsoft's published permission IDs (the
+//! Microsoft Graph permissions reference).
 
 use wizard_core::catalog::{self, PermissionKind::*, AZURE_AD_GRAPH, EXCHANGE_ONLINE, GRAPH};
 

@@ -1,4 +1,5 @@
-//! Features → least-privilege scopes, per path (seed 003, 001, 000).
+//! Features → least-privilege scopes, per path (Nylas's "Microsoft Graph
+//! scopes", Teams integration and v2 Graph events documentation).
 
 use wizard_core::catalog::{self, PermissionKind, GRAPH};
 use wizard_core::paths::AuditPath;
@@ -14,7 +15,7 @@ fn names(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Vec<S
 }
 
 #[test]
-fn each_feature_maps_to_the_seed_003_scope() {
+fn each_feature_maps_to_the_documented_scope() {
     let table = [
         (Feature::MailRead, "Mail.Read"),
         (Feature::MailModify, "Mail.ReadWrite"),

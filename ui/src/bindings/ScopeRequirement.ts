@@ -34,6 +34,7 @@ admin_consent: boolean,
  */
 features: Array<Feature>, 
 /**
- * Wider scopes that also work (seed 003, "wider scope that also works").
+ * Wider scopes that also work ("wider scope that also works" in
+ * Nylas's "Microsoft Graph scopes" documentation).
  */
 also_satisfied_by: Array<string>, };

@@ -1,5 +1,6 @@
 //! Least privilege: delegated permissions broader than the chosen features
-//! need, each named with the narrower one (seed 003's checklist).
+//! need, each named with the narrower one (the least-privilege checklist in
+//! Nylas's "Microsoft Graph scopes" documentation).
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
 //! What we know about each error: cause, fix, and the audit check that
-//! prevents it. Wording follows UX.md: plain, second person, portal labels.
+//! prevents it. Wording: plain, second person, with the Azure portal's own labels.
 
 use crate::audit::CheckId;
 

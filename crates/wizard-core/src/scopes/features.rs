@@ -1,4 +1,5 @@
-//! The public names of features and presets (seed 003).
+//! The public names of features and presets (the app types and per-feature
+//! scopes of Nylas's "Microsoft Graph scopes" documentation).
 
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, VariantArray};
@@ -97,7 +98,7 @@ impl std::str::FromStr for Feature {
     }
 }
 
-/// The five app types of seed 003, each a set of features.
+/// The five app types of Nylas's "Microsoft Graph scopes" documentation, each a set of features.
 #[derive(
     Debug,
     Clone,
@@ -149,7 +150,7 @@ impl Preset {
     }
 
     /// The features behind the preset; with `offline_access` they give exactly
-    /// the scopes of seed 003's least-privilege table.
+    /// the scopes of the least-privilege table in Nylas's "Microsoft Graph scopes" documentation.
     pub fn features(self) -> &'static [Feature] {
         match self {
             Preset::ReadOnlyInbox => &[Feature::MailRead],

@@ -1,5 +1,7 @@
-//! Features → least-privilege Microsoft Graph scopes, per path (seed 003 for
-//! v3, seed 001 for Teams, seed 000 for v2 Graph events).
+//! Features → least-privilege Microsoft Graph scopes, per path. Sources, all
+//! Nylas documentation: "Microsoft Graph scopes" (v3), "Create a Microsoft
+//! Teams integration" (Teams) and "Enable Microsoft Graph Events permissions in
+//! Nylas v2" (v2 Graph events).
 
 mod features;
 
@@ -31,7 +33,8 @@ pub struct ScopeRequirement {
     pub admin_consent: bool,
     /// The chosen features that need it (empty for always-needed scopes).
     pub features: Vec<Feature>,
-    /// Wider scopes that also work (seed 003, "wider scope that also works").
+    /// Wider scopes that also work ("wider scope that also works" in
+    /// Nylas's "Microsoft Graph scopes" documentation).
     pub also_satisfied_by: Vec<String>,
 }
 
@@ -56,8 +59,8 @@ pub struct ScopePlan {
 /// Sign-in basics that never count as over-broad: they only identify the user.
 pub const SIGN_IN_SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "User.Read"];
 
-/// Wider delegated scopes that satisfy a narrower requirement, per seed 003's
-/// "wider scope that also works" column and its `.Shared` section. Contacts.Read
+/// Wider delegated scopes that satisfy a narrower requirement, per the "wider
+/// scope that also works" column of Nylas's "Microsoft Graph scopes" documentation and its `.Shared` section. Contacts.Read
 /// also accepts Contacts.ReadWrite, which contains it by definition.
 pub fn also_works(scope: &str) -> &'static [&'static str] {
     match scope {
@@ -297,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn presets_match_seed_003() {
+    fn presets_match_the_nylas_scope_table() {
         let cases = [
             (Preset::ReadOnlyInbox, vec!["Mail.Read", "offline_access"]),
             (
