@@ -19,7 +19,7 @@ use wizard_core::regions::Region;
 use wizard_core::scopes::{Feature, Preset};
 use wizard_core::WizardError;
 
-use crate::output::{self, Format};
+use crate::output::{self, Format, OutputArg};
 use crate::values::enum_value;
 
 /// Boxed so the CLI's command enum stays small (clippy: large_enum_variant).
@@ -90,15 +90,8 @@ struct CheckArgs {
     /// Nylas; it is only compared (secret ID vs value, which secret), never shown.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
-    /// Output.
-    #[arg(
-        long,
-        value_name = "FORMAT",
-        default_value = "text",
-        value_parser = enum_value::<Format>(),
-        ignore_case = true
-    )]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArg,
     /// Judge secret expiry as of this RFC 3339 time (for tests).
     #[arg(long, value_name = "TIME", hide = true)]
     now: Option<String>,
@@ -229,7 +222,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e),
     };
-    match args.format {
+    match args.output.format {
         Format::Json => output::print_json(&report),
         Format::Text => print!("{}", output::report_text(&report)),
     }

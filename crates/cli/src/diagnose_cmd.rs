@@ -9,23 +9,15 @@ use wizard_core::diagnose::diagnose;
 use wizard_core::manifest::decode_text;
 use wizard_core::WizardError;
 
-use crate::output::{self, Format};
-use crate::values::enum_value;
+use crate::output::{self, Format, OutputArg};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The error text or callback URL; quote it, or pass - to read stdin.
     #[arg(value_name = "TEXT", required = true, num_args = 1.., allow_hyphen_values = true)]
     text: Vec<String>,
-    /// Output.
-    #[arg(
-        long,
-        value_name = "FORMAT",
-        default_value = "text",
-        value_parser = enum_value::<Format>(),
-        ignore_case = true
-    )]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArg,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -50,7 +42,7 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     let diagnoses = diagnose(&text);
-    match args.format {
+    match args.output.format {
         Format::Json => output::print_json(&serde_json::json!({ "diagnoses": diagnoses })),
         Format::Text => print!("{}", output::diagnoses_text(&diagnoses)),
     }

@@ -18,6 +18,20 @@ pub enum Format {
     Json,
 }
 
+/// The `--format` option, shared by the commands that print results.
+#[derive(clap::Args)]
+pub struct OutputArg {
+    /// Output.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "text",
+        value_parser = crate::values::enum_value::<Format>(),
+        ignore_case = true
+    )]
+    pub format: Format,
+}
+
 /// Prints the message (and hint) on stderr and returns exit code 2.
 pub fn bad_input(e: &WizardError) -> ExitCode {
     eprintln!("{}", e.message);
