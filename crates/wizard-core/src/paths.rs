@@ -178,8 +178,13 @@ fn step(id: &str, title: &str, summary: &str) -> StepInfo {
     }
 }
 
+/// Ids of the steps whose status follows from the answers (see `state`).
+pub const FEATURES_STEP: &str = "features";
+pub const REGION_STEP: &str = "region";
+pub const AZURE_APP_STEP: &str = "azure-app";
+
 /// Steps that are built. Everything else is shown as "not built yet".
-const AVAILABLE_STEPS: &[&str] = &["features", "region", "azure-app"];
+const AVAILABLE_STEPS: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
 
 /// Every path with its steps, in welcome-screen order.
 pub fn all_paths() -> Vec<PathInfo> {
@@ -196,9 +201,9 @@ pub fn path_info(id: PathId) -> PathInfo {
             summary: "Let people sign in with Microsoft 365 or Outlook accounts through Nylas v3, with only the permissions you need.".into(),
             when_to_choose: "Choose this if you are setting up Nylas v3 for Microsoft accounts for the first time.".into(),
             steps: vec![
-                step("features", "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
-                step("region", "Region", "Pick where your Nylas data lives (US or EU); we list the redirect URIs to use."),
-                step("azure-app", "Azure app", "Check your Azure app registration and fix what is missing."),
+                step(FEATURES_STEP, "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
+                step(REGION_STEP, "Region", "Pick where your Nylas data lives (US or EU); we list the redirect URIs to use."),
+                step(AZURE_APP_STEP, "Azure app", "Check your Azure app registration and fix what is missing."),
                 step("nylas-account", "Nylas account", "Enter your Nylas API key; we check it and its region."),
                 step("connector", "Microsoft connector", "Create or update the Microsoft connector in Nylas."),
                 step("callback-uris", "Callback URIs", "Register your own callback URIs with your Nylas application."),
@@ -213,8 +218,8 @@ pub fn path_info(id: PathId) -> PathInfo {
             summary: "Let Nylas create Microsoft Teams meetings for your users' calendar events.".into(),
             when_to_choose: "Choose this if you want Teams links added to events automatically.".into(),
             steps: vec![
-                step("region", "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
-                step("azure-app", "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
+                step(REGION_STEP, "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
+                step(AZURE_APP_STEP, "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
                 step("teams-integration", "Teams integration", "Create the Microsoft Teams integration in Nylas."),
                 step("connect-accounts", "Connect accounts", "Connect each user's Microsoft account and confirm it worked."),
                 step("report", "Report", "Save a report of what was checked and configured."),
@@ -227,8 +232,8 @@ pub fn path_info(id: PathId) -> PathInfo {
             summary: "Connect accounts to Nylas v2 through Microsoft Graph, including shared calendars.".into(),
             when_to_choose: "Choose this only if you still run on Nylas v2 and need Graph events.".into(),
             steps: vec![
-                step("features", "Features", "Pick calendar features, including shared calendars, and see what they mean for billing."),
-                step("azure-app", "Azure app", "Check your Azure app registration for Graph calendar access."),
+                step(FEATURES_STEP, "Features", "Pick calendar features, including shared calendars, and see what they mean for billing."),
+                step(AZURE_APP_STEP, "Azure app", "Check your Azure app registration for Graph calendar access."),
                 step("native-auth", "Connect accounts", "Authorize accounts with Nylas v2 native authentication."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
@@ -241,8 +246,8 @@ pub fn path_info(id: PathId) -> PathInfo {
             when_to_choose: "Choose this if you have Microsoft accounts on Nylas v2 today.".into(),
             steps: vec![
                 step("scopes", "Permissions", "Translate your v2 scopes to Microsoft Graph permissions."),
-                step("region", "Region", "Pick your v3 region and its redirect URIs."),
-                step("azure-app", "New Azure app", "Check the new Graph-based Azure app that v3 needs."),
+                step(REGION_STEP, "Region", "Pick your v3 region and its redirect URIs."),
+                step(AZURE_APP_STEP, "New Azure app", "Check the new Graph-based Azure app that v3 needs."),
                 step("connector", "Microsoft connector", "Configure the Microsoft connector in Nylas v3."),
                 step("accounts", "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
                 step("ews", "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),

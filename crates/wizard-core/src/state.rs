@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::answers::{self, AnswerUpdate, Answers, LastCheck, PathAnswers};
 use crate::audit::AuditReport;
 use crate::error::{ErrorCode, Result, WizardError};
-use crate::paths::{path_info, PathId};
+use crate::paths::{path_info, PathId, AZURE_APP_STEP, FEATURES_STEP, REGION_STEP};
 
 /// Version of the progress file format. Bump when the format changes in a way
 /// an older wizard could misread. Format 1 kept answers as an untyped map of
@@ -32,10 +32,6 @@ pub enum StepStatus {
     Done,
     NeedsAttention,
 }
-
-const FEATURES_STEP: &str = "features";
-const REGION_STEP: &str = "region";
-const AZURE_APP_STEP: &str = "azure-app";
 
 /// Everything the wizard remembers between runs. Never holds a secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
