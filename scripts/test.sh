@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, lints, Rust unit/integration/shell tests, the
-# UI's type check and tests, the keychain test against a real Secret Service,
-# and the end-to-end tests of the real window under Xvfb.
+# Runs every test: formatting, lints (also for Windows and macOS), Rust
+# unit/integration/shell tests, the UI's type check and tests, the keychain
+# test against a real Secret Service, and the end-to-end tests of the real
+# window under Xvfb.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -21,6 +22,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo clippy for Windows and macOS (x86_64-pc-windows-gnu, x86_64/aarch64-apple-darwin)"
+bash scripts/cross-check.sh
 
 step "cargo test (unit, integration against the sandbox, shell ACL tests)"
 cargo test --workspace --exclude wizard-e2e --locked
