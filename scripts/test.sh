@@ -49,7 +49,8 @@ bash scripts/with-keyring.sh \
   cargo test -p wizard-core --test keychain --locked -- --ignored --test-threads=1
 
 step "End-to-end: the real window under Xvfb via tauri-driver + WebKitWebDriver"
-cargo build -p nylas-ms-wizard --locked
+# The app, and the CLI that one test runs on the progress the window saved.
+cargo build -p nylas-ms-wizard -p nylas-ms-setup --locked
 rm -rf target/e2e-screenshots
 xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/with-keyring.sh \
   cargo test -p wizard-e2e --locked -- --test-threads=1
