@@ -17,7 +17,16 @@ use wizard_core::{ErrorCode, WizardError};
 
 pub struct AppState {
     store: StateStore,
+    /// The real progress: never touched by practice mode (except its flag
+    /// saying practice mode was on, so a restart comes back to it).
     progress: Mutex<Progress>,
+    /// Practice mode's own progress file, beside the real one.
+    practice_store: StateStore,
+    /// Practice mode's progress and secrets while it is on. Practice never
+    /// reads or writes the real progress file or the real keychain entries.
+    practice: Mutex<Option<Practice>>,
+    /// Said once after leaving practice mode: what carried over.
+    practice_left: Mutex<Option<String>>,
     notice: Mutex<Option<StateNotice>>,
     /// The running practice sandbox, if any. A tokio mutex because starting
     /// and stopping it awaits.
@@ -49,9 +58,13 @@ impl AppState {
         endpoints: Endpoints,
     ) -> Result<Self, WizardError> {
         let (progress, notice) = store.load();
+        let practice_store = StateStore::in_dir(&store.dir().join(PRACTICE_DIR));
         Ok(Self {
             store,
             progress: Mutex::new(progress),
+            practice_store,
+            practice: Mutex::new(None),
+            practice_left: Mutex::new(None),
             notice: Mutex::new(notice),
             sandbox: tokio::sync::Mutex::new(None),
             keychain: OnceCell::new(),
@@ -89,28 +102,41 @@ impl AppState {
         })
     }
 
+    /// The progress the window works on: practice mode's own while it is
+    /// on, the real one otherwise.
     pub fn progress(&self) -> Progress {
-        lock(&self.progress).clone()
+        match lock(&self.practice).as_ref() {
+            Some(p) => p.progress.clone(),
+            None => lock(&self.progress).clone(),
+        }
     }
 
-    /// Apply a change to the progress and save it; on a failed save the
-    /// in-memory progress is left unchanged so what the UI shows stays true.
+    /// Apply a change to the progress the window works on and save it; on a
+    /// failed save the in-memory progress is left unchanged so what the UI
+    /// shows stays true.
     pub fn update<F>(&self, change: F) -> Result<ProgressView, WizardError>
     where
         F: FnOnce(&mut Progress) -> Result<(), WizardError>,
     {
-        let mut guard = lock(&self.progress);
-        let mut next = guard.clone();
-        change(&mut next)?;
-        if next != *guard {
-            self.store.save(&next)?;
-            *guard = next;
+        let mut practice = lock(&self.practice);
+        if let Some(p) = practice.as_mut() {
+            return save_change(&self.practice_store, &mut p.progress, change);
         }
-        Ok(guard.view())
+        drop(practice);
+        save_change(&self.store, &mut lock(&self.progress), change)
+    }
+
+    /// The real progress, whatever mode the window is in.
+    fn update_real<F>(&self, change: F) -> Result<ProgressView, WizardError>
+    where
+        F: FnOnce(&mut Progress) -> Result<(), WizardError>,
+    {
+        save_change(&self.store, &mut lock(&self.progress), change)
     }
 
     pub fn dismiss_notice(&self) {
         lock(&self.notice).take();
+        lock(&self.practice_left).take();
     }
 
     pub async fn keychain_status(&self) -> KeychainStatus {
@@ -146,9 +172,13 @@ impl AppState {
         *self.secrets.write().unwrap_or_else(|p| p.into_inner()) = Some(store);
     }
 
-    /// Where secrets go now: the keychain when it answers, memory when the
-    /// admin chose so, otherwise the plain-words `keychain_unavailable` error.
+    /// Where secrets go now: practice mode's own memory while it is on; else
+    /// the keychain when it answers, memory when the admin chose so,
+    /// otherwise the plain-words `keychain_unavailable` error.
     pub async fn secret_store(&self) -> Result<Arc<dyn SecretStore>, WizardError> {
+        if let Some(p) = lock(&self.practice).as_ref() {
+            return Ok(p.secrets.clone());
+        }
         if let Some(s) = self
             .secrets
             .read()
@@ -235,10 +265,12 @@ impl AppState {
         PracticeInfo {
             enabled: sandbox.is_some(),
             sandbox_url: sandbox.as_ref().map(|s| s.base_url()),
+            left: lock(&self.practice_left).clone(),
         }
     }
 
-    /// Start or stop the in-process sandbox so it matches `enabled`.
+    /// Start or stop practice mode: the in-process sandbox, practice's own
+    /// progress (resumed from its file) and its own in-memory secrets.
     pub async fn set_practice(&self, enabled: bool) -> Result<(), WizardError> {
         let mut sandbox = self.sandbox.lock().await;
         match (enabled, sandbox.is_some()) {
@@ -252,20 +284,52 @@ impl AppState {
                     })?;
                 tracing::info!("practice sandbox listening on {}", handle.base_url());
                 *sandbox = Some(handle);
+                // A damaged practice file just starts practice afresh.
+                let (mut progress, _) = self.practice_store.load();
+                progress.practice = true;
+                *lock(&self.practice) = Some(Practice {
+                    progress,
+                    secrets: Arc::new(MemorySecretStore::new()),
+                });
+                lock(&self.practice_left).take();
             }
             (false, true) => {
                 if let Some(handle) = sandbox.take() {
                     handle.shutdown().await;
                 }
+                lock(&self.practice).take();
+                *lock(&self.practice_left) = Some(self.left_practice_note());
             }
             _ => {}
         }
         drop(sandbox);
-        self.update(|p| {
+        self.update_real(|p| {
             p.practice = enabled;
             Ok(())
         })
         .map(|_| ())
+    }
+
+    /// What carried over from practice mode (nothing), and where the real
+    /// setup stands.
+    fn left_practice_note(&self) -> String {
+        let real = lock(&self.progress).clone();
+        let place = real.path.map(wizard_core::paths::path_info).map(|info| {
+            let step = real
+                .step
+                .as_deref()
+                .and_then(|s| info.steps.iter().find(|x| x.id == s))
+                .map(|s| format!(", at the {} step", s.title))
+                .unwrap_or_default();
+            format!("“{}”{step}", info.title)
+        });
+        let real_part = match place {
+            Some(p) => format!("Your real setup is where you left it: {p}."),
+            None => "Your real setup hasn't started yet.".to_string(),
+        };
+        format!(
+            "You left practice mode. Nothing from practice carries over: its answers stay in practice, and secrets entered there were forgotten. {real_part}"
+        )
     }
 
     /// Practice mode survives a restart: bring the sandbox back if the saved
@@ -298,6 +362,34 @@ impl AppState {
             links: Links::default(),
         }
     }
+}
+
+/// Practice mode's own state while it is on.
+struct Practice {
+    progress: Progress,
+    secrets: Arc<dyn SecretStore>,
+}
+
+/// Practice mode's progress lives in this folder of the app data folder.
+const PRACTICE_DIR: &str = "practice";
+
+/// Apply `change` to `progress` and save it to `store`; on a failed save the
+/// progress is left unchanged.
+fn save_change<F>(
+    store: &StateStore,
+    progress: &mut Progress,
+    change: F,
+) -> Result<ProgressView, WizardError>
+where
+    F: FnOnce(&mut Progress) -> Result<(), WizardError>,
+{
+    let mut next = progress.clone();
+    change(&mut next)?;
+    if next != *progress {
+        store.save(&next)?;
+        *progress = next;
+    }
+    Ok(progress.view())
 }
 
 /// Keychain calls block (D-Bus, the macOS or Windows credential APIs); keep

@@ -198,6 +198,72 @@ fn practice_mode_runs_the_sandbox() {
 }
 
 #[test]
+fn practice_mode_keeps_its_own_progress_and_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    // The real setup: path A, EU, a real secret (this test's keychain is
+    // memory for the run; practice must not see it either way).
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    call(
+        &w,
+        "set_answer",
+        json!({"update": {"key": "region", "value": "eu"}}),
+    )
+    .unwrap();
+    call(
+        &w,
+        "save_secret",
+        json!({"name": "azure-client-secret", "value": "real-secret-value-123"}),
+    )
+    .unwrap();
+    let real_file = std::fs::read_to_string(dir.path().join("progress.json")).unwrap();
+
+    // Practice starts on its own progress, without the real secret.
+    let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    assert_eq!(s["progress"]["path"], Value::Null, "practice starts fresh");
+    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    assert_eq!(stored, Value::Null, "practice never sees the real secret");
+    call(&w, "choose_path", json!({"path": "teams"})).unwrap();
+    call(
+        &w,
+        "save_secret",
+        json!({"name": "azure-client-secret", "value": "practice-secret-456"}),
+    )
+    .unwrap();
+    // The real progress file is untouched but for the practice flag.
+    let during: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("progress.json")).unwrap())
+            .unwrap();
+    let before: Value = serde_json::from_str(&real_file).unwrap();
+    assert_eq!(during["path"], before["path"]);
+    assert_eq!(during["answers"], before["answers"]);
+    assert!(dir.path().join("practice/progress.json").exists());
+
+    // Leaving: back to the real setup, told what carried over (nothing).
+    let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    assert_eq!(s["progress"]["path"], "v3");
+    assert_eq!(s["progress"]["answers"]["region"], "eu");
+    let left = s["practice"]["left"].as_str().unwrap();
+    assert!(
+        left.contains("Nothing from practice carries over"),
+        "{left}"
+    );
+    assert!(left.contains("Connect Microsoft to Nylas"), "{left}");
+    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    assert_ne!(stored["hint"], Value::Null);
+    assert!(!stored["hint"].as_str().unwrap().starts_with("pra"));
+    let s = call(&w, "dismiss_notice", json!({})).unwrap();
+    assert_eq!(s["practice"]["left"], Value::Null);
+
+    // Practice again resumes practice's own progress; its old secret is gone.
+    let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    assert_eq!(s["progress"]["path"], "teams");
+    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    assert_eq!(stored, Value::Null);
+}
+
+#[test]
 fn open_external_refuses_other_hosts() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());

@@ -278,7 +278,8 @@ async fn same_verdict_from_the_command_line(c: &Client, data: &std::path::Path) 
         .args(["check", "--format", "json", "--manifest"])
         .arg(&manifest)
         .arg("--answers")
-        .arg(data.join("progress.json"))
+        // Practice mode keeps its own progress, beside the real one.
+        .arg(data.join("practice/progress.json"))
         .output()
         .expect("the CLI runs");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

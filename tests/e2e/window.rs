@@ -4,7 +4,7 @@
 //! `cargo build -p nylas-ms-wizard` (the README's test command does this).
 
 use fantoccini::Locator;
-use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
 
 const PATHS: [&str; 5] = ["v3", "teams", "v2-events", "migrate", "bulk"];
 
@@ -183,5 +183,47 @@ async fn dark_theme_screenshots() {
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;
+    c.close().await.unwrap();
+}
+
+/// Practice mode keeps its own progress: leaving it mid-path returns to the
+/// real setup (here not started) and says that nothing carried over.
+#[tokio::test(flavor = "current_thread")]
+async fn leaving_practice_says_what_carries_over() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    enter_practice_mode(&c).await;
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    wait_for(&c, "leave-practice").await.click().await.unwrap();
+
+    // The real setup hasn't started: the welcome screen, and a note.
+    wait_for(&c, "welcome").await;
+    let note = wait_for(&c, "practice-left-card").await.text().await.unwrap();
+    assert!(note.contains("Nothing from practice carries over"), "{note}");
+    assert!(note.contains("hasn't started yet"), "{note}");
+    assert!(c.find(Locator::Css(&tid("practice-banner"))).await.is_err());
+    screenshot(&c, "04b-left-practice").await;
+    wait_for(&c, "practice-left-card")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//body[not(.//*[@data-testid='practice-left-card'])]",
+        ))
+        .await
+        .expect("Got it hides the note");
+
+    // Practice again resumes practice's own place.
+    enter_practice_mode(&c).await;
+    wait_for_text(&c, "current-step-title", "Features").await;
     c.close().await.unwrap();
 }

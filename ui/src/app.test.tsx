@@ -59,7 +59,7 @@ function fakeRust(initial: Session) {
   m.setPracticeMode.mockImplementation(async (enabled) => {
     s = {
       ...s,
-      practice: { enabled, sandbox_url: enabled ? 'http://127.0.0.1:4567' : null },
+      practice: { enabled, sandbox_url: enabled ? 'http://127.0.0.1:4567' : null, left: null },
       progress: { ...s.progress, practice: enabled },
     };
     return structuredClone(s);
@@ -69,7 +69,7 @@ function fakeRust(initial: Session) {
     return structuredClone(s);
   });
   m.dismissNotice.mockImplementation(async () => {
-    s = { ...s, notice: null };
+    s = { ...s, notice: null, practice: { ...s.practice, left: null } };
     return structuredClone(s);
   });
   m.setAnswer.mockImplementation(async () => structuredClone(s.progress));
@@ -154,7 +154,7 @@ describe('welcome screen', () => {
     expect(toggle.getAttribute('role')).toBe('switch');
     expect(toggle.getAttribute('aria-checked')).toBe('false');
     expect(screen.getByRole('switch', { name: /Practice mode/ })).toBe(toggle);
-    expect(screen.getByText(/Practice against a built-in simulator of Microsoft and Nylas\. Nothing real is touched\./)).toBeTruthy();
+    expect(screen.getByText(/Practice against a built-in simulator of Microsoft and Nylas\. Practice keeps its own progress and\s+secrets; nothing real is touched\./)).toBeTruthy();
     expect(screen.queryByTestId('practice-banner')).toBeNull();
 
     fireEvent.click(toggle);
@@ -346,6 +346,18 @@ describe('cards', () => {
     fireEvent.click(within(card).getByRole('button', { name: 'Got it' }));
     expect(m.dismissNotice).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(screen.queryByTestId('notice-card')).toBeNull());
+  });
+
+  it("says what carried over after leaving practice mode, until it's dismissed", async () => {
+    const left = 'You left practice mode. Nothing from practice carries over. Your real setup hasn\'t started yet.';
+    fakeRust(makeSession({ practice: { enabled: false, sandbox_url: null, left } }));
+    render(<App />);
+    const card = await screen.findByTestId('practice-left-card');
+    expect(card.textContent).toContain("You're back to your real setup");
+    expect(card.textContent).toContain(left);
+    fireEvent.click(within(card).getByRole('button', { name: 'Got it' }));
+    expect(m.dismissNotice).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.queryByTestId('practice-left-card')).toBeNull());
   });
 
   it('turns a failed call into an error card with a plain title, the next action and the code', async () => {

@@ -15,6 +15,7 @@ import type { StepStatus } from './bindings/StepStatus';
 import { AppHeader } from './components/app-header';
 import { ErrorCard } from './components/error-card';
 import { KeychainCard } from './components/keychain-card';
+import { Callout } from './components/callout';
 import { NoticeCard } from './components/notice-card';
 import { PracticeBanner } from './components/practice-banner';
 import { WelcomeBack } from './components/welcome-back';
@@ -185,6 +186,26 @@ export function App() {
         />
       )}
       {session.notice !== null && <NoticeCard notice={session.notice} onDismiss={dismissNotice} busy={isBusy} />}
+      {session.practice.left !== null && (
+        <Callout
+          tone="info"
+          title="You're back to your real setup"
+          testId="practice-left-card"
+          role="status"
+          actions={
+            <button
+              type="button"
+              class="btn btn-secondary btn-small"
+              onClick={dismissNotice}
+              aria-disabled={isBusy ? 'true' : undefined}
+            >
+              Got it
+            </button>
+          }
+        >
+          <p>{session.practice.left}</p>
+        </Callout>
+      )}
       <KeychainCard keychain={session.keychain} onSessionOnly={sessionOnly} busy={isBusy} />
       {welcomeBack && path !== null && <WelcomeBack onDismiss={() => dismissLocal(() => setWelcomeBack(false))} />}
     </div>

@@ -17,6 +17,9 @@ pub struct PracticeInfo {
     pub enabled: bool,
     /// The local sandbox address while practice mode runs.
     pub sandbox_url: Option<String>,
+    /// Said once, right after leaving practice mode: what carried over
+    /// (nothing) and where the real setup stands.
+    pub left: Option<String>,
 }
 
 /// Limits the window checks before it hands anything to Rust (Rust checks

@@ -259,6 +259,11 @@ impl StateStore {
         &self.path
     }
 
+    /// The folder the progress file is in.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     /// Load the saved progress. A missing file is a fresh start. An unreadable
     /// or newer-version file is moved aside and reported in the notice.
     pub fn load(&self) -> (Progress, Option<StateNotice>) {

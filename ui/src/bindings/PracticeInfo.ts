@@ -7,4 +7,9 @@ export type PracticeInfo = { enabled: boolean,
 /**
  * The local sandbox address while practice mode runs.
  */
-sandbox_url: string | null, };
+sandbox_url: string | null, 
+/**
+ * Said once, right after leaving practice mode: what carried over
+ * (nothing) and where the real setup stands.
+ */
+left: string | null, };

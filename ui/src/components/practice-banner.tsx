@@ -14,8 +14,13 @@ export function PracticeBanner({ onLeave, busy = false }: PracticeBannerProps) {
       <FlaskIcon size={18} />
       <p>
         <strong>Practice mode</strong> — you're working with a simulator, not your real Microsoft or Nylas accounts.
+        Practice keeps its own answers; your real progress and keychain are untouched.
       </p>
-      <button type="button" class="btn btn-small btn-practice" onClick={onLeave} aria-disabled={busy ? 'true' : undefined}>
+      <button
+        type="button"
+        class="btn btn-small btn-practice"
+        data-testid="leave-practice"
+        onClick={onLeave} aria-disabled={busy ? 'true' : undefined}>
         Leave practice mode
       </button>
     </div>

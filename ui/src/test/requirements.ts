@@ -102,7 +102,7 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
   return {
     version: '0.1.0',
     progress: fixtureProgress('welcome'),
-    practice: { enabled: false, sandbox_url: null },
+    practice: { enabled: false, sandbox_url: null, left: null },
     keychain: { available: true, session_only: false, problem: null },
     notice: null,
     limits: { max_manifest_bytes: 2 * 1024 * 1024 },

@@ -192,7 +192,8 @@ export function Welcome(props: WelcomeProps) {
             </span>
           </button>
           <p class="switch-desc" id="practice-desc">
-            Practice against a built-in simulator of Microsoft and Nylas. Nothing real is touched.
+            Practice against a built-in simulator of Microsoft and Nylas. Practice keeps its own progress and
+            secrets; nothing real is touched.
           </p>
           <p class="switch-busy" id="practice-busy" role="status">
             {practiceBusy ? (practice ? 'Stopping the simulator…' : 'Starting the simulator…') : ''}
