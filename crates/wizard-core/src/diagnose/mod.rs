@@ -50,10 +50,20 @@ pub struct Diagnosis {
 /// Longest text we look at; a pasted log beyond this is cut.
 const MAX_TEXT: usize = 64 * 1024;
 
+/// The audit check that prevents a Microsoft error (`AADSTS…`): the one
+/// whose [`CheckId::prevents`] lists it. One table, so diagnose and the
+/// audit can't disagree about which check catches what.
+fn check_preventing(code: &str) -> Option<CheckId> {
+    CheckId::ALL
+        .into_iter()
+        .find(|c| c.prevents().contains(&code))
+}
+
 fn from_known(
     k: &Known,
     source: DiagnosisSource,
     code: String,
+    related_check: Option<CheckId>,
     found: &BTreeMap<String, String>,
 ) -> Diagnosis {
     Diagnosis {
@@ -62,7 +72,7 @@ fn from_known(
         title: k.title.to_owned(),
         cause: k.cause.to_owned(),
         fix: k.fix.to_owned(),
-        related_check: k.check,
+        related_check,
         learn_more: k.learn_more.map(str::to_owned),
         found: found.clone(),
     }
@@ -104,7 +114,10 @@ pub fn diagnose(text: &str) -> Vec<Diagnosis> {
             continue;
         }
         match MICROSOFT.iter().find(|k| k.code == digits) {
-            Some(k) => out.push(from_known(k, DiagnosisSource::Microsoft, code, &found)),
+            Some(k) => {
+                let check = check_preventing(&code);
+                out.push(from_known(k, DiagnosisSource::Microsoft, code, check, &found));
+            }
             None => out.push(Diagnosis {
                 title: format!("Microsoft error {code}"),
                 cause: "This Microsoft sign-in error isn't one we have an explanation for yet.".into(),
@@ -129,6 +142,7 @@ pub fn diagnose(text: &str) -> Vec<Diagnosis> {
                     &n.known,
                     DiagnosisSource::Nylas,
                     n.known.code.to_owned(),
+                    n.check,
                     &found,
                 ));
             }
@@ -348,26 +362,39 @@ mod tests {
 
     #[test]
     fn audit_checks_list_what_they_prevent() {
-        // The two tables must agree: diagnose links to a check, and that
-        // check lists the code among the errors it prevents.
-        for k in MICROSOFT {
-            if let Some(c) = k.check {
-                assert!(
-                    c.prevents().contains(&format!("AADSTS{}", k.code).as_str()),
-                    "{} → {c}",
-                    k.code
-                );
-            }
-        }
+        // Diagnose takes each Microsoft error's check from the audit's
+        // `prevents` table: every code listed there is explained here, and
+        // no code is claimed by two checks.
         for c in CheckId::ALL {
             for code in c.prevents() {
                 let digits = code.trim_start_matches("AADSTS");
-                let k = MICROSOFT
-                    .iter()
-                    .find(|k| k.code == digits)
-                    .unwrap_or_else(|| panic!("{code} unknown"));
-                assert_eq!(k.check, Some(c), "{code}");
+                assert!(
+                    MICROSOFT.iter().any(|k| k.code == digits),
+                    "{code} (prevented by {c}) has no explanation"
+                );
+                assert_eq!(check_preventing(code), Some(c), "{code}");
+                let d = &diagnose(code)[0];
+                assert_eq!(d.related_check, Some(c), "{code}");
             }
+        }
+        for k in MICROSOFT {
+            let code = format!("AADSTS{}", k.code);
+            assert_eq!(diagnose(&code)[0].related_check, check_preventing(&code));
+        }
+    }
+
+    #[test]
+    fn every_known_code_is_written_plainly() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in MICROSOFT {
+            assert!(seen.insert(k.code), "{} twice", k.code);
+            assert!(k.code.chars().all(|c| c.is_ascii_digit()), "{}", k.code);
+            assert!(
+                !k.title.contains("AADSTS") && !k.title.ends_with('.'),
+                "{}",
+                k.code
+            );
+            assert!(k.cause.ends_with('.') && k.fix.ends_with('.'), "{}", k.code);
         }
     }
 }
