@@ -211,6 +211,8 @@ fn callbacks_and_teams_path() {
         &[
             "--path",
             "teams",
+            "--features",
+            "calendar-write",
             "--region",
             "us",
             "--callback",
@@ -222,6 +224,39 @@ fn callbacks_and_teams_path() {
         Some(1),
         "an invalid callback URI fails the check"
     );
+}
+
+/// Issue 7, point 1: the Teams path checks the features' permissions plus
+/// OnlineMeetings.ReadWrite, so calendar-write must be among them; without
+/// it the CLI says so plainly (exit 2) instead of checking something else.
+#[test]
+fn teams_without_calendar_write_is_a_plain_input_error() {
+    let o = check("teams-correct", &["--path", "teams", "--region", "us"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("create or update events"), "{err}");
+    assert!(err.contains("calendar-write"), "{err}");
+    let o = check(
+        "teams-correct",
+        &[
+            "--path",
+            "teams",
+            "--features",
+            "mail-read,calendar-write",
+            "--region",
+            "us",
+            "--format",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("stdout is JSON");
+    let required = &v["scope_plan"]["scope_names"];
+    for s in ["Mail.Read", "Calendars.ReadWrite", "OnlineMeetings.ReadWrite"] {
+        assert!(
+            required.as_array().unwrap().iter().any(|n| n == s),
+            "{s} in {required}"
+        );
+    }
 }
 
 #[test]

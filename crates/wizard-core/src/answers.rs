@@ -85,7 +85,9 @@ impl From<&AuditReport> for LastCheck {
 #[serde(default, deny_unknown_fields)]
 #[ts(export)]
 pub struct Answers {
-    /// Features of a Nylas v3 app (paths A, D and E; B's app too).
+    /// Features of a Nylas v3 app (paths A, D and E), also those of the
+    /// Teams path (B), whose app does the same things with mail, calendars
+    /// and contacts plus Teams meetings.
     pub features: FeatureAnswer,
     /// Features on Nylas v2 (path C), kept apart: v2 uses Microsoft Graph
     /// for calendars only, so a v3 choice (mail…) must never leak into it.
@@ -128,11 +130,13 @@ fn uses_v2_features(path: PathId) -> bool {
     path == PathId::V2Events
 }
 
-/// The features a path offers: all of them, except on v2 (calendars only).
+/// The features a path offers: all of them, except on v2 (calendars only)
+/// and on Teams (where Teams meetings are the path itself, so the
+/// conferencing feature would add nothing).
 pub fn offered_features(path: PathId) -> Vec<Feature> {
     Feature::ALL
         .into_iter()
-        .filter(|f| !uses_v2_features(path) || scopes::V2_FEATURES.contains(f))
+        .filter(|f| scopes::offered(path.into(), *f))
         .collect()
 }
 
@@ -193,14 +197,14 @@ impl Answers {
                 let path = chosen(path)?;
                 let offered = offered_features(path);
                 if let Some(f) = p.features().iter().find(|f| !offered.contains(f)) {
-                    return Err(not_offered(*f));
+                    return Err(not_offered(path, *f));
                 }
                 *self.features_for_mut(path) = FeatureAnswer::preset(p);
             }
             AnswerUpdate::Feature { feature, on } => {
                 let path = chosen(path)?;
                 if on && !offered_features(path).contains(&feature) {
-                    return Err(not_offered(feature));
+                    return Err(not_offered(path, feature));
                 }
                 let current = self.features_for(path).features.clone();
                 let next: Vec<Feature> = current
@@ -242,6 +246,7 @@ impl Answers {
             path,
             audit_path,
             needs_features: needs_features(audit_path, &features),
+            required_features: scopes::required_features(audit_path).to_vec(),
             features,
             region: self.region(),
             uses_callback_uris: audit_path == AuditPath::V3,
@@ -259,6 +264,9 @@ impl Answers {
         let audit_path = AuditPath::from(path);
         let f = self.features_for(path);
         if needs_features(audit_path, f) {
+            if audit_path == AuditPath::Teams {
+                return Err(scopes::teams_needs_calendar_write());
+            }
             return Err(WizardError::invalid_input(
                 "The permissions we check depend on what your app does.",
             )
@@ -267,16 +275,11 @@ impl Answers {
                 Preset::ALL.map(|p| p.as_str()).join(", ")
             )));
         }
-        // Teams asks for a fixed set of permissions; features don't apply.
-        let (preset, features) = if audit_path == AuditPath::Teams {
-            (None, Vec::new())
-        } else {
-            (f.preset, f.features.clone())
-        };
+        // Teams checks the features' permissions plus the Teams meetings one.
         Ok(AuditRequest {
             path: audit_path,
-            preset,
-            features,
+            preset: f.preset,
+            features: f.features.clone(),
             region: self.region(),
             tenancy: self.tenancy,
             tenant: self.tenant.clone(),
@@ -334,7 +337,7 @@ impl Answers {
     pub fn replace_features(&mut self, path: PathId, features: &[Feature]) -> Result<()> {
         let offered = offered_features(path);
         if let Some(f) = features.iter().find(|f| !offered.contains(f)) {
-            return Err(not_offered(*f));
+            return Err(not_offered(path, *f));
         }
         *self.features_for_mut(path) = FeatureAnswer::of(features);
         Ok(())
@@ -400,17 +403,27 @@ pub struct PathAnswers {
     pub audit_path: AuditPath,
     /// The features chosen for this path.
     pub features: FeatureAnswer,
-    /// True while the Azure app can't be checked: no feature chosen yet.
+    /// True while the Azure app can't be checked: no feature chosen yet
+    /// (v3), or calendar-write not chosen (Teams).
     pub needs_features: bool,
+    /// Features this path can't do without (calendar-write on Teams).
+    pub required_features: Vec<Feature>,
     /// The region, US when not answered.
     pub region: Region,
     /// True when the path registers the customer's own callback URIs (v3).
     pub uses_callback_uris: bool,
 }
 
-/// v3 apps need at least one feature; Teams and v2 have fixed defaults.
+/// v3 apps need at least one feature; Teams apps need calendar-write (the
+/// meetings go on events); v2 has a default (its calendar scope).
 fn needs_features(path: AuditPath, f: &FeatureAnswer) -> bool {
-    path == AuditPath::V3 && f.is_empty()
+    match path {
+        AuditPath::V3 => f.is_empty(),
+        AuditPath::Teams => !scopes::required_features(path)
+            .iter()
+            .all(|r| f.features.contains(r)),
+        AuditPath::V2Events => false,
+    }
 }
 
 fn chosen(path: Option<PathId>) -> Result<PathId> {
@@ -419,7 +432,14 @@ fn chosen(path: Option<PathId>) -> Result<PathId> {
     })
 }
 
-fn not_offered(f: Feature) -> WizardError {
+fn not_offered(path: PathId, f: Feature) -> WizardError {
+    if AuditPath::from(path) == AuditPath::Teams {
+        return WizardError::invalid_input(format!(
+            "The Teams path always includes Teams meetings, so \"{}\" isn't offered on it.",
+            f.as_str()
+        ))
+        .with_hint("Pick what else your app does; OnlineMeetings.ReadWrite is planned anyway.");
+    }
     WizardError::invalid_input(format!(
         "Nylas v2 uses Microsoft Graph for calendars and events only, so \"{}\" isn't available on this path.",
         f.as_str()
@@ -642,14 +662,106 @@ mod tests {
         assert_eq!(r.region, Region::Eu);
         assert_eq!(r.tenancy, Some(Tenancy::Single));
         assert_eq!(r.callback_uris, vec!["https://app.example.com/cb"]);
-        // Teams: a fixed permission set, and no callback URIs of the customer's.
-        let t = a.audit_request(PathId::Teams).unwrap();
-        assert_eq!(
-            (t.preset, t.features.len(), t.callback_uris.len()),
-            (None, 0, 0)
-        );
+        // Teams: the email client can't add meetings without calendar-write.
+        let err = a.audit_request(PathId::Teams).unwrap_err();
+        assert!(err.message.contains("create or update events"), "{err:?}");
         // v2 needs no feature: its calendar scope has a default.
         assert!(Answers::default().audit_request(PathId::V2Events).is_ok());
+    }
+
+    #[test]
+    fn teams_features_are_v3_features_and_need_calendar_write() {
+        let mut a = Answers::default();
+        let teams = Some(PathId::Teams);
+        // The v3 feature set, less conferencing: the path is Teams meetings.
+        let offered = offered_features(PathId::Teams);
+        assert_eq!(offered.len(), Feature::ALL.len() - 1);
+        assert!(!offered.contains(&Feature::Conferencing));
+        assert_eq!(choices_for(PathId::Teams).presets.len(), Preset::ALL.len());
+        let err = a
+            .apply(
+                teams,
+                AnswerUpdate::Feature {
+                    feature: Feature::Conferencing,
+                    on: true,
+                },
+            )
+            .unwrap_err();
+        assert!(
+            err.message.contains("always includes Teams meetings"),
+            "{err:?}"
+        );
+
+        // Until calendar-write is chosen the Azure app can't be checked,
+        // and the error says so plainly.
+        let view = a.for_path(PathId::Teams);
+        assert!(view.needs_features);
+        assert_eq!(view.required_features, vec![Feature::CalendarWrite]);
+        a.apply(teams, AnswerUpdate::Preset(Preset::ReadOnlyInbox))
+            .unwrap();
+        assert!(a.for_path(PathId::Teams).needs_features);
+        let err = a.audit_request(PathId::Teams).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Teams meetings are added to calendar events, so Nylas needs permission to create or update events."
+        );
+        assert!(err.hint.unwrap().contains("\"Create or update events\""));
+        assert!(a.scope_plan(PathId::Teams).is_err());
+
+        a.apply(
+            teams,
+            AnswerUpdate::Feature {
+                feature: Feature::CalendarWrite,
+                on: true,
+            },
+        )
+        .unwrap();
+        assert!(!a.for_path(PathId::Teams).needs_features);
+        // The same answer as v3's (the Teams app does what the v3 app does).
+        assert_eq!(
+            a.features.features,
+            vec![Feature::MailRead, Feature::CalendarWrite]
+        );
+    }
+
+    #[test]
+    fn teams_audit_request_carries_the_features() {
+        let mut a = Answers::default();
+        a.replace_features(
+            PathId::Teams,
+            &[
+                Feature::MailRead,
+                Feature::CalendarWrite,
+                Feature::ContactsRead,
+            ],
+        )
+        .unwrap();
+        a.apply(
+            None,
+            AnswerUpdate::CallbackUris(vec!["https://app.example.com/cb".into()]),
+        )
+        .unwrap();
+        let r = a.audit_request(PathId::Teams).unwrap();
+        assert_eq!(r.path, AuditPath::Teams);
+        assert_eq!(
+            r.features,
+            vec![
+                Feature::MailRead,
+                Feature::CalendarWrite,
+                Feature::ContactsRead
+            ]
+        );
+        // The customer's own callback URIs are a v3 matter.
+        assert!(r.callback_uris.is_empty());
+        let plan = a.scope_plan(PathId::Teams).unwrap();
+        for s in [
+            "Mail.Read",
+            "Calendars.ReadWrite",
+            "Contacts.Read",
+            "OnlineMeetings.ReadWrite",
+        ] {
+            assert!(plan.scope_names.iter().any(|n| n == s), "{s}");
+        }
     }
 
     #[test]
@@ -659,7 +771,7 @@ mod tests {
         assert!(v3.needs_features && v3.uses_callback_uris);
         assert_eq!(v3.region, Region::Us);
         let teams = a.for_path(PathId::Teams);
-        assert!(!teams.needs_features && !teams.uses_callback_uris);
+        assert!(teams.needs_features && !teams.uses_callback_uris);
         assert_eq!(teams.audit_path, AuditPath::Teams);
         assert!(!a.for_path(PathId::V2Events).needs_features);
     }

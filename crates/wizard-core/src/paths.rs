@@ -218,6 +218,7 @@ pub fn path_info(id: PathId) -> PathInfo {
             summary: "Let Nylas create Microsoft Teams meetings for your users' calendar events.".into(),
             when_to_choose: "Choose this if you want Teams links added to events automatically.".into(),
             steps: vec![
+                step(FEATURES_STEP, "Features", "Pick what your app does; Teams meetings need calendar write, and we add the Teams permission."),
                 step(REGION_STEP, "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
                 step(AZURE_APP_STEP, "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
                 step("teams-integration", "Teams integration", "Create the Microsoft Teams integration in Nylas."),
@@ -302,6 +303,16 @@ mod tests {
             .collect();
         assert_eq!(available, ["features", "region", "azure-app"]);
         assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
+    }
+
+    #[test]
+    fn teams_path_picks_features_before_region() {
+        let ids: Vec<_> = path_info(PathId::Teams)
+            .steps
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(&ids[..3], [FEATURES_STEP, REGION_STEP, AZURE_APP_STEP]);
     }
 
     #[test]

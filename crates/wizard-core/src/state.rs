@@ -514,7 +514,7 @@ mod tests {
         .unwrap();
         let (p, notice) = store.load();
         assert!(notice.is_none());
-        assert_eq!(p.step.as_deref(), Some("region"));
+        assert_eq!(p.step.as_deref(), Some("features"));
         assert!(p.step_status.is_empty());
         assert!(p.practice);
     }
@@ -596,6 +596,34 @@ mod tests {
     }
 
     #[test]
+    fn teams_features_step_is_done_once_calendar_write_is_chosen() {
+        use crate::scopes::{Feature, Preset};
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::Teams));
+        assert_eq!(p.step.as_deref(), Some("features"));
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        // A mail-only setup is not enough for Teams meetings.
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        assert!(p.view().current.unwrap().needs_features);
+        p.set_answer(AnswerUpdate::Feature {
+            feature: Feature::CalendarWrite,
+            on: true,
+        })
+        .unwrap();
+        assert_eq!(p.step_status["features"], StepStatus::Done);
+        // A Teams progress saved before the step existed still resumes on
+        // its step.
+        let old: Progress = serde_json::from_value(serde_json::json!({
+            "version": 2, "path": "teams", "step": "region", "practice": false,
+            "answers": {}, "step_status": {"region": "in-progress"}
+        }))
+        .unwrap();
+        assert_eq!(sanitise(old).step.as_deref(), Some("region"));
+    }
+
+    #[test]
     fn the_view_carries_the_chosen_paths_answers() {
         let mut p = Progress::default();
         assert_eq!(p.view().current, None);
@@ -640,7 +668,7 @@ mod tests {
         p.choose_path(Some(PathId::V3));
         assert_eq!(p.step.as_deref(), Some("connector"));
         p.choose_path(Some(PathId::Teams));
-        assert_eq!(p.step.as_deref(), Some("region"));
+        assert_eq!(p.step.as_deref(), Some("features"));
         assert!(!p.step_status.contains_key("connector"));
         p.choose_path(None);
         assert_eq!(p.step, None);

@@ -137,6 +137,10 @@ fn write_ui_fixtures() {
         feature: Feature::Rooms,
         on: true,
     };
+    let calendar_write = U::Feature {
+        feature: Feature::CalendarWrite,
+        on: true,
+    };
     let answered = progress(
         PathId::V3,
         "azure-app",
@@ -194,6 +198,19 @@ fn write_ui_fixtures() {
             ),
         ),
         ("teams/region/new", progress(PathId::Teams, "region", &[])),
+        // Teams picks features too; calendar-write is required.
+        (
+            "teams/features/new",
+            progress(PathId::Teams, "features", &[]),
+        ),
+        (
+            "teams/features/calendar-write",
+            progress(
+                PathId::Teams,
+                "features",
+                std::slice::from_ref(&calendar_write),
+            ),
+        ),
         ("v3/azure-app/answered", answered.clone()),
         (
             "v3/azure-app/single",
@@ -238,9 +255,14 @@ fn write_ui_fixtures() {
                 &[U::Preset(Preset::ReadOnlyInbox)],
             ),
         ),
+        // (Teams is checked once calendar-write is chosen.)
         (
             "teams/azure-app/new",
-            progress(PathId::Teams, "azure-app", &[]),
+            progress(
+                PathId::Teams,
+                "azure-app",
+                std::slice::from_ref(&calendar_write),
+            ),
         ),
         // The first step of each path not covered above, as choose_path
         // leaves it.
@@ -270,6 +292,7 @@ fn write_ui_fixtures() {
         "v3/features/read-only-inbox-rooms",
         "v2-events/features/new",
         "v2-events/features/shared-calendar",
+        "teams/features/calendar-write",
         "migrate/azure-app/read-only-inbox",
     ]
     .into_iter()

@@ -26,15 +26,19 @@ fn entry_json(resource: &str, id: &str, kind: PermissionKind) -> Value {
     })
 }
 
-fn cant_see(ctx: &Ctx, check: CheckId, what: &str) -> Finding {
-    ctx.finding(
+/// The verdict when the file has no permission list at all: a warning that
+/// says what wasn't checked, never a pass (nothing was seen to pass).
+pub(super) fn cant_see(ctx: &Ctx, check: CheckId, what: &str) -> Finding {
+    let mut f = ctx.finding(
         check,
         Warn,
         "We couldn't see your app's API permissions",
         format!("This file has no requiredResourceAccess, so we couldn't check {what}."),
         Blade::ApiPermissions,
     )
-    .with_fix("Download the full manifest from the portal (Manifest → Download), or check API permissions by hand.")
+    .with_fix("Download the full manifest from the portal (Manifest → Download), or check API permissions by hand.");
+    f.set("checked", json!(false));
+    f
 }
 
 pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
@@ -128,10 +132,13 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
             [one] => format!("Your app is missing the {one} permission"),
             many => format!("Your app is missing {} permissions Nylas needs", many.len()),
         };
-        let explanation = match missing.as_slice() {
+        let mut explanation = match missing.as_slice() {
             [one] => format!("{} {}", one.name, lower_first(&one.reason)),
             _ => "Nylas asks for them when people connect, and an administrator can only pre-approve permissions the app lists.".to_owned(),
         };
+        if names.contains(&"User.Read") {
+            explanation.push_str(" Without User.Read (sign in and read the user's profile) Microsoft can refuse sign-in with AADSTS90008.");
+        }
         let mut fix = format!(
             "Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick {}, and click Add permissions.",
             names.join(", ")
@@ -146,8 +153,16 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
                 many.join(", ")
             )),
         }
-        if !wrong_resource.is_empty() {
-            fix.push_str(" Permissions under Office 365 Exchange Online don't count: Nylas needs the Microsoft Graph ones.");
+        let mut elsewhere: Vec<&str> = wrong_resource
+            .iter()
+            .filter_map(|w| w["resource_name"].as_str())
+            .collect();
+        elsewhere.dedup();
+        if !elsewhere.is_empty() {
+            fix.push_str(&format!(
+                " Permissions under {} don't count: Nylas needs the Microsoft Graph ones.",
+                elsewhere.join(" or ")
+            ));
         }
         fix.push_str(
             " People who already connected must sign in again to pick up new permissions.",
@@ -155,8 +170,8 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
         ctx.finding(id, Fail, title, explanation, blade)
             .with_fix(fix)
     } else if !unknown.is_empty() {
-        ctx.finding(id, Warn, "Your app lists Microsoft Graph permissions we don't recognise", "Their IDs don't match any Microsoft Graph permission, which usually means a GUID was copied wrong.", blade)
-            .with_fix("On API permissions, remove the entries shown without a name and add the permissions you meant from the list under Microsoft Graph.")
+        ctx.finding(id, Warn, "Your app lists Microsoft Graph permissions we don't recognise", "Their IDs don't match any Microsoft Graph permission we know, which usually means a GUID was copied wrong.", blade)
+            .with_fix("On API permissions, look at the entries shown without a name: one that was meant to be a permission listed here can go once you have added the real one from the list under Microsoft Graph.")
     } else {
         let stand_ins: Vec<String> = wider
             .iter()
@@ -199,15 +214,30 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
     f
 }
 
+/// True when the app has the delegated Graph scope `name`, or a wider one
+/// that also works for it.
+fn has_delegated_or_wider(app: &AppRegistration, name: &str) -> bool {
+    has_graph_scope(app, name)
+        || crate::scopes::also_works(name)
+            .iter()
+            .any(|w| has_graph_scope(app, w))
+}
+
 pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
     let id = CheckId::ApplicationPermissions;
+    if ctx.app.required_resource_access.is_none() {
+        return cant_see(ctx, id, "whether it lists Application permissions");
+    }
     let roles: Vec<_> = ctx
         .app
         .permissions()
         .iter()
         .filter(|e| e.kind == PermissionKind::Application)
         .collect();
-    let needed_as_delegated: Vec<&str> = roles
+    // Application forms of permissions Nylas needs as delegated ones: a
+    // failure only when the delegated one is missing (the Role stands
+    // *instead of* it); next to the delegated one it is merely unneeded.
+    let needed: Vec<&str> = roles
         .iter()
         .filter_map(|e| catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application))
         .filter(|p| {
@@ -215,6 +245,9 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
         })
         .map(|p| p.name)
         .collect();
+    let (alongside, instead): (Vec<&str>, Vec<&str>) = needed
+        .iter()
+        .partition(|n| has_delegated_or_wider(ctx.app, n));
     let label = |e: &&crate::manifest::ResourceAccess| {
         catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
             .map(|p| p.name.to_owned())
@@ -222,10 +255,19 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
                 format!("{} ({})", e.id, catalog::resource_label(&e.resource_app_id))
             })
     };
+    let others: Vec<String> = roles
+        .iter()
+        .filter(|e| {
+            !catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
+                .is_some_and(|p| needed.contains(&p.name))
+        })
+        .map(label)
+        .collect();
     let blade = Blade::ApiPermissions;
-    let mut f = if !needed_as_delegated.is_empty() {
-        let list = needed_as_delegated.join(", ");
-        let title = if needed_as_delegated.len() == 1 {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut f = if !instead.is_empty() {
+        let list = instead.join(", ");
+        let title = if instead.len() == 1 {
             format!("{list} is an Application permission, but Nylas needs the Delegated one")
         } else {
             format!("{list} are Application permissions, but Nylas needs the Delegated ones")
@@ -239,29 +281,46 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
         )
         .with_fix({
             let mut fix = format!(
-                "Open API permissions, remove the Application permission{s} {list} (… → Remove permission), then Add a permission → Microsoft Graph → Delegated permissions → {list}.",
-                s = if needed_as_delegated.len() == 1 { "" } else { "s" }
+                "Open API permissions → Add a permission → Microsoft Graph → Delegated permissions → {list}, and click Add permissions. Then remove the Application permission{s} {list} (… → Remove permission) unless another system of yours uses {them}.",
+                s = plural(instead.len()),
+                them = if instead.len() == 1 { "it" } else { "them" },
             );
-            let others: Vec<String> = roles
+            let rest: Vec<String> = alongside
                 .iter()
-                .filter(|e| !catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application).is_some_and(|p| needed_as_delegated.contains(&p.name)))
-                .map(label)
+                .map(|s| (*s).to_owned())
+                .chain(others.iter().cloned())
                 .collect();
-            if !others.is_empty() {
-                fix.push_str(&format!(" Remove the other Application permissions too ({}) unless another system uses them.", others.join(", ")));
+            if !rest.is_empty() {
+                fix.push_str(&format!(
+                    " The other Application permissions ({}) aren't used by Nylas either.",
+                    rest.join(", ")
+                ));
             }
             fix
         })
     } else if !roles.is_empty() {
         let list: Vec<String> = roles.iter().map(label).collect();
+        let explanation = if alongside.is_empty() {
+            "They let the app reach every mailbox in the tenant without anyone signing in, which is far more than Nylas needs.".to_owned()
+        } else {
+            format!(
+                "Your app has the Delegated {} Nylas uses as well, so sign-in works; the Application form lets the app reach every user's data in the tenant without anyone signing in, which Nylas never needs.",
+                alongside.join(", ")
+            )
+        };
         ctx.finding(
             id,
             Warn,
             "Your app has Application permissions Nylas doesn't use",
-            "They let the app reach every mailbox in the tenant without anyone signing in, which is far more than Nylas needs.",
+            explanation,
             blade,
         )
-        .with_fix(format!("Unless another system of yours uses them, remove {} on API permissions.", list.join(", ")))
+        .with_fix(format!(
+            "Nothing is broken: when convenient, and unless another system of yours uses {them}, remove {} on API permissions (… → Remove permission). Keep the Delegated permission{s} of the same name.",
+            list.join(", "),
+            them = if list.len() == 1 { "it" } else { "them" },
+            s = plural(alongside.len().max(1)),
+        ))
     } else {
         ctx.finding(
             id,
@@ -278,30 +337,39 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
             .map(|e| entry_json(&e.resource_app_id, &e.id, e.kind))
             .collect::<Vec<_>>()),
     );
-    f.set("needed_as_delegated", json!(needed_as_delegated));
+    f.set("needed_as_delegated", json!(instead));
+    f.set("also_delegated", json!(alongside));
     f
 }
 
+/// offline_access in the registration. The refresh token comes from
+/// offline_access being among the scopes Nylas requests at sign-in (the
+/// connector's `scope`, the Teams sign-in request, the v2 refresh-token
+/// request), which every plan includes; the registration's entry is what an
+/// administrator's consent covers, which matters in organizations that
+/// block user consent. So its absence here is a warning, not a failure.
 pub(super) fn offline_access(ctx: &Ctx) -> Finding {
     let id = CheckId::OfflineAccess;
     if ctx.app.required_resource_access.is_none() {
         return cant_see(ctx, id, "offline_access");
     }
     let present = has_graph_scope(ctx.app, "offline_access");
+    let requested = ctx.plan.scope_names.iter().any(|n| n == "offline_access");
     let blade = Blade::ApiPermissions;
     let mut f = if present {
         ctx.finding(
             id,
             Pass,
-            "Your app has offline_access",
-            "Nylas gets a refresh token, so connections keep working after the first hour.",
+            "Your app lists offline_access",
+            "An administrator's consent covers it too; Nylas asks for it at sign-in and so gets a refresh token, which keeps connections working after the first hour.",
             blade,
         )
     } else {
-        ctx.finding(id, Fail, "Your app is missing offline_access", "Without it Nylas gets no refresh token, so every connection stops working about an hour after sign-in.", blade)
-            .with_fix("Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick offline_access under OpenId permissions, and click Add permissions.")
+        ctx.finding(id, Warn, "Your app doesn't list offline_access", "Nylas asks for offline_access at sign-in, which is what gives it a refresh token, so people who consent for themselves are fine; but an administrator's consent covers only the permissions the app lists, so in organizations that block user consent, sign-in can be refused until it is listed.", blade)
+            .with_fix("Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick offline_access under OpenId permissions, and click Add permissions. Keep offline_access in the scopes you give Nylas (the Features step's list has it).")
     };
     f.set("present", json!(present));
+    f.set("requested_by_nylas", json!(requested));
     f
 }
 

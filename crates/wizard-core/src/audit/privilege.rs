@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::permissions::has_graph_scope;
+use super::permissions::{cant_see, has_graph_scope};
 use super::{CheckId, Ctx, Finding, FindingStatus::*};
 use crate::catalog::{self, PermissionKind, AZURE_AD_GRAPH, EXCHANGE_ONLINE, GRAPH};
 use crate::paths::AuditPath;
@@ -25,10 +25,20 @@ fn unshared(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Graph's mail and contacts permissions (what Nylas v2 still reads over
+/// EWS/EAS, and what the Teams integration guide adds to a v2 app).
+fn is_mail_or_contacts(name: &str) -> bool {
+    name.starts_with("Mail.") || name.starts_with("Contacts.")
+}
+
 pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
     let id = CheckId::LeastPrivilege;
     let app = ctx.app;
+    if app.required_resource_access.is_none() {
+        return cant_see(ctx, id, "whether it asks for more than Nylas needs");
+    }
     let plan = &ctx.plan;
+    let path = ctx.req.path;
     let required = |n: &str| plan.required.iter().any(|r| r.name == n);
 
     // {scope, narrower?, reason}
@@ -51,49 +61,95 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
             );
             continue;
         }
-        if is_ews_eas && ctx.req.path != AuditPath::Teams {
-            unneeded.push(json!({"scope": name, "resource_name": catalog::resource_label(p.resource_app_id),
-                "reason": "Nylas now uses Microsoft Graph permissions only; EWS and EAS are no longer used."}));
-            continue;
-        }
-        if p.resource_app_id == EXCHANGE_ONLINE && is_ews_eas {
-            // Teams keeps EWS/EAS; the Exchange Online copies are v2 leftovers
-            // the delegated_scopes check already explains.
+        if is_ews_eas {
+            match path {
+                // Nylas v3 uses Microsoft Graph only ("EWS- and EAS-related
+                // scopes have been removed", Nylas's v3 Azure app guide).
+                AuditPath::V3 => unneeded.push(json!({"scope": name, "resource_name": catalog::resource_label(p.resource_app_id),
+                    "reason": "Nylas v3 uses Microsoft Graph permissions only, so it doesn't use EWS or EAS; keep them while the same app still serves Nylas v2."})),
+                // Nylas v2 reads email and contacts through EWS/EAS (Graph
+                // covers events only), and Nylas's Teams guide says not to
+                // remove them until Nylas says so: never flagged there, on
+                // either resource.
+                AuditPath::V2Events | AuditPath::Teams => {}
+            }
             continue;
         }
         if p.resource_app_id != GRAPH || required(name) || scopes::is_kept(plan, name) {
             continue;
         }
-        // A wider scope standing in for (or next to) a required narrower one.
-        if let Some(r) = plan
+        // A wider scope standing in for (or next to) required narrower ones.
+        // Only the requirements the app doesn't meet by themselves decide
+        // what replaces it: when it meets them all, the wider one can go;
+        // otherwise it is replaced by exactly those it stands in for (never
+        // by a narrower scope that covers only part of what it does here).
+        let stands_in_for: Vec<&str> = plan
             .required
             .iter()
-            .find(|r| r.also_satisfied_by.iter().any(|w| w == name))
-        {
-            let reason = if has_graph_scope(app, &r.name) {
-                format!("{} already covers what Nylas needs.", r.name)
-            } else {
-                format!("{} is enough for the features you picked.", r.name)
+            .filter(|r| r.also_satisfied_by.iter().any(|w| w == name))
+            .map(|r| r.name.as_str())
+            .collect();
+        if !stands_in_for.is_empty() {
+            let lacking: Vec<&str> = stands_in_for
+                .iter()
+                .copied()
+                .filter(|r| !has_graph_scope(app, r))
+                .collect();
+            let (narrower, reason) = match lacking.as_slice() {
+                [] => (
+                    stands_in_for[0].to_owned(),
+                    format!(
+                        "{} already covers what Nylas needs.",
+                        stands_in_for.join(" and ")
+                    ),
+                ),
+                [one] => (
+                    (*one).to_owned(),
+                    format!("{one} is enough for the features you picked."),
+                ),
+                many => (
+                    many.join(" and "),
+                    format!(
+                        "{} are enough for the features you picked.",
+                        many.join(" and ")
+                    ),
+                ),
             };
-            over_broad.push(json!({"scope": name, "narrower": r.name, "reason": reason}));
+            over_broad.push(json!({"scope": name, "narrower": narrower, "reason": reason}));
             continue;
         }
-        if let Some(base) = unshared(name) {
+        // A .Shared variant where only the user's own mailbox or calendar
+        // is needed.
+        if let Some(base) = unshared(name).filter(|b| required(b)) {
             over_broad.push(json!({"scope": name, "narrower": base,
                 "reason": "The .Shared variants are only for shared or delegated mailboxes and calendars, which you didn't pick."}));
             continue;
         }
-        // A narrower scope next to the wider one that is needed adds nothing.
+        // A narrower scope next to the wider one that is needed adds nothing
+        // once the wider one is there; before that, the missing wider one
+        // is the delegated_scopes check's to name, and this one stays.
         if let Some(r) = plan
             .required
             .iter()
             .find(|r| scopes::also_works(name).contains(&r.name.as_str()))
         {
-            unneeded.push(json!({"scope": name, "resource_name": "Microsoft Graph",
-                "reason": format!("{} already includes it.", r.name)}));
+            if has_graph_scope(app, &r.name) {
+                unneeded.push(json!({"scope": name, "resource_name": "Microsoft Graph",
+                    "reason": format!("{} already includes it.", r.name)}));
+            }
             continue;
         }
-        let reason = if p.admin_consent {
+        if unshared(name).is_some() {
+            unneeded.push(json!({"scope": name, "resource_name": "Microsoft Graph",
+                "reason": "The .Shared variants are only for shared or delegated mailboxes and calendars, which you didn't pick."}));
+            continue;
+        }
+        let reason = if name == "OnlineMeetings.ReadWrite" {
+            // Only conferencing (Teams meetings on events) uses it on v3.
+            "Only adding Teams meetings to events uses it: pick that feature if your app does, otherwise it isn't needed."
+        } else if path == AuditPath::V2Events && is_mail_or_contacts(name) {
+            "Nylas v2 uses Microsoft Graph for events only (email and contacts go through EWS/EAS); keep it if this app also serves the Teams integration."
+        } else if p.admin_consent {
             "Nylas doesn't use it, and it needs an administrator's consent."
         } else {
             "None of the features you picked uses it."

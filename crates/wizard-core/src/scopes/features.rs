@@ -41,6 +41,8 @@ pub enum Feature {
     MailSend,
     CalendarRead,
     CalendarWrite,
+    /// Teams meetings created for events (conferencing autocreate).
+    Conferencing,
     ContactsRead,
     ContactsWrite,
     Rooms,
@@ -66,12 +68,13 @@ impl Feature {
             Feature::MailSend => "send email",
             Feature::CalendarRead => "read calendars and free/busy",
             Feature::CalendarWrite => "create or update events",
+            Feature::Conferencing => "add Microsoft Teams meetings to events automatically",
             Feature::ContactsRead => "read contacts",
             Feature::ContactsWrite => "read and write contacts",
             Feature::Rooms => "read room and resource calendars",
             Feature::People => "use inbox and domain contact sources",
             Feature::SharedMailbox => "use shared or delegated mailboxes",
-            Feature::SharedCalendar => "manage shared or delegated calendars",
+            Feature::SharedCalendar => "use shared or delegated calendars",
         }
     }
 
@@ -239,7 +242,7 @@ mod choice_tests {
     #[test]
     fn features_match_serde() {
         names::assert_matches_serde::<Feature>();
-        assert_eq!(Feature::ALL.len(), 11);
+        assert_eq!(Feature::ALL.len(), 12);
         assert_eq!(Feature::SharedCalendar.as_str(), "shared-calendar");
         let e = "calendar".parse::<Feature>().unwrap_err();
         assert_eq!(e.message, "\"calendar\" is not a feature we know.");

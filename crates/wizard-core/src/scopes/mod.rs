@@ -1,7 +1,8 @@
 //! Features → least-privilege Microsoft Graph scopes, per path. Sources, all
 //! Nylas documentation: "Microsoft Graph scopes" (v3), "Create a Microsoft
-//! Teams integration" (Teams) and "Enable Microsoft Graph Events permissions in
-//! Nylas v2" (v2 Graph events).
+//! Teams integration" (Teams), "Enable Microsoft Graph Events permissions in
+//! Nylas v2" (v2 Graph events), and the connector examples of the Nylas v3
+//! API reference (which request `User.Read`).
 
 mod features;
 
@@ -34,7 +35,8 @@ pub struct ScopeRequirement {
     /// The chosen features that need it (empty for always-needed scopes).
     pub features: Vec<Feature>,
     /// Wider scopes that also work ("wider scope that also works" in
-    /// Nylas's "Microsoft Graph scopes" documentation).
+    /// Nylas's "Microsoft Graph scopes" documentation, less `People.Read`:
+    /// see [`also_works`]).
     pub also_satisfied_by: Vec<String>,
 }
 
@@ -56,12 +58,27 @@ pub struct ScopePlan {
     pub notes: Vec<String>,
 }
 
-/// Sign-in basics that never count as over-broad: they only identify the user.
+/// Sign-in basics that never count as over-broad: they only identify the
+/// user. None of them is required in the registration except `User.Read`
+/// (every plan) and `offline_access` (its own check): `openid` and
+/// `profile` are OpenID Connect scopes asked for at sign-in, which the
+/// portal doesn't add and Nylas's guides don't ask the admin to add.
 pub const SIGN_IN_SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "User.Read"];
 
+/// The scopes every plan requires, whatever the features: `User.Read`
+/// (sign-in and profile; every Nylas connector and Teams example requests
+/// it, and without it Microsoft can refuse sign-in with AADSTS90008) and
+/// `offline_access` (the refresh token).
+pub const ALWAYS_REQUIRED: [&str; 2] = ["User.Read", "offline_access"];
+
 /// Wider delegated scopes that satisfy a narrower requirement, per the "wider
-/// scope that also works" column of Nylas's "Microsoft Graph scopes" documentation and its `.Shared` section. Contacts.Read
-/// also accepts Contacts.ReadWrite, which contains it by definition.
+/// scope that also works" column of Nylas's "Microsoft Graph scopes"
+/// documentation and its `.Shared` section. Contacts.Read also accepts
+/// Contacts.ReadWrite, which contains it by definition. `People.Read` is
+/// deliberately absent although that table lists it for reading contacts:
+/// it reads another Graph resource (`/me/people`, people the user works
+/// with), not the user's contacts (`/me/contacts`), so neither stands in for
+/// the other.
 pub fn also_works(scope: &str) -> &'static [&'static str] {
     match scope {
         "Mail.Read" => &[
@@ -71,9 +88,14 @@ pub fn also_works(scope: &str) -> &'static [&'static str] {
         ],
         "Mail.ReadWrite" => &["Mail.ReadWrite.Shared"],
         "Mail.Read.Shared" => &["Mail.ReadWrite.Shared"],
-        "Calendars.Read" => &["Calendars.ReadWrite", "Calendars.ReadWrite.Shared"],
+        "Calendars.Read" => &[
+            "Calendars.ReadWrite",
+            "Calendars.Read.Shared",
+            "Calendars.ReadWrite.Shared",
+        ],
         "Calendars.ReadWrite" => &["Calendars.ReadWrite.Shared"],
-        "Contacts.Read" => &["Contacts.ReadWrite", "People.Read"],
+        "Calendars.Read.Shared" => &["Calendars.ReadWrite.Shared"],
+        "Contacts.Read" => &["Contacts.ReadWrite"],
         _ => &[],
     }
 }
@@ -85,6 +107,7 @@ fn superseded_by(scope: &str) -> Option<&'static str> {
         "Mail.Read" => Some("Mail.ReadWrite"),
         "Mail.Read.Shared" => Some("Mail.ReadWrite.Shared"),
         "Calendars.Read" => Some("Calendars.ReadWrite"),
+        "Calendars.Read.Shared" => Some("Calendars.ReadWrite.Shared"),
         "Contacts.Read" => Some("Contacts.ReadWrite"),
         _ => None,
     }
@@ -102,8 +125,10 @@ pub fn reason(scope: &str) -> &'static str {
         "Mail.Send" => "Lets Nylas send email as the user.",
         "Mail.Read.Shared" => "Lets Nylas read shared or delegated mailboxes.",
         "Mail.ReadWrite.Shared" => "Lets Nylas change messages in shared or delegated mailboxes.",
+        "Mail.Send.Shared" => "Lets Nylas send email from shared or delegated mailboxes.",
         "Calendars.Read" => "Lets Nylas read calendars and free/busy.",
         "Calendars.ReadWrite" => "Lets Nylas create and update events.",
+        "Calendars.Read.Shared" => "Lets Nylas read shared or delegated calendars.",
         "Calendars.ReadWrite.Shared" => "Lets Nylas manage shared or delegated calendars.",
         "Contacts.Read" => "Lets Nylas read the user's contacts.",
         "Contacts.ReadWrite" => "Lets Nylas create and update the user's contacts.",
@@ -113,25 +138,94 @@ pub fn reason(scope: &str) -> &'static str {
         "EWS.AccessAsUser.All" | "EAS.AccessAsUser.All" => {
             "Nylas asks for it during Teams sign-in while it moves services to Microsoft Graph; keep it."
         }
+        "email" => "Lets Nylas see the user's email address during sign-in.",
         _ => "Needed by the features you picked.",
     }
 }
 
-fn scopes_for(feature: Feature, all: &[Feature]) -> &'static [&'static str] {
+fn scopes_for(path: AuditPath, feature: Feature, all: &[Feature]) -> &'static [&'static str] {
+    let modify = all.contains(&Feature::MailModify);
+    let send = all.contains(&Feature::MailSend);
+    let writes_events =
+        all.contains(&Feature::CalendarWrite) || all.contains(&Feature::Conferencing);
     match feature {
         Feature::MailRead => &["Mail.Read"],
         Feature::MailModify => &["Mail.ReadWrite"],
+        // Nylas's Teams integration guide: "Send: Mail.ReadWrite and Mail.Send".
+        Feature::MailSend if path == AuditPath::Teams => &["Mail.ReadWrite", "Mail.Send"],
         Feature::MailSend => &["Mail.Send"],
         Feature::CalendarRead => &["Calendars.Read"],
         Feature::CalendarWrite => &["Calendars.ReadWrite"],
+        // Nylas's Microsoft Graph scopes documentation: conferencing
+        // autocreate requests OnlineMeetings.ReadWrite alongside
+        // Calendars.ReadWrite.
+        Feature::Conferencing => &["Calendars.ReadWrite", "OnlineMeetings.ReadWrite"],
         Feature::ContactsRead => &["Contacts.Read"],
         Feature::ContactsWrite => &["Contacts.ReadWrite"],
         Feature::Rooms => &["Place.Read.All"],
         Feature::People => &["People.Read"],
-        Feature::SharedMailbox if all.contains(&Feature::MailModify) => &["Mail.ReadWrite.Shared"],
-        Feature::SharedMailbox => &["Mail.Read.Shared"],
+        // Sending from a shared mailbox needs its own .Shared scope: Mail.Send
+        // covers the user's own mailbox only.
+        Feature::SharedMailbox => match (modify, send) {
+            (true, true) => &["Mail.ReadWrite.Shared", "Mail.Send.Shared"],
+            (true, false) => &["Mail.ReadWrite.Shared"],
+            (false, true) => &["Mail.Read.Shared", "Mail.Send.Shared"],
+            (false, false) => &["Mail.Read.Shared"],
+        },
+        // Nylas's v2 Graph events guide asks for Calendars.ReadWrite.Shared
+        // for shared calendars, whatever else the app does.
+        Feature::SharedCalendar if path == AuditPath::V2Events => &["Calendars.ReadWrite.Shared"],
+        // Reading calendars only: reading shared ones is enough.
+        Feature::SharedCalendar if !writes_events && all.contains(&Feature::CalendarRead) => {
+            &["Calendars.Read.Shared"]
+        }
         Feature::SharedCalendar => &["Calendars.ReadWrite.Shared"],
     }
+}
+
+/// Features a path can't do without: Teams meetings are added to events, so
+/// the Teams path needs calendar-write.
+pub fn required_features(path: AuditPath) -> &'static [Feature] {
+    match path {
+        AuditPath::Teams => &[Feature::CalendarWrite],
+        AuditPath::V3 | AuditPath::V2Events => &[],
+    }
+}
+
+/// Features a path doesn't offer: v2 uses Microsoft Graph for calendars
+/// only, and the Teams path always includes Teams meetings (so its own
+/// conferencing feature would add nothing).
+pub fn offered(path: AuditPath, feature: Feature) -> bool {
+    match path {
+        AuditPath::V3 => true,
+        AuditPath::Teams => feature != Feature::Conferencing,
+        AuditPath::V2Events => V2_FEATURES.contains(&feature),
+    }
+}
+
+/// "create or update events" → "Create or update events".
+fn sentence_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The plain error for a Teams choice without calendar-write.
+pub fn teams_needs_calendar_write() -> WizardError {
+    let presets: Vec<&str> = Preset::ALL
+        .iter()
+        .filter(|p| p.features().contains(&Feature::CalendarWrite))
+        .map(|p| p.as_str())
+        .collect();
+    WizardError::invalid_input(
+        "Teams meetings are added to calendar events, so Nylas needs permission to create or update events.",
+    )
+    .with_hint(format!(
+        "Tick \"{}\" on the Features step (calendar-write on the command line), or pick a setup that includes it ({}).",
+        sentence_case(Feature::CalendarWrite.label()),
+        presets.join(", ")
+    ))
 }
 
 /// Builds the requirement for a delegated Graph scope.
@@ -196,8 +290,15 @@ pub fn plan(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Re
             if chosen.contains(&Feature::SharedCalendar) {
                 notes.push("Shared calendars need two authorizations per refresh token: one for email and contacts, one for calendar. Each creates a separate Nylas account, which affects webhooks and billing.".into());
             }
+            notes.push("Keep your app's EWS and EAS permissions: on Nylas v2, email and contacts still go through them, and only events use Microsoft Graph.".into());
         }
-        _ => {}
+        AuditPath::Teams => {
+            if !chosen.contains(&Feature::CalendarWrite) {
+                return Err(teams_needs_calendar_write());
+            }
+            notes.push("OnlineMeetings.ReadWrite is what lets Nylas create the Teams meetings; it comes on top of the permissions of what your app does.".into());
+        }
+        AuditPath::V3 => {}
     }
 
     // Scope name → features that need it, in first-seen order.
@@ -209,23 +310,20 @@ pub fn plan(path: AuditPath, preset: Option<Preset>, features: &[Feature]) -> Re
         Some((_, fs)) => fs.extend(f),
         None => wanted.push((name, f.into_iter().collect())),
     };
-    if path == AuditPath::Teams {
-        for s in [
-            "User.Read",
-            "offline_access",
-            "OnlineMeetings.ReadWrite",
-            "openid",
-            "profile",
-        ] {
-            add(s, None);
-        }
-    }
     for &f in &chosen {
-        for s in scopes_for(f, &chosen) {
+        for s in scopes_for(path, f, &chosen) {
             add(s, Some(f));
         }
     }
-    add("offline_access", None);
+    // Nylas's Teams integration guide: the Teams meetings permission, on top
+    // of the features' permissions. (Its sign-in example also asks for
+    // openid and profile, which need no entry in the registration.)
+    if path == AuditPath::Teams {
+        add("OnlineMeetings.ReadWrite", None);
+    }
+    for s in ALWAYS_REQUIRED {
+        add(s, None);
+    }
 
     // Fold a read scope into its read-write sibling when both are planned.
     let names: Vec<&str> = wanted.iter().map(|(n, _)| *n).collect();
@@ -301,19 +399,24 @@ mod tests {
 
     #[test]
     fn presets_match_the_nylas_scope_table() {
+        // The table's scopes, plus User.Read, which Nylas's connector
+        // examples request as well.
         let cases = [
-            (Preset::ReadOnlyInbox, vec!["Mail.Read", "offline_access"]),
+            (
+                Preset::ReadOnlyInbox,
+                vec!["Mail.Read", "User.Read", "offline_access"],
+            ),
             (
                 Preset::EmailClient,
-                vec!["Mail.ReadWrite", "Mail.Send", "offline_access"],
+                vec!["Mail.ReadWrite", "Mail.Send", "User.Read", "offline_access"],
             ),
             (
                 Preset::CalendarScheduler,
-                vec!["Calendars.ReadWrite", "offline_access"],
+                vec!["Calendars.ReadWrite", "User.Read", "offline_access"],
             ),
             (
                 Preset::ContactsSync,
-                vec!["Contacts.Read", "offline_access"],
+                vec!["Contacts.Read", "User.Read", "offline_access"],
             ),
             (
                 Preset::MailCalendar,
@@ -321,6 +424,7 @@ mod tests {
                     "Mail.ReadWrite",
                     "Mail.Send",
                     "Calendars.ReadWrite",
+                    "User.Read",
                     "offline_access",
                 ],
             ),
@@ -339,7 +443,7 @@ mod tests {
             &[Feature::MailRead, Feature::MailModify],
         )
         .unwrap();
-        assert_eq!(names(&p), ["Mail.ReadWrite", "offline_access"]);
+        assert_eq!(names(&p), ["Mail.ReadWrite", "User.Read", "offline_access"]);
         assert_eq!(
             p.required[0].features,
             [Feature::MailRead, Feature::MailModify]
@@ -348,19 +452,25 @@ mod tests {
 
     #[test]
     fn teams_base_and_keep() {
-        let p = plan(AuditPath::Teams, None, &[]).unwrap();
+        let p = plan(AuditPath::Teams, None, &[Feature::CalendarWrite]).unwrap();
         assert_eq!(
             names(&p),
             [
+                "Calendars.ReadWrite",
+                "OnlineMeetings.ReadWrite",
                 "User.Read",
                 "offline_access",
-                "OnlineMeetings.ReadWrite",
-                "openid",
-                "profile"
             ]
         );
         let keep: Vec<_> = p.keep.iter().map(|k| k.name.as_str()).collect();
         assert_eq!(keep, ["EWS.AccessAsUser.All", "EAS.AccessAsUser.All"]);
+        // Without calendar-write there is no Teams plan, in plain words.
+        let e = plan(AuditPath::Teams, None, &[]).unwrap_err();
+        assert!(e.message.contains("create or update events"), "{e:?}");
+        assert!(e
+            .hint
+            .unwrap()
+            .contains("calendar-scheduler, mail-calendar"));
     }
 
     #[test]
@@ -368,7 +478,10 @@ mod tests {
         assert!(plan(AuditPath::V3, None, &[]).is_err());
         assert!(plan(AuditPath::V2Events, None, &[Feature::MailRead]).is_err());
         let p = plan(AuditPath::V2Events, None, &[]).unwrap();
-        assert_eq!(names(&p), ["Calendars.ReadWrite", "offline_access"]);
+        assert_eq!(
+            names(&p),
+            ["Calendars.ReadWrite", "User.Read", "offline_access"]
+        );
     }
 
     #[test]
@@ -383,8 +496,30 @@ mod tests {
         .unwrap();
         assert_eq!(
             names(&p),
-            ["Mail.ReadWrite", "Mail.ReadWrite.Shared", "offline_access"]
+            [
+                "Mail.ReadWrite",
+                "Mail.ReadWrite.Shared",
+                "User.Read",
+                "offline_access"
+            ]
         );
+    }
+
+    #[test]
+    fn offered_features_per_path() {
+        assert!(Feature::ALL.iter().all(|f| offered(AuditPath::V3, *f)));
+        assert!(!offered(AuditPath::Teams, Feature::Conferencing));
+        assert!(offered(AuditPath::Teams, Feature::MailSend));
+        let v2: Vec<_> = Feature::ALL
+            .into_iter()
+            .filter(|f| offered(AuditPath::V2Events, *f))
+            .collect();
+        assert_eq!(v2, V2_FEATURES);
+        assert_eq!(
+            required_features(AuditPath::Teams),
+            [Feature::CalendarWrite]
+        );
+        assert!(required_features(AuditPath::V3).is_empty());
     }
 
     #[test]
