@@ -204,6 +204,10 @@ fn write_ui_fixtures() {
             progress(PathId::Teams, "features", &[]),
         ),
         (
+            "teams/features/email-client",
+            progress(PathId::Teams, "features", std::slice::from_ref(&email)),
+        ),
+        (
             "teams/features/calendar-write",
             progress(
                 PathId::Teams,

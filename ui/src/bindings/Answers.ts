@@ -9,7 +9,9 @@ import type { Tenancy } from "./Tenancy";
  */
 export type Answers = { 
 /**
- * Features of a Nylas v3 app (paths A, D and E; B's app too).
+ * Features of a Nylas v3 app (paths A, D and E), also those of the
+ * Teams path (B), whose app does the same things with mail, calendars
+ * and contacts plus Teams meetings.
  */
 features: FeatureAnswer, 
 /**

@@ -4,4 +4,4 @@
  * What the admin's app does with Microsoft data. The kebab-case names are a
  * public interface (CLI `--features`, saved progress, the UI).
  */
-export type Feature = "mail-read" | "mail-modify" | "mail-send" | "calendar-read" | "calendar-write" | "contacts-read" | "contacts-write" | "rooms" | "people" | "shared-mailbox" | "shared-calendar";
+export type Feature = "mail-read" | "mail-modify" | "mail-send" | "calendar-read" | "calendar-write" | "conferencing" | "contacts-read" | "contacts-write" | "rooms" | "people" | "shared-mailbox" | "shared-calendar";

@@ -35,6 +35,7 @@ admin_consent: boolean,
 features: Array<Feature>, 
 /**
  * Wider scopes that also work ("wider scope that also works" in
- * Nylas's "Microsoft Graph scopes" documentation).
+ * Nylas's "Microsoft Graph scopes" documentation, less `People.Read`:
+ * see [`also_works`]).
  */
 also_satisfied_by: Array<string>, };

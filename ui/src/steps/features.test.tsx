@@ -202,6 +202,56 @@ describe('Features step', () => {
     expect(box('shared-calendar').checked).toBe(true);
   });
 
+  it('on the Teams path offers the v3 features, requires calendar write and plans the Teams meetings permission on top', async () => {
+    const tick = { key: 'feature', value: { feature: 'calendar-write', on: true } } as const;
+    show('teams/features/new', [[tick, 'teams/features/calendar-write']]);
+    await screen.findByTestId('feature-calendar-write');
+    expect(m.featureChoices).toHaveBeenCalledWith('teams');
+    const offered = fixtureChoices('teams');
+    expect(screen.getAllByRole('checkbox').map((b) => b.dataset.testid)).toEqual(offered.features.map((f) => `feature-${f.id}`));
+    // The v3 features, less conferencing: Teams meetings are the path itself.
+    const v3 = fixtureChoices('v3').features.map((f) => f.id);
+    expect(offered.features.map((f) => f.id)).toEqual(v3.filter((f) => f !== 'conferencing'));
+    expect(screen.queryByTestId('feature-conferencing')).toBeNull();
+    // What Rust requires is marked, and said in the intro and the empty list.
+    const required = fixtureProgress('teams/features/new').current?.required_features;
+    expect(required).toEqual(['calendar-write']);
+    expect(screen.getByTestId('required-calendar-write').textContent).toBe('Required');
+    expect(screen.queryByTestId('required-mail-read')).toBeNull();
+    const intro = screen.getByTestId('features-intro').textContent ?? '';
+    expect(intro).toContain('“Create or update events” is required');
+    expect(intro).toContain('Teams meetings');
+    expect(screen.getByTestId('scope-list').textContent).toContain('including “Create or update events”');
+    expect(m.planScopes).not.toHaveBeenCalled();
+
+    fireEvent.click(box('calendar-write'));
+    expect(ctx.setAnswer).toHaveBeenCalledWith(tick);
+    const plan = fixturePlan('teams/features/calendar-write');
+    const meetings = await screen.findByTestId('scope-OnlineMeetings.ReadWrite');
+    expect(meetings.textContent).toContain('Always needed');
+    for (const r of plan.required) expect(screen.getByTestId(`scope-${r.name}`).textContent).toContain(r.reason);
+    expect(plan.required.map((r) => r.name)).toContain('Calendars.ReadWrite');
+    // EWS/EAS: kept, never to remove.
+    for (const k of plan.keep) await screen.findByTestId(`scope-${k.name}`);
+    expect(screen.getByTestId('scope-list').textContent).toContain('Keep these if your app already has them');
+  });
+
+  it('on the Teams path a setup without calendar write asks for it, by name', async () => {
+    show('teams/features/email-client');
+    await screen.findByTestId('preset-email-client');
+    expect(radio('email-client').checked).toBe(true);
+    expect(fixtureProgress('teams/features/email-client').current?.needs_features).toBe(true);
+    expect(screen.getByTestId('scope-list').textContent).toContain('Tick “Create or update events” too');
+    expect(m.planScopes).not.toHaveBeenCalled();
+  });
+
+  it('on v3 offers conferencing without requiring anything', async () => {
+    show('v3/features/new');
+    await screen.findByTestId('feature-conferencing');
+    expect(screen.queryByTestId('features-intro')).toBeNull();
+    expect(screen.queryByText('Required')).toBeNull();
+  });
+
   it('shows a failed plan as an error card', async () => {
     m.planScopes.mockRejectedValue(new WizardApiError('invalid_input', 'Pick at least one feature.', 'Presets: email-client.'));
     show('v3/features/mail-modify');

@@ -1,7 +1,9 @@
 // Features: what the admin's app does, in plain words (presets as quick
 // choices, or single features), and the least-privilege Microsoft Graph
 // permissions that follow, each with its reason. Choices are saved as they
-// change and restored when the step opens.
+// change and restored when the step opens. The same step serves every path;
+// what a path offers, requires and plans comes from Rust (on Teams, calendar
+// write is required and the Teams meetings permission is planned on top).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -31,6 +33,8 @@ export function FeaturesStep({ ctx }: StepViewProps) {
   const saved = current?.features ?? NONE;
   const savedKey = `${saved.preset ?? ''}:${saved.features.join(',')}`;
   const needsPick = current?.needs_features ?? true;
+  // Features the path can't do without (Rust's list: calendar-write on Teams).
+  const required = current?.required_features ?? [];
   const [choices, setChoices] = useState<FeatureChoices | null>(null);
   // Shown at once when clicked; replaced by Rust's answer once every change
   // sent has been answered.
@@ -116,8 +120,12 @@ export function FeaturesStep({ ctx }: StepViewProps) {
   }
 
   const isV2 = current?.audit_path === 'v2-events';
-  const presetDesc = (p: PresetChoice) =>
-    sentenceCase(p.features.map((f) => choices.features.find((c) => c.id === f)?.label ?? f).join('; '));
+  const isTeams = current?.audit_path === 'teams';
+  const labelOf = (f: Feature) => choices.features.find((c) => c.id === f)?.label ?? f;
+  const presetDesc = (p: PresetChoice) => sentenceCase(p.features.map(labelOf).join('; '));
+  // "“Create or update events”", or a list of them.
+  const requiredNames = required.map((f) => `“${sentenceCase(labelOf(f))}”`).join(' and ');
+  const missingRequired = required.filter((f) => !features.includes(f));
 
   const presetGroup = choices.presets.length > 0 && (
     <fieldset class="choice-group preset-group">
@@ -162,6 +170,11 @@ export function FeaturesStep({ ctx }: StepViewProps) {
                 onChange={(e) => toggle(f.id, e.currentTarget.checked)}
               />
               <span>{sentenceCase(f.label)}</span>
+              {required.includes(f.id) && (
+                <span class="badge badge-neutral" data-testid={`required-${f.id}`}>
+                  Required
+                </span>
+              )}
             </label>
           </li>
         ))}
@@ -176,6 +189,13 @@ export function FeaturesStep({ ctx }: StepViewProps) {
           Nylas v2 uses Microsoft Graph for calendars and events only, so only calendar features are offered here.
         </p>
       )}
+      {isTeams && (
+        <p class="step-intro" data-testid="features-intro">
+          Pick what your app does with mail, calendars and contacts. Teams meetings are added to calendar events, so{' '}
+          {requiredNames} is required. The permission that lets Nylas create the Teams meetings is added to the list for
+          you.
+        </p>
+      )}
       <div class="features-layout">
         <div class="features-choices">
           {presetGroup}
@@ -187,7 +207,13 @@ export function FeaturesStep({ ctx }: StepViewProps) {
           </h2>
           {error !== null && <ErrorCard error={error} />}
           {needsPick ? (
-            <p class="muted">Pick a common setup or tick at least one box, and the permissions appear here.</p>
+            <p class="muted">
+              {missingRequired.length > 0 && features.length > 0
+                ? `Tick ${requiredNames} too, and the permissions appear here.`
+                : missingRequired.length > 0
+                  ? `Pick a common setup or tick what your app does, including ${requiredNames}, and the permissions appear here.`
+                  : 'Pick a common setup or tick at least one box, and the permissions appear here.'}
+            </p>
           ) : plan !== null ? (
             <ScopeList plan={plan} />
           ) : (
