@@ -1,6 +1,7 @@
 //! `nylas-ms-setup check`: audit an Azure app manifest against what Nylas
 //! needs. Exit 0 when nothing fails (warnings allowed), 1 when a check
-//! fails, 2 for bad input or an unreadable manifest (message on stderr).
+//! fails, 2 for bad input or an unreadable manifest (message on stderr;
+//! with `--format json` also `{"error": …}` on stdout).
 //!
 //! The answers (features, region, tenant…) come from flags, from an answers
 //! file (`--answers`: the window's saved progress, or a plain JSON/TOML
@@ -202,27 +203,28 @@ fn request(args: &CheckArgs) -> Result<AuditRequest, WizardError> {
 
 pub fn run(args: Args) -> ExitCode {
     let args = *args.inner;
+    let format = args.output.format;
     let req = match request(&args) {
         Ok(r) => r,
-        Err(e) => return output::bad_input(&e),
+        Err(e) => return output::bad_input(&e, format),
     };
     let bytes = match read_manifest_file(&args.manifest) {
         Ok(bytes) => bytes,
         Err(e) => {
             let err = WizardError::io(&format!("read {}", args.manifest.display()), &e);
-            return output::bad_input(&err);
+            return output::bad_input(&err, format);
         }
     };
     // UTF-8 or UTF-16 (Windows PowerShell 5.1 writes UTF-16 with `>`).
     let app = match parse_manifest_bytes(&bytes) {
         Ok(app) => app,
-        Err(e) => return output::bad_input(&e),
+        Err(e) => return output::bad_input(&e, format),
     };
     let report = match run_audit(&app, &req) {
         Ok(r) => r,
-        Err(e) => return output::bad_input(&e),
+        Err(e) => return output::bad_input(&e, format),
     };
-    match args.output.format {
+    match format {
         Format::Json => output::print_json(&report),
         Format::Text => print!("{}", output::report_text(&report)),
     }

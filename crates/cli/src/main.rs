@@ -2,6 +2,8 @@
 //!
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
 //! failed, 2 bad input or an unreadable file, 3 a remote service failed.
+//! With `--format json`, exit 2 also prints `{"error": {code, message,
+//! hint?}}` on stdout (the plain message still goes to stderr).
 
 use std::process::ExitCode;
 
@@ -37,7 +39,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors exit 2 as clap's would, in JSON too when asked for.
+        Err(e) => return output::usage_error(e, output::wants_json(std::env::args_os())),
+    };
     match cli.command {
         Command::Sandbox(args) => sandbox_cmd::run(args),
         Command::Check(args) => check_cmd::run(args),

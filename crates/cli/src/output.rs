@@ -1,5 +1,7 @@
 //! How `check` and `diagnose` talk to people and scripts: grouped, wrapped
-//! text with the fixes, or JSON; plain error messages on stderr.
+//! text with the fixes, or JSON; plain error messages on stderr, and with
+//! `--format json` the same error as `{"error": {code, message, hint?}}` on
+//! stdout too, so a script always reads JSON there.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -32,13 +34,87 @@ pub struct OutputArg {
     pub format: Format,
 }
 
-/// Prints the message (and hint) on stderr and returns exit code 2.
-pub fn bad_input(e: &WizardError) -> ExitCode {
+/// Bad input or an unreadable file: prints the message (and hint) on
+/// stderr and, for `--format json`, the error object on stdout; exit code 2.
+pub fn bad_input(e: &WizardError, format: Format) -> ExitCode {
     eprintln!("{}", e.message);
     if let Some(h) = &e.hint {
         eprintln!("{h}");
     }
+    if format == Format::Json {
+        print_error_json(e);
+    }
     ExitCode::from(2)
+}
+
+/// `{"error": {"code", "message", "hint"?}}`: the wizard's one error shape
+/// (serialised from the struct, so the keys keep that order).
+fn print_error_json(e: &WizardError) {
+    #[derive(serde::Serialize)]
+    struct ErrorOut<'a> {
+        error: &'a WizardError,
+    }
+    print_json(&ErrorOut { error: e });
+}
+
+/// Whether the command line asks for `--format json` (`--format json`,
+/// `--format=json`, any case, before a `--`). Read from the raw arguments so
+/// that clap's own usage errors can be answered in JSON too.
+pub fn wants_json<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> bool {
+    let is_json = |v: &str| v.trim().eq_ignore_ascii_case("json");
+    let mut args = args.into_iter().skip(1);
+    let mut json = false;
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        if arg == "--" {
+            break;
+        }
+        if arg == "--format" {
+            // The last --format given is the one that counts.
+            json = args.next().is_some_and(|v| v.to_str().is_some_and(is_json));
+        } else if let Some(v) = arg.strip_prefix("--format=") {
+            json = is_json(v);
+        }
+    }
+    json
+}
+
+/// A command line clap couldn't parse. Help and version go out as clap
+/// prints them; a usage error (exit 2) is printed by clap on stderr and,
+/// when `--format json` was asked for, also as the error object on stdout.
+pub fn usage_error(e: clap::Error, json: bool) -> ExitCode {
+    if !json || !e.use_stderr() {
+        e.exit();
+    }
+    let _ = e.print();
+    print_error_json(&usage_wizard_error(&e));
+    ExitCode::from(2)
+}
+
+/// clap's error as `{code, message, hint}`: its first paragraph (without
+/// the "error: " prefix) is the message, the rest (usage, "try '--help'")
+/// the hint.
+fn usage_wizard_error(e: &clap::Error) -> WizardError {
+    let text = e.render().to_string();
+    let mut paragraphs = text
+        .split("\n\n")
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|p| !p.is_empty());
+    let first = paragraphs.next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+    let rest: Vec<String> = paragraphs.collect();
+    let err = WizardError::invalid_input(message);
+    if rest.is_empty() {
+        err
+    } else {
+        err.with_hint(rest.join("\n"))
+    }
 }
 
 pub fn print_json<T: serde::Serialize>(value: &T) {
@@ -257,6 +333,27 @@ pub fn diagnoses_text(ds: &[Diagnosis]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn args(list: &[&str]) -> Vec<std::ffi::OsString> {
+        std::iter::once("nylas-ms-setup")
+            .chain(list.iter().copied())
+            .map(Into::into)
+            .collect()
+    }
+
+    #[test]
+    fn finds_format_json_in_the_raw_arguments() {
+        assert!(wants_json(args(&["check", "--format", "json"])));
+        assert!(wants_json(args(&["check", "--format", " JSON "])));
+        assert!(wants_json(args(&["diagnose", "--format=json", "x"])));
+        assert!(!wants_json(args(&["check", "--format", "text"])));
+        assert!(!wants_json(args(&[
+            "check", "--format", "json", "--format", "text"
+        ])));
+        assert!(!wants_json(args(&["check", "--format"])));
+        assert!(!wants_json(args(&["diagnose", "--", "--format", "json"])));
+        assert!(!wants_json(args(&["check", "--path", "json"])));
+    }
 
     #[test]
     fn wraps_without_splitting_words() {
