@@ -21,15 +21,29 @@ object_id: string | null, display_name: string | null,
 /**
  * As Microsoft spells it, e.g. `AzureADMultipleOrgs`.
  */
-sign_in_audience: string | null, requested_access_token_version: bigint | null, 
+sign_in_audience: string | null, 
 /**
- * "Allow public client flows".
+ * `api.requestedAccessTokenVersion` or `accessTokenAcceptedVersion`;
+ * `null` there means Microsoft's default, version 1.
+ */
+requested_access_token_version: bigint | null, 
+/**
+ * "Allow public client flows" (Authentication → Advanced settings):
+ * `isFallbackPublicClient`, `allowPublicClient` or the legacy
+ * `publicClient`. A `null` there is the portal's way of writing the
+ * default, which is off.
  */
 is_fallback_public_client: boolean | null, 
 /**
  * Every redirect URI with its platform, in file order.
  */
-redirect_uris: Array<RedirectUri>, implicit_grant: ImplicitGrant, 
+redirect_uris: Array<RedirectUri>, 
+/**
+ * False when the source has none of the redirect URI lists
+ * (`web`/`spa`/`publicClient.redirectUris`, `replyUrlsWithType`,
+ * `replyUrls`): then `redirect_uris` is unknown, not empty.
+ */
+redirect_uris_listed: boolean, implicit_grant: ImplicitGrant, 
 /**
  * `None` when the source has no `requiredResourceAccess` at all.
  */

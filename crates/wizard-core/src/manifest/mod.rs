@@ -206,7 +206,10 @@ mod tests {
         .unwrap();
         assert_eq!(app.formats, [ManifestFormat::AzureAdGraph]);
         assert_eq!(app.display_name.as_deref(), Some("B"));
-        assert_eq!(app.requested_access_token_version, None);
+        // `null` is Microsoft's default, version 1.
+        assert_eq!(app.requested_access_token_version, Some(1));
+        assert_eq!(app.is_fallback_public_client, Some(false));
+        assert!(app.redirect_uris_listed);
         assert_eq!(
             app.implicit_grant,
             ImplicitGrant {
@@ -239,6 +242,100 @@ mod tests {
         assert_eq!(app.is_fallback_public_client, Some(true));
         assert_eq!(app.redirect_uris[0].platform, Platform::PublicClient);
         assert!(app.notes.iter().any(|n| n.contains("replyUrls")));
+    }
+
+    #[test]
+    fn point_11_public_client_flows_in_every_format() {
+        let read = |json: &str| parse_manifest(json).unwrap();
+        // Microsoft Graph, Azure AD Graph, legacy.
+        assert_eq!(
+            read(r#"{"appId":"a","isFallbackPublicClient":true}"#).is_fallback_public_client,
+            Some(true)
+        );
+        assert_eq!(
+            read(r#"{"appId":"a","allowPublicClient":true}"#).is_fallback_public_client,
+            Some(true)
+        );
+        assert_eq!(
+            read(r#"{"appId":"a","publicClient":true,"replyUrls":[]}"#).is_fallback_public_client,
+            Some(true)
+        );
+        // `null` is how the portal writes the default, which is off.
+        assert_eq!(
+            read(r#"{"appId":"a","isFallbackPublicClient":null}"#).is_fallback_public_client,
+            Some(false)
+        );
+        // Missing: unknown. The Graph format's `publicClient` is a platform.
+        let app = read(r#"{"appId":"a","publicClient":{"redirectUris":[]}}"#);
+        assert_eq!(app.is_fallback_public_client, None);
+        // Two formats that disagree: the newer wins, with a note.
+        let app = read(r#"{"appId":"a","isFallbackPublicClient":false,"allowPublicClient":true}"#);
+        assert_eq!(app.is_fallback_public_client, Some(false));
+        assert!(
+            app.notes
+                .iter()
+                .any(|n| n.contains("Allow public client flows")),
+            "{:?}",
+            app.notes
+        );
+        // An explicit value beats another format's null.
+        let app = read(r#"{"appId":"a","isFallbackPublicClient":null,"allowPublicClient":true}"#);
+        assert_eq!(app.is_fallback_public_client, Some(true));
+        let app = read(r#"{"appId":"a","isFallbackPublicClient":"maybe"}"#);
+        assert_eq!(app.is_fallback_public_client, None);
+        assert!(!app.notes.is_empty());
+    }
+
+    #[test]
+    fn point_10_legacy_implicit_flow_covers_id_tokens() {
+        let both = |on: bool| {
+            parse_manifest(&format!(
+                r#"{{"objectId":"o","availableToOtherTenants":true,"replyUrls":[],"oauth2AllowImplicitFlow":{on}}}"#
+            ))
+            .unwrap()
+        };
+        for on in [true, false] {
+            let app = both(on);
+            assert_eq!(
+                app.implicit_grant,
+                ImplicitGrant {
+                    access_tokens: Some(on),
+                    id_tokens: Some(on)
+                }
+            );
+            assert!(app
+                .notes
+                .iter()
+                .any(|n| n.contains("oauth2AllowImplicitFlow")));
+        }
+        // The Azure AD Graph format has its own ID-token switch: a file of
+        // that format without it says nothing about ID tokens.
+        let aad = parse_manifest(
+            r#"{"appId":"a","replyUrlsWithType":[],"oauth2AllowImplicitFlow":true}"#,
+        )
+        .unwrap();
+        assert_eq!(aad.implicit_grant.id_tokens, None);
+        // A legacy file that also has the newer switch: that one counts.
+        let mixed = parse_manifest(
+            r#"{"objectId":"o","replyUrls":[],"oauth2AllowImplicitFlow":true,"oauth2AllowIdTokenImplicitFlow":false}"#,
+        )
+        .unwrap();
+        assert_eq!(mixed.implicit_grant.id_tokens, Some(false));
+    }
+
+    #[test]
+    fn point_12_missing_fields_stay_unknown() {
+        let app = parse_manifest(r#"{"appId":"a"}"#).unwrap();
+        assert_eq!(app.requested_access_token_version, None);
+        assert_eq!(app.is_fallback_public_client, None);
+        assert!(!app.redirect_uris_listed);
+        assert!(app.redirect_uris.is_empty());
+        // Present but empty is known: no redirect URIs.
+        let app = parse_manifest(r#"{"appId":"a","web":{"redirectUris":[]}}"#).unwrap();
+        assert!(app.redirect_uris_listed);
+        let app =
+            parse_manifest(r#"{"appId":"a","api":{"requestedAccessTokenVersion":null}}"#).unwrap();
+        assert_eq!(app.requested_access_token_version, Some(1));
     }
 
     #[test]

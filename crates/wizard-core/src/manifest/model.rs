@@ -126,11 +126,20 @@ pub struct AppRegistration {
     pub display_name: Option<String>,
     /// As Microsoft spells it, e.g. `AzureADMultipleOrgs`.
     pub sign_in_audience: Option<String>,
+    /// `api.requestedAccessTokenVersion` or `accessTokenAcceptedVersion`;
+    /// `null` there means Microsoft's default, version 1.
     pub requested_access_token_version: Option<i64>,
-    /// "Allow public client flows".
+    /// "Allow public client flows" (Authentication → Advanced settings):
+    /// `isFallbackPublicClient`, `allowPublicClient` or the legacy
+    /// `publicClient`. A `null` there is the portal's way of writing the
+    /// default, which is off.
     pub is_fallback_public_client: Option<bool>,
     /// Every redirect URI with its platform, in file order.
     pub redirect_uris: Vec<RedirectUri>,
+    /// False when the source has none of the redirect URI lists
+    /// (`web`/`spa`/`publicClient.redirectUris`, `replyUrlsWithType`,
+    /// `replyUrls`): then `redirect_uris` is unknown, not empty.
+    pub redirect_uris_listed: bool,
     pub implicit_grant: ImplicitGrant,
     /// `None` when the source has no `requiredResourceAccess` at all.
     pub required_resource_access: Option<Vec<ResourceAccess>>,

@@ -12,6 +12,10 @@ use crate::catalog::PermissionKind;
 
 type Obj = Map<String, Value>;
 
+/// What `null` means for the access token version (Microsoft Graph's
+/// apiApplication resource: "If the value is null, this defaults to 1").
+const DEFAULT_TOKEN_VERSION: i64 = 1;
+
 /// Keys that mark each format. Keys shared by several formats (e.g.
 /// `oauth2AllowImplicitFlow`, `displayName`) are deliberately absent.
 const GRAPH_KEYS: [&str; 6] = [
@@ -191,8 +195,9 @@ impl Reader<'_> {
         }
         self.app.sign_in_audience = audience.or(legacy);
 
-        let graph = self
-            .get("api")
+        let obj = self.obj;
+        let api = obj.get("api").filter(|v| !v.is_null());
+        let graph = api
             .and_then(|api| api.get("requestedAccessTokenVersion"))
             .and_then(as_int);
         let aad = self.get("accessTokenAcceptedVersion").and_then(as_int);
@@ -203,13 +208,62 @@ impl Reader<'_> {
                 ));
             }
         }
-        self.app.requested_access_token_version = graph.or(aad);
+        // Microsoft Graph's apiApplication resource: "If the value is null,
+        // this defaults to 1". A missing key stays unknown.
+        let null_version = api
+            .is_some_and(|api| api.get("requestedAccessTokenVersion") == Some(&Value::Null))
+            || self.is_null("accessTokenAcceptedVersion");
+        self.app.requested_access_token_version = graph
+            .or(aad)
+            .or(null_version.then_some(DEFAULT_TOKEN_VERSION));
 
-        self.app.is_fallback_public_client = self
-            .get("isFallbackPublicClient")
-            .and_then(as_bool)
-            .or_else(|| self.get("allowPublicClient").and_then(as_bool))
-            .or_else(|| self.get("publicClient").and_then(as_bool));
+        self.public_client();
+    }
+
+    /// "Allow public client flows": `isFallbackPublicClient` (Microsoft
+    /// Graph format), `allowPublicClient` (Azure AD Graph) or the legacy
+    /// `publicClient` boolean (the Graph format's `publicClient` is the
+    /// Mobile and desktop platform, an object). The portal writes `null` for
+    /// the default, which Microsoft documents as false; a missing key stays
+    /// unknown.
+    fn public_client(&mut self) {
+        let mut seen = Vec::new();
+        for key in [
+            "isFallbackPublicClient",
+            "allowPublicClient",
+            "publicClient",
+        ] {
+            match self.obj.get(key) {
+                None => {}
+                Some(Value::Object(_)) if key == "publicClient" => {}
+                Some(Value::Null) => seen.push((key, None)),
+                Some(v) => match as_bool(v) {
+                    Some(b) => seen.push((key, Some(b))),
+                    None => self.note(format!("\"{key}\" isn't true or false, so we skipped it.")),
+                },
+            }
+        }
+        let explicit: Vec<(&str, bool)> = seen
+            .iter()
+            .filter_map(|(k, v)| v.map(|b| (*k, b)))
+            .collect();
+        if let [(first, used), rest @ ..] = explicit.as_slice() {
+            if let Some((other, _)) = rest.iter().find(|(_, b)| b != used) {
+                self.note(format!(
+                    "The file sets \"Allow public client flows\" twice (\"{first}\" and \"{other}\" disagree); we used \"{first}\"."
+                ));
+            }
+        }
+        self.app.is_fallback_public_client = explicit
+            .first()
+            .map(|(_, b)| *b)
+            .or((!seen.is_empty()).then_some(false));
+    }
+
+    /// A key that is present with `null`: how the portal writes a setting
+    /// left at Microsoft's default.
+    fn is_null(&self, key: &str) -> bool {
+        self.obj.get(key) == Some(&Value::Null)
     }
 
     fn push_uri(&mut self, uri: &Value, platform: Platform, field: &str) {
@@ -234,6 +288,7 @@ impl Reader<'_> {
         match v {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
+                self.app.redirect_uris_listed = true;
                 for item in items {
                     self.push_uri(item, platform, field);
                 }
@@ -260,6 +315,7 @@ impl Reader<'_> {
         match obj.get("replyUrlsWithType") {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
+                self.app.redirect_uris_listed = true;
                 for item in items {
                     let platform = match item
                         .get("type")
@@ -317,10 +373,30 @@ impl Reader<'_> {
                 .and_then(as_bool)
                 .or_else(|| self.get(aad_key).and_then(as_bool))
         };
-        self.app.implicit_grant = ImplicitGrant {
+        let mut grant = ImplicitGrant {
             access_tokens: pick("enableAccessTokenIssuance", "oauth2AllowImplicitFlow"),
             id_tokens: pick("enableIdTokenIssuance", "oauth2AllowIdTokenImplicitFlow"),
         };
+        // Before 2019 there was one switch, `oauth2AllowImplicitFlow`, and it
+        // let the app receive both access tokens and ID tokens; the separate
+        // ID-token switch came with the new App registrations. So a legacy
+        // file that has only the one switch has told us both.
+        let id_key_present = settings.is_some_and(|s| s.contains_key("enableIdTokenIssuance"))
+            || self.obj.contains_key("oauth2AllowIdTokenImplicitFlow");
+        let access_from_legacy_switch = settings
+            .and_then(|s| s.get("enableAccessTokenIssuance"))
+            .and_then(as_bool)
+            .is_none();
+        if self.app.formats.contains(&ManifestFormat::Legacy)
+            && !id_key_present
+            && access_from_legacy_switch
+        {
+            if let Some(both) = grant.access_tokens {
+                grant.id_tokens = Some(both);
+                self.note("This legacy file has one implicit grant switch (\"oauth2AllowImplicitFlow\"), which covered both access tokens and ID tokens; we read it for both.");
+            }
+        }
+        self.app.implicit_grant = grant;
     }
 
     fn permissions(&mut self) {
