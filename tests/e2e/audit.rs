@@ -287,7 +287,7 @@ async fn same_verdict_from_the_command_line(c: &Client, data: &std::path::Path) 
     });
     assert_eq!(report["region"], "eu", "the saved region reached the CLI");
     let findings = report["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 13);
+    assert_eq!(findings.len(), 14);
     for f in findings {
         let check = f["check"].as_str().unwrap();
         let card = wait_for(c, &format!("finding-{check}")).await;
@@ -340,6 +340,18 @@ async fn features_region_audit_and_diagnose() {
     .await
     .unwrap();
     screenshot(&c, "10c-audit-worth-a-look").await;
+    // "Allow public client flows" isn't in this manifest: the window names
+    // the check and says it couldn't see it, never that it is fine.
+    let public_client = wait_for(&c, "finding-public_client").await;
+    assert_eq!(
+        public_client.attr("data-status").await.unwrap().as_deref(),
+        Some("warn")
+    );
+    let text = public_client.text().await.unwrap();
+    assert!(
+        text.contains("Allow public client flows") && text.contains("We couldn't see"),
+        "{text}"
+    );
     diagnose_50011(&c).await;
     screenshot(&c, "11-diagnose").await;
     close_dialog_with_esc(&c).await;

@@ -15,6 +15,7 @@ export const CHECK_NAMES: Record<CheckId, string> = {
   least_privilege: 'Only the permissions you need',
   offline_access: 'Staying connected (offline_access)',
   implicit_grant: 'Implicit grant and ID tokens',
+  public_client: 'Allow public client flows',
   client_secret: 'Client secret',
   admin_consent: 'Admin consent',
   publisher_verification: 'Publisher verification',

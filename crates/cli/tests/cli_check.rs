@@ -56,7 +56,7 @@ fn json_output_has_findings_and_summary() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).expect("stdout is JSON");
     let findings = v["findings"].as_array().expect("a findings array");
-    assert_eq!(findings.len(), 13);
+    assert_eq!(findings.len(), 14);
     for f in findings {
         for key in [
             "check",
@@ -88,6 +88,7 @@ fn json_output_has_findings_and_summary() {
             "least_privilege",
             "offline_access",
             "implicit_grant",
+            "public_client",
             "client_secret",
             "admin_consent",
             "publisher_verification"
@@ -95,7 +96,7 @@ fn json_output_has_findings_and_summary() {
     );
     assert_eq!(
         v["summary"],
-        serde_json::json!({"pass": 13, "warn": 0, "fail": 0})
+        serde_json::json!({"pass": 14, "warn": 0, "fail": 0})
     );
 }
 

@@ -17,10 +17,10 @@ fn a_good_app_passes_everything() {
         .map(|f| (f.check, &f.title))
         .collect();
     assert!(bad.is_empty(), "{bad:?}");
-    assert_eq!(r.findings.len(), 13);
+    assert_eq!(r.findings.len(), 14);
     let order: Vec<_> = r.findings.iter().map(|f| f.check).collect();
     assert_eq!(order, wizard_core::audit::CheckId::ALL);
-    assert_eq!((r.summary.pass, r.summary.warn, r.summary.fail), (13, 0, 0));
+    assert_eq!((r.summary.pass, r.summary.warn, r.summary.fail), (14, 0, 0));
     assert!(r.passed());
 }
 
@@ -56,7 +56,7 @@ fn report_json_shape() {
     assert_eq!(f["check"], "client_id");
     assert_eq!(f["status"], "pass");
     assert_eq!(v["checked_at"], "2026-06-01T00:00:00Z");
-    assert_eq!(v["summary"], json!({"pass": 13, "warn": 0, "fail": 0}));
+    assert_eq!(v["summary"], json!({"pass": 14, "warn": 0, "fail": 0}));
 }
 
 #[test]

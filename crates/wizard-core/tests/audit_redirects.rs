@@ -144,7 +144,9 @@ fn unrelated_uris_are_not_near_misses() {
 
 #[test]
 fn teams_and_v2_use_their_own_hosts() {
-    let teams_req = request_with(json!({"path": "teams", "preset": null, "region": "eu"}));
+    let teams_req = request_with(
+        json!({"path": "teams", "preset": null, "features": ["calendar-write"], "region": "eu"}),
+    );
     let app = with(
         good_app(),
         "web",
@@ -195,7 +197,8 @@ fn callback_uris_are_validated() {
 
 #[test]
 fn implicit_grant_for_teams_and_v3() {
-    let teams = request_with(json!({"path": "teams", "preset": null}));
+    let teams =
+        request_with(json!({"path": "teams", "preset": null, "features": ["calendar-write"]}));
     let grant = |a: Value, i: Value| {
         with(
             good_app(),
@@ -240,4 +243,146 @@ fn implicit_grant_for_teams_and_v3() {
     // Azure AD Graph flags.
     let aad = json!({"appId": APP_ID, "oauth2AllowImplicitFlow": true, "oauth2AllowIdTokenImplicitFlow": true, "replyUrlsWithType": []});
     expect(&aad, &teams, ImplicitGrant, Pass);
+}
+
+#[test]
+fn point_10_legacy_implicit_flow_is_read_for_both_token_kinds() {
+    let teams =
+        request_with(json!({"path": "teams", "preset": null, "features": ["calendar-write"]}));
+    // A pre-2019 manifest: one switch, `oauth2AllowImplicitFlow`, which
+    // covered access tokens and ID tokens alike.
+    let legacy = |on: bool| {
+        json!({
+            "appId": APP_ID, "objectId": OBJECT_ID, "availableToOtherTenants": true,
+            "replyUrls": ["https://beta.us.nylas.com/connect/callback"],
+            "oauth2AllowImplicitFlow": on,
+        })
+    };
+    let f = expect(&legacy(true), &teams, ImplicitGrant, Pass);
+    assert!(!f.title.contains("couldn't see"), "{}", f.title);
+    assert_eq!(f.details["id_tokens"], true);
+    let f = expect(&legacy(false), &teams, ImplicitGrant, Fail);
+    assert_eq!(f.title, "Turn on Access tokens and ID tokens for Teams");
+    // On v3 (which doesn't need it) the same switch reads as known too.
+    let f = expect(&legacy(true), &request(), ImplicitGrant, Warn);
+    assert!(f.title.contains("doesn't need it"), "{}", f.title);
+    expect(&legacy(false), &request(), ImplicitGrant, Pass);
+    // The Azure AD Graph format has a separate ID-token switch: without it
+    // we really didn't see the ID-token setting.
+    let aad = json!({"appId": APP_ID, "oauth2AllowImplicitFlow": true, "replyUrlsWithType": []});
+    let f = expect(&aad, &teams, ImplicitGrant, Warn);
+    assert!(f.title.contains("couldn't see"), "{}", f.title);
+}
+
+#[test]
+fn point_13_host_without_region_is_a_named_near_miss() {
+    for (found, req, want) in [
+        (
+            "https://api.nylas.com/v3/connect/callback",
+            request(),
+            vec!["no_region"],
+        ),
+        (
+            "https://api.nylas.com/v3/connect/callback",
+            request_with(json!({"region": "eu"})),
+            vec!["no_region"],
+        ),
+        (
+            "https://api.nylas.com/v3/connect/callback/",
+            request(),
+            vec!["no_region", "trailing_slash"],
+        ),
+        (
+            "https://beta.nylas.com/connect/callback",
+            request_with(json!({"path": "teams", "preset": null, "features": ["calendar-write"]})),
+            vec!["no_region"],
+        ),
+    ] {
+        let f = expect(
+            &with(good_app(), "web", web(&[found])),
+            &req,
+            RedirectUris,
+            Fail,
+        );
+        assert_eq!(reasons(&f), [want], "{found}");
+        assert!(
+            f.explanation.contains(found)
+                && f.explanation.contains("region")
+                && f.explanation.contains("AADSTS50011"),
+            "{}",
+            f.explanation
+        );
+    }
+    // The v2 US address has no region by design: not a near miss of v3's.
+    let f = expect(
+        &with(
+            good_app(),
+            "web",
+            web(&["https://api.nylas.com/oauth/callback"]),
+        ),
+        &request(),
+        RedirectUris,
+        Fail,
+    );
+    assert_eq!(reasons(&f), [vec!["other_host".to_owned()]]);
+}
+
+#[test]
+fn point_13_uri_only_under_spa_fails_at_the_code_exchange_with_9002327() {
+    let spa_only = with(
+        with(good_app(), "web", web(&[])),
+        "spa",
+        json!({"redirectUris": [US3]}),
+    );
+    let f = expect(&spa_only, &request(), RedirectUris, Fail);
+    assert!(
+        f.explanation.contains("AADSTS9002327") && f.explanation.contains("not AADSTS50011"),
+        "{}",
+        f.explanation
+    );
+    assert!(
+        f.explanation.contains("Nylas's server"),
+        "{}",
+        f.explanation
+    );
+    assert!(f.title.contains("Single-page application"), "{}", f.title);
+    let fix = f.fix.unwrap();
+    assert!(
+        fix.contains(
+            "delete https://api.us.nylas.com/v3/connect/callback under Single-page application"
+        ) && fix.contains("Add a platform → Web"),
+        "{fix}"
+    );
+    assert!(f.prevents.contains(&"AADSTS9002327".to_owned()));
+    // Browser-side redemption errors aren't something Nylas's exchange
+    // produces, so the redirect check doesn't claim them.
+    assert!(!f
+        .prevents
+        .iter()
+        .any(|c| c == "AADSTS9002325" || c == "AADSTS9002326"));
+    // Azure AD Graph format, same mistake.
+    let aad = json!({"appId": APP_ID, "replyUrlsWithType": [{"url": US3, "type": "Spa"}]});
+    let f = expect(&aad, &request(), RedirectUris, Fail);
+    assert!(f.explanation.contains("AADSTS9002327"), "{}", f.explanation);
+    // Under Mobile and desktop applications instead, the secret is refused.
+    let native = with(
+        with(good_app(), "web", web(&[])),
+        "publicClient",
+        json!({"redirectUris": [US3]}),
+    );
+    let f = expect(&native, &request(), RedirectUris, Fail);
+    assert!(f.explanation.contains("AADSTS700025"), "{}", f.explanation);
+    // A near miss under SPA (not the exact address) never reaches Nylas:
+    // that is Microsoft's 50011 at sign-in.
+    let near = with(
+        with(good_app(), "web", web(&[])),
+        "spa",
+        json!({"redirectUris": [format!("{US3}/")]}),
+    );
+    let f = expect(&near, &request(), RedirectUris, Fail);
+    assert!(
+        f.explanation.contains("AADSTS50011") && !f.explanation.contains("9002327"),
+        "{}",
+        f.explanation
+    );
 }

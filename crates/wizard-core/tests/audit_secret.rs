@@ -153,3 +153,29 @@ fn pasted_value_picks_its_secret_by_hint() {
     let f = expect(&expired, &pasted("Ab1~restOfTheValue"), ClientSecret, Fail);
     assert_eq!(f.title, "The client secret you entered has expired");
 }
+
+#[test]
+fn point_12_an_undated_secret_is_not_called_expired() {
+    // One secret expired, another without a readable expiry date: it may be
+    // the one Nylas uses, so this is a warning that says what we couldn't
+    // read, not "all your secrets have expired".
+    let app = secrets(json!([
+        secret("2025-01-01T00:00:00Z"),
+        {"keyId": "k2", "displayName": "no date", "endDateTime": "someday"}
+    ]));
+    let f = expect(&app, &request(), ClientSecret, Warn);
+    assert!(f.title.starts_with("We couldn't see"), "{}", f.title);
+    assert!(
+        f.explanation
+            .contains("1 of your app's secrets has expired"),
+        "{}",
+        f.explanation
+    );
+    assert!(f.fix.unwrap().contains("Expires column"));
+    // Only dated secrets, all expired: a known failure.
+    let all = secrets(json!([
+        secret("2025-01-01T00:00:00Z"),
+        secret("2025-02-01T00:00:00Z")
+    ]));
+    expect(&all, &request(), ClientSecret, Fail);
+}

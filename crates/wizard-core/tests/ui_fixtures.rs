@@ -62,6 +62,7 @@ fn near_miss_manifest() -> Value {
         "appId": APP_ID,
         "displayName": "Northwind Sync",
         "signInAudience": "AzureADandPersonalMicrosoftAccount",
+        "isFallbackPublicClient": null,
         "api": {"requestedAccessTokenVersion": 2},
         "web": {"redirectUris": ["https://api.us.nylas.com/v3/connect/callback/"],
                 "implicitGrantSettings": {"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}},

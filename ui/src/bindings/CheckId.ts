@@ -3,4 +3,4 @@
 /**
  * The stable id of each check, in report order.
  */
-export type CheckId = "client_id" | "tenant" | "sign_in_audience" | "access_token_version" | "redirect_uris" | "delegated_scopes" | "application_permissions" | "least_privilege" | "offline_access" | "implicit_grant" | "client_secret" | "admin_consent" | "publisher_verification";
+export type CheckId = "client_id" | "tenant" | "sign_in_audience" | "access_token_version" | "redirect_uris" | "delegated_scopes" | "application_permissions" | "least_privilege" | "offline_access" | "implicit_grant" | "public_client" | "client_secret" | "admin_consent" | "publisher_verification";

@@ -63,7 +63,7 @@ function paste(text: string) {
 
 // What the summary line says for the generated outcomes (the words are the
 // UI's; the counts are Rust's, checked against the fixture where used).
-const NEAR_MISS_SUMMARY = '2 things need fixing, 1 is worth a look and 10 are fine.';
+const NEAR_MISS_SUMMARY = '2 things need fixing, 1 is worth a look and 11 are fine.';
 const counts = (name: string) => fixtureAudit(name).report.summary;
 
 const lastApplied = () => ctx.applyProgress.mock.lastCall?.[0];
@@ -91,8 +91,8 @@ describe('Azure app step', () => {
     expect(ctx.session.progress.step_status['azure-app']).toBe('needs-attention');
 
     paste(CLEAN);
-    expect(counts('clean')).toEqual({ fail: 0, warn: 0, pass: 13 });
-    await waitFor(() => expect(summary.textContent).toBe('Nothing needs fixing and 13 are fine.'));
+    expect(counts('clean')).toEqual({ fail: 0, warn: 0, pass: 14 });
+    await waitFor(() => expect(summary.textContent).toBe('Nothing needs fixing and 14 are fine.'));
     expect(lastApplied()?.step_status['azure-app']).toBe('done');
     expect(ctx.applyProgress).toHaveBeenCalledTimes(2);
     expect(ctx.setStatus).not.toHaveBeenCalled();
@@ -103,7 +103,7 @@ describe('Azure app step', () => {
     paste(MANIFEST);
     const { report } = fixtureAudit('near-miss');
     const summary = await screen.findByTestId('audit-summary');
-    expect(counts('near-miss')).toEqual({ fail: 2, warn: 1, pass: 10 });
+    expect(counts('near-miss')).toEqual({ fail: 2, warn: 1, pass: 11 });
     expect(summary.textContent).toBe(NEAR_MISS_SUMMARY);
 
     const fail = screen.getByTestId('finding-group-fail');
@@ -252,8 +252,8 @@ describe('Azure app step', () => {
     paste(MANIFEST);
     const summary = await screen.findByTestId('audit-summary');
     expect(m.auditManifest).toHaveBeenCalledWith(MANIFEST);
-    expect(counts('near-miss/teams/azure-app/new')).toEqual({ fail: 3, warn: 1, pass: 9 });
-    expect(summary.textContent).toBe('3 things need fixing, 1 is worth a look and 9 are fine.');
+    expect(counts('near-miss/teams/azure-app/new')).toEqual({ fail: 3, warn: 1, pass: 10 });
+    expect(summary.textContent).toBe('3 things need fixing, 1 is worth a look and 10 are fine.');
     expect(screen.getByTestId('azure-app-step').textContent).toContain('for Microsoft Teams meetings in the US region');
     expect(screen.queryByTestId('audit-preset')).toBeNull();
     expect(m.featureChoices).not.toHaveBeenCalled();
@@ -279,7 +279,7 @@ describe('Azure app step', () => {
     await waitFor(() => expect((screen.getByTestId('audit-preset') as HTMLSelectElement).value).toBe('read-only-inbox'));
     fireEvent.click(screen.getByTestId('manifest-check-button'));
     const summary = await screen.findByTestId('audit-summary');
-    expect(counts('near-miss/migrate/azure-app/read-only-inbox')).toEqual({ fail: 2, warn: 1, pass: 10 });
+    expect(counts('near-miss/migrate/azure-app/read-only-inbox')).toEqual({ fail: 2, warn: 1, pass: 11 });
     expect(summary.textContent).toBe(NEAR_MISS_SUMMARY);
     expect(m.auditManifest).toHaveBeenCalledTimes(2);
     expect(m.auditManifest).toHaveBeenLastCalledWith(MANIFEST);
@@ -303,8 +303,8 @@ describe('Azure app step', () => {
     saves[0]!.resolve('v3/azure-app/single');
     await waitFor(() => expect(m.auditManifest).toHaveBeenCalledTimes(2));
     expect(m.auditManifest).toHaveBeenLastCalledWith(MANIFEST);
-    expect(counts('near-miss/v3/azure-app/single')).toEqual({ fail: 2, warn: 3, pass: 8 });
-    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 3 are worth a look and 8 are fine.'));
+    expect(counts('near-miss/v3/azure-app/single')).toEqual({ fail: 2, warn: 3, pass: 9 });
+    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 3 are worth a look and 9 are fine.'));
 
     const tenant = screen.getByTestId('audit-tenant') as HTMLInputElement;
     fireEvent.input(tenant, { target: { value: 'contoso.com' } });
@@ -314,8 +314,8 @@ describe('Azure app step', () => {
     expect(m.auditManifest).toHaveBeenCalledTimes(2);
     saves[1]!.resolve('v3/azure-app/single-contoso');
     await waitFor(() => expect(m.auditManifest).toHaveBeenCalledTimes(3));
-    expect(counts('near-miss/v3/azure-app/single-contoso')).toEqual({ fail: 2, warn: 2, pass: 9 });
-    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 2 are worth a look and 9 are fine.'));
+    expect(counts('near-miss/v3/azure-app/single-contoso')).toEqual({ fail: 2, warn: 2, pass: 10 });
+    await waitFor(() => expect(summary.textContent).toBe('2 things need fixing, 2 are worth a look and 10 are fine.'));
     expect(ctx.applyProgress).toHaveBeenLastCalledWith(fixtureAudit('near-miss/v3/azure-app/single-contoso').progress);
   });
 

@@ -39,9 +39,13 @@ pub(super) fn client_id(ctx: &Ctx) -> Finding {
     let id = CheckId::ClientId;
     let app_id = ctx.app.app_id.as_deref();
     let mut f = match app_id {
-        None => ctx
-            .finding(id, Warn, "We couldn't find your app's client ID", "This file has no appId, so we can't confirm which app it describes or link you to it.", Blade::Overview)
-            .with_fix("Check that you downloaded the manifest of the right app: its Overview page shows the Application (client) ID."),
+        None => ctx.unseen(
+            id,
+            "your app's client ID",
+            "This file has no appId, so we can't confirm which app it describes or link you to it.",
+            Blade::Overview,
+            "the Application (client) ID on the app's Overview page",
+        ),
         Some(a) if !is_guid(a) => ctx
             .finding(id, Fail, "Your app's client ID doesn't look right", format!("The appId in this file is \"{a}\", but a client ID is a GUID like 1b2c3d4e-0000-0000-0000-000000000000."), Blade::Overview)
             .with_fix("Download the manifest again without editing it, or copy the Application (client) ID from the app's Overview page."),
@@ -152,9 +156,13 @@ pub(super) fn sign_in_audience(ctx: &Ctx) -> Finding {
     }
     let blade = Blade::Authentication;
     let mut f = match (ctx.tenancy, audience) {
-        (_, None) => ctx
-            .finding(id, Warn, "We couldn't see who can sign in to your app", "This file doesn't say which account types the app accepts.", blade)
-            .with_fix("Check Authentication → Supported account types in the portal."),
+        (_, None) => ctx.unseen(
+            id,
+            "who can sign in to your app",
+            format!("This file doesn't say which account types the app accepts; Nylas needs \"{}\".", audience_label(want)),
+            blade,
+            "Authentication → Supported account types",
+        ),
         (_, Some(PERSONAL)) => ctx
             .finding(id, Fail, "Your app accepts personal Microsoft accounts only", "Work and school Microsoft 365 accounts can't sign in to it.", blade)
             .with_fix(fix),
@@ -187,21 +195,31 @@ pub(super) fn sign_in_audience(ctx: &Ctx) -> Finding {
 
 pub(super) fn access_token_version(ctx: &Ctx) -> Finding {
     let id = CheckId::AccessTokenVersion;
+    // `None`: the file has no token version at all (a `null` there is
+    // version 1, Microsoft's default, and already read as such).
     let v = ctx.app.requested_access_token_version;
     let audience = ctx.app.sign_in_audience.as_deref();
     let blade = Blade::Manifest;
     let fix = "Open Manifest, set \"requestedAccessTokenVersion\": 2 inside \"api\" (\"accessTokenAcceptedVersion\": 2 in the older format), and click Save.";
+    let place = "\"requestedAccessTokenVersion\" inside \"api\" on the Manifest page";
     let mut f = match v {
         Some(2) => ctx.finding(id, Pass, "Your app uses version 2 access tokens", "That works for every account type, including personal Microsoft accounts.", blade),
-        _ if allows_personal(audience) => ctx
+        None if allows_personal(audience) => ctx.unseen(
+            id,
+            "your app's token version",
+            "Your app accepts personal Microsoft accounts, and Microsoft requires version 2 access tokens for those.",
+            blade,
+            place,
+        ),
+        Some(_) if allows_personal(audience) => ctx
             .finding(id, Fail, "Your app allows personal accounts but its token version isn't 2", "Microsoft requires version 2 access tokens for apps that accept personal Microsoft accounts.", blade)
             .with_fix(fix),
-        None if audience.is_none() => ctx.finding(
+        None | Some(1) if audience.is_none() => ctx.unseen(
             id,
-            Pass,
-            "We couldn't see your app's token version",
-            "It only matters if your app accepts personal Microsoft accounts, and then it must be 2.",
+            if v.is_none() { "your app's token version" } else { "which accounts your app accepts" },
+            "The token version must be 2 if your app accepts personal Microsoft accounts; for work and school accounts only, either version works.",
             blade,
+            if v.is_none() { place } else { "Authentication → Supported account types" },
         ),
         None | Some(1) => ctx.finding(
             id,
@@ -238,9 +256,13 @@ pub(super) fn publisher_verification(ctx: &Ctx) -> Finding {
         Some(_) => ctx
             .finding(id, Warn, "Your multitenant app has no verified publisher", "Many organizations don't let their users consent to apps from unverified publishers, so their admins must approve yours first.", blade)
             .with_fix(fix),
-        None => ctx
-            .finding(id, Warn, "We couldn't see whether your publisher is verified", "This manifest format doesn't include publisher verification, and unverified multitenant apps often need admin approval.", blade)
-            .with_fix("Check Branding & properties → Publisher verification in the portal."),
+        None => ctx.unseen(
+            id,
+            "whether your publisher is verified",
+            "This file doesn't include publisher verification, and unverified multitenant apps often need admin approval.",
+            blade,
+            "Branding & properties → Publisher verification",
+        ),
     };
     f.set("multitenant", json!(multi));
     f.set(

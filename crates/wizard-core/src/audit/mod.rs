@@ -4,7 +4,8 @@
 //! Pure: no network, no clock unless `now` is left out. Every check always
 //! yields exactly one [`Finding`], in [`CheckId::ALL`] order. Checks whose
 //! answer a manifest can't give (consent granted, tenant exists) say so
-//! instead of pretending.
+//! instead of pretending, and a check whose field the file doesn't have is a
+//! warning that says so ([`Ctx::unseen`]), never a pass.
 //!
 //! `Finding::details` per check (keys are stable; absent means unknown):
 //! - `client_id`: `app_id`, `object_id`, `entered`
@@ -12,9 +13,10 @@
 //! - `sign_in_audience`: `sign_in_audience`, `tenancy`, `recommended`
 //! - `access_token_version`: `requested_access_token_version`, `recommended: 2`
 //! - `redirect_uris`: `required`, `optional`, `web`, `missing` (URIs), `misplaced` (`{uri, platform}`),
-//!   `near_misses` (`{required, found, platform, reasons, explanation}`; reasons: `trailing_slash`,
-//!   `case`, `http_vs_https`, `other_region`, `other_host`, `other_path`, `platform`),
-//!   `callbacks` ([`crate::redirect_uris::CallbackValidation`])
+//!   `near_misses` (`{required, found, platform, reasons, explanation}`; reasons: `whitespace`,
+//!   `trailing_slash`, `case`, `http_vs_https`, `other_region`, `no_region`, `other_host`,
+//!   `other_path`, `platform`), `callbacks` ([`crate::redirect_uris::CallbackValidation`]),
+//!   `listed` (false: the file has no redirect URI lists)
 //! - `delegated_scopes`: `required`, `missing` (names; offline_access has its own check),
 //!   `satisfied_by_wider` (`{required, by}`), `present_as_application`, `wrong_resource`, `unknown`,
 //!   `kept`, `kept_missing`
@@ -22,6 +24,7 @@
 //! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason}`), `other_apis`
 //! - `offline_access`: `present`
 //! - `implicit_grant`: `access_tokens`, `id_tokens`, `required`
+//! - `public_client`: `allow_public_client_flows` (`null`: not in the file)
 //! - `client_secret`: `count`, `expired_count`, `expires` (RFC 3339), `days_left`, `key_id`, `display_name`,
 //!   `hint`, `matched_pasted_secret`, `looks_like_secret_id`, `certificates`
 //! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`
@@ -91,6 +94,30 @@ impl Ctx<'_> {
     pub fn region_label(&self) -> &'static str {
         self.req.region.label()
     }
+
+    /// The one rule for a check whose manifest field the file doesn't have:
+    /// a warning titled "We couldn't see {what}", never a pass. `why` says
+    /// what the setting decides; the fix sends the admin to `place` in the
+    /// portal, or to a complete download of the manifest.
+    pub fn unseen(
+        &self,
+        check: CheckId,
+        what: &str,
+        why: impl Into<String>,
+        blade: Blade,
+        place: &str,
+    ) -> Finding {
+        self.finding(
+            check,
+            FindingStatus::Warn,
+            format!("We couldn't see {what}"),
+            why,
+            blade,
+        )
+        .with_fix(format!(
+            "Check {place} in the portal, or download the whole manifest again (Manifest → Download) and check that file."
+        ))
+    }
 }
 
 /// "Lets Nylas…" → "lets Nylas…", to continue a sentence.
@@ -147,6 +174,7 @@ pub fn run_audit(app: &AppRegistration, req: &AuditRequest) -> Result<AuditRepor
             CheckId::LeastPrivilege => privilege::least_privilege(&ctx),
             CheckId::OfflineAccess => permissions::offline_access(&ctx),
             CheckId::ImplicitGrant => redirects::implicit_grant(&ctx),
+            CheckId::PublicClient => redirects::public_client(&ctx),
             CheckId::ClientSecret => secret::client_secret(&ctx),
             CheckId::AdminConsent => permissions::admin_consent(&ctx),
             CheckId::PublisherVerification => identity::publisher_verification(&ctx),

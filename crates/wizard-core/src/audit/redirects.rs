@@ -1,9 +1,10 @@
-//! Redirect URIs (byte for byte on the Web platform, with near misses named)
-//! and the implicit-grant switches on the Authentication blade.
+//! The Authentication blade: redirect URIs (byte for byte on the Web
+//! platform, with near misses named), the implicit-grant switches, and
+//! "Allow public client flows" under Advanced settings.
 
 use serde_json::{json, Value};
 
-use super::{CheckId, Ctx, Finding, FindingStatus::*};
+use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*};
 use crate::manifest::Platform;
 use crate::paths::AuditPath;
 use crate::portal::Blade;
@@ -19,6 +20,8 @@ enum Reason {
     Case,
     HttpVsHttps,
     OtherRegion,
+    /// `api.nylas.com/v3/connect/callback`: the region left out of the host.
+    NoRegion,
     OtherHost,
     OtherPath,
     Platform,
@@ -58,34 +61,59 @@ fn differs_in_case(found: &str, required: &str) -> bool {
         || fs.chars().any(|c| c.is_ascii_uppercase()) != rs.chars().any(|c| c.is_ascii_uppercase())
 }
 
+/// `required` without its region label (`api.us.nylas.com` →
+/// `api.nylas.com`), for spotting a host written without the region.
+fn without_region(required: &str) -> Option<String> {
+    let (scheme, rest) = required.split_once("://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let labels: Vec<&str> = host.split('.').collect();
+    let kept: Vec<&str> = labels
+        .iter()
+        .copied()
+        .filter(|l| !l.eq_ignore_ascii_case("us") && !l.eq_ignore_ascii_case("eu"))
+        .collect();
+    (kept.len() < labels.len()).then(|| format!("{scheme}://{}/{path}", kept.join(".")))
+}
+
+/// The differences that Microsoft's byte-for-byte comparison catches but a
+/// person easily misses, between two loosely equal URIs.
+fn cosmetic(found: &str, target: &str, reasons: &mut Vec<Reason>, why: &mut Vec<&'static str>) {
+    let f = found.trim();
+    if f != found {
+        reasons.push(Reason::Whitespace);
+        why.push("has spaces before or after it");
+    }
+    if f.ends_with('/') != target.ends_with('/') {
+        reasons.push(Reason::TrailingSlash);
+        why.push("has a trailing slash");
+    }
+    if is_http(f) != is_http(target) {
+        reasons.push(Reason::HttpVsHttps);
+        why.push(if is_http(f) {
+            "uses http instead of https"
+        } else {
+            "uses https instead of http"
+        });
+    }
+    if differs_in_case(f, target) {
+        reasons.push(Reason::Case);
+        why.push("differs in upper and lower case");
+    }
+}
+
 /// How `found` differs from `required`, or `None` when it is unrelated.
 fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Reason>, String)> {
     let mut reasons = Vec::new();
     let mut why = Vec::new();
+    let unregioned = without_region(required);
     if found == required {
-        // Same bytes, wrong platform: handled as "misplaced" by the caller.
+        // Same bytes, wrong platform: also listed as "misplaced" by the caller.
     } else if loose_form(found) == loose_form(required) {
-        let (f, r) = (found.trim(), required);
-        if f != found {
-            reasons.push(Reason::Whitespace);
-            why.push("has spaces before or after it");
-        }
-        if f.ends_with('/') != r.ends_with('/') {
-            reasons.push(Reason::TrailingSlash);
-            why.push("has a trailing slash");
-        }
-        if is_http(f) != is_http(r) {
-            reasons.push(Reason::HttpVsHttps);
-            why.push(if is_http(f) {
-                "uses http instead of https"
-            } else {
-                "uses https instead of http"
-            });
-        }
-        if differs_in_case(f, r) {
-            reasons.push(Reason::Case);
-            why.push("differs in upper and lower case");
-        }
+        cosmetic(found, required, &mut reasons, &mut why);
+    } else if let Some(u) = unregioned.filter(|u| loose_form(found) == loose_form(u)) {
+        reasons.push(Reason::NoRegion);
+        why.push("leaves the region out of the host name");
+        cosmetic(found, &u, &mut reasons, &mut why);
     } else {
         let want = classify_nylas_uri(required)?;
         match classify_nylas_uri(found) {
@@ -119,6 +147,19 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
         return None;
     }
     Some((reasons, format!("{found} {}.", why.join(", and "))))
+}
+
+/// What happens at sign-in when the exact address is registered, but only
+/// on another platform: Microsoft accepts it at sign-in, and the code it
+/// then issues can't be redeemed by Nylas's server. Sources: Microsoft's
+/// error code reference (AADSTS9002327, AADSTS700025) and "Microsoft
+/// identity platform and OAuth 2.0 authorization code flow" (SPA codes are
+/// redeemed only by cross-origin requests from the browser).
+fn wrong_platform_consequence(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Spa => "Microsoft accepts that address at sign-in but then issues a code that only a browser app may redeem, so the sign-in fails when Nylas's server exchanges the code, with AADSTS9002327 (not AADSTS50011).",
+        _ => "Microsoft accepts that address at sign-in but then treats the app as a public client, so it refuses the client secret when Nylas's server exchanges the code (AADSTS700025).",
+    }
 }
 
 pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
@@ -179,31 +220,72 @@ pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
         "Open Authentication → Platform configurations → Web → Add URI"
     };
     let blade = Blade::Authentication;
-    let mut f = if !missing.is_empty() || !missing_optional.is_empty() {
+    // The exact address, registered only under another platform.
+    let elsewhere = app
+        .redirect_uris
+        .iter()
+        .find(|r| r.platform != Platform::Web && missing.contains(&r.uri));
+    let mut f = if !app.redirect_uris_listed && !wanted.is_empty() {
+        let list = wanted
+            .iter()
+            .map(|(u, _)| u.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        missing.clear();
+        missing_optional.clear();
+        ctx.unseen(
+            id,
+            "your app's redirect URIs",
+            format!("This file lists none, and Nylas needs {list} on the Web platform, exactly as written, or sign-in fails with AADSTS50011."),
+            blade,
+            "Authentication → Platform configurations → Web",
+        )
+    } else if !missing.is_empty() || !missing_optional.is_empty() {
         let list = missing
             .iter()
             .chain(&missing_optional)
             .cloned()
             .collect::<Vec<_>>()
             .join(" and ");
-        let mut fix = format!("{add_step}, paste {list} exactly as shown, and click Save.");
-        if !near.is_empty() {
-            fix.push_str(" You can then remove the near miss if nothing else uses it.");
-        }
-        let explanation = if let Some(s) = sentences.first() {
-            format!("Microsoft compares redirect URIs byte for byte on the Web platform, and {s}")
+        let paste = format!("{add_step}, paste {list} exactly as shown, and click Save.");
+        let (status, title, explanation, fix) = if missing.is_empty() {
+            (
+                Warn,
+                format!("Your app doesn't have {which}"),
+                "Nylas v2 Hosted Auth sends users back to this address; you need it only if you use Hosted Auth rather than Native Auth.".to_owned(),
+                paste,
+            )
+        } else if let Some(r) = elsewhere {
+            let platform = r.platform.portal_label();
+            (
+                Fail,
+                format!("Your app has {which} under {platform}, not Web"),
+                format!(
+                    "Your app registers {} under {platform} instead of Web. {}",
+                    r.uri,
+                    wrong_platform_consequence(r.platform)
+                ),
+                format!(
+                    "Open Authentication, delete {} under {platform}, and click Save. Then {}",
+                    r.uri,
+                    lower_first(&paste)
+                ),
+            )
         } else {
-            "Microsoft only sends users back to addresses registered on the Web platform, so sign-in would fail with AADSTS50011.".to_owned()
-        };
-        let (status, title) = if missing.is_empty() {
-            (Warn, format!("Your app doesn't have {which}"))
-        } else {
-            (Fail, format!("Your app is missing {which}"))
-        };
-        let explanation = if missing.is_empty() {
-            "Nylas v2 Hosted Auth sends users back to this address; you need it only if you use Hosted Auth rather than Native Auth.".to_owned()
-        } else {
-            explanation
+            let explanation = match sentences.first() {
+                Some(s) => format!("Microsoft compares redirect URIs byte for byte on the Web platform, and {s} Sign-in would fail with AADSTS50011."),
+                None => "Microsoft only sends users back to addresses registered on the Web platform, so sign-in would fail with AADSTS50011.".to_owned(),
+            };
+            let mut fix = paste;
+            if !near.is_empty() {
+                fix.push_str(" You can then remove the near miss if nothing else uses it.");
+            }
+            (
+                Fail,
+                format!("Your app is missing {which}"),
+                explanation,
+                fix,
+            )
         };
         ctx.finding(id, status, title, explanation, blade)
             .with_fix(fix)
@@ -245,6 +327,7 @@ pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
     f.set("misplaced", Value::Array(misplaced));
     f.set("near_misses", Value::Array(near));
     f.set("callbacks", json!(callbacks));
+    f.set("listed", json!(app.redirect_uris_listed));
     f
 }
 
@@ -267,14 +350,13 @@ pub(super) fn implicit_grant(ctx: &Ctx) -> Finding {
             ctx.finding(id, Fail, format!("Turn on {} for Teams", off.join(" and ")), "The Teams integration needs both access tokens and ID tokens from the implicit grant.", blade)
                 .with_fix(fix)
         } else if unknown {
-            ctx.finding(
+            ctx.unseen(
                 id,
-                Warn,
-                "We couldn't see your implicit grant settings",
-                "The Teams integration needs both access tokens and ID tokens turned on.",
+                "your implicit grant settings",
+                "The Teams integration needs both Access tokens and ID tokens ticked.",
                 blade,
+                "Authentication → Implicit grant and hybrid flows",
             )
-            .with_fix(fix)
         } else {
             ctx.finding(
                 id,
@@ -287,14 +369,63 @@ pub(super) fn implicit_grant(ctx: &Ctx) -> Finding {
     } else if g.access_tokens == Some(true) || g.id_tokens == Some(true) {
         ctx.finding(id, Warn, "Implicit grant is on, but Nylas doesn't need it", "Microsoft advises keeping implicit grant off unless an app needs it, because its tokens travel in the browser address bar.", blade)
             .with_fix("Unless another app of yours relies on it, open Authentication, untick Access tokens and ID tokens under Implicit grant and hybrid flows, and click Save.")
-    } else if g.access_tokens.is_none() && g.id_tokens.is_none() {
-        ctx.finding(id, Pass, "Nylas doesn't need implicit grant", "We couldn't see the setting in this file, and Nylas signs users in with the authorization code flow.", blade)
+    } else if g.access_tokens.is_none() || g.id_tokens.is_none() {
+        ctx.unseen(
+            id,
+            "your implicit grant settings",
+            "Nylas signs users in with the authorization code flow and doesn't need implicit grant, which Microsoft advises keeping off unless an app needs it.",
+            blade,
+            "Authentication → Implicit grant and hybrid flows",
+        )
     } else {
         ctx.finding(id, Pass, "Implicit grant is off", "Nylas signs users in with the authorization code flow, so it doesn't need implicit grant.", blade)
     };
     f.set("access_tokens", json!(g.access_tokens));
     f.set("id_tokens", json!(g.id_tokens));
     f.set("required", json!(ctx.req.path == AuditPath::Teams));
+    f
+}
+
+/// "Allow public client flows" (Authentication → Advanced settings). Nylas
+/// is a confidential client: it signs in through the Web redirect URI and
+/// exchanges the code with the client secret, so it never needs the switch.
+/// On, it lets anyone holding the client ID use flows that carry no secret
+/// (device code, username and password), and where a request doesn't show
+/// which kind of app it comes from Microsoft treats the app as public and
+/// refuses a secret (AADSTS700025); Nylas's own sign-in still works,
+/// because its Web redirect URI says confidential. Sources: Microsoft
+/// Graph's application resource (isFallbackPublicClient), Microsoft's error
+/// code reference (AADSTS7000218, AADSTS700025).
+pub(super) fn public_client(ctx: &Ctx) -> Finding {
+    let id = CheckId::PublicClient;
+    let blade = Blade::Authentication;
+    let on = ctx.app.is_fallback_public_client;
+    let mut f = match on {
+        None => ctx.unseen(
+            id,
+            "whether public client flows are allowed",
+            "Nylas signs in as a confidential app with your client secret, so \"Allow public client flows\" should be No.",
+            blade,
+            "Authentication → Advanced settings → Allow public client flows",
+        ),
+        Some(true) => ctx
+            .finding(
+                id,
+                Warn,
+                "Public client flows are on, but Nylas doesn't need them",
+                "They let anyone with your client ID sign in without the client secret (device code, username and password), and Microsoft then treats sign-ins that don't show their kind of app as public and refuses a secret (AADSTS700025); Nylas's own sign-in still works through its Web redirect URI.",
+                blade,
+            )
+            .with_fix("Unless a desktop tool or script of yours signs in through this app without a secret, open Authentication → Advanced settings, set Allow public client flows to No, and click Save."),
+        Some(false) => ctx.finding(
+            id,
+            Pass,
+            "Public client flows are off",
+            "Nylas signs in as a confidential app with your client secret; a sign-in that carries no secret is refused (AADSTS7000218), which is what you want.",
+            blade,
+        ),
+    };
+    f.set("allow_public_client_flows", json!(on));
     f
 }
 
@@ -316,6 +447,7 @@ mod tests {
                 "case",
                 "http_vs_https",
                 "other_region",
+                "no_region",
                 "other_host",
                 "other_path",
                 "platform"

@@ -44,8 +44,13 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
         let mut f = if looks_like_id {
             secret_id_finding(ctx, false)
         } else {
-            ctx.finding(id, Warn, "We couldn't see your app's client secrets", "This file doesn't list client secrets, so check that one exists and hasn't expired.", blade)
-                .with_fix("Look at Certificates & secrets → Client secrets in the portal.")
+            ctx.unseen(
+                id,
+                "your app's client secrets",
+                "This file doesn't list client secrets, so check that one exists and hasn't expired: Nylas signs in to Microsoft with it.",
+                blade,
+                "Certificates & secrets → Client secrets",
+            )
         };
         f.set("count", json!(null));
         f.set("looks_like_secret_id", json!(looks_like_id));
@@ -80,10 +85,24 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
         .filter(|c| c.end.is_some_and(|e| e <= now))
         .count();
     let end = chosen.and_then(|c| c.end);
+    // Secrets whose expiry the file doesn't give: one of them may be valid.
+    let undated = creds.iter().filter(|c| c.end.is_none()).count();
+    let expiry_column = "the Expires column under Certificates & secrets → Client secrets";
 
     let mut f = if creds.is_empty() {
         ctx.finding(id, Fail, "Your app has no client secret", "Nylas signs in to Microsoft with the app's client secret, so nobody can connect without one.", blade)
             .with_fix(format!("{NEW_SECRET}; then give it to Nylas."))
+    } else if by_hint.is_none() && undated > 0 && end.is_some_and(|e| e <= now) {
+        ctx.unseen(
+            id,
+            "when one of your client secrets expires",
+            format!(
+                "{expired_count} of your app's secrets {} expired, and the file gives no expiry date we can read for the other {undated}; Nylas needs one that hasn't expired.",
+                if expired_count == 1 { "has" } else { "have" }
+            ),
+            blade,
+            expiry_column,
+        )
     } else if let Some(end) = end.filter(|e| *e <= now) {
         let title = if by_hint.is_some() {
             "The client secret you entered has expired".to_owned()
@@ -137,14 +156,13 @@ pub(super) fn client_secret(ctx: &Ctx) -> Finding {
             blade,
         )
     } else {
-        ctx.finding(
+        ctx.unseen(
             id,
-            Warn,
-            "We couldn't read when your client secret expires",
-            "The file lists a secret without an expiry date we can read.",
+            "when your client secret expires",
+            "The file lists a secret without an expiry date we can read, and Microsoft refuses an expired secret (AADSTS7000222).",
             blade,
+            expiry_column,
         )
-        .with_fix("Check the Expires column under Certificates & secrets → Client secrets.")
     };
     f.set("count", json!(creds.len()));
     f.set("expired_count", json!(expired_count));

@@ -44,6 +44,8 @@ pub enum CheckId {
     LeastPrivilege,
     OfflineAccess,
     ImplicitGrant,
+    /// Authentication → Advanced settings → "Allow public client flows".
+    PublicClient,
     ClientSecret,
     AdminConsent,
     PublisherVerification,
@@ -64,15 +66,15 @@ impl CheckId {
             CheckId::ClientId => &["AADSTS700016"],
             CheckId::Tenant => &["AADSTS90002"],
             CheckId::SignInAudience => &["AADSTS50020", "AADSTS50194"],
-            CheckId::RedirectUris => &[
-                "AADSTS50011",
-                "AADSTS500113",
-                "AADSTS9002325",
-                "AADSTS9002326",
-            ],
+            // Not 9002325/9002326: those come from a browser redeeming a
+            // code (cross-origin), never from Nylas's server-side exchange.
+            CheckId::RedirectUris => &["AADSTS50011", "AADSTS500113", "AADSTS9002327"],
             CheckId::DelegatedScopes => &["AADSTS70011", "AADSTS650053", "AADSTS90008"],
             CheckId::ImplicitGrant => &["AADSTS700054"],
-            CheckId::ClientSecret => &["AADSTS7000215", "AADSTS7000222", "AADSTS7000218"],
+            // A token request without a secret, refused because public
+            // client flows are off: the check on that switch explains it.
+            CheckId::PublicClient => &["AADSTS7000218"],
+            CheckId::ClientSecret => &["AADSTS7000215", "AADSTS7000222"],
             CheckId::AdminConsent => &["AADSTS65001", "AADSTS65004", "AADSTS90094", "AADSTS90095"],
             CheckId::AccessTokenVersion
             | CheckId::OfflineAccess
@@ -320,12 +322,13 @@ mod tests {
     #[test]
     fn check_ids_match_serde() {
         names::assert_matches_serde::<CheckId>();
-        assert_eq!(CheckId::ALL.len(), 13);
+        assert_eq!(CheckId::ALL.len(), 14);
         assert_eq!(CheckId::ALL[0], CheckId::ClientId);
         assert_eq!(
             CheckId::PublisherVerification.as_str(),
             "publisher_verification"
         );
+        assert_eq!(CheckId::PublicClient.as_str(), "public_client");
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub fn good_app() -> Value {
         "appId": APP_ID,
         "displayName": "Test app",
         "signInAudience": "AzureADandPersonalMicrosoftAccount",
+        "isFallbackPublicClient": false,
         "api": {"requestedAccessTokenVersion": 2},
         "web": {"redirectUris": [US3], "implicitGrantSettings": {"enableAccessTokenIssuance": false, "enableIdTokenIssuance": false}},
         "spa": {"redirectUris": []},
