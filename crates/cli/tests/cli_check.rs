@@ -252,7 +252,11 @@ fn teams_without_calendar_write_is_a_plain_input_error() {
     );
     let v: Value = serde_json::from_str(&stdout(&o)).expect("stdout is JSON");
     let required = &v["scope_plan"]["scope_names"];
-    for s in ["Mail.Read", "Calendars.ReadWrite", "OnlineMeetings.ReadWrite"] {
+    for s in [
+        "Mail.Read",
+        "Calendars.ReadWrite",
+        "OnlineMeetings.ReadWrite",
+    ] {
         assert!(
             required.as_array().unwrap().iter().any(|n| n == s),
             "{s} in {required}"
