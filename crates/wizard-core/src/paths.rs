@@ -218,7 +218,7 @@ pub fn path_info(id: PathId) -> PathInfo {
             summary: "Let Nylas create Microsoft Teams meetings for your users' calendar events.".into(),
             when_to_choose: "Choose this if you want Teams links added to events automatically.".into(),
             steps: vec![
-                step(FEATURES_STEP, "Features", "Pick what your app does; Teams meetings need calendar write, and we add the Teams permission."),
+                step(FEATURES_STEP, "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
                 step(REGION_STEP, "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
                 step(AZURE_APP_STEP, "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
                 step("teams-integration", "Teams integration", "Create the Microsoft Teams integration in Nylas."),

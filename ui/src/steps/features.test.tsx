@@ -220,7 +220,7 @@ describe('Features step', () => {
     expect(screen.queryByTestId('required-mail-read')).toBeNull();
     const intro = screen.getByTestId('features-intro').textContent ?? '';
     expect(intro).toContain('“Create or update events” is required');
-    expect(intro).toContain('Teams meetings');
+    expect(intro).toContain('lets Nylas create the meetings');
     expect(screen.getByTestId('scope-list').textContent).toContain('including “Create or update events”');
     expect(m.planScopes).not.toHaveBeenCalled();
 

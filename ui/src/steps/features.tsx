@@ -191,9 +191,8 @@ export function FeaturesStep({ ctx }: StepViewProps) {
       )}
       {isTeams && (
         <p class="step-intro" data-testid="features-intro">
-          Pick what your app does with mail, calendars and contacts. Teams meetings are added to calendar events, so{' '}
-          {requiredNames} is required. The permission that lets Nylas create the Teams meetings is added to the list for
-          you.
+          Teams meetings are added to calendar events, so {requiredNames} is required. We add the permission that lets
+          Nylas create the meetings.
         </p>
       )}
       <div class="features-layout">
