@@ -404,6 +404,16 @@ fn v2_events_never_calls_ews_eas_no_longer_used() {
         request_with(json!({"path": "v2-events", "preset": null, "features": ["calendar-write"]}));
     let f = expect(&app, &v2, LeastPrivilege, Pass);
     assert_eq!(f.details["unneeded"], json!([]));
+    assert_eq!(
+        f.details["kept"],
+        json!(["EWS.AccessAsUser.All", "EAS.AccessAsUser.All"])
+    );
+    assert!(
+        f.explanation
+            .contains("Nylas v2 still reads email and contacts"),
+        "{}",
+        f.explanation
+    );
     let r = audit(&app, &v2);
     for f in &r.findings {
         let text = format!(

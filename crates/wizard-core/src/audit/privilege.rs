@@ -44,6 +44,8 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
     // {scope, narrower?, reason}
     let mut over_broad: Vec<Value> = Vec::new();
     let mut unneeded: Vec<Value> = Vec::new();
+    // EWS/EAS this path keeps (v2 Graph events, Teams), named, never flagged.
+    let mut kept: Vec<&str> = Vec::new();
     for e in app
         .permissions()
         .iter()
@@ -71,7 +73,11 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
                 // covers events only), and Nylas's Teams guide says not to
                 // remove them until Nylas says so: never flagged there, on
                 // either resource.
-                AuditPath::V2Events | AuditPath::Teams => {}
+                AuditPath::V2Events | AuditPath::Teams => {
+                    if !kept.contains(&name) {
+                        kept.push(name);
+                    }
+                }
             }
             continue;
         }
@@ -170,7 +176,7 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
         }
     }
     let mut f = if over_broad.is_empty() && unneeded.is_empty() {
-        let explanation = if other_apis.is_empty() {
+        let mut explanation = if other_apis.is_empty() {
             "Every delegated permission it lists is needed for your features or for sign-in."
                 .to_owned()
         } else {
@@ -179,6 +185,12 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
                 other_apis.join(" and ")
             )
         };
+        if !kept.is_empty() {
+            explanation.push_str(match path {
+                AuditPath::V2Events => " Its EWS and EAS permissions stay: Nylas v2 still reads email and contacts through them.",
+                _ => " Its EWS and EAS permissions stay: Nylas still asks for them while it moves services to Microsoft Graph.",
+            });
+        }
         ctx.finding(
             id,
             Pass,
@@ -246,5 +258,6 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
     f.set("over_broad", Value::Array(over_broad));
     f.set("unneeded", Value::Array(unneeded));
     f.set("other_apis", json!(other_apis));
+    f.set("kept", json!(kept));
     f
 }
