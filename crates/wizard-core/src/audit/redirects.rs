@@ -120,6 +120,7 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
             Some(k) if k.host == want.host => {
                 reasons.push(Reason::OtherRegion);
                 why.push("is for the other Nylas region");
+                cosmetic(found, k.uri, &mut reasons, &mut why);
             }
             Some(k) => {
                 reasons.push(Reason::OtherHost);
@@ -128,6 +129,7 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
                     NylasHost::Beta => "is the Nylas Teams (beta) address",
                     NylasHost::V2 => "is the old Nylas v2 address",
                 });
+                cosmetic(found, k.uri, &mut reasons, &mut why);
             }
             None if host_of(found).is_some() && host_of(found) == host_of(required) => {
                 reasons.push(Reason::OtherPath);
@@ -146,7 +148,16 @@ fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Rea
     if reasons.is_empty() {
         return None;
     }
-    Some((reasons, format!("{found} {}.", why.join(", and "))))
+    Some((reasons, format!("{found} {}.", and_list(&why))))
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// What happens at sign-in when the exact address is registered, but only
@@ -512,6 +523,14 @@ mod tests {
             ["trailing_slash", "platform"]
         );
         assert!(codes("https://example.com/callback", Platform::Web).is_empty());
+        // The other region's address, with a trailing slash as well.
+        assert_eq!(
+            codes(
+                "https://api.eu.nylas.com/v3/connect/callback/",
+                Platform::Web
+            ),
+            ["other_region", "trailing_slash"]
+        );
         let (_, sentence) = near_miss(
             US,
             "HTTP://api.us.nylas.com/v3/connect/callback/",
