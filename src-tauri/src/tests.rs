@@ -214,7 +214,7 @@ fn practice_mode_keeps_its_own_progress_and_secrets() {
     call(
         &w,
         "save_secret",
-        json!({"name": "azure-client-secret", "value": "real-secret-value-123"}),
+        json!({"name": "azure_client_secret", "value": "real-secret-value-123"}),
     )
     .unwrap();
     let real_file = std::fs::read_to_string(dir.path().join("progress.json")).unwrap();
@@ -222,13 +222,13 @@ fn practice_mode_keeps_its_own_progress_and_secrets() {
     // Practice starts on its own progress, without the real secret.
     let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
     assert_eq!(s["progress"]["path"], Value::Null, "practice starts fresh");
-    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    let stored = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
     assert_eq!(stored, Value::Null, "practice never sees the real secret");
     call(&w, "choose_path", json!({"path": "teams"})).unwrap();
     call(
         &w,
         "save_secret",
-        json!({"name": "azure-client-secret", "value": "practice-secret-456"}),
+        json!({"name": "azure_client_secret", "value": "practice-secret-456"}),
     )
     .unwrap();
     // The real progress file is untouched but for the practice flag.
@@ -250,7 +250,7 @@ fn practice_mode_keeps_its_own_progress_and_secrets() {
         "{left}"
     );
     assert!(left.contains("Connect Microsoft to Nylas"), "{left}");
-    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    let stored = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
     assert_ne!(stored["hint"], Value::Null);
     assert!(!stored["hint"].as_str().unwrap().starts_with("pra"));
     let s = call(&w, "dismiss_notice", json!({})).unwrap();
@@ -259,7 +259,7 @@ fn practice_mode_keeps_its_own_progress_and_secrets() {
     // Practice again resumes practice's own progress; its old secret is gone.
     let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
     assert_eq!(s["progress"]["path"], "teams");
-    let stored = call(&w, "stored_secret", json!({"name": "azure-client-secret"})).unwrap();
+    let stored = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
     assert_eq!(stored, Value::Null);
 }
 

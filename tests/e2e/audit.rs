@@ -116,6 +116,12 @@ async fn resize(c: &Client, width: u32, height: u32) {
 /// client" preset; returns on the Features step with its scope list shown.
 async fn start_path_a_with_email_client(c: &Client) {
     enter_practice_mode(c).await;
+    path_a_with_email_client(c).await;
+}
+
+/// The same on the real setup (nothing here calls a remote service).
+async fn path_a_with_email_client(c: &Client) {
+    wait_for(c, "welcome").await;
     wait_for(c, "path-option-v3").await.click().await.unwrap();
     wait_for(c, "start-button").await.click().await.unwrap();
     wait_for_text(c, "current-step-title", "Features").await;
@@ -438,7 +444,8 @@ async fn client_secret_goes_to_the_keychain_and_into_the_audit() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
-    start_path_a_with_email_client(&c).await;
+    // The real setup: practice mode keeps its secrets in memory instead.
+    path_a_with_email_client(&c).await;
     choose_eu(&c).await;
     wait_for(&c, "next-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Azure app").await;

@@ -201,8 +201,15 @@ async fn leaving_practice_says_what_carries_over() {
 
     // The real setup hasn't started: the welcome screen, and a note.
     wait_for(&c, "welcome").await;
-    let note = wait_for(&c, "practice-left-card").await.text().await.unwrap();
-    assert!(note.contains("Nothing from practice carries over"), "{note}");
+    let note = wait_for(&c, "practice-left-card")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        note.contains("Nothing from practice carries over"),
+        "{note}"
+    );
     assert!(note.contains("hasn't started yet"), "{note}");
     assert!(c.find(Locator::Css(&tid("practice-banner"))).await.is_err());
     screenshot(&c, "04b-left-practice").await;
