@@ -68,8 +68,15 @@ impl CheckId {
             CheckId::SignInAudience => &["AADSTS50020", "AADSTS50194"],
             // Not 9002325/9002326: those come from a browser redeeming a
             // code (cross-origin), never from Nylas's server-side exchange.
-            CheckId::RedirectUris => &["AADSTS50011", "AADSTS500113", "AADSTS9002327"],
-            CheckId::DelegatedScopes => &["AADSTS70011", "AADSTS650053", "AADSTS90008"],
+            CheckId::RedirectUris => &[
+                "AADSTS50011",
+                "AADSTS500113",
+                "AADSTS9002327",
+                "AADSTS700025",
+            ],
+            // 70011 (a malformed scope in the request) is fixed in the scope list
+            // Nylas sends, not in the registration, so no check claims it.
+            CheckId::DelegatedScopes => &["AADSTS650053", "AADSTS90008"],
             CheckId::ImplicitGrant => &["AADSTS700054"],
             // A token request without a secret, refused because public
             // client flows are off: the check on that switch explains it.
