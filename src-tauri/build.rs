@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "set_practice_mode",
     "use_session_only_secrets",
     "dismiss_notice",
+    "recheck_keychain",
     "open_external",
     "feature_choices",
     "plan_scopes",

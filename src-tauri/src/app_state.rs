@@ -4,7 +4,6 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use tokio::sync::OnceCell;
 use wizard_core::endpoints::Endpoints;
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::secrets::{
@@ -31,10 +30,11 @@ pub struct AppState {
     /// The running practice sandbox, if any. A tokio mutex because starting
     /// and stopping it awaits.
     sandbox: tokio::sync::Mutex<Option<wizard_sandbox::SandboxHandle>>,
-    /// Probed once, off the UI thread: a keychain that hangs must not freeze
-    /// the window.
-    keychain: OnceCell<KeychainStatus>,
-    keychain_disabled: bool,
+    /// Probed off the UI thread (a keychain that hangs must not freeze the
+    /// window), once, and again when the admin asks ("Check again").
+    keychain: tokio::sync::Mutex<Option<KeychainStatus>>,
+    /// How the keychain is probed: the OS keychain, or nothing (`--no-keychain`).
+    probe: KeychainProbe,
     session_only: Mutex<bool>,
     secrets: RwLock<Option<Arc<dyn SecretStore>>>,
     /// Where the real services are (the real hosts unless configured).
@@ -67,8 +67,12 @@ impl AppState {
             practice_left: Mutex::new(None),
             notice: Mutex::new(notice),
             sandbox: tokio::sync::Mutex::new(None),
-            keychain: OnceCell::new(),
-            keychain_disabled,
+            keychain: tokio::sync::Mutex::new(None),
+            probe: if keychain_disabled {
+                Arc::new(|| Err(keychain_unavailable()))
+            } else {
+                Arc::new(|| KeyringSecretStore::new().probe())
+            },
             session_only: Mutex::new(false),
             secrets: RwLock::new(None),
             endpoints,
@@ -140,14 +144,14 @@ impl AppState {
     }
 
     pub async fn keychain_status(&self) -> KeychainStatus {
-        let probed = self
-            .keychain
-            .get_or_init(|| async {
-                if self.keychain_disabled {
-                    return unavailable(keychain_unavailable());
-                }
-                let probe = tokio::task::spawn_blocking(|| KeyringSecretStore::new().probe());
-                match tokio::time::timeout(std::time::Duration::from_secs(10), probe).await {
+        let mut cached = self.keychain.lock().await;
+        let probed = match cached.as_ref() {
+            Some(k) => k.clone(),
+            None => {
+                let probe = self.probe.clone();
+                let answer = tokio::task::spawn_blocking(move || probe());
+                let k = match tokio::time::timeout(std::time::Duration::from_secs(10), answer).await
+                {
                     Ok(Ok(Ok(()))) => KeychainStatus {
                         available: true,
                         session_only: false,
@@ -155,14 +159,29 @@ impl AppState {
                     },
                     Ok(Ok(Err(e))) => unavailable(e),
                     _ => unavailable(keychain_unavailable()),
-                }
-            })
-            .await
-            .clone();
+                };
+                *cached = Some(k.clone());
+                k
+            }
+        };
         KeychainStatus {
             session_only: *lock(&self.session_only),
             ..probed
         }
+    }
+
+    /// Ask the keychain again (after the admin unlocked or installed it).
+    /// Secrets kept for this run stay where they are.
+    pub async fn recheck_keychain(&self) -> KeychainStatus {
+        self.keychain.lock().await.take();
+        self.keychain_status().await
+    }
+
+    /// Tests: probe the keychain with this instead of the OS keychain.
+    #[cfg(test)]
+    pub fn with_probe(mut self, probe: KeychainProbe) -> Self {
+        self.probe = probe;
+        self
     }
 
     /// The admin chose to keep secrets in memory for this run.
@@ -363,6 +382,9 @@ impl AppState {
         }
     }
 }
+
+/// Answers whether the keychain can be used now.
+pub type KeychainProbe = Arc<dyn Fn() -> Result<(), WizardError> + Send + Sync>;
 
 /// Practice mode's own state while it is on.
 struct Practice {

@@ -66,6 +66,13 @@ pub async fn use_session_only_secrets(state: State<'_, AppState>) -> Result<Sess
     Ok(state.session().await)
 }
 
+/// Ask the keychain again, e.g. after the admin unlocked it.
+#[tauri::command]
+pub async fn recheck_keychain(state: State<'_, AppState>) -> Result<Session> {
+    state.recheck_keychain().await;
+    Ok(state.session().await)
+}
+
 #[tauri::command]
 pub async fn dismiss_notice(state: State<'_, AppState>) -> Result<Session> {
     state.dismiss_notice();

@@ -29,6 +29,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::set_practice_mode,
         commands::use_session_only_secrets,
         commands::dismiss_notice,
+        commands::recheck_keychain,
         commands::open_external,
         requirements::feature_choices,
         requirements::plan_scopes,

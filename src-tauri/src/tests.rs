@@ -569,3 +569,38 @@ fn a_secret_is_stored_shown_as_a_hint_and_used_by_the_audit() {
     .is_err());
     assert_eq!(save("   ").unwrap_err()["code"], "invalid_input");
 }
+
+#[test]
+fn check_again_finds_a_keychain_unlocked_meanwhile() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let unlocked = Arc::new(AtomicBool::new(false));
+    let seen = unlocked.clone();
+    let state = AppState::new(StateStore::in_dir(dir.path()), false, closed_endpoints())
+        .unwrap()
+        .with_probe(Arc::new(move || {
+            if seen.load(Ordering::SeqCst) {
+                Ok(())
+            } else {
+                Err(wizard_core::secrets::keychain_unavailable())
+            }
+        }));
+    let app = configure(mock_builder())
+        .manage(state)
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window builds");
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["keychain"]["available"], false);
+    // Unlocking alone changes nothing until the admin asks again: the
+    // answer is remembered, so the window never waits on the keychain twice.
+    unlocked.store(true, Ordering::SeqCst);
+    let s = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(s["keychain"]["available"], false);
+    let s = call(&w, "recheck_keychain", json!({})).unwrap();
+    assert_eq!(s["keychain"]["available"], true);
+    assert_eq!(s["keychain"]["problem"], Value::Null);
+}

@@ -207,6 +207,11 @@ export function useSessionOnlySecrets(): Promise<Session> {
   return call<Session>('use_session_only_secrets');
 }
 
+/** Ask the keychain again (after the admin unlocked or installed it). */
+export function recheckKeychain(): Promise<Session> {
+  return call<Session>('recheck_keychain');
+}
+
 export function dismissNotice(): Promise<Session> {
   return call<Session>('dismiss_notice');
 }

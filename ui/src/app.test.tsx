@@ -20,6 +20,7 @@ vi.mock('./api', async (importOriginal) => {
     setAnswer: vi.fn(),
     setPracticeMode: vi.fn(),
     useSessionOnlySecrets: vi.fn(),
+    recheckKeychain: vi.fn(),
     dismissNotice: vi.fn(),
     openExternal: vi.fn(),
     // What the built step views ask for when they open.
@@ -66,6 +67,11 @@ function fakeRust(initial: Session) {
   });
   m.useSessionOnlySecrets.mockImplementation(async () => {
     s = { ...s, keychain: { ...s.keychain, session_only: true } };
+    return structuredClone(s);
+  });
+  // As if the admin unlocked the keychain before asking again.
+  m.recheckKeychain.mockImplementation(async () => {
+    s = { ...s, keychain: { available: true, session_only: false, problem: null } };
     return structuredClone(s);
   });
   m.dismissNotice.mockImplementation(async () => {
@@ -316,6 +322,25 @@ describe('cards', () => {
     expect(m.useSessionOnlySecrets).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(screen.queryByTestId('session-only-button')).toBeNull());
     expect(screen.getByTestId('keychain-card').textContent).toContain('forgotten when you close the wizard');
+  });
+
+  it('checks the keychain again on request, and the welcome promise follows where secrets go', async () => {
+    fakeRust(
+      makeSession({
+        keychain: {
+          available: false,
+          session_only: false,
+          problem: { code: 'keychain_unavailable', message: "Your system keychain isn't available." },
+        },
+      }),
+    );
+    render(<App />);
+    const card = await screen.findByTestId('keychain-card');
+    expect(screen.getByTestId('secrets-promise').textContent).toContain("isn't available yet");
+    fireEvent.click(within(card).getByTestId('keychain-recheck-button'));
+    expect(m.recheckKeychain).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.queryByTestId('keychain-card')).toBeNull());
+    expect(screen.getByTestId('secrets-promise').textContent).toBe('Secrets go to your system keychain, never into a file.');
   });
 
   it('shows no keychain card when the keychain works', async () => {

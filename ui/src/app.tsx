@@ -152,6 +152,7 @@ export function App() {
   const goTo = (step: string) => void run('nav', () => api.goToStep(step), applyProgress, true);
   const setPractice = (enabled: boolean) => void run('practice', () => api.setPracticeMode(enabled), setSession);
   const sessionOnly = () => void run('other', () => api.useSessionOnlySecrets(), setSession, true);
+  const recheckKeychain = () => void run('other', () => api.recheckKeychain(), setSession, true);
   /** Hide a card or line the admin dismissed, and keep keyboard focus on the page. */
   const dismissLocal = (hide: () => void) => {
     hide();
@@ -206,7 +207,7 @@ export function App() {
           <p>{session.practice.left}</p>
         </Callout>
       )}
-      <KeychainCard keychain={session.keychain} onSessionOnly={sessionOnly} busy={isBusy} />
+      <KeychainCard keychain={session.keychain} onSessionOnly={sessionOnly} onRecheck={recheckKeychain} busy={isBusy} />
       {welcomeBack && path !== null && <WelcomeBack onDismiss={() => dismissLocal(() => setWelcomeBack(false))} />}
     </div>
   );
@@ -224,6 +225,7 @@ export function App() {
         <Welcome
           paths={paths}
           practice={session.practice.enabled}
+          keychain={session.keychain}
           practiceBusy={busy === 'practice'}
           busy={isBusy}
           initialChoice={lastPath}

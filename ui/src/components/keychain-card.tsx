@@ -8,11 +8,13 @@ import { LockIcon } from './icons';
 
 interface KeychainCardProps {
   keychain: KeychainStatus;
+  /** Ask the keychain again, after the admin unlocked or installed it. */
+  onRecheck: () => void;
   onSessionOnly: () => void;
   busy?: boolean;
 }
 
-export function KeychainCard({ keychain, onSessionOnly, busy = false }: KeychainCardProps) {
+export function KeychainCard({ keychain, onSessionOnly, onRecheck, busy = false }: KeychainCardProps) {
   if (keychain.session_only) {
     return (
       <p class="note" data-testid="keychain-card" role="note">
@@ -35,15 +37,26 @@ export function KeychainCard({ keychain, onSessionOnly, busy = false }: Keychain
       role="region"
       headingId="keychain-card-title"
       actions={
-        <button
-          type="button"
-          class="btn btn-secondary btn-small"
-          data-testid="session-only-button"
-          onClick={onSessionOnly}
-          aria-disabled={busy ? 'true' : undefined}
-        >
-          Keep secrets for this run only
-        </button>
+        <>
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            data-testid="keychain-recheck-button"
+            onClick={onRecheck}
+            aria-disabled={busy ? 'true' : undefined}
+          >
+            I've unlocked it — check again
+          </button>
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            data-testid="session-only-button"
+            onClick={onSessionOnly}
+            aria-disabled={busy ? 'true' : undefined}
+          >
+            Keep secrets for this run only
+          </button>
+        </>
       }
     >
       <p>{problem?.message ?? "The wizard can't store secrets safely between runs."}</p>

@@ -5,12 +5,15 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { PathId } from '../bindings/PathId';
+import type { KeychainStatus } from '../bindings/KeychainStatus';
 import type { PathInfo } from '../bindings/PathInfo';
 import { ArrowRightIcon, LockIcon, SaveIcon, ShieldIcon } from '../components/icons';
 
 interface WelcomeProps {
   paths: PathInfo[];
   practice: boolean;
+  /** Where secrets go now, so the promise below matches it. */
+  keychain: KeychainStatus;
   /** True while the simulator starts or stops. */
   practiceBusy: boolean;
   busy: boolean;
@@ -23,8 +26,16 @@ interface WelcomeProps {
   notices?: ComponentChildren;
 }
 
+/** Where secrets go, as it is right now (never a promise the state breaks). */
+function secretsPromise(practice: boolean, keychain: KeychainStatus): string {
+  if (practice) return 'Practice keeps its secrets in memory and forgets them when you leave; never in a file.';
+  if (keychain.session_only) return 'Secrets are kept in memory for this run only, never in a file.';
+  if (!keychain.available) return "Your system keychain isn't available yet, so secrets can't be saved; never into a file.";
+  return 'Secrets go to your system keychain, never into a file.';
+}
+
 export function Welcome(props: WelcomeProps) {
-  const { paths, practice, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices } = props;
+  const { paths, practice, keychain, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices } = props;
   const [choice, setChoice] = useState<PathId | null>(
     props.initialChoice !== null && paths.some((p) => p.id === props.initialChoice) ? props.initialChoice : null,
   );
@@ -102,7 +113,7 @@ export function Welcome(props: WelcomeProps) {
             </li>
             <li>
               <LockIcon size={20} />
-              <span>Secrets go to your system keychain, never into a file.</span>
+              <span data-testid="secrets-promise">{secretsPromise(practice, keychain)}</span>
             </li>
             <li>
               <SaveIcon size={20} />
