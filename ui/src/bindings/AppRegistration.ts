@@ -61,7 +61,15 @@ certificate_count: number | null, publisher_domain: string | null,
  */
 verified_publisher: VerifiedPublisher | null, 
 /**
+ * Lower-case ids of the permissions the app itself exposes: its
+ * delegated scopes (`api.oauth2PermissionScopes`, `oauth2Permissions`)
+ * and its app roles (`appRoles`). A `requiredResourceAccess` entry with
+ * one of these ids asks for the app's own API.
+ */
+exposed_permission_ids: Array<string>, 
+/**
  * Formats recognised field by field; more than one means a mixed file.
+ * Azure CLI output is `[AzureCli]` alone, whatever its field names.
  */
 formats: Array<ManifestFormat>, 
 /**

@@ -7,7 +7,9 @@
 //! instead of pretending, and a check whose field the file doesn't have is a
 //! warning that says so ([`Ctx::unseen`]), never a pass.
 //!
-//! `Finding::details` per check (keys are stable; absent means unknown):
+//! `Finding::details` per check (keys are stable; absent means unknown).
+//! Every "We couldn't see …" finding (a warning: the file lacks the field the
+//! check reads) also has `checked: false`, whichever check it is.
 //! - `client_id`: `app_id`, `object_id`, `entered`
 //! - `tenant`: `tenant`, `kind` (`tenant_id|domain|common|organizations|consumers|invalid`), `tenancy`, `existence_checked: false`
 //! - `sign_in_audience`: `sign_in_audience`, `tenancy`, `recommended`
@@ -18,13 +20,16 @@
 //!   `other_path`, `platform`), `callbacks` ([`crate::redirect_uris::CallbackValidation`]),
 //!   `listed` (false: the file has no redirect URI lists)
 //! - `delegated_scopes`: `required`, `missing` (names; offline_access has its own check),
-//!   `satisfied_by_wider` (`{required, by}`), `present_as_application`, `wrong_resource`, `unknown`,
-//!   `kept`, `kept_missing`
+//!   `satisfied_by_wider` (`{required, by}`), `present_as_application`,
+//!   `wrong_resource` (`{name, id, resource, resource_name, expected_resource_name}`),
+//!   `unknown` (`{resource, resource_name, id, type, name}`), `kept`, `kept_missing`
 //! - `application_permissions`: `roles` (`{resource, resource_name, id, type, name}`), `needed_as_delegated`
-//! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason}`), `other_apis`
-//! - `offline_access`: `present`
+//!   (the Delegated form is missing: a failure), `also_delegated` (the Delegated form is there too)
+//! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason}`), `other_apis`,
+//!   `kept` (EWS/EAS permissions the path keeps: v2 Graph events, Teams)
+//! - `offline_access`: `present`, `requested_by_nylas` (in the scopes Nylas asks for at sign-in)
 //! - `implicit_grant`: `access_tokens`, `id_tokens`, `required`
-//! - `public_client`: `allow_public_client_flows` (`null`: not in the file)
+//! - `public_client`: `allow_public_client_flows` (`true`/`false`; `null`: not in the file)
 //! - `client_secret`: `count`, `expired_count`, `expires` (RFC 3339), `days_left`, `key_id`, `display_name`,
 //!   `hint`, `matched_pasted_secret`, `looks_like_secret_id`, `certificates`
 //! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`
@@ -37,13 +42,14 @@ mod redirects;
 mod secret;
 mod types;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 pub use crate::portal::{admin_consent_url, portal_link, Blade, APP_REGISTRATIONS};
 pub use identity::tenant_kind;
 pub use types::*;
 
+use crate::catalog;
 use crate::error::Result;
 use crate::ids::is_guid;
 use crate::manifest::AppRegistration;
@@ -107,18 +113,61 @@ impl Ctx<'_> {
         blade: Blade,
         place: &str,
     ) -> Finding {
-        self.finding(
-            check,
-            FindingStatus::Warn,
-            format!("We couldn't see {what}"),
-            why,
-            blade,
-        )
-        .with_fix(format!(
-            "Check {place} in the portal, or download the whole manifest again (Manifest → Download) and check that file."
-        ))
+        let mut f = self
+            .finding(
+                check,
+                FindingStatus::Warn,
+                format!("We couldn't see {what}"),
+                why,
+                blade,
+            )
+            .with_fix(format!(
+                "Check {place} in the portal, or download the whole manifest again (Manifest → Download) and check that file."
+            ));
+        f.set("checked", json!(false));
+        f
     }
 }
+
+/// True when `resource_app_id` is the app's own API: the manifest's own
+/// `appId`, or an API that isn't a well-known Microsoft one and under which
+/// the app asks for a scope or app role it exposes itself
+/// (`api.oauth2PermissionScopes`, `oauth2Permissions`, `appRoles`), which
+/// names it even when the file's `appId` is missing. Only a GUID can be: a
+/// placeholder left in from documentation is no API at all.
+pub fn is_own_api(app: &AppRegistration, resource_app_id: &str) -> bool {
+    let r = resource_app_id.trim();
+    if !is_guid(r) {
+        return false;
+    }
+    let own_id = app
+        .app_id
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case(r));
+    own_id
+        || catalog::resource_name(r).is_none()
+            && app.permissions().iter().any(|p| {
+                p.resource_app_id.eq_ignore_ascii_case(r)
+                    && app
+                        .exposed_permission_ids
+                        .iter()
+                        .any(|id| id.eq_ignore_ascii_case(&p.id))
+            })
+}
+
+/// How findings name the API a permission belongs to: "your app's own API"
+/// for the app's own (see [`is_own_api`]), else the portal's name for a
+/// well-known API, else what [`catalog::resource_label`] says.
+pub fn api_name(app: &AppRegistration, resource_app_id: &str) -> String {
+    if is_own_api(app, resource_app_id) {
+        OWN_API.to_owned()
+    } else {
+        catalog::resource_label(resource_app_id)
+    }
+}
+
+/// The name of the app's own API in findings.
+pub const OWN_API: &str = "your app's own API";
 
 /// "Lets Nylas…" → "lets Nylas…", to continue a sentence.
 pub(crate) fn lower_first(s: &str) -> String {

@@ -342,25 +342,52 @@ pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
     f
 }
 
+/// The two boxes under Authentication → Implicit grant and hybrid flows,
+/// with the file's value of each.
+fn implicit_boxes(g: crate::manifest::ImplicitGrant) -> [(Option<bool>, &'static str); 2] {
+    [
+        (g.access_tokens, "Access tokens"),
+        (g.id_tokens, "ID tokens"),
+    ]
+}
+
+/// The boxes whose value is known to be `value`.
+fn boxes_that_are(boxes: &[(Option<bool>, &'static str)], value: bool) -> Vec<&'static str> {
+    boxes
+        .iter()
+        .filter(|(v, _)| *v == Some(value))
+        .map(|(_, n)| *n)
+        .collect()
+}
+
 pub(super) fn implicit_grant(ctx: &Ctx) -> Finding {
     let id = CheckId::ImplicitGrant;
     let g = ctx.app.implicit_grant;
+    let boxes = implicit_boxes(g);
     let blade = Blade::Authentication;
+    // A fix names only the boxes that must change: never "untick" a box
+    // that is already unticked (or "tick" one already ticked).
     let mut f = if ctx.req.path == AuditPath::Teams {
-        let off: Vec<&str> = [
-            (g.access_tokens, "Access tokens"),
-            (g.id_tokens, "ID tokens"),
-        ]
-        .iter()
-        .filter(|(v, _)| *v == Some(false))
-        .map(|(_, n)| *n)
-        .collect();
-        let unknown = g.access_tokens.is_none() || g.id_tokens.is_none();
-        let fix = "Open Authentication, under Implicit grant and hybrid flows tick Access tokens and ID tokens, and click Save.";
+        let off = boxes_that_are(&boxes, false);
+        let unknown: Vec<&str> = boxes
+            .iter()
+            .filter(|(v, _)| v.is_none())
+            .map(|(_, n)| *n)
+            .collect();
         if !off.is_empty() {
-            ctx.finding(id, Fail, format!("Turn on {} for Teams", off.join(" and ")), "The Teams integration needs both access tokens and ID tokens from the implicit grant.", blade)
+            let mut fix = format!(
+                "Open Authentication, under Implicit grant and hybrid flows tick {}, and click Save.",
+                and_list(&off)
+            );
+            if !unknown.is_empty() {
+                fix.push_str(&format!(
+                    " Check that {} is ticked too: this file doesn't say.",
+                    and_list(&unknown)
+                ));
+            }
+            ctx.finding(id, Fail, format!("Turn on {} for Teams", and_list(&off)), "The Teams integration needs both access tokens and ID tokens from the implicit grant.", blade)
                 .with_fix(fix)
-        } else if unknown {
+        } else if !unknown.is_empty() {
             ctx.unseen(
                 id,
                 "your implicit grant settings",
@@ -377,9 +404,13 @@ pub(super) fn implicit_grant(ctx: &Ctx) -> Finding {
                 blade,
             )
         }
-    } else if g.access_tokens == Some(true) || g.id_tokens == Some(true) {
+    } else if let on @ [_, ..] = boxes_that_are(&boxes, true).as_slice() {
         ctx.finding(id, Warn, "Implicit grant is on, but Nylas doesn't need it", "Microsoft advises keeping implicit grant off unless an app needs it, because its tokens travel in the browser address bar.", blade)
-            .with_fix("Unless another app of yours relies on it, open Authentication, untick Access tokens and ID tokens under Implicit grant and hybrid flows, and click Save.")
+            .with_fix(format!(
+                "Unless another app of yours relies on {}, open Authentication, untick {} under Implicit grant and hybrid flows, and click Save.",
+                if on.len() == 1 { "it" } else { "them" },
+                and_list(on)
+            ))
     } else if g.access_tokens.is_none() || g.id_tokens.is_none() {
         ctx.unseen(
             id,

@@ -108,14 +108,22 @@ pub fn parse_manifest(text: &str) -> Result<AppRegistration> {
     parse_manifest_value(&value)
 }
 
-/// Reads an already-parsed JSON value. Accepts a manifest object, a Graph
-/// list response with one app (`{"value":[…]}`), or a bare
-/// `requiredResourceAccess` array (a fragment, as some docs print).
+/// True when the object has at least one of the fields only a manifest has.
+fn is_manifest(obj: &serde_json::Map<String, Value>) -> bool {
+    obj.keys()
+        .any(|k| read::MANIFEST_KEYS.contains(&k.as_str()))
+}
+
+/// Reads an already-parsed JSON value. Accepts a manifest object (or Azure
+/// CLI's output for one app), a Graph list response with one app
+/// (`{"value":[…]}`), a list with one app (`az ad app list`), or a bare
+/// `requiredResourceAccess` array (a fragment, as some docs print). A
+/// service principal (`az ad sp show`) is refused with a plain message.
 pub fn parse_manifest_value(value: &Value) -> Result<AppRegistration> {
     match value {
         Value::Object(obj) => {
             if let Some(Value::Array(apps)) = obj.get("value") {
-                if !obj.keys().any(|k| read::MANIFEST_KEYS.contains(&k.as_str())) {
+                if !is_manifest(obj) {
                     return match apps.as_slice() {
                         [one] => parse_manifest_value(one),
                         [] => Err(invalid("This list of app registrations is empty.")),
@@ -126,7 +134,14 @@ pub fn parse_manifest_value(value: &Value) -> Result<AppRegistration> {
                     };
                 }
             }
-            if !obj.keys().any(|k| read::MANIFEST_KEYS.contains(&k.as_str())) {
+            if read::is_service_principal(obj) {
+                return Err(WizardError::new(
+                    ErrorCode::ManifestInvalid,
+                    "This is an enterprise application (a service principal, as az ad sp show prints it), not the app registration, so it doesn't hold the redirect URIs and permissions the audit checks.",
+                )
+                .with_hint("Use the app registration instead: in the Azure portal, App registrations → your app → Manifest → Download, or run az ad app show --id followed by the Application (client) ID."));
+            }
+            if !is_manifest(obj) {
                 return Err(invalid(
                     "This JSON file isn't an Azure app manifest: it has none of the fields a manifest has (such as appId or requiredResourceAccess).",
                 ));
@@ -143,6 +158,25 @@ pub fn parse_manifest_value(value: &Value) -> Result<AppRegistration> {
                 "This is only the list of API permissions, so we could check permissions but not redirect URIs, secrets or account types.".into(),
             );
             Ok(app)
+        }
+        // `az ad app list` prints a plain list of apps.
+        Value::Array(items)
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| i.as_object().is_some_and(|o| is_manifest(o) || read::is_service_principal(o))) =>
+        {
+            match items.as_slice() {
+                [one] => {
+                    let mut app = parse_manifest_value(one)?;
+                    app.notes.push("This file is a list with one app registration in it (as az ad app list prints it); we checked that app.".into());
+                    Ok(app)
+                }
+                many => Err(invalid(format!(
+                    "This file lists {} app registrations; we check one at a time.",
+                    many.len()
+                ))),
+            }
         }
         Value::Array(_) => Err(invalid(
             "This file holds a JSON list, not an Azure app manifest (a manifest is a single object in braces).",

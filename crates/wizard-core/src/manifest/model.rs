@@ -92,7 +92,10 @@ pub struct VerifiedPublisher {
     pub display_name: Option<String>,
 }
 
-/// Which manifest format a field came from.
+/// Which manifest format a field came from, or, for [`AzureCli`], what
+/// wrote the whole object.
+///
+/// [`AzureCli`]: ManifestFormat::AzureCli
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export)]
@@ -103,6 +106,13 @@ pub enum ManifestFormat {
     AzureAdGraph,
     /// "App registrations (Legacy)", before 2019 (`replyUrls`, `objectId`).
     Legacy,
+    /// What `az ad app create` / `az ad app show` print: the app as the
+    /// directory API returned it, with the API's own markers
+    /// (`@odata.context` from Microsoft Graph since Azure CLI 2.37;
+    /// `odata.metadata` from Azure AD Graph before, whose objects carry both
+    /// newer and legacy field names). Never listed with another format: such
+    /// a file isn't a hand-mixed manifest.
+    AzureCli,
 }
 
 impl ManifestFormat {
@@ -111,6 +121,7 @@ impl ManifestFormat {
             ManifestFormat::MicrosoftGraph => "Microsoft Graph format",
             ManifestFormat::AzureAdGraph => "Azure AD Graph format",
             ManifestFormat::Legacy => "legacy (pre-2019) format",
+            ManifestFormat::AzureCli => "Azure CLI output (az ad app create or show)",
         }
     }
 }
@@ -150,7 +161,13 @@ pub struct AppRegistration {
     pub publisher_domain: Option<String>,
     /// `None` when the source format has no such field.
     pub verified_publisher: Option<VerifiedPublisher>,
+    /// Lower-case ids of the permissions the app itself exposes: its
+    /// delegated scopes (`api.oauth2PermissionScopes`, `oauth2Permissions`)
+    /// and its app roles (`appRoles`). A `requiredResourceAccess` entry with
+    /// one of these ids asks for the app's own API.
+    pub exposed_permission_ids: Vec<String>,
     /// Formats recognised field by field; more than one means a mixed file.
+    /// Azure CLI output is `[AzureCli]` alone, whatever its field names.
     pub formats: Vec<ManifestFormat>,
     /// Plain sentences about fields we had to skip or reconcile.
     pub notes: Vec<String>,

@@ -79,7 +79,54 @@ pub(super) fn read(obj: &Obj) -> AppRegistration {
     r.permissions();
     r.credentials();
     r.publisher();
+    r.exposed_permissions();
+    r.azure_cli_output();
     r.app
+}
+
+/// What wrote an object that carries a directory API's own markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ApiOutput {
+    /// `@odata.context` of an application: Microsoft Graph, which Azure CLI
+    /// uses since 2.37.
+    MicrosoftGraph,
+    /// `odata.metadata` (or a `…@odata.mediaEditLink` key): Azure AD Graph,
+    /// which Azure CLI used before 2.37.
+    AzureAdGraph,
+}
+
+/// The markers a directory API adds to the objects it returns, which a
+/// manifest downloaded from the portal doesn't have. Source: Microsoft's
+/// "Impact of Microsoft Graph migration in Azure CLI" (Azure CLI 2.37.0
+/// replaced Azure AD Graph with Microsoft Graph; `id` replaced `objectId`).
+fn api_output(obj: &Obj) -> Option<ApiOutput> {
+    let text = |k: &str| obj.get(k).and_then(Value::as_str);
+    if text("@odata.context").is_some_and(|c| c.contains("$metadata#applications")) {
+        return Some(ApiOutput::MicrosoftGraph);
+    }
+    let media_link = obj
+        .keys()
+        .any(|k| k.ends_with("@odata.mediaEditLink") || k.ends_with("@odata.mediaContentType"));
+    (text("odata.metadata").is_some() || media_link).then_some(ApiOutput::AzureAdGraph)
+}
+
+/// True when the object is a service principal (an "Enterprise
+/// application"), as `az ad sp show` prints it, rather than an app
+/// registration: it has none of the registration's redirect URIs or
+/// permission requests.
+pub(super) fn is_service_principal(obj: &Obj) -> bool {
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or_default();
+    [
+        "servicePrincipalType",
+        "servicePrincipalNames",
+        "appOwnerOrganizationId",
+        "appOwnerTenantId",
+    ]
+    .iter()
+    .any(|k| obj.contains_key(*k))
+        || text("objectType").eq_ignore_ascii_case("ServicePrincipal")
+        || text("odata.type").ends_with(".ServicePrincipal")
+        || text("@odata.context").contains("$metadata#servicePrincipals")
 }
 
 /// A non-empty, trimmed string; `null` and empty count as absent.
@@ -498,6 +545,49 @@ impl Reader<'_> {
             start,
             end,
         }
+    }
+
+    /// The ids of the scopes and app roles the app itself exposes.
+    fn exposed_permissions(&mut self) {
+        let obj = self.obj;
+        let lists = [
+            obj.get("api").and_then(|a| a.get("oauth2PermissionScopes")),
+            obj.get("oauth2Permissions"),
+            obj.get("appRoles"),
+        ];
+        let ids = lists
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|p| p.get("id").and_then(as_text))
+            .map(|id| id.to_ascii_lowercase());
+        for id in ids {
+            if !self.app.exposed_permission_ids.contains(&id) {
+                self.app.exposed_permission_ids.push(id);
+            }
+        }
+    }
+
+    /// Azure CLI's output (`az ad app create`, `az ad app show`) is the app
+    /// as the directory API returned it. Before Azure CLI 2.37 that was
+    /// Azure AD Graph, whose objects carry newer field names
+    /// (`oauth2AllowIdTokenImplicitFlow`, `signInAudience`) next to legacy
+    /// ones (`replyUrls`, `objectId`): read field by field as usual, but
+    /// named for what it is, not as a hand-mixed manifest.
+    fn azure_cli_output(&mut self) {
+        let Some(api) = api_output(self.obj) else {
+            return;
+        };
+        self.app.formats = vec![ManifestFormat::AzureCli];
+        self.app.notes.insert(
+            0,
+            match api {
+                ApiOutput::MicrosoftGraph => "This is what az ad app create or az ad app show prints (the app as Microsoft Graph returns it), not a manifest downloaded from the portal; it has the same fields, so we checked it the same way.",
+                ApiOutput::AzureAdGraph => "This is what az ad app create or az ad app show printed before Azure CLI 2.37 (the app as the retired Azure AD Graph returned it), not a manifest downloaded from the portal; it names settings the old and the newer way side by side, and we read each one as usual.",
+            }
+            .to_owned(),
+        );
     }
 
     fn publisher(&mut self) {
