@@ -6,6 +6,8 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use serde_json::Value;
+
 use wizard_core::audit::{AuditReport, CheckId, Finding, FindingStatus};
 use wizard_core::diagnose::Diagnosis;
 use wizard_core::WizardError;
@@ -167,13 +169,72 @@ fn finding_text(out: &mut String, f: &Finding, full: bool) {
     if let Some(fix) = &f.fix {
         wrap(out, "    Fix: ", 9, fix);
     }
+    // Listed once, under the check whose business they are.
+    let unknown = (f.check == CheckId::LeastPrivilege)
+        .then(|| f.details.get("unknown").and_then(Value::as_array))
+        .flatten();
+    for u in unknown.into_iter().flatten() {
+        wrap(out, "    Not recognised: ", 20, &unrecognised_text(u));
+    }
     if f.check == CheckId::AdminConsent {
         if let Some(url) = f.details.get("admin_consent_url").and_then(|v| v.as_str()) {
             wrap(out, "    Admin-consent link: ", 8, url);
+        } else if f.details.get("tenant_needed") == Some(&Value::Bool(true)) {
+            wrap(
+                out,
+                "    Admin-consent link: ",
+                8,
+                "needs your tenant; run the check again with --tenant <Directory (tenant) ID>.",
+            );
         }
     }
     wrap(out, "    Open: ", 10, &f.portal_link);
     wrap(out, "    Check: ", 11, f.check.as_str());
+}
+
+/// One entry of a finding's `unknown` list (an id the catalog doesn't
+/// know, a placeholder, an entry under a resourceAppId that isn't a GUID),
+/// for the text report: the id as written, where it sits, and what we can
+/// say about it.
+fn unrecognised_text(u: &Value) -> String {
+    let s = |k: &str| u.get(k).and_then(Value::as_str).unwrap_or_default();
+    let kind = match s("type") {
+        "application" => "Application",
+        _ => "Delegated",
+    };
+    let id = if wizard_core::ids::is_guid(s("id")) {
+        s("id").to_owned()
+    } else {
+        format!("\"{}\"", s("id"))
+    };
+    match s("problem") {
+        "invalid_resource" => {
+            let same = u
+                .get("same_id_as")
+                .and_then(Value::as_str)
+                .map(|n| format!("; the ID is Microsoft Graph's {n}"))
+                .unwrap_or_default();
+            format!(
+                "{id} ({kind}) under \"{}\", which isn't a valid resource ID{same}.",
+                s("resource")
+            )
+        }
+        "not_a_guid" => format!(
+            "{id} ({kind}) under {}: not a permission ID.",
+            s("resource_name")
+        ),
+        _ => {
+            let like = u
+                .get("looks_like")
+                .and_then(|l| Some((l.get("name")?.as_str()?, l.get("id")?.as_str()?)))
+                .map(|(n, i)| format!("; it looks like {n} ({i}) with a typo"))
+                .unwrap_or_default();
+            format!(
+                "{id} ({kind}) under {}: no such permission{like}.",
+                s("resource_name")
+            )
+        }
+    }
 }
 
 /// The report for a person: what was checked, then *Needs fixing*, *Worth a

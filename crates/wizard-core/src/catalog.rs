@@ -1,6 +1,6 @@
 //! The permission catalog: every Microsoft Graph permission (delegated and
-//! application) plus the few Exchange Online and Azure AD Graph ones the audit
-//! must be able to name.
+//! application) plus the few Exchange Online ones and the common permissions
+//! of the retired Azure AD Graph that the audit must be able to name.
 //!
 //! The data is vendored as TSV under `data/` and parsed once, lazily. Look-ups
 //! are always keyed on the resource app id *and* the permission id: the same
@@ -212,6 +212,43 @@ pub fn is_fully_catalogued(resource_app_id: &str) -> bool {
     resource_app_id.trim().eq_ignore_ascii_case(GRAPH)
 }
 
+/// True for a resource Microsoft has retired (Azure AD Graph): its
+/// permissions no longer work for anything, Nylas or not.
+pub fn is_retired(resource_app_id: &str) -> bool {
+    resource_app_id.trim().eq_ignore_ascii_case(AZURE_AD_GRAPH)
+}
+
+/// The permission of this resource and kind whose id `id` is most likely a
+/// mistyped copy of: an id that isn't in the catalog but shares its first two
+/// groups (13 characters) with a catalogued one, or differs from one in at
+/// most four hex digits. Only for resources the catalog knows fully, and
+/// only when exactly one permission fits. For explaining, never for
+/// deciding that a requirement is met.
+pub fn looks_like(
+    resource_app_id: &str,
+    id: &str,
+    kind: PermissionKind,
+) -> Option<&'static Permission> {
+    let id = id.trim().to_ascii_lowercase();
+    if !crate::ids::is_guid(&id)
+        || !is_fully_catalogued(resource_app_id)
+        || !lookup_any(resource_app_id, &id).is_empty()
+    {
+        return None;
+    }
+    let resource = resource_app_id.trim().to_ascii_lowercase();
+    let close = |p: &&Permission| {
+        let differing = p.id.bytes().zip(id.bytes()).filter(|(a, b)| a != b).count();
+        p.id[..13] == id[..13] || differing <= 4
+    };
+    let mut fits = all()
+        .iter()
+        .filter(|p| p.resource_app_id == resource && p.kind == kind)
+        .filter(close);
+    let first = fits.next()?;
+    fits.next().is_none().then_some(first)
+}
+
 /// The portal's name for a well-known resource app id.
 pub fn resource_name(resource_app_id: &str) -> Option<&'static str> {
     let r = resource_app_id.trim().to_ascii_lowercase();
@@ -226,11 +263,18 @@ pub fn resource_name(resource_app_id: &str) -> Option<&'static str> {
     })
 }
 
-/// The resource's name, or "the API {id}" when we don't know it.
+/// The resource's name, "the API {id}" when we don't know it, or
+/// `"{id}" (not a valid resource ID)` when it isn't a GUID (a placeholder
+/// left in from documentation, say).
 pub fn resource_label(resource_app_id: &str) -> String {
-    resource_name(resource_app_id)
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("the API {resource_app_id}"))
+    if let Some(name) = resource_name(resource_app_id) {
+        return name.to_owned();
+    }
+    if crate::ids::is_guid(resource_app_id.trim()) {
+        format!("the API {resource_app_id}")
+    } else {
+        format!("\"{resource_app_id}\" (not a valid resource ID)")
+    }
 }
 
 #[cfg(test)]

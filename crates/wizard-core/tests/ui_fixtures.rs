@@ -104,6 +104,23 @@ fn audit(p: &Progress, manifest: &Value) -> AuditOutcome {
     }
 }
 
+/// The near-miss app with two entries nobody can recognise (issue 15,
+/// point 3): Mail.Send's id with its last digit changed, and an id that
+/// resembles nothing.
+fn unrecognised_manifest() -> Value {
+    let mut m = near_miss_manifest();
+    let send = wizard_core::catalog::graph_scope("Mail.Send").unwrap().id;
+    let typo = format!("{}8", &send[..35]);
+    m["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array_mut()
+        .unwrap()
+        .extend([
+            json!({"id": typo, "type": "Scope"}),
+            json!({"id": "0bad0bad-0bad-4bad-8bad-0bad0bad0bad", "type": "Scope"}),
+        ]);
+    m
+}
+
 /// A pasted text and what `diagnose` explains for it.
 #[derive(Serialize)]
 struct Diagnosed {
@@ -244,6 +261,22 @@ fn write_ui_fixtures() {
                 ],
             ),
         ),
+        // Single tenant, no tenant, and a permission that needs an
+        // administrator: the admin-consent link needs the tenant ID.
+        (
+            "v3/azure-app/single-rooms",
+            progress(
+                PathId::V3,
+                "azure-app",
+                &[
+                    email.clone(),
+                    eu.clone(),
+                    cb.clone(),
+                    rooms.clone(),
+                    U::Tenancy(Some(Tenancy::Single)),
+                ],
+            ),
+        ),
         (
             "v3/azure-app/no-features",
             progress(PathId::V3, "azure-app", &[]),
@@ -313,7 +346,12 @@ fn write_ui_fixtures() {
     // "<manifest>/<state>").
     let near_miss = near_miss_manifest();
     let clean = clean_manifest();
+    let unrecognised = unrecognised_manifest();
     let manifests: BTreeMap<&str, String> = [
+        (
+            "unrecognised",
+            serde_json::to_string_pretty(&unrecognised).unwrap(),
+        ),
         (
             "near-miss",
             serde_json::to_string_pretty(&near_miss).unwrap(),
@@ -327,6 +365,11 @@ fn write_ui_fixtures() {
     let outcomes: BTreeMap<&str, AuditOutcome> = [
         ("near-miss", audit(&answered, &near_miss)),
         ("clean", audit(&answered, &clean)),
+        ("unrecognised", audit(&answered, &unrecognised)),
+        (
+            "near-miss/v3/azure-app/single-rooms",
+            audit(&states["v3/azure-app/single-rooms"], &near_miss),
+        ),
         (
             "near-miss/v3/azure-app/single",
             audit(&states["v3/azure-app/single"], &near_miss),

@@ -1,11 +1,16 @@
 //! API permissions: delegated scopes present (matched on resource + GUID),
-//! application permissions used by mistake, offline_access, admin consent.
+//! application permissions used by mistake (described from the catalog's
+//! own labels), offline_access, admin consent. The findings name what the
+//! file really has: the API a scope sits under (a placeholder resourceAppId
+//! included), ids nobody can recognise and what they look like, and, for a
+//! single-tenant app, that its admin-consent link needs the tenant's own ID.
 
 use serde_json::{json, Value};
 
-use super::{lower_first, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
+use super::{lower_first, tenant_kind, CheckId, Ctx, Finding, FindingStatus::*, Tenancy};
 use crate::catalog::{self, PermissionKind, GRAPH};
-use crate::manifest::AppRegistration;
+use crate::ids::is_guid;
+use crate::manifest::{AppRegistration, ResourceAccess};
 use crate::portal::{admin_consent_url, Blade};
 
 /// True when the app lists the delegated Graph scope `name` (by its GUID).
@@ -14,38 +19,138 @@ pub(super) fn has_graph_scope(app: &AppRegistration, name: &str) -> bool {
         .is_some_and(|p| app.has_permission(GRAPH, p.id, PermissionKind::Delegated))
 }
 
+/// How findings name the API an entry sits under (the one place: see
+/// [`catalog::resource_label`]).
+pub(super) fn api_label(resource: &str) -> String {
+    catalog::resource_label(resource)
+}
+
 /// The portal-style name of an entry: `Mail.Read` or the bare GUID.
 fn entry_json(resource: &str, id: &str, kind: PermissionKind) -> Value {
-    let name = catalog::lookup(resource, id, kind).map(|p| p.name);
+    let p = catalog::lookup(resource, id, kind);
     json!({
         "resource": resource,
-        "resource_name": catalog::resource_label(resource),
+        "resource_name": api_label(resource),
         "id": id,
         "type": kind,
-        "name": name,
+        "name": p.map(|p| p.name),
+        "label": p.map(|p| p.label).filter(|l| !l.is_empty()),
+        "retired": catalog::is_retired(resource),
     })
 }
 
-/// The verdict when the file has no permission list at all: a warning that
-/// says what wasn't checked, never a pass (nothing was seen to pass).
-pub(super) fn cant_see(ctx: &Ctx, check: CheckId, what: &str) -> Finding {
-    let mut f = ctx.finding(
+/// [`Ctx::unseen`] for the permission checks: the file has no
+/// `requiredResourceAccess`. `checked: false` as every unseen finding has.
+pub(super) fn unseen_permissions(ctx: &Ctx, check: CheckId, what: &str) -> Finding {
+    let mut f = ctx.unseen(
         check,
-        Warn,
-        "We couldn't see your app's API permissions",
+        "your app's API permissions",
         format!("This file has no requiredResourceAccess, so we couldn't check {what}."),
         Blade::ApiPermissions,
-    )
-    .with_fix("Download the full manifest from the portal (Manifest → Download), or check API permissions by hand.");
+        "API permissions",
+    );
     f.set("checked", json!(false));
     f
 }
+
+/// The distinct `resourceAppId`s that aren't GUIDs (placeholders such as
+/// `<resource-app-id>`), in file order.
+pub(super) fn invalid_resources(app: &AppRegistration) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for e in app.permissions() {
+        let r = e.resource_app_id.as_str();
+        if !is_guid(r) && !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Entries that name no permission we can tell: under a `resourceAppId`
+/// that isn't a GUID (`problem: invalid_resource`; `same_id_as` names the
+/// Microsoft Graph permission with that id, if any), an id that isn't a GUID
+/// (`not_a_guid`), or an id the resource doesn't have, on a resource the
+/// catalog knows fully (`unknown_id`; `looks_like` names the permission it
+/// is probably a mistyped copy of).
+pub(super) fn unrecognised(app: &AppRegistration) -> Vec<Value> {
+    let mut out = Vec::new();
+    for e in app.permissions() {
+        let (problem, extra) = if !is_guid(&e.resource_app_id) {
+            let same = catalog::lookup(GRAPH, &e.id, e.kind).map(|p| p.name);
+            ("invalid_resource", json!({ "same_id_as": same }))
+        } else if !is_guid(&e.id) {
+            ("not_a_guid", json!({}))
+        } else if catalog::is_fully_catalogued(&e.resource_app_id)
+            && catalog::lookup(&e.resource_app_id, &e.id, e.kind).is_none()
+        {
+            let like = catalog::looks_like(&e.resource_app_id, &e.id, e.kind);
+            (
+                "unknown_id",
+                json!({ "looks_like": like.map(|p| json!({"name": p.name, "id": p.id})) }),
+            )
+        } else {
+            continue;
+        };
+        let mut v = entry_json(&e.resource_app_id, &e.id, e.kind);
+        v["problem"] = json!(problem);
+        if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
+            m.extend(x);
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// One unrecognised entry in a sentence: `e383f46e-… (it looks like
+/// Mail.Send's ID with a typo)`, `"<your-scope-guid>"`, or `User.Read's ID
+/// under "<resource-app-id>"`.
+pub(super) fn unrecognised_phrase(v: &Value) -> String {
+    let id = v["id"].as_str().unwrap_or_default();
+    match v["problem"].as_str() {
+        Some("invalid_resource") => {
+            let what = match v["same_id_as"].as_str() {
+                Some(n) => format!("{n}'s ID"),
+                None if is_guid(id) => id.to_owned(),
+                None => format!("\"{id}\""),
+            };
+            format!(
+                "{what} under \"{}\"",
+                v["resource"].as_str().unwrap_or_default()
+            )
+        }
+        Some("not_a_guid") => format!("\"{id}\" (not an ID)"),
+        _ => match v["looks_like"]["name"].as_str() {
+            Some(n) => format!("{id} (it looks like {n}'s ID with a typo)"),
+            None => id.to_owned(),
+        },
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// What a resourceAppId is, for sentences about one that isn't a GUID.
+const NOT_A_RESOURCE_ID: &str =
+    "a resourceAppId is an API's GUID, and Microsoft Graph's is 00000003-0000-0000-c000-000000000000";
 
 pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
     let id = CheckId::DelegatedScopes;
     let app = ctx.app;
     if app.required_resource_access.is_none() {
-        return cant_see(ctx, id, "the Microsoft Graph permissions Nylas needs");
+        return unseen_permissions(ctx, id, "the Microsoft Graph permissions Nylas needs");
     }
     // offline_access has its own check; leaving it out here avoids reporting
     // one gap twice.
@@ -82,34 +187,32 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
             .any(|r| r.name.eq_ignore_ascii_case(name))
     };
     let mut wrong_resource = Vec::new();
-    let mut unknown = Vec::new();
     for e in app.permissions() {
-        let on_graph = e.resource_app_id == GRAPH;
-        let known = catalog::lookup(&e.resource_app_id, &e.id, e.kind);
-        if !on_graph && e.kind == PermissionKind::Delegated {
-            // Graph's name listed under another API, or Graph's GUID put
-            // under another API: both leave the Graph requirement unmet.
-            let graph_name = match known {
-                Some(p) => Some(p.name),
-                None => catalog::same_id_elsewhere(&e.resource_app_id, &e.id)
-                    .iter()
-                    .find(|p| p.resource_app_id == GRAPH)
-                    .map(|p| p.name),
-            };
-            if let Some(name) = graph_name.filter(|n| needed(n)) {
-                wrong_resource.push(json!({
-                    "name": name,
-                    "id": e.id,
-                    "resource": e.resource_app_id,
-                    "resource_name": catalog::resource_label(&e.resource_app_id),
-                    "expected_resource_name": "Microsoft Graph",
-                }));
-            }
+        if e.resource_app_id == GRAPH || e.kind != PermissionKind::Delegated {
+            continue;
         }
-        if known.is_none() && catalog::is_fully_catalogued(&e.resource_app_id) {
-            unknown.push(entry_json(&e.resource_app_id, &e.id, e.kind));
+        // Graph's name listed under another API, or Graph's GUID put under
+        // another API (a placeholder resourceAppId included): both leave the
+        // Graph requirement unmet.
+        let graph_name = match catalog::lookup(&e.resource_app_id, &e.id, e.kind) {
+            Some(p) => Some(p.name),
+            None => catalog::same_id_elsewhere(&e.resource_app_id, &e.id)
+                .iter()
+                .find(|p| p.resource_app_id == GRAPH)
+                .map(|p| p.name),
+        };
+        if let Some(name) = graph_name.filter(|n| needed(n)) {
+            wrong_resource.push(json!({
+                "name": name,
+                "id": e.id,
+                "resource": e.resource_app_id,
+                "resource_name": api_label(&e.resource_app_id),
+                "expected_resource_name": "Microsoft Graph",
+            }));
         }
     }
+    let unknown = unrecognised(app);
+    let invalid = invalid_resources(app);
     let kept: Vec<&str> = ctx
         .plan
         .keep
@@ -127,6 +230,15 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
 
     let blade = Blade::ApiPermissions;
     let names: Vec<&str> = missing.iter().map(|r| r.name.as_str()).collect();
+    // Unrecognised entries that look like a missing permission mistyped.
+    let typos: Vec<&Value> = unknown
+        .iter()
+        .filter(|u| {
+            u["looks_like"]["name"]
+                .as_str()
+                .is_some_and(|n| names.contains(&n))
+        })
+        .collect();
     let mut f = if !missing.is_empty() {
         let title = match names.as_slice() {
             [one] => format!("Your app is missing the {one} permission"),
@@ -153,15 +265,13 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
                 many.join(", ")
             )),
         }
-        let mut elsewhere: Vec<&str> = wrong_resource
-            .iter()
-            .filter_map(|w| w["resource_name"].as_str())
-            .collect();
-        elsewhere.dedup();
-        if !elsewhere.is_empty() {
+        fix.push_str(&wrong_resource_sentences(&wrong_resource, &invalid));
+        for t in &typos {
+            let like = t["looks_like"]["name"].as_str().unwrap_or_default();
             fix.push_str(&format!(
-                " Permissions under {} don't count: Nylas needs the Microsoft Graph ones.",
-                elsewhere.join(" or ")
+                " Your app lists {}, which isn't a Microsoft Graph permission but looks like {like}'s ID ({}) with a typo: remove it once {like} is added.",
+                t["id"].as_str().unwrap_or_default(),
+                t["looks_like"]["id"].as_str().unwrap_or_default(),
             ));
         }
         fix.push_str(
@@ -169,9 +279,59 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
         );
         ctx.finding(id, Fail, title, explanation, blade)
             .with_fix(fix)
+    } else if !invalid.is_empty() {
+        let quoted: Vec<String> = invalid.iter().map(|r| format!("\"{r}\"")).collect();
+        let list = and_list(&quoted);
+        let (title, them) = match invalid.as_slice() {
+            [_] => (
+                format!("Your app lists permissions under {list}, which isn't a valid resource ID"),
+                "it",
+            ),
+            _ => (
+                format!("Your app lists permissions under {list}, which aren't valid resource IDs"),
+                "them",
+            ),
+        };
+        ctx.finding(
+            id,
+            Warn,
+            title,
+            format!("Every permission Nylas needs is there under Microsoft Graph, but {NOT_A_RESOURCE_ID}, so nothing listed under {list} is a permission Microsoft can grant; it usually means a placeholder from documentation was left in."),
+            blade,
+        )
+        .with_fix(format!(
+            "Replace {list} with the application ID of the API you meant, or remove {them} from requiredResourceAccess: Nylas needs only the Microsoft Graph permissions."
+        ))
     } else if !unknown.is_empty() {
-        ctx.finding(id, Warn, "Your app lists Microsoft Graph permissions we don't recognise", "Their IDs don't match any Microsoft Graph permission we know, which usually means a GUID was copied wrong.", blade)
-            .with_fix("On API permissions, look at the entries shown without a name: one that was meant to be a permission listed here can go once you have added the real one from the list under Microsoft Graph.")
+        let phrases: Vec<String> = unknown.iter().map(unrecognised_phrase).collect();
+        let (title, them) = if unknown.len() == 1 {
+            (
+                "Your app lists a Microsoft Graph permission we don't recognise",
+                "it",
+            )
+        } else {
+            (
+                "Your app lists Microsoft Graph permissions we don't recognise",
+                "them",
+            )
+        };
+        ctx.finding(
+            id,
+            Warn,
+            title,
+            format!(
+                "Microsoft Graph has no permission with {} ({}), which usually means an ID was copied wrong, and an unknown ID can make \"Grant admin consent\" fail.",
+                if unknown.len() == 1 { "this ID" } else { "these IDs" },
+                and_list(&phrases)
+            ),
+            blade,
+        )
+        .with_fix(format!(
+            "On API permissions, remove {} {}; if {them} {was} meant to be a permission, add it again by name from the list under Microsoft Graph.",
+            if unknown.len() == 1 { "the entry" } else { "the entries" },
+            and_list(&unknown.iter().map(|u| u["id"].as_str().unwrap_or_default().to_owned()).collect::<Vec<_>>()),
+            was = if unknown.len() == 1 { "was" } else { "were" },
+        ))
     } else {
         let stand_ins: Vec<String> = wider
             .iter()
@@ -183,8 +343,20 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
                 ))
             })
             .collect();
-        let explanation = if !kept_missing.is_empty() && !wrong_resource.is_empty() {
-            "Every permission Teams needs is there; your EWS/EAS permissions are under Office 365 Exchange Online, while the Teams sign-in asks for the Microsoft Graph ones.".to_owned()
+        // EWS/EAS of the path's keep list found under another API: name
+        // that API, whichever it is.
+        let mut kept_under: Vec<String> = Vec::new();
+        for w in &wrong_resource {
+            let kept_name = w["name"]
+                .as_str()
+                .is_some_and(|n| ctx.plan.keep.iter().any(|k| k.name == n));
+            let label = w["resource_name"].as_str().unwrap_or_default().to_owned();
+            if kept_name && !kept_under.contains(&label) {
+                kept_under.push(label);
+            }
+        }
+        let explanation = if !kept_missing.is_empty() && !kept_under.is_empty() {
+            format!("Every permission Teams needs is there; your EWS/EAS permissions are under {}, while the Teams sign-in asks for the Microsoft Graph ones.", and_list(&kept_under))
         } else if !kept_missing.is_empty() {
             "Every permission Teams needs is there; the app has no EWS or EAS permissions, which is fine unless it had them before.".to_owned()
         } else if !stand_ins.is_empty() {
@@ -209,9 +381,63 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
     f.set("present_as_application", json!(as_app));
     f.set("wrong_resource", Value::Array(wrong_resource));
     f.set("unknown", Value::Array(unknown));
+    f.set("invalid_resources", json!(invalid));
     f.set("kept", json!(kept));
     f.set("kept_missing", json!(kept_missing));
     f
+}
+
+/// For the fix: which needed permissions sit under which other API, named
+/// as it is ("… are listed under Azure Active Directory Graph", "… under
+/// "<resource-app-id>", which isn't a valid resource ID"), and any other
+/// resourceAppId that isn't a GUID. Empty when there is nothing to say.
+fn wrong_resource_sentences(wrong_resource: &[Value], invalid: &[&str]) -> String {
+    let mut by_resource: Vec<(&str, Vec<&str>)> = Vec::new();
+    for w in wrong_resource {
+        let (Some(r), Some(n)) = (w["resource"].as_str(), w["name"].as_str()) else {
+            continue;
+        };
+        match by_resource.iter_mut().find(|(x, _)| *x == r) {
+            Some((_, ns)) if !ns.contains(&n) => ns.push(n),
+            Some(_) => {}
+            None => by_resource.push((r, vec![n])),
+        }
+    }
+    let mut out = String::new();
+    for (r, ns) in &by_resource {
+        let (is, them, they_dont) = if ns.len() == 1 {
+            ("is", "it", "it doesn't")
+        } else {
+            ("are", "them", "they don't")
+        };
+        if is_guid(r) {
+            out.push_str(&format!(
+                " {} {is} listed under {}, where {they_dont} count: Nylas needs {them} under Microsoft Graph.",
+                and_list(ns),
+                api_label(r)
+            ));
+        } else {
+            out.push_str(&format!(
+                " {} {is} listed under \"{r}\", which isn't a valid resource ID ({NOT_A_RESOURCE_ID}), so {they_dont} count.",
+                and_list(ns),
+            ));
+        }
+    }
+    let others: Vec<String> = invalid
+        .iter()
+        .filter(|r| !by_resource.iter().any(|(x, _)| x == *r))
+        .map(|r| format!("\"{r}\""))
+        .collect();
+    if !others.is_empty() {
+        out.push_str(&format!(
+            " Your app also lists permissions under {}, which {} ({NOT_A_RESOURCE_ID}): replace {} with the API's application ID, or remove {}.",
+            and_list(&others),
+            if others.len() == 1 { "isn't a valid resource ID" } else { "aren't valid resource IDs" },
+            if others.len() == 1 { "it" } else { "each" },
+            if others.len() == 1 { "the entry" } else { "those entries" },
+        ));
+    }
+    out
 }
 
 /// True when the app has the delegated Graph scope `name`, or a wider one
@@ -223,12 +449,53 @@ fn has_delegated_or_wider(app: &AppRegistration, name: &str) -> bool {
             .any(|w| has_graph_scope(app, w))
 }
 
+/// An Application permission in words, from the catalog's own label:
+/// "Mail.Read (read mail in all mailboxes)", or the id when we don't know it.
+fn describe_role(e: &ResourceAccess) -> String {
+    match catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application) {
+        Some(p) if p.label.is_empty() => p.name.to_owned(),
+        Some(p) => format!("{} ({})", p.name, lower_first(p.label)),
+        None => format!("{} (a permission we don't know)", e.id),
+    }
+}
+
+/// Application permissions grouped by API, in file order: the API's name
+/// ("Azure Active Directory Graph, retired" for a retired one) and the
+/// permissions under it.
+fn roles_by_api<'a>(roles: &[&'a ResourceAccess]) -> Vec<(String, Vec<&'a ResourceAccess>)> {
+    let mut out: Vec<(String, Vec<&ResourceAccess>)> = Vec::new();
+    for e in roles {
+        let r = e.resource_app_id.as_str();
+        let label = if catalog::is_retired(r) {
+            format!("{}, retired", api_label(r))
+        } else {
+            api_label(r)
+        };
+        match out.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => v.push(e),
+            None => out.push((label, vec![e])),
+        }
+    }
+    out
+}
+
+/// An Application permission's name for a "remove …" list: `Mail.Read`,
+/// `Directory.Read.All (Azure Active Directory Graph)`, or the id and API.
+fn role_name(e: &ResourceAccess) -> String {
+    let r = e.resource_app_id.as_str();
+    match catalog::lookup(r, &e.id, PermissionKind::Application) {
+        Some(p) if r == GRAPH => p.name.to_owned(),
+        Some(p) => format!("{} ({})", p.name, api_label(r)),
+        None => format!("{} ({})", e.id, api_label(r)),
+    }
+}
+
 pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
     let id = CheckId::ApplicationPermissions;
     if ctx.app.required_resource_access.is_none() {
-        return cant_see(ctx, id, "whether it lists Application permissions");
+        return unseen_permissions(ctx, id, "whether it lists Application permissions");
     }
-    let roles: Vec<_> = ctx
+    let roles: Vec<&ResourceAccess> = ctx
         .app
         .permissions()
         .iter()
@@ -248,21 +515,19 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
     let (alongside, instead): (Vec<&str>, Vec<&str>) = needed
         .iter()
         .partition(|n| has_delegated_or_wider(ctx.app, n));
-    let label = |e: &&crate::manifest::ResourceAccess| {
-        catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
-            .map(|p| p.name.to_owned())
-            .unwrap_or_else(|| {
-                format!("{} ({})", e.id, catalog::resource_label(&e.resource_app_id))
-            })
+    let is_needed = |e: &&&ResourceAccess| {
+        e.resource_app_id == GRAPH
+            && catalog::lookup(GRAPH, &e.id, PermissionKind::Application)
+                .is_some_and(|p| needed.contains(&p.name))
     };
     let others: Vec<String> = roles
         .iter()
-        .filter(|e| {
-            !catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
-                .is_some_and(|p| needed.contains(&p.name))
-        })
-        .map(label)
+        .filter(|e| !is_needed(e))
+        .map(|e| role_name(e))
         .collect();
+    let retired = roles
+        .iter()
+        .any(|e| catalog::is_retired(&e.resource_app_id));
     let blade = Blade::ApiPermissions;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut f = if !instead.is_empty() {
@@ -299,15 +564,63 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
             fix
         })
     } else if !roles.is_empty() {
-        let list: Vec<String> = roles.iter().map(label).collect();
-        let explanation = if alongside.is_empty() {
-            "They let the app reach every mailbox in the tenant without anyone signing in, which is far more than Nylas needs.".to_owned()
-        } else {
-            format!(
-                "Your app has the Delegated {} Nylas uses as well, so sign-in works; the Application form lets the app reach every user's data in the tenant without anyone signing in, which Nylas never needs.",
+        let groups = roles_by_api(&roles);
+        let one_api = groups.len() == 1 && groups[0].0 == "Microsoft Graph";
+        let described: Vec<String> = groups
+            .iter()
+            .map(|(api, es)| {
+                let what: Vec<String> = es.iter().map(|e| describe_role(e)).collect();
+                if one_api {
+                    and_list(&what)
+                } else {
+                    let api = api.replace(", retired", ", which is retired");
+                    format!("{} on {api}", and_list(&what))
+                }
+            })
+            .collect();
+        let mut explanation = format!(
+            "Application permissions let the app act on its own across the whole tenant, without anyone signing in. Your app has {}. Nylas acts for each signed-in user and never needs them.",
+            described.join("; ")
+        );
+        if !alongside.is_empty() {
+            explanation.push_str(&format!(
+                " Your app has the Delegated {} Nylas uses as well, so sign-in works.",
                 alongside.join(", ")
-            )
-        };
+            ));
+        }
+        let list: Vec<String> = groups
+            .iter()
+            .map(|(api, es)| {
+                let names: Vec<String> = es
+                    .iter()
+                    .map(|e| {
+                        catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
+                            .map_or_else(|| e.id.clone(), |p| p.name.to_owned())
+                    })
+                    .collect();
+                if one_api {
+                    and_list(&names)
+                } else {
+                    format!("{} ({api})", and_list(&names))
+                }
+            })
+            .collect();
+        let mut fix = format!(
+            "Nothing is broken: when convenient, and unless another system of yours uses {them}, remove {} on API permissions (… → Remove permission).",
+            list.join("; "),
+            them = if roles.len() == 1 { "it" } else { "them" },
+        );
+        if !alongside.is_empty() {
+            fix.push_str(&format!(
+                " Keep the Delegated permission{} of the same name.",
+                plural(alongside.len())
+            ));
+        }
+        if retired {
+            fix.push_str(
+                " Azure Active Directory Graph is retired, so its permissions can go in any case.",
+            );
+        }
         ctx.finding(
             id,
             Warn,
@@ -315,12 +628,7 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
             explanation,
             blade,
         )
-        .with_fix(format!(
-            "Nothing is broken: when convenient, and unless another system of yours uses {them}, remove {} on API permissions (… → Remove permission). Keep the Delegated permission{s} of the same name.",
-            list.join(", "),
-            them = if list.len() == 1 { "it" } else { "them" },
-            s = plural(alongside.len().max(1)),
-        ))
+        .with_fix(fix)
     } else {
         ctx.finding(
             id,
@@ -347,15 +655,37 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
 /// connector's `scope`, the Teams sign-in request, the v2 refresh-token
 /// request), which every plan includes; the registration's entry is what an
 /// administrator's consent covers, which matters in organizations that
-/// block user consent. So its absence here is a warning, not a failure.
+/// block user consent. So its absence here is a warning, not a failure. It
+/// is a Microsoft Graph permission: listed under another API it counts for
+/// nothing, and the finding says where it is.
 pub(super) fn offline_access(ctx: &Ctx) -> Finding {
     let id = CheckId::OfflineAccess;
     if ctx.app.required_resource_access.is_none() {
-        return cant_see(ctx, id, "offline_access");
+        return unseen_permissions(ctx, id, "offline_access");
     }
     let present = has_graph_scope(ctx.app, "offline_access");
     let requested = ctx.plan.scope_names.iter().any(|n| n == "offline_access");
+    let graph_id = catalog::graph_scope("offline_access").map(|p| p.id);
+    let mut elsewhere: Vec<String> = Vec::new();
+    for e in ctx.app.permissions() {
+        if e.resource_app_id != GRAPH
+            && e.kind == PermissionKind::Delegated
+            && Some(e.id.as_str()) == graph_id
+        {
+            let label = if is_guid(&e.resource_app_id) {
+                api_label(&e.resource_app_id)
+            } else {
+                format!("\"{}\"", e.resource_app_id)
+            };
+            if !elsewhere.contains(&label) {
+                elsewhere.push(label);
+            }
+        }
+    }
     let blade = Blade::ApiPermissions;
+    let add = "Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick offline_access under OpenId permissions, and click Add permissions.";
+    let keep =
+        "Keep offline_access in the scopes you give Nylas (the Features step's list has it).";
     let mut f = if present {
         ctx.finding(
             id,
@@ -364,13 +694,45 @@ pub(super) fn offline_access(ctx: &Ctx) -> Finding {
             "An administrator's consent covers it too; Nylas asks for it at sign-in and so gets a refresh token, which keeps connections working after the first hour.",
             blade,
         )
+    } else if !elsewhere.is_empty() {
+        let under = and_list(&elsewhere);
+        let not_valid = ctx
+            .app
+            .permissions()
+            .iter()
+            .any(|e| Some(e.id.as_str()) == graph_id && !is_guid(&e.resource_app_id));
+        ctx.finding(
+            id,
+            Warn,
+            format!("Your app lists offline_access under {under}, not Microsoft Graph"),
+            format!(
+                "The entry under {under} counts for nothing{}: offline_access is a Microsoft Graph permission. Nylas still asks for it at sign-in, so people who consent for themselves are fine, but an administrator's consent covers only what the app lists under Microsoft Graph, so in organizations that block user consent, sign-in can be refused.",
+                if not_valid { ", and that isn't even a valid resource ID" } else { "" }
+            ),
+            blade,
+        )
+        .with_fix(format!("{add} Then remove the entry under {under}. {keep}"))
     } else {
         ctx.finding(id, Warn, "Your app doesn't list offline_access", "Nylas asks for offline_access at sign-in, which is what gives it a refresh token, so people who consent for themselves are fine; but an administrator's consent covers only the permissions the app lists, so in organizations that block user consent, sign-in can be refused until it is listed.", blade)
-            .with_fix("Open API permissions → Add a permission → Microsoft Graph → Delegated permissions, tick offline_access under OpenId permissions, and click Add permissions. Keep offline_access in the scopes you give Nylas (the Features step's list has it).")
+            .with_fix(format!("{add} {keep}"))
     };
     f.set("present", json!(present));
     f.set("requested_by_nylas", json!(requested));
+    f.set("listed_elsewhere", json!(elsewhere));
     f
+}
+
+/// True when admin consent has to go through the app's own tenant: the
+/// admin checks a single-tenant setup, or the manifest says only its own
+/// organization can sign in (then Microsoft refuses the shared
+/// `organizations` address with AADSTS50194, whatever the answers say).
+fn single_tenant_app(ctx: &Ctx) -> bool {
+    ctx.tenancy == Tenancy::Single
+        || ctx
+            .app
+            .sign_in_audience
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("AzureADMyOrg"))
 }
 
 pub(super) fn admin_consent(ctx: &Ctx) -> Finding {
@@ -391,20 +753,55 @@ pub(super) fn admin_consent(ctx: &Ctx) -> Finding {
         .filter(|p| p.admin_consent && !needs.contains(&p.name))
         .map(|p| p.name)
         .collect();
-    let tenant = ctx
+    let roles: Vec<String> = ctx
+        .app
+        .permissions()
+        .iter()
+        .filter(|e| e.kind == PermissionKind::Application)
+        .map(|e| {
+            catalog::lookup(&e.resource_app_id, &e.id, PermissionKind::Application)
+                .map_or_else(|| e.id.clone(), |p| p.name.to_owned())
+        })
+        .collect();
+    let single = single_tenant_app(ctx);
+    // A single-tenant app's admin consent needs the tenant's own address:
+    // its ID or a verified domain, never common or organizations.
+    let own_tenant = ctx
         .req
         .tenant
         .as_deref()
-        .filter(|_| ctx.tenancy == Tenancy::Single);
-    let url = ctx.app_id().and_then(|a| admin_consent_url(tenant, a));
-    let who = if ctx.tenancy == Tenancy::Multi {
-        "an administrator of each organization that connects"
+        .map(str::trim)
+        .filter(|t| matches!(tenant_kind(t), "tenant_id" | "domain"));
+    let tenant_needed = single && own_tenant.is_none();
+    let url = if tenant_needed {
+        None
     } else {
+        let tenant = own_tenant.filter(|_| single);
+        ctx.app_id().and_then(|a| admin_consent_url(tenant, a))
+    };
+    let who = if single {
         "a Global Administrator or Cloud Application Administrator"
+    } else {
+        "an administrator of each organization that connects"
+    };
+    let link_needs_tenant = "a single-tenant app's admin-consent link must use your own tenant, because Microsoft refuses the shared \"organizations\" address for it (AADSTS50194)";
+    let roles_sentence = match roles.as_slice() {
+        [] => None,
+        [one] => Some(format!("Grant admin consent also grants the Application permission the app lists ({one}), so remove it first unless you need it.")),
+        many => Some(format!("Grant admin consent also grants the {} Application permissions the app lists, so remove those you don't need first.", many.len())),
     };
     let blade = Blade::ApiPermissions;
     let mut f = if !needs.is_empty() {
         let list = needs.join(", ");
+        let mut fix = if tenant_needed {
+            format!("Open API permissions and click Grant admin consent, signed in as {who}. To send an admin-consent link instead, enter your Directory (tenant) ID (from the app's Overview page): {link_needs_tenant}.")
+        } else {
+            format!("Open API permissions and click Grant admin consent, or send the admin-consent link to {who}.")
+        };
+        if let Some(r) = &roles_sentence {
+            fix.push(' ');
+            fix.push_str(r);
+        }
         ctx.finding(
             id,
             Warn,
@@ -412,21 +809,31 @@ pub(super) fn admin_consent(ctx: &Ctx) -> Finding {
             "We can't see from a manifest whether an administrator has granted it, and until one does nobody can connect.",
             blade,
         )
-        .with_fix(format!(
-            "Open API permissions and click Grant admin consent, or send the admin-consent link to {who}."
-        ))
+        .with_fix(fix)
     } else {
+        let mut explanation = "None of the permissions Nylas needs requires an administrator, though organizations that block user consent still approve the app once.".to_owned();
+        if let Some(r) = &roles_sentence {
+            explanation.push(' ');
+            explanation.push_str(r);
+        }
+        if tenant_needed {
+            explanation.push_str(&format!(
+                " To build an admin-consent link we need your Directory (tenant) ID: {link_needs_tenant}."
+            ));
+        }
         ctx.finding(
             id,
             Pass,
             "People can consent to these permissions themselves",
-            "None of the permissions Nylas needs requires an administrator, though organizations that block user consent still approve the app once.",
+            explanation,
             blade,
         )
     };
     f.set("needs_admin_consent", json!(needs));
     f.set("listed_admin_only", json!(listed_admin_only));
     f.set("admin_consent_url", json!(url));
+    f.set("single_tenant", json!(single));
+    f.set("tenant_needed", json!(tenant_needed));
     f.set("granted", Value::Null);
     f
 }
