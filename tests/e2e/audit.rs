@@ -542,3 +542,96 @@ async fn open_options_and_scroll_to(c: &Client, id: &str) {
     wait_for(c, id).await;
     scroll_to(c, id).await;
 }
+
+/// Issue 15, point 5: a single-tenant app that needs an administrator's
+/// consent, checked without a tenant. The admin-consent finding offers no
+/// "organizations" link (Microsoft refuses it for such an app with
+/// AADSTS50194); its button opens "Who signs in, your tenant and your client
+/// secret" and puts the cursor in the tenant field, and once a tenant is
+/// entered the link uses it.
+#[tokio::test(flavor = "current_thread")]
+async fn point_5_admin_consent_asks_for_the_tenant_in_the_window() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    path_a_with_email_client(&c).await;
+    // Rooms need an administrator's consent (Place.Read.All).
+    wait_for(&c, "feature-rooms").await.click().await.unwrap();
+    wait_for(&c, "scope-Place.Read.All").await;
+    choose_eu(&c).await;
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    // The same app, registered for its own organization only.
+    let single = MANIFEST.replace("AzureADandPersonalMicrosoftAccount", "AzureADMyOrg");
+    fill(&c, "manifest-paste", &single).await;
+    wait_for(&c, "manifest-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let card = wait_for(&c, "finding-admin_consent").await;
+    assert_eq!(
+        card.attr("data-status").await.unwrap().as_deref(),
+        Some("warn")
+    );
+    let text = card.text().await.unwrap();
+    assert!(
+        text.contains("Directory (tenant) ID") && text.contains("AADSTS50194"),
+        "{text}"
+    );
+    assert!(!text.contains("adminconsent"), "no link yet: {text}");
+    assert!(
+        c.find(Locator::Css("details.audit-options[open]"))
+            .await
+            .is_err(),
+        "the options start folded"
+    );
+    // The wizard first moves focus to the results heading; then the button.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         const tick = () => document.activeElement && document.activeElement.tagName === 'H2'
+           ? done(true) : requestAnimationFrame(tick);
+         tick();",
+        vec![],
+    )
+    .await
+    .expect("the results heading takes focus");
+    card.find(Locator::Css(&tid("ask-tenant-button")))
+        .await
+        .expect("the finding offers the tenant field")
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("details.audit-options[open]"))
+        .await
+        .expect("the button opens the options");
+    let focused: String = c
+        .execute(
+            "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(focused, "audit-tenant", "the cursor is in the tenant field");
+    screenshot(&c, "15-admin-consent-asks-for-tenant").await;
+
+    // Typing the tenant (and leaving the field) checks again: now the link
+    // goes to that tenant.
+    wait_for(&c, "audit-tenant")
+        .await
+        .send_keys("contoso.onmicrosoft.com\u{E004}")
+        .await
+        .unwrap();
+    wait_xpath(
+        &c,
+        "//*[@data-testid='finding-admin_consent']//*[contains(., 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent')]",
+        "the admin-consent link for the tenant",
+    )
+    .await;
+    c.close().await.unwrap();
+}

@@ -34,9 +34,11 @@ const PATH_LABEL: Record<AuditReport['path'], string> = {
 interface CardProps {
   finding: Finding;
   onOpen: (url: string) => void;
+  /** Takes the admin to the tenant field (a single-tenant admin-consent link needs it). */
+  onAskTenant?: () => void;
 }
 
-export function FindingCard({ finding: f, onOpen }: CardProps) {
+export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
   const titleId = `finding-${f.check}-title`;
   return (
     <article
@@ -61,7 +63,7 @@ export function FindingCard({ finding: f, onOpen }: CardProps) {
           <p class="fix-text">
             <RichText text={f.fix} />
           </p>
-          <FindingDetails finding={f} onOpen={onOpen} />
+          <FindingDetails finding={f} onOpen={onOpen} onAskTenant={onAskTenant} />
         </div>
       )}
       <div class="finding-actions">
@@ -84,7 +86,14 @@ export function FindingCard({ finding: f, onOpen }: CardProps) {
   );
 }
 
-function Group({ status, findings, onOpen }: { status: FindingStatus; findings: Finding[]; onOpen: (url: string) => void }) {
+interface GroupProps {
+  status: FindingStatus;
+  findings: Finding[];
+  onOpen: (url: string) => void;
+  onAskTenant?: () => void;
+}
+
+function Group({ status, findings, onOpen, onAskTenant }: GroupProps) {
   const [open, setOpen] = useState(status !== 'pass');
   if (findings.length === 0) return null;
   const id = `group-${status}`;
@@ -120,7 +129,7 @@ function Group({ status, findings, onOpen }: { status: FindingStatus; findings: 
       {open && (
         <div class="finding-list" id={`${id}-list`}>
           {findings.map((f) => (
-            <FindingCard key={f.check} finding={f} onOpen={onOpen} />
+            <FindingCard key={f.check} finding={f} onOpen={onOpen} onAskTenant={onAskTenant} />
           ))}
         </div>
       )}
@@ -134,9 +143,11 @@ interface ResultsProps {
   source: string | null;
   onOpen: (url: string) => void;
   headingRef: Ref<HTMLHeadingElement>;
+  /** Takes the admin to the tenant field, when a finding asks for the tenant. */
+  onAskTenant?: () => void;
 }
 
-export function AuditResults({ report, source, onOpen, headingRef }: ResultsProps) {
+export function AuditResults({ report, source, onOpen, headingRef, onAskTenant }: ResultsProps) {
   const by = (s: FindingStatus) => report.findings.filter((f) => f.status === s);
   const name = report.display_name ?? 'your app';
   const tenancy = report.tenancy === 'single' ? 'people in one organization' : 'people from any organization';
@@ -159,9 +170,9 @@ export function AuditResults({ report, source, onOpen, headingRef }: ResultsProp
           ))}
         </ul>
       )}
-      <Group status="fail" findings={by('fail')} onOpen={onOpen} />
-      <Group status="warn" findings={by('warn')} onOpen={onOpen} />
-      <Group status="pass" findings={by('pass')} onOpen={onOpen} />
+      <Group status="fail" findings={by('fail')} onOpen={onOpen} onAskTenant={onAskTenant} />
+      <Group status="warn" findings={by('warn')} onOpen={onOpen} onAskTenant={onAskTenant} />
+      <Group status="pass" findings={by('pass')} onOpen={onOpen} onAskTenant={onAskTenant} />
     </section>
   );
 }

@@ -25,6 +25,7 @@ const m = vi.mocked(api);
 
 const MANIFEST = fixtureManifest('near-miss');
 const CLEAN = fixtureManifest('clean');
+const UNRECOGNISED = fixtureManifest('unrecognised');
 
 // Rust audits against the saved answers: the outcome returned is the one
 // generated for the manifest and the state the answers are in
@@ -33,7 +34,7 @@ let ctx: TestCtx;
 let answers: string;
 
 function outcomeFor(text: string): AuditOutcome {
-  const manifest = text === MANIFEST ? 'near-miss' : text === CLEAN ? 'clean' : null;
+  const manifest = text === MANIFEST ? 'near-miss' : text === CLEAN ? 'clean' : text === UNRECOGNISED ? 'unrecognised' : null;
   if (manifest === null) throw new Error('auditManifest called with a manifest that has no generated audit');
   return fixtureAudit(answers === 'v3/azure-app/answered' ? manifest : `${manifest}/${answers}`);
 }
@@ -329,5 +330,50 @@ describe('Azure app step', () => {
     save.resolve(null);
     await new Promise((r) => setTimeout(r, 20));
     expect(m.auditManifest).toHaveBeenCalledTimes(1);
+  });
+
+  it('a single-tenant admin-consent finding takes the admin to the tenant field instead of a link Microsoft refuses', async () => {
+    show('v3/azure-app/single-rooms');
+    paste(MANIFEST);
+    const { report } = fixtureAudit('near-miss/v3/azure-app/single-rooms');
+    const consent = report.findings.find((f) => f.check === 'admin_consent')!;
+    expect(consent.status).toBe('warn');
+    expect(consent.details).toMatchObject({ tenant_needed: true, admin_consent_url: null });
+    const card = await screen.findByTestId('finding-admin_consent');
+    expect(card.textContent).toContain(consent.fix!);
+    expect(card.textContent).not.toContain('Open the admin-consent page');
+    expect(card.textContent).not.toContain('/organizations/adminconsent');
+
+    const options = screen.getByTestId('audit-options') as HTMLDetailsElement;
+    const tenant = screen.getByTestId('audit-tenant');
+    expect(options.open).toBe(false);
+    fireEvent.click(within(card).getByTestId('ask-tenant-button'));
+    expect(options.open).toBe(true);
+    expect(document.activeElement).toBe(tenant);
+    // Nothing is saved until the admin types a tenant.
+    expect(ctx.setAnswer).not.toHaveBeenCalled();
+  });
+
+  it('with a tenant, or for a multitenant app, the admin-consent finding offers the link, not the tenant field', async () => {
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    await screen.findByTestId('audit-summary');
+    expect(screen.queryByTestId('ask-tenant-button')).toBeNull();
+  });
+
+  it('lists the permissions Rust could not recognise under least privilege, with what they look like', async () => {
+    show('v3/azure-app/answered');
+    paste(UNRECOGNISED);
+    const { report } = fixtureAudit('unrecognised');
+    const privilege = report.findings.find((f) => f.check === 'least_privilege')!;
+    expect(privilege.status).toBe('warn');
+    const unknown = (privilege.details as { unknown: Array<{ id: string; looks_like: { name: string } | null }> }).unknown;
+    expect(unknown.map((u) => u.looks_like?.name ?? null)).toEqual(['Mail.Send', null]);
+    const card = await screen.findByTestId('finding-least_privilege');
+    const rows = within(card).getAllByTestId('finding-unrecognised');
+    expect(rows.map((r) => r.querySelector('code')?.textContent)).toEqual(unknown.map((u) => u.id));
+    expect(rows[0]!.textContent).toContain('it looks like Mail.Send');
+    expect(rows[1]!.textContent).toContain('no such permission in Microsoft Graph');
+    expect(card.textContent).toContain(privilege.fix!);
   });
 });

@@ -35,6 +35,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
   const [presets, setPresets] = useState<PresetChoice[] | null>(null);
   const manifest = useRef<Manifest | null>(null);
   const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const options = useRef<HTMLDetailsElement>(null);
+  const tenantInput = useRef<HTMLInputElement>(null);
   const focusResults = useRef(false);
   const seq = useRef(0);
 
@@ -108,6 +110,16 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     recheck(ctx.setAnswer({ key: 'tenant', value }));
   };
 
+  /** The admin-consent finding asks for the tenant: open its section and
+   *  put the cursor in the tenant field. */
+  const askTenant = () => {
+    if (options.current !== null) options.current.open = true;
+    const input = tenantInput.current;
+    if (input === null) return;
+    input.focus();
+    input.scrollIntoView?.({ block: 'center' });
+  };
+
   const choosePreset = async (id: string) => {
     const p = presets?.find((x) => x.id === id);
     if (p === undefined) return;
@@ -161,7 +173,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         onOpenPortal={() => void ctx.openExternal(ctx.session.links.app_registrations)}
       />
 
-      <details class="audit-options">
+      <details class="audit-options" ref={options} data-testid="audit-options">
         <summary>Who signs in, your tenant and your client secret (optional)</summary>
         <div class="options-grid">
           <div class="field-block">
@@ -186,6 +198,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             </label>
             <input
               id="audit-tenant"
+              ref={tenantInput}
               class="text-input mono"
               type="text"
               spellcheck={false}
@@ -223,6 +236,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           source={manifest.current?.source ?? null}
           onOpen={(url) => void ctx.openExternal(url)}
           headingRef={resultsHeading}
+          onAskTenant={askTenant}
         />
       )}
     </div>

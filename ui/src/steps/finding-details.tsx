@@ -1,7 +1,9 @@
 // A finding's technical facts (`Finding.details`, documented per check in
 // wizard-core's audit module), shown in words with copyable values: the
 // redirect URIs to add and the near misses found, the permissions to add,
-// when a secret expires, the admin-consent page. Unknown shapes show nothing.
+// when a secret expires, the admin-consent page (or, for a single-tenant
+// app, a way to the tenant field it needs), the entries nobody can
+// recognise. Unknown shapes show nothing.
 
 import type { Finding } from '../bindings/Finding';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
@@ -131,10 +133,28 @@ function ScopeDetails({ d }: { d: Obj }) {
   );
 }
 
+/** What Rust found about an entry it can't recognise (`details.unknown`). */
+function unrecognisedNote(u: Obj): string {
+  const like = obj(u.looks_like);
+  switch (str(u.problem)) {
+    case 'invalid_resource': {
+      const same = str(u.same_id_as);
+      return `listed under “${str(u.resource) ?? ''}”, which isn't a valid resource ID${same !== null ? `; the ID is Microsoft Graph's ${same}` : ''}.`;
+    }
+    case 'not_a_guid':
+      return 'not a permission ID.';
+    default:
+      return like !== null
+        ? `no such permission; it looks like ${str(like.name) ?? ''} (${str(like.id) ?? ''}) with a typo.`
+        : `no such permission in ${str(u.resource_name) ?? 'this API'}.`;
+  }
+}
+
 function PrivilegeDetails({ d }: { d: Obj }) {
   const broad = list(d.over_broad).map(obj).filter((x): x is Obj => x !== null);
   const unneeded = list(d.unneeded).map(obj).filter((x): x is Obj => x !== null);
-  if (broad.length + unneeded.length === 0) return null;
+  const unknown = list(d.unknown).map(obj).filter((x): x is Obj => x !== null);
+  if (broad.length + unneeded.length + unknown.length === 0) return null;
   return (
     <div class="detail-block">
       <ul class="detail-list">
@@ -151,6 +171,12 @@ function PrivilegeDetails({ d }: { d: Obj }) {
           <li key={`u${i}`}>
             <code class="detail-value">{str(u.scope)}</code>
             <span class="detail-note"> — {str(u.reason) ?? 'Not needed by the features you picked.'}</span>
+          </li>
+        ))}
+        {unknown.map((u, i) => (
+          <li key={`x${i}`} data-testid="finding-unrecognised">
+            <code class="detail-value">{str(u.id)}</code>
+            <span class="detail-note"> — {unrecognisedNote(u)}</span>
           </li>
         ))}
       </ul>
@@ -177,10 +203,21 @@ function SecretDetails({ d }: { d: Obj }) {
   );
 }
 
-function ConsentDetails({ d, onOpen }: { d: Obj; onOpen: (url: string) => void }) {
+function ConsentDetails({ d, onOpen, onAskTenant }: { d: Obj; onOpen: (url: string) => void; onAskTenant?: () => void }) {
   const url = str(d.admin_consent_url);
   const needs = strs(d.needs_admin_consent);
-  if (url === null || needs.length === 0) return null;
+  if (needs.length === 0) return null;
+  if (d.tenant_needed === true && onAskTenant !== undefined) {
+    return (
+      <div class="detail-block">
+        <p class="detail-title">The admin-consent link of a single-tenant app needs your Directory (tenant) ID.</p>
+        <button type="button" class="btn btn-secondary btn-small" data-testid="ask-tenant-button" onClick={onAskTenant}>
+          <span>Enter your tenant ID</span>
+        </button>
+      </div>
+    );
+  }
+  if (url === null) return null;
   return (
     <div class="detail-block">
       <p class="detail-title">An administrator can approve the app for everyone with this page:</p>
@@ -193,7 +230,14 @@ function ConsentDetails({ d, onOpen }: { d: Obj; onOpen: (url: string) => void }
   );
 }
 
-export function FindingDetails({ finding, onOpen }: { finding: Finding; onOpen: (url: string) => void }) {
+interface DetailsProps {
+  finding: Finding;
+  onOpen: (url: string) => void;
+  /** Opens the step's tenant field, when the step has one. */
+  onAskTenant?: () => void;
+}
+
+export function FindingDetails({ finding, onOpen, onAskTenant }: DetailsProps) {
   const d = obj(finding.details);
   if (d === null) return null;
   switch (finding.check) {
@@ -206,7 +250,7 @@ export function FindingDetails({ finding, onOpen }: { finding: Finding; onOpen: 
     case 'client_secret':
       return <SecretDetails d={d} />;
     case 'admin_consent':
-      return <ConsentDetails d={d} onOpen={onOpen} />;
+      return <ConsentDetails d={d} onOpen={onOpen} onAskTenant={onAskTenant} />;
     default:
       return null;
   }
