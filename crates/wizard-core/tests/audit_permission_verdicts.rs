@@ -170,6 +170,36 @@ fn point_1_a_resource_app_id_that_is_not_a_guid_is_a_finding() {
 }
 
 #[test]
+fn point_1_the_apps_own_api_is_named_as_such_in_the_permission_checks() {
+    const OWN_SCOPE: &str = "3c9a6b7e-1d2f-4a5b-8c6d-7e8f9a0b1c2d";
+    const OWN_ROLE: &str = "4d0b7c8f-2e3a-4b6c-9d7e-8f9a0b1c2d3e";
+    let mut app = app_with_access(json!([
+        graph(&["User.Read", "offline_access", "Mail.Read"]),
+        {"resourceAppId": APP_ID, "resourceAccess": [
+            {"id": OWN_SCOPE, "type": "Scope"}, {"id": OWN_ROLE, "type": "Role"}]},
+    ]));
+    app["api"]["oauth2PermissionScopes"] = json!([{"id": OWN_SCOPE, "value": "Bookings.Read"}]);
+    app["appRoles"] = json!([{"id": OWN_ROLE, "value": "Bookings.Sync.All"}]);
+    let r = audit(&app, &request());
+    let f = r.finding(LeastPrivilege).unwrap();
+    assert_eq!(f.status, Pass);
+    assert_eq!(f.details["other_apis"], json!(["your app's own API"]));
+    let f = r.finding(ApplicationPermissions).unwrap();
+    assert_eq!(f.status, Warn);
+    assert_eq!(f.details["roles"][0]["resource_name"], "your app's own API");
+    assert!(
+        f.explanation.contains("on your app's own API"),
+        "{}",
+        f.explanation
+    );
+    assert!(
+        !permission_text(&r).contains(&format!("the API {APP_ID}")),
+        "{}",
+        permission_text(&r)
+    );
+}
+
+#[test]
 fn point_1_offline_access_under_the_wrong_api_says_so() {
     for (resource, named) in [
         (EXO, "Office 365 Exchange Online"),

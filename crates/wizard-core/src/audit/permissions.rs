@@ -19,18 +19,19 @@ pub(super) fn has_graph_scope(app: &AppRegistration, name: &str) -> bool {
         .is_some_and(|p| app.has_permission(GRAPH, p.id, PermissionKind::Delegated))
 }
 
-/// How findings name the API an entry sits under (the one place: see
-/// [`catalog::resource_label`]).
-pub(super) fn api_label(resource: &str) -> String {
-    catalog::resource_label(resource)
+/// How findings name the API an entry sits under: [`super::api_name`]
+/// ("your app's own API", the portal's name, or what
+/// [`catalog::resource_label`] says).
+pub(super) fn api_label(app: &AppRegistration, resource: &str) -> String {
+    super::api_name(app, resource)
 }
 
 /// The portal-style name of an entry: `Mail.Read` or the bare GUID.
-fn entry_json(resource: &str, id: &str, kind: PermissionKind) -> Value {
+fn entry_json(app: &AppRegistration, resource: &str, id: &str, kind: PermissionKind) -> Value {
     let p = catalog::lookup(resource, id, kind);
     json!({
         "resource": resource,
-        "resource_name": api_label(resource),
+        "resource_name": api_label(app, resource),
         "id": id,
         "type": kind,
         "name": p.map(|p| p.name),
@@ -91,7 +92,7 @@ pub(super) fn unrecognised(app: &AppRegistration) -> Vec<Value> {
         } else {
             continue;
         };
-        let mut v = entry_json(&e.resource_app_id, &e.id, e.kind);
+        let mut v = entry_json(app, &e.resource_app_id, &e.id, e.kind);
         v["problem"] = json!(problem);
         if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
             m.extend(x);
@@ -206,7 +207,7 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
                 "name": name,
                 "id": e.id,
                 "resource": e.resource_app_id,
-                "resource_name": api_label(&e.resource_app_id),
+                "resource_name": api_label(app, &e.resource_app_id),
                 "expected_resource_name": "Microsoft Graph",
             }));
         }
@@ -265,7 +266,7 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
                 many.join(", ")
             )),
         }
-        fix.push_str(&wrong_resource_sentences(&wrong_resource, &invalid));
+        fix.push_str(&wrong_resource_sentences(app, &wrong_resource, &invalid));
         for t in &typos {
             let like = t["looks_like"]["name"].as_str().unwrap_or_default();
             fix.push_str(&format!(
@@ -391,7 +392,11 @@ pub(super) fn delegated_scopes(ctx: &Ctx) -> Finding {
 /// as it is ("… are listed under Azure Active Directory Graph", "… under
 /// "<resource-app-id>", which isn't a valid resource ID"), and any other
 /// resourceAppId that isn't a GUID. Empty when there is nothing to say.
-fn wrong_resource_sentences(wrong_resource: &[Value], invalid: &[&str]) -> String {
+fn wrong_resource_sentences(
+    app: &AppRegistration,
+    wrong_resource: &[Value],
+    invalid: &[&str],
+) -> String {
     let mut by_resource: Vec<(&str, Vec<&str>)> = Vec::new();
     for w in wrong_resource {
         let (Some(r), Some(n)) = (w["resource"].as_str(), w["name"].as_str()) else {
@@ -414,7 +419,7 @@ fn wrong_resource_sentences(wrong_resource: &[Value], invalid: &[&str]) -> Strin
             out.push_str(&format!(
                 " {} {is} listed under {}, where {they_dont} count: Nylas needs {them} under Microsoft Graph.",
                 and_list(ns),
-                api_label(r)
+                api_label(app, r)
             ));
         } else {
             out.push_str(&format!(
@@ -462,14 +467,17 @@ fn describe_role(e: &ResourceAccess) -> String {
 /// Application permissions grouped by API, in file order: the API's name
 /// ("Azure Active Directory Graph, retired" for a retired one) and the
 /// permissions under it.
-fn roles_by_api<'a>(roles: &[&'a ResourceAccess]) -> Vec<(String, Vec<&'a ResourceAccess>)> {
+fn roles_by_api<'a>(
+    app: &AppRegistration,
+    roles: &[&'a ResourceAccess],
+) -> Vec<(String, Vec<&'a ResourceAccess>)> {
     let mut out: Vec<(String, Vec<&ResourceAccess>)> = Vec::new();
     for e in roles {
         let r = e.resource_app_id.as_str();
         let label = if catalog::is_retired(r) {
-            format!("{}, retired", api_label(r))
+            format!("{}, retired", api_label(app, r))
         } else {
-            api_label(r)
+            api_label(app, r)
         };
         match out.iter_mut().find(|(l, _)| *l == label) {
             Some((_, v)) => v.push(e),
@@ -481,12 +489,12 @@ fn roles_by_api<'a>(roles: &[&'a ResourceAccess]) -> Vec<(String, Vec<&'a Resour
 
 /// An Application permission's name for a "remove …" list: `Mail.Read`,
 /// `Directory.Read.All (Azure Active Directory Graph)`, or the id and API.
-fn role_name(e: &ResourceAccess) -> String {
+fn role_name(app: &AppRegistration, e: &ResourceAccess) -> String {
     let r = e.resource_app_id.as_str();
     match catalog::lookup(r, &e.id, PermissionKind::Application) {
         Some(p) if r == GRAPH => p.name.to_owned(),
-        Some(p) => format!("{} ({})", p.name, api_label(r)),
-        None => format!("{} ({})", e.id, api_label(r)),
+        Some(p) => format!("{} ({})", p.name, api_label(app, r)),
+        None => format!("{} ({})", e.id, api_label(app, r)),
     }
 }
 
@@ -523,7 +531,7 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
     let others: Vec<String> = roles
         .iter()
         .filter(|e| !is_needed(e))
-        .map(|e| role_name(e))
+        .map(|e| role_name(ctx.app, e))
         .collect();
     let retired = roles
         .iter()
@@ -564,7 +572,7 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
             fix
         })
     } else if !roles.is_empty() {
-        let groups = roles_by_api(&roles);
+        let groups = roles_by_api(ctx.app, &roles);
         let one_api = groups.len() == 1 && groups[0].0 == "Microsoft Graph";
         let described: Vec<String> = groups
             .iter()
@@ -642,7 +650,7 @@ pub(super) fn application_permissions(ctx: &Ctx) -> Finding {
         "roles",
         json!(roles
             .iter()
-            .map(|e| entry_json(&e.resource_app_id, &e.id, e.kind))
+            .map(|e| entry_json(ctx.app, &e.resource_app_id, &e.id, e.kind))
             .collect::<Vec<_>>()),
     );
     f.set("needed_as_delegated", json!(instead));
@@ -673,7 +681,7 @@ pub(super) fn offline_access(ctx: &Ctx) -> Finding {
             && Some(e.id.as_str()) == graph_id
         {
             let label = if is_guid(&e.resource_app_id) {
-                api_label(&e.resource_app_id)
+                api_label(ctx.app, &e.resource_app_id)
             } else {
                 format!("\"{}\"", e.resource_app_id)
             };

@@ -142,7 +142,7 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
         if catalog::is_retired(&e.resource_app_id) {
             unneeded.push(json!({
                 "scope": known.map_or(e.id.as_str(), |p| p.name),
-                "resource_name": api_label(AZURE_AD_GRAPH),
+                "resource_name": api_label(app, AZURE_AD_GRAPH),
                 "retired": true,
                 "reason": "Azure AD Graph is retired, so this permission no longer works for anything, and Nylas doesn't use it.",
             }));
@@ -157,7 +157,7 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
             match path {
                 // Nylas v3 uses Microsoft Graph only ("EWS- and EAS-related
                 // scopes have been removed", Nylas's v3 Azure app guide).
-                AuditPath::V3 => unneeded.push(json!({"scope": name, "resource_name": api_label(p.resource_app_id),
+                AuditPath::V3 => unneeded.push(json!({"scope": name, "resource_name": api_label(app, p.resource_app_id),
                     "reason": "Nylas v3 uses Microsoft Graph permissions only, so it doesn't use EWS or EAS; keep them while the same app still serves Nylas v2."})),
                 // Nylas v2 reads email and contacts through EWS/EAS (Graph
                 // covers events only), and Nylas's Teams guide says not to
@@ -261,7 +261,7 @@ pub(super) fn least_privilege(ctx: &Ctx) -> Finding {
     for e in app.permissions() {
         let r = e.resource_app_id.as_str();
         if ![GRAPH, EXCHANGE_ONLINE, AZURE_AD_GRAPH].contains(&r) && is_guid(r) {
-            let label = api_label(r);
+            let label = api_label(app, r);
             if !other_apis.contains(&label) {
                 other_apis.push(label);
             }
