@@ -22,17 +22,22 @@
 //! - `delegated_scopes`: `required`, `missing` (names; offline_access has its own check),
 //!   `satisfied_by_wider` (`{required, by}`), `present_as_application`,
 //!   `wrong_resource` (`{name, id, resource, resource_name, expected_resource_name}`),
-//!   `unknown` (`{resource, resource_name, id, type, name}`), `kept`, `kept_missing`
+//!   `unknown` (`{resource, resource_name, id, type, name, problem, looks_like, same_id_as}`), `kept`,
+//!   `kept_missing`, `invalid_resources` (`resourceAppId`s that aren't GUIDs); permission entries
+//!   also carry the catalog's `label` and `retired` (retired Azure AD Graph permissions)
 //! - `application_permissions`: `roles` (`{resource, resource_name, id, type, name}`), `needed_as_delegated`
 //!   (the Delegated form is missing: a failure), `also_delegated` (the Delegated form is there too)
-//! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason}`), `other_apis`,
-//!   `kept` (EWS/EAS permissions the path keeps: v2 Graph events, Teams)
-//! - `offline_access`: `present`, `requested_by_nylas` (in the scopes Nylas asks for at sign-in)
+//! - `least_privilege`: `over_broad` (`{scope, narrower, reason}`), `unneeded` (`{scope, resource_name, reason, retired}`),
+//!   `other_apis`, `unknown` (entries the catalog can't recognise), `kept` (EWS/EAS permissions the
+//!   path keeps: v2 Graph events, Teams)
+//! - `offline_access`: `present`, `requested_by_nylas` (in the scopes Nylas asks for at sign-in),
+//!   `listed_elsewhere` (listed under another API)
 //! - `implicit_grant`: `access_tokens`, `id_tokens`, `required`
 //! - `public_client`: `allow_public_client_flows` (`true`/`false`; `null`: not in the file)
 //! - `client_secret`: `count`, `expired_count`, `expires` (RFC 3339), `days_left`, `key_id`, `display_name`,
 //!   `hint`, `matched_pasted_secret`, `looks_like_secret_id`, `certificates`
-//! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`
+//! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`,
+//!   `single_tenant`, `tenant_needed` (a single-tenant app without a tenant: no link is built)
 //! - `publisher_verification`: `multitenant`, `verified_publisher_id`
 
 mod identity;
