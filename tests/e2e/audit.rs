@@ -618,6 +618,18 @@ async fn point_5_admin_consent_asks_for_the_tenant_in_the_window() {
         .unwrap_or_default()
         .to_owned();
     assert_eq!(focused, "audit-tenant", "the cursor is in the tenant field");
+    // And the admin sees it: the field is brought into the window.
+    c.execute_async(
+        "const [sel, done] = [arguments[0], arguments[arguments.length - 1]];
+         const tick = () => {
+           const r = document.querySelector(sel).getBoundingClientRect();
+           r.top >= 0 && r.bottom <= window.innerHeight ? done(true) : requestAnimationFrame(tick);
+         };
+         tick();",
+        vec![json!(tid("audit-tenant"))],
+    )
+    .await
+    .expect("the tenant field is in view");
     screenshot(&c, "15-admin-consent-asks-for-tenant").await;
 
     // Typing the tenant (and leaving the field) checks again: now the link

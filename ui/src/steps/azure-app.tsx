@@ -116,8 +116,10 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     if (options.current !== null) options.current.open = true;
     const input = tenantInput.current;
     if (input === null) return;
-    input.focus();
-    input.scrollIntoView?.({ block: 'center' });
+    input.focus({ preventScroll: true });
+    // Scroll once the opened section has been laid out (WebKit places a
+    // just-opened <details>'s content a frame late).
+    requestAnimationFrame(() => input.scrollIntoView?.({ block: 'center' }));
   };
 
   const choosePreset = async (id: string) => {
