@@ -293,9 +293,7 @@ impl Answers {
             pasted_secret: None,
         })
     }
-}
 
-impl Answers {
     /// The same answers, every value checked as if the admin had entered
     /// it in the window (for answers read from a file).
     pub fn validated(&self, path: PathId) -> Result<Answers> {
