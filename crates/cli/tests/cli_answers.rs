@@ -13,11 +13,8 @@ use wizard_core::regions::Region;
 use wizard_core::scopes::Preset;
 use wizard_core::state::{Progress, StateStore};
 
-fn manifest(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"))
-}
+mod common;
+use common::manifest_path as manifest;
 
 fn check(manifest: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))

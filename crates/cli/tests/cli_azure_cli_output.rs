@@ -2,18 +2,12 @@
 //! `az ad app show` print says "Azure CLI output", never "a mix", and on an
 //! `az ad sp show` service principal refuses the file in plain words.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
+mod common;
+use common::{fixture, NOW};
 
 fn check(manifest: &str, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -21,7 +15,7 @@ fn check(manifest: &str, extra: &[&str]) -> Output {
         "--manifest",
         manifest,
         "--now",
-        "2026-06-01T00:00:00Z",
+        NOW,
         "--path",
         "v3",
         "--preset",

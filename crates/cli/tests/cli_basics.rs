@@ -1,13 +1,7 @@
 //! `nylas-ms-setup --help`, `--version`, and what a mistyped command gets.
 
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args(args)
-        .output()
-        .expect("the CLI runs")
-}
+mod common;
+use common::{fixture, run};
 
 #[test]
 fn help_lists_every_command() {
@@ -50,12 +44,11 @@ fn check_help_lists_the_allowed_values() {
 
 #[test]
 fn enum_options_are_trimmed_and_any_case() {
-    let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests/v3-us-correct.json");
+    let manifest = fixture("v3-us-correct");
     let o = run(&[
         "check",
         "--manifest",
-        manifest.to_str().unwrap(),
+        manifest.as_str(),
         "--path",
         " V3 ",
         "--features",

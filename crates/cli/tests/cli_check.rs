@@ -1,41 +1,18 @@
 //! `nylas-ms-setup check`: JSON shape, text output and exit codes
 //! (0 nothing fails, 1 a check fails, 2 bad input or unreadable manifest).
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const NOW: &str = "2026-06-01T00:00:00Z";
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args(args)
-        .output()
-        .expect("the CLI runs")
-}
+mod common;
+use common::{fixture, run, stderr, stdout, NOW};
 
 fn check(name: &str, extra: &[&str]) -> Output {
     let manifest = fixture(name);
     let mut args = vec!["check", "--manifest", manifest.as_str(), "--now", NOW];
     args.extend_from_slice(extra);
     run(&args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

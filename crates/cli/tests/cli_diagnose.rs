@@ -1,16 +1,12 @@
 //! `nylas-ms-setup diagnose TEXT`.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args(args)
-        .output()
-        .expect("the CLI runs")
-}
+mod common;
+use common::run;
 
 #[test]
 fn explains_an_aadsts_error() {

@@ -3,33 +3,12 @@
 //! message on stderr, for `check`, `diagnose` and clap's own usage errors.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args(args)
-        .output()
-        .expect("the CLI runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{fixture, run, stderr, stdout};
 
 /// Exit 2, stdout is exactly one JSON error object (`code`, `message`, and
 /// `hint` only when there is one), and stderr carries the same message in

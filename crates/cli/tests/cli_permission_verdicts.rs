@@ -3,18 +3,10 @@
 //! manifest with typo'd GUIDs, an Azure AD Graph app with directory roles),
 //! read in the text report as an admin reads it.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const NOW: &str = "2026-06-01T00:00:00Z";
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"))
-        .to_string_lossy()
-        .into_owned()
-}
+mod common;
+use common::{fixture, NOW};
 
 fn check(name: &str, extra: &[&str]) -> (Option<i32>, String) {
     let manifest = fixture(name);

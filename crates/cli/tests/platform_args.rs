@@ -4,10 +4,12 @@
 //! legacy code page.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const NOW: &str = "2026-06-01T00:00:00Z";
+mod common;
+use common::{manifest_path, stderr, NOW};
+
 const ARGS: [&str; 6] = [
     "--path",
     "v3",
@@ -18,10 +20,7 @@ const ARGS: [&str; 6] = [
 ];
 
 fn fixture_text(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../wizard-core/tests/fixtures/manifests")
-        .join(format!("{name}.json"));
-    std::fs::read_to_string(p).unwrap()
+    std::fs::read_to_string(manifest_path(name)).unwrap()
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -43,10 +42,6 @@ fn check_json(manifest: &Path) -> Output {
     let mut args = vec!["check", "--manifest", m, "--now", NOW, "--format", "json"];
     args.extend_from_slice(&ARGS);
     run(&args, None)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// As `az ad app show --id … > app.json` writes it in Windows PowerShell 5.1.
