@@ -75,6 +75,14 @@ export const ERROR_TEXT: Record<ErrorCode, { title: string; hint: string }> = {
     title: 'Stopped',
     hint: "Nothing more was done. Start it again when you're ready.",
   },
+  redirect_loop: {
+    title: 'The service kept sending the wizard elsewhere',
+    hint: 'A proxy, firewall or sign-in page in between may be redirecting it. Check with your IT department.',
+  },
+  response_too_large: {
+    title: 'The service sent far more than expected',
+    hint: 'A proxy or firewall may be answering instead of the service. Check with your IT department.',
+  },
   state_corrupt: {
     title: "Your saved progress couldn't be read",
     hint: 'The wizard starts fresh; the old file was kept aside.',

@@ -28,9 +28,12 @@ mod calls;
 mod control;
 mod error;
 mod faults;
+mod graph;
 mod ids;
+mod login_state;
 mod microsoft_login;
 mod nylas_v3;
+mod oauth;
 mod scenario;
 mod server;
 mod service;
@@ -38,7 +41,8 @@ mod service;
 pub use error::SandboxError;
 pub use faults::Fault;
 pub use scenario::{
-    Branding, CallbackUri, NylasApplication, NylasRegion, Scenario, Tenant, PRACTICE_SCENARIO_JSON,
+    Admin, Branding, CallbackUri, NylasApplication, NylasRegion, Scenario, SignIn, Tenant,
+    PRACTICE_SCENARIO_JSON,
 };
 pub use server::{start, SandboxHandle};
 

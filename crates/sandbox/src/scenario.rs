@@ -32,6 +32,65 @@ pub struct Scenario {
     /// Fault rules active from the start (optional).
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// How the simulated Microsoft sign-in behaves (optional).
+    #[serde(default)]
+    pub sign_in: SignIn,
+}
+
+/// Knobs of the simulated Microsoft sign-in (all optional).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// `interval` announced by `/devicecode`, in seconds (Microsoft: 5).
+    #[serde(default = "default_device_interval")]
+    pub device_code_interval: u64,
+    /// `expires_in` announced by `/devicecode`, in seconds (Microsoft: 900).
+    #[serde(default = "default_device_expires_in")]
+    pub device_code_expires_in: u64,
+    /// Answers forced on the first polls of every device code, before its
+    /// real state counts: `authorization_pending`, `slow_down`,
+    /// `authorization_declined`, `expired_token` or `bad_verification_code`.
+    #[serde(default)]
+    pub device_code_polls: Vec<String>,
+}
+
+impl Default for SignIn {
+    fn default() -> Self {
+        Self {
+            device_code_interval: default_device_interval(),
+            device_code_expires_in: default_device_expires_in(),
+            device_code_polls: Vec::new(),
+        }
+    }
+}
+
+fn default_device_interval() -> u64 {
+    5
+}
+
+fn default_device_expires_in() -> u64 {
+    900
+}
+
+/// The device-code poll answers a scenario may force.
+pub(crate) const DEVICE_POLL_ANSWERS: [&str; 5] = [
+    "authorization_pending",
+    "slow_down",
+    "authorization_declined",
+    "expired_token",
+    "bad_verification_code",
+];
+
+/// The administrator who signs in to a tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Admin {
+    pub display_name: String,
+    pub user_principal_name: String,
+    /// Directory roles, e.g. `Application Administrator`. Changing an app
+    /// needs Global, Application or Cloud Application Administrator.
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 /// A Microsoft Entra tenant.
@@ -49,6 +108,24 @@ pub struct Tenant {
     /// `OC`, `AF`, `SA`, … (optional, default `NA`).
     #[serde(default = "default_region_scope")]
     pub region_scope: String,
+    /// Who signs in (optional; default: an Application Administrator named
+    /// after the first domain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Admin>,
+    /// App registrations, each as Microsoft Graph returns it from
+    /// `GET /applications` (`id`, `appId`, `web`, `requiredResourceAccess`,
+    /// …). An `id` is made up when missing (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<serde_json::Value>,
+    /// Service principals (enterprise applications), as Graph returns them;
+    /// at least `appId`. Microsoft Graph's own is added when missing
+    /// (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_principals: Vec<serde_json::Value>,
+    /// Delegated permission grants (`clientId`, `consentType`,
+    /// `resourceId`, `scope`), as Graph returns them (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub oauth2_permission_grants: Vec<serde_json::Value>,
 }
 
 fn default_region_scope() -> String {
@@ -207,12 +284,60 @@ impl Scenario {
                 }
             }
         }
+        for (i, t) in self.tenants.iter().enumerate() {
+            for (j, app) in t.applications.iter().enumerate() {
+                if !app
+                    .get("appId")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(is_guid)
+                {
+                    return Err(format!("tenant {i}, application {j}: appId is not a GUID"));
+                }
+            }
+            for (j, sp) in t.service_principals.iter().enumerate() {
+                if !sp
+                    .get("appId")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(is_guid)
+                {
+                    return Err(format!(
+                        "tenant {i}, service principal {j}: appId is not a GUID"
+                    ));
+                }
+            }
+        }
+        for answer in &self.sign_in.device_code_polls {
+            if !DEVICE_POLL_ANSWERS.contains(&answer.as_str()) {
+                return Err(format!(
+                    "sign_in.device_code_polls: \"{answer}\" is not one of {}",
+                    DEVICE_POLL_ANSWERS.join(", ")
+                ));
+            }
+        }
         for (i, fault) in self.faults.iter().enumerate() {
             fault
                 .check()
                 .map_err(|reason| format!("fault {i}: {reason}"))?;
         }
         Ok(())
+    }
+
+    /// Give every app registration and service principal without an `id`
+    /// a made-up object ID, as the directory would have.
+    pub(crate) fn fill_object_ids(&mut self) {
+        for t in &mut self.tenants {
+            for obj in t
+                .applications
+                .iter_mut()
+                .chain(t.service_principals.iter_mut())
+            {
+                if let Some(map) = obj.as_object_mut() {
+                    if !map.get("id").is_some_and(|v| v.is_string()) {
+                        map.insert("id".into(), crate::ids::guid().into());
+                    }
+                }
+            }
+        }
     }
 
     /// The tenant with this ID or verified domain (case-insensitive).

@@ -27,9 +27,10 @@ use tower::ServiceExt;
 use crate::calls::CallLog;
 use crate::error::SandboxError;
 use crate::faults::{replacement_status, Fault, FaultTable, MALFORMED, MALFORMED_JSON};
+use crate::login_state::LoginState;
 use crate::scenario::{NylasRegion, Scenario};
 use crate::service::{error_response, raw_json_response, Service};
-use crate::{control, microsoft_login, nylas_v3};
+use crate::{control, graph, microsoft_login, nylas_v3, oauth};
 
 /// How long `shutdown` lets in-flight requests finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -41,6 +42,8 @@ pub(crate) struct Shared {
     pub(crate) scenario: RwLock<Scenario>,
     pub(crate) faults: FaultTable,
     pub(crate) calls: CallLog,
+    /// Consent pages, codes, device codes and tokens of the simulated sign-in.
+    pub(crate) login: LoginState,
     /// `http://127.0.0.1:PORT/`, for documents that point back at us.
     pub(crate) base_url: String,
 }
@@ -48,8 +51,12 @@ pub(crate) struct Shared {
 pub(crate) type AppState = Arc<Shared>;
 
 /// Start a sandbox on 127.0.0.1 (`port` `None` or `Some(0)`: a free port).
-pub async fn start(scenario: Scenario, port: Option<u16>) -> Result<SandboxHandle, SandboxError> {
+pub async fn start(
+    mut scenario: Scenario,
+    port: Option<u16>,
+) -> Result<SandboxHandle, SandboxError> {
     scenario.validate()?;
+    scenario.fill_object_ids();
     let port = port.unwrap_or(0);
     let bind_err = |source| SandboxError::Bind { port, source };
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
@@ -61,6 +68,7 @@ pub async fn start(scenario: Scenario, port: Option<u16>) -> Result<SandboxHandl
         faults: FaultTable::new(scenario.faults.clone())?,
         scenario: RwLock::new(scenario),
         calls: CallLog::new(),
+        login: LoginState::default(),
         base_url: base_url.clone(),
     });
     let (stop, stop_rx) = watch::channel(false);
@@ -164,7 +172,11 @@ impl Drop for SandboxHandle {
 
 fn router(state: AppState) -> Router {
     Router::new()
-        .nest("/microsoft-login", microsoft_login::routes())
+        .nest(
+            "/microsoft-login",
+            microsoft_login::routes().merge(oauth::routes()),
+        )
+        .nest("/graph", graph::routes())
         .nest("/nylas-us", nylas_v3::routes(NylasRegion::Us))
         .nest("/nylas-eu", nylas_v3::routes(NylasRegion::Eu))
         .nest(&format!("/{}", crate::CONTROL_PREFIX), control::routes())

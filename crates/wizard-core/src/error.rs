@@ -50,6 +50,10 @@ pub enum ErrorCode {
     Rejected,
     /// The call was cancelled by the admin.
     Cancelled,
+    /// The remote service kept redirecting (a loop, or too many hops).
+    RedirectLoop,
+    /// The remote service's answer was larger than the wizard reads.
+    ResponseTooLarge,
     /// The saved progress file could not be read; it was backed up.
     StateCorrupt,
     /// The saved progress was written by a newer version of the wizard.

@@ -28,6 +28,7 @@ fn fast() -> HttpConfig {
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(60),
+        ..HttpConfig::default()
     }
 }
 
@@ -44,7 +45,7 @@ async fn world_with(config: HttpConfig, faults: Vec<Fault>) -> World {
     World {
         sandbox,
         endpoints,
-        http: HttpClient::new(config).unwrap(),
+        http: HttpClient::direct(config).unwrap(),
     }
 }
 

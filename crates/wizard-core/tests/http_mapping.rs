@@ -21,6 +21,7 @@ fn fast() -> HttpConfig {
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(60),
+        ..HttpConfig::default()
     }
 }
 
@@ -57,7 +58,7 @@ async fn client_errors_map_to_codes_without_retry_and_keep_the_status() {
         (409, ErrorCode::Rejected),
     ] {
         let (sb, endpoints) = sandbox(vec![Fault::new(route).with_status(status)]).await;
-        let http = HttpClient::new(fast()).unwrap();
+        let http = HttpClient::direct(fast()).unwrap();
         let err = send(&http, &nylas(&endpoints, "GET", "v3/things"))
             .await
             .unwrap_err();
@@ -80,7 +81,7 @@ async fn the_services_own_error_text_reaches_the_admin() {
         .with_status(400)
         .with_body(body)])
     .await;
-    let http = HttpClient::new(fast()).unwrap();
+    let http = HttpClient::direct(fast()).unwrap();
     let err = send(&http, &nylas(&endpoints, "POST", "v3/x"))
         .await
         .unwrap_err();
@@ -100,7 +101,7 @@ async fn the_services_own_error_text_reaches_the_admin() {
 async fn post_is_retried_only_when_declared_idempotent() {
     let route = "POST /nylas-us/v3/connectors";
     let (sb, endpoints) = sandbox(vec![Fault::new(route).with_status(503)]).await;
-    let http = HttpClient::new(fast()).unwrap();
+    let http = HttpClient::direct(fast()).unwrap();
     let req = nylas(&endpoints, "POST", "v3/connectors")
         .json(serde_json::json!({"provider": "microsoft"}));
     let err = send(&http, &req).await.unwrap_err();
@@ -126,7 +127,7 @@ async fn post_is_retried_after_429_because_nothing_was_done() {
         Fault::new(route).with_body(r#"{"request_id":"r","data":{"provider":"microsoft"}}"#),
     ])
     .await;
-    let http = HttpClient::new(fast()).unwrap();
+    let http = HttpClient::direct(fast()).unwrap();
     let v = send(&http, &nylas(&endpoints, "POST", "v3/connectors"))
         .await
         .unwrap();
@@ -138,7 +139,7 @@ async fn post_is_retried_after_429_because_nothing_was_done() {
 async fn a_slow_answer_times_out_and_is_retried() {
     let route = "GET /nylas-us/v3/applications";
     let (sb, endpoints) = sandbox(vec![Fault::new(route).with_latency_ms(10_000).first_n(1)]).await;
-    let http = HttpClient::new(HttpConfig {
+    let http = HttpClient::direct(HttpConfig {
         request_timeout: Duration::from_secs(1),
         ..fast()
     })
@@ -154,7 +155,7 @@ async fn a_slow_answer_times_out_and_is_retried() {
 async fn a_silent_server_hits_the_read_timeout_before_the_request_timeout() {
     let route = "GET /nylas-us/v3/applications";
     let (sb, endpoints) = sandbox(vec![Fault::new(route).with_latency_ms(10_000).first_n(1)]).await;
-    let http = HttpClient::new(HttpConfig {
+    let http = HttpClient::direct(HttpConfig {
         request_timeout: Duration::from_secs(30),
         read_timeout: Duration::from_millis(300),
         ..fast()
@@ -182,7 +183,7 @@ async fn a_silent_server_hits_the_read_timeout_before_the_request_timeout() {
 async fn endless_timeouts_are_remote_unavailable() {
     let route = "GET /nylas-us/v3/applications";
     let (sb, endpoints) = sandbox(vec![Fault::new(route).with_latency_ms(5_000)]).await;
-    let http = HttpClient::new(HttpConfig {
+    let http = HttpClient::direct(HttpConfig {
         max_retries: 1,
         ..fast()
     })
@@ -203,7 +204,7 @@ async fn endless_timeouts_are_remote_unavailable() {
 async fn a_closed_port_is_remote_unavailable_after_retries() {
     let (sb, endpoints) = sandbox(vec![]).await;
     sb.shutdown().await;
-    let http = HttpClient::new(fast()).unwrap();
+    let http = HttpClient::direct(fast()).unwrap();
     let err = send(&http, &nylas(&endpoints, "GET", "v3/applications"))
         .await
         .unwrap_err();
@@ -224,7 +225,7 @@ async fn retry_after_is_capped() {
         .with_retry_after("3600")
         .first_n(1)])
     .await;
-    let http = HttpClient::new(HttpConfig {
+    let http = HttpClient::direct(HttpConfig {
         max_retry_after: Duration::from_millis(50),
         ..fast()
     })
@@ -244,7 +245,7 @@ async fn retry_after_is_capped() {
 #[tokio::test]
 async fn an_already_cancelled_token_sends_nothing() {
     let (sb, endpoints) = sandbox(vec![]).await;
-    let http = HttpClient::new(fast()).unwrap();
+    let http = HttpClient::direct(fast()).unwrap();
     let cancel = CancellationToken::new();
     cancel.cancel();
     let req = nylas(&endpoints, "GET", "v3/applications");

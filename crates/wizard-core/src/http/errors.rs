@@ -86,17 +86,25 @@ pub(crate) enum Transport {
     Closed,
     /// The request could not even be built (e.g. a line break in a key).
     Invalid,
+    /// Redirected too often (reqwest's policy stops after 10 hops).
+    Redirect,
+    /// The body arrived but could not be decoded (e.g. broken compression).
+    Decode,
 }
 
 impl Transport {
     pub(crate) fn of(e: &reqwest::Error) -> Self {
         if e.is_builder() {
             Transport::Invalid
+        } else if e.is_redirect() {
+            Transport::Redirect
         } else if e.is_connect() {
             // Before `is_timeout`: a connect timeout also never sent anything.
             Transport::Connect
         } else if e.is_timeout() {
             Transport::Timeout
+        } else if e.is_decode() {
+            Transport::Decode
         } else {
             Transport::Closed
         }
@@ -206,12 +214,94 @@ pub(crate) fn from_transport(
             format!("{label} closed the connection before answering{n}."),
         )
         .with_hint("Check the internet connection, proxy and firewall, then try again."),
+        Transport::Redirect => WizardError::new(
+            ErrorCode::RedirectLoop,
+            format!("{label} kept sending us to another address (too many redirects), so we stopped."),
+        )
+        .with_hint(
+            "A proxy, firewall or sign-in page in between may be redirecting the wizard. \
+             Check with your IT department, or try from another network.",
+        ),
+        Transport::Decode => bad_response(
+            label,
+            "it could not be decoded",
+        ),
     };
     HttpError {
         error,
         status: None,
         service_error: None,
         attempts,
+    }
+}
+
+/// The answer was bigger than `limit` bytes: not what these services send.
+pub(crate) fn too_large(label: &str, status: u16, limit: usize) -> HttpError {
+    HttpError {
+        error: WizardError::new(
+            ErrorCode::ResponseTooLarge,
+            format!(
+                "{label} sent a much larger answer than expected (over {} MB), so we stopped reading it.",
+                limit.div_ceil(1024 * 1024)
+            ),
+        )
+        .with_hint(
+            "A proxy or firewall may be answering instead of the service. Check with your IT \
+             department, or try again later.",
+        ),
+        status: Some(status),
+        service_error: None,
+        attempts: 1,
+    }
+}
+
+/// The whole call (every attempt and wait) ran out of time.
+pub(crate) fn deadline(label: &str, deadline_secs: u64, attempts: u32) -> HttpError {
+    HttpError {
+        error: WizardError::new(
+            ErrorCode::RemoteUnavailable,
+            format!(
+                "{label} did not finish within {deadline_secs} seconds{}, so we stopped waiting.",
+                after(attempts)
+            ),
+        )
+        .with_hint(TRY_LATER),
+        status: None,
+        service_error: None,
+        attempts,
+    }
+}
+
+/// The service asked us (`Retry-After`) to wait longer than this call may
+/// still take: say so now instead of hanging on.
+pub(crate) fn asked_to_wait(
+    label: &str,
+    status: StatusCode,
+    body: &[u8],
+    asked_secs: u64,
+    attempts: u32,
+) -> HttpError {
+    let mut e = from_status(label, status, body, attempts);
+    let wait = plain_wait(asked_secs);
+    let code = e.error.code;
+    e.error = WizardError::new(
+        code,
+        format!(
+            "{label} asked us to wait {wait} before trying again (HTTP {}), longer than the wizard waits for one check.",
+            status.as_u16()
+        ),
+    )
+    .with_hint(format!("Wait {wait}, then try again."));
+    e
+}
+
+/// `90` → "90 seconds", `600` → "10 minutes", `7200` → "2 hours".
+fn plain_wait(secs: u64) -> String {
+    let unit = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        s if s < 120 => unit(s, "second"),
+        s if s < 2 * 3600 => unit(s.div_ceil(60), "minute"),
+        s => unit(s.div_ceil(3600), "hour"),
     }
 }
 
@@ -230,9 +320,15 @@ pub(crate) fn cancelled(label: &str, attempts: u32) -> HttpError {
 /// A 2xx whose body is not the JSON we expected. serde's own text can quote
 /// values from the body (tokens, for instance), so only its position and,
 /// for a missing field, the field's name are repeated.
-pub(crate) fn unreadable(label: &str, status: u16, e: &serde_json::Error) -> HttpError {
+pub(crate) fn unreadable(
+    label: &str,
+    status: u16,
+    body: &[u8],
+    e: &serde_json::Error,
+) -> HttpError {
     use serde_json::error::Category;
     let detail = match e.classify() {
+        _ if std::str::from_utf8(body).is_err() => "it is not readable text (not UTF-8)".to_owned(),
         Category::Eof | Category::Syntax | Category::Io => {
             format!(
                 "it is not complete JSON (line {}, column {})",
@@ -256,18 +352,22 @@ pub(crate) fn unreadable(label: &str, status: u16, e: &serde_json::Error) -> Htt
         }
     };
     HttpError {
-        error: WizardError::new(
-            ErrorCode::BadResponse,
-            format!("{label} answered with something we could not read: {detail}."),
-        )
-        .with_hint(
-            "Try again. If it keeps happening, a proxy or firewall may be changing the answer, \
-             or the service changed its format; please report it.",
-        ),
+        error: bad_response(label, &detail),
         status: Some(status),
         service_error: None,
         attempts: 1,
     }
+}
+
+fn bad_response(label: &str, detail: &str) -> WizardError {
+    WizardError::new(
+        ErrorCode::BadResponse,
+        format!("{label} answered with something we could not read: {detail}."),
+    )
+    .with_hint(
+        "Try again. If it keeps happening, a proxy or firewall may be changing the answer, \
+         or the service changed its format; please report it.",
+    )
 }
 
 #[cfg(test)]
@@ -333,6 +433,32 @@ mod tests {
     }
 
     #[test]
+    fn waits_in_plain_words() {
+        assert_eq!(plain_wait(1), "1 second");
+        assert_eq!(plain_wait(90), "90 seconds");
+        assert_eq!(plain_wait(600), "10 minutes");
+        assert_eq!(plain_wait(3600 * 5), "5 hours");
+        let e = asked_to_wait(
+            "Nylas (GET /v3/x)",
+            StatusCode::TOO_MANY_REQUESTS,
+            b"",
+            600,
+            1,
+        );
+        assert_eq!(e.code(), ErrorCode::RateLimited);
+        assert_eq!(
+            e.error.message,
+            "Nylas (GET /v3/x) asked us to wait 10 minutes before trying again (HTTP 429), \
+             longer than the wizard waits for one check."
+        );
+        let e = asked_to_wait("X", StatusCode::SERVICE_UNAVAILABLE, b"", 60, 2);
+        assert_eq!(
+            (e.code(), e.status, e.attempts),
+            (ErrorCode::RemoteUnavailable, Some(503), 2)
+        );
+    }
+
+    #[test]
     fn unreadable_never_quotes_values() {
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
@@ -340,7 +466,7 @@ mod tests {
             n: u64,
         }
         let e = serde_json::from_str::<T>(r#"{"n":"secret-token-value"}"#).unwrap_err();
-        let err = unreadable("Nylas (GET /v3/x)", 200, &e);
+        let err = unreadable("Nylas (GET /v3/x)", 200, b"", &e);
         assert!(
             !err.error.message.contains("secret-token-value"),
             "{}",
@@ -351,7 +477,7 @@ mod tests {
             .message
             .starts_with("Nylas (GET /v3/x) answered with something we could not read"));
         let e = serde_json::from_str::<T>("{}").unwrap_err();
-        assert!(unreadable("X", 200, &e)
+        assert!(unreadable("X", 200, b"{}", &e)
             .error
             .message
             .contains("lacks the field `n`"));

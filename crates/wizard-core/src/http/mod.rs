@@ -1,6 +1,7 @@
-//! The one HTTP client every service client uses: timeouts, retries with
-//! backoff and jitter, `Retry-After`, cancellation, and errors an admin can
-//! read.
+//! The one HTTP client every service client uses: the computer's (or a
+//! manual) proxy but never for loopback, timeouts and an overall deadline,
+//! retries with backoff and jitter, `Retry-After`, cancellation, a cap on
+//! answer size, and errors an admin can read.
 //!
 //! ```no_run
 //! # async fn demo(base: &url::Url) -> wizard_core::error::Result<()> {
@@ -13,9 +14,11 @@
 //! ```
 
 mod errors;
+mod proxy;
 mod request;
 mod retry;
 
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{ACCEPT, RETRY_AFTER};
@@ -23,15 +26,18 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 pub use errors::{HttpError, ServiceError};
+pub use proxy::{is_loopback, ProxySetting};
 pub use request::{service, ApiRequest, ApiResponse, Auth, RequestBody};
 pub use reqwest::Method;
 
 use crate::error::{Result, WizardError};
 use errors::Transport;
 
-/// Timeouts and retry policy.
+/// Proxy, timeouts, deadline, retry policy and size limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpConfig {
+    /// How calls reach non-loopback hosts (loopback is always direct).
+    pub proxy: ProxySetting,
     /// Opening the connection (DNS, TCP, TLS).
     pub connect_timeout: Duration,
     /// One whole attempt, from sending to the last byte of the answer.
@@ -47,11 +53,19 @@ pub struct HttpConfig {
     pub max_backoff: Duration,
     /// The longest `Retry-After` we honour; longer asks are cut to this.
     pub max_retry_after: Duration,
+    /// The whole call, every attempt and every wait included: an admin
+    /// clicking a button gets an answer within this, whatever the service
+    /// does. A `Retry-After` that would outlast it fails at once instead.
+    pub overall_deadline: Duration,
+    /// The largest answer read; these services answer in kilobytes, so
+    /// more is someone else answering (or a runaway stream).
+    pub max_body_bytes: usize,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
+            proxy: ProxySetting::System,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(20),
@@ -59,14 +73,20 @@ impl Default for HttpConfig {
             base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            overall_deadline: Duration::from_secs(40),
+            max_body_bytes: 4 * 1024 * 1024,
         }
     }
 }
 
-/// Cheap to clone (the connection pool is shared).
+/// Cheap to clone: clones share the connection pools and the proxy setting.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
-    client: reqwest::Client,
+    /// For every host but loopback, through the proxy setting; swapped as a
+    /// whole by [`HttpClient::set_proxy`].
+    proxied: Arc<RwLock<(ProxySetting, reqwest::Client)>>,
+    /// For loopback hosts, never through a proxy.
+    direct: reqwest::Client,
     config: HttpConfig,
 }
 
@@ -78,36 +98,63 @@ enum Failure {
         body: Vec<u8>,
     },
     Transport(Transport),
+    /// The answer was longer than `max_body_bytes`.
+    TooLarge {
+        status: u16,
+    },
 }
 
 impl HttpClient {
-    /// A client for the real services: it goes through the system's proxy
-    /// settings (`HTTPS_PROXY`, `NO_PROXY`, …) like any other program.
+    /// A client for the real services, through `config.proxy` (by default
+    /// the computer's settings: `HTTPS_PROXY`, `NO_PROXY`, …, else the
+    /// Windows or macOS system proxy) like any other program. Loopback
+    /// addresses are always reached directly.
     pub fn new(config: HttpConfig) -> Result<Self> {
-        Self::build(config, reqwest::Client::builder())
+        let proxied = build(&config, &config.proxy)?;
+        Ok(Self {
+            proxied: Arc::new(RwLock::new((config.proxy.clone(), proxied))),
+            direct: build(&config, &ProxySetting::None)?,
+            config,
+        })
     }
 
-    /// A client that never uses a proxy, for the sandbox on 127.0.0.1: a
-    /// company proxy cannot reach this machine's loopback address.
+    /// A client that never uses a proxy, whatever `config.proxy` says: for
+    /// the sandbox and tests on 127.0.0.1.
     pub fn direct(config: HttpConfig) -> Result<Self> {
-        Self::build(config, reqwest::Client::builder().no_proxy())
+        Self::new(HttpConfig {
+            proxy: ProxySetting::None,
+            ..config
+        })
     }
 
-    fn build(config: HttpConfig, builder: reqwest::ClientBuilder) -> Result<Self> {
-        let client = builder
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .read_timeout(config.read_timeout)
-            .user_agent(concat!("nylas-ms-setup/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                WizardError::internal(format!("The HTTP client could not be set up: {e}."))
-            })?;
-        Ok(Self { client, config })
-    }
-
+    /// The configuration this client was built with (its proxy as at the
+    /// start; [`HttpClient::proxy`] is the current one).
     pub fn config(&self) -> &HttpConfig {
         &self.config
+    }
+
+    pub fn proxy(&self) -> ProxySetting {
+        read(&self.proxied).0.clone()
+    }
+
+    /// Use `setting` from the next request on, for this client and its
+    /// clones. A bad manual address is refused and the old setting kept.
+    pub fn set_proxy(&self, setting: ProxySetting) -> Result<()> {
+        let client = build(&self.config, &setting)?;
+        *self
+            .proxied
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = (setting, client);
+        Ok(())
+    }
+
+    /// Which pool a request goes through: loopback is never proxied.
+    fn client_for(&self, url: &url::Url) -> reqwest::Client {
+        if is_loopback(url) {
+            self.direct.clone()
+        } else {
+            read(&self.proxied).1.clone()
+        }
     }
 
     /// Send `req` (retrying as the policy allows) and parse a 2xx body as `T`.
@@ -119,19 +166,25 @@ impl HttpClient {
         self.send(req, cancel).await?.json()
     }
 
-    /// Send `req`, retrying as the policy allows. Ok only for a 2xx answer;
-    /// anything else is an [`HttpError`] with a stable code.
+    /// Send `req`, retrying as the policy allows, within the overall
+    /// deadline. Ok only for a 2xx answer; anything else is an
+    /// [`HttpError`] with a stable code.
     pub async fn send(
         &self,
         req: &ApiRequest,
         cancel: &CancellationToken,
     ) -> Result<ApiResponse, HttpError> {
+        let deadline = tokio::time::Instant::now() + self.config.overall_deadline;
+        let deadline_secs = self.config.overall_deadline.as_secs().max(1);
         let mut attempts = 0;
         loop {
             attempts += 1;
             let outcome = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(errors::cancelled(&req.label, attempts)),
+                _ = tokio::time::sleep_until(deadline) => {
+                    return Err(errors::deadline(&req.label, deadline_secs, attempts))
+                }
                 outcome = self.attempt(req) => outcome,
             };
             let failure = match outcome {
@@ -148,19 +201,37 @@ impl HttpClient {
                     ..
                 } => (
                     retry::may_retry_status(*status, req.idempotent),
-                    retry_after.as_deref().and_then(|v| {
-                        retry::parse_retry_after(v, SystemTime::now(), self.config.max_retry_after)
-                    }),
+                    retry_after
+                        .as_deref()
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
                 ),
                 Failure::Transport(kind) => {
                     (retry::may_retry_transport(*kind, req.idempotent), None)
                 }
+                // The same bytes would come back.
+                Failure::TooLarge { .. } => (false, None),
             };
             if !retry || attempts > self.config.max_retries {
                 return Err(self.final_error(req, failure, attempts));
             }
-            // The service's own wait wins over our schedule.
-            let wait = retry_after.unwrap_or_else(|| retry::backoff(&self.config, attempts - 1));
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let backoff = retry::backoff(&self.config, attempts - 1);
+            let wait = match retry::next_wait(&self.config, retry_after, backoff, remaining) {
+                retry::Next::Wait(wait) => wait,
+                retry::Next::GiveUp => return Err(self.final_error(req, failure, attempts)),
+                retry::Next::AskedTooLong(asked) => {
+                    let Failure::Status { status, body, .. } = &failure else {
+                        unreachable!("only a status carries Retry-After")
+                    };
+                    return Err(errors::asked_to_wait(
+                        &req.label,
+                        *status,
+                        body,
+                        asked.as_secs().max(1),
+                        attempts,
+                    ));
+                }
+            };
             tracing::info!(
                 endpoint = %req.label,
                 attempt = attempts,
@@ -178,7 +249,7 @@ impl HttpClient {
 
     async fn attempt(&self, req: &ApiRequest) -> Result<ApiResponse, Failure> {
         let mut rb = self
-            .client
+            .client_for(&req.url)
             .request(req.method.clone(), req.url.clone())
             .header(ACCEPT, "application/json");
         if let Some(timeout) = req.timeout {
@@ -192,18 +263,38 @@ impl HttpClient {
             Some(RequestBody::Form(pairs)) => rb.form(pairs),
             None => rb,
         };
-        let resp = match rb.send().await {
+        let mut resp = match rb.send().await {
             Ok(resp) => resp,
             Err(e) => return Err(Failure::Transport(Transport::of(&e))),
         };
         let status = resp.status();
         let headers = resp.headers().clone();
         // Reading the body is part of the attempt: a connection dropped
-        // mid-body is a transport failure like any other.
-        let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return Err(Failure::Transport(Transport::of(&e))),
+        // mid-body is a transport failure like any other. It is read in
+        // chunks up to the limit, so an endless answer cannot fill memory.
+        let limit = self.config.max_body_bytes;
+        let too_large = Failure::TooLarge {
+            status: status.as_u16(),
         };
+        if status.is_success() && resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large);
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > limit => {
+                    if status.is_success() {
+                        return Err(too_large);
+                    }
+                    // An error page: its start is enough to name the error.
+                    body.extend_from_slice(&chunk[..limit - body.len()]);
+                    break;
+                }
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => return Err(Failure::Transport(Transport::of(&e))),
+            }
+        }
         if status.is_success() {
             return Ok(ApiResponse {
                 status: status.as_u16(),
@@ -232,13 +323,37 @@ impl HttpClient {
                 let timeout = req.timeout.unwrap_or(self.config.request_timeout);
                 errors::from_transport(&req.label, kind, timeout.as_secs().max(1), attempts)
             }
+            Failure::TooLarge { status } => {
+                let mut e = errors::too_large(&req.label, status, self.config.max_body_bytes);
+                e.attempts = attempts;
+                e
+            }
         }
     }
+}
+
+/// A reqwest client with our timeouts and `proxy` for non-loopback hosts.
+fn build(config: &HttpConfig, proxy: &ProxySetting) -> Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .read_timeout(config.read_timeout)
+        .user_agent(concat!("nylas-ms-setup/", env!("CARGO_PKG_VERSION")));
+    proxy::apply(proxy, builder)?
+        .build()
+        .map_err(|e| WizardError::internal(format!("The HTTP client could not be set up: {e}.")))
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    // A panic while swapping the proxy leaves a whole value behind.
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn describe(failure: &Failure) -> String {
     match failure {
         Failure::Status { status, .. } => format!("HTTP {}", status.as_u16()),
         Failure::Transport(kind) => format!("{kind:?}"),
+        Failure::TooLarge { .. } => "too large".into(),
     }
 }

@@ -201,7 +201,7 @@ impl ApiResponse {
     /// The body as `T`; anything else is `bad_response` naming the call.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
         serde_json::from_slice(&self.body)
-            .map_err(|e| errors::unreadable(&self.label, self.status, &e))
+            .map_err(|e| errors::unreadable(&self.label, self.status, &self.body, &e))
     }
 }
 
