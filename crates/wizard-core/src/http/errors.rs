@@ -13,8 +13,9 @@ pub struct HttpError {
     pub error: WizardError,
     /// The last HTTP status received, if any answer arrived.
     pub status: Option<u16>,
-    /// The service's own error, when its body had a recognisable shape.
-    pub service_error: Option<ServiceError>,
+    /// The service's own error, when its body had a recognisable shape
+    /// (boxed: this error travels in every `Result` of the HTTP layer).
+    pub service_error: Option<Box<ServiceError>>,
     /// How many attempts were made.
     pub attempts: u32,
 }
@@ -181,7 +182,7 @@ pub(crate) fn from_status(
     HttpError {
         error,
         status: Some(n),
-        service_error,
+        service_error: service_error.map(Box::new),
         attempts,
     }
 }
