@@ -27,8 +27,9 @@ pub struct AppState {
     /// Said once after leaving practice mode: what carried over.
     practice_left: Mutex<Option<String>>,
     notice: Mutex<Option<StateNotice>>,
-    /// The running practice sandbox, if any. A tokio mutex because starting
-    /// and stopping it awaits.
+    /// The running practice sandbox, if any. Also the practice lock: a
+    /// switch (simulator, stores, saved flag) holds it throughout. A tokio
+    /// mutex because starting and stopping the simulator awaits.
     sandbox: tokio::sync::Mutex<Option<wizard_sandbox::SandboxHandle>>,
     /// Probed off the UI thread (a keychain that hangs must not freeze the
     /// window), once, and again when the admin asks ("Check again").
@@ -290,8 +291,20 @@ impl AppState {
 
     /// Start or stop practice mode: the in-process sandbox, practice's own
     /// progress (resumed from its file) and its own in-memory secrets.
+    ///
+    /// The whole switch (simulator, stores, saved flag) happens under the
+    /// sandbox lock, so concurrent switches run one after the other and the
+    /// saved flag always says whether the simulator runs.
     pub async fn set_practice(&self, enabled: bool) -> Result<(), WizardError> {
         let mut sandbox = self.sandbox.lock().await;
+        self.switch_practice(&mut sandbox, enabled).await
+    }
+
+    async fn switch_practice(
+        &self,
+        sandbox: &mut Option<wizard_sandbox::SandboxHandle>,
+        enabled: bool,
+    ) -> Result<(), WizardError> {
         match (enabled, sandbox.is_some()) {
             (true, false) => {
                 let handle = wizard_sandbox::start(wizard_sandbox::Scenario::practice(), None)
@@ -301,6 +314,12 @@ impl AppState {
                             "The practice simulator could not start: {e}."
                         ))
                     })?;
+                // The flag first: if it cannot be saved, the simulator stops
+                // again and nothing changed.
+                if let Err(e) = self.save_practice_flag(true) {
+                    handle.shutdown().await;
+                    return Err(e);
+                }
                 tracing::info!("practice sandbox listening on {}", handle.base_url());
                 *sandbox = Some(handle);
                 // A damaged practice file just starts practice afresh.
@@ -313,15 +332,23 @@ impl AppState {
                 lock(&self.practice_left).take();
             }
             (false, true) => {
+                // The flag first: if it cannot be saved, practice stays on.
+                self.save_practice_flag(false)?;
                 if let Some(handle) = sandbox.take() {
                     handle.shutdown().await;
                 }
                 lock(&self.practice).take();
                 *lock(&self.practice_left) = Some(self.left_practice_note());
             }
-            _ => {}
+            // Already so; make sure the saved flag says it too.
+            _ => self.save_practice_flag(enabled)?,
         }
-        drop(sandbox);
+        Ok(())
+    }
+
+    /// Save whether practice mode is on in the real progress, so a restart
+    /// comes back to it.
+    fn save_practice_flag(&self, enabled: bool) -> Result<(), WizardError> {
         self.update_real(|p| {
             p.practice = enabled;
             Ok(())
@@ -358,13 +385,11 @@ impl AppState {
     /// than failing the whole start: the wizard opens, and turning practice
     /// on again shows the error where the admin asked for it.
     pub async fn restore_practice(&self) -> Result<(), WizardError> {
-        if self.progress().practice {
-            if let Err(e) = self.set_practice(true).await {
+        let mut sandbox = self.sandbox.lock().await;
+        if lock(&self.progress).practice && sandbox.is_none() {
+            if let Err(e) = self.switch_practice(&mut sandbox, true).await {
                 tracing::warn!("practice mode not restored: {}", e.message);
-                self.update(|p| {
-                    p.practice = false;
-                    Ok(())
-                })?;
+                self.save_practice_flag(false)?;
             }
         }
         Ok(())
@@ -438,3 +463,7 @@ fn unavailable(problem: WizardError) -> KeychainStatus {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+#[cfg(test)]
+#[path = "practice_tests.rs"]
+mod practice_tests;

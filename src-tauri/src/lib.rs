@@ -4,6 +4,7 @@
 mod app_state;
 mod commands;
 mod external;
+mod logging;
 mod options;
 mod remote;
 mod requirements;
@@ -45,10 +46,25 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 pub fn run() {
-    init_tracing();
+    let support_log = logging::init();
     let options = Options::from_env();
-    configure(tauri::Builder::default())
+    tracing::info!(
+        "{} {} starting",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION")
+    );
+    // First among plugins: a second launch must hand over and exit before
+    // anything else starts.
+    configure(tauri::Builder::default().plugin(single_instance(options.data_dir.as_deref())))
         .setup(move |app| {
+            let log_dir = logging::log_dir(options.data_dir.as_deref(), || {
+                app.path().app_log_dir().ok()
+            });
+            match log_dir.map(|d| support_log.open_in(&d).map(|_| d)) {
+                Some(Ok(d)) => tracing::info!("support log in {}", d.display()),
+                Some(Err(e)) => tracing::warn!("no support log file: {e}"),
+                None => tracing::warn!("no support log file: no log folder"),
+            }
             let dir = match &options.data_dir {
                 Some(d) => d.clone(),
                 None => app.path().app_data_dir()?,
@@ -69,16 +85,44 @@ pub fn run() {
         .expect("error while running the Nylas Microsoft Setup Wizard");
 }
 
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("NYLAS_WIZARD_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
-    // Logs carry no secrets: nothing in the wizard logs a secret value,
-    // an Authorization header or a request body.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+/// One wizard per progress file: a second launch brings the first window
+/// to the front and exits. With `--data-dir` (support, tests) the instance
+/// is per folder on Linux, where the plugin lets us name it; Windows and
+/// macOS key it on the app's identifier alone.
+fn single_instance<R: Runtime>(
+    data_dir: Option<&std::path::Path>,
+) -> tauri::plugin::TauriPlugin<R> {
+    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| {
+        tracing::info!("a second launch was handed over to this window");
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.unminimize();
+            let _ = w.show();
+            let _ = w.set_focus();
+        }
+    });
+    match data_dir {
+        #[cfg(target_os = "linux")]
+        Some(dir) => builder.dbus_id(format!(
+            "com.nylas.ms_setup_wizard.d{:016x}",
+            path_hash(dir)
+        )),
+        _ => builder,
+    }
+    .build()
+}
+
+/// A stable hash of a folder's path (FNV-1a: the same in every process,
+/// unlike std's randomly seeded hasher).
+#[cfg(target_os = "linux")]
+fn path_hash(dir: &std::path::Path) -> u64 {
+    // Absolute, not canonical: the folder may not exist yet at the first launch.
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 #[cfg(test)]

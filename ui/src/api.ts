@@ -95,6 +95,10 @@ export const ERROR_TEXT: Record<ErrorCode, { title: string; hint: string }> = {
     title: 'Some saved answers were not kept',
     hint: 'Answer those questions again; everything else was kept.',
   },
+  state_backup_failed: {
+    title: "Your saved progress couldn't be read or moved aside",
+    hint: 'Close any program that has the file open, or move or delete it yourself, then try again.',
+  },
   io: {
     title: "A file couldn't be read or saved",
     hint: 'Check that the disk has free space and that you may write to the folder, then try again.',
@@ -119,12 +123,15 @@ export class WizardApiError extends Error {
   readonly code: string;
   /** The next action Rust suggested, if any. */
   readonly hint: string | undefined;
+  /** The remote service's id for the failed request, for support. */
+  readonly requestId: string | undefined;
 
-  constructor(code: string, message: string, hint?: string) {
+  constructor(code: string, message: string, hint?: string, requestId?: string) {
     super(message);
     this.name = 'WizardApiError';
     this.code = code;
     this.hint = hint;
+    this.requestId = requestId;
   }
 
   private get text(): { title: string; hint: string } {
@@ -154,7 +161,8 @@ export function toWizardError(raw: unknown): WizardApiError {
   if (isWizardError(raw)) {
     const hint = typeof raw.hint === 'string' && raw.hint !== '' ? raw.hint : undefined;
     const message = raw.message !== '' ? raw.message : ERROR_TEXT[isKnownCode(raw.code) ? raw.code : 'internal'].title;
-    return new WizardApiError(raw.code, message, hint);
+    const requestId = typeof raw.request_id === 'string' && raw.request_id !== '' ? raw.request_id : undefined;
+    return new WizardApiError(raw.code, message, hint, requestId);
   }
   // Not from our commands: the IPC bridge itself failed (a command that is not
   // allowed, or the page running outside the app).
@@ -176,9 +184,17 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** The wizard's version, once the session has been read (for support details). */
+let knownVersion: string | undefined;
+export function appVersion(): string | undefined {
+  return knownVersion;
+}
+
 /** Everything needed to draw the wizard: progress, practice mode, keychain, notice. */
-export function getSession(): Promise<Session> {
-  return call<Session>('get_session');
+export async function getSession(): Promise<Session> {
+  const session = await call<Session>('get_session');
+  knownVersion = session.version;
+  return session;
 }
 
 /** The five paths and their steps, in welcome-screen order. */

@@ -61,6 +61,9 @@ pub enum ErrorCode {
     /// Saved progress from an older version was brought up to date, but
     /// some answers could not be kept.
     StateMigrated,
+    /// The saved progress file could not be read and could not be moved
+    /// aside either; it is kept as it is and nothing is saved over it.
+    StateBackupFailed,
     /// Reading or writing a local file failed.
     Io,
     /// A file that was supposed to be an app manifest is not one.
@@ -87,6 +90,12 @@ pub struct WizardError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub hint: Option<String>,
+    /// The remote service's id for the failed request (its `request-id`,
+    /// `client-request-id` or `x-request-id` header), for support. Never a
+    /// secret: services send it so it can be quoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub request_id: Option<String>,
 }
 
 impl WizardError {
@@ -95,11 +104,17 @@ impl WizardError {
             code,
             message: message.into(),
             hint: None,
+            request_id: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
         self
     }
 
@@ -132,6 +147,12 @@ mod tests {
         assert_eq!(v["hint"], "Keep secrets for this run only.");
         let plain = serde_json::to_value(WizardError::internal("x")).unwrap();
         assert!(plain.get("hint").is_none());
+        assert!(plain.get("request_id").is_none());
+        let with_id = WizardError::internal("x").with_request_id("a1b2");
+        assert_eq!(
+            serde_json::to_value(&with_id).unwrap()["request_id"],
+            "a1b2"
+        );
     }
 
     #[test]

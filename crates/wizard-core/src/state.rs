@@ -6,15 +6,17 @@
 //! stops the wizard from starting.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::answers::{self, AnswerUpdate, Answers, LastCheck, PathAnswers};
 use crate::audit::AuditReport;
-use crate::error::{ErrorCode, Result, WizardError};
+use crate::error::{Result, WizardError};
 use crate::paths::{path_info, PathId, AZURE_APP_STEP, FEATURES_STEP, REGION_STEP};
+
+mod store;
+pub use store::{StateNotice, StateStore};
 
 /// Version of the progress file format. Bump when the format changes in a way
 /// an older wizard could misread. Format 1 kept answers as an untyped map of
@@ -229,148 +231,6 @@ impl Progress {
     }
 }
 
-/// Something the admin should know about the saved progress (shown once).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct StateNotice {
-    pub code: ErrorCode,
-    pub message: String,
-    /// Where the unreadable file was moved to, if it was.
-    pub backup_path: Option<String>,
-}
-
-/// Reads and writes the progress file.
-#[derive(Debug, Clone)]
-pub struct StateStore {
-    path: PathBuf,
-}
-
-impl StateStore {
-    pub const FILE_NAME: &'static str = "progress.json";
-
-    /// A store for `progress.json` in `dir` (the app data dir).
-    pub fn in_dir(dir: &Path) -> Self {
-        Self {
-            path: dir.join(Self::FILE_NAME),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The folder the progress file is in.
-    pub fn dir(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
-    }
-
-    /// Load the saved progress. A missing file is a fresh start. An unreadable
-    /// or newer-version file is moved aside and reported in the notice.
-    pub fn load(&self) -> (Progress, Option<StateNotice>) {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return (Progress::default(), None)
-            }
-            Err(e) => {
-                return (
-                    Progress::default(),
-                    Some(StateNotice {
-                        code: ErrorCode::StateCorrupt,
-                        message: format!(
-                        "Your saved progress could not be read ({e}), so the wizard starts fresh."
-                    ),
-                        backup_path: None,
-                    }),
-                )
-            }
-        };
-        // Peek at the version first so a newer file is recognised even when
-        // its shape no longer parses as ours.
-        let version = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("version").and_then(|v| v.as_u64()));
-        if let Some(v) = version.filter(|v| *v > u64::from(PROGRESS_VERSION)) {
-            let backup = self.back_up("newer");
-            return (
-                Progress::default(),
-                Some(StateNotice {
-                    code: ErrorCode::StateNewerVersion,
-                    message: format!(
-                        "Your saved progress was written by a newer version of the wizard (format {v}), so this version starts fresh."
-                    ),
-                    backup_path: backup,
-                }),
-            );
-        }
-        let (parsed, migrated) = match version {
-            Some(1) => match migrate_v1(&bytes) {
-                Some((p, dropped)) => (Ok(p), dropped),
-                None => (serde_json::from_slice::<Progress>(&bytes), Vec::new()),
-            },
-            _ => (serde_json::from_slice::<Progress>(&bytes), Vec::new()),
-        };
-        match parsed {
-            Ok(p) if !migrated.is_empty() => (
-                sanitise(p),
-                Some(StateNotice {
-                    code: ErrorCode::StateMigrated,
-                    message: format!(
-                        "Your saved progress came from an older version of the wizard. Everything was kept except these answers, which no longer fit: {}.",
-                        migrated.join(", ")
-                    ),
-                    backup_path: None,
-                }),
-            ),
-            Ok(p) => (sanitise(p), None),
-            Err(e) => {
-                let backup = self.back_up("corrupt");
-                (
-                    Progress::default(),
-                    Some(StateNotice {
-                        code: ErrorCode::StateCorrupt,
-                        message: format!(
-                            "Your saved progress was damaged ({e}), so the wizard starts fresh. Nothing in Microsoft or Nylas was changed."
-                        ),
-                        backup_path: backup,
-                    }),
-                )
-            }
-        }
-    }
-
-    /// Save atomically: a crash mid-write leaves the previous file intact.
-    pub fn save(&self, progress: &Progress) -> Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| WizardError::io("create the data folder", &e))?;
-        let json = serde_json::to_vec_pretty(progress)
-            .map_err(|e| WizardError::internal(format!("Could not encode progress: {e}.")))?;
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, json).map_err(|e| WizardError::io("save your progress", &e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| WizardError::io("save your progress", &e))
-    }
-
-    /// Move the unreadable file aside under a name no earlier backup has
-    /// (two in the same second must not overwrite each other).
-    fn back_up(&self, why: &str) -> Option<String> {
-        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
-        let backup = (0..100)
-            .map(|n| {
-                let suffix = if n == 0 {
-                    String::new()
-                } else {
-                    format!("-{n}")
-                };
-                self.path
-                    .with_file_name(format!("progress.{why}-{stamp}{suffix}.json"))
-            })
-            .find(|p| !p.exists())?;
-        std::fs::rename(&self.path, &backup)
-            .ok()
-            .map(|_| backup.display().to_string())
-    }
-}
-
 /// Progress from parsed JSON, any format this version reads (format 1 is
 /// migrated; answers that no longer fit are dropped). For the CLI, which
 /// reads the window's progress file and must never move it aside.
@@ -437,71 +297,7 @@ fn sanitise(mut p: Progress) -> Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn round_trip_resumes_same_step() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StateStore::in_dir(dir.path());
-        let mut p = Progress::default();
-        p.choose_path(Some(PathId::V3));
-        p.go_to_step("region").unwrap();
-        p.set_answer(AnswerUpdate::Region(crate::regions::Region::Eu))
-            .unwrap();
-        store.save(&p).unwrap();
-        let (loaded, notice) = store.load();
-        assert!(notice.is_none());
-        assert_eq!(loaded, p);
-        assert_eq!(loaded.step.as_deref(), Some("region"));
-    }
-
-    #[test]
-    fn missing_file_is_fresh_start() {
-        let dir = tempfile::tempdir().unwrap();
-        let (p, notice) = StateStore::in_dir(dir.path()).load();
-        assert_eq!(p, Progress::default());
-        assert!(notice.is_none());
-    }
-
-    #[test]
-    fn two_damaged_files_keep_two_backups() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StateStore::in_dir(dir.path());
-        std::fs::write(store.path(), b"first damaged").unwrap();
-        let first = store.load().1.unwrap().backup_path.unwrap();
-        std::fs::write(store.path(), b"second damaged").unwrap();
-        let second = store.load().1.unwrap().backup_path.unwrap();
-        assert_ne!(first, second);
-        assert_eq!(std::fs::read(&first).unwrap(), b"first damaged");
-        assert_eq!(std::fs::read(&second).unwrap(), b"second damaged");
-    }
-
-    #[test]
-    fn corrupt_file_is_backed_up_and_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StateStore::in_dir(dir.path());
-        std::fs::write(store.path(), b"{\"version\": 1, \"path\": ").unwrap();
-        let (p, notice) = store.load();
-        assert_eq!(p, Progress::default());
-        let notice = notice.expect("a notice");
-        assert_eq!(notice.code, ErrorCode::StateCorrupt);
-        let backup = notice.backup_path.expect("backed up");
-        assert_eq!(
-            std::fs::read(&backup).unwrap(),
-            b"{\"version\": 1, \"path\": "
-        );
-        assert!(!store.path().exists());
-    }
-
-    #[test]
-    fn newer_version_is_backed_up_and_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StateStore::in_dir(dir.path());
-        std::fs::write(store.path(), br#"{"version": 99, "whatever": true}"#).unwrap();
-        let (_, notice) = store.load();
-        let notice = notice.unwrap();
-        assert_eq!(notice.code, ErrorCode::StateNewerVersion);
-        assert!(std::path::Path::new(&notice.backup_path.unwrap()).exists());
-    }
+    use crate::error::ErrorCode;
 
     #[test]
     fn unknown_step_falls_back_to_first_step() {

@@ -5,4 +5,10 @@ import type { ErrorCode } from "./ErrorCode";
  * An error an admin can read. `message` is one plain sentence; `hint` is the
  * next action. Neither may ever contain a secret.
  */
-export type WizardError = { code: ErrorCode, message: string, hint?: string, };
+export type WizardError = { code: ErrorCode, message: string, hint?: string, 
+/**
+ * The remote service's id for the failed request (its `request-id`,
+ * `client-request-id` or `x-request-id` header), for support. Never a
+ * secret: services send it so it can be quoted.
+ */
+request_id?: string, };
