@@ -108,4 +108,13 @@ describe('api.ts', () => {
       expect(text.title, code).not.toContain('_');
     }
   });
+
+  it('remembers the version from the session and keeps a request id, for support details', async () => {
+    invokeMock.mockResolvedValueOnce({ version: '4.5.6' });
+    await api.getSession();
+    expect(api.appVersion()).toBe('4.5.6');
+    const e = toWizardError({ code: 'rejected', message: 'No.', request_id: 'req-1' });
+    expect(e.requestId).toBe('req-1');
+    expect(toWizardError({ code: 'rejected', message: 'No.' }).requestId).toBeUndefined();
+  });
 });
