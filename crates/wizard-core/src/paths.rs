@@ -140,6 +140,14 @@ impl std::str::FromStr for AuditPath {
     }
 }
 
+/// A page of the Nylas or Microsoft documentation (or dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DocLink {
+    pub label: String,
+    pub url: String,
+}
+
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -152,6 +160,11 @@ pub struct StepInfo {
     pub summary: String,
     /// False while the step is not built yet.
     pub available: bool,
+    /// While the step isn't built: how to do it by hand, in order (empty
+    /// once it is built), so the wizard is never a dead end.
+    pub by_hand: Vec<String>,
+    /// The documentation pages for doing it by hand.
+    pub docs: Vec<DocLink>,
 }
 
 /// A path as shown on the welcome screen.
@@ -167,15 +180,161 @@ pub struct PathInfo {
     /// Who this path is for, in one sentence.
     pub when_to_choose: String,
     pub steps: Vec<StepInfo>,
+    /// The journey before Start: about how long it takes.
+    pub duration: String,
+    /// What the admin needs at hand (roles, logins, facts), one per line.
+    pub needs: Vec<String>,
+    /// What they have at the end.
+    pub outcome: String,
+    /// How many of `steps` this version can do.
+    pub steps_built: u32,
+    /// The same as a sentence for the path card.
+    pub built_note: String,
 }
 
 fn step(id: &str, title: &str, summary: &str) -> StepInfo {
+    let available = AVAILABLE_STEPS.contains(&id);
+    let (by_hand, docs) = if available {
+        (Vec::new(), Vec::new())
+    } else {
+        by_hand(id)
+    };
     StepInfo {
         id: id.into(),
         title: title.into(),
         summary: summary.into(),
-        available: AVAILABLE_STEPS.contains(&id),
+        available,
+        by_hand,
+        docs,
     }
+}
+
+fn doc(label: &str, url: &str) -> DocLink {
+    DocLink {
+        label: label.into(),
+        url: url.into(),
+    }
+}
+
+const NYLAS_DASHBOARD: &str = "https://dashboard-v3.nylas.com/";
+const NYLAS_DOCS: &str = "https://developer.nylas.com/docs/";
+const NYLAS_AZURE_APP_GUIDE: &str =
+    "https://developer.nylas.com/docs/dev-guide/provider-guides/microsoft/create-azure-app/";
+const MS_ADMIN_CONSENT: &str =
+    "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent";
+const MS_REGISTER_APP: &str =
+    "https://learn.microsoft.com/en-us/entra/identity-platform/quickstart-register-app";
+
+/// How to do a step that isn't built yet by hand, and where it is documented.
+fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
+    let dashboard = || doc("Nylas dashboard", NYLAS_DASHBOARD);
+    let nylas_docs = || doc("Nylas documentation", NYLAS_DOCS);
+    let azure_guide = || doc("Nylas: Create an Azure auth app", NYLAS_AZURE_APP_GUIDE);
+    let consent = || doc("Microsoft: Grant admin consent", MS_ADMIN_CONSENT);
+    let lines: &[&str] = match id {
+        "nylas-account" => &[
+            "Sign in to the Nylas dashboard and open your application.",
+            "Check which region it is in (US or EU): it must match the region you picked here.",
+            "Under API Keys, create a key for this setup and keep it somewhere safe.",
+        ],
+        "connector" => &[
+            "In the Nylas dashboard, open your application, then Connectors, then Microsoft.",
+            "Enter the Application (client) ID and a client secret from your Azure app, and your tenant (or \"common\").",
+            "Add the same permissions (scopes) the Features step listed, then save.",
+        ],
+        "callback-uris" => &[
+            "In the Nylas dashboard, open your application, then Hosted authentication, then Callback URIs.",
+            "Add each address of your own app that Nylas should send people back to after they sign in.",
+        ],
+        "test-sign-in" => &[
+            "Start a sign-in from your own app (or the Nylas dashboard's test sign-in) with a real Microsoft 365 account.",
+            "If Microsoft shows an AADSTS code, paste the message into Diagnose in this wizard.",
+        ],
+        "report" => &[
+            "Write down what you set up: the Azure app's Application (client) ID, the tenant, the region, the permissions and the redirect URIs.",
+            "Never write down the client secret or the API key.",
+        ],
+        "teams-integration" => &[
+            "Create the Microsoft Teams integration for your Nylas application, using the Azure app's client ID and secret.",
+            "Nylas documents the Teams integration in its conferencing guides.",
+        ],
+        "connect-accounts" => &[
+            "Have each user connect their Microsoft account from your app.",
+            "Create a test event with a Teams meeting to confirm the link is added.",
+        ],
+        "native-auth" => &[
+            "Connect each account with Nylas v2 native authentication, as the Nylas v2 documentation describes.",
+            "Use the Azure app you checked here; an admin may need to grant consent first.",
+        ],
+        "scopes" => &[
+            "List the scopes your v2 app uses today.",
+            "For v3, pick the matching Microsoft Graph permissions: the Features step of path A works them out for you.",
+        ],
+        "accounts" => &[
+            "Export your Nylas v2 accounts.",
+            "Re-connect each account through Nylas v3 hosted authentication; Nylas documents the upgrade from v2 to v3.",
+        ],
+        "ews" => &[
+            "If you run Exchange on your own servers, create the EWS connector in the Nylas dashboard (Connectors → EWS).",
+            "Skip this step if all your mailboxes are in Microsoft 365.",
+        ],
+        "explain" => &[
+            "Microsoft retired ApplicationImpersonation and basic service accounts; bulk access now goes through admin consent for each tenant.",
+        ],
+        "credential" => &[
+            "In Nylas, create an admin-consent credential for each Microsoft tenant, with your Azure app's client ID and secret.",
+        ],
+        "admin-consent" => &[
+            "A Global Administrator (or Privileged Role Administrator) of each tenant opens the admin-consent link and accepts.",
+            "Then connect the tenant's mailboxes with that credential.",
+        ],
+        "tenants" => &[
+            "Repeat the admin-consent credential and the consent for each tenant, keeping a list of which are done.",
+        ],
+        _ => &[],
+    };
+    let docs = match id {
+        "nylas-account" | "callback-uris" => vec![dashboard(), nylas_docs()],
+        "connector" | "teams-integration" | "ews" => vec![dashboard(), azure_guide()],
+        "test-sign-in" | "report" | "connect-accounts" | "native-auth" | "scopes" | "accounts" => {
+            vec![nylas_docs(), azure_guide()]
+        }
+        "explain" | "credential" | "admin-consent" | "tenants" => vec![consent(), nylas_docs()],
+        _ => vec![
+            nylas_docs(),
+            doc("Microsoft: Register an app", MS_REGISTER_APP),
+        ],
+    };
+    (lines.iter().map(|l| (*l).to_string()).collect(), docs)
+}
+
+/// What every path needs at hand, plus what is particular to it.
+fn needs(extra: &[&str]) -> Vec<String> {
+    let mut v = vec![
+        "An Entra role that can edit app registrations and grant admin consent: Application Administrator or Cloud Application Administrator (or Global Administrator). If you don't have one, the wizard tells you what to ask for.".to_string(),
+        "A login to the Nylas dashboard for your application.".to_string(),
+        "The region your Nylas account is in (US or EU). Not sure? The Nylas dashboard shows it.".to_string(),
+    ];
+    v.extend(extra.iter().map(|s| (*s).to_string()));
+    v
+}
+
+/// Fills in the journey fields that follow from the steps.
+fn journey(mut p: PathInfo, duration: &str, needs: Vec<String>, outcome: &str) -> PathInfo {
+    let built = p.steps.iter().filter(|s| s.available).count();
+    p.steps_built = u32::try_from(built).unwrap_or(u32::MAX);
+    p.built_note = match built {
+        0 => "Nothing on this path is built yet in this version: it shows you what to do by hand.".into(),
+        n if n == p.steps.len() => format!("This version can do all {n} steps."),
+        n => format!(
+            "This version can do {n} of its {} steps; for the rest it tells you what to do by hand.",
+            p.steps.len()
+        ),
+    };
+    p.duration = duration.into();
+    p.needs = needs;
+    p.outcome = outcome.into();
+    p
 }
 
 /// Ids of the steps whose status follows from the answers (see `state`).
@@ -193,6 +352,18 @@ pub fn all_paths() -> Vec<PathInfo> {
 
 /// One path with its steps.
 pub fn path_info(id: PathId) -> PathInfo {
+    let p = base_path_info(id);
+    match id {
+        PathId::V3 => journey(p, "About 20 minutes.", needs(&[]), "An Azure app checked against what Nylas v3 needs, with the permissions your features use and the right redirect URI; then a Microsoft connector in Nylas that people can sign in through."),
+        PathId::Teams => journey(p, "About 20 minutes.", needs(&["Someone who can turn on Teams meetings for your users (your Teams administrator)."]), "An Azure app ready for Teams meetings, with the Teams redirect URI and permissions; then Teams links added to your users' events by Nylas."),
+        PathId::V2Events => journey(p, "About 15 minutes.", needs(&["Your Nylas v2 application's details."]), "An Azure app checked for Graph calendar access on Nylas v2, including shared calendars."),
+        PathId::Migrate => journey(p, "About 45 minutes, plus moving the accounts.", needs(&["Your Nylas v2 setup: the scopes it uses and an export of its accounts."]), "A new Azure app for Nylas v3 with the permissions that match your v2 scopes, and a plan for each account."),
+        PathId::Bulk => journey(p, "About 30 minutes per tenant.", needs(&["For each customer tenant: someone who is Global Administrator or Privileged Role Administrator there."]), "One admin consent per tenant, and every mailbox of that tenant connected without each user signing in."),
+    }
+}
+
+/// The paths and their steps, before the journey fields are filled in.
+fn base_path_info(id: PathId) -> PathInfo {
     match id {
         PathId::V3 => PathInfo {
             id,
@@ -210,6 +381,11 @@ pub fn path_info(id: PathId) -> PathInfo {
                 step("test-sign-in", "Test sign-in", "Sign in with a real account to prove everything works."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
+            duration: String::new(),
+            needs: Vec::new(),
+            outcome: String::new(),
+            steps_built: 0,
+            built_note: String::new(),
         },
         PathId::Teams => PathInfo {
             id,
@@ -225,6 +401,11 @@ pub fn path_info(id: PathId) -> PathInfo {
                 step("connect-accounts", "Connect accounts", "Connect each user's Microsoft account and confirm it worked."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
+            duration: String::new(),
+            needs: Vec::new(),
+            outcome: String::new(),
+            steps_built: 0,
+            built_note: String::new(),
         },
         PathId::V2Events => PathInfo {
             id,
@@ -238,6 +419,11 @@ pub fn path_info(id: PathId) -> PathInfo {
                 step("native-auth", "Connect accounts", "Authorize accounts with Nylas v2 native authentication."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
+            duration: String::new(),
+            needs: Vec::new(),
+            outcome: String::new(),
+            steps_built: 0,
+            built_note: String::new(),
         },
         PathId::Migrate => PathInfo {
             id,
@@ -254,6 +440,11 @@ pub fn path_info(id: PathId) -> PathInfo {
                 step("ews", "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
+            duration: String::new(),
+            needs: Vec::new(),
+            outcome: String::new(),
+            steps_built: 0,
+            built_note: String::new(),
         },
         PathId::Bulk => PathInfo {
             id,
@@ -268,6 +459,11 @@ pub fn path_info(id: PathId) -> PathInfo {
                 step("tenants", "Many tenants", "Onboard many tenants from a CSV file, with progress and resume."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
+            duration: String::new(),
+            needs: Vec::new(),
+            outcome: String::new(),
+            steps_built: 0,
+            built_note: String::new(),
         },
     }
 }
@@ -303,6 +499,64 @@ mod tests {
             .collect();
         assert_eq!(available, ["features", "region", "azure-app"]);
         assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
+    }
+
+    #[test]
+    fn every_path_has_a_journey_and_says_how_much_is_built() {
+        for p in all_paths() {
+            assert!(p.duration.starts_with("About "), "{:?}", p.id);
+            assert!(p.needs.len() >= 3, "{:?}", p.id);
+            assert!(p.needs[0].contains("Application Administrator"));
+            assert!(p.needs.iter().any(|n| n.contains("Nylas dashboard")));
+            assert!(p.needs.iter().any(|n| n.contains("region")));
+            assert!(!p.outcome.is_empty());
+            let built = p.steps.iter().filter(|s| s.available).count();
+            assert_eq!(p.steps_built as usize, built);
+        }
+        assert_eq!(
+            path_info(PathId::V3).built_note,
+            "This version can do 3 of its 8 steps; for the rest it tells you what to do by hand."
+        );
+        assert_eq!(path_info(PathId::Migrate).steps_built, 2);
+        assert_eq!(
+            path_info(PathId::Bulk).built_note,
+            "Nothing on this path is built yet in this version: it shows you what to do by hand."
+        );
+    }
+
+    #[test]
+    fn steps_not_built_say_what_to_do_by_hand_with_docs() {
+        for p in all_paths() {
+            for s in &p.steps {
+                if s.available {
+                    assert!(s.by_hand.is_empty() && s.docs.is_empty(), "{}", s.id);
+                    continue;
+                }
+                assert!(!s.by_hand.is_empty(), "{} has no by-hand steps", s.id);
+                assert!(!s.docs.is_empty(), "{} has no docs", s.id);
+                for d in &s.docs {
+                    let host = d.url.strip_prefix("https://").unwrap().split('/').next();
+                    assert!(
+                        matches!(
+                            host,
+                            Some(
+                                "developer.nylas.com"
+                                    | "dashboard-v3.nylas.com"
+                                    | "learn.microsoft.com"
+                            )
+                        ),
+                        "{}",
+                        d.url
+                    );
+                }
+            }
+        }
+        let connector = path_info(PathId::V3)
+            .steps
+            .into_iter()
+            .find(|s| s.id == "connector")
+            .unwrap();
+        assert!(connector.by_hand[0].contains("Connectors, then Microsoft"));
     }
 
     #[test]

@@ -13,9 +13,11 @@ use ts_rs::TS;
 use crate::answers::{self, AnswerUpdate, Answers, LastCheck, PathAnswers};
 use crate::audit::AuditReport;
 use crate::error::{Result, WizardError};
-use crate::paths::{path_info, PathId, AZURE_APP_STEP, FEATURES_STEP, REGION_STEP};
+use crate::paths::{path_info, PathId, AZURE_APP_STEP};
 
+mod status;
 mod store;
+pub use status::StepLeave;
 pub use store::{StateNotice, StateStore};
 
 /// Version of the progress file format. Bump when the format changes in a way
@@ -33,6 +35,8 @@ pub enum StepStatus {
     InProgress,
     Done,
     NeedsAttention,
+    /// Left without valid answers (or not built yet); the admin can return.
+    Skipped,
 }
 
 /// Everything the wizard remembers between runs. Never holds a secret.
@@ -73,6 +77,8 @@ pub struct ProgressView {
     pub progress: Progress,
     /// The chosen path's answers; `None` on the welcome screen.
     pub current: Option<PathAnswers>,
+    /// What the current step will be marked when the admin leaves it.
+    pub leaving: Option<StepLeave>,
 }
 
 /// What an audit found, and the progress it was recorded in.
@@ -106,6 +112,7 @@ impl Progress {
             return;
         }
         if let Some(old) = self.path {
+            self.leave_step();
             self.paused.insert(
                 old,
                 PausedPath {
@@ -130,11 +137,6 @@ impl Progress {
         {
             self.step = steps.first().map(|s| s.id.clone());
         }
-        if let Some(step) = self.step.clone() {
-            self.step_status
-                .entry(step)
-                .or_insert(StepStatus::InProgress);
-        }
         self.settle_statuses();
     }
 
@@ -150,15 +152,10 @@ impl Progress {
                 "\"{step}\" is not a step of this path."
             )));
         }
+        if self.step.as_deref() != Some(step) {
+            self.leave_step();
+        }
         self.step = Some(step.to_string());
-        self.step_status
-            .entry(step.to_string())
-            .and_modify(|s| {
-                if *s == StepStatus::NotStarted {
-                    *s = StepStatus::InProgress;
-                }
-            })
-            .or_insert(StepStatus::InProgress);
         self.settle_statuses();
         Ok(())
     }
@@ -171,35 +168,17 @@ impl Progress {
     }
 
     /// Remember what an audit found (its counts, never the manifest); the
-    /// Azure app step needs attention while a check fails.
+    /// Azure app step needs attention while a check fails. A passing check
+    /// makes it Done when the admin leaves it (see `status`).
     pub fn record_check(&mut self, report: &AuditReport) {
         self.answers.last_check = Some(LastCheck::from(report));
         let status = if report.passed() {
-            StepStatus::Done
+            StepStatus::InProgress
         } else {
             StepStatus::NeedsAttention
         };
-        let _ = self.set_step_status_checked(AZURE_APP_STEP, status);
-    }
-
-    /// Statuses that follow from the answers: Features is done once the
-    /// chosen features give a permission list, Region once it is answered.
-    fn settle_statuses(&mut self) {
-        let Some(path) = self.path else { return };
-        let current = self.answers.for_path(path);
-        let region_answered = self.answers.region.is_some();
-        for (step, status) in self.step_status.iter_mut() {
-            match step.as_str() {
-                FEATURES_STEP if *status != StepStatus::NotStarted => {
-                    *status = if current.needs_features {
-                        StepStatus::InProgress
-                    } else {
-                        StepStatus::Done
-                    };
-                }
-                REGION_STEP if region_answered => *status = StepStatus::Done,
-                _ => {}
-            }
+        if self.set_step_status_checked(AZURE_APP_STEP, status).is_ok() {
+            self.settle_statuses();
         }
     }
 
@@ -208,6 +187,7 @@ impl Progress {
         ProgressView {
             progress: self.clone(),
             current: self.path.map(|p| self.answers.for_path(p)),
+            leaving: self.leaving(),
         }
     }
 
@@ -372,7 +352,9 @@ mod tests {
         assert_eq!(p.step_status["features"], StepStatus::InProgress);
         p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
             .unwrap();
-        assert_eq!(p.step_status["features"], StepStatus::Done);
+        // Done is set when the step is left, never while on it.
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
         for f in [Feature::MailModify, Feature::MailSend] {
             p.set_answer(AnswerUpdate::Feature {
                 feature: f,
@@ -382,13 +364,17 @@ mod tests {
         }
         assert_eq!(p.step_status["features"], StepStatus::InProgress);
         p.go_to_step("region").unwrap();
+        // Left with nothing chosen: skipped, not done.
+        assert_eq!(p.step_status["features"], StepStatus::Skipped);
         assert_eq!(p.step_status["region"], StepStatus::InProgress);
         p.set_answer(AnswerUpdate::Region(crate::regions::Region::Us))
             .unwrap();
+        assert_eq!(p.step_status["region"], StepStatus::InProgress);
+        p.go_to_step("azure-app").unwrap();
         assert_eq!(p.step_status["region"], StepStatus::Done);
-        // v2 has a default calendar scope: its Features step is done on sight.
+        // v2 has a default calendar scope: its Features step is done once left.
         p.choose_path(Some(PathId::V2Events));
-        assert_eq!(p.step_status["features"], StepStatus::Done);
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
     }
 
     #[test]
@@ -408,6 +394,8 @@ mod tests {
             on: true,
         })
         .unwrap();
+        assert_eq!(p.step_status["features"], StepStatus::InProgress);
+        p.go_to_step("region").unwrap();
         assert_eq!(p.step_status["features"], StepStatus::Done);
         // A Teams progress saved before the step existed still resumes on
         // its step.

@@ -17,4 +17,24 @@ summary: string,
 /**
  * Who this path is for, in one sentence.
  */
-when_to_choose: string, steps: Array<StepInfo>, };
+when_to_choose: string, steps: Array<StepInfo>, 
+/**
+ * The journey before Start: about how long it takes.
+ */
+duration: string, 
+/**
+ * What the admin needs at hand (roles, logins, facts), one per line.
+ */
+needs: Array<string>, 
+/**
+ * What they have at the end.
+ */
+outcome: string, 
+/**
+ * How many of `steps` this version can do.
+ */
+steps_built: number, 
+/**
+ * The same as a sentence for the path card.
+ */
+built_note: string, };

@@ -3,6 +3,7 @@ import type { Answers } from "./Answers";
 import type { PathAnswers } from "./PathAnswers";
 import type { PathId } from "./PathId";
 import type { PausedPath } from "./PausedPath";
+import type { StepLeave } from "./StepLeave";
 import type { StepStatus } from "./StepStatus";
 
 /**
@@ -13,7 +14,11 @@ export type ProgressView = {
 /**
  * The chosen path's answers; `None` on the welcome screen.
  */
-current: PathAnswers | null, version: number, 
+current: PathAnswers | null, 
+/**
+ * What the current step will be marked when the admin leaves it.
+ */
+leaving: StepLeave | null, version: number, 
 /**
  * The path chosen on the welcome screen; `None` = on the welcome screen.
  */

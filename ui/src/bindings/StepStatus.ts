@@ -3,4 +3,4 @@
 /**
  * State of one step as shown in the step list.
  */
-export type StepStatus = "not-started" | "in-progress" | "done" | "needs-attention";
+export type StepStatus = "not-started" | "in-progress" | "done" | "needs-attention" | "skipped";

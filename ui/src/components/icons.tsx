@@ -47,6 +47,14 @@ export const CircleIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** A dashed circle with an arrow past it: left for now, not done. */
+export const SkipIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9.5" stroke-dasharray="3 3" />
+    <path d="M8 12h8M13 9l3 3-3 3" />
+  </Svg>
+);
+
 export const InProgressIcon = (p: IconProps) => (
   <Svg {...p}>
     <circle cx="12" cy="12" r="9.5" />

@@ -1,7 +1,7 @@
 // A step's status as icon AND words: colour never carries it alone.
 
 import type { StepStatus } from '../bindings/StepStatus';
-import { AlertIcon, CheckCircleIcon, CircleIcon, InProgressIcon } from './icons';
+import { AlertIcon, CheckCircleIcon, CircleIcon, InProgressIcon, SkipIcon } from './icons';
 
 /** The words for each status, as shown in the step list. */
 export const STATUS_TEXT: Record<StepStatus, string> = {
@@ -9,6 +9,7 @@ export const STATUS_TEXT: Record<StepStatus, string> = {
   'in-progress': 'In progress',
   done: 'Done',
   'needs-attention': 'Needs attention',
+  skipped: 'Skipped',
 };
 
 export function StatusIcon({ status, size = 20 }: { status: StepStatus; size?: number }) {
@@ -22,5 +23,7 @@ export function StatusIcon({ status, size = 20 }: { status: StepStatus; size?: n
       return <AlertIcon size={size} class={cls} />;
     case 'not-started':
       return <CircleIcon size={size} class={cls} />;
+    case 'skipped':
+      return <SkipIcon size={size} class={cls} />;
   }
 }

@@ -10,6 +10,7 @@ import { ArrowLeftIcon, ArrowRightIcon } from '../components/icons';
 import { STATUS_TEXT, StatusIcon } from '../components/status-icon';
 import { findStepView, type StepView } from '../steps/registry';
 import type { StepContext } from '../steps/types';
+import { LeaveNote } from './leave-note';
 import { StepPlaceholder } from './step-placeholder';
 
 interface FrameProps {
@@ -121,7 +122,7 @@ export function Frame(props: FrameProps) {
             <span>{prev === undefined ? 'Back to paths' : `Back: ${prev.title}`}</span>
           </button>
           <div class="action-bar-end">
-            {next === undefined && <span class="muted action-hint">This is the last step of the path.</span>}
+            <LeaveNote step={step} next={next} leaving={progress.leaving} />
             <button
               type="button"
               class="btn btn-primary"

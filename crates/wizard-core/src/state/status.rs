@@ -1,0 +1,269 @@
+//! Step statuses are facts, set when the admin leaves a step: Done when its
+//! answers are valid (an accepted default counts), Needs attention when a
+//! check found problems, Skipped otherwise. The step the admin is on is In
+//! progress (or Needs attention), never Done; a step passed over is never
+//! "Not started".
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Progress, StepStatus};
+use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, REGION_STEP};
+
+/// What the current step will be marked when the admin leaves it now, so
+/// Next can say what is skipped before it happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StepLeave {
+    pub step: String,
+    pub status: StepStatus,
+    /// Why it isn't Done, in one plain sentence (`None` when it is Done).
+    pub reason: Option<String>,
+}
+
+impl Progress {
+    /// The status `step` gets when it is left: `visited` is false for a step
+    /// passed over without being opened (a default it never showed isn't
+    /// accepted).
+    pub fn verdict(&self, step: &str, visited: bool) -> (StepStatus, Option<String>) {
+        let Some(path) = self.path else {
+            return (StepStatus::NotStarted, None);
+        };
+        let built = path_info(path)
+            .steps
+            .iter()
+            .any(|s| s.id == step && s.available);
+        if !built {
+            return skipped("This step isn't built in this version yet; do it by hand.");
+        }
+        let current = self.answers.for_path(path);
+        match step {
+            FEATURES_STEP if current.needs_features => {
+                if current.required_features.is_empty() {
+                    skipped("You haven't chosen what your app does yet.")
+                } else {
+                    skipped("Teams meetings need calendar write, which isn't chosen yet.")
+                }
+            }
+            FEATURES_STEP => (StepStatus::Done, None),
+            REGION_STEP if visited || self.answers.region.is_some() => (StepStatus::Done, None),
+            REGION_STEP => skipped("You haven't looked at the region yet."),
+            AZURE_APP_STEP => match &self.answers.last_check {
+                None => skipped("Your Azure app hasn't been checked yet."),
+                Some(c) if c.fail == 0 => (StepStatus::Done, None),
+                Some(c) => (
+                    StepStatus::NeedsAttention,
+                    Some(if c.fail == 1 {
+                        "The last check found 1 thing to fix.".to_string()
+                    } else {
+                        format!("The last check found {} things to fix.", c.fail)
+                    }),
+                ),
+            },
+            _ => skipped("Nothing is recorded for this step yet."),
+        }
+    }
+
+    /// What leaving the current step now would mark it.
+    pub fn leaving(&self) -> Option<StepLeave> {
+        let step = self.step.as_deref()?;
+        let (status, reason) = self.verdict(step, true);
+        Some(StepLeave {
+            step: step.to_string(),
+            status,
+            reason,
+        })
+    }
+
+    /// Mark the current step as it is left (before a move).
+    pub(super) fn leave_step(&mut self) {
+        if let Some(step) = self.step.clone() {
+            let (status, _) = self.verdict(&step, true);
+            self.step_status.insert(step, status);
+        }
+    }
+
+    /// Statuses of the chosen path after any change: the current step is in
+    /// progress (or still needs attention); steps before it that were never
+    /// opened get their verdict; a step left before statuses were set on
+    /// leaving (an older progress file) gets its verdict too.
+    pub(super) fn settle_statuses(&mut self) {
+        let Some(path) = self.path else { return };
+        let steps = path_info(path).steps;
+        let current = steps.iter().position(|s| Some(&s.id) == self.step.as_ref());
+        for (i, s) in steps.iter().enumerate() {
+            let old = self.step_status.get(&s.id).copied().unwrap_or_default();
+            let new = if Some(i) == current {
+                match old {
+                    StepStatus::NeedsAttention => old,
+                    _ => StepStatus::InProgress,
+                }
+            } else {
+                match old {
+                    StepStatus::NotStarted if current.is_some_and(|c| i < c) => {
+                        self.verdict(&s.id, false).0
+                    }
+                    StepStatus::InProgress => self.verdict(&s.id, true).0,
+                    _ => old,
+                }
+            };
+            if new != StepStatus::NotStarted || self.step_status.contains_key(&s.id) {
+                self.step_status.insert(s.id.clone(), new);
+            }
+        }
+    }
+}
+
+fn skipped(reason: &str) -> (StepStatus, Option<String>) {
+    (StepStatus::Skipped, Some(reason.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::AnswerUpdate;
+    use crate::paths::PathId;
+    use crate::scopes::{Feature, Preset};
+
+    fn status(p: &Progress, step: &str) -> StepStatus {
+        p.step_status.get(step).copied().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_step_is_never_done_while_the_admin_is_on_it() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        assert_eq!(status(&p, "features"), StepStatus::InProgress);
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        assert_eq!(p.leaving().unwrap().reason, None);
+        p.go_to_step("region").unwrap();
+        assert_eq!(status(&p, "features"), StepStatus::Done);
+        assert_eq!(status(&p, "region"), StepStatus::InProgress);
+        // Coming back makes it current again: in progress until left.
+        p.go_to_step("features").unwrap();
+        assert_eq!(status(&p, "features"), StepStatus::InProgress);
+    }
+
+    #[test]
+    fn leaving_without_valid_answers_is_skipped_and_says_why() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.step, "features");
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("You haven't chosen what your app does yet.")
+        );
+        p.go_to_step("region").unwrap();
+        assert_eq!(status(&p, "features"), StepStatus::Skipped);
+        // The region's default (US) counts once the admin has seen it.
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        p.go_to_step("azure-app").unwrap();
+        assert_eq!(status(&p, "region"), StepStatus::Done);
+        assert_eq!(p.answers.region, None, "leaving doesn't invent an answer");
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("Your Azure app hasn't been checked yet.")
+        );
+        // A step that isn't built is skipped when left.
+        p.go_to_step("nylas-account").unwrap();
+        assert_eq!(status(&p, "azure-app"), StepStatus::Skipped);
+        p.go_to_step("connector").unwrap();
+        assert_eq!(status(&p, "nylas-account"), StepStatus::Skipped);
+    }
+
+    #[test]
+    fn steps_passed_over_are_never_not_started() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step("connector").unwrap();
+        for step in ["features", "region", "azure-app", "nylas-account"] {
+            assert_eq!(status(&p, step), StepStatus::Skipped, "{step}");
+        }
+        assert_eq!(status(&p, "connector"), StepStatus::InProgress);
+        // Steps after the current one stay not started.
+        assert_eq!(status(&p, "report"), StepStatus::NotStarted);
+        assert!(!p.step_status.contains_key("report"));
+        // A region answered elsewhere is done even though it was passed over.
+        let mut p = Progress::default();
+        p.answers.region = Some(crate::regions::Region::Eu);
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step("azure-app").unwrap();
+        assert_eq!(status(&p, "region"), StepStatus::Done);
+    }
+
+    #[test]
+    fn teams_features_need_calendar_write_to_be_done() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::Teams));
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert!(leave.reason.unwrap().contains("calendar write"));
+        p.set_answer(AnswerUpdate::Feature {
+            feature: Feature::CalendarWrite,
+            on: true,
+        })
+        .unwrap();
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+    }
+
+    #[test]
+    fn leaving_for_the_welcome_screen_sets_the_status_too() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V2Events));
+        // v2 has a default calendar scope: accepted when the step is left.
+        assert_eq!(status(&p, "features"), StepStatus::InProgress);
+        p.choose_path(None);
+        assert_eq!(
+            p.paused[&PathId::V2Events].step_status["features"],
+            StepStatus::Done
+        );
+        p.choose_path(Some(PathId::V2Events));
+        assert_eq!(status(&p, "features"), StepStatus::InProgress);
+    }
+
+    #[test]
+    fn the_azure_app_is_done_when_left_after_a_passing_check() {
+        use crate::answers::LastCheck;
+        let check = |fail| LastCheck {
+            display_name: None,
+            checked_at: time::OffsetDateTime::UNIX_EPOCH,
+            fail,
+            warn: 0,
+            pass: 3,
+        };
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step("azure-app").unwrap();
+        p.answers.last_check = Some(check(2));
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::NeedsAttention);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("The last check found 2 things to fix.")
+        );
+        p.answers.last_check = Some(check(0));
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        p.go_to_step("report").unwrap();
+        assert_eq!(status(&p, "azure-app"), StepStatus::Done);
+    }
+
+    #[test]
+    fn an_older_file_with_a_left_step_in_progress_is_settled() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.step = Some("region".into());
+        p.step_status
+            .insert("features".into(), StepStatus::InProgress);
+        p.settle_statuses();
+        assert_eq!(status(&p, "features"), StepStatus::Skipped);
+        assert_eq!(status(&p, "region"), StepStatus::InProgress);
+    }
+}

@@ -1,0 +1,87 @@
+import { render, screen, within } from '@testing-library/preact';
+import { createRef } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
+import type { PathInfo } from '../bindings/PathInfo';
+import type { ProgressView } from '../bindings/ProgressView';
+import { makePaths } from '../test/fixtures';
+import { fixtureProgress, makeSession } from '../test/requirements';
+import type { StepContext } from '../steps/types';
+import { Frame } from './frame';
+
+const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
+
+function show(path: PathInfo, progress: ProgressView) {
+  const ctx = (s: PathInfo['steps'][number]): StepContext => ({
+    session: makeSession({ progress }),
+    path,
+    step: s,
+    busy: false,
+    setAnswer: vi.fn(async () => null),
+    setStatus: vi.fn(async () => null),
+    applyProgress: vi.fn(),
+    openLink: vi.fn(async () => undefined),
+  } as unknown as StepContext);
+  // Step views are not under test here: every step renders as "not built".
+  return render(
+    <Frame
+      path={path}
+      progress={progress}
+      busy={false}
+      onGoTo={vi.fn()}
+      onBackToPaths={vi.fn()}
+      stepContext={ctx}
+      headingRef={createRef()}
+      findView={() => undefined}
+    />,
+  );
+}
+
+const statusText = (step: string) => within(screen.getByTestId(`step-item-${step}`)).getByText(/Skipped|Done|In progress|Not started|Needs attention/).textContent;
+
+describe('statuses you can trust (issue 17, point 2)', () => {
+  it('says before Next that leaving an unfinished step marks it Skipped, and why', () => {
+    show(pathOf('v3'), fixtureProgress('v3/features/new'));
+    const note = screen.getByTestId('leave-note');
+    expect(note.textContent).toBe(
+      "Leaving now marks Features as Skipped: you can come back to it. You haven't chosen what your app does yet.",
+    );
+    expect(statusText('features')).toBe('In progress');
+  });
+
+  it('says nothing about skipping when the answers are valid', () => {
+    show(pathOf('v3'), fixtureProgress('v3/features/email-client'));
+    expect(screen.queryByTestId('leave-note')).toBeNull();
+    // Never "Done" while the admin is still on the step.
+    expect(screen.getByTestId('step-item-features').dataset.status).toBe('in-progress');
+  });
+
+  it('shows steps passed over as Skipped with words and an icon, never Not started', () => {
+    show(pathOf('v3'), fixtureProgress('v3/azure-app/no-features'));
+    for (const step of ['features', 'region']) {
+      const item = screen.getByTestId(`step-item-${step}`);
+      expect(item.dataset.status).toBe('skipped');
+      expect(item.querySelector('.status-skipped')).not.toBeNull();
+      expect(statusText(step)).toBe('Skipped');
+    }
+    expect(statusText('report')).toBe('Not started · not built yet');
+  });
+
+  it('says a failed check stays Needs attention when the step is left', () => {
+    const progress = fixtureProgress('v3/azure-app/answered');
+    progress.step_status['azure-app'] = 'needs-attention';
+    progress.leaving = { step: 'azure-app', status: 'needs-attention', reason: 'The last check found 2 things to fix.' };
+    show(pathOf('v3'), progress);
+    expect(screen.getByTestId('leave-note').textContent).toBe(
+      'Azure app stays "Needs attention" when you leave it. The last check found 2 things to fix.',
+    );
+  });
+
+  it('says when the next step is not built yet', () => {
+    const progress = fixtureProgress('v3/azure-app/answered');
+    progress.leaving = { step: 'azure-app', status: 'done', reason: null };
+    show(pathOf('v3'), progress);
+    expect(screen.getByTestId('leave-note').textContent).toBe(
+      "Nylas account isn't built in this version; it shows you what to do by hand.",
+    );
+  });
+});
