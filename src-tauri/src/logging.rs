@@ -35,6 +35,8 @@ pub struct SupportLog(Arc<Mutex<Option<RollingFileAppender>>>);
 impl SupportLog {
     /// Start writing to a daily file in `dir` (created if missing).
     pub fn open_in(&self, dir: &Path) -> Result<(), String> {
+        // Made first: the appender looks for old files to prune as it starts.
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         let appender = RollingFileAppender::builder()
             .rotation(Rotation::DAILY)
             .filename_prefix(FILE_PREFIX)
