@@ -39,6 +39,10 @@ export const ERROR_TEXT: Record<ErrorCode, { title: string; hint: string }> = {
     title: "Your system keychain isn't available",
     hint: 'Unlock or install your keychain, or keep secrets for this run only.',
   },
+  keychain_timeout: {
+    title: "Your system keychain didn't answer",
+    hint: 'It may be waiting for you to unlock it in another window. Unlock it and try again, or keep secrets for this run only.',
+  },
   secret_not_found: {
     title: 'A saved secret is missing',
     hint: 'Enter it again in this step; it goes straight to your keychain.',

@@ -100,7 +100,8 @@ struct CheckArgs {
 
 /// The answers file, whatever its kind (see [`AnswersFile`]).
 fn read_answers(path: &Path) -> Result<AnswersFile, WizardError> {
-    let bytes = std::fs::read(path)
+    // An answers file is a few hundred bytes; never read an endless one.
+    let bytes = crate::input::read_file_limited(path, 1024 * 1024)
         .map_err(|e| WizardError::io(&format!("read {}", path.display()), &e))?;
     let text = wizard_core::manifest::decode_text(&bytes);
     let is_toml = path

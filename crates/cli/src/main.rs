@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod check_cmd;
 mod diagnose_cmd;
+mod input;
 mod output;
 mod sandbox_cmd;
 mod values;
@@ -34,7 +35,8 @@ enum Command {
     Sandbox(sandbox_cmd::Args),
     /// Audit an Azure app registration manifest against what Nylas needs.
     Check(check_cmd::Args),
-    /// Explain an error message or callback URL (AADSTS…, Nylas errors).
+    /// Explain an error message or callback URL (AADSTS…, Nylas errors); `diagnose -` reads it from standard input.
+    #[command(long_about = diagnose_cmd::LONG_ABOUT)]
     Diagnose(diagnose_cmd::Args),
 }
 

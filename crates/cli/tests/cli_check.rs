@@ -279,28 +279,53 @@ fn a_pasted_secret_is_compared_never_printed() {
         .find(|f| f["check"] == "client_secret")
         .unwrap();
     assert_eq!(s["status"], "warn", "a GUID looks like the secret ID");
-    let o = Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args([
-            "check",
-            "--manifest",
-            &manifest,
-            "--path",
-            "v3",
-            "--preset",
-            "read-only-inbox",
-            "--region",
-            "us",
-            "--now",
-            NOW,
-        ])
-        .args(["--secret-env", "TEST_NYLAS_AZURE_SECRET"])
-        .env(
-            "TEST_NYLAS_AZURE_SECRET",
-            "q8F~TopSecretValueThatMustNotLeak",
-        )
-        .output()
+
+    // A real-looking Value: the check must run (exit 0, not a crash, which
+    // would print nothing either), match it to the manifest's secret by
+    // Microsoft's hint, and print it nowhere, in JSON or in text.
+    const SECRET: &str = "q8F~TopSecretValueThatMustNotLeak";
+    let with_secret = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
+            .args([
+                "check",
+                "--manifest",
+                &manifest,
+                "--path",
+                "v3",
+                "--preset",
+                "read-only-inbox",
+                "--region",
+                "us",
+                "--now",
+                NOW,
+            ])
+            .args([
+                "--secret-env",
+                "TEST_NYLAS_AZURE_SECRET",
+                "--format",
+                format,
+            ])
+            .env("TEST_NYLAS_AZURE_SECRET", SECRET)
+            .output()
+            .unwrap()
+    };
+    let o = with_secret("json");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let s = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "client_secret")
         .unwrap();
-    assert!(!stdout(&o).contains("TopSecretValue") && !stderr(&o).contains("TopSecretValue"));
+    assert_eq!(s["details"]["matched_pasted_secret"], true, "{s}");
+    assert_eq!(s["details"]["hint"], "q8F");
+    for o in [o, with_secret("text")] {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("client secret"), "{}", stdout(&o));
+        assert!(!stdout(&o).contains("TopSecretValue"));
+        assert!(!stderr(&o).contains("TopSecretValue"));
+    }
 }
 
 #[test]

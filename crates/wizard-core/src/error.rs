@@ -32,6 +32,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The operating system's keychain cannot be reached.
     KeychainUnavailable,
+    /// The operating system's keychain didn't answer in time.
+    KeychainTimeout,
     /// No secret is stored under that name.
     SecretNotFound,
     /// A remote service could not be reached or kept failing.

@@ -1,18 +1,27 @@
 //! Where secrets live: the OS keychain, or memory for this run only.
 //!
-//! Secrets (Azure client secret, Nylas API key, v2 client secret, refresh
-//! tokens) never go to files, logs or the web view. Callers hold them as
+//! Secrets never go to files, logs or the web view. Callers hold them as
 //! [`SecretString`] (zeroed on drop, redacted `Debug`) and show only a
-//! [`hint`].
+//! [`hint`]. Today the window stores one: the Azure app's client secret
+//! ([`SecretName`] lists what may be stored).
+//!
+//! A keychain call may hang (a locked keyring waiting for a password prompt
+//! nobody sees, a stuck D-Bus service), so every call to the OS keychain
+//! runs on its own thread and gives up after [`KEYCHAIN_TIMEOUT`] with
+//! `keychain_timeout`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 pub use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, Result, WizardError};
+
+/// How long a keychain call may take before we give up on it.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The keychain service name every entry is stored under.
 pub const KEYCHAIN_SERVICE: &str = "com.nylas.ms-setup-wizard";
@@ -162,10 +171,86 @@ fn not_found(name: &str) -> WizardError {
     .with_hint("Enter it again on the step that asks for it.")
 }
 
+/// A store whose every call runs on its own thread and gives up after a
+/// time limit: the caller gets `keychain_timeout` and moves on, and the
+/// stuck call is left to finish (or not) on its own thread.
+pub struct TimeLimitedStore<S> {
+    inner: Arc<S>,
+    limit: Duration,
+}
+
+impl<S: SecretStore + 'static> TimeLimitedStore<S> {
+    pub fn new(inner: S, limit: Duration) -> Self {
+        Self {
+            inner: Arc::new(inner),
+            limit,
+        }
+    }
+
+    /// Run `f` on the inner store, within the time limit.
+    pub fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&S) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        let (tx, rx) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                // The receiver is gone after a timeout; nothing to tell.
+                let _ = tx.send(f(&inner));
+            })
+            .map_err(|e| {
+                WizardError::internal(format!("The keychain call could not start: {e}."))
+            })?;
+        match rx.recv_timeout(self.limit) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(keychain_timeout(self.limit)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(WizardError::internal(
+                "The keychain call stopped without an answer.",
+            )),
+        }
+    }
+}
+
+impl<S: SecretStore + 'static> SecretStore for TimeLimitedStore<S> {
+    fn set(&self, name: &str, value: &SecretString) -> Result<()> {
+        let (name, value) = (name.to_owned(), value.clone());
+        self.run(move |s| s.set(&name, &value))
+    }
+
+    fn get(&self, name: &str) -> Result<SecretString> {
+        let name = name.to_owned();
+        self.run(move |s| s.get(&name))
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        let name = name.to_owned();
+        self.run(move |s| s.delete(&name))
+    }
+
+    fn is_persistent(&self) -> bool {
+        self.inner.is_persistent()
+    }
+}
+
+/// The plain-words error when the keychain doesn't answer in time.
+pub fn keychain_timeout(limit: Duration) -> WizardError {
+    WizardError::new(
+        ErrorCode::KeychainTimeout,
+        format!(
+            "Your system keychain didn't answer within {} seconds.",
+            limit.as_secs().max(1)
+        ),
+    )
+    .with_hint("It may be waiting for you to unlock it in another window. Unlock it and try again, or keep secrets for this run only.")
+}
+
 /// The OS keychain: macOS Keychain, Windows Credential Manager, or the Secret
-/// Service (GNOME Keyring, KWallet) on Linux.
+/// Service (GNOME Keyring, KWallet) on Linux. Every call is time-limited
+/// ([`KEYCHAIN_TIMEOUT`]).
 pub struct KeyringSecretStore {
-    service: String,
+    os: TimeLimitedStore<OsKeychain>,
 }
 
 impl KeyringSecretStore {
@@ -176,12 +261,53 @@ impl KeyringSecretStore {
     /// A store under another service name (tests use their own).
     pub fn with_service(service: &str) -> Self {
         Self {
-            service: service.to_string(),
+            os: TimeLimitedStore::new(
+                OsKeychain {
+                    service: service.to_string(),
+                },
+                KEYCHAIN_TIMEOUT,
+            ),
         }
     }
 
     /// Ask the keychain a harmless question to learn whether it answers.
     pub fn probe(&self) -> Result<()> {
+        self.os.run(|k| k.probe())
+    }
+}
+
+impl Default for KeyringSecretStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SecretStore for KeyringSecretStore {
+    fn set(&self, name: &str, value: &SecretString) -> Result<()> {
+        self.os.set(name, value)
+    }
+
+    fn get(&self, name: &str) -> Result<SecretString> {
+        self.os.get(name)
+    }
+
+    fn delete(&self, name: &str) -> Result<()> {
+        self.os.delete(name)
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+}
+
+/// The keyring crate's calls, which block (D-Bus, the macOS or Windows
+/// credential APIs).
+struct OsKeychain {
+    service: String,
+}
+
+impl OsKeychain {
+    fn probe(&self) -> Result<()> {
         match self.entry("probe")?.get_password() {
             Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(e)),
@@ -194,13 +320,7 @@ impl KeyringSecretStore {
     }
 }
 
-impl Default for KeyringSecretStore {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SecretStore for KeyringSecretStore {
+impl SecretStore for OsKeychain {
     fn set(&self, name: &str, value: &SecretString) -> Result<()> {
         self.entry(name)?
             .set_password(value.expose_secret())
@@ -311,5 +431,59 @@ mod tests {
     fn secret_debug_is_redacted() {
         let v = SecretString::from("nyk_v0_supersecret");
         assert!(!format!("{v:?}").contains("supersecret"));
+    }
+
+    /// A store that never answers until the test lets it go.
+    struct Stuck {
+        release: Mutex<mpsc::Receiver<()>>,
+    }
+
+    impl SecretStore for Stuck {
+        fn set(&self, _: &str, _: &SecretString) -> Result<()> {
+            let _ = self.release.lock().unwrap().recv();
+            Ok(())
+        }
+        fn get(&self, name: &str) -> Result<SecretString> {
+            let _ = self.release.lock().unwrap().recv();
+            Err(not_found(name))
+        }
+        fn delete(&self, _: &str) -> Result<()> {
+            let _ = self.release.lock().unwrap().recv();
+            Ok(())
+        }
+        fn is_persistent(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_keychain_that_never_answers_times_out_in_plain_words() {
+        let (release, rx) = mpsc::channel();
+        let store = TimeLimitedStore::new(
+            Stuck {
+                release: Mutex::new(rx),
+            },
+            Duration::from_millis(200),
+        );
+        let started = std::time::Instant::now();
+        let e = store
+            .set(
+                "azure_client_secret",
+                &SecretString::from("Q~canary-timeout-1234"),
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::KeychainTimeout);
+        assert_eq!(e.code.as_str(), "keychain_timeout");
+        assert!(e.message.contains("didn't answer"), "{}", e.message);
+        assert!(!e.message.contains("canary"), "{}", e.message);
+        assert!(e.hint.is_some());
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(store.get("x").unwrap_err().code, ErrorCode::KeychainTimeout);
+        // Let the stuck threads finish; a store that answers is not cut off.
+        drop(release);
+        let quick = TimeLimitedStore::new(MemorySecretStore::new(), Duration::from_secs(10));
+        quick.set("a", &SecretString::from("v")).unwrap();
+        assert_eq!(quick.get("a").unwrap().expose_secret(), "v");
+        assert!(!quick.is_persistent());
     }
 }

@@ -4,4 +4,4 @@
  * Stable error codes. Never rename a variant: the UI and scripts match on
  * the snake_case string.
  */
-export type ErrorCode = "invalid_input" | "keychain_unavailable" | "secret_not_found" | "remote_unavailable" | "rate_limited" | "bad_response" | "unauthorized" | "forbidden" | "not_found" | "rejected" | "cancelled" | "redirect_loop" | "response_too_large" | "state_corrupt" | "state_newer_version" | "state_migrated" | "state_backup_failed" | "io" | "manifest_invalid" | "internal";
+export type ErrorCode = "invalid_input" | "keychain_unavailable" | "keychain_timeout" | "secret_not_found" | "remote_unavailable" | "rate_limited" | "bad_response" | "unauthorized" | "forbidden" | "not_found" | "rejected" | "cancelled" | "redirect_loop" | "response_too_large" | "state_corrupt" | "state_newer_version" | "state_migrated" | "state_backup_failed" | "io" | "manifest_invalid" | "internal";

@@ -103,6 +103,8 @@ fn cosmetic(found: &str, target: &str, reasons: &mut Vec<Reason>, why: &mut Vec<
 
 /// How `found` differs from `required`, or `None` when it is unrelated.
 fn near_miss(required: &str, found: &str, platform: Platform) -> Option<(Vec<Reason>, String)> {
+    #[cfg(test)]
+    crate::manifest::comparisons::bump();
     let mut reasons = Vec::new();
     let mut why = Vec::new();
     let unregioned = without_region(required);
@@ -177,6 +179,8 @@ pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
     let id = CheckId::RedirectUris;
     let app = ctx.app;
     let web: Vec<&str> = app.uris_on(Platform::Web).collect();
+    // A set for look-ups: a manifest may list many thousands of URIs.
+    let web_set: std::collections::HashSet<&str> = web.iter().copied().collect();
     let wanted: Vec<(&String, bool)> = ctx
         .uris
         .required
@@ -191,7 +195,7 @@ pub(super) fn redirect_uris(ctx: &Ctx) -> Finding {
     let mut near = Vec::new();
     let mut sentences = Vec::new();
     for (uri, required) in &wanted {
-        if web.contains(&uri.as_str()) {
+        if web_set.contains(uri.as_str()) {
             continue;
         }
         if *required {

@@ -8,6 +8,9 @@
 mod model;
 mod read;
 
+#[cfg(test)]
+mod complexity_tests;
+
 use serde_json::Value;
 
 pub use model::*;

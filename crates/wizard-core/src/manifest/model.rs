@@ -36,11 +36,47 @@ impl Platform {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RedirectUri {
     pub uri: String,
     pub platform: Platform,
+}
+
+// By hand so the complexity test can count every comparison of two URIs,
+// wherever it happens (a list's `contains`, a set, a check).
+impl PartialEq for RedirectUri {
+    fn eq(&self, other: &Self) -> bool {
+        #[cfg(test)]
+        comparisons::bump();
+        self.uri == other.uri && self.platform == other.platform
+    }
+}
+
+impl std::hash::Hash for RedirectUri {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.uri.hash(state);
+        self.platform.hash(state);
+    }
+}
+
+/// How many times two redirect URIs were compared on this thread (tests).
+#[cfg(test)]
+pub(crate) mod comparisons {
+    use std::cell::Cell;
+
+    thread_local! {
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(crate) fn bump() {
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
+
+    /// The count so far, reset to zero.
+    pub(crate) fn take() -> u64 {
+        COUNT.with(|c| c.replace(0))
+    }
 }
 
 /// "Implicit grant and hybrid flows" on the Authentication blade.
@@ -54,7 +90,7 @@ pub struct ImplicitGrant {
 }
 
 /// One entry of `requiredResourceAccess`, flattened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ResourceAccess {
     /// Lower-case resource app id.

@@ -3,6 +3,8 @@
 //! legacy), so mixed files work; a field of the wrong type is skipped with a
 //! note instead of failing the whole file.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -61,15 +63,24 @@ pub(super) const MANIFEST_KEYS: [&str; 14] = [
     "accessTokenAcceptedVersion",
 ];
 
+/// De-duplication uses sets next to the ordered lists, so a file with many
+/// entries costs time in proportion to its size (a list's `contains` made
+/// 100 000 redirect URIs take billions of comparisons).
 struct Reader<'a> {
     obj: &'a Obj,
     app: AppRegistration,
+    notes: HashSet<String>,
+    uris: HashSet<RedirectUri>,
+    exposed: HashSet<String>,
 }
 
 pub(super) fn read(obj: &Obj) -> AppRegistration {
     let mut r = Reader {
         obj,
         app: AppRegistration::default(),
+        notes: HashSet::new(),
+        uris: HashSet::new(),
+        exposed: HashSet::new(),
     };
     r.detect_formats();
     r.identity();
@@ -171,7 +182,7 @@ impl Reader<'_> {
 
     fn note(&mut self, s: impl Into<String>) {
         let s = s.into();
-        if !self.app.notes.contains(&s) {
+        if self.notes.insert(s.clone()) {
             self.app.notes.push(s);
         }
     }
@@ -321,7 +332,7 @@ impl Reader<'_> {
                     uri: s.to_owned(),
                     platform,
                 };
-                if !self.app.redirect_uris.contains(&r) {
+                if self.uris.insert(r.clone()) {
                     self.app.redirect_uris.push(r);
                 }
             }
@@ -456,6 +467,7 @@ impl Reader<'_> {
             }
         };
         let mut out = Vec::new();
+        let mut seen = HashSet::new();
         for entry in list {
             let Some(resource) = entry.get("resourceAppId").and_then(as_text) else {
                 self.note("An entry of \"requiredResourceAccess\" has no resourceAppId, so we skipped it.");
@@ -477,7 +489,7 @@ impl Reader<'_> {
                             id: id.to_ascii_lowercase(),
                             kind,
                         };
-                        if !out.contains(&ra) {
+                        if seen.insert(ra.clone()) {
                             out.push(ra);
                         }
                     }
@@ -563,7 +575,7 @@ impl Reader<'_> {
             .filter_map(|p| p.get("id").and_then(as_text))
             .map(|id| id.to_ascii_lowercase());
         for id in ids {
-            if !self.app.exposed_permission_ids.contains(&id) {
+            if self.exposed.insert(id.clone()) {
                 self.app.exposed_permission_ids.push(id);
             }
         }
