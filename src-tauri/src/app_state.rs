@@ -396,10 +396,16 @@ impl AppState {
     }
 
     pub async fn session(&self) -> Session {
+        let practice = self.practice_info().await;
         Session {
             version: env!("CARGO_PKG_VERSION").to_string(),
             progress: self.progress().view(),
-            practice: self.practice_info().await,
+            overrides: if practice.enabled {
+                Vec::new()
+            } else {
+                self.endpoints.overrides()
+            },
+            practice,
             keychain: self.keychain_status().await,
             notice: lock(&self.notice).clone(),
             limits: Limits::default(),

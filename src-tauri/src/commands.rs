@@ -4,17 +4,25 @@
 use tauri::State;
 use wizard_core::answers::AnswerUpdate;
 use wizard_core::paths::{all_paths, PathId, PathInfo};
+use wizard_core::portal::{Blade, DocTopic, PortalPage};
 use wizard_core::session::Session;
 use wizard_core::state::{ProgressView, StepStatus};
 use wizard_core::WizardError;
 
 use crate::app_state::AppState;
 use crate::external;
+use crate::remote::RemoteCalls;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
+/// Called when the window (re)starts: whatever the previous page started
+/// remotely is stopped, since nothing is left to show its answer.
 #[tauri::command]
-pub async fn get_session(state: State<'_, AppState>) -> Result<Session> {
+pub async fn get_session(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+) -> Result<Session> {
+    calls.cancel_all();
     state.restore_practice().await?;
     Ok(state.session().await)
 }
@@ -79,9 +87,35 @@ pub async fn dismiss_notice(state: State<'_, AppState>) -> Result<Session> {
     Ok(state.session().await)
 }
 
+/// Links open by intent: the window names the page, Rust builds the link
+/// (see `external`). There is no command that opens a URL the window gives.
 #[tauri::command]
-pub fn open_external(url: String) -> Result<()> {
-    let url = external::allowed(&url)?;
+pub fn open_portal(blade: Blade, app_id: Option<String>) -> Result<()> {
+    let page = PortalPage {
+        blade,
+        app_id: app_id.map(|id| id.trim().to_ascii_lowercase()),
+    };
+    open_in_browser(external::portal(&page)?)
+}
+
+#[tauri::command]
+pub fn open_consent(tenant: Option<String>, client_id: String) -> Result<()> {
+    open_in_browser(external::consent(tenant.as_deref(), client_id.trim())?)
+}
+
+#[tauri::command]
+pub fn open_docs(topic: DocTopic) -> Result<()> {
+    open_in_browser(external::docs(topic)?)
+}
+
+fn open_in_browser(url: url::Url) -> Result<()> {
+    // Tests check what would open without starting a browser.
+    #[cfg(test)]
+    {
+        crate::tests::opened(url.as_str());
+        Ok(())
+    }
+    #[cfg(not(test))]
     open::that_detached(url.as_str()).map_err(|e| {
         WizardError::internal(format!("Your web browser could not be opened: {e}."))
             .with_hint(format!("Copy the link and open it yourself: {url}"))

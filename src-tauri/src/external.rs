@@ -1,23 +1,36 @@
-//! Which links the web view may ask us to open in the system browser: only
-//! Microsoft and Nylas pages over https, so a compromised page can't use us
-//! to launch arbitrary URLs or local files.
+//! Links the window may open in the system browser, by intent: it names a
+//! portal blade, an admin consent or a help topic, never a URL, and the link
+//! is built in wizard-core from checked parts. The host allowlist stays as a
+//! last guard, so even a bug in building a link can't open anything but a
+//! Microsoft or Nylas page over https (or a local file, or another scheme).
 
 use url::Url;
+use wizard_core::portal::{consent_link, DocTopic, PortalPage};
 use wizard_core::WizardError;
 
 const ALLOWED_HOSTS: &[&str] = &[
     "portal.azure.com",
-    "entra.microsoft.com",
-    "learn.microsoft.com",
     "login.microsoftonline.com",
     "aka.ms",
-    "developer.nylas.com",
     "dashboard-v3.nylas.com",
-    "dashboard.nylas.com",
-    "support.nylas.com",
 ];
 
-pub fn allowed(raw: &str) -> Result<Url, WizardError> {
+/// The portal page's link.
+pub fn portal(page: &PortalPage) -> Result<Url, WizardError> {
+    allowed(&page.url()?)
+}
+
+/// The admin-consent page's link.
+pub fn consent(tenant: Option<&str>, client_id: &str) -> Result<Url, WizardError> {
+    allowed(&consent_link(tenant, client_id)?)
+}
+
+/// The help page's link.
+pub fn docs(topic: DocTopic) -> Result<Url, WizardError> {
+    allowed(&topic.url())
+}
+
+fn allowed(raw: &str) -> Result<Url, WizardError> {
     let refuse = || {
         WizardError::invalid_input(format!(
             "The wizard only opens Microsoft and Nylas pages, not {raw}."
@@ -37,15 +50,43 @@ pub fn allowed(raw: &str) -> Result<Url, WizardError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wizard_core::portal::Blade;
+
+    const ID: &str = "cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0";
 
     #[test]
-    fn only_microsoft_and_nylas_https() {
+    fn the_last_guard_allows_only_microsoft_and_nylas_https() {
         assert!(allowed("https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps").is_ok());
-        assert!(allowed("https://developer.nylas.com/docs/").is_ok());
         assert!(allowed("http://portal.azure.com/").is_err());
         assert!(allowed("https://portal.azure.com.evil.example/").is_err());
         assert!(allowed("file:///etc/passwd").is_err());
         assert!(allowed("https://user:pw@portal.azure.com/").is_err());
         assert!(allowed("not a url").is_err());
+    }
+
+    #[test]
+    fn every_link_built_by_intent_passes_the_guard() {
+        for blade in [
+            Blade::Overview,
+            Blade::Authentication,
+            Blade::ApiPermissions,
+            Blade::Credentials,
+            Blade::Manifest,
+            Blade::Branding,
+        ] {
+            for id in [None, Some(ID)] {
+                assert!(portal(&PortalPage::new(blade, id)).is_ok(), "{blade:?}");
+            }
+        }
+        assert!(consent(Some("contoso.com"), ID).is_ok());
+        assert!(consent(None, ID).is_ok());
+        for topic in [
+            DocTopic::RedirectUriMismatch,
+            DocTopic::NewClientSecret,
+            DocTopic::NylasDashboard,
+            DocTopic::MicrosoftError { code: 50011 },
+        ] {
+            assert!(docs(topic).is_ok(), "{topic:?}");
+        }
     }
 }

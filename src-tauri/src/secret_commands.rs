@@ -11,18 +11,31 @@ use crate::app_state::AppState;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
+/// `value` is deserialised straight into a [`SecretString`], which zeroes
+/// its memory when dropped, and stays one down to the store.
 #[tauri::command]
 pub async fn save_secret(
     state: State<'_, AppState>,
     name: SecretName,
-    value: String,
+    value: SecretString,
 ) -> Result<StoredSecret> {
-    let value = SecretString::from(value.trim().to_owned());
+    let value = trimmed(value);
     if value.expose_secret().is_empty() {
         return Err(WizardError::invalid_input("Paste the secret's Value first.")
             .with_hint("In the Azure portal it is under Certificates & secrets → Client secrets, in the Value column."));
     }
     state.write_secret(name, value).await
+}
+
+/// Pasted values often carry a space or line break; the copy without them
+/// is a `SecretString` too (the original is zeroed when dropped here).
+fn trimmed(value: SecretString) -> SecretString {
+    let raw = value.expose_secret();
+    if raw.trim().len() == raw.len() {
+        value
+    } else {
+        SecretString::from(raw.trim())
+    }
 }
 
 /// The stored secret's hint, or nothing when none is stored (or there is

@@ -266,14 +266,6 @@ fn practice_mode_keeps_its_own_progress_and_secrets() {
 }
 
 #[test]
-fn open_external_refuses_other_hosts() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_app, w) = app(dir.path());
-    let err = call(&w, "open_external", json!({"url": "https://example.com/"})).unwrap_err();
-    assert_eq!(err["code"], "invalid_input");
-}
-
-#[test]
 fn acl_blocks_commands_from_remote_origins() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
@@ -605,4 +597,108 @@ fn check_again_finds_a_keychain_unlocked_meanwhile() {
     let s = call(&w, "recheck_keychain", json!({})).unwrap();
     assert_eq!(s["keychain"]["available"], true);
     assert_eq!(s["keychain"]["problem"], Value::Null);
+}
+
+/// Links the intent commands would have opened (no browser starts in
+/// tests). Shared by the tests running in parallel, so each looks for its
+/// own app id.
+static OPENED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+pub(crate) fn opened(url: &str) {
+    OPENED.lock().unwrap().push(url.to_owned());
+}
+
+fn was_opened(part: &str) -> bool {
+    OPENED.lock().unwrap().iter().any(|u| u.contains(part))
+}
+
+#[test]
+fn links_open_by_intent_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    // No command opens a URL the window names: open_external is gone from
+    // the handler and the ACL.
+    let err = call(
+        &w,
+        "open_external",
+        json!({"url": "https://portal.azure.com/"}),
+    )
+    .unwrap_err();
+    let text = err.as_str().unwrap_or_default();
+    assert!(
+        text.contains("not allowed") || text.contains("not found"),
+        "{err}"
+    );
+
+    // Intents with good input open the link Rust builds.
+    let id = "0b1e57a1-1e3b-49e3-9a1e-4bb95b55ddb0";
+    call(
+        &w,
+        "open_portal",
+        json!({"blade": "credentials", "appId": id.to_uppercase()}),
+    )
+    .unwrap();
+    assert!(was_opened(&format!("/Credentials/appId/{id}")));
+    call(
+        &w,
+        "open_consent",
+        json!({"tenant": "contoso.com", "clientId": id}),
+    )
+    .unwrap();
+    assert!(was_opened(&format!(
+        "/contoso.com/adminconsent?client_id={id}"
+    )));
+    call(
+        &w,
+        "open_docs",
+        json!({"topic": {"topic": "microsoft_error", "code": 7001357}}),
+    )
+    .unwrap();
+    assert!(was_opened("error?code=7001357"));
+
+    // Bad input is refused: a blade or topic that isn't one, a URL where an
+    // id or tenant belongs.
+    for (cmd, args) in [
+        ("open_portal", json!({"blade": "https://evil.example/"})),
+        (
+            "open_portal",
+            json!({"blade": "overview", "appId": "https://evil.example/"}),
+        ),
+        (
+            "open_consent",
+            json!({"tenant": "evil.example/phish?x=", "clientId": id}),
+        ),
+        (
+            "open_consent",
+            json!({"tenant": null, "clientId": "https://evil.example/"}),
+        ),
+        (
+            "open_docs",
+            json!({"topic": {"topic": "https://evil.example/"}}),
+        ),
+        ("open_docs", json!({"topic": "file:///etc/passwd"})),
+    ] {
+        assert!(call(&w, cmd, args.clone()).is_err(), "{cmd} {args}");
+    }
+    assert!(!was_opened("evil"));
+}
+
+#[test]
+fn the_session_names_every_overridden_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    // These tests point every service at a closed local port.
+    let s = call(&w, "get_session", json!({})).unwrap();
+    let overrides = s["overrides"].as_array().unwrap();
+    assert_eq!(overrides.len(), 8, "{overrides:?}");
+    assert!(overrides
+        .iter()
+        .any(|o| o["variable"] == "NYLAS_WIZARD_URL_GRAPH"
+            && o["service"] == "Microsoft Graph"
+            && o["url"].as_str().unwrap().starts_with("http://127.0.0.1:")));
+    // Practice mode has its own banner instead.
+    let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    assert_eq!(s["overrides"], json!([]));
+    let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    assert_eq!(s["overrides"].as_array().unwrap().len(), 8);
 }

@@ -25,7 +25,10 @@ describe('api.ts', () => {
     await api.setPracticeMode(true);
     await api.useSessionOnlySecrets();
     await api.dismissNotice();
-    await api.openExternal('https://portal.azure.com/');
+    await api.openPortal({ blade: 'credentials', app_id: 'cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0' });
+    await api.openLink({ kind: 'portal', page: { blade: 'overview', app_id: null } });
+    await api.openConsent('contoso.com', 'cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0');
+    await api.openLink({ kind: 'docs', topic: { topic: 'microsoft_error', code: 50011 } });
     await api.featureChoices('v2-events');
     await api.planScopes();
     await api.redirectUris('teams', 'eu');
@@ -44,7 +47,10 @@ describe('api.ts', () => {
       ['set_practice_mode', { enabled: true }],
       ['use_session_only_secrets', undefined],
       ['dismiss_notice', undefined],
-      ['open_external', { url: 'https://portal.azure.com/' }],
+      ['open_portal', { blade: 'credentials', appId: 'cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0' }],
+      ['open_portal', { blade: 'overview', appId: null }],
+      ['open_consent', { tenant: 'contoso.com', clientId: 'cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0' }],
+      ['open_docs', { topic: { topic: 'microsoft_error', code: 50011 } }],
       ['feature_choices', { path: 'v2-events' }],
       ['plan_scopes', undefined],
       ['redirect_uris', { path: 'teams', region: 'eu' }],

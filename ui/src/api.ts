@@ -11,10 +11,12 @@ import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
 import type { Diagnosis } from './bindings/Diagnosis';
+import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
+import type { PortalPage } from './bindings/PortalPage';
 import type { ProgressView } from './bindings/ProgressView';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
@@ -244,9 +246,39 @@ export function dismissNotice(): Promise<Session> {
   return call<Session>('dismiss_notice');
 }
 
-/** Open a Microsoft or Nylas page in the system browser. */
-export async function openExternal(url: string): Promise<void> {
-  await call<null>('open_external', { url });
+// Links open by intent: the window names the page, Rust builds the link and
+// opens it in the system browser. There is no way to open an arbitrary URL.
+
+/** An Azure portal blade of the app (or the App registrations list). */
+export async function openPortal(page: PortalPage): Promise<void> {
+  await call<null>('open_portal', { blade: page.blade, appId: page.app_id });
+}
+
+/** Microsoft's admin-consent page for the app, in a tenant (or any organization). */
+export async function openConsent(tenant: string | null, clientId: string): Promise<void> {
+  await call<null>('open_consent', { tenant, clientId });
+}
+
+/** A help page (Microsoft's or Nylas's). */
+export async function openDocs(topic: DocTopic): Promise<void> {
+  await call<null>('open_docs', { topic });
+}
+
+/** What a view may ask to open; `openLink` sends it to the matching command. */
+export type OpenLink =
+  | { kind: 'portal'; page: PortalPage }
+  | { kind: 'consent'; tenant: string | null; clientId: string }
+  | { kind: 'docs'; topic: DocTopic };
+
+export function openLink(link: OpenLink): Promise<void> {
+  switch (link.kind) {
+    case 'portal':
+      return openPortal(link.page);
+    case 'consent':
+      return openConsent(link.tenant, link.clientId);
+    case 'docs':
+      return openDocs(link.topic);
+  }
 }
 
 // What Microsoft needs: pure look-ups in wizard-core, nothing remote.

@@ -22,7 +22,7 @@ vi.mock('./api', async (importOriginal) => {
     useSessionOnlySecrets: vi.fn(),
     recheckKeychain: vi.fn(),
     dismissNotice: vi.fn(),
-    openExternal: vi.fn(),
+    openLink: vi.fn(),
     // What the built step views ask for when they open.
     featureChoices: vi.fn(),
     redirectUris: vi.fn(),
@@ -79,7 +79,7 @@ function fakeRust(initial: Session) {
     return structuredClone(s);
   });
   m.setAnswer.mockImplementation(async () => structuredClone(s.progress));
-  m.openExternal.mockImplementation(async () => undefined);
+  m.openLink.mockImplementation(async () => undefined);
   m.featureChoices.mockImplementation(async (path) => fixtureChoices(path));
   m.redirectUris.mockImplementation(async (path, region) => fixtureRedirects(path, region));
   m.storedSecret.mockImplementation(async () => null);

@@ -17,6 +17,7 @@ import { ErrorCard } from './components/error-card';
 import { KeychainCard } from './components/keychain-card';
 import { Callout } from './components/callout';
 import { NoticeCard } from './components/notice-card';
+import { OverridesBanner } from './components/overrides-banner';
 import { PracticeBanner } from './components/practice-banner';
 import { WelcomeBack } from './components/welcome-back';
 import type { StepContext } from './steps/types';
@@ -171,8 +172,8 @@ export function App() {
         ? Promise.resolve(session.progress)
         : run('answer', () => api.setStepStatus(step.id, status), applyProgress),
     applyProgress,
-    openExternal: async (url: string) => {
-      await run('other', () => api.openExternal(url), () => undefined);
+    openLink: async (link: api.OpenLink) => {
+      await run('other', () => api.openLink(link), () => undefined);
     },
   });
 
@@ -221,6 +222,7 @@ export function App() {
         busy={isBusy}
       />
       {session.practice.enabled && <PracticeBanner onLeave={() => setPractice(false)} busy={isBusy} />}
+      {!session.practice.enabled && <OverridesBanner overrides={session.overrides} />}
       {path === null ? (
         <Welcome
           paths={paths}

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, VariantArray};
-use url::Url;
+use ts_rs::TS;
+use url::{Host, Url};
 
 use crate::error::{Result, WizardError};
 // Where each region's services are is decided here; the region itself lives
@@ -73,12 +74,50 @@ impl Service {
         self.into()
     }
 
+    /// The service in plain words, for the window's banner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::MicrosoftLogin => "Microsoft sign-in",
+            Service::Graph => "Microsoft Graph",
+            Service::NylasUs => "Nylas v3 (US)",
+            Service::NylasEu => "Nylas v3 (EU)",
+            Service::NylasV2Us => "Nylas v2 (US)",
+            Service::NylasV2Eu => "Nylas v2 (EU)",
+            Service::NylasBetaUs => "Nylas Teams beta (US)",
+            Service::NylasBetaEu => "Nylas Teams beta (EU)",
+        }
+    }
+
     /// The environment variable that replaces this service's base URL.
     pub fn env_var(self) -> String {
         format!(
             "NYLAS_WIZARD_URL_{}",
             self.sandbox_prefix().replace('-', "_").to_ascii_uppercase()
         )
+    }
+}
+
+/// A service whose base URL is not the real host: the window names each in
+/// a banner, so nobody mistakes a support or test setup for the real one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EndpointOverride {
+    /// The service in plain words ("Microsoft Graph").
+    pub service: String,
+    /// The variable that set it (`NYLAS_WIZARD_URL_GRAPH`).
+    pub variable: String,
+    /// Where its calls go instead.
+    pub url: String,
+}
+
+/// Only this computer may be reached over plain http: anything else must be
+/// https, so an override can't send secrets across a network in clear text.
+fn is_loopback(u: &Url) -> bool {
+    match u.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -135,10 +174,21 @@ impl Endpoints {
             let mut u = Url::parse(value.trim()).map_err(|e| {
                 WizardError::invalid_input(format!("{name} is not a usable address: {e}."))
             })?;
-            if !matches!(u.scheme(), "http" | "https") {
-                return Err(WizardError::invalid_input(format!(
-                    "{name} must be an http or https address."
-                )));
+            match u.scheme() {
+                "https" => {}
+                "http" if is_loopback(&u) => {}
+                "http" => {
+                    return Err(WizardError::invalid_input(format!(
+                        "{name} uses http:// for {}, which would send secrets unencrypted.",
+                        u.host_str().unwrap_or("another computer")
+                    ))
+                    .with_hint("Use an https:// address; plain http:// is allowed only for this computer (127.0.0.1, ::1 or localhost)."));
+                }
+                _ => {
+                    return Err(WizardError::invalid_input(format!(
+                        "{name} must be an https address (or http:// on this computer)."
+                    )))
+                }
             }
             // Joining keeps a path prefix only when the base ends with `/`.
             if !u.path().ends_with('/') {
@@ -157,6 +207,21 @@ impl Endpoints {
             }
         }
         Ok(e)
+    }
+
+    /// Every service that doesn't go to its real host, in [`Service::ALL`]
+    /// order; empty for the real hosts.
+    pub fn overrides(&self) -> Vec<EndpointOverride> {
+        let real = Self::real();
+        Service::ALL
+            .into_iter()
+            .filter(|s| self.url(*s) != real.url(*s))
+            .map(|s| EndpointOverride {
+                service: s.label().to_owned(),
+                variable: s.env_var(),
+                url: self.url(s).to_string(),
+            })
+            .collect()
     }
 
     /// The base URL of one service.
@@ -336,10 +401,73 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(bad.code, crate::error::ErrorCode::InvalidInput);
+        assert_eq!(bad.code, crate::error::ErrorCode::InvalidInput);
         assert!(
             bad.message.contains("NYLAS_WIZARD_URL_GRAPH"),
             "{}",
             bad.message
         );
+    }
+
+    #[test]
+    fn plain_http_only_reaches_this_computer() {
+        let with = |v: &str| {
+            let v = v.to_owned();
+            Endpoints::with_overrides(move |k| (k == "NYLAS_WIZARD_URL_GRAPH").then(|| v.clone()))
+        };
+        for ok in [
+            "http://127.0.0.1:9/",
+            "http://127.8.0.1/",
+            "http://[::1]:4010/",
+            "http://localhost:4010/",
+            "http://LOCALHOST/",
+            "https://graph.example.com/",
+        ] {
+            assert!(with(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://graph.example.com/",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+            "http://127.0.0.1.example.com/",
+            "http://[::2]/",
+            "file:///etc/passwd",
+        ] {
+            let e = with(bad).unwrap_err();
+            assert_eq!(e.code, crate::error::ErrorCode::InvalidInput, "{bad}");
+            assert!(
+                e.message.contains("NYLAS_WIZARD_URL_GRAPH"),
+                "{}",
+                e.message
+            );
+        }
+        // The one-sandbox variable follows the same rule.
+        let e = Endpoints::with_overrides(|k| {
+            (k == "NYLAS_WIZARD_SANDBOX_URL").then(|| "http://sandbox.example.com/".to_string())
+        })
+        .unwrap_err();
+        assert!(e.message.contains("http://"), "{}", e.message);
+        assert!(e.hint.unwrap().contains("127.0.0.1"));
+    }
+
+    #[test]
+    fn overrides_name_each_replaced_service() {
+        assert!(Endpoints::real().overrides().is_empty());
+        let one = Endpoints::with_overrides(|k| {
+            (k == "NYLAS_WIZARD_URL_NYLAS_EU").then(|| "https://eu.proxy.example/".to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            one.overrides(),
+            [EndpointOverride {
+                service: "Nylas v3 (EU)".into(),
+                variable: "NYLAS_WIZARD_URL_NYLAS_EU".into(),
+                url: "https://eu.proxy.example/".into(),
+            }]
+        );
+        let all = Endpoints::sandbox(&Url::parse("http://127.0.0.1:4010/").unwrap()).unwrap();
+        let names: Vec<String> = all.overrides().into_iter().map(|o| o.variable).collect();
+        let every: Vec<String> = Service::ALL.iter().map(|s| s.env_var()).collect();
+        assert_eq!(names, every);
     }
 }

@@ -1,11 +1,20 @@
 //! Links into the Azure portal (the App registrations list, each blade of an
 //! app registration) and Microsoft's admin-consent page: the one place that
 //! builds them, for the audit, diagnose and the window (through the session).
+//! The window never hands us a URL to open: it names a page by intent (a
+//! [`PortalPage`], a consent for a tenant and app, a [`DocTopic`]) and the
+//! link is built here from checked parts.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Result, WizardError};
 use crate::ids::{is_domain, is_guid};
 
 /// A blade of the app registration in the Azure portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Blade {
     Overview,
     Authentication,
@@ -29,6 +38,84 @@ impl Blade {
             Blade::Branding => "Branding",
         }
     }
+}
+
+/// A page of the Azure portal: the blade of one app, or the App
+/// registrations list when `app_id` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalPage {
+    pub blade: Blade,
+    /// The app's client ID (a lower-case GUID), when known.
+    pub app_id: Option<String>,
+}
+
+impl PortalPage {
+    /// The page for `app_id`'s blade; an id that isn't a GUID is dropped
+    /// (the link then goes to the App registrations list).
+    pub fn new(blade: Blade, app_id: Option<&str>) -> Self {
+        Self {
+            blade,
+            app_id: app_id.filter(|id| is_guid(id)).map(str::to_ascii_lowercase),
+        }
+    }
+
+    /// The link, refusing an app id that isn't a GUID (the window asked
+    /// for it, so silently opening another page would mislead).
+    pub fn url(&self) -> Result<String> {
+        match self.app_id.as_deref() {
+            Some(id) if !is_guid(id) => Err(WizardError::invalid_input(format!(
+                "\"{id}\" isn't an Application (client) ID, so there is no portal page to open."
+            ))),
+            id => Ok(portal_link(id, self.blade)),
+        }
+    }
+}
+
+/// Pages outside the portal the window may open, each with a fixed address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "topic", rename_all = "snake_case")]
+#[ts(export)]
+pub enum DocTopic {
+    /// Microsoft's page on AADSTS50011 (redirect URI mismatch).
+    RedirectUriMismatch,
+    /// Microsoft's page on creating a new client secret.
+    NewClientSecret,
+    /// The Nylas v3 dashboard (where the API key and region are).
+    NylasDashboard,
+    /// Microsoft's error look-up page for one AADSTS code.
+    MicrosoftError { code: u32 },
+}
+
+impl DocTopic {
+    pub fn url(self) -> String {
+        match self {
+            DocTopic::RedirectUriMismatch => "https://aka.ms/redirectUriMismatchError".into(),
+            DocTopic::NewClientSecret => "https://aka.ms/NewClientSecret".into(),
+            DocTopic::NylasDashboard => "https://dashboard-v3.nylas.com/".into(),
+            DocTopic::MicrosoftError { code } => {
+                format!("https://login.microsoftonline.com/error?code={code}")
+            }
+        }
+    }
+}
+
+/// The admin-consent link the window asked for: the app id must be a GUID
+/// and the tenant, when given, a tenant ID or a domain; anything else is
+/// refused rather than replaced.
+pub fn consent_link(tenant: Option<&str>, client_id: &str) -> Result<String> {
+    if let Some(t) = tenant.map(str::trim).filter(|t| !t.is_empty()) {
+        if !is_safe_tenant(t) && !t.eq_ignore_ascii_case("organizations") {
+            return Err(WizardError::invalid_input(format!(
+                "\"{t}\" isn't a tenant ID or a domain, so there is no admin-consent page to open."
+            )));
+        }
+    }
+    admin_consent_url(tenant, client_id).ok_or_else(|| {
+        WizardError::invalid_input(format!(
+            "\"{client_id}\" isn't an Application (client) ID, so there is no admin-consent page to open."
+        ))
+    })
 }
 
 /// The app registrations list, for when we don't know a usable app id.
@@ -86,6 +173,46 @@ mod tests {
             APP_REGISTRATIONS
         );
         assert_eq!(portal_link(None, Blade::Overview), APP_REGISTRATIONS);
+    }
+
+    #[test]
+    fn pages_by_intent_refuse_unchecked_parts() {
+        let page = PortalPage::new(Blade::Credentials, Some(&ID.to_uppercase()));
+        assert_eq!(page.app_id.as_deref(), Some(ID));
+        assert!(page
+            .url()
+            .unwrap()
+            .ends_with(&format!("/Credentials/appId/{ID}")));
+        assert_eq!(PortalPage::new(Blade::Overview, Some("nope")).app_id, None);
+        let forged = PortalPage {
+            blade: Blade::Overview,
+            app_id: Some("x/../../evil".into()),
+        };
+        assert!(forged.url().is_err());
+        assert_eq!(
+            PortalPage::new(Blade::Overview, None).url().unwrap(),
+            APP_REGISTRATIONS
+        );
+
+        assert!(consent_link(Some("contoso.com"), ID).is_ok());
+        assert!(consent_link(None, ID).unwrap().contains("/organizations/"));
+        assert!(consent_link(Some("evil.example/x?y"), ID).is_err());
+        assert!(consent_link(Some("contoso.com"), "not-a-guid").is_err());
+
+        assert_eq!(
+            DocTopic::MicrosoftError { code: 50011 }.url(),
+            "https://login.microsoftonline.com/error?code=50011"
+        );
+        let json = serde_json::to_value(DocTopic::MicrosoftError { code: 7 }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"topic": "microsoft_error", "code": 7})
+        );
+        assert_eq!(
+            serde_json::from_value::<DocTopic>(serde_json::json!({"topic": "nylas_dashboard"}))
+                .unwrap(),
+            DocTopic::NylasDashboard
+        );
     }
 
     #[test]

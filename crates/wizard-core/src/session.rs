@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::endpoints::EndpointOverride;
 use crate::manifest::MAX_MANIFEST_BYTES;
 use crate::portal::APP_REGISTRATIONS;
 use crate::secrets::KeychainStatus;
@@ -68,6 +69,10 @@ pub struct Session {
     pub notice: Option<StateNotice>,
     pub limits: Limits,
     pub links: Links,
+    /// Services pointed away from their real host (NYLAS_WIZARD_SANDBOX_URL,
+    /// NYLAS_WIZARD_URL_<SERVICE>); empty in practice mode, which has its
+    /// own banner. The window names each one in a banner.
+    pub overrides: Vec<EndpointOverride>,
 }
 
 #[cfg(test)]

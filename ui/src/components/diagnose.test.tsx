@@ -7,7 +7,7 @@ import { DiagnoseButton } from './diagnose';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, diagnose: vi.fn(), openExternal: vi.fn() };
+  return { ...actual, diagnose: vi.fn(), openDocs: vi.fn() };
 });
 const m = vi.mocked(api);
 
@@ -15,7 +15,7 @@ beforeEach(() => {
   vi.clearAllMocks();
   // What Rust's diagnose returned for each text the fixtures were made from.
   m.diagnose.mockImplementation(async (text) => diagnosesFor(text));
-  m.openExternal.mockImplementation(async () => undefined);
+  m.openDocs.mockImplementation(async () => undefined);
 });
 
 function openDialog() {
@@ -68,7 +68,8 @@ describe('Diagnose', () => {
     expect(within(d).getByText(diagnosis.found.app_id!)).toBeTruthy();
 
     fireEvent.click(within(d).getByRole('button', { name: 'Read more about this error' }));
-    expect(m.openExternal).toHaveBeenCalledWith(diagnosis.learn_more);
+    expect(diagnosis.docs).toEqual({ topic: 'redirect_uri_mismatch' });
+    expect(m.openDocs).toHaveBeenCalledWith(diagnosis.docs);
   });
 
   it('explains the address a failed sign-in left in the browser', async () => {

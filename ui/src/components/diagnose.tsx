@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type WizardApiError } from '../api';
 import type { Diagnosis } from '../bindings/Diagnosis';
+import type { DocTopic } from '../bindings/DocTopic';
 import { CHECK_NAMES } from '../check-names';
 import { CopyValue } from './copy-value';
 import { ErrorCard } from './error-card';
@@ -29,7 +30,7 @@ const SUPPORT_LABELS: Record<string, string> = {
   timestamp: 'Time',
 };
 
-function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (url: string) => void }) {
+function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (topic: DocTopic) => void }) {
   const support = Object.entries(d.found).filter(([k]) => k in SUPPORT_LABELS);
   return (
     <article class="diagnosis" data-testid={`diagnosis-${d.code}`}>
@@ -54,9 +55,9 @@ function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (url: string) => v
           Checked by: <strong>{CHECK_NAMES[d.related_check]}</strong> (on the Azure app step)
         </p>
       )}
-      {d.learn_more !== null && (
+      {d.docs !== null && (
         <div>
-          <button type="button" class="btn btn-quiet btn-small" onClick={() => onOpen(d.learn_more as string)}>
+          <button type="button" class="btn btn-quiet btn-small" onClick={() => onOpen(d.docs as DocTopic)}>
             <ExternalIcon size={16} />
             <span>Read more about this error</span>
           </button>
@@ -108,8 +109,8 @@ function DiagnoseDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
-  const open = (url: string) => {
-    api.openExternal(url).catch((e: unknown) => setError(toWizardError(e)));
+  const open = (topic: DocTopic) => {
+    api.openDocs(topic).catch((e: unknown) => setError(toWizardError(e)));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -4,6 +4,7 @@
 
 import type { Ref } from 'preact';
 import { useState } from 'preact/hooks';
+import type { OpenLink } from '../api';
 import type { AuditReport } from '../bindings/AuditReport';
 import type { Finding } from '../bindings/Finding';
 import type { FindingStatus } from '../bindings/FindingStatus';
@@ -33,7 +34,7 @@ const PATH_LABEL: Record<AuditReport['path'], string> = {
 
 interface CardProps {
   finding: Finding;
-  onOpen: (url: string) => void;
+  onOpen: (link: OpenLink) => void;
   /** Takes the admin to the tenant field (a single-tenant admin-consent link needs it). */
   onAskTenant?: () => void;
 }
@@ -72,7 +73,7 @@ export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
           class={f.status === 'pass' ? 'btn btn-quiet btn-small' : 'btn btn-secondary btn-small'}
           data-testid="open-portal-button"
           aria-describedby={titleId}
-          onClick={() => onOpen(f.portal_link)}
+          onClick={() => onOpen({ kind: 'portal', page: f.portal })}
         >
           <ExternalIcon size={16} />
           <span>Open in Azure portal</span>
@@ -89,7 +90,7 @@ export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
 interface GroupProps {
   status: FindingStatus;
   findings: Finding[];
-  onOpen: (url: string) => void;
+  onOpen: (link: OpenLink) => void;
   onAskTenant?: () => void;
 }
 
@@ -141,7 +142,7 @@ interface ResultsProps {
   report: AuditReport;
   /** Where the manifest came from (a file name), or null when pasted. */
   source: string | null;
-  onOpen: (url: string) => void;
+  onOpen: (link: OpenLink) => void;
   headingRef: Ref<HTMLHeadingElement>;
   /** Takes the admin to the tenant field, when a finding asks for the tenant. */
   onAskTenant?: () => void;

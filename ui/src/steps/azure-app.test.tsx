@@ -170,9 +170,11 @@ describe('Azure app step', () => {
     paste(MANIFEST);
     const card = await screen.findByTestId('finding-redirect_uris');
     fireEvent.click(within(card).getByTestId('open-portal-button'));
-    const link = fixtureAudit('near-miss').report.findings.find((f) => f.check === 'redirect_uris')!.portal_link;
-    expect(link).toContain('/Authentication/');
-    expect(ctx.openExternal).toHaveBeenCalledWith(link);
+    const f = fixtureAudit('near-miss').report.findings.find((f) => f.check === 'redirect_uris')!;
+    expect(f.portal_link).toContain('/Authentication/');
+    expect(f.portal.blade).toBe('authentication');
+    // By intent: the blade and app id, never the URL.
+    expect(ctx.openLink).toHaveBeenCalledWith({ kind: 'portal', page: f.portal });
   });
 
   it('shows a file that is not a manifest as a friendly card with its hint', async () => {

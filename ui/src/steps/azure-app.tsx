@@ -172,7 +172,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           setError(new WizardApiError('io', message, 'Download the manifest again from the Azure portal and choose that file.'));
         }}
         maxBytes={ctx.session.limits.max_manifest_bytes}
-        onOpenPortal={() => void ctx.openExternal(ctx.session.links.app_registrations)}
+        onOpenPortal={() => void ctx.openLink({ kind: 'portal', page: { blade: 'overview', app_id: null } })}
       />
 
       <details class="audit-options" ref={options} data-testid="audit-options">
@@ -236,7 +236,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         <AuditResults
           report={report}
           source={manifest.current?.source ?? null}
-          onOpen={(url) => void ctx.openExternal(url)}
+          onOpen={(link) => void ctx.openLink(link)}
           headingRef={resultsHeading}
           onAskTenant={askTenant}
         />

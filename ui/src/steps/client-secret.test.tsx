@@ -29,7 +29,13 @@ describe('client secret field', () => {
     const stored = await screen.findByTestId('client-secret-stored');
     expect(m.saveSecret).toHaveBeenCalledWith('azure_client_secret', VALUE);
     expect(stored.textContent).toContain('Saved in your system keychain: q8F…lue');
+    // The value was a DOM property, not markup: check the field itself was
+    // cleared, and that no field or text anywhere still holds it.
+    expect(input.value).toBe('');
+    const fields = Array.from(document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea'));
+    expect(fields.filter((f) => f.value.includes(VALUE))).toEqual([]);
     expect(document.body.innerHTML).not.toContain(VALUE);
+    expect(document.body.textContent).not.toContain(VALUE);
     expect(onChanged).toHaveBeenCalledTimes(1);
   });
 

@@ -6,6 +6,7 @@
 // recognise. Unknown shapes show nothing.
 
 import type { Finding } from '../bindings/Finding';
+import type { OpenLink } from '../api';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
 import { CopyButton } from '../components/copy-button';
 import { CopyValue } from '../components/copy-value';
@@ -203,7 +204,17 @@ function SecretDetails({ d }: { d: Obj }) {
   );
 }
 
-function ConsentDetails({ d, onOpen, onAskTenant }: { d: Obj; onOpen: (url: string) => void; onAskTenant?: () => void }) {
+function ConsentDetails({
+  d,
+  appId,
+  onOpen,
+  onAskTenant,
+}: {
+  d: Obj;
+  appId: string | null;
+  onOpen: (link: OpenLink) => void;
+  onAskTenant?: () => void;
+}) {
   const url = str(d.admin_consent_url);
   const needs = strs(d.needs_admin_consent);
   if (needs.length === 0) return null;
@@ -217,12 +228,17 @@ function ConsentDetails({ d, onOpen, onAskTenant }: { d: Obj; onOpen: (url: stri
       </div>
     );
   }
-  if (url === null) return null;
+  if (url === null || appId === null) return null;
+  const clientId = appId;
   return (
     <div class="detail-block">
       <p class="detail-title">An administrator can approve the app for everyone with this page:</p>
       <CopyValue value={url} label="admin-consent link" />
-      <button type="button" class="btn btn-quiet btn-small" onClick={() => onOpen(url)}>
+      <button
+        type="button"
+        class="btn btn-quiet btn-small"
+        onClick={() => onOpen({ kind: 'consent', tenant: str(d.admin_consent_tenant), clientId })}
+      >
         <ExternalIcon size={16} />
         <span>Open the admin-consent page</span>
       </button>
@@ -232,7 +248,7 @@ function ConsentDetails({ d, onOpen, onAskTenant }: { d: Obj; onOpen: (url: stri
 
 interface DetailsProps {
   finding: Finding;
-  onOpen: (url: string) => void;
+  onOpen: (link: OpenLink) => void;
   /** Opens the step's tenant field, when the step has one. */
   onAskTenant?: () => void;
 }
@@ -250,7 +266,7 @@ export function FindingDetails({ finding, onOpen, onAskTenant }: DetailsProps) {
     case 'client_secret':
       return <SecretDetails d={d} />;
     case 'admin_consent':
-      return <ConsentDetails d={d} onOpen={onOpen} onAskTenant={onAskTenant} />;
+      return <ConsentDetails d={d} appId={finding.portal.app_id} onOpen={onOpen} onAskTenant={onAskTenant} />;
     default:
       return null;
   }

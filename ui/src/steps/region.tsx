@@ -13,7 +13,6 @@ import { ExternalIcon } from '../components/icons';
 import { CallbackUris } from './callback-uris';
 import type { StepViewProps } from './types';
 
-const NYLAS_DASHBOARD = 'https://dashboard-v3.nylas.com/';
 
 const REGIONS: Array<{ id: Region; label: string; desc: string }> = [
   {
@@ -102,7 +101,7 @@ export function RegionStep({ ctx }: StepViewProps) {
             </label>
           ))}
         </div>
-        <button type="button" class="btn btn-quiet btn-small inline-action" onClick={() => void ctx.openExternal(NYLAS_DASHBOARD)}>
+        <button type="button" class="btn btn-quiet btn-small inline-action" onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}>
           <ExternalIcon size={16} />
           <span>Open the Nylas dashboard</span>
         </button>

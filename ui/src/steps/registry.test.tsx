@@ -37,7 +37,7 @@ function renderFrame(path: PathInfo, step: string, views: Record<string, StepVie
     setAnswer: vi.fn(async () => null),
     setStatus: vi.fn(async () => null),
     applyProgress: vi.fn(),
-    openExternal: vi.fn(async () => undefined),
+    openLink: vi.fn(async () => undefined),
   });
   return render(
     <Frame

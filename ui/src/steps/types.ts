@@ -4,6 +4,7 @@
 // re-render from what Rust returned. Pure look-ups (scope plans, redirect
 // URIs, the audit) call api.ts themselves and show their own error cards.
 
+import type { OpenLink } from '../api';
 import type { PathInfo } from '../bindings/PathInfo';
 import type { AnswerUpdate } from '../bindings/AnswerUpdate';
 import type { ProgressView } from '../bindings/ProgressView';
@@ -27,8 +28,9 @@ export interface StepContext {
   /** Show progress Rust returned from a step's own call (e.g. the audit,
    *  which records what it found). */
   applyProgress(progress: ProgressView): void;
-  /** Open a Microsoft or Nylas page in the system browser. */
-  openExternal(url: string): Promise<void>;
+  /** Open a Microsoft or Nylas page in the system browser, by intent
+   *  (Rust builds the link). */
+  openLink(link: OpenLink): Promise<void>;
 }
 
 export interface StepViewProps {

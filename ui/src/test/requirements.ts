@@ -109,6 +109,7 @@ export function makeSession(overrides: Partial<Session> = {}): Session {
     links: {
       app_registrations: 'https://portal.azure.com/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/RegisteredApps',
     },
+    overrides: [],
     ...overrides,
   };
 }
@@ -134,7 +135,7 @@ export interface TestCtx extends StepContext {
   setAnswer: Mock<StepContext['setAnswer']>;
   setStatus: Mock<StepContext['setStatus']>;
   applyProgress: Mock<StepContext['applyProgress']>;
-  openExternal: Mock<StepContext['openExternal']>;
+  openLink: Mock<StepContext['openLink']>;
   /** The name of the generated state the progress is in, if it is one. */
   state: string | null;
   /** Called whenever the progress changes (renderStep re-renders then). */
@@ -169,7 +170,7 @@ export function makeCtx(start: string | ProgressView, next?: NextProgress): Test
     }),
     setStatus: vi.fn(async () => ctx.session.progress),
     applyProgress: vi.fn((progress: ProgressView) => show(progress)),
-    openExternal: vi.fn(async () => undefined),
+    openLink: vi.fn(async () => undefined),
   };
   function show(p: ProgressView | string) {
     ctx.state = typeof p === 'string' ? p : null;

@@ -36,7 +36,7 @@
 //! - `public_client`: `allow_public_client_flows` (`true`/`false`; `null`: not in the file)
 //! - `client_secret`: `count`, `expired_count`, `expires` (RFC 3339), `days_left`, `key_id`, `display_name`,
 //!   `hint`, `matched_pasted_secret`, `looks_like_secret_id`, `certificates`
-//! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `granted: null`,
+//! - `admin_consent`: `needs_admin_consent`, `listed_admin_only`, `admin_consent_url`, `admin_consent_tenant` (the tenant in that link, or null for `organizations`), `granted: null`,
 //!   `single_tenant`, `tenant_needed` (a single-tenant app without a tenant: no link is built)
 //! - `publisher_verification`: `multitenant`, `verified_publisher_id`
 
@@ -96,6 +96,7 @@ impl Ctx<'_> {
             explanation: explanation.into(),
             fix: None,
             portal_link: self.link(blade),
+            portal: crate::portal::PortalPage::new(blade, self.app_id()),
             prevents: check.prevents().iter().map(|s| (*s).to_owned()).collect(),
             details: Value::Object(Default::default()),
         }

@@ -781,10 +781,10 @@ pub(super) fn admin_consent(ctx: &Ctx) -> Finding {
         .map(str::trim)
         .filter(|t| matches!(tenant_kind(t), "tenant_id" | "domain"));
     let tenant_needed = single && own_tenant.is_none();
+    let tenant = own_tenant.filter(|_| single);
     let url = if tenant_needed {
         None
     } else {
-        let tenant = own_tenant.filter(|_| single);
         ctx.app_id().and_then(|a| admin_consent_url(tenant, a))
     };
     let who = if single {
@@ -840,6 +840,8 @@ pub(super) fn admin_consent(ctx: &Ctx) -> Finding {
     f.set("needs_admin_consent", json!(needs));
     f.set("listed_admin_only", json!(listed_admin_only));
     f.set("admin_consent_url", json!(url));
+    // The link's parts, for the window to ask for it by intent.
+    f.set("admin_consent_tenant", json!(url.as_ref().and(tenant)));
     f.set("single_tenant", json!(single));
     f.set("tenant_needed", json!(tenant_needed));
     f.set("granted", Value::Null);

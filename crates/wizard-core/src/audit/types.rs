@@ -138,6 +138,8 @@ pub struct Finding {
     pub fix: Option<String>,
     /// The exact Azure portal blade for this app.
     pub portal_link: String,
+    /// The same page by intent, for the window to open.
+    pub portal: crate::portal::PortalPage,
     /// AADSTS codes this check prevents.
     pub prevents: Vec<String>,
     /// Check-specific facts (documented per check in the crate docs).

@@ -8,13 +8,14 @@
 //! Microsoft's token endpoint returns.
 
 use crate::audit::CheckId;
+use crate::portal::DocTopic;
 
 pub(super) struct Known {
     pub code: &'static str,
     pub title: &'static str,
     pub cause: &'static str,
     pub fix: &'static str,
-    pub learn_more: Option<&'static str>,
+    pub learn_more: Option<DocTopic>,
 }
 
 const fn k(
@@ -36,7 +37,7 @@ const fn k(
 pub(super) const MICROSOFT: &[Known] = &[
     // Redirect URIs and platforms.
     Known {
-        learn_more: Some("https://aka.ms/redirectUriMismatchError"),
+        learn_more: Some(DocTopic::RedirectUriMismatch),
         ..k("50011", "The redirect URI doesn't match your Azure app",
             "The address Microsoft was asked to send the user back to isn't registered on the app's Web platform exactly as sent; case, a trailing slash and http vs https all count.",
             "In the Azure portal, open your app's Authentication → Platform configurations → Web → Add URI and add the exact address (for Nylas v3: https://api.us.nylas.com/v3/connect/callback or https://api.eu.nylas.com/v3/connect/callback), then click Save.")
@@ -103,7 +104,7 @@ pub(super) const MICROSOFT: &[Known] = &[
         "Microsoft got an invalid client secret, most often the secret's ID instead of its value.",
         "Open Certificates & secrets → New client secret, copy the Value column (not Secret ID) straight away, and update the secret in Nylas."),
     Known {
-        learn_more: Some("https://aka.ms/NewClientSecret"),
+        learn_more: Some(DocTopic::NewClientSecret),
         ..k("7000222", "The client secret has expired",
             "The app's client secret is past its expiry date, so Microsoft refuses it.",
             "Open Certificates & secrets → New client secret, copy the Value straight away, and update the secret in Nylas.")

@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use crate::audit::CheckId;
 use crate::ids::is_guid;
+use crate::portal::DocTopic;
 use known::{Known, MICROSOFT, NYLAS};
 
 /// Who produced the error.
@@ -41,7 +42,10 @@ pub struct Diagnosis {
     pub fix: String,
     /// The audit check that would have caught it.
     pub related_check: Option<CheckId>,
+    /// The page to read more, as an address (for the command line).
     pub learn_more: Option<String>,
+    /// The same page by intent, for the window to open.
+    pub docs: Option<DocTopic>,
     /// Values quoted in the error: `redirect_uri`, `app_id`, `tenant`,
     /// `trace_id`, `correlation_id`, `timestamp`, `error`.
     pub found: BTreeMap<String, String>,
@@ -73,7 +77,8 @@ fn from_known(
         cause: k.cause.to_owned(),
         fix: k.fix.to_owned(),
         related_check,
-        learn_more: k.learn_more.map(str::to_owned),
+        learn_more: k.learn_more.map(DocTopic::url),
+        docs: k.learn_more,
         found: found.clone(),
     }
 }
@@ -116,18 +121,32 @@ pub fn diagnose(text: &str) -> Vec<Diagnosis> {
         match MICROSOFT.iter().find(|k| k.code == digits) {
             Some(k) => {
                 let check = check_preventing(&code);
-                out.push(from_known(k, DiagnosisSource::Microsoft, code, check, &found));
+                out.push(from_known(
+                    k,
+                    DiagnosisSource::Microsoft,
+                    code,
+                    check,
+                    &found,
+                ));
             }
-            None => out.push(Diagnosis {
-                title: format!("Microsoft error {code}"),
-                cause: "This Microsoft sign-in error isn't one we have an explanation for yet.".into(),
-                fix: "Open the link below for Microsoft's description, and check the app's Authentication and API permissions pages.".into(),
-                related_check: None,
-                learn_more: Some(format!("https://login.microsoftonline.com/error?code={digits}")),
-                source: DiagnosisSource::Microsoft,
-                code,
-                found: found.clone(),
-            }),
+            None => {
+                // Microsoft's look-up page, for codes we don't explain.
+                let lookup = digits
+                    .parse::<u32>()
+                    .ok()
+                    .map(|code| DocTopic::MicrosoftError { code });
+                out.push(Diagnosis {
+                    title: format!("Microsoft error {code}"),
+                    cause: "This Microsoft sign-in error isn't one we have an explanation for yet.".into(),
+                    fix: "Open the link below for Microsoft's description, and check the app's Authentication and API permissions pages.".into(),
+                    related_check: None,
+                    learn_more: lookup.map(DocTopic::url),
+                    docs: lookup,
+                    source: DiagnosisSource::Microsoft,
+                    code,
+                    found: found.clone(),
+                })
+            }
         }
     }
     if codes.is_empty() {
@@ -157,6 +176,7 @@ pub fn diagnose(text: &str) -> Vec<Diagnosis> {
             fix: "Paste the whole error, including any AADSTS code, or the full address from the browser's address bar after the sign-in failed.".into(),
             related_check: None,
             learn_more: None,
+            docs: None,
             found,
         });
     }
