@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "audit_manifest",
     "diagnose",
     "look_up_tenant",
+    "cancel_remote",
+    "set_proxy",
     "save_secret",
     "stored_secret",
     "forget_secret",

@@ -82,6 +82,12 @@ impl AppState {
         })
     }
 
+    /// The client for the real services, whose proxy setting the admin can
+    /// change (`set_proxy`); its clones follow.
+    pub fn real_http(&self) -> &HttpClient {
+        &self.http
+    }
+
     /// Where a remote call goes now: every service on the practice sandbox
     /// while practice mode is on, otherwise the configured (real) hosts.
     /// Commands ask this for each call, so switching practice mode redirects

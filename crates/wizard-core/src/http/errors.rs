@@ -262,7 +262,8 @@ pub(crate) fn deadline(label: &str, deadline_secs: u64, attempts: u32) -> HttpEr
         error: WizardError::new(
             ErrorCode::RemoteUnavailable,
             format!(
-                "{label} did not finish within {deadline_secs} seconds{}, so we stopped waiting.",
+                "{label} did not finish within {}{}, so we stopped waiting.",
+                plain_wait(deadline_secs),
                 after(attempts)
             ),
         )

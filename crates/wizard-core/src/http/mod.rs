@@ -110,9 +110,10 @@ impl HttpClient {
     /// Windows or macOS system proxy) like any other program. Loopback
     /// addresses are always reached directly.
     pub fn new(config: HttpConfig) -> Result<Self> {
-        let proxied = build(&config, &config.proxy)?;
+        let proxy = config.proxy.checked()?;
+        let proxied = build(&config, &proxy)?;
         Ok(Self {
-            proxied: Arc::new(RwLock::new((config.proxy.clone(), proxied))),
+            proxied: Arc::new(RwLock::new((proxy, proxied))),
             direct: build(&config, &ProxySetting::None)?,
             config,
         })
@@ -140,6 +141,7 @@ impl HttpClient {
     /// Use `setting` from the next request on, for this client and its
     /// clones. A bad manual address is refused and the old setting kept.
     pub fn set_proxy(&self, setting: ProxySetting) -> Result<()> {
+        let setting = setting.checked()?;
         let client = build(&self.config, &setting)?;
         *self
             .proxied

@@ -29,6 +29,14 @@ impl ProxySetting {
         let url = manual_url(text)?;
         Ok(ProxySetting::Manual { url: url.into() })
     }
+
+    /// The setting with a manual address checked and written out in full.
+    pub fn checked(&self) -> Result<Self> {
+        match self {
+            ProxySetting::Manual { url } => Self::manual(url),
+            other => Ok(other.clone()),
+        }
+    }
 }
 
 /// The proxy URL of a manual setting, checked. Credentials are refused: the
