@@ -20,6 +20,8 @@ pub use options::Options;
 /// Register our commands and state on a builder. Generic over the runtime so
 /// the shell tests run the same wiring on Tauri's mock runtime.
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    // Remote calls in flight, so the window can cancel them.
+    let builder = builder.manage(remote::RemoteCalls::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
         commands::list_paths,
@@ -41,6 +43,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         requirements::audit_manifest,
         requirements::diagnose,
         remote::look_up_tenant,
+        remote::cancel_remote,
+        remote::set_proxy,
         secret_commands::save_secret,
         secret_commands::stored_secret,
         secret_commands::forget_secret,
@@ -129,3 +133,5 @@ fn path_hash(dir: &std::path::Path) -> u64 {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod remote_tests;
