@@ -132,6 +132,6 @@ fn path_hash(dir: &std::path::Path) -> u64 {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod remote_tests;
+#[cfg(test)]
+mod tests;
