@@ -1,6 +1,12 @@
 //! With no Secret Service reachable, the keychain store reports
 //! `keychain_unavailable` in plain words instead of failing obscurely.
 //! (Its own test binary: it changes the process environment.)
+//!
+//! Only where the keychain is the Secret Service over D-Bus (Linux and the
+//! BSDs): pointing D-Bus at nothing takes it away there, while the macOS
+//! Keychain and the Windows Credential Manager don't use D-Bus and would
+//! answer, so the test could not hold.
+#![cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
 
 use wizard_core::secrets::{KeyringSecretStore, SecretStore, SecretString};
 use wizard_core::ErrorCode;
