@@ -18,6 +18,7 @@ import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
 import type { PortalPage } from './bindings/PortalPage';
 import type { ProgressView } from './bindings/ProgressView';
+import type { ProxySetting } from './bindings/ProxySetting';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
@@ -322,6 +323,19 @@ export function diagnose(text: string): Promise<Diagnosis[]> {
  *  sign-in needed). An unknown tenant fails with code `not_found`. */
 export function lookUpTenant(tenant: string): Promise<TenantInfo> {
   return call<TenantInfo>('look_up_tenant', { tenant });
+}
+
+/** Stop every remote call in flight (a Cancel button). The stopped call
+ *  fails with code `cancelled`. */
+export async function cancelRemote(): Promise<void> {
+  await call<null>('cancel_remote');
+}
+
+/** How calls to Microsoft and Nylas reach the internet from now on (the
+ *  computer's settings, a proxy address, or none); Rust checks it and
+ *  answers with the setting in force. */
+export function setProxy(proxy: ProxySetting): Promise<ProxySetting> {
+  return call<ProxySetting>('set_proxy', { proxy });
 }
 
 // Secrets: handed to Rust once, stored in the keychain (or memory for this run

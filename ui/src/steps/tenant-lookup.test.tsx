@@ -7,7 +7,7 @@ import { TenantLookup } from './tenant-lookup';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, lookUpTenant: vi.fn() };
+  return { ...actual, lookUpTenant: vi.fn(), cancelRemote: vi.fn() };
 });
 const m = vi.mocked(api);
 
@@ -56,6 +56,28 @@ describe('tenant look-up', () => {
     expect(card.textContent).toContain('AADSTS90002');
     expect(card.textContent).toContain('Try again');
     expect(screen.queryByTestId('tenant-found')).toBeNull();
+  });
+
+  it('offers Cancel while it runs; Cancel asks Rust to stop and says it stopped', async () => {
+    // The look-up ends the way Rust ends a cancelled call.
+    let reject: (e: unknown) => void = () => {};
+    m.lookUpTenant.mockReturnValue(new Promise((_, r) => (reject = r)));
+    m.cancelRemote.mockImplementation(async () => {
+      reject(new WizardApiError('cancelled', 'The call to Microsoft sign-in was cancelled.'));
+    });
+    render(<TenantLookup tenant="contoso.com" />);
+    expect(screen.queryByTestId('tenant-lookup-cancel')).toBeNull();
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    const cancel = await screen.findByTestId('tenant-lookup-cancel');
+    expect(screen.getByTestId('tenant-lookup-button').textContent).toBe('Checking…');
+    fireEvent.click(cancel);
+    const stopped = await screen.findByTestId('tenant-lookup-stopped');
+    expect(m.cancelRemote).toHaveBeenCalledTimes(1);
+    expect(stopped.textContent).toContain('Stopped.');
+    // Not an error to explain, and the look-up can be started again.
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('tenant-lookup-cancel')).toBeNull();
+    expect(screen.getByTestId('tenant-lookup-button').textContent).toBe('Check this tenant');
   });
 
   it('does nothing while the field is empty', () => {

@@ -1,6 +1,7 @@
 // "Check this tenant": asks Microsoft (or the practice simulator) whether the
 // tenant the admin typed exists, and shows its Directory (tenant) ID, so a
-// typo is caught before anyone signs in.
+// typo is caught before anyone signs in. While it runs, Cancel stops it
+// (Rust cancels the call; the look-up then ends with code `cancelled`).
 
 import { useState } from 'preact/hooks';
 import * as api from '../api';
@@ -26,20 +27,33 @@ export function TenantLookup({ tenant }: Props) {
   const [result, setResult] = useState<{ query: string; info: TenantInfo } | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [stopped, setStopped] = useState(false);
   const query = tenant.trim();
 
   const lookUp = async () => {
     if (busy || query === '') return;
     setBusy(true);
+    setStopped(false);
     try {
       const info = await api.lookUpTenant(query);
       setResult({ query, info });
       setError(null);
     } catch (e) {
+      const err = toWizardError(e);
       setResult(null);
-      setError(toWizardError(e));
+      // Stopped on purpose: not an error to explain.
+      setStopped(err.code === 'cancelled');
+      setError(err.code === 'cancelled' ? null : err);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const cancel = async () => {
+    try {
+      await api.cancelRemote();
+    } catch (e) {
+      setError(toWizardError(e));
     }
   };
 
@@ -56,7 +70,22 @@ export function TenantLookup({ tenant }: Props) {
       >
         {busy ? 'Checking…' : 'Check this tenant'}
       </button>
+      {busy && (
+        <button
+          type="button"
+          class="btn btn-secondary btn-small"
+          data-testid="tenant-lookup-cancel"
+          onClick={() => void cancel()}
+        >
+          Cancel
+        </button>
+      )}
       <div aria-live="polite">
+        {stopped && !busy && (
+          <p class="field-hint" data-testid="tenant-lookup-stopped">
+            Stopped. Nothing was changed; check again when you're ready.
+          </p>
+        )}
         {shown !== null && (
           <div class="tenant-found" data-testid="tenant-found">
             <p>
