@@ -1,7 +1,8 @@
 //! `nylas-ms-setup`: the wizard's core, headless.
 //!
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
-//! failed, 2 bad input or an unreadable file, 3 a remote service failed.
+//! failed (or the sandbox could not serve), 2 bad input or an unreadable
+//! file. 3 is kept for a remote service failing, once a command calls one.
 //! With `--format json`, exit 2 also prints `{"error": {code, message,
 //! hint?}}` on stdout (the plain message still goes to stderr).
 

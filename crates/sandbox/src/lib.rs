@@ -1,8 +1,10 @@
 //! `wizard-sandbox`: a local simulator of Microsoft login, Microsoft Graph and
-//! Nylas (v3, v2 and the v2 beta integrations), for tests and practice mode.
+//! the Nylas v3 API (US and EU), for tests and practice mode.
 //!
-//! It serves every service on one port of 127.0.0.1, each under its own path
-//! prefix ([`PREFIXES`]), from a [`Scenario`] (a JSON file or the built-in
+//! It answers on one port of 127.0.0.1, each service under its own path
+//! prefix ([`PREFIXES`]). The Nylas v2 and v2 beta (Teams) prefixes are
+//! reserved but not simulated yet: every request there is a 404 saying so.
+//! Answers come from a [`Scenario`] (a JSON file or the built-in
 //! [`Scenario::practice`]). Per-route [`Fault`]s add latency, error statuses,
 //! `Retry-After`, malformed bodies or dropped connections.
 //!
