@@ -80,6 +80,25 @@ describe('tenant look-up', () => {
     expect(screen.getByTestId('tenant-lookup-button').textContent).toBe('Check this tenant');
   });
 
+  it('offers the proxy setting once Microsoft could not be reached', async () => {
+    m.lookUpTenant.mockRejectedValue(
+      new WizardApiError('remote_unavailable', 'Microsoft sign-in could not be reached: the connection could not be opened.'),
+    );
+    render(<TenantLookup tenant="contoso.com" />);
+    expect(screen.queryByTestId('proxy-setting')).toBeNull();
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    await screen.findByTestId('error-card');
+    expect(screen.getByTestId('proxy-setting').textContent).toContain('Behind a company proxy?');
+  });
+
+  it('does not offer the proxy setting for an answer from Microsoft', async () => {
+    m.lookUpTenant.mockRejectedValue(new WizardApiError('not_found', "Microsoft has no tenant 'contso.com'."));
+    render(<TenantLookup tenant="contso.com" />);
+    fireEvent.click(screen.getByTestId('tenant-lookup-button'));
+    await screen.findByTestId('error-card');
+    expect(screen.queryByTestId('proxy-setting')).toBeNull();
+  });
+
   it('does nothing while the field is empty', () => {
     render(<TenantLookup tenant="   " />);
     fireEvent.click(screen.getByTestId('tenant-lookup-button'));

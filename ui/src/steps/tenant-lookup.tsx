@@ -9,6 +9,7 @@ import { type WizardApiError, toWizardError } from '../api';
 import type { TenantInfo } from '../bindings/TenantInfo';
 import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
+import { ProxySettingForm } from '../components/proxy-setting';
 
 const REGION_WORDS: Record<string, string> = {
   NA: 'North America',
@@ -28,6 +29,9 @@ export function TenantLookup({ tenant }: Props) {
   const [error, setError] = useState<WizardApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [stopped, setStopped] = useState(false);
+  // Once Microsoft couldn't be reached, offer the proxy setting (and keep
+  // offering it: the admin may come back to it).
+  const [offerProxy, setOfferProxy] = useState(false);
   const query = tenant.trim();
 
   const lookUp = async () => {
@@ -44,6 +48,7 @@ export function TenantLookup({ tenant }: Props) {
       // Stopped on purpose: not an error to explain.
       setStopped(err.code === 'cancelled');
       setError(err.code === 'cancelled' ? null : err);
+      if (err.code === 'remote_unavailable') setOfferProxy(true);
     } finally {
       setBusy(false);
     }
@@ -61,25 +66,27 @@ export function TenantLookup({ tenant }: Props) {
   const shown = result !== null && result.query === query ? result.info : null;
   return (
     <div class="tenant-lookup" data-testid="tenant-lookup">
-      <button
-        type="button"
-        class="btn btn-secondary btn-small"
-        data-testid="tenant-lookup-button"
-        aria-disabled={busy || query === '' ? 'true' : undefined}
-        onClick={() => void lookUp()}
-      >
-        {busy ? 'Checking…' : 'Check this tenant'}
-      </button>
-      {busy && (
+      <div class="tenant-lookup-actions">
         <button
           type="button"
           class="btn btn-secondary btn-small"
-          data-testid="tenant-lookup-cancel"
-          onClick={() => void cancel()}
+          data-testid="tenant-lookup-button"
+          aria-disabled={busy || query === '' ? 'true' : undefined}
+          onClick={() => void lookUp()}
         >
-          Cancel
+          {busy ? 'Checking…' : 'Check this tenant'}
         </button>
-      )}
+        {busy && (
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            data-testid="tenant-lookup-cancel"
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        )}
+      </div>
       <div aria-live="polite">
         {stopped && !busy && (
           <p class="field-hint" data-testid="tenant-lookup-stopped">
@@ -105,6 +112,7 @@ export function TenantLookup({ tenant }: Props) {
         )}
       </div>
       {error !== null && <ErrorCard error={error} onRetry={() => void lookUp()} busy={busy} />}
+      {offerProxy && <ProxySettingForm />}
     </div>
   );
 }
