@@ -106,15 +106,17 @@ fn single_instance<R: Runtime>(
             let _ = w.set_focus();
         }
     });
-    match data_dir {
-        #[cfg(target_os = "linux")]
+    #[cfg(target_os = "linux")]
+    let builder = match data_dir {
         Some(dir) => builder.dbus_id(format!(
             "com.nylas.ms_setup_wizard.d{:016x}",
             path_hash(dir)
         )),
-        _ => builder,
-    }
-    .build()
+        None => builder,
+    };
+    #[cfg(not(target_os = "linux"))]
+    let _ = data_dir;
+    builder.build()
 }
 
 /// A stable hash of a folder's path (FNV-1a: the same in every process,
