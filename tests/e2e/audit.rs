@@ -124,6 +124,7 @@ async fn path_a_with_email_client(c: &Client) {
     wait_for(c, "welcome").await;
     wait_for(c, "path-option-v3").await.click().await.unwrap();
     wait_for(c, "start-button").await.click().await.unwrap();
+    wait_for(c, "begin-button").await.click().await.unwrap();
     wait_for_text(c, "current-step-title", "Features").await;
     wait_for(c, "features-step").await;
 

@@ -16,6 +16,7 @@ const CONTOSO_ID: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 async fn azure_app_step_with_tenant(c: &Client, tenant: &str) {
     wait_for(c, "path-option-v3").await.click().await.unwrap();
     wait_for(c, "start-button").await.click().await.unwrap();
+    wait_for(c, "begin-button").await.click().await.unwrap();
     wait_for(c, "step-item-azure-app")
         .await
         .find(Locator::Css("button"))

@@ -75,6 +75,7 @@ async fn teams_features_step_adds_online_meetings_to_the_chosen_features() {
         .await
         .unwrap();
     wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Features").await;
     wait_for(&c, "features-step").await;
     wait_for_status(&c, "features", "in-progress").await;
@@ -157,7 +158,15 @@ async fn teams_features_step_adds_online_meetings_to_the_chosen_features() {
         .await
         .expect("the preset follows from the ticks");
     assert!(is_selected(&c, "feature-calendar-write").await);
-    wait_for_status(&c, "features", "done").await;
+    // Done is set on leaving (issue 17, point 2): nothing says it will be skipped.
+    wait_for_status(&c, "features", "in-progress").await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//body[not(.//*[@data-testid='leave-note'])]",
+        ))
+        .await
+        .expect("no skip warning once calendar write is chosen");
     screenshot(&c, "12b-teams-features").await;
     scroll_to_top_of(&c, "scope-list").await;
     screenshot(&c, "12c-teams-features-scope-list").await;
@@ -166,6 +175,7 @@ async fn teams_features_step_adds_online_meetings_to_the_chosen_features() {
     wait_for(&c, "next-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Region").await;
     wait_for(&c, "region-step").await;
+    wait_for_status(&c, "features", "done").await;
 
     // The choice was saved: after a restart the Features step shows it.
     c.close().await.unwrap();

@@ -4,7 +4,9 @@
 //! `cargo build -p nylas-ms-wizard` (the README's test command does this).
 
 use fantoccini::Locator;
-use wizard_e2e::{enter_practice_mode, screenshot, tid, wait_for, wait_for_text, Driver};
+use wizard_e2e::{
+    enter_practice_mode, screenshot, scroll_to, tid, wait_for, wait_for_text, Driver,
+};
 
 const PATHS: [&str; 5] = ["v3", "teams", "v2-events", "migrate", "bulk"];
 
@@ -49,6 +51,9 @@ async fn welcome_path_a_and_resume_after_restart() {
         .unwrap());
     screenshot(&c, "02-welcome-path-a-chosen").await;
     wait_for(&c, "start-button").await.click().await.unwrap();
+    // The journey comes first (issue 17, point 1).
+    wait_for_text(&c, "overview-title", "Connect Microsoft to Nylas").await;
+    wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     let steps = c
         .find_all(Locator::Css(&format!(
@@ -175,12 +180,16 @@ async fn dark_theme_screenshots() {
         .unwrap();
     assert!(dark, "the web view follows the dark GTK theme");
     screenshot(&c, "07-welcome-dark").await;
+    scroll_to(&c, "path-option-teams").await;
     wait_for(&c, "path-option-teams")
         .await
         .click()
         .await
         .unwrap();
     wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await;
+    screenshot(&c, "08a-path-b-journey-dark").await;
+    wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;
     c.close().await.unwrap();
@@ -196,6 +205,7 @@ async fn leaving_practice_says_what_carries_over() {
     enter_practice_mode(&c).await;
     wait_for(&c, "path-option-v3").await.click().await.unwrap();
     wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Features").await;
     wait_for(&c, "leave-practice").await.click().await.unwrap();
 

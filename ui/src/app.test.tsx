@@ -112,7 +112,7 @@ describe('welcome screen', () => {
     expect(document.body.textContent).toContain('v0.1.0');
   });
 
-  it('keeps Start disabled until a path is chosen, then calls choose_path and shows the frame', async () => {
+  it('keeps Start disabled until a path is chosen, shows the journey, then calls choose_path and shows the frame', async () => {
     fakeRust(makeSession());
     render(<App />);
     const start = (await screen.findByTestId('start-button')) as HTMLButtonElement;
@@ -126,6 +126,10 @@ describe('welcome screen', () => {
     expect(start.textContent).toBe(`Start: ${fixturePath('v3').title}`);
 
     fireEvent.click(start);
+    // The journey comes first; nothing is saved until the admin begins.
+    await screen.findByTestId('overview');
+    expect(m.choosePath).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('begin-button'));
     expect(m.choosePath).toHaveBeenCalledWith('v3');
     expect((await screen.findByTestId('current-step-title')).textContent).toBe(fixturePath('v3').steps[0]!.title);
     expect(screen.queryByTestId('welcome')).toBeNull();
@@ -149,6 +153,10 @@ describe('welcome screen', () => {
     const bulk = screen.getByTestId('path-option-bulk');
     expect(bulk.getAttribute('aria-checked')).toBe('true');
     fireEvent.keyDown(bulk, { key: 'Enter' });
+    const begin = await screen.findByTestId('begin-button');
+    // Focus is on the journey's heading, so Tab reaches Start next.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('overview-title')));
+    fireEvent.click(begin);
     expect(m.choosePath).toHaveBeenCalledWith('bulk');
     await screen.findByTestId('step-list');
   });
@@ -227,6 +235,7 @@ describe('wizard frame', () => {
     await screen.findByTestId('welcome');
     fireEvent.click(screen.getByTestId('path-option-teams'));
     fireEvent.click(screen.getByTestId('start-button'));
+    fireEvent.click(await screen.findByTestId('begin-button'));
     await screen.findByTestId('step-list');
     expect(screen.queryByTestId('welcome-back')).toBeNull();
   });
@@ -289,9 +298,14 @@ describe('wizard frame', () => {
     expect(screen.queryByTestId('not-built')).toBeNull();
     fireEvent.click(within(screen.getByTestId(`step-item-${unbuilt.id}`)).getByRole('button'));
     const panel = await screen.findByTestId('not-built');
-    expect(panel.textContent).toContain("isn't built yet in this version");
+    expect(panel.textContent).toContain("This version can't do this step yet");
     expect(panel.textContent).toContain(unbuilt.summary);
-    expect(within(panel).queryAllByRole('button')).toHaveLength(0);
+    // No dead end: what to do by hand and where it is documented, from Rust.
+    expect(panel.textContent).toContain(unbuilt.by_hand[0]!);
+    // Nothing on it pretends to act: its only buttons copy a docs address.
+    const buttons = within(panel).queryAllByRole('button');
+    expect(buttons).toHaveLength(unbuilt.docs.length);
+    for (const b of buttons) expect(b.getAttribute('aria-label')).toMatch(/^Copy .* address$/);
     expect(screen.getByTestId(`step-item-${unbuilt.id}`).textContent).toContain('not built yet');
     expect(screen.getByTestId('step-item-region').textContent).not.toContain('not built yet');
   });

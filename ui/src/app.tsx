@@ -22,6 +22,7 @@ import { PracticeBanner } from './components/practice-banner';
 import { WelcomeBack } from './components/welcome-back';
 import type { StepContext } from './steps/types';
 import { Frame } from './views/frame';
+import { Overview } from './views/overview';
 import { Welcome } from './views/welcome';
 
 /** What is under way, so the matching control can say so. */
@@ -39,6 +40,8 @@ export function App() {
   const [busy, setBusy] = useState<Busy | null>(null);
   const [welcomeBack, setWelcomeBack] = useState(false);
   const [lastPath, setLastPath] = useState<PathId | null>(null);
+  // The path whose journey is shown before Start (nothing saved yet).
+  const [overview, setOverview] = useState<PathId | null>(null);
   // Calls run one at a time, in order, so a reply never overwrites a newer
   // one. `blocking` (a ref as well as state) makes two quick clicks start one
   // call. Saving an answer never blocks and is never dropped: it queues, and
@@ -145,11 +148,22 @@ export function App() {
       (p) => {
         if (id === null) setLastPath(leaving);
         setWelcomeBack(false);
+        setOverview(null);
         applyProgress(p);
       },
       true,
     );
   };
+  /** Start on the welcome screen: a path begun before resumes at once; a
+   *  new one shows its journey first. */
+  const start = (id: PathId) => {
+    if (progress.paused[id] !== undefined) {
+      choosePath(id);
+      return;
+    }
+    setOverview(id);
+  };
+  const overviewPath = path === null ? (paths.find((p) => p.id === overview) ?? null) : null;
   const goTo = (step: string) => void run('nav', () => api.goToStep(step), applyProgress, true);
   const setPractice = (enabled: boolean) => void run('practice', () => api.setPracticeMode(enabled), setSession);
   const sessionOnly = () => void run('other', () => api.useSessionOnlySecrets(), setSession, true);
@@ -223,7 +237,19 @@ export function App() {
       />
       {session.practice.enabled && <PracticeBanner onLeave={() => setPractice(false)} busy={isBusy} />}
       {!session.practice.enabled && <OverridesBanner overrides={session.overrides} />}
-      {path === null ? (
+      {overviewPath !== null ? (
+        <Overview
+          path={overviewPath}
+          busy={isBusy}
+          onBegin={() => choosePath(overviewPath.id)}
+          onBack={() => {
+            setLastPath(overviewPath.id);
+            focusHeading.current = true;
+            setOverview(null);
+          }}
+          notices={notices}
+        />
+      ) : path === null ? (
         <Welcome
           paths={paths}
           practice={session.practice.enabled}
@@ -231,7 +257,7 @@ export function App() {
           practiceBusy={busy === 'practice'}
           busy={isBusy}
           initialChoice={lastPath}
-          onStart={(id) => choosePath(id)}
+          onStart={start}
           onPracticeChange={setPractice}
           headingRef={headingRef}
           notices={notices}

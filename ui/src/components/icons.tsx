@@ -47,6 +47,13 @@ export const CircleIcon = (p: IconProps) => (
   </Svg>
 );
 
+export const ClockIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9.5" />
+    <path d="M12 7v5l3 2" />
+  </Svg>
+);
+
 /** A dashed circle with an arrow past it: left for now, not done. */
 export const SkipIcon = (p: IconProps) => (
   <Svg {...p}>

@@ -43,7 +43,7 @@ describe('statuses you can trust (issue 17, point 2)', () => {
     show(pathOf('v3'), fixtureProgress('v3/features/new'));
     const note = screen.getByTestId('leave-note');
     expect(note.textContent).toBe(
-      "Leaving now marks Features as Skipped: you can come back to it. You haven't chosen what your app does yet.",
+      "Features will show as Skipped if you leave now. You haven't chosen what your app does yet. You can come back to it.",
     );
     expect(statusText('features')).toBe('In progress');
   });
@@ -82,6 +82,39 @@ describe('statuses you can trust (issue 17, point 2)', () => {
     show(pathOf('v3'), progress);
     expect(screen.getByTestId('leave-note').textContent).toBe(
       "Nylas account isn't built in this version; it shows you what to do by hand.",
+    );
+  });
+});
+
+describe('no dead ends (issue 17, point 3)', () => {
+  it('a step that is not built says what was covered, what to do by hand and where the docs are', () => {
+    const v3 = pathOf('v3');
+    const progress = fixtureProgress('v3/azure-app/answered');
+    progress.step = 'connector';
+    progress.step_status = { features: 'done', region: 'done', 'azure-app': 'needs-attention', 'nylas-account': 'skipped', connector: 'in-progress' };
+    show(v3, progress);
+    const panel = screen.getByTestId('not-built');
+    const covered = within(panel).getByTestId('not-built-covered');
+    expect(within(covered).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Features: Done',
+      'Region: Done',
+      'Azure app: Needs attention',
+    ]);
+    const connector = v3.steps.find((s) => s.id === 'connector')!;
+    const byHand = within(panel).getByTestId('not-built-by-hand');
+    expect(within(byHand).getAllByRole('listitem').map((li) => li.textContent)).toEqual(connector.by_hand);
+    const docs = within(panel).getByTestId('not-built-docs');
+    for (const d of connector.docs) {
+      expect(docs.textContent).toContain(d.label);
+      expect(docs.textContent).toContain(d.url);
+    }
+  });
+
+  it('a path with nothing built says so', () => {
+    const bulk = pathOf('bulk');
+    show(bulk, fixtureProgress('bulk/explain/new'));
+    expect(screen.getByTestId('not-built-covered').textContent).toBe(
+      'Nothing yet: no step of this path is built in this version.',
     );
   });
 });

@@ -101,7 +101,7 @@ export function Frame(props: FrameProps) {
                 <View ctx={stepContext(step)} />
               </>
             ) : (
-              <StepPlaceholder step={step} />
+              <StepPlaceholder step={step} path={path} progress={progress} />
             )}
           </div>
         </div>

@@ -14,7 +14,7 @@ export function leaveNoteText(step: Step, next: Step | undefined, leaving: StepL
   if (leaving !== null && leaving.step === step.id && leaving.status !== 'done') {
     const reason = leaving.reason === null ? '' : ` ${leaving.reason}`;
     if (leaving.status === 'needs-attention') return `${step.title} stays "Needs attention" when you leave it.${reason}`;
-    if (step.available) return `Leaving now marks ${step.title} as Skipped: you can come back to it.${reason}`;
+    if (step.available) return `${step.title} will show as Skipped if you leave now.${reason} You can come back to it.`;
   }
   if (next === undefined) return 'This is the last step of the path.';
   if (step.available && !next.available)

@@ -145,7 +145,7 @@ export function Welcome(props: WelcomeProps) {
                   role="radio"
                   aria-checked={checked ? 'true' : 'false'}
                   aria-labelledby={`path-${p.id}-title`}
-                  aria-describedby={`path-${p.id}-summary path-${p.id}-when`}
+                  aria-describedby={`path-${p.id}-summary path-${p.id}-when path-${p.id}-built`}
                   tabIndex={p.id === tabStop ? 0 : -1}
                   data-testid={`path-option-${p.id}`}
                   onClick={() => setChoice(p.id)}
@@ -170,6 +170,15 @@ export function Welcome(props: WelcomeProps) {
                     </span>
                     <span class="path-when" id={`path-${p.id}-when`}>
                       {p.when_to_choose}
+                    </span>
+                    <span
+                      class={p.steps_built === 0 ? 'path-built is-none' : 'path-built'}
+                      id={`path-${p.id}-built`}
+                      data-testid={`path-built-${p.id}`}
+                    >
+                      {p.steps_built === 0
+                        ? p.built_note
+                        : `This version can do ${p.steps_built} of its ${p.steps.length} steps.`}
                     </span>
                   </span>
                 </div>

@@ -1,0 +1,227 @@
+//! Issue 17 in the real window: the journey before Start (point 1), statuses
+//! set when the admin leaves a step (point 2) and no dead ends where a step
+//! isn't built (point 3). Nothing here calls a remote service.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
+
+async fn wait_for_status(c: &Client, step: &str, status: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!(
+            "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
+}
+
+async fn text_of(c: &Client, id: &str) -> String {
+    wait_for(c, id).await.text().await.unwrap()
+}
+
+async fn click_step(c: &Client, step: &str) {
+    wait_for(c, &format!("step-item-{step}"))
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn gone(c: &Client, id: &str, why: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&format!(
+            "//body[not(.//*[@data-testid='{id}'])]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{why}: {e}"));
+}
+
+/// Path A: the journey, then Features left unfinished (Skipped, said
+/// beforehand), then finished (Done only once left), then a jump past the
+/// built steps to a step this version can't do, which says what to do by
+/// hand. The statuses survive a restart.
+#[tokio::test(flavor = "current_thread")]
+async fn journey_statuses_on_leaving_and_no_dead_end() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+
+    // Each card says how much of it this version does.
+    assert_eq!(
+        text_of(&c, "path-built-v3").await,
+        "This version can do 3 of its 8 steps."
+    );
+    assert!(text_of(&c, "path-built-bulk")
+        .await
+        .starts_with("Nothing on this path is built yet"));
+
+    // Point 1: choosing a path shows its journey before anything starts.
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for_text(&c, "overview-title", "Connect Microsoft to Nylas").await;
+    assert!(text_of(&c, "overview-duration").await.starts_with("About "));
+    let needs = text_of(&c, "overview-needs").await;
+    for want in [
+        "Cloud Application Administrator",
+        "Nylas dashboard",
+        "region your Nylas account is in",
+    ] {
+        assert!(needs.contains(want), "{want} in {needs}");
+    }
+    assert!(!text_of(&c, "overview-outcome").await.is_empty());
+    assert!(text_of(&c, "overview-step-connector")
+        .await
+        .contains("what to do by hand"));
+    assert!(text_of(&c, "overview-step-region")
+        .await
+        .contains("The wizard does this."));
+    screenshot(&c, "17-01-journey-path-a").await;
+    // Back keeps the choice; nothing was saved.
+    wait_for(&c, "overview-back").await.click().await.unwrap();
+    wait_for(&c, "welcome").await;
+    assert_eq!(
+        wait_for(&c, "path-option-v3")
+            .await
+            .attr("aria-checked")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    assert!(!data.path().join("progress.json").exists());
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+
+    // Point 2: on Features with nothing chosen, Next says it will be skipped.
+    wait_for_text(&c, "current-step-title", "Features").await;
+    wait_for_status(&c, "features", "in-progress").await;
+    let note = text_of(&c, "leave-note").await;
+    assert!(
+        note.starts_with("Features will show as Skipped if you leave now."),
+        "{note}"
+    );
+    assert!(
+        note.contains("You haven't chosen what your app does yet."),
+        "{note}"
+    );
+    screenshot(&c, "17-02-features-says-it-will-be-skipped").await;
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Region").await;
+    wait_for_status(&c, "features", "skipped").await;
+    assert!(text_of(&c, "step-item-features").await.contains("Skipped"));
+    wait_for_status(&c, "region", "in-progress").await;
+    screenshot(&c, "17-03-features-skipped").await;
+
+    // Back to Features, choose a preset: no skip warning, and still in
+    // progress while the admin is on it; Done once left.
+    click_step(&c, "features").await;
+    wait_for_text(&c, "current-step-title", "Features").await;
+    wait_for(&c, "preset-read-only-inbox")
+        .await
+        .click()
+        .await
+        .unwrap();
+    gone(&c, "leave-note", "a finished step isn't said to be skipped").await;
+    wait_for_status(&c, "features", "in-progress").await;
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Region").await;
+    wait_for_status(&c, "features", "done").await;
+
+    // Jump to the connector: the region (its default seen) is done, the
+    // Azure app and Nylas account passed over are skipped, never not started.
+    click_step(&c, "connector").await;
+    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
+    wait_for_status(&c, "region", "done").await;
+    wait_for_status(&c, "azure-app", "skipped").await;
+    wait_for_status(&c, "nylas-account", "skipped").await;
+    wait_for_status(&c, "report", "not-started").await;
+
+    // Point 3: the step that isn't built says what was covered, what to do
+    // by hand and where it is documented.
+    let panel = text_of(&c, "not-built").await;
+    assert!(
+        panel.contains("This version can't do this step yet"),
+        "{panel}"
+    );
+    let covered = text_of(&c, "not-built-covered").await;
+    for want in ["Features: Done", "Region: Done", "Azure app: Skipped"] {
+        assert!(covered.contains(want), "{want} in {covered}");
+    }
+    let by_hand = text_of(&c, "not-built-by-hand").await;
+    assert!(by_hand.contains("Connectors, then Microsoft"), "{by_hand}");
+    let docs = text_of(&c, "not-built-docs").await;
+    assert!(docs.contains("https://dashboard-v3.nylas.com/"), "{docs}");
+    assert!(docs.contains("https://developer.nylas.com/"), "{docs}");
+    screenshot(&c, "17-04-not-built-says-what-to-do-by-hand").await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'end' }); return true;",
+        vec![serde_json::json!(tid("not-built-docs"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-05-not-built-docs").await;
+    c.close().await.unwrap();
+
+    // The statuses are facts saved with the progress.
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
+    wait_for_status(&c, "features", "done").await;
+    wait_for_status(&c, "azure-app", "skipped").await;
+    wait_for_status(&c, "connector", "in-progress").await;
+    c.close().await.unwrap();
+}
+
+/// A path with nothing built says so on its card, in its journey and on
+/// its first step.
+#[tokio::test(flavor = "current_thread")]
+async fn a_path_with_nothing_built_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
+        vec![serde_json::json!(tid("path-option-bulk"))],
+    )
+    .await
+    .unwrap();
+    wait_for(&c, "path-option-bulk")
+        .await
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(
+            "[data-testid=\"path-option-bulk\"][aria-checked=\"true\"]",
+        ))
+        .await
+        .expect("the bulk card is chosen");
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'end' }); return true;",
+        vec![serde_json::json!(tid("path-option-bulk"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-06-bulk-card-nothing-built").await;
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    assert!(text_of(&c, "overview-built")
+        .await
+        .starts_with("Nothing on this path is built yet"));
+    screenshot(&c, "17-07-bulk-journey").await;
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "What changed").await;
+    assert_eq!(
+        text_of(&c, "not-built-covered").await,
+        "Nothing yet: no step of this path is built in this version."
+    );
+    assert!(!text_of(&c, "not-built-by-hand").await.is_empty());
+    c.close().await.unwrap();
+}

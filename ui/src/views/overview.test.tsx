@@ -1,0 +1,60 @@
+import { fireEvent, render, screen, within } from '@testing-library/preact';
+import { createRef } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
+import type { PathInfo } from '../bindings/PathInfo';
+import { makePaths } from '../test/fixtures';
+import { Overview } from './overview';
+import { Welcome } from './welcome';
+
+const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
+
+describe('the journey before Start (issue 17, point 1)', () => {
+  it('shows the steps, how long, what you need and what you will have, all from Rust', () => {
+    const v3 = pathOf('v3');
+    const onBegin = vi.fn();
+    const onBack = vi.fn();
+    render(<Overview path={v3} busy={false} onBegin={onBegin} onBack={onBack} />);
+    expect(screen.getByTestId('overview-title').textContent).toBe(v3.title);
+    expect(screen.getByTestId('overview-duration').textContent).toBe(v3.duration);
+    expect(screen.getByTestId('overview-built').textContent).toBe(v3.built_note);
+    const needs = within(screen.getByTestId('overview-needs')).getAllByRole('listitem');
+    expect(needs.map((n) => n.textContent)).toEqual(v3.needs);
+    // The Entra role, the Nylas dashboard login and the region.
+    expect(needs[0]!.textContent).toContain('Cloud Application Administrator');
+    expect(needs.some((n) => n.textContent!.includes('Nylas dashboard'))).toBe(true);
+    expect(needs.some((n) => n.textContent!.includes('region'))).toBe(true);
+    expect(screen.getByTestId('overview-outcome').textContent).toBe(v3.outcome);
+    const steps = within(screen.getByTestId('overview-steps')).getAllByRole('listitem');
+    expect(steps).toHaveLength(v3.steps.length);
+    expect(screen.getByTestId('overview-step-region').textContent).toContain('The wizard does this.');
+    expect(screen.getByTestId('overview-step-connector').textContent).toContain('what to do by hand');
+    fireEvent.click(screen.getByTestId('begin-button'));
+    expect(onBegin).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('begin-button').textContent).toBe('Start with step 1: Features');
+    fireEvent.click(screen.getByTestId('overview-back'));
+    expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('says on each path card how many of its steps this version can do', () => {
+    const paths = makePaths();
+    render(
+      <Welcome
+        paths={paths}
+        practice={false}
+        keychain={{ available: true, session_only: false, problem: null }}
+        practiceBusy={false}
+        busy={false}
+        initialChoice={null}
+        onStart={vi.fn()}
+        onPracticeChange={vi.fn()}
+        headingRef={createRef()}
+      />,
+    );
+    expect(screen.getByTestId('path-built-v3').textContent).toBe('This version can do 3 of its 8 steps.');
+    expect(screen.getByTestId('path-built-migrate').textContent).toBe('This version can do 2 of its 7 steps.');
+    // A path with nothing built says so, in Rust's words.
+    expect(screen.getByTestId('path-built-bulk').textContent).toBe(pathOf('bulk').built_note);
+    expect(pathOf('bulk').steps_built).toBe(0);
+    expect(screen.getByTestId('path-option-bulk').getAttribute('aria-describedby')).toContain('path-bulk-built');
+  });
+});
