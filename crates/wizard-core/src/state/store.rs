@@ -9,8 +9,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -32,9 +31,10 @@ pub struct StateNotice {
 #[derive(Debug, Clone)]
 pub struct StateStore {
     path: PathBuf,
-    /// Set when an unreadable file could not be moved aside: it stays where
-    /// it is, and no save may replace it until moving it aside works.
-    stuck: Arc<AtomicBool>,
+    /// Set (to why it is unusable: "corrupt", "newer") when an unusable
+    /// file could not be moved aside: it stays where it is, and no save may
+    /// replace it until moving it aside works.
+    stuck: Arc<Mutex<Option<&'static str>>>,
 }
 
 /// Temp files of a save in progress are named `.progress-<random>.tmp`; one
@@ -53,7 +53,7 @@ impl StateStore {
     pub fn in_dir(dir: &Path) -> Self {
         Self {
             path: dir.join(Self::FILE_NAME),
-            stuck: Arc::new(AtomicBool::new(false)),
+            stuck: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -136,7 +136,7 @@ impl StateStore {
     fn start_fresh(
         &self,
         code: ErrorCode,
-        why: &str,
+        why: &'static str,
         message: String,
     ) -> (Progress, Option<StateNotice>) {
         let notice = match self.back_up(why) {
@@ -146,7 +146,7 @@ impl StateStore {
                 backup_path: Some(backup.display().to_string()),
             },
             Err(e) => {
-                self.stuck.store(true, Ordering::SeqCst);
+                *self.stuck.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
                 StateNotice {
                     code: ErrorCode::StateBackupFailed,
                     message: format!("{message} {}", e.message),
@@ -161,10 +161,13 @@ impl StateStore {
     pub fn save(&self, progress: &Progress) -> Result<()> {
         let dir = self.dir().to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|e| WizardError::io("create the data folder", &e))?;
-        if self.stuck.load(Ordering::SeqCst) {
-            // Try again: the admin may have closed whatever held the file.
-            self.back_up("corrupt")?;
-            self.stuck.store(false, Ordering::SeqCst);
+        {
+            let mut stuck = self.stuck.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(why) = *stuck {
+                // Try again: the admin may have closed whatever held the file.
+                self.back_up(why)?;
+                *stuck = None;
+            }
         }
         let json = serde_json::to_vec_pretty(progress)
             .map_err(|e| WizardError::internal(format!("Could not encode progress: {e}.")))?;
