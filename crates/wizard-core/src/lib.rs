@@ -17,6 +17,7 @@ pub mod session;
 pub mod state;
 
 // Remote services
+pub mod microsoft;
 pub mod nylas;
 pub mod tenant;
 

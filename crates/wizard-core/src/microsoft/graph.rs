@@ -1,0 +1,254 @@
+//! Microsoft Graph calls for the live audit (and its fixes), with the
+//! errors an admin can act on: a 403 names the role needed, an app that
+//! isn't in the tenant explains AADSTS700016.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::Tokens;
+use crate::error::{ErrorCode, Result, WizardError};
+use crate::http::{service, ApiRequest, Auth, HttpClient, HttpError, Method};
+use crate::ids::is_guid;
+
+/// Microsoft Graph's application ID (the resource of its permissions).
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+const ROLE_HINT: &str = "Sign in with an account that has the Application Administrator or Cloud \
+     Application Administrator role (Microsoft Entra admin center → Roles and administrators), \
+     or ask someone who has one to run this check.";
+
+/// A Graph client for one signed-in admin.
+#[derive(Clone)]
+pub struct GraphClient {
+    http: HttpClient,
+    base: Url,
+    token: SecretString,
+}
+
+impl std::fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphClient")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `{"value": [...]}`, Graph's list shape.
+#[derive(Deserialize)]
+struct List<T> {
+    value: Vec<T>,
+}
+
+/// One admin-consent grant (`oauth2PermissionGrant`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionGrant {
+    pub client_id: String,
+    pub consent_type: String,
+    pub resource_id: String,
+    #[serde(default)]
+    pub scope: String,
+}
+
+/// The tenant as `/organization` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub verified_domains: Vec<VerifiedDomain>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedDomain {
+    pub name: String,
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+/// Graph's `$filter` quoting: a single quote is doubled.
+fn quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+fn require_guid(what: &str, id: &str) -> Result<()> {
+    if is_guid(id.trim()) {
+        Ok(())
+    } else {
+        Err(WizardError::invalid_input(format!(
+            "'{id}' is not {what} (a GUID such as 5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e)."
+        )))
+    }
+}
+
+/// 403 and 401 in plain words; everything else as the HTTP layer said it.
+fn explain(e: HttpError, doing: &str) -> WizardError {
+    match e.status {
+        Some(403) => WizardError::new(
+            ErrorCode::Forbidden,
+            format!("Microsoft says the account you signed in with isn't allowed to {doing} (Authorization_RequestDenied: insufficient privileges)."),
+        )
+        .with_hint(ROLE_HINT),
+        Some(401) => WizardError::new(
+            ErrorCode::Unauthorized,
+            "Microsoft no longer accepts this sign-in (the token is invalid or has expired).",
+        )
+        .with_hint("Sign in again."),
+        _ => e.error,
+    }
+}
+
+impl GraphClient {
+    pub fn new(http: &HttpClient, graph_base: &Url, tokens: &Tokens) -> Self {
+        Self {
+            http: http.clone(),
+            base: graph_base.clone(),
+            token: tokens.access_token.clone(),
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> Result<ApiRequest> {
+        Ok(ApiRequest::new(method, service::GRAPH, &self.base, path)?
+            .auth(Auth::bearer(self.token.expose_secret())))
+    }
+
+    async fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        filter: Option<String>,
+        doing: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<T>> {
+        let mut req = self.request(Method::GET, path)?;
+        if let Some(f) = &filter {
+            req = req.query(&[("$filter", f.as_str())]);
+        }
+        let list: List<T> = self
+            .http
+            .send_json(&req, cancel)
+            .await
+            .map_err(|e| explain(e, doing))?;
+        Ok(list.value)
+    }
+
+    /// The app registration with this Application (client) ID, as Graph
+    /// returns it. Not found in the tenant is an error that explains
+    /// AADSTS700016.
+    pub async fn application(
+        &self,
+        app_id: &str,
+        tenant: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Value> {
+        require_guid("an Application (client) ID", app_id)?;
+        let apps: Vec<Value> = self
+            .list(
+                "v1.0/applications",
+                Some(format!("appId eq {}", quoted(app_id.trim()))),
+                "read app registrations",
+                cancel,
+            )
+            .await?;
+        apps.into_iter().next().ok_or_else(|| {
+            WizardError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "There is no app registration with the Application (client) ID {} in the tenant {tenant}. Signing in to Nylas with it would fail with AADSTS700016 (application not found in the directory).",
+                    app_id.trim()
+                ),
+            )
+            .with_hint("Check the Application (client) ID on the app's Overview page in the Azure portal, and that you signed in to the tenant where the app is registered.")
+        })
+    }
+
+    /// The app's service principal (enterprise application), if one exists:
+    /// it appears once someone has consented or the app was used.
+    pub async fn service_principal(
+        &self,
+        app_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Value>> {
+        require_guid("an Application (client) ID", app_id)?;
+        let sps: Vec<Value> = self
+            .list(
+                "v1.0/servicePrincipals",
+                Some(format!("appId eq {}", quoted(app_id.trim()))),
+                "read enterprise applications",
+                cancel,
+            )
+            .await?;
+        Ok(sps.into_iter().next())
+    }
+
+    /// Admin consent given for everyone (`consentType eq 'AllPrincipals'`)
+    /// to the service principal `sp_id`.
+    pub async fn admin_consent_grants(
+        &self,
+        sp_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<PermissionGrant>> {
+        self.list(
+            "v1.0/oauth2PermissionGrants",
+            Some(format!(
+                "clientId eq {} and consentType eq 'AllPrincipals'",
+                quoted(sp_id)
+            )),
+            "read admin consent grants",
+            cancel,
+        )
+        .await
+    }
+
+    pub async fn organization(&self, cancel: &CancellationToken) -> Result<Organization> {
+        let orgs: Vec<Organization> = self
+            .list("v1.0/organization", None, "read the organization", cancel)
+            .await?;
+        orgs.into_iter().next().ok_or_else(|| {
+            WizardError::new(
+                ErrorCode::BadResponse,
+                "Microsoft Graph didn't describe your organization.",
+            )
+        })
+    }
+
+    /// `PATCH /applications/{id}`: every property sent replaces the stored
+    /// one, so collections must be sent whole.
+    pub async fn patch_application(
+        &self,
+        object_id: &str,
+        body: Value,
+        cancel: &CancellationToken,
+    ) -> Result<()> {
+        let req = self
+            .request(
+                Method::PATCH,
+                &format!("v1.0/applications/{}", object_id.trim()),
+            )?
+            .json(body)
+            // The body holds whole values, so sending it twice is harmless.
+            .idempotent(true);
+        self.http
+            .send(&req, cancel)
+            .await
+            .map_err(|e| explain(e, "change app registrations"))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_values_are_quoted() {
+        assert_eq!(quoted("a'b"), "'a''b'");
+        assert!(require_guid("x", "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e").is_ok());
+        assert!(require_guid("x", "x' or 1 eq 1").is_err());
+    }
+}
