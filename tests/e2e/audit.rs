@@ -648,3 +648,73 @@ async fn point_5_admin_consent_asks_for_the_tenant_in_the_window() {
     .await;
     c.close().await.unwrap();
 }
+
+/// Issue 17, point 7: "I've fixed it — check again" dims the old results
+/// and asks for the new manifest; checking the fixed one replaces them.
+#[tokio::test(flavor = "current_thread")]
+async fn point_7_fixed_it_check_again() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    start_path_a_with_email_client(&c).await;
+    choose_eu(&c).await;
+    audit_pasted_manifest(&c).await;
+    let results = wait_for(&c, "audit-results").await;
+    assert_eq!(
+        results.attr("data-stale").await.unwrap().as_deref(),
+        Some("false")
+    );
+    scroll_to(&c, "recheck-button").await;
+    wait_for(&c, "recheck-button").await.click().await.unwrap();
+    wait_xpath(
+        &c,
+        "//*[@data-testid='audit-results' and @data-stale='true']",
+        "dimmed old results",
+    )
+    .await;
+    let note = wait_for(&c, "audit-stale-note").await.text().await.unwrap();
+    assert!(note.contains("from before your fix"), "{note}");
+    let ask = wait_for(&c, "recheck-ask").await.text().await.unwrap();
+    assert!(ask.contains("Download the manifest again"), "{ask}");
+    // The cursor is in the paste box, ready for the new manifest.
+    let focused: String = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(focused, "manifest-paste");
+    screenshot(&c, "17-08-fixed-it-asks-for-the-new-manifest").await;
+
+    // The admin fixed the redirect URI and pastes the new manifest.
+    let fixed = MANIFEST.replace(
+        "\"https://api.us.nylas.com/v3/connect/callback/\"",
+        &format!("\"{EU_CALLBACK}\""),
+    );
+    fill(&c, "manifest-paste", &fixed).await;
+    wait_for(&c, "manifest-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_xpath(
+        &c,
+        "//*[@data-testid='audit-results' and @data-stale='false']",
+        "current results",
+    )
+    .await;
+    wait_xpath(
+        &c,
+        "//*[@data-testid='audit-summary' and starts-with(normalize-space(.), 'Nothing needs fixing')]",
+        "the fixed app's summary",
+    )
+    .await;
+    assert!(c
+        .find(Locator::Css(&tid("audit-stale-note")))
+        .await
+        .is_err());
+    assert!(c.find(Locator::Css(&tid("recheck-ask"))).await.is_err());
+    screenshot(&c, "17-09-after-the-fix").await;
+    c.close().await.unwrap();
+}

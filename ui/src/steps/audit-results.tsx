@@ -146,17 +146,46 @@ interface ResultsProps {
   headingRef: Ref<HTMLHeadingElement>;
   /** Takes the admin to the tenant field, when a finding asks for the tenant. */
   onAskTenant?: () => void;
+  /** The results are from before a fix (or a check is running): dimmed
+   *  and labelled, so they never pass for current. */
+  stale?: boolean;
+  /** "I've fixed it — check again": asks for the updated manifest. */
+  onRecheck?: () => void;
 }
 
-export function AuditResults({ report, source, onOpen, headingRef, onAskTenant }: ResultsProps) {
+export function AuditResults({ report, source, onOpen, headingRef, onAskTenant, stale = false, onRecheck }: ResultsProps) {
   const by = (s: FindingStatus) => report.findings.filter((f) => f.status === s);
   const name = report.display_name ?? 'your app';
   const tenancy = report.tenancy === 'single' ? 'people in one organization' : 'people from any organization';
   return (
-    <section class="audit-results" aria-labelledby="audit-title">
-      <h2 class="results-title" id="audit-title" ref={headingRef} tabIndex={-1}>
-        What we found in {report.display_name !== null ? `“${name}”` : name}
-      </h2>
+    <section
+      class={stale ? 'audit-results is-stale' : 'audit-results'}
+      aria-labelledby="audit-title"
+      aria-describedby={stale ? 'audit-stale-note' : undefined}
+      data-testid="audit-results"
+      data-stale={stale ? 'true' : 'false'}
+    >
+      <div class="results-head">
+        <h2 class="results-title" id="audit-title" ref={headingRef} tabIndex={-1}>
+          What we found in {report.display_name !== null ? `“${name}”` : name}
+        </h2>
+        {onRecheck !== undefined && (
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            data-testid="recheck-button"
+            aria-describedby="audit-title"
+            onClick={onRecheck}
+          >
+            I've fixed it — check again
+          </button>
+        )}
+      </div>
+      {stale && (
+        <p class="stale-note" id="audit-stale-note" data-testid="audit-stale-note" role="status">
+          These results are from before your fix. They update when you check the new manifest.
+        </p>
+      )}
       <p class="audit-summary" data-testid="audit-summary">
         {summaryText(report.summary)}
       </p>

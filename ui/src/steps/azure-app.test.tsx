@@ -381,3 +381,61 @@ describe('Azure app step', () => {
     expect(card.textContent).toContain(privilege.fix!);
   });
 });
+
+describe('the fix-and-check loop (issue 17, point 7)', () => {
+  it("“I've fixed it — check again” dims the old results, asks for the new manifest where it was pasted, and the new check replaces them", async () => {
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    const results = await screen.findByTestId('audit-results');
+    // The new results take focus first (as after any check).
+    await waitFor(() => expect(document.activeElement?.id).toBe('audit-title'));
+    expect(results.dataset.stale).toBe('false');
+    expect(screen.queryByTestId('audit-stale-note')).toBeNull();
+
+    fireEvent.click(within(results).getByTestId('recheck-button'));
+    expect(results.dataset.stale).toBe('true');
+    expect(results.classList.contains('is-stale')).toBe(true);
+    // Said in words, not only by dimming.
+    expect(screen.getByTestId('audit-stale-note').textContent).toBe(
+      'These results are from before your fix. They update when you check the new manifest.',
+    );
+    expect(results.getAttribute('aria-describedby')).toBe('audit-stale-note');
+    expect(screen.getByTestId('recheck-ask').textContent).toContain('Download the manifest again');
+    // The pasted text is selected, so pasting the new manifest replaces it.
+    const box = screen.getByTestId('manifest-paste') as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(box);
+    expect(box.selectionStart).toBe(0);
+    expect(box.selectionEnd).toBe(MANIFEST.length);
+    // Nothing is checked until the new manifest comes.
+    expect(m.auditManifest).toHaveBeenCalledTimes(1);
+
+    paste(CLEAN);
+    await waitFor(() => expect(screen.getByTestId('audit-summary').textContent).toBe('Nothing needs fixing and 14 are fine.'));
+    expect(screen.getByTestId('audit-results').dataset.stale).toBe('false');
+    expect(screen.queryByTestId('audit-stale-note')).toBeNull();
+    expect(screen.queryByTestId('recheck-ask')).toBeNull();
+  });
+
+  it('after a file, it puts the cursor on the file button', async () => {
+    show('v3/azure-app/answered');
+    const file = new File([MANIFEST], 'northwind.json', { type: 'application/json' });
+    fireEvent.change(screen.getByTestId('manifest-file-input'), { target: { files: [file] } });
+    const results = await screen.findByTestId('audit-results');
+    await waitFor(() => expect(document.activeElement?.id).toBe('audit-title'));
+    fireEvent.click(within(results).getByTestId('recheck-button'));
+    expect(document.activeElement).toBe(screen.getByTestId('manifest-file-input'));
+    expect(results.dataset.stale).toBe('true');
+  });
+
+  it('dims the old results while a check runs again', async () => {
+    const check = deferred<AuditOutcome>();
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    const results = await screen.findByTestId('audit-results');
+    m.auditManifest.mockImplementationOnce(() => check.promise);
+    paste(CLEAN);
+    await waitFor(() => expect(results.dataset.stale).toBe('true'));
+    check.resolve(outcomeFor(CLEAN));
+    await waitFor(() => expect(screen.getByTestId('audit-results').dataset.stale).toBe('false'));
+  });
+});

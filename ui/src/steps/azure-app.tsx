@@ -32,6 +32,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
   const [report, setReport] = useState<AuditReport | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [checking, setChecking] = useState(false);
+  // "I've fixed it — check again" was pressed: waiting for the new manifest.
+  const [waiting, setWaiting] = useState(false);
   const [presets, setPresets] = useState<PresetChoice[] | null>(null);
   const manifest = useRef<Manifest | null>(null);
   const resultsHeading = useRef<HTMLHeadingElement>(null);
@@ -79,6 +81,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
       const outcome = await api.auditManifest(m.text);
       if (mine !== seq.current) return;
       setReport(outcome.report);
+      setWaiting(false);
       setError(null);
       focusResults.current = true;
       ctx.applyProgress(outcome.progress);
@@ -98,6 +101,21 @@ export function AzureAppStep({ ctx }: StepViewProps) {
     void saved.then((p) => {
       if (p !== null) void check(m);
     });
+  };
+
+  /** The admin fixed something in the portal: the old results dim, and the
+   *  cursor goes where the new manifest comes in (the paste box, its text
+   *  selected, when it was pasted; the file button otherwise). */
+  const askForNewManifest = () => {
+    setWaiting(true);
+    const pasted = manifest.current?.source === null;
+    const target = document.getElementById(pasted ? 'manifest-paste' : 'manifest-file');
+    if (target === null) return;
+    target.focus({ preventScroll: true });
+    if (target instanceof HTMLTextAreaElement) target.select();
+    requestAnimationFrame(() =>
+      (pasted ? target : document.getElementById('manifest-title'))?.scrollIntoView?.({ block: 'start' }),
+    );
   };
 
   const chooseTenancy = (value: string) => {
@@ -173,6 +191,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         }}
         maxBytes={ctx.session.limits.max_manifest_bytes}
         onOpenPortal={() => void ctx.openLink({ kind: 'portal', page: { blade: 'overview', app_id: null } })}
+        waiting={waiting && report !== null}
       />
 
       <details class="audit-options" ref={options} data-testid="audit-options">
@@ -239,6 +258,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           onOpen={(link) => void ctx.openLink(link)}
           headingRef={resultsHeading}
           onAskTenant={askTenant}
+          stale={waiting || checking}
+          onRecheck={askForNewManifest}
         />
       )}
     </div>

@@ -14,6 +14,8 @@ interface ManifestInputProps {
   /** A file that couldn't be read, in plain words. */
   onReadError: (message: string) => void;
   onOpenPortal: () => void;
+  /** After "I've fixed it": ask for the updated manifest, here. */
+  waiting?: boolean;
 }
 
 function readFile(file: File): Promise<string> {
@@ -31,6 +33,7 @@ export function ManifestInput({
   onManifest,
   onReadError,
   onOpenPortal,
+  waiting = false,
 }: ManifestInputProps) {
   const [pasted, setPasted] = useState('');
   const [dragging, setDragging] = useState(false);
@@ -91,6 +94,12 @@ export function ManifestInput({
         <span>Open App registrations in Azure portal</span>
       </button>
 
+      {waiting && (
+        <p class="recheck-ask" data-testid="recheck-ask" role="status">
+          Download the manifest again (your app → <strong>Manifest</strong> → <strong>Download</strong>) and choose it
+          here, or paste it below. Your earlier results stay dimmed until then.
+        </p>
+      )}
       <div
         class={dragging ? 'drop-zone is-dragging' : 'drop-zone'}
         data-testid="manifest-drop"
@@ -112,6 +121,7 @@ export function ManifestInput({
         <label class="btn btn-secondary file-button">
           <input
             ref={fileRef}
+            id="manifest-file"
             type="file"
             accept=".json,application/json"
             class="visually-hidden"
