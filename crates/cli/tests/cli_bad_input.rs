@@ -48,6 +48,49 @@ fn an_endless_answers_file_is_refused_in_plain_words() {
     assert!(stderr(&o).contains("far too large"), "{}", stderr(&o));
 }
 
+#[cfg(unix)]
+#[test]
+fn a_fifo_that_never_ends_is_refused_as_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    // The writer opens the FIFO (which waits for the CLI to open it) and
+    // writes until the CLI closes its end.
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut w = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let chunk = vec![b' '; 64 * 1024];
+        let mut written = 0usize;
+        while written < 256 * 1024 * 1024 {
+            if w.write_all(&chunk).is_err() {
+                break;
+            }
+            written += chunk.len();
+        }
+        written
+    });
+    let o = run(&[
+        "check",
+        "--manifest",
+        fifo.to_str().unwrap(),
+        "--path",
+        "v3",
+        "--preset",
+        "email-client",
+        "--region",
+        "us",
+        "--now",
+        NOW,
+    ]);
+    // Checked before joining: had the CLI stopped before opening the FIFO,
+    // the writer would still be waiting for a reader.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("far too large"), "{}", stderr(&o));
+    let written = writer.join().unwrap();
+    assert!(written < 256 * 1024 * 1024, "stopped after {written} bytes");
+}
+
 #[test]
 fn endless_text_on_standard_input_is_refused_before_it_is_all_read() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))

@@ -16,10 +16,10 @@ export function OverridesBanner({ overrides }: { overrides: EndpointOverride[] }
           <strong>Changed service addresses</strong> — this computer's settings send these services somewhere other than
           Microsoft or Nylas:
         </p>
-        <ul>
+        <ul class="overrides-list">
           {overrides.map((o) => (
-            <li key={o.variable} data-testid="override-item">
-              {o.service}: <code>{o.url}</code> <span class="muted">({o.variable})</span>
+            <li key={o.variable} data-testid="override-item" title={o.variable}>
+              {o.service}: <code>{o.url}</code>
             </li>
           ))}
         </ul>
