@@ -33,8 +33,8 @@ pub struct Args {
 #[derive(clap::Args)]
 struct CheckArgs {
     /// The manifest file (Azure portal → App registrations → your app → Manifest → Download).
-    #[arg(long, value_name = "FILE")]
-    manifest: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "live")]
+    manifest: Option<PathBuf>,
     /// Answers saved by the wizard (its progress.json) or a plain answers
     /// file (.json or .toml); the flags below win over it.
     #[arg(long, value_name = "FILE")]
@@ -91,6 +91,8 @@ struct CheckArgs {
     /// Nylas; it is only compared (secret ID vs value, which secret), never shown.
     #[arg(long, value_name = "VAR")]
     secret_env: Option<String>,
+    #[command(flatten)]
+    live: crate::live_cmd::LiveArgs,
     #[command(flatten)]
     output: OutputArg,
     /// Judge secret expiry as of this RFC 3339 time (for tests).
@@ -209,10 +211,20 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return output::bad_input(&e, format),
     };
-    let bytes = match read_manifest_file(&args.manifest) {
+    let manifest = match (&args.manifest, args.live.live) {
+        (Some(m), false) => m,
+        // clap requires --tenant and --client-id with --live.
+        (_, true) => {
+            let tenant = args.tenant.as_deref().unwrap_or_default();
+            let client_id = args.client_id.as_deref().unwrap_or_default();
+            return crate::live_cmd::run(&args.live, tenant, client_id, req, format);
+        }
+        (None, false) => unreachable!("clap requires --manifest without --live"),
+    };
+    let bytes = match read_manifest_file(manifest) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let err = WizardError::io(&format!("read {}", args.manifest.display()), &e);
+            let err = WizardError::io(&format!("read {}", manifest.display()), &e);
             return output::bad_input(&err, format);
         }
     };

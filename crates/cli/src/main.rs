@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod check_cmd;
 mod diagnose_cmd;
 mod input;
+mod live_cmd;
 mod output;
 mod sandbox_cmd;
 mod values;
