@@ -59,6 +59,24 @@ pub fn run() {
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION")
     );
+    // Base URLs can be pointed elsewhere for support and tests
+    // (NYLAS_WIZARD_SANDBOX_URL, NYLAS_WIZARD_URL_<SERVICE>); a bad one stops
+    // the start with a plain message rather than quietly using the real
+    // hosts, and each one in use is logged (the window shows a banner).
+    let endpoints = match Endpoints::from_env() {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!("{}", e.message);
+            eprintln!("{}", e.message);
+            if let Some(hint) = &e.hint {
+                eprintln!("{hint}");
+            }
+            std::process::exit(2);
+        }
+    };
+    for o in endpoints.overrides() {
+        tracing::warn!("{} goes to {} ({})", o.service, o.url, o.variable);
+    }
     // First among plugins: a second launch must hand over and exit before
     // anything else starts.
     configure(tauri::Builder::default().plugin(single_instance(options.data_dir.as_deref())))
@@ -76,10 +94,6 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!("saving progress in {}", dir.display());
-            // Base URLs can be pointed elsewhere for support and tests
-            // (NYLAS_WIZARD_SANDBOX_URL, NYLAS_WIZARD_URL_<SERVICE>); a bad
-            // one stops the start rather than quietly using the real hosts.
-            let endpoints = Endpoints::from_env()?;
             app.manage(AppState::new(
                 StateStore::in_dir(&dir),
                 options.no_keychain,
