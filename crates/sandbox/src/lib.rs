@@ -44,7 +44,7 @@ pub use error::SandboxError;
 pub use faults::Fault;
 pub use scenario::{
     Admin, Branding, CallbackUri, NylasApplication, NylasRegion, Scenario, SignIn, Tenant,
-    PRACTICE_SCENARIO_JSON,
+    LIVE_APPS_SCENARIO_JSON, PRACTICE_SCENARIO_JSON,
 };
 pub use server::{start, SandboxHandle};
 

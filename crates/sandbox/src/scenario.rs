@@ -17,6 +17,10 @@ use crate::faults::Fault;
 /// The built-in practice scenario, as JSON (also a documented example).
 pub const PRACTICE_SCENARIO_JSON: &str = include_str!("../scenarios/practice.json");
 
+/// A scenario for the live audit: Contoso holds one app registration per
+/// audit failure class (each app's `notes` names its class).
+pub const LIVE_APPS_SCENARIO_JSON: &str = include_str!("../scenarios/live-apps.json");
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -204,6 +208,11 @@ impl Scenario {
         Self::from_json(PRACTICE_SCENARIO_JSON).expect("the built-in practice scenario is valid")
     }
 
+    /// The live-audit scenario (see `scenarios/live-apps.json`).
+    pub fn live_apps() -> Self {
+        Self::from_json(LIVE_APPS_SCENARIO_JSON).expect("the built-in live-apps scenario is valid")
+    }
+
     /// Parse and validate a scenario from JSON text.
     pub fn from_json(json: &str) -> Result<Self, SandboxError> {
         Self::parse(json, "text")
@@ -378,6 +387,17 @@ mod tests {
             .iter()
             .any(|a| a.region == NylasRegion::Eu));
         assert!(s.faults.is_empty(), "practice starts without faults");
+    }
+
+    #[test]
+    fn live_apps_has_one_app_per_failure_class() {
+        let s = Scenario::live_apps();
+        let apps = &s.tenants[0].applications;
+        assert!(apps.len() >= 8);
+        let mut ids: Vec<&str> = apps.iter().map(|a| a["appId"].as_str().unwrap()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), apps.len(), "app IDs are unique");
     }
 
     #[test]
