@@ -649,16 +649,61 @@ async fn point_5_admin_consent_asks_for_the_tenant_in_the_window() {
     c.close().await.unwrap();
 }
 
-/// Issue 17, point 7: "I've fixed it — check again" dims the old results
-/// and asks for the new manifest; checking the fixed one replaces them.
+/// Issue 17, point 6: a finding card says whether its fix is safe, marks
+/// every difference of a near miss and folds codes under Details for
+/// support. Point 7: "I've fixed it — check again" dims the old results and
+/// asks for the new manifest; checking the fixed one replaces them.
 #[tokio::test(flavor = "current_thread")]
-async fn point_7_fixed_it_check_again() {
+async fn points_6_and_7_finding_cards_and_check_again() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
     start_path_a_with_email_client(&c).await;
     choose_eu(&c).await;
     audit_pasted_manifest(&c).await;
+
+    // Point 6: the card says whether the fix is safe, marks every
+    // difference of the near miss, and keeps codes under Details for support.
+    let card = wait_for(&c, "finding-redirect_uris").await;
+    let safety = card
+        .find(Locator::Css(&tid("finding-safety")))
+        .await
+        .expect("the fix says whether it is safe")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        safety.contains("adding a redirect URI doesn't affect existing sign-ins"),
+        "{safety}"
+    );
+    let mut marks = Vec::new();
+    for m in card
+        .find_all(Locator::Css(&tid("diff-mark")))
+        .await
+        .unwrap()
+    {
+        marks.push(m.text().await.unwrap());
+    }
+    assert_eq!(marks[..3], ["us", "/", "eu"], "{marks:?}");
+    let support = card
+        .find(Locator::Css(&tid("finding-support")))
+        .await
+        .unwrap();
+    assert_eq!(support.attr("open").await.unwrap(), None, "folded");
+    assert!(card
+        .find(Locator::XPath(
+            ".//button[normalize-space(.)='Copy instructions']"
+        ))
+        .await
+        .is_ok());
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' }); return true;",
+        vec![json!(tid("near-miss-compare"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-10-finding-card-safe-and-marked").await;
+
     let results = wait_for(&c, "audit-results").await;
     assert_eq!(
         results.attr("data-stale").await.unwrap().as_deref(),

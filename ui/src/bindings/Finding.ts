@@ -35,4 +35,13 @@ prevents: Array<string>,
 /**
  * Check-specific facts (documented per check in the crate docs).
  */
-details: JsonValue, };
+details: JsonValue, 
+/**
+ * What the fix changes and whether it is safe ("adding a URI doesn't
+ * affect existing sign-ins"); `None` when there is nothing to change.
+ */
+safety: string | null, 
+/**
+ * For a warning: when it is safe to leave as it is.
+ */
+ignore_when: string | null, };

@@ -12,7 +12,7 @@ import type { Summary } from '../bindings/Summary';
 import { CHECK_NAMES } from '../check-names';
 import { CopyButton } from '../components/copy-button';
 import { FINDING_STATUS_TEXT, FindingStatusIcon, FindingStatusLabel } from '../components/finding-status';
-import { ChevronIcon, ExternalIcon } from '../components/icons';
+import { ChevronIcon, ExternalIcon, ShieldIcon } from '../components/icons';
 import { RichText } from '../components/rich-text';
 import { FindingDetails } from './finding-details';
 
@@ -65,7 +65,21 @@ export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
             <RichText text={f.fix} />
           </p>
           <FindingDetails finding={f} onOpen={onOpen} onAskTenant={onAskTenant} />
+          {f.safety !== null && (
+            <p class="fix-safety" data-testid="finding-safety">
+              <ShieldIcon size={16} />
+              <span>
+                <strong>Is it safe? </strong>
+                {f.safety}
+              </span>
+            </p>
+          )}
         </div>
+      )}
+      {f.ignore_when !== null && (
+        <p class="finding-ignore" data-testid="finding-ignore">
+          {f.ignore_when}
+        </p>
       )}
       <div class="finding-actions">
         <button
@@ -78,10 +92,22 @@ export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
           <ExternalIcon size={16} />
           <span>Open in Azure portal</span>
         </button>
-        {f.fix !== null && <CopyButton text={`${f.title}\n${f.fix}`} label="Copy the fix" what="The fix" />}
+        {f.fix !== null && (
+          <CopyButton
+            text={[f.title, f.fix, f.safety].filter((x) => x !== null).join('\n')}
+            label="Copy instructions"
+            what="The instructions"
+          />
+        )}
       </div>
-      {f.prevents.length > 0 && f.status !== 'pass' && (
-        <p class="finding-codes">Prevents sign-in errors {f.prevents.join(', ')}</p>
+      {f.status !== 'pass' && (
+        <details class="support-details" data-testid="finding-support">
+          <summary>Details for support</summary>
+          <p>
+            Check: <code>{f.check}</code>
+          </p>
+          {f.prevents.length > 0 && <p class="finding-codes">Prevents sign-in errors {f.prevents.join(', ')}</p>}
+        </details>
       )}
     </article>
   );
@@ -194,11 +220,14 @@ export function AuditResults({ report, source, onOpen, headingRef, onAskTenant, 
         {report.region.toUpperCase()} region, for {tenancy}.
       </p>
       {report.notes.length > 0 && (
-        <ul class="report-notes" aria-label="About the file">
-          {report.notes.map((n) => (
-            <li key={n}>{n}</li>
-          ))}
-        </ul>
+        <details class="support-details" data-testid="report-support">
+          <summary>Details for support: about the file</summary>
+          <ul class="report-notes" aria-label="About the file">
+            {report.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
       )}
       <Group status="fail" findings={by('fail')} onOpen={onOpen} onAskTenant={onAskTenant} />
       <Group status="warn" findings={by('warn')} onOpen={onOpen} onAskTenant={onAskTenant} />

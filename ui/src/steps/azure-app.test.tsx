@@ -439,3 +439,61 @@ describe('the fix-and-check loop (issue 17, point 7)', () => {
     await waitFor(() => expect(screen.getByTestId('audit-results').dataset.stale).toBe('false'));
   });
 });
+
+describe('finding cards a non-developer can follow (issue 17, point 6)', () => {
+  it('says what each fix changes and whether it is safe, in Rust’s words, and copies instructions', async () => {
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    await screen.findByTestId('audit-summary');
+    const { report } = fixtureAudit('near-miss');
+    for (const f of report.findings.filter((x) => x.status !== 'pass' && x.fix !== null)) {
+      expect(f.safety).not.toBeNull();
+      const card = screen.getByTestId(`finding-${f.check}`);
+      expect(within(card).getByTestId('finding-safety').textContent).toBe(`Is it safe? ${f.safety!}`);
+      expect(within(card).getByRole('button', { name: 'Copy instructions' })).toBeTruthy();
+      expect(within(card).queryByRole('button', { name: 'Copy the fix' })).toBeNull();
+    }
+    const redirect = report.findings.find((f) => f.check === 'redirect_uris')!;
+    expect(redirect.safety).toContain("adding a redirect URI doesn't affect existing sign-ins");
+  });
+
+  it('marks every difference of a near miss: the region and the trailing slash', async () => {
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    const card = await screen.findByTestId('finding-redirect_uris');
+    const compare = within(card).getAllByTestId('near-miss-compare')[0]!;
+    const marks = within(compare).getAllByTestId('diff-mark').map((m) => m.textContent);
+    // Yours: …api.[us]…callback[/]   Needed: …api.[eu]…callback
+    expect(marks).toEqual(['[differs: us]', '[differs: /]', '[differs: eu]']);
+    expect(compare.textContent).toContain('Yours:');
+    expect(compare.textContent).toContain('Needed:');
+  });
+
+  it('puts sign-in error codes under "Details for support", folded, never first', async () => {
+    show('v3/azure-app/answered');
+    paste(MANIFEST);
+    const card = await screen.findByTestId('finding-redirect_uris');
+    const support = within(card).getByTestId('finding-support') as HTMLDetailsElement;
+    expect(support.tagName).toBe('DETAILS');
+    expect(support.open).toBe(false);
+    expect(support.querySelector('summary')?.textContent).toBe('Details for support');
+    expect(support.textContent).toContain('AADSTS50011');
+    // The card's headline and explanation carry no code.
+    expect(within(card).getByRole('heading', { level: 4 }).textContent).not.toMatch(/AADSTS/);
+  });
+
+  it('says when a warning is safe to ignore', async () => {
+    show('v3/azure-app/single', answersWith([]));
+    paste(MANIFEST);
+    await screen.findByTestId('audit-summary');
+    const { report } = fixtureAudit('near-miss/v3/azure-app/single');
+    const audience = report.findings.find((f) => f.check === 'sign_in_audience')!;
+    expect(audience.status).toBe('warn');
+    expect(audience.ignore_when).not.toBeNull();
+    expect(within(screen.getByTestId('finding-sign_in_audience')).getByTestId('finding-ignore').textContent).toBe(
+      audience.ignore_when,
+    );
+    // A failure is never said to be safe to ignore.
+    expect(within(screen.getByTestId('finding-redirect_uris')).queryByTestId('finding-ignore')).toBeNull();
+  });
+});

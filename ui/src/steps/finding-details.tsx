@@ -51,7 +51,56 @@ export function localDate(iso: string): string {
 function NearMiss({ n }: { n: Obj }) {
   const found = str(n.found) ?? '';
   const why = str(n.explanation) ?? `${found} is close to the address Nylas needs, but not the same.`;
-  return <RichText text={why} />;
+  const foundParts = parts(n.found_parts);
+  const requiredParts = parts(n.required_parts);
+  return (
+    <>
+      <RichText text={why} />
+      {foundParts.length > 0 && requiredParts.length > 0 && (
+        <span class="near-miss-compare" data-testid="near-miss-compare">
+          <span class="compare-row">
+            <span class="compare-label">Yours:</span> <Marked parts={foundParts} />
+          </span>
+          <span class="compare-row">
+            <span class="compare-label">Needed:</span> <Marked parts={requiredParts} />
+          </span>
+        </span>
+      )}
+    </>
+  );
+}
+
+interface Part {
+  text: string;
+  differs: boolean;
+}
+
+/** Rust's `{text, differs}` runs of a near-miss URI. */
+function parts(v: JsonValue | undefined): Part[] {
+  return list(v)
+    .map(obj)
+    .filter((p): p is Obj => p !== null && typeof p.text === 'string')
+    .map((p) => ({ text: str(p.text) ?? '', differs: p.differs === true }));
+}
+
+/** A URI with every differing part marked (underlined and tinted, so
+ *  colour never carries it alone, and named for screen readers). */
+function Marked({ parts: ps }: { parts: Part[] }) {
+  return (
+    <code class="detail-value marked-uri">
+      {ps.map((p, i) =>
+        p.differs ? (
+          <mark key={i} class="diff-mark" data-testid="diff-mark">
+            <span class="visually-hidden">[differs: </span>
+            {p.text}
+            <span class="visually-hidden">]</span>
+          </mark>
+        ) : (
+          <span key={i}>{p.text}</span>
+        ),
+      )}
+    </code>
+  );
 }
 
 function RedirectDetails({ d }: { d: Obj }) {

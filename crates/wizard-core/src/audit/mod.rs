@@ -7,6 +7,9 @@
 //! instead of pretending, and a check whose field the file doesn't have is a
 //! warning that says so ([`Ctx::unseen`]), never a pass.
 //!
+//! Every finding also says what its fix changes and whether it is safe
+//! (`safety`), and a warning when it is safe to ignore (`ignore_when`).
+//!
 //! `Finding::details` per check (keys are stable; absent means unknown).
 //! Every "We couldn't see …" finding (a warning: the file lacks the field the
 //! check reads) also has `checked: false`, whichever check it is.
@@ -15,7 +18,8 @@
 //! - `sign_in_audience`: `sign_in_audience`, `tenancy`, `recommended`
 //! - `access_token_version`: `requested_access_token_version`, `recommended: 2`
 //! - `redirect_uris`: `required`, `optional`, `web`, `missing` (URIs), `misplaced` (`{uri, platform}`),
-//!   `near_misses` (`{required, found, platform, reasons, explanation}`; reasons: `whitespace`,
+//!   `near_misses` (`{required, found, platform, reasons, explanation, found_parts, required_parts}`;
+//!   the parts are `{text, differs}` runs marking every difference; reasons: `whitespace`,
 //!   `trailing_slash`, `case`, `http_vs_https`, `other_region`, `no_region`, `other_host`,
 //!   `other_path`, `platform`), `callbacks` ([`crate::redirect_uris::CallbackValidation`]),
 //!   `listed` (false: the file has no redirect URI lists)
@@ -40,6 +44,7 @@
 //!   `single_tenant`, `tenant_needed` (a single-tenant app without a tenant: no link is built)
 //! - `publisher_verification`: `multitenant`, `verified_publisher_id`
 
+mod advice;
 mod identity;
 mod permissions;
 mod privilege;
@@ -99,6 +104,8 @@ impl Ctx<'_> {
             portal: crate::portal::PortalPage::new(blade, self.app_id()),
             prevents: check.prevents().iter().map(|s| (*s).to_owned()).collect(),
             details: Value::Object(Default::default()),
+            safety: None,
+            ignore_when: None,
         }
     }
 
@@ -233,6 +240,10 @@ pub fn run_audit(app: &AppRegistration, req: &AuditRequest) -> Result<AuditRepor
             CheckId::ClientSecret => secret::client_secret(&ctx),
             CheckId::AdminConsent => permissions::admin_consent(&ctx),
             CheckId::PublisherVerification => identity::publisher_verification(&ctx),
+        })
+        .map(|mut f| {
+            advice::advise(&mut f);
+            f
         })
         .collect();
     let summary = Summary::of(&findings);

@@ -144,6 +144,11 @@ pub struct Finding {
     pub prevents: Vec<String>,
     /// Check-specific facts (documented per check in the crate docs).
     pub details: Value,
+    /// What the fix changes and whether it is safe ("adding a URI doesn't
+    /// affect existing sign-ins"); `None` when there is nothing to change.
+    pub safety: Option<String>,
+    /// For a warning: when it is safe to leave as it is.
+    pub ignore_when: Option<String>,
 }
 
 impl Finding {
