@@ -690,15 +690,16 @@ fn the_session_names_every_overridden_service() {
     // These tests point every service at a closed local port.
     let s = call(&w, "get_session", json!({})).unwrap();
     let overrides = s["overrides"].as_array().unwrap();
-    assert_eq!(overrides.len(), 8, "{overrides:?}");
-    assert!(overrides
-        .iter()
-        .any(|o| o["variable"] == "NYLAS_WIZARD_URL_GRAPH"
-            && o["service"] == "Microsoft Graph"
-            && o["url"].as_str().unwrap().starts_with("http://127.0.0.1:")));
+    assert_eq!(overrides.len(), 1, "one sandbox for all: {overrides:?}");
+    assert_eq!(overrides[0]["service"], "Every Microsoft and Nylas service");
+    assert_eq!(overrides[0]["variable"], "NYLAS_WIZARD_SANDBOX_URL");
+    assert!(overrides[0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
     // Practice mode has its own banner instead.
     let s = call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
     assert_eq!(s["overrides"], json!([]));
     let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
-    assert_eq!(s["overrides"].as_array().unwrap().len(), 8);
+    assert_eq!(s["overrides"].as_array().unwrap().len(), 1);
 }

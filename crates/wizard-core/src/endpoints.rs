@@ -210,9 +210,27 @@ impl Endpoints {
     }
 
     /// Every service that doesn't go to its real host, in [`Service::ALL`]
-    /// order; empty for the real hosts.
+    /// order; empty for the real hosts. All of them on one sandbox (as
+    /// `NYLAS_WIZARD_SANDBOX_URL` sets them) is said once, with its address.
     pub fn overrides(&self) -> Vec<EndpointOverride> {
         let real = Self::real();
+        let one_base = Service::ALL.iter().try_fold(None::<&str>, |base, s| {
+            let b = self
+                .url(*s)
+                .as_str()
+                .strip_suffix(&format!("{}/", s.sandbox_prefix()))?;
+            match base {
+                Some(seen) if seen != b => None,
+                _ => Some(Some(b)),
+            }
+        });
+        if let Some(Some(base)) = one_base {
+            return vec![EndpointOverride {
+                service: "Every Microsoft and Nylas service".to_owned(),
+                variable: "NYLAS_WIZARD_SANDBOX_URL".to_owned(),
+                url: base.to_owned(),
+            }];
+        }
         Service::ALL
             .into_iter()
             .filter(|s| self.url(*s) != real.url(*s))
@@ -465,8 +483,24 @@ mod tests {
                 url: "https://eu.proxy.example/".into(),
             }]
         );
+        // One sandbox for all is said once.
         let all = Endpoints::sandbox(&Url::parse("http://127.0.0.1:4010/").unwrap()).unwrap();
-        let names: Vec<String> = all.overrides().into_iter().map(|o| o.variable).collect();
+        assert_eq!(
+            all.overrides(),
+            [EndpointOverride {
+                service: "Every Microsoft and Nylas service".into(),
+                variable: "NYLAS_WIZARD_SANDBOX_URL".into(),
+                url: "http://127.0.0.1:4010/".into(),
+            }]
+        );
+        // A sandbox with one service pointed elsewhere again names each.
+        let mixed = Endpoints::with_overrides(|k| match k {
+            "NYLAS_WIZARD_SANDBOX_URL" => Some("http://127.0.0.1:4010/".into()),
+            "NYLAS_WIZARD_URL_GRAPH" => Some("https://graph.proxy.example/".into()),
+            _ => None,
+        })
+        .unwrap();
+        let names: Vec<String> = mixed.overrides().into_iter().map(|o| o.variable).collect();
         let every: Vec<String> = Service::ALL.iter().map(|s| s.env_var()).collect();
         assert_eq!(names, every);
     }
