@@ -13,6 +13,7 @@
 //! them anywhere.
 
 pub mod device;
+pub mod fix;
 pub mod graph;
 pub mod live;
 pub mod loopback;

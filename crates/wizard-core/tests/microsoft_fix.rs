@@ -1,0 +1,223 @@
+//! Fixing the app registration live against the sandbox, whose PATCH
+//! replaces whole collections as Graph does: every fix keeps all the old
+//! URIs and permissions, the re-audit passes what was fixed, and a second
+//! run has nothing to do.
+
+mod microsoft_support;
+
+use std::collections::BTreeSet;
+
+use microsoft_support::*;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+use wizard_core::audit::{AuditRequest, CheckId, FindingStatus};
+use wizard_core::microsoft::fix::{apply_fixes, plan_live};
+use wizard_core::microsoft::{Access, GraphClient};
+use wizard_core::ErrorCode;
+use wizard_sandbox::{start, Scenario};
+
+fn request() -> AuditRequest {
+    serde_json::from_value(json!({
+        "path": "v3", "preset": "read-only-inbox", "region": "us", "tenancy": "multi",
+        "now": "2026-06-01T00:00:00Z"
+    }))
+    .unwrap()
+}
+
+/// Every (platform, URI) and (resource, id, type) of an app object.
+fn entries(app: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in ["web", "spa", "publicClient"] {
+        for u in app[p]["redirectUris"].as_array().into_iter().flatten() {
+            out.insert(format!("{p} {}", u.as_str().unwrap()));
+        }
+    }
+    for b in app["requiredResourceAccess"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for e in b["resourceAccess"].as_array().into_iter().flatten() {
+            out.insert(format!("{} {} {}", b["resourceAppId"], e["id"], e["type"]));
+        }
+    }
+    out
+}
+
+fn app_in(sb: &wizard_sandbox::SandboxHandle, app_id: &str) -> Value {
+    sb.scenario().tenants[0]
+        .applications
+        .iter()
+        .find(|a| a["appId"] == app_id)
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_fix_keeps_the_old_entries_and_the_re_audit_passes() {
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Fix).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let cancel = CancellationToken::new();
+    let req = request();
+    let mut fixed = 0;
+    for app in Scenario::live_apps().tenants[0].applications.clone() {
+        let class = app["notes"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("Audit failure class: ");
+        let fixable = [
+            ("redirect_uris", CheckId::RedirectUris),
+            ("application_permissions", CheckId::ApplicationPermissions),
+            ("offline_access", CheckId::OfflineAccess),
+            ("access_token_version", CheckId::AccessTokenVersion),
+        ];
+        let Some((_, check)) = fixable.iter().find(|(c, _)| *c == class) else {
+            continue;
+        };
+        let app_id = app["appId"].as_str().unwrap();
+        let before = entries(&app_in(&sb, app_id));
+        let outcome = apply_fixes(&graph, app_id, CONTOSO, &req, &cancel)
+            .await
+            .unwrap();
+        assert!(!outcome.applied.is_empty(), "{class}: a plan");
+        assert_eq!(
+            outcome.after.report.finding(*check).unwrap().status,
+            FindingStatus::Pass,
+            "{class}: {:?}",
+            outcome.applied.steps
+        );
+        let after = entries(&app_in(&sb, app_id));
+        let moved: BTreeSet<String> = outcome
+            .applied
+            .steps
+            .iter()
+            .filter(|s| s.title.starts_with("Move "))
+            .map(|s| format!("spa {}", s.id.trim_start_matches("redirect_uri:")))
+            .collect();
+        let replaced_roles = outcome
+            .applied
+            .steps
+            .iter()
+            .filter(|s| s.title.starts_with("Replace "))
+            .count();
+        let lost: Vec<&String> = before
+            .difference(&after)
+            .filter(|e| {
+                let was_moved = moved.contains(*e);
+                let was_replaced = replaced_roles > 0 && e.ends_with("\"Role\"");
+                !was_moved && !was_replaced
+            })
+            .collect();
+        assert!(lost.is_empty(), "{class}: lost {lost:?}");
+        assert!(
+            after.len() >= before.len() - moved.len() - replaced_roles,
+            "{class}"
+        );
+        // Read, compare, write: nothing is left to do.
+        let again = plan_live(&graph, app_id, CONTOSO, &req, &cancel)
+            .await
+            .unwrap();
+        assert!(again.is_empty(), "{class}: {:?}", again.steps);
+        fixed += 1;
+    }
+    assert_eq!(
+        fixed, 5,
+        "two redirect URI apps, Application permission, offline_access, token version"
+    );
+}
+
+#[tokio::test]
+async fn teams_gets_implicit_grant_turned_on_and_keeps_its_uris() {
+    let app = fixture("teams-missing-implicit");
+    let app_id = app["appId"].as_str().unwrap().to_owned();
+    let req: AuditRequest =
+        serde_json::from_value(fixture("teams-missing-implicit.expected")["request"].clone())
+            .unwrap();
+    let sb = start(scenario_with(app.clone(), None), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Fix).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let outcome = apply_fixes(&graph, &app_id, CONTOSO, &req, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.applied.steps.len(),
+        1,
+        "{:?}",
+        outcome.applied.steps
+    );
+    assert_eq!(
+        outcome
+            .after
+            .report
+            .finding(CheckId::ImplicitGrant)
+            .unwrap()
+            .status,
+        FindingStatus::Pass
+    );
+    let now = app_in(&sb, &app_id);
+    assert_eq!(now["web"]["redirectUris"], app["web"]["redirectUris"]);
+    assert_eq!(entries(&now), entries(&app));
+}
+
+#[tokio::test]
+async fn the_plan_names_each_change_with_before_and_after() {
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Audit).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let spa_app = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
+    let plan = plan_live(
+        &graph,
+        spa_app,
+        CONTOSO,
+        &request(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let uri = "https://api.us.nylas.com/v3/connect/callback";
+    assert_eq!(plan.steps.len(), 1, "{:?}", plan.steps);
+    assert_eq!(plan.steps[0].id, format!("redirect_uri:{uri}"));
+    assert_eq!(
+        plan.steps[0].before,
+        "Registered under Single-page application"
+    );
+    assert_eq!(
+        plan.patch,
+        json!({
+            "web": {"redirectUris": ["https://app.acme.example/auth/done", uri]},
+            "spa": {"redirectUris": []}
+        })
+    );
+    // Planning changes nothing.
+    assert_eq!(
+        sb.calls("PATCH /graph/v1.0/applications/3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a03"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn applying_with_read_only_access_is_refused_in_plain_words() {
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Audit).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let err = apply_fixes(
+        &graph,
+        "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c02",
+        CONTOSO,
+        &request(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    assert!(err
+        .hint
+        .unwrap()
+        .contains("Cloud Application Administrator"));
+    assert_eq!(
+        app_in(&sb, "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c02")["web"]["redirectUris"],
+        json!(["https://app.acme.example/auth/done"]),
+        "nothing changed"
+    );
+}
