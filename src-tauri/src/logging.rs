@@ -120,7 +120,8 @@ pub fn log_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wizard_core::http::{service, ApiRequest, Auth, HttpClient, HttpConfig};
+    use wizard_core::http::{ApiRequest, Auth, HttpClient, HttpConfig};
+    use wizard_core::remote_ops::RemoteOp;
 
     /// The support log names a call by its label; the secret, the query
     /// string and the body of that call never reach it.
@@ -137,7 +138,7 @@ mod tests {
             .unwrap()
             .port();
         let base: url::Url = format!("http://127.0.0.1:{port}/").parse().unwrap();
-        let req = ApiRequest::post(service::NYLAS, &base, "v3/connect/token")
+        let req = ApiRequest::new(RemoteOp::MicrosoftCodeExchange, &base, "v3/connect/token")
             .unwrap()
             .query(&[("client_secret", "canary-query-4a7f")])
             .auth(Auth::bearer("canary-token-9c2e"))

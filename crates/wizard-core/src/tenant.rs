@@ -10,8 +10,9 @@ use ts_rs::TS;
 
 use crate::endpoints::Endpoints;
 use crate::error::{ErrorCode, Result, WizardError};
-use crate::http::{service, ApiRequest, HttpClient, HttpError};
+use crate::http::{ApiRequest, HttpClient, HttpError};
 use crate::ids::{is_domain, is_guid};
+use crate::remote_ops::RemoteOp;
 
 /// What kind of authority the admin named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -68,7 +69,7 @@ pub async fn discover_tenant(
 ) -> Result<TenantInfo> {
     let (query, kind) = parse_tenant(tenant)?;
     let path = format!("{query}/v2.0/.well-known/openid-configuration");
-    let req = ApiRequest::get(service::MICROSOFT_LOGIN, &endpoints.microsoft_login, &path)?;
+    let req = ApiRequest::new(RemoteOp::TenantDiscovery, &endpoints.microsoft_login, &path)?;
     let doc: OpenIdConfiguration = http
         .send_json(&req, cancel)
         .await

@@ -20,7 +20,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use wizard_core::endpoints::Endpoints;
-use wizard_core::http::{service, ApiRequest, Auth, HttpClient, HttpConfig, HttpError};
+use wizard_core::http::{ApiRequest, Auth, HttpClient, HttpConfig, HttpError};
+use wizard_core::remote_ops::RemoteOp;
 use wizard_core::ErrorCode;
 use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
 
@@ -42,9 +43,13 @@ async fn sandbox(faults: Vec<Fault>) -> (SandboxHandle, ApiRequest) {
     let sb = start(Scenario::practice(), None).await.unwrap();
     sb.set_faults(faults).unwrap();
     let endpoints = Endpoints::sandbox(&Url::parse(&sb.base_url()).unwrap()).unwrap();
-    let req = ApiRequest::get(service::NYLAS, &endpoints.nylas_us, "v3/applications")
-        .unwrap()
-        .auth(Auth::bearer(US_KEY));
+    let req = ApiRequest::new(
+        RemoteOp::NylasApplication,
+        &endpoints.nylas_us,
+        "v3/applications",
+    )
+    .unwrap()
+    .auth(Auth::bearer(US_KEY));
     (sb, req)
 }
 
@@ -184,7 +189,7 @@ async fn server() -> (String, Arc<AtomicUsize>, tokio::sync::mpsc::Receiver<()>)
 }
 
 fn get_req(base: &str, path: &str) -> ApiRequest {
-    ApiRequest::get(service::NYLAS, &Url::parse(base).unwrap(), path).unwrap()
+    ApiRequest::new(RemoteOp::NylasApplication, &Url::parse(base).unwrap(), path).unwrap()
 }
 
 #[tokio::test]

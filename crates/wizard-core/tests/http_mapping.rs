@@ -6,7 +6,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use wizard_core::endpoints::Endpoints;
-use wizard_core::http::{service, ApiRequest, Auth, HttpClient, HttpConfig, HttpError};
+use wizard_core::http::{ApiRequest, Auth, HttpClient, HttpConfig, HttpError};
+use wizard_core::remote_ops::RemoteOp;
 use wizard_core::ErrorCode;
 use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
 
@@ -36,15 +37,19 @@ async fn send(http: &HttpClient, req: &ApiRequest) -> Result<serde_json::Value, 
     http.send_json(req, &CancellationToken::new()).await
 }
 
+/// A call to `path` on the sandbox's Nylas US. The op gives the method: no
+/// Nylas write exists yet, so a sign-in POST stands in for "a POST" (the op
+/// only names the call; the policy under test is the method's).
 fn nylas(endpoints: &Endpoints, method: &str, path: &str) -> ApiRequest {
-    ApiRequest::new(
-        method.parse().unwrap(),
-        service::NYLAS,
-        &endpoints.nylas_us,
-        path,
-    )
-    .unwrap()
-    .auth(Auth::bearer(US_KEY))
+    let op = match method {
+        "GET" => RemoteOp::NylasApplication,
+        "POST" => RemoteOp::MicrosoftCodeExchange,
+        other => panic!("no op uses {other}"),
+    };
+    assert_eq!(op.method().as_str(), method);
+    ApiRequest::new(op, &endpoints.nylas_us, path)
+        .unwrap()
+        .auth(Auth::bearer(US_KEY))
 }
 
 #[tokio::test]

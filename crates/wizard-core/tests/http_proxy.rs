@@ -15,7 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use url::Url;
-use wizard_core::http::{service, ApiRequest, HttpClient, HttpConfig, ProxySetting};
+use wizard_core::http::{ApiRequest, HttpClient, HttpConfig, ProxySetting};
+use wizard_core::remote_ops::RemoteOp;
 use wizard_core::ErrorCode;
 
 /// The tests that read or change proxy environment variables must not
@@ -131,7 +132,12 @@ fn manual(proxy: &Proxy) -> ProxySetting {
 }
 
 async fn ping(http: &HttpClient, base: &str) -> Result<serde_json::Value, ErrorCode> {
-    let req = ApiRequest::get(service::NYLAS, &Url::parse(base).unwrap(), "v3/ping").unwrap();
+    let req = ApiRequest::new(
+        RemoteOp::NylasApplication,
+        &Url::parse(base).unwrap(),
+        "v3/ping",
+    )
+    .unwrap();
     http.send_json(&req, &CancellationToken::new())
         .await
         .map_err(|e| e.code())

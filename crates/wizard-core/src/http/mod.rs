@@ -5,9 +5,10 @@
 //!
 //! ```no_run
 //! # async fn demo(base: &url::Url) -> wizard_core::error::Result<()> {
-//! use wizard_core::http::{service, ApiRequest, Auth, HttpClient, HttpConfig};
+//! use wizard_core::http::{ApiRequest, Auth, HttpClient, HttpConfig};
+//! use wizard_core::remote_ops::RemoteOp;
 //! let http = HttpClient::new(HttpConfig::default())?;
-//! let req = ApiRequest::get(service::NYLAS, base, "v3/applications")?.auth(Auth::bearer("nyk_…"));
+//! let req = ApiRequest::new(RemoteOp::NylasApplication, base, "v3/applications")?.auth(Auth::bearer("nyk_…"));
 //! let cancel = tokio_util::sync::CancellationToken::new();
 //! let app: serde_json::Value = http.send_json(&req, &cancel).await?;
 //! # Ok(()) }

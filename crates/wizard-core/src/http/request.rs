@@ -11,6 +11,7 @@ use url::Url;
 use super::errors::{self, HttpError};
 use crate::endpoints;
 use crate::error::Result;
+use crate::remote_ops::RemoteOp;
 
 /// Human names of the services, used in every message about a call.
 pub mod service {
@@ -81,6 +82,8 @@ pub enum RequestBody {
 /// One call to a remote service.
 #[derive(Clone)]
 pub struct ApiRequest {
+    /// Which of the wizard's remote calls this is.
+    pub(crate) op: RemoteOp,
     pub(crate) method: Method,
     pub(crate) url: Url,
     /// `"Nylas (GET /v3/applications)"`: names the call in every message.
@@ -92,9 +95,12 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    /// `path` is relative to `base` (a service's base URL, which may carry a
-    /// sandbox prefix); the label shows `path` without any query string.
-    pub fn new(method: Method, service: &str, base: &Url, path: &str) -> Result<Self> {
+    /// The call `op` (which gives the service and method) to `path`,
+    /// relative to `base` (a service's base URL, which may carry a sandbox
+    /// prefix); the label shows `path` without any query string.
+    pub fn new(op: RemoteOp, base: &Url, path: &str) -> Result<Self> {
+        let method = op.method();
+        let service = op.service();
         let url = endpoints::join(base, path)?;
         let shown = path
             .split('?')
@@ -105,20 +111,13 @@ impl ApiRequest {
             label: format!("{service} ({method} /{shown})"),
             // GET, HEAD, PUT, DELETE, OPTIONS and TRACE may be repeated safely.
             idempotent: method.is_idempotent(),
+            op,
             method,
             url,
             auth: None,
             body: None,
             timeout: None,
         })
-    }
-
-    pub fn get(service: &str, base: &Url, path: &str) -> Result<Self> {
-        Self::new(Method::GET, service, base, path)
-    }
-
-    pub fn post(service: &str, base: &Url, path: &str) -> Result<Self> {
-        Self::new(Method::POST, service, base, path)
     }
 
     pub fn auth(mut self, auth: Auth) -> Self {
@@ -158,6 +157,10 @@ impl ApiRequest {
         &self.label
     }
 
+    pub fn op(&self) -> RemoteOp {
+        self.op
+    }
+
     pub fn method(&self) -> &Method {
         &self.method
     }
@@ -179,6 +182,7 @@ impl std::fmt::Debug for ApiRequest {
             Some(RequestBody::Form(_)) => "<form>",
         };
         f.debug_struct("ApiRequest")
+            .field("op", &self.op)
             .field("label", &self.label)
             .field("url", &self.url.as_str())
             .field("auth", &self.auth)
@@ -215,21 +219,24 @@ mod tests {
 
     #[test]
     fn label_names_service_method_and_path_without_query() {
-        let r = ApiRequest::get(service::NYLAS, &base(), "/v3/grants?limit=10").unwrap();
+        let r =
+            ApiRequest::new(RemoteOp::NylasApplication, &base(), "/v3/grants?limit=10").unwrap();
         assert_eq!(r.label(), "Nylas (GET /v3/grants)");
         assert_eq!(
             r.url().as_str(),
             "http://127.0.0.1:1/nylas-us/v3/grants?limit=10"
         );
         assert!(r.is_idempotent());
-        let p = ApiRequest::post(service::NYLAS, &base(), "v3/connectors").unwrap();
+        let p = ApiRequest::new(RemoteOp::MicrosoftCodeExchange, &base(), "v3/connectors").unwrap();
+        assert_eq!(p.label(), "Microsoft sign-in (POST /v3/connectors)");
+        assert_eq!(p.op(), RemoteOp::MicrosoftCodeExchange);
         assert!(!p.is_idempotent());
         assert!(p.idempotent(true).is_idempotent());
     }
 
     #[test]
     fn debug_never_shows_secrets() {
-        let r = ApiRequest::post(service::NYLAS, &base(), "v3/connect/token")
+        let r = ApiRequest::new(RemoteOp::MicrosoftCodeExchange, &base(), "v3/connect/token")
             .unwrap()
             .auth(Auth::bearer("nyk_super_secret"))
             .form(vec![("client_secret".into(), "shh-value".into())]);

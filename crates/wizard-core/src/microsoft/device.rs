@@ -23,6 +23,7 @@ use super::signin::{request_error, token_error, tokens_from, SignInConfig};
 use super::{oauth_http, Access, Tokens};
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::http::HttpClient;
+use crate::remote_ops::RemoteOp;
 
 /// What to show the admin while waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -77,7 +78,7 @@ impl DeviceFlow {
             .set_device_authorization_url(DeviceAuthorizationUrl::from_url(
                 config.endpoint("devicecode")?,
             ));
-        let http_client = oauth_http::client(http, cancel);
+        let http_client = oauth_http::client(http, cancel, RemoteOp::MicrosoftDeviceCodeStart);
         let details: Details = client
             .exchange_device_code()
             .add_scopes(access.scopes().into_iter().map(Scope::new))
@@ -132,7 +133,7 @@ impl DeviceFlow {
         let client = BasicClient::new(ClientId::new(self.config.client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
             .set_token_uri(TokenUrl::from_url(self.config.endpoint("token")?));
-        let http_client = oauth_http::client(http, cancel);
+        let http_client = oauth_http::client(http, cancel, RemoteOp::MicrosoftDeviceCodePoll);
         // oauth2 retries failed polls (a cancelled call among them) without
         // ever pausing; a wait that never ends once cancelled lets the
         // select below see the cancellation.

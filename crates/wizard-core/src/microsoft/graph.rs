@@ -10,8 +10,9 @@ use url::Url;
 
 use super::Tokens;
 use crate::error::{ErrorCode, Result, WizardError};
-use crate::http::{service, ApiRequest, Auth, HttpClient, HttpError, Method};
+use crate::http::{ApiRequest, Auth, HttpClient, HttpError};
 use crate::ids::is_guid;
+use crate::remote_ops::RemoteOp;
 
 /// Microsoft Graph's application ID (the resource of its permissions).
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -113,19 +114,19 @@ impl GraphClient {
         }
     }
 
-    fn request(&self, method: Method, path: &str) -> Result<ApiRequest> {
-        Ok(ApiRequest::new(method, service::GRAPH, &self.base, path)?
-            .auth(Auth::bearer(self.token.expose_secret())))
+    fn request(&self, op: RemoteOp, path: &str) -> Result<ApiRequest> {
+        Ok(ApiRequest::new(op, &self.base, path)?.auth(Auth::bearer(self.token.expose_secret())))
     }
 
     async fn list<T: serde::de::DeserializeOwned>(
         &self,
+        op: RemoteOp,
         path: &str,
         filter: Option<String>,
         doing: &str,
         cancel: &CancellationToken,
     ) -> Result<Vec<T>> {
-        let mut req = self.request(Method::GET, path)?;
+        let mut req = self.request(op, path)?;
         if let Some(f) = &filter {
             req = req.query(&[("$filter", f.as_str())]);
         }
@@ -149,6 +150,7 @@ impl GraphClient {
         require_guid("an Application (client) ID", app_id)?;
         let apps: Vec<Value> = self
             .list(
+                RemoteOp::GraphApplication,
                 "v1.0/applications",
                 Some(format!("appId eq {}", quoted(app_id.trim()))),
                 "read app registrations",
@@ -177,6 +179,7 @@ impl GraphClient {
         require_guid("an Application (client) ID", app_id)?;
         let sps: Vec<Value> = self
             .list(
+                RemoteOp::GraphServicePrincipal,
                 "v1.0/servicePrincipals",
                 Some(format!("appId eq {}", quoted(app_id.trim()))),
                 "read enterprise applications",
@@ -194,6 +197,7 @@ impl GraphClient {
         cancel: &CancellationToken,
     ) -> Result<Vec<PermissionGrant>> {
         self.list(
+            RemoteOp::GraphConsentGrants,
             "v1.0/oauth2PermissionGrants",
             Some(format!(
                 "clientId eq {} and consentType eq 'AllPrincipals'",
@@ -207,7 +211,13 @@ impl GraphClient {
 
     pub async fn organization(&self, cancel: &CancellationToken) -> Result<Organization> {
         let orgs: Vec<Organization> = self
-            .list("v1.0/organization", None, "read the organization", cancel)
+            .list(
+                RemoteOp::GraphOrganization,
+                "v1.0/organization",
+                None,
+                "read the organization",
+                cancel,
+            )
             .await?;
         orgs.into_iter().next().ok_or_else(|| {
             WizardError::new(
@@ -227,12 +237,13 @@ impl GraphClient {
     ) -> Result<()> {
         let req = self
             .request(
-                Method::PATCH,
+                RemoteOp::GraphPatchApplication,
                 &format!("v1.0/applications/{}", object_id.trim()),
             )?
-            .json(body)
-            // The body holds whole values, so sending it twice is harmless.
-            .idempotent(true);
+            // Not repeated after a failure that may have reached Graph (a
+            // late PATCH could undo a change made meanwhile): applying
+            // again re-reads and re-plans instead.
+            .json(body);
         self.http
             .send(&req, cancel)
             .await

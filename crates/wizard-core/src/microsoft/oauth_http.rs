@@ -15,24 +15,27 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::http::{service, ApiRequest, HttpClient, HttpError, Method};
+use crate::http::{ApiRequest, HttpClient, HttpError};
+use crate::remote_ops::RemoteOp;
 
 type Answer<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'a>>;
 
-/// An `oauth2` async HTTP client over `http`.
+/// An `oauth2` async HTTP client over `http`, for the call `op`.
 pub(crate) fn client<'a>(
     http: &'a HttpClient,
     cancel: &'a CancellationToken,
+    op: RemoteOp,
 ) -> impl Fn(HttpRequest) -> Answer<'a> + 'a {
-    move |request: HttpRequest| Box::pin(send(http, cancel, request))
+    move |request: HttpRequest| Box::pin(send(http, cancel, op, request))
 }
 
 async fn send(
     http: &HttpClient,
     cancel: &CancellationToken,
+    op: RemoteOp,
     request: HttpRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let req = to_api_request(&request).map_err(|error| HttpError {
+    let req = to_api_request(op, &request).map_err(|error| HttpError {
         error,
         status: None,
         service_error: None,
@@ -73,12 +76,17 @@ fn http_response(status: u16, body: Vec<u8>) -> HttpResponse {
 
 /// Only what `oauth2` sends: a POST of a form to the token or device-code
 /// endpoint (no client secret: we are a public client).
-fn to_api_request(request: &HttpRequest) -> crate::error::Result<ApiRequest> {
+fn to_api_request(op: RemoteOp, request: &HttpRequest) -> crate::error::Result<ApiRequest> {
     let url = Url::parse(&request.uri().to_string()).map_err(|e| {
         crate::WizardError::internal(format!("Bad sign-in address {}: {e}.", request.uri()))
     })?;
-    let method = Method::from_bytes(request.method().as_str().as_bytes())
-        .map_err(|_| crate::WizardError::internal("Bad sign-in method."))?;
+    if request.method().as_str() != op.method().as_str() {
+        return Err(crate::WizardError::internal(format!(
+            "The sign-in call {} was not a {}.",
+            op.as_str(),
+            op.method()
+        )));
+    }
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(request.body())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -88,7 +96,7 @@ fn to_api_request(request: &HttpRequest) -> crate::error::Result<ApiRequest> {
         .path_segments()
         .and_then(|mut s| s.next_back())
         .unwrap_or("");
-    let req = ApiRequest::new(method, service::MICROSOFT_LOGIN, &base, last)?;
+    let req = ApiRequest::new(op, &base, last)?;
     Ok(if pairs.is_empty() {
         req
     } else {
@@ -107,12 +115,12 @@ mod tests {
             .uri("http://127.0.0.1:9/microsoft-login/contoso.com/oauth2/v2.0/token")
             .body(b"grant_type=authorization_code&code=a%2Bb".to_vec())
             .unwrap();
-        let req = to_api_request(&request).unwrap();
+        let req = to_api_request(RemoteOp::MicrosoftCodeExchange, &request).unwrap();
         assert_eq!(
             req.url().as_str(),
             "http://127.0.0.1:9/microsoft-login/contoso.com/oauth2/v2.0/token"
         );
-        assert_eq!(req.method(), Method::POST);
+        assert_eq!(req.method(), crate::http::Method::POST);
         assert_eq!(req.label(), "Microsoft sign-in (POST /token)");
         let shown = format!("{req:?}");
         assert!(!shown.contains("a+b"), "the body stays hidden: {shown}");

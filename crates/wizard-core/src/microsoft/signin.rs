@@ -19,6 +19,7 @@ use super::loopback::LoopbackListener;
 use super::{oauth_http, Access, DeviceCodePrompt, Tokens, DEFAULT_CLIENT_ID};
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::http::HttpClient;
+use crate::remote_ops::RemoteOp;
 
 /// How long the browser sign-in may take before we stop waiting.
 pub const DEFAULT_CALLBACK_TIMEOUT: Duration = Duration::from_secs(5 * 60);
@@ -207,7 +208,7 @@ impl BrowserSignIn {
                 RedirectUrl::new(redirect)
                     .map_err(|e| WizardError::internal(format!("Bad redirect URI: {e}.")))?,
             );
-        let http_client = oauth_http::client(http, cancel);
+        let http_client = oauth_http::client(http, cancel, RemoteOp::MicrosoftCodeExchange);
         let token = client
             .exchange_code(AuthorizationCode::new(
                 callback.code.expose_secret().to_owned(),
@@ -250,7 +251,7 @@ pub async fn refresh(
     let client = BasicClient::new(ClientId::new(config.client_id.clone()))
         .set_auth_type(AuthType::RequestBody)
         .set_token_uri(TokenUrl::from_url(config.endpoint("token")?));
-    let http_client = oauth_http::client(http, cancel);
+    let http_client = oauth_http::client(http, cancel, RemoteOp::MicrosoftRefresh);
     let token = client
         .exchange_refresh_token(&oauth2::RefreshToken::new(
             refresh.expose_secret().to_owned(),

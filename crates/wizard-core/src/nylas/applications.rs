@@ -8,8 +8,9 @@ use ts_rs::TS;
 use super::{api_key_auth, explain, Envelope};
 use crate::endpoints::Endpoints;
 use crate::error::Result;
-use crate::http::{service, ApiRequest, HttpClient};
+use crate::http::{ApiRequest, HttpClient};
 use crate::regions::Region;
+use crate::remote_ops::RemoteOp;
 
 /// A Nylas application, as much as the wizard needs of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -72,8 +73,12 @@ pub async fn get_application(
     api_key: &str,
     cancel: &CancellationToken,
 ) -> Result<NylasApplication> {
-    let req = ApiRequest::get(service::NYLAS, endpoints.nylas(region), "v3/applications")?
-        .auth(api_key_auth(api_key)?);
+    let req = ApiRequest::new(
+        RemoteOp::NylasApplication,
+        endpoints.nylas(region),
+        "v3/applications",
+    )?
+    .auth(api_key_auth(api_key)?);
     let wire: Envelope<Wire> = http
         .send_json(&req, cancel)
         .await

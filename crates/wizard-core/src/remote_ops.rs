@@ -1,0 +1,103 @@
+//! Every call the wizard makes to a remote service, named in one place.
+//!
+//! Each [`ApiRequest`](crate::http::ApiRequest) is built from a [`RemoteOp`],
+//! so a new remote call cannot be written without a variant here, and the
+//! fault matrix (`tests/fault_matrix.rs`) matches on every variant: a
+//! variant without a row there does not compile.
+
+use crate::http::{service, Method};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum RemoteOp {
+    /// `GET {tenant}/v2.0/.well-known/openid-configuration`.
+    TenantDiscovery,
+    /// `GET /v3/applications` with the admin's Nylas API key.
+    NylasApplication,
+    /// `POST {tenant}/oauth2/v2.0/token` redeeming the browser sign-in's code.
+    MicrosoftCodeExchange,
+    /// `POST {tenant}/oauth2/v2.0/devicecode`.
+    MicrosoftDeviceCodeStart,
+    /// `POST {tenant}/oauth2/v2.0/token` polling for a device code.
+    MicrosoftDeviceCodePoll,
+    /// `POST {tenant}/oauth2/v2.0/token` with a refresh token.
+    MicrosoftRefresh,
+    /// `GET /v1.0/applications?$filter=appId eq …`.
+    GraphApplication,
+    /// `GET /v1.0/servicePrincipals?$filter=appId eq …`.
+    GraphServicePrincipal,
+    /// `GET /v1.0/oauth2PermissionGrants?$filter=clientId eq …`.
+    GraphConsentGrants,
+    /// `GET /v1.0/organization`.
+    GraphOrganization,
+    /// `PATCH /v1.0/applications/{id}`.
+    GraphPatchApplication,
+}
+
+impl RemoteOp {
+    /// The service's name as every message about the call shows it.
+    pub fn service(self) -> &'static str {
+        use RemoteOp::*;
+        match self {
+            TenantDiscovery
+            | MicrosoftCodeExchange
+            | MicrosoftDeviceCodeStart
+            | MicrosoftDeviceCodePoll
+            | MicrosoftRefresh => service::MICROSOFT_LOGIN,
+            NylasApplication => service::NYLAS,
+            GraphApplication
+            | GraphServicePrincipal
+            | GraphConsentGrants
+            | GraphOrganization
+            | GraphPatchApplication => service::GRAPH,
+        }
+    }
+
+    /// The method the real call uses.
+    pub fn method(self) -> Method {
+        use RemoteOp::*;
+        match self {
+            TenantDiscovery
+            | NylasApplication
+            | GraphApplication
+            | GraphServicePrincipal
+            | GraphConsentGrants
+            | GraphOrganization => Method::GET,
+            MicrosoftCodeExchange
+            | MicrosoftDeviceCodeStart
+            | MicrosoftDeviceCodePoll
+            | MicrosoftRefresh => Method::POST,
+            GraphPatchApplication => Method::PATCH,
+        }
+    }
+
+    /// Changes something the admin would see in the portal (not just a
+    /// sign-in's own state): never to be sent twice by accident.
+    pub fn writes(self) -> bool {
+        matches!(self, RemoteOp::GraphPatchApplication)
+    }
+
+    /// The stable snake_case name, e.g. `graph_patch_application`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn writes_are_not_reads() {
+        for op in RemoteOp::iter() {
+            if op.writes() {
+                assert_ne!(op.method(), Method::GET, "{op:?}");
+            }
+        }
+        assert_eq!(
+            RemoteOp::GraphPatchApplication.as_str(),
+            "graph_patch_application"
+        );
+    }
+}
