@@ -13,8 +13,8 @@ export function OverridesBanner({ overrides }: { overrides: EndpointOverride[] }
       <WrenchIcon size={18} />
       <div>
         <p>
-          <strong>Changed service addresses</strong> — this computer's settings send these services somewhere other than
-          Microsoft or Nylas:
+          <strong>Changed service addresses</strong> — settings on this computer send the wizard's calls somewhere other
+          than Microsoft or Nylas:
         </p>
         <ul class="overrides-list">
           {overrides.map((o) => (
