@@ -248,6 +248,25 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// `fix --live`: the options of `check --live`, then the plan and (with
+/// `--yes`) the changes.
+pub fn run_fix(args: Args, yes: bool) -> ExitCode {
+    let args = *args.inner;
+    let format = args.output.format;
+    if !args.live.live || args.manifest.is_some() {
+        let e = WizardError::invalid_input("fix changes the live app registration, not a file.")
+            .with_hint("Use --live with --tenant and --client-id.");
+        return output::bad_input(&e, format);
+    }
+    let req = match request(&args) {
+        Ok(r) => r,
+        Err(e) => return output::bad_input(&e, format),
+    };
+    let tenant = args.tenant.as_deref().unwrap_or_default();
+    let client_id = args.client_id.as_deref().unwrap_or_default();
+    crate::live_cmd::run_fix(&args.live, tenant, client_id, req, format, yes)
+}
+
 /// The manifest file's bytes, refusing one larger than
 /// [`MAX_MANIFEST_BYTES`](wizard_core::manifest::MAX_MANIFEST_BYTES) before
 /// reading it whole: by its size when the file system knows it, and by

@@ -37,9 +37,21 @@ enum Command {
     Sandbox(sandbox_cmd::Args),
     /// Audit an Azure app registration manifest against what Nylas needs.
     Check(check_cmd::Args),
+    /// Fix the live app registration (shows the plan; applies it with --yes).
+    Fix(FixArgs),
     /// Explain an error message or callback URL (AADSTS…, Nylas errors); `diagnose -` reads it from standard input.
     #[command(long_about = diagnose_cmd::LONG_ABOUT)]
     Diagnose(diagnose_cmd::Args),
+}
+
+/// `fix`: the options of `check --live`, and `--yes`.
+#[derive(clap::Args)]
+struct FixArgs {
+    #[command(flatten)]
+    check: check_cmd::Args,
+    /// Apply the changes without asking.
+    #[arg(long)]
+    yes: bool,
 }
 
 fn main() -> ExitCode {
@@ -51,6 +63,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Sandbox(args) => sandbox_cmd::run(args),
         Command::Check(args) => check_cmd::run(args),
+        Command::Fix(args) => check_cmd::run_fix(args.check, args.yes),
         Command::Diagnose(args) => diagnose_cmd::run(args),
     }
 }

@@ -44,16 +44,27 @@ fn base_args(format: &str) -> Vec<&str> {
 
 /// Run `check --live` and approve its device code as the admin would.
 async fn run_live(sb: &wizard_sandbox::SandboxHandle, format: &str) -> std::process::Output {
-    let base = sb.base_url();
     let mut args = base_args(format);
     args.extend(["--live", "--tenant", "contoso.com", "--client-id", APP_ID]);
+    run_signed_in(sb, &args, "Application.Read.All").await
+}
+
+/// Run the CLI with `args`, approve its device code (checking it asked for
+/// `scope`), and collect what it printed.
+async fn run_signed_in(
+    sb: &wizard_sandbox::SandboxHandle,
+    args: &[&str],
+    scope: &str,
+) -> std::process::Output {
+    let base = sb.base_url();
     let mut child = Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
-        .args(&args)
+        .args(args)
         .env(
             "NYLAS_WIZARD_URL_MICROSOFT_LOGIN",
             format!("{base}microsoft-login/"),
         )
         .env("NYLAS_WIZARD_URL_GRAPH", format!("{base}graph/"))
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -72,10 +83,8 @@ async fn run_live(sb: &wizard_sandbox::SandboxHandle, format: &str) -> std::proc
         .await
         .unwrap();
     let user_code = codes[0]["user_code"].as_str().unwrap().to_owned();
-    assert!(codes[0]["scope"]
-        .as_str()
-        .unwrap()
-        .contains("Application.Read.All"));
+    let asked = codes[0]["scope"].as_str().unwrap();
+    assert!(asked.contains(scope), "{asked}");
     let approved = http
         .post(format!("{base}_sandbox/device-codes/{user_code}/approve"))
         .send()
@@ -230,5 +239,87 @@ async fn an_app_missing_from_the_tenant_exits_3_with_aadsts700016() {
         common::stderr(&out).contains("AADSTS700016"),
         "{}",
         common::stderr(&out)
+    );
+}
+
+const SPA_APP: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
+const CALLBACK: &str = "https://api.us.nylas.com/v3/connect/callback";
+
+fn fix_args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "fix",
+        "--live",
+        "--tenant",
+        "contoso.com",
+        "--client-id",
+        SPA_APP,
+        "--path",
+        "v3",
+        "--preset",
+        "read-only-inbox",
+        "--region",
+        "us",
+        "--tenancy",
+        "multi",
+        "--now",
+        common::NOW,
+    ];
+    args.extend(extra);
+    args
+}
+
+fn spa_app_now(sb: &wizard_sandbox::SandboxHandle) -> Value {
+    sb.scenario().tenants[0]
+        .applications
+        .iter()
+        .find(|a| a["appId"] == SPA_APP)
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_without_yes_shows_the_plan_and_changes_nothing() {
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let before = spa_app_now(&sb);
+    let out = run_signed_in(&sb, &fix_args(&[]), "Application.ReadWrite.All").await;
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "Move {CALLBACK} from Single-page application to Web"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("--yes"), "{text}");
+    assert_eq!(spa_app_now(&sb), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_with_yes_applies_whole_lists_and_re_audits() {
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let before = spa_app_now(&sb);
+    let out = run_signed_in(
+        &sb,
+        &fix_args(&["--yes", "--format", "json"]),
+        "Application.ReadWrite.All",
+    )
+    .await;
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["applied"], true);
+    let redirect = json["after"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "redirect_uris")
+        .unwrap();
+    assert_eq!(redirect["status"], "pass");
+    let now = spa_app_now(&sb);
+    let mut expected: Vec<Value> = before["web"]["redirectUris"].as_array().unwrap().clone();
+    expected.push(CALLBACK.into());
+    assert_eq!(now["web"]["redirectUris"], Value::Array(expected));
+    assert_eq!(now["spa"]["redirectUris"], serde_json::json!([]));
+    assert_eq!(
+        now["requiredResourceAccess"],
+        before["requiredResourceAccess"]
     );
 }
