@@ -32,6 +32,8 @@ pub enum RemoteOp {
     GraphOrganization,
     /// `PATCH /v1.0/applications/{id}`.
     GraphPatchApplication,
+    /// `POST /v1.0/applications/{id}/addPassword` (a new client secret).
+    GraphAddPassword,
 }
 
 impl RemoteOp {
@@ -49,7 +51,8 @@ impl RemoteOp {
             | GraphServicePrincipal
             | GraphConsentGrants
             | GraphOrganization
-            | GraphPatchApplication => service::GRAPH,
+            | GraphPatchApplication
+            | GraphAddPassword => service::GRAPH,
         }
     }
 
@@ -66,7 +69,8 @@ impl RemoteOp {
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll
-            | MicrosoftRefresh => Method::POST,
+            | MicrosoftRefresh
+            | GraphAddPassword => Method::POST,
             GraphPatchApplication => Method::PATCH,
         }
     }
@@ -74,7 +78,10 @@ impl RemoteOp {
     /// Changes something the admin would see in the portal (not just a
     /// sign-in's own state): never to be sent twice by accident.
     pub fn writes(self) -> bool {
-        matches!(self, RemoteOp::GraphPatchApplication)
+        matches!(
+            self,
+            RemoteOp::GraphPatchApplication | RemoteOp::GraphAddPassword
+        )
     }
 
     /// The stable snake_case name, e.g. `graph_patch_application`.

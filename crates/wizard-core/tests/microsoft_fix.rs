@@ -221,3 +221,51 @@ async fn applying_with_read_only_access_is_refused_in_plain_words() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn a_new_secret_goes_to_the_store_and_only_its_hint_comes_back() {
+    use secrecy::ExposeSecret;
+    use wizard_core::microsoft::new_secret::{create_client_secret, SecretLifetime};
+    use wizard_core::secrets::{hint, MemorySecretStore, SecretName, SecretStore};
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Fix).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let store = MemorySecretStore::new();
+    let object_id = "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a07";
+    let created = create_client_secret(
+        &graph,
+        object_id,
+        "Nylas (new)",
+        SecretLifetime::OneYear,
+        &store,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let value = store.get(SecretName::AzureClientSecret.as_str()).unwrap();
+    assert_eq!(created.hint, hint(&value));
+    assert!(!created.stored_persistently);
+    let shown = serde_json::to_string(&created).unwrap() + &format!("{created:?}");
+    assert!(!shown.contains(value.expose_secret()), "{shown}");
+    let app = sb.scenario().tenants[0]
+        .applications
+        .iter()
+        .find(|a| a["id"] == object_id)
+        .cloned()
+        .unwrap();
+    let creds = app["passwordCredentials"].as_array().unwrap();
+    assert_eq!(creds.len(), 2, "the old secret is kept");
+    assert_eq!(creds[1]["displayName"], "Nylas (new)");
+    assert_eq!(creds[1]["keyId"], created.key_id.as_str());
+    assert!(
+        created.expires.starts_with("2027") || created.expires.starts_with("2028"),
+        "{}",
+        created.expires
+    );
+    assert_eq!(
+        sb.calls(&format!(
+            "POST /graph/v1.0/applications/{object_id}/addPassword"
+        )),
+        1
+    );
+}

@@ -252,6 +252,28 @@ impl GraphClient {
     }
 }
 
+impl GraphClient {
+    /// `POST /applications/{id}/addPassword`. Never retried: a repeat would
+    /// create a second secret. The answer carries the secret's value.
+    pub(crate) async fn add_password(
+        &self,
+        object_id: &str,
+        body: Value,
+        cancel: &CancellationToken,
+    ) -> Result<serde_json::Map<String, Value>> {
+        let req = self
+            .request(
+                RemoteOp::GraphAddPassword,
+                &format!("v1.0/applications/{}/addPassword", object_id.trim()),
+            )?
+            .json(body);
+        self.http
+            .send_json(&req, cancel)
+            .await
+            .map_err(|e| explain(e, "add client secrets"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod fix;
 pub mod graph;
 pub mod live;
 pub mod loopback;
+pub mod new_secret;
 mod oauth_http;
 pub mod signin;
 
