@@ -479,6 +479,7 @@ async fn client_secret_goes_to_the_keychain_and_into_the_audit() {
 
     // The audit compares it in Rust: that GUID is the Secret ID.
     fill(&c, "manifest-paste", MANIFEST).await;
+    scroll_to(&c, "manifest-check-button").await;
     wait_for(&c, "manifest-check-button")
         .await
         .click()

@@ -225,3 +225,102 @@ async fn a_path_with_nothing_built_says_so() {
     assert!(!text_of(&c, "not-built-by-hand").await.is_empty());
     c.close().await.unwrap();
 }
+
+/// Point 8: an own callback URI in error keeps its strong red border while
+/// focused, and its error line is never hidden under the Back / Next bar;
+/// "Who will sign in?" is asked on its own before the manifest.
+#[tokio::test(flavor = "current_thread")]
+async fn point_8_errors_stay_visible_and_the_first_question_is_who_signs_in() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for(&c, "preset-read-only-inbox")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Region").await;
+    let input = wait_for(&c, "callback-input").await;
+    input
+        .send_keys("http://app.example.com/oauth/callback")
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(
+            "[data-testid=\"callback-input\"][aria-invalid=\"true\"]",
+        ))
+        .await
+        .expect("the field is marked in error");
+    // Focused and in error: the border stays the danger colour, 2px strong.
+    let style = c
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.focus();
+             const s = getComputedStyle(el);
+             const probe = document.createElement('span');
+             probe.style.color = 'var(--danger)'; document.body.appendChild(probe);
+             const danger = getComputedStyle(probe).color; probe.remove();
+             return [document.activeElement === el, s.borderTopColor, danger, s.boxShadow];",
+            vec![serde_json::json!(tid("callback-input"))],
+        )
+        .await
+        .unwrap();
+    let v = style.as_array().unwrap();
+    assert_eq!(v[0], true, "the field has focus");
+    assert_eq!(v[1], v[2], "red border while focused: {v:?}");
+    assert!(v[3].as_str().unwrap().contains("inset"), "{v:?}");
+    // Bring the field to the bottom edge, as the browser does for focus:
+    // the scroll padding keeps its error line above the action bar.
+    let gap = c
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             el.scrollIntoView({ block: 'end' });
+             const verdict = document.getElementById('callback-verdict').getBoundingClientRect();
+             const bar = document.querySelector('.frame-main .action-bar').getBoundingClientRect();
+             return bar.top - verdict.bottom;",
+            vec![serde_json::json!(tid("callback-input"))],
+        )
+        .await
+        .unwrap();
+    assert!(
+        gap.as_f64().unwrap() >= 0.0,
+        "the error line is above the button bar: {gap}"
+    );
+    screenshot(&c, "17-11-field-error-visible-and-red").await;
+
+    // The Azure app step asks who signs in first, on its own.
+    wait_for(&c, "next-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    let order = c
+        .execute(
+            "const who = document.getElementById('who-signs-in-title');
+             const manifest = document.getElementById('manifest-title');
+             const tenancy = document.querySelector(arguments[0]);
+             return [!!(who.compareDocumentPosition(manifest) & Node.DOCUMENT_POSITION_FOLLOWING),
+                     tenancy.closest('details') === null];",
+            vec![serde_json::json!(tid("audit-tenancy"))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(order, serde_json::json!([true, true]));
+    c.execute(
+        "document.querySelector('.frame-main .scroll-area').scrollTop = 0; return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-12-who-will-sign-in-first").await;
+    wizard_e2e::open_audit_options(&c).await;
+    c.execute(
+        "document.getElementById('tenant-section-title').scrollIntoView({ block: 'start' }); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-13-tenant-and-secret-sections").await;
+    c.close().await.unwrap();
+}

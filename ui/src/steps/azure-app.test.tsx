@@ -497,3 +497,24 @@ describe('finding cards a non-developer can follow (issue 17, point 6)', () => {
     expect(within(screen.getByTestId('finding-redirect_uris')).queryByTestId('finding-ignore')).toBeNull();
   });
 });
+
+describe('the Azure app step’s questions (issue 17, point 8)', () => {
+  it('asks "Who will sign in?" on its own before the manifest; tenant and client secret have their own sections', () => {
+    show('v3/azure-app/answered');
+    const who = screen.getByRole('heading', { level: 2, name: 'Who will sign in?' });
+    const tenancy = screen.getByTestId('audit-tenancy');
+    const manifest = screen.getByRole('heading', { level: 2, name: 'Check your app registration' });
+    // Before the manifest, and not folded away with the optional answers.
+    expect(who.compareDocumentPosition(manifest) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(tenancy.compareDocumentPosition(manifest) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(tenancy.closest('details')).toBeNull();
+    expect(tenancy.getAttribute('aria-labelledby')).toBe('who-signs-in-title');
+    const options = screen.getByTestId('audit-options');
+    const tenant = within(options).getByTestId('tenant-section');
+    const secret = within(options).getByTestId('secret-section');
+    expect(within(tenant).getByRole('heading', { level: 3 }).textContent).toBe('Your tenant');
+    expect(within(secret).getByRole('heading', { level: 3 }).textContent).toBe('Your client secret');
+    expect(within(tenant).getByTestId('audit-tenant')).toBeTruthy();
+    expect(within(secret).getByTestId('client-secret')).toBeTruthy();
+  });
+});

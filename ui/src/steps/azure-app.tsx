@@ -182,6 +182,28 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         </div>
       )}
 
+      <section class="step-section who-signs-in" aria-labelledby="who-signs-in-title">
+        <h2 class="group-title" id="who-signs-in-title">
+          Who will sign in?
+        </h2>
+        <p class="group-help" id="audit-tenancy-help">
+          Answer this first: it changes what your app must allow, and so the verdict.
+        </p>
+        <select
+          id="audit-tenancy"
+          class="select-input"
+          aria-labelledby="who-signs-in-title"
+          aria-describedby="audit-tenancy-help"
+          value={tenancy ?? ''}
+          data-testid="audit-tenancy"
+          onChange={(e) => chooseTenancy(e.currentTarget.value)}
+        >
+          <option value="">Not sure: decide from the tenant below</option>
+          <option value="multi">People from any organization (multitenant)</option>
+          <option value="single">Only people in my organization (single tenant)</option>
+        </select>
+      </section>
+
       <ManifestInput
         busy={checking}
         onManifest={(text, source) => void check({ text, source })}
@@ -195,27 +217,14 @@ export function AzureAppStep({ ctx }: StepViewProps) {
       />
 
       <details class="audit-options" ref={options} data-testid="audit-options">
-        <summary>Who signs in, your tenant and your client secret (optional)</summary>
-        <div class="options-grid">
-          <div class="field-block">
-            <label class="field-label" for="audit-tenancy">
-              Who will connect their Microsoft accounts?
-            </label>
-            <select
-              id="audit-tenancy"
-              class="select-input"
-              value={tenancy ?? ''}
-              data-testid="audit-tenancy"
-              onChange={(e) => chooseTenancy(e.currentTarget.value)}
-            >
-              <option value="">Not sure: decide from the tenant below</option>
-              <option value="multi">People from any organization (multitenant)</option>
-              <option value="single">Only people in my organization (single tenant)</option>
-            </select>
-          </div>
+        <summary>Your tenant and your client secret (optional)</summary>
+        <section class="options-section" aria-labelledby="tenant-section-title" data-testid="tenant-section">
+          <h3 class="options-section-title" id="tenant-section-title">
+            Your tenant
+          </h3>
           <div class="field-block">
             <label class="field-label" for="audit-tenant">
-              Your tenant
+              Tenant ID or domain
             </label>
             <input
               id="audit-tenant"
@@ -239,8 +248,13 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             </p>
             <TenantLookup tenant={tenant} />
           </div>
-        </div>
-        <ClientSecretField onChanged={() => recheck(Promise.resolve(true))} />
+        </section>
+        <section class="options-section" aria-labelledby="secret-section-title" data-testid="secret-section">
+          <h3 class="options-section-title" id="secret-section-title">
+            Your client secret
+          </h3>
+          <ClientSecretField onChanged={() => recheck(Promise.resolve(true))} />
+        </section>
       </details>
 
       <div aria-live="polite" class="audit-status">
