@@ -226,11 +226,12 @@ async fn a_path_with_nothing_built_says_so() {
     c.close().await.unwrap();
 }
 
-/// Point 8: an own callback URI in error keeps its strong red border while
+/// Point 5: the Region step says to create the Nylas account first. Point
+/// 8: an own callback URI in error keeps its strong red border while
 /// focused, and its error line is never hidden under the Back / Next bar;
 /// "Who will sign in?" is asked on its own before the manifest.
 #[tokio::test(flavor = "current_thread")]
-async fn point_8_errors_stay_visible_and_the_first_question_is_who_signs_in() {
+async fn points_5_and_8_region_first_errors_visible_who_signs_in_first() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
@@ -244,6 +245,13 @@ async fn point_8_errors_stay_visible_and_the_first_question_is_who_signs_in() {
         .unwrap();
     wait_for(&c, "next-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Region").await;
+    // Point 5: no Nylas account yet? Create it first; the region is picked there.
+    let no_account = text_of(&c, "no-nylas-account").await;
+    assert!(
+        no_account.starts_with("No Nylas account yet? Create it first"),
+        "{no_account}"
+    );
+    screenshot(&c, "17-14-region-no-account-yet").await;
     let input = wait_for(&c, "callback-input").await;
     input
         .send_keys("http://app.example.com/oauth/callback")

@@ -86,6 +86,11 @@ async fn tenant_look_up_uses_the_practice_sandbox_only_in_practice_mode() {
     assert!(found.contains("Microsoft knows “contoso.com”."), "{found}");
     assert!(found.contains("North America"), "{found}");
     assert!(found.contains(CONTOSO_ID), "{found}");
+    // Issue 17, point 5: its data location need not match the Nylas region.
+    assert!(
+        found.contains("doesn't need to match your Nylas region"),
+        "{found}"
+    );
     screenshot(&c, "13b-tenant-found").await;
 
     // A tenant the sandbox doesn't have: Microsoft's AADSTS90002, in words.

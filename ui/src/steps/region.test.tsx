@@ -30,6 +30,10 @@ describe('Region step', () => {
     expect(step.textContent).toContain(us.portal_location);
     expect(step.textContent).toContain(us.note);
     expect(step.textContent).toContain("it's shown on the Nylas dashboard");
+    // Issue 17, point 5: no account yet? Create it first; the region is picked there.
+    expect(screen.getByTestId('no-nylas-account').textContent).toBe(
+      'No Nylas account yet? Create it first in the Nylas dashboard: you pick its region there, and that choice is what this step asks for. Come back here once it exists.',
+    );
     expect(within(screen.getByTestId('redirect-uri-required')).getByRole('button', { name: 'Copy redirect URI' })).toBeTruthy();
   });
 

@@ -101,6 +101,10 @@ export function RegionStep({ ctx }: StepViewProps) {
             </label>
           ))}
         </div>
+        <p class="no-account" data-testid="no-nylas-account">
+          <strong>No Nylas account yet?</strong> Create it first in the Nylas dashboard: you pick its region there, and
+          that choice is what this step asks for. Come back here once it exists.
+        </p>
         <button type="button" class="btn btn-quiet btn-small inline-action" onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}>
           <ExternalIcon size={16} />
           <span>Open the Nylas dashboard</span>

@@ -34,6 +34,10 @@ describe('tenant look-up', () => {
     expect(found.textContent).toContain('Microsoft knows “contoso.com”.');
     expect(found.textContent).toContain('North America');
     expect(screen.getByTestId('tenant-id').textContent).toContain(CONTOSO.tenant_id);
+    // Issue 17, point 5: Microsoft's data location isn't the Nylas region.
+    expect(screen.getByTestId('tenant-region-note').textContent).toContain(
+      "It doesn't need to match your Nylas region",
+    );
   });
 
   it('says so when a name stands for many tenants', async () => {
@@ -43,6 +47,7 @@ describe('tenant look-up', () => {
     const found = await screen.findByTestId('tenant-found');
     expect(found.textContent).toContain('stands for many tenants');
     expect(screen.queryByTestId('tenant-id')).toBeNull();
+    expect(screen.queryByTestId('tenant-region-note')).toBeNull();
   });
 
   it('shows an unknown tenant as an error card with a retry', async () => {

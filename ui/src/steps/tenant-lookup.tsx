@@ -102,6 +102,12 @@ export function TenantLookup({ tenant }: Props) {
                 : `“${shown.query}” stands for many tenants, so there is no single tenant ID.`}
               {shown.region_scope !== null && ` Its data lives in ${REGION_WORDS[shown.region_scope] ?? shown.region_scope}.`}
             </p>
+            {shown.region_scope !== null && (
+              <p class="field-hint" data-testid="tenant-region-note">
+                That is where Microsoft keeps your organization's data. It doesn't need to match your Nylas region: a
+                European organization can use a US Nylas account, and the other way round.
+              </p>
+            )}
             {shown.tenant_id !== null && (
               <>
                 <p class="field-hint">Directory (tenant) ID</p>
