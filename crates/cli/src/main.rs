@@ -2,7 +2,8 @@
 //!
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
 //! failed (or the sandbox could not serve), 2 bad input or an unreadable
-//! file. 3 is kept for a remote service failing, once a command calls one.
+//! file, 3 a remote service failed (`check --live`, `fix`; tested in
+//! cli_live.rs).
 //! With `--format json`, exit 2 also prints `{"error": {code, message,
 //! hint?}}` on stdout (the plain message still goes to stderr).
 
