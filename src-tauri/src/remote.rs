@@ -58,6 +58,17 @@ impl RemoteCalls {
         }
     }
 
+    /// Cancel the call of `kind` in flight, if any; whether there was one.
+    pub fn cancel(&self, kind: &str) -> bool {
+        match self.lock().by_kind.remove(kind) {
+            Some((_, token)) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Cancel every call in flight; how many there were.
     pub fn cancel_all(&self) -> usize {
         let mut running = self.lock();
@@ -115,11 +126,17 @@ pub async fn look_up_tenant(
     discover_tenant(&remote.http, &remote.endpoints, &tenant, call.token()).await
 }
 
-/// The window's Cancel button: stop every remote call in flight.
+/// The window's Cancel button: stop the call of one command (its name, e.g.
+/// `look_up_tenant`), or every remote call in flight when none is named.
+/// Answers how many calls were stopped.
 #[tauri::command]
-pub fn cancel_remote(calls: State<'_, RemoteCalls>) {
-    let n = calls.cancel_all();
+pub fn cancel_remote(calls: State<'_, RemoteCalls>, command: Option<String>) -> usize {
+    let n = match command.as_deref() {
+        Some(kind) => usize::from(calls.cancel(kind)),
+        None => calls.cancel_all(),
+    };
     tracing::info!(cancelled = n, "remote calls cancelled from the window");
+    n
 }
 
 /// How calls to the real services reach the internet from now on: the
@@ -156,6 +173,18 @@ mod tests {
         assert!(second.token().is_cancelled() && other.token().is_cancelled());
         drop((second, other));
         assert_eq!(calls.in_flight(), 0);
+    }
+
+    #[test]
+    fn cancelling_one_kind_leaves_the_others_running() {
+        let calls = RemoteCalls::default();
+        let look_up = calls.begin("look_up_tenant");
+        let other = calls.begin("something_else");
+        assert!(calls.cancel("look_up_tenant"));
+        assert!(look_up.token().is_cancelled());
+        assert!(!other.token().is_cancelled());
+        assert!(!calls.cancel("look_up_tenant"));
+        assert_eq!(calls.in_flight(), 1);
     }
 
     #[test]

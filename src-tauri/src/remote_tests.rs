@@ -110,8 +110,12 @@ fn cancel_remote_stops_a_running_look_up() {
     let (_app, w) = app(dir.path(), &base);
     let running = look_up(&w, "contoso.com");
     assert!(wait(&arrivals).contains("/contoso.com/v2.0/.well-known/openid-configuration"));
+    // Cancelling another command leaves the look-up running.
+    let stopped = call(&w, "cancel_remote", json!({"command": "some_other_call"}));
+    assert_eq!(stopped, Ok(json!(0)));
     let started = Instant::now();
-    call(&w, "cancel_remote", json!({})).unwrap();
+    let stopped = call(&w, "cancel_remote", json!({"command": "look_up_tenant"}));
+    assert_eq!(stopped, Ok(json!(1)));
     let err = running.join().unwrap().unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(err["code"], "cancelled");
@@ -119,8 +123,8 @@ fn cancel_remote_stops_a_running_look_up() {
         err["message"],
         "The call to Microsoft sign-in (GET /contoso.com/v2.0/.well-known/openid-configuration) was cancelled."
     );
-    // Nothing is left running: cancelling again finds nothing, harmlessly.
-    call(&w, "cancel_remote", json!({})).unwrap();
+    // Nothing is left running: cancelling all finds nothing, harmlessly.
+    assert_eq!(call(&w, "cancel_remote", json!({})), Ok(json!(0)));
 }
 
 #[test]

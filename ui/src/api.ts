@@ -325,10 +325,11 @@ export function lookUpTenant(tenant: string): Promise<TenantInfo> {
   return call<TenantInfo>('look_up_tenant', { tenant });
 }
 
-/** Stop every remote call in flight (a Cancel button). The stopped call
- *  fails with code `cancelled`. */
-export async function cancelRemote(): Promise<void> {
-  await call<null>('cancel_remote');
+/** A Cancel button: stop the running call of one command (its Rust name,
+ *  e.g. `look_up_tenant`), or every remote call when none is named. The
+ *  stopped call fails with code `cancelled`. Answers how many were stopped. */
+export function cancelRemote(command?: string): Promise<number> {
+  return call<number>('cancel_remote', { command: command ?? null });
 }
 
 /** How calls to Microsoft and Nylas reach the internet from now on (the

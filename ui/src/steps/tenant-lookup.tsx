@@ -56,7 +56,7 @@ export function TenantLookup({ tenant }: Props) {
 
   const cancel = async () => {
     try {
-      await api.cancelRemote();
+      await api.cancelRemote('look_up_tenant');
     } catch (e) {
       setError(toWizardError(e));
     }
