@@ -133,7 +133,8 @@ impl Session {
             eprintln!("Waiting for you to sign in (Ctrl+C to stop)…");
             let tokens = flow.finish(&self.http, &self.cancel).await?;
             eprintln!("Signed in. Reading the app registration from Microsoft Graph…");
-            Ok(GraphClient::new(&self.http, &self.endpoints.graph, &tokens))
+            Ok(GraphClient::new(&self.http, &self.endpoints.graph, &tokens)
+                .with_login_base(&self.endpoints.microsoft_login))
         })
     }
 }
@@ -284,6 +285,9 @@ fn facts_text(live: &LiveAudit) -> String {
         f.tenant_name.as_deref().unwrap_or("unnamed"),
         f.tenant_id
     );
+    if let Some(region) = &f.region_scope {
+        out += &format!("  Microsoft data region: {region}\n");
+    }
     if !f.verified_domains.is_empty() {
         out += &format!("  Verified domains: {}\n", f.verified_domains.join(", "));
     }

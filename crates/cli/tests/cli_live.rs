@@ -164,6 +164,7 @@ async fn live_check_json_has_the_same_findings_and_a_live_object() {
     assert_eq!(live["summary"], offline["summary"]);
     assert_eq!(live["live"]["tenant_id"], CONTOSO_ID);
     assert_eq!(live["live"]["service_principal_exists"], false);
+    assert_eq!(live["live"]["region_scope"], "NA");
 }
 
 #[test]

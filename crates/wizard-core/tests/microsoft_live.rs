@@ -84,7 +84,8 @@ async fn live_audit_matches_the_manifest_audit_of_the_same_app() {
         let app_id = app["appId"].as_str().unwrap().to_owned();
         let sb = start(scenario_with(app, consented), None).await.unwrap();
         let tokens = sign_in(&sb, Access::Audit).await;
-        let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+        let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens)
+            .with_login_base(&endpoints(&sb).microsoft_login);
         let live = live_audit(&graph, &app_id, CONTOSO, &req, &CancellationToken::new())
             .await
             .unwrap();
@@ -98,6 +99,11 @@ async fn live_audit_matches_the_manifest_audit_of_the_same_app() {
         assert!(!offline.findings.is_empty());
         let facts = &live.facts;
         assert_eq!(facts.tenant_id, CONTOSO_ID);
+        assert_eq!(
+            facts.region_scope.as_deref(),
+            Some("NA"),
+            "from the discovery document"
+        );
         assert_eq!(
             facts.verified_domains,
             ["contoso.com", "contoso.onmicrosoft.com"]
@@ -146,13 +152,15 @@ async fn live_reads_run_in_parallel() {
         .await
         .unwrap();
     let tokens = sign_in(&sb, Access::Audit).await;
-    // Every independent read is held 3 s at the sandbox. Done one after
-    // another, the second could not arrive before the first's 3 s; in
-    // parallel all four are in flight at once.
+    // Every independent read (the app, two service principals, the
+    // organization, the discovery document) is held 3 s at the sandbox.
+    // Done one after another, the second could not arrive before the
+    // first's 3 s; in parallel all five are in flight at once.
     let routes = [
         "GET /graph/v1.0/applications",
         "GET /graph/v1.0/servicePrincipals",
         "GET /graph/v1.0/organization",
+        "GET /microsoft-login/contoso.com/v2.0/.well-known/openid-configuration",
     ];
     sb.set_faults(
         routes
@@ -161,7 +169,8 @@ async fn live_reads_run_in_parallel() {
             .collect(),
     )
     .unwrap();
-    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens)
+        .with_login_base(&endpoints(&sb).microsoft_login);
     let req: AuditRequest =
         serde_json::from_value(json!({"path": "v3", "preset": "email-client", "region": "us"}))
             .unwrap();
@@ -171,6 +180,7 @@ async fn live_reads_run_in_parallel() {
             sb.wait_for_calls(routes[0], 1).await;
             sb.wait_for_calls(routes[1], 2).await;
             sb.wait_for_calls(routes[2], 1).await;
+            sb.wait_for_calls(routes[3], 1).await;
         })
         .await
     };
@@ -179,7 +189,7 @@ async fn live_reads_run_in_parallel() {
         all_in_flight
     );
     live.unwrap();
-    in_flight.expect("the four independent reads were in flight together");
+    in_flight.expect("the five independent reads were in flight together");
 }
 
 #[tokio::test]

@@ -9,6 +9,11 @@ export type LiveFacts = {
  */
 tenant_id: string, tenant_name: string | null, 
 /**
+ * `tenant_region_scope` from the tenant's OpenID discovery document
+ * (`NA`, `EU`, …), when it was read.
+ */
+region_scope: string | null, 
+/**
  * Verified domains, the default one first.
  */
 verified_domains: Array<string>, 

@@ -27,6 +27,9 @@ pub struct GraphClient {
     http: HttpClient,
     base: Url,
     token: SecretString,
+    /// Microsoft's login base, for the tenant's OpenID discovery document
+    /// read alongside the Graph calls (optional).
+    login_base: Option<Url>,
 }
 
 impl std::fmt::Debug for GraphClient {
@@ -111,7 +114,23 @@ impl GraphClient {
             http: http.clone(),
             base: graph_base.clone(),
             token: tokens.access_token.clone(),
+            login_base: None,
         }
+    }
+
+    /// Also read the tenant's OpenID discovery document (its region) in
+    /// the live audit.
+    pub fn with_login_base(mut self, login_base: &Url) -> Self {
+        self.login_base = Some(login_base.clone());
+        self
+    }
+
+    pub(crate) fn login_base(&self) -> Option<&Url> {
+        self.login_base.as_ref()
+    }
+
+    pub(crate) fn http(&self) -> &HttpClient {
+        &self.http
     }
 
     fn request(&self, op: RemoteOp, path: &str) -> Result<ApiRequest> {

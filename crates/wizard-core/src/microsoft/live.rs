@@ -10,8 +10,10 @@ use ts_rs::TS;
 
 use super::graph::{GraphClient, PermissionGrant, GRAPH_APP_ID};
 use crate::audit::{run_audit, AuditReport, AuditRequest};
+use crate::endpoints::Endpoints;
 use crate::error::{Result, WizardError};
 use crate::manifest::parse_manifest_value;
+use crate::tenant::discover_tenant;
 
 /// What only a live look at the tenant can tell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -20,6 +22,9 @@ pub struct LiveFacts {
     /// Directory (tenant) ID, from `/organization`.
     pub tenant_id: String,
     pub tenant_name: Option<String>,
+    /// `tenant_region_scope` from the tenant's OpenID discovery document
+    /// (`NA`, `EU`, …), when it was read.
+    pub region_scope: Option<String>,
     /// Verified domains, the default one first.
     pub verified_domains: Vec<String>,
     /// The app registration's object ID (what PATCH needs).
@@ -62,7 +67,9 @@ fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -> Vec<Strin
 }
 
 /// Read the app `app_id` and its tenant facts (independent reads in
-/// parallel), then run the audit on it.
+/// parallel: the app, its service principal, Microsoft Graph's, the
+/// organization and, with a login base, the tenant's discovery document),
+/// then run the audit on it.
 pub async fn live_audit(
     graph: &GraphClient,
     app_id: &str,
@@ -70,11 +77,26 @@ pub async fn live_audit(
     req: &AuditRequest,
     cancel: &CancellationToken,
 ) -> Result<LiveAudit> {
-    let (app, sp, graph_sp, org) = tokio::try_join!(
+    let discovery = async {
+        match graph.login_base() {
+            Some(login) => {
+                let endpoints = Endpoints {
+                    microsoft_login: login.clone(),
+                    ..Endpoints::real()
+                };
+                discover_tenant(graph.http(), &endpoints, tenant, cancel)
+                    .await
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    };
+    let (app, sp, graph_sp, org, tenant_info) = tokio::try_join!(
         graph.application(app_id, tenant, cancel),
         graph.service_principal(app_id, cancel),
         graph.service_principal(GRAPH_APP_ID, cancel),
         graph.organization(cancel),
+        discovery,
     )?;
     let sp_id = sp
         .as_ref()
@@ -109,6 +131,7 @@ pub async fn live_audit(
         facts: LiveFacts {
             tenant_id: org.id,
             tenant_name: org.display_name,
+            region_scope: tenant_info.and_then(|t| t.region_scope),
             verified_domains: domains.into_iter().map(|d| d.name).collect(),
             app_object_id: registration.object_id.clone(),
             service_principal_exists: sp_id.is_some(),
