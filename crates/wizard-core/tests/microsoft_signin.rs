@@ -254,3 +254,43 @@ async fn device_code_polling_stops_on_cancel() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Cancelled);
 }
+
+#[tokio::test]
+async fn refresh_gives_working_tokens_and_the_old_refresh_token_is_spent() {
+    use wizard_core::microsoft::signin::refresh;
+    let sb = start(Scenario::practice(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Audit).await;
+    assert!(
+        tokens.refresh_token.is_some(),
+        "offline_access gives a refresh token"
+    );
+    let http = http();
+    let cancel = CancellationToken::new();
+    let fresh = refresh(&http, &config(&sb), &tokens, &cancel)
+        .await
+        .unwrap();
+    let org = GraphClient::new(&http, &endpoints(&sb).graph, &fresh)
+        .organization(&cancel)
+        .await
+        .unwrap();
+    assert_eq!(org.id, CONTOSO_ID);
+    let err = refresh(&http, &config(&sb), &tokens, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Rejected, "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_malformed_tenant_is_refused_before_any_call() {
+    let sb = start(Scenario::practice(), None).await.unwrap();
+    let cfg = wizard_core::microsoft::SignInConfig::new(
+        "contoso.com/../x",
+        &endpoints(&sb).microsoft_login,
+    );
+    let err = BrowserSignIn::start(cfg, Access::Audit)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(sb.all_calls().is_empty());
+}
