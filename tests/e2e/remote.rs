@@ -130,3 +130,62 @@ async fn tenant_found_dark() {
     screenshot(&c, "13d-tenant-found-dark").await;
     c.close().await.unwrap();
 }
+
+/// Issue 8, points 2 and 1: while a look-up runs, Cancel stops it (the
+/// "real" hosts are a closed port here, so it is busy retrying) and the
+/// window says so quietly; once Microsoft couldn't be reached, the proxy
+/// setting is offered, and an address typed there is checked by Rust and
+/// shown as in force.
+#[tokio::test(flavor = "current_thread")]
+async fn tenant_look_up_cancel_and_proxy_setting() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    azure_app_step_with_tenant(&c, "contoso.com").await;
+
+    look_up(&c).await;
+    wait_for(&c, "tenant-lookup-cancel")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let stopped = wait_for(&c, "tenant-lookup-stopped")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(stopped.starts_with("Stopped."), "{stopped}");
+    assert!(c.find(Locator::Css(&tid("error-card"))).await.is_err());
+    assert!(c
+        .find(Locator::Css(&tid("tenant-lookup-cancel")))
+        .await
+        .is_err());
+    screenshot(&c, "13e-tenant-look-up-stopped").await;
+
+    // This time to the end: unreachable, so the proxy setting is offered.
+    look_up(&c).await;
+    error_under_tenant(&c).await;
+    scroll_to(&c, "proxy-setting").await;
+    wait_for(&c, "proxy-setting")
+        .await
+        .find(Locator::Css("summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let field = wait_for(&c, "proxy-url").await;
+    field.click().await.unwrap();
+    field.send_keys("proxy.example.com:8080").await.unwrap();
+    wait_for(&c, "proxy-use").await.click().await.unwrap();
+    wait_for_text(
+        &c,
+        "proxy-in-force",
+        "Using the proxy http://proxy.example.com:8080/ until you close the wizard.",
+    )
+    .await;
+    scroll_to(&c, "proxy-setting").await;
+    screenshot(&c, "13f-proxy-setting").await;
+    c.close().await.unwrap();
+}
