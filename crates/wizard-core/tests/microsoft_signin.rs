@@ -294,3 +294,28 @@ async fn a_malformed_tenant_is_refused_before_any_call() {
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(sb.all_calls().is_empty());
 }
+
+#[tokio::test]
+async fn an_idle_browser_connection_does_not_hold_up_the_callback() {
+    let listener = LoopbackListener::bind().await.unwrap();
+    let addr = listener.local_addr();
+    // A preconnection that never sends a request (browsers open these).
+    let _idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let cancel = CancellationToken::new();
+    let waiting =
+        tokio::spawn(async move { listener.wait("s-2", Duration::from_secs(30), &cancel).await });
+    // Served one connection at a time, the callback would wait out the idle
+    // connection's 10 s read limit.
+    let served = tokio::time::timeout(Duration::from_secs(5), async {
+        let page = browser()
+            .get(format!("http://{addr}/?code=c2&state=s-2"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        waiting.await.unwrap()
+    })
+    .await
+    .expect("the callback is handled while the idle connection is open");
+    assert!(served.is_ok());
+}

@@ -64,15 +64,23 @@ impl LoopbackListener {
         timeout: Duration,
         cancel: &CancellationToken,
     ) -> Result<Callback> {
+        // Connections are served side by side: a browser's idle
+        // preconnection must not hold up the one carrying the callback.
         let waiting = async {
+            let mut connections = tokio::task::JoinSet::new();
             loop {
-                let (stream, _) = self
-                    .listener
-                    .accept()
-                    .await
-                    .map_err(|e| WizardError::io("receive the sign-in answer", &e))?;
-                if let Some(outcome) = handle(stream, state).await {
-                    return outcome;
+                tokio::select! {
+                    accepted = self.listener.accept() => {
+                        let (stream, _) = accepted
+                            .map_err(|e| WizardError::io("receive the sign-in answer", &e))?;
+                        let state = state.to_owned();
+                        connections.spawn(async move { handle(stream, &state).await });
+                    }
+                    Some(done) = connections.join_next(), if !connections.is_empty() => {
+                        if let Ok(Some(outcome)) = done {
+                            return outcome;
+                        }
+                    }
                 }
             }
         };
