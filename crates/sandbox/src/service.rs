@@ -60,7 +60,26 @@ pub(crate) fn error_response(
         }),
         Service::Control | Service::Unknown => json!({ "error": message }),
     };
-    json_response(status, body)
+    // The id the body quotes also goes in the header the service uses, as
+    // real answers do (support asks for it).
+    let id = match service {
+        Service::Graph => body["error"]["innerError"]["request-id"].as_str(),
+        Service::MicrosoftLogin => body["trace_id"].as_str(),
+        Service::NylasV3 => body["request_id"].as_str(),
+        _ => None,
+    }
+    .map(str::to_owned);
+    let mut resp = json_response(status, body);
+    let header = match service {
+        Service::Graph => Some("request-id"),
+        Service::MicrosoftLogin => Some("x-ms-request-id"),
+        Service::NylasV3 => Some("x-request-id"),
+        _ => None,
+    };
+    if let (Some(name), Some(value)) = (header, id.and_then(|id| HeaderValue::from_str(&id).ok())) {
+        resp.headers_mut().insert(name, value);
+    }
+    resp
 }
 
 /// Nylas v3 REST error: `{request_id, error:{type, message}}`.
@@ -185,6 +204,19 @@ mod tests {
         );
         assert_eq!(Service::of_path("/_sandbox/health"), Service::Control);
         assert_eq!(Service::of_path("/"), Service::Unknown);
+    }
+
+    #[test]
+    fn error_answers_carry_the_request_id_header_the_body_quotes() {
+        for (service, header) in [
+            (Service::Graph, "request-id"),
+            (Service::MicrosoftLogin, "x-ms-request-id"),
+            (Service::NylasV3, "x-request-id"),
+        ] {
+            let resp = error_response(service, StatusCode::SERVICE_UNAVAILABLE, None);
+            let id = resp.headers()[header].to_str().unwrap();
+            assert_eq!(id.len(), 36, "{service:?}: {id}");
+        }
     }
 
     #[test]

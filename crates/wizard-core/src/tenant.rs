@@ -141,7 +141,8 @@ fn explain(e: HttpError, query: &str) -> WizardError {
         .map(|s| s.message.as_str())
         .unwrap_or("");
     let kind = e.service_error.as_ref().and_then(|s| s.kind.as_deref());
-    if said.contains("AADSTS90002") || kind == Some("invalid_tenant") {
+    let request_id = e.error.request_id.clone();
+    let error = if said.contains("AADSTS90002") || kind == Some("invalid_tenant") {
         WizardError::new(
             ErrorCode::NotFound,
             format!("Microsoft has no tenant '{query}' (AADSTS90002: tenant not found)."),
@@ -156,6 +157,10 @@ fn explain(e: HttpError, query: &str) -> WizardError {
         ))
     } else {
         e.error
+    };
+    WizardError {
+        request_id,
+        ..error
     }
 }
 

@@ -76,6 +76,36 @@ fn truncate(s: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The headers services put their id for a request in, most specific
+/// first: Graph and Microsoft sign-in (`request-id`, `client-request-id`),
+/// other Microsoft services (`x-ms-request-id`), Nylas (`x-request-id`).
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "request-id",
+    "client-request-id",
+    "x-ms-request-id",
+    "x-request-id",
+];
+
+/// The service's id for this request, for support details. Only a short
+/// run of visible ASCII is kept: anything else is not an id.
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        let v = headers.get(*name)?.to_str().ok()?.trim();
+        let ok = !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic());
+        ok.then(|| v.to_owned())
+    })
+}
+
+impl HttpError {
+    /// The same error, quoting the service's request id when it sent one.
+    pub(crate) fn with_request_id(mut self, id: Option<String>) -> Self {
+        if let Some(id) = id {
+            self.error = self.error.with_request_id(id);
+        }
+        self
+    }
+}
+
 /// Why no (complete) answer arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Transport {
@@ -207,7 +237,7 @@ pub(crate) fn from_transport(
         .with_hint("Check the internet connection, proxy and firewall, then try again."),
         Transport::Timeout => WizardError::new(
             ErrorCode::RemoteUnavailable,
-            format!("{label} did not answer within {timeout_secs} seconds{n}."),
+            format!("{label} did not answer within {}{n}.", plain_wait(timeout_secs)),
         )
         .with_hint(TRY_LATER),
         Transport::Closed => WizardError::new(
@@ -432,6 +462,22 @@ mod tests {
             "Nylas (GET /v3/x) is not working right now (HTTP 502: Bad Gateway) after 4 attempts."
         );
         assert_eq!(e.status, Some(502));
+    }
+
+    #[test]
+    fn request_id_from_the_first_header_that_has_one() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let mut h = HeaderMap::new();
+        assert_eq!(request_id(&h), None);
+        h.insert("x-request-id", HeaderValue::from_static("nylas-1"));
+        assert_eq!(request_id(&h).as_deref(), Some("nylas-1"));
+        h.insert("client-request-id", HeaderValue::from_static("ms-client-2"));
+        assert_eq!(request_id(&h).as_deref(), Some("ms-client-2"));
+        h.insert("request-id", HeaderValue::from_static(" graph-3 "));
+        assert_eq!(request_id(&h).as_deref(), Some("graph-3"));
+        // Not an id: skipped for the next header.
+        h.insert("request-id", HeaderValue::from_static("two words"));
+        assert_eq!(request_id(&h).as_deref(), Some("ms-client-2"));
     }
 
     #[test]

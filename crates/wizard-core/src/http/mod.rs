@@ -97,6 +97,8 @@ enum Failure {
         status: reqwest::StatusCode,
         retry_after: Option<String>,
         body: Vec<u8>,
+        /// The service's id for the request, from its headers.
+        request_id: Option<String>,
     },
     Transport(Transport),
     /// The answer was longer than `max_body_bytes`.
@@ -223,16 +225,23 @@ impl HttpClient {
                 retry::Next::Wait(wait) => wait,
                 retry::Next::GiveUp => return Err(self.final_error(req, failure, attempts)),
                 retry::Next::AskedTooLong(asked) => {
-                    let Failure::Status { status, body, .. } = &failure else {
+                    let Failure::Status {
+                        status,
+                        body,
+                        request_id,
+                        ..
+                    } = failure
+                    else {
                         unreachable!("only a status carries Retry-After")
                     };
                     return Err(errors::asked_to_wait(
                         &req.label,
-                        *status,
-                        body,
+                        status,
+                        &body,
                         asked.as_secs().max(1),
                         attempts,
-                    ));
+                    )
+                    .with_request_id(request_id));
                 }
             };
             tracing::info!(
@@ -314,13 +323,19 @@ impl HttpClient {
             status,
             retry_after,
             body,
+            request_id: errors::request_id(&headers),
         })
     }
 
     fn final_error(&self, req: &ApiRequest, failure: Failure, attempts: u32) -> HttpError {
         match failure {
-            Failure::Status { status, body, .. } => {
-                errors::from_status(&req.label, status, &body, attempts)
+            Failure::Status {
+                status,
+                body,
+                request_id,
+                ..
+            } => {
+                errors::from_status(&req.label, status, &body, attempts).with_request_id(request_id)
             }
             Failure::Transport(kind) => {
                 let timeout = req.timeout.unwrap_or(self.config.request_timeout);

@@ -204,8 +204,10 @@ pub struct ApiResponse {
 impl ApiResponse {
     /// The body as `T`; anything else is `bad_response` naming the call.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, HttpError> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| errors::unreadable(&self.label, self.status, &self.body, &e))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            errors::unreadable(&self.label, self.status, &self.body, &e)
+                .with_request_id(errors::request_id(&self.headers))
+        })
     }
 }
 

@@ -93,7 +93,8 @@ fn require_guid(what: &str, id: &str) -> Result<()> {
 
 /// 403 and 401 in plain words; everything else as the HTTP layer said it.
 fn explain(e: HttpError, doing: &str) -> WizardError {
-    match e.status {
+    let request_id = e.error.request_id.clone();
+    let error = match e.status {
         Some(403) => WizardError::new(
             ErrorCode::Forbidden,
             format!("Microsoft says the account you signed in with isn't allowed to {doing} (Authorization_RequestDenied: insufficient privileges)."),
@@ -105,6 +106,10 @@ fn explain(e: HttpError, doing: &str) -> WizardError {
         )
         .with_hint("Sign in again."),
         _ => e.error,
+    };
+    WizardError {
+        request_id,
+        ..error
     }
 }
 

@@ -1,0 +1,543 @@
+//! The fault matrix: every remote operation of the wizard ([`RemoteOp`]),
+//! run against the sandbox over real HTTP on 127.0.0.1, with each fault the
+//! services or the network can throw. Each cell must end in a retried
+//! success or the documented plain error with its stable code — never a
+//! panic, never a write sent twice.
+//!
+//! The operations come from `RemoteOp::iter()` and each one's runner from an
+//! exhaustive `match` ([`Setup::run`]): a new remote call is a new variant,
+//! which does not compile until it has a row here.
+//!
+//! Not expressible as a sandbox fault: the browser coming back to the
+//! loopback listener (`microsoft::loopback`) is not a remote call — its
+//! timeout, wrong `state` and cancel are tested in `microsoft_signin.rs`.
+//! Only the code exchange that follows it is in the matrix.
+
+use std::time::Duration;
+
+use serde_json::json;
+use strum::IntoEnumIterator;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+use wizard_core::endpoints::Endpoints;
+use wizard_core::http::{HttpClient, HttpConfig};
+use wizard_core::microsoft::graph::GraphClient;
+use wizard_core::microsoft::new_secret::{create_client_secret, SecretLifetime};
+use wizard_core::microsoft::signin::{refresh, BrowserSignIn};
+use wizard_core::microsoft::{Access, DeviceFlow, SignInConfig, Tokens};
+use wizard_core::nylas::get_application;
+use wizard_core::regions::Region;
+use wizard_core::remote_ops::RemoteOp;
+use wizard_core::secrets::MemorySecretStore;
+use wizard_core::tenant::discover_tenant;
+use wizard_core::{ErrorCode, WizardError};
+use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
+
+const TENANT: &str = "contoso.com";
+const US_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
+/// The live-apps scenario's correct app, its object and service principal.
+const APP_ID: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01";
+const APP_OBJECT_ID: &str = "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a01";
+const SP_ID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
+
+/// Attempts give up after this; a "timeout" fault waits far longer.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+const TIMEOUT_FAULT_LATENCY_MS: u64 = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
+enum FaultKind {
+    Timeout,
+    Dropped,
+    RateLimited,
+    Status500,
+    Status503,
+    Malformed,
+    Status401,
+    Status403,
+    Status404,
+    Status409,
+}
+
+impl FaultKind {
+    /// The rule, on the first matching call only: a retry meets the real
+    /// service.
+    fn rule(self, route: &str) -> Fault {
+        let f = Fault::new(route).first_n(1);
+        match self {
+            FaultKind::Timeout => f.with_latency_ms(TIMEOUT_FAULT_LATENCY_MS),
+            FaultKind::Dropped => f.dropping_connection(),
+            // Three seconds asked, cut to the client's max_retry_after.
+            FaultKind::RateLimited => f.with_status(429).with_retry_after("3"),
+            FaultKind::Status500 => f.with_status(500),
+            FaultKind::Status503 => f.with_status(503),
+            FaultKind::Malformed => f.malformed(),
+            FaultKind::Status401 => f.with_status(401),
+            FaultKind::Status403 => f.with_status(403),
+            FaultKind::Status404 => f.with_status(404),
+            FaultKind::Status409 => f.with_status(409),
+        }
+    }
+
+    /// Whether the service (or the network) answered instead of the real
+    /// route, so the call had no effect there.
+    fn replaces_the_answer(self) -> bool {
+        self != FaultKind::Timeout
+    }
+
+    fn is_status(self) -> bool {
+        !matches!(
+            self,
+            FaultKind::Timeout | FaultKind::Dropped | FaultKind::Malformed
+        )
+    }
+}
+
+/// How an operation may be repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A GET: retried on timeouts, dropped connections, 429 and 5xx.
+    Read,
+    /// A POST to sign-in or a PATCH: retried only after 429 (the service
+    /// did nothing); anything that may have reached it is not repeated.
+    Once,
+    /// The device-code poll: `oauth2` polls again after any failed call
+    /// (RFC 8628), so transient faults end in the tokens.
+    Poll,
+    /// Sign-in calls whose 4xx `oauth2` reads as the service's refusal.
+    OAuthOnce,
+}
+
+/// What a cell must end in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Ok { calls: u64 },
+    Err { code: ErrorCode, calls: u64 },
+}
+
+fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
+    use FaultKind::*;
+    let err = |code| Expect::Err { code, calls: 1 };
+    let retried = Expect::Ok { calls: 2 };
+    let client_error = |status: FaultKind| match kind {
+        // oauth2 reads the error body as Microsoft refusing the sign-in.
+        Kind::OAuthOnce | Kind::Poll => err(ErrorCode::Rejected),
+        _ => err(match status {
+            Status401 => ErrorCode::Unauthorized,
+            Status403 => ErrorCode::Forbidden,
+            Status404 => ErrorCode::NotFound,
+            _ => ErrorCode::Rejected,
+        }),
+    };
+    match fault {
+        // Nothing was done: every method is sent again.
+        RateLimited => retried,
+        Timeout | Dropped | Status500 | Status503 => match kind {
+            Kind::Read | Kind::Poll => retried,
+            Kind::Once | Kind::OAuthOnce => err(ErrorCode::RemoteUnavailable),
+        },
+        // A PATCH's answer (204) has no body to read: a proxy's garbage
+        // 200 looks like success. Applying fixes re-reads the app after the
+        // PATCH, and that audit shows whether the change landed.
+        Malformed if op == RemoteOp::GraphPatchApplication => Expect::Ok { calls: 1 },
+        Malformed => err(ErrorCode::BadResponse),
+        Status401 | Status403 | Status404 | Status409 => client_error(fault),
+    }
+}
+
+// Clients are built once per test thread (building one is the slow part of
+// a cell); each test has its own thread and runtime.
+thread_local! {
+    static SETUP_HTTP: HttpClient = HttpClient::direct(HttpConfig::default()).unwrap();
+    static HTTP: HttpClient = short_timeouts();
+    static BROWSER: reqwest::Client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+}
+
+/// For what a cell needs before the call under test (a sign-in): the
+/// default, patient client.
+fn setup_http() -> HttpClient {
+    SETUP_HTTP.with(Clone::clone)
+}
+
+/// For the call under test.
+fn http() -> HttpClient {
+    HTTP.with(Clone::clone)
+}
+
+/// Short timeouts and waits, so the matrix runs in seconds.
+fn short_timeouts() -> HttpClient {
+    HttpClient::direct(HttpConfig {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: ATTEMPT_TIMEOUT,
+        read_timeout: ATTEMPT_TIMEOUT,
+        max_retries: 2,
+        base_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        max_retry_after: Duration::from_millis(10),
+        overall_deadline: Duration::from_secs(10),
+        ..HttpConfig::default()
+    })
+    .unwrap()
+}
+
+async fn sandbox() -> (SandboxHandle, Endpoints) {
+    let mut s = Scenario::live_apps();
+    s.nylas_applications = Scenario::practice().nylas_applications;
+    let sb = start(s, None).await.unwrap();
+    let endpoints = Endpoints::sandbox(&Url::parse(&sb.base_url()).unwrap()).unwrap();
+    (sb, endpoints)
+}
+
+fn no_proxy() -> reqwest::Client {
+    BROWSER.with(Clone::clone)
+}
+
+/// Approve a device code as the admin would at Microsoft's page.
+async fn approve(sb: &SandboxHandle, flow: &DeviceFlow) {
+    let url = format!(
+        "{}_sandbox/device-codes/{}/approve",
+        sb.base_url(),
+        flow.prompt().user_code
+    );
+    let resp = no_proxy().post(url).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+async fn no_wait(_: Duration) {}
+
+/// A device-code sign-in with nothing in the way.
+async fn signed_in(sb: &SandboxHandle, config: &SignInConfig, access: Access) -> Tokens {
+    let cancel = CancellationToken::new();
+    let http = setup_http();
+    let flow = DeviceFlow::start(&http, config.clone(), access, &cancel)
+        .await
+        .unwrap();
+    approve(sb, &flow).await;
+    flow.finish_with_sleep(&http, &cancel, no_wait)
+        .await
+        .unwrap()
+}
+
+/// The user at the consent page: follow `#approve`, return where the
+/// browser is sent back to (the loopback listener).
+async fn consent(authorize_url: &Url) -> Url {
+    let page = no_proxy()
+        .get(authorize_url.as_str())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "id=\"approve\" href=\"";
+    let at = page.find(marker).expect("the consent page has the link") + marker.len();
+    let href = page[at..].split('"').next().unwrap().replace("&amp;", "&");
+    let resp = no_proxy().get(href).send().await.unwrap();
+    Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+/// One cell's world: the sandbox, and whatever the operation needs before
+/// it can be called (a sign-in, a device code) done without faults.
+struct Setup {
+    sb: SandboxHandle,
+    endpoints: Endpoints,
+    config: SignInConfig,
+    /// Calls on the armed route before the fault was set (the setup's own).
+    before: std::sync::atomic::AtomicU64,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        let (sb, endpoints) = sandbox().await;
+        let config = SignInConfig::new(TENANT, &endpoints.microsoft_login);
+        Self {
+            sb,
+            endpoints,
+            config,
+            before: Default::default(),
+        }
+    }
+
+    fn graph(&self, tokens: &Tokens) -> GraphClient {
+        GraphClient::new(&http(), &self.endpoints.graph, tokens)
+    }
+
+    fn arm(&self, route: &str, fault: FaultKind) {
+        self.before
+            .store(self.sb.calls(route), std::sync::atomic::Ordering::SeqCst);
+        self.sb.set_faults(vec![fault.rule(route)]).unwrap();
+    }
+
+    /// Calls on the armed route since the fault was set.
+    fn calls_since_armed(&self, route: &str) -> u64 {
+        self.sb.calls(route) - self.before.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Run `op` with `fault` on its route; the route, how the op may be
+    /// repeated, and what the call returned.
+    async fn run(&self, op: RemoteOp, fault: FaultKind) -> (String, Kind, Result<(), WizardError>) {
+        let http = http();
+        let cancel = CancellationToken::new();
+        let login = |end: &str| format!("POST /microsoft-login/{TENANT}/oauth2/v2.0/{end}");
+        let graph = |path: &str| format!("/graph/v1.0/{path}");
+        match op {
+            RemoteOp::TenantDiscovery => {
+                let route =
+                    format!("GET /microsoft-login/{TENANT}/v2.0/.well-known/openid-configuration");
+                self.arm(&route, fault);
+                let r = discover_tenant(&http, &self.endpoints, TENANT, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasApplication => {
+                let route = "GET /nylas-us/v3/applications".to_owned();
+                self.arm(&route, fault);
+                let r = get_application(&http, &self.endpoints, Region::Us, US_KEY, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::MicrosoftCodeExchange => {
+                let flow = BrowserSignIn::start(self.config.clone(), Access::Audit)
+                    .await
+                    .unwrap();
+                let back = consent(flow.authorize_url()).await;
+                let route = login("token");
+                self.arm(&route, fault);
+                let (r, _) = tokio::join!(flow.finish(&http, &cancel), async {
+                    no_proxy().get(back.as_str()).send().await.unwrap()
+                });
+                (route, Kind::OAuthOnce, r.map(drop))
+            }
+            RemoteOp::MicrosoftDeviceCodeStart => {
+                let route = login("devicecode");
+                self.arm(&route, fault);
+                let r = DeviceFlow::start(&http, self.config.clone(), Access::Audit, &cancel).await;
+                (route, Kind::OAuthOnce, r.map(drop))
+            }
+            RemoteOp::MicrosoftDeviceCodePoll => {
+                let flow =
+                    DeviceFlow::start(&setup_http(), self.config.clone(), Access::Audit, &cancel)
+                        .await
+                        .unwrap();
+                approve(&self.sb, &flow).await;
+                let route = login("token");
+                self.arm(&route, fault);
+                let r = flow.finish_with_sleep(&http, &cancel, no_wait).await;
+                (route, Kind::Poll, r.map(drop))
+            }
+            RemoteOp::MicrosoftRefresh => {
+                let tokens = signed_in(&self.sb, &self.config, Access::Audit).await;
+                let route = login("token");
+                self.arm(&route, fault);
+                let r = refresh(&http, &self.config, &tokens, &cancel).await;
+                (route, Kind::OAuthOnce, r.map(drop))
+            }
+            RemoteOp::GraphApplication => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("applications"));
+                self.arm(&route, fault);
+                let r = g.application(APP_ID, TENANT, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphServicePrincipal => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("servicePrincipals"));
+                self.arm(&route, fault);
+                let r = g.service_principal(APP_ID, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphConsentGrants => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("oauth2PermissionGrants"));
+                self.arm(&route, fault);
+                let r = g.admin_consent_grants(SP_ID, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphOrganization => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("organization"));
+                self.arm(&route, fault);
+                let r = g.organization(&cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphPatchApplication => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Fix).await);
+                let route = format!("PATCH {}", graph(&format!("applications/{APP_OBJECT_ID}")));
+                self.arm(&route, fault);
+                let body = json!({ "api": { "requestedAccessTokenVersion": 2 } });
+                let r = g.patch_application(APP_OBJECT_ID, body, &cancel).await;
+                (route, Kind::Once, r)
+            }
+            RemoteOp::GraphAddPassword => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Fix).await);
+                let route = format!(
+                    "POST {}",
+                    graph(&format!("applications/{APP_OBJECT_ID}/addPassword"))
+                );
+                self.arm(&route, fault);
+                let store = MemorySecretStore::new();
+                let r = create_client_secret(
+                    &g,
+                    APP_OBJECT_ID,
+                    "fault matrix",
+                    SecretLifetime::OneYear,
+                    &store,
+                    &cancel,
+                )
+                .await;
+                (route, Kind::Once, r.map(drop))
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_remote_operation_survives_every_fault() {
+    let started = std::time::Instant::now();
+    // One task per operation, each with its own sandboxes: the timeouts of
+    // different operations overlap instead of adding up.
+    // (Local tasks: oauth2's futures are not `Send` for every lifetime.)
+    let local = tokio::task::LocalSet::new();
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    local
+        .run_until(async {
+            let mut tasks = tokio::task::JoinSet::new();
+            for op in RemoteOp::iter() {
+                tasks.spawn_local(async move { (op, run_row(op).await) });
+            }
+            while let Some(done) = tasks.join_next().await {
+                // A panic in the wizard's code fails the test here.
+                let (op, (cells, row_failures)) = done.expect("a row panicked");
+                assert_eq!(cells, FaultKind::iter().count(), "{op:?}: every fault ran");
+                failures.extend(row_failures);
+                rows += 1;
+            }
+        })
+        .await;
+    assert_eq!(rows, RemoteOp::iter().count(), "every operation ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the matrix took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Every fault on `op`: how many cells ran, and what went wrong.
+async fn run_row(op: RemoteOp) -> (usize, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for fault in FaultKind::iter() {
+        cells += 1;
+        let setup = Setup::new().await;
+        let (route, kind, result) = setup.run(op, fault).await;
+        let want = expected(op, kind, fault);
+        // Synchronise on the sandbox having seen the calls expected, then
+        // look: a late extra call would show up as a mismatch.
+        let want_calls = match want {
+            Expect::Ok { calls } | Expect::Err { calls, .. } => calls,
+        };
+        let before = setup.sb.calls(&route) - setup.calls_since_armed(&route);
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            setup.sb.wait_for_calls(&route, before + want_calls),
+        )
+        .await;
+        let calls = setup.calls_since_armed(&route);
+        let got = match &result {
+            Ok(()) => Expect::Ok { calls },
+            Err(e) => Expect::Err {
+                code: e.code,
+                calls,
+            },
+        };
+        if got != want {
+            failures.push(format!(
+                "{op:?} × {fault:?}: wanted {want:?}, got {got:?} ({:?})",
+                result.as_ref().err().map(|e| &e.message)
+            ));
+            continue;
+        }
+        // No duplicate write: at most one call reached the real route (a
+        // fault that answered instead consumed one call).
+        if op.writes() {
+            let effective = calls - u64::from(fault.replaces_the_answer() && calls > 0);
+            if effective > 1 {
+                failures.push(format!("{op:?} × {fault:?}: {effective} writes"));
+            }
+        }
+        if let Err(e) = &result {
+            check_plain(op, fault, kind, e, &mut failures);
+        }
+    }
+    (cells, failures)
+}
+
+/// A plain error: a sentence naming the service, no HTTP internals dumped,
+/// and the service's request id when it sent one.
+fn check_plain(
+    op: RemoteOp,
+    fault: FaultKind,
+    kind: Kind,
+    e: &WizardError,
+    failures: &mut Vec<String>,
+) {
+    let m = &e.message;
+    let fail = |failures: &mut Vec<String>, why: &str| {
+        failures.push(format!("{op:?} × {fault:?}: {why}: {m}"));
+    };
+    if m.is_empty() || !m.ends_with(['.', ')']) {
+        fail(failures, "not a sentence");
+    }
+    for internal in [
+        "reqwest",
+        "hyper",
+        "error sending request",
+        "{\"",
+        "panicked",
+    ] {
+        if m.contains(internal) {
+            fail(failures, &format!("shows {internal}"));
+        }
+    }
+    // oauth2 turns a sign-in's 4xx into Microsoft's own refusal, without
+    // the answer's headers; every other status error quotes the id.
+    let via_oauth_refusal = matches!(kind, Kind::OAuthOnce | Kind::Poll)
+        && matches!(
+            fault,
+            FaultKind::Status401
+                | FaultKind::Status403
+                | FaultKind::Status404
+                | FaultKind::Status409
+        );
+    if fault.is_status() && !via_oauth_refusal && e.request_id.is_none() {
+        fail(failures, "no request id");
+    }
+}
+
+/// The support id travels from the answer's header to the admin's error.
+#[tokio::test]
+async fn request_ids_come_from_each_services_header() {
+    let setup = Setup::new().await;
+    for (op, header_service) in [
+        (RemoteOp::NylasApplication, "x-request-id"),
+        (RemoteOp::GraphOrganization, "request-id"),
+        (RemoteOp::TenantDiscovery, "x-ms-request-id"),
+    ] {
+        let (route, _, result) = setup.run(op, FaultKind::Status403).await;
+        let e = result.unwrap_err();
+        let id = e.request_id.clone().unwrap_or_default();
+        assert!(
+            uuid_like(&id),
+            "{op:?} ({header_service}) on {route}: {e:?}"
+        );
+        let shown = serde_json::to_value(&e).unwrap();
+        assert_eq!(shown["request_id"], id.as_str());
+    }
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.bytes().filter(|b| *b == b'-').count() == 4
+}
