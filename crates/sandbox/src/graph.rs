@@ -5,6 +5,7 @@
 //! - `PATCH /v1.0/applications/{id}` (204): every property sent REPLACES the
 //!   stored one, collections included, as Graph does; objects such as `web`
 //!   are merged property by property. `passwordCredentials` cannot be set.
+//! - `POST /v1.0/applications`, `POST /v1.0/servicePrincipals`: see `graph_create`
 //! - `POST /v1.0/applications/{id}/addPassword`
 //! - `GET /v1.0/servicePrincipals?$filter=appId eq '…'`
 //! - `GET /v1.0/oauth2PermissionGrants?$filter=clientId eq '…' and consentType eq 'AllPrincipals'`
@@ -53,19 +54,25 @@ const WRITE_ROLES: &[&str] = &[
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1.0/applications", get(list_applications))
+        .route(
+            "/v1.0/applications",
+            get(list_applications).post(crate::graph_create::create_application),
+        )
         .route(
             "/v1.0/applications/{id}",
             get(get_application).patch(patch_application),
         )
         .route("/v1.0/applications/{id}/addPassword", post(add_password))
-        .route("/v1.0/servicePrincipals", get(list_service_principals))
+        .route(
+            "/v1.0/servicePrincipals",
+            get(list_service_principals).post(crate::graph_create::create_service_principal),
+        )
         .route("/v1.0/oauth2PermissionGrants", get(list_grants))
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/me", get(me))
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     error_response(Service::Graph, status, Some(message))
 }
 
@@ -121,7 +128,11 @@ fn admin_of(tenant: &Tenant) -> Admin {
 }
 
 /// Run `f` on the token's tenant (read or write).
-fn with_tenant<T>(state: &AppState, grant: &Grant, f: impl FnOnce(&mut Tenant) -> T) -> Option<T> {
+pub(crate) fn with_tenant<T>(
+    state: &AppState,
+    grant: &Grant,
+    f: impl FnOnce(&mut Tenant) -> T,
+) -> Option<T> {
     let mut scenario = state.scenario.write().unwrap_or_else(|p| p.into_inner());
     scenario
         .tenants
@@ -130,13 +141,18 @@ fn with_tenant<T>(state: &AppState, grant: &Grant, f: impl FnOnce(&mut Tenant) -
         .map(f)
 }
 
-/// `field eq 'value'` clauses joined by `and`: the `$filter` forms the
-/// wizard uses. `None` for anything else (Graph answers 400).
+/// `field eq 'value'` clauses joined by `and`, and a collection's
+/// `tags/any(t:t eq 'value')` (kept as field `tags`): the `$filter` forms
+/// the wizard uses. `None` for anything else (Graph answers 400).
 fn parse_filter(filter: &str) -> Option<Vec<(String, String)>> {
     filter
         .split(" and ")
         .map(|clause| {
-            let (field, value) = clause.trim().split_once(" eq ")?;
+            let clause = clause.trim();
+            let (field, value) = match clause.strip_prefix("tags/any(t:t eq ") {
+                Some(rest) => ("tags", rest.strip_suffix(')')?),
+                None => clause.split_once(" eq ")?,
+            };
             let value = value.trim().strip_prefix('\'')?.strip_suffix('\'')?;
             Some((field.trim().to_owned(), value.replace("''", "'")))
         })
@@ -144,10 +160,13 @@ fn parse_filter(filter: &str) -> Option<Vec<(String, String)>> {
 }
 
 fn matches(item: &Value, clauses: &[(String, String)]) -> bool {
-    clauses.iter().all(|(field, value)| {
-        item.get(field)
+    clauses.iter().all(|(field, value)| match item.get(field) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(value))),
+        other => other
             .and_then(Value::as_str)
-            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+            .is_some_and(|v| v.eq_ignore_ascii_case(value)),
     })
 }
 
@@ -203,7 +222,7 @@ async fn list_applications(
         "applications",
         apps,
         &q,
-        &["appId", "id", "displayName"],
+        &["appId", "id", "displayName", "tags"],
     )
 }
 
@@ -230,7 +249,7 @@ async fn get_application(
 }
 
 #[allow(clippy::result_large_err)]
-fn may_write(state: &AppState, headers: &HeaderMap) -> Result<Grant, Response> {
+pub(crate) fn may_write(state: &AppState, headers: &HeaderMap) -> Result<Grant, Response> {
     let grant = authorize(state, headers, WRITE_APPS)?;
     let roles = with_tenant(state, &grant, |t| admin_of(t).roles).unwrap_or_default();
     if !roles.iter().any(|r| WRITE_ROLES.contains(&r.as_str())) {
@@ -318,7 +337,8 @@ async fn add_password(
         .map(str::to_owned)
         .unwrap_or_else(|| fmt(now + time::Duration::days(730)));
     let secret = format!(
-        "Sbx8Q~{}",
+        "Sbx8Q~{}{}",
+        state.login.secret_prefix(),
         uuid::Uuid::new_v4().simple().to_string().to_uppercase()
     );
     let credential = json!({
@@ -487,6 +507,10 @@ mod tests {
         let two = parse_filter("clientId eq 'x' and consentType eq 'AllPrincipals'").unwrap();
         assert_eq!(two.len(), 2);
         assert!(parse_filter("startswith(displayName,'a')").is_none());
+        let tag = parse_filter("tags/any(t:t eq 'a b')").unwrap();
+        assert_eq!(tag, vec![("tags".to_owned(), "a b".to_owned())]);
+        assert!(matches(&json!({"tags": ["x", "A B"]}), &tag));
+        assert!(!matches(&json!({"tags": []}), &tag));
     }
 
     #[test]

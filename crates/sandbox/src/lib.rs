@@ -31,6 +31,7 @@ mod control;
 mod error;
 mod faults;
 mod graph;
+mod graph_create;
 mod ids;
 mod login_state;
 mod microsoft_login;
