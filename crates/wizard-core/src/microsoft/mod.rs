@@ -12,6 +12,7 @@
 //! Tokens live in memory only ([`Tokens`], `secrecy`); nothing here writes
 //! them anywhere.
 
+pub mod create_app;
 pub mod device;
 pub mod fix;
 pub mod graph;
@@ -48,6 +49,10 @@ pub enum Access {
     Audit,
     /// Change the app registration (redirect URIs, permissions, secrets).
     Fix,
+    /// Register a new app for Nylas (and its enterprise application and
+    /// client secret). Asked for only when the admin chooses "create it
+    /// for me".
+    Create,
 }
 
 impl Access {
@@ -58,15 +63,29 @@ impl Access {
     /// - `User.Read`: the organization (tenant ID, verified domains) and
     ///   who signed in;
     /// - `Application.ReadWrite.All` replaces `Application.Read.All` only
-    ///   when the admin chooses to fix.
+    ///   when the admin chooses to fix, or to create the app: creating an
+    ///   application and its service principal on the admin's behalf needs
+    ///   it (`Application.ReadWrite.OwnedBy` exists only as an Application
+    ///   permission, for apps acting without a user, so it can't be asked
+    ///   for at an admin's sign-in).
     pub fn graph_permissions(self) -> &'static [&'static str] {
         match self {
             Access::Audit => &["Application.Read.All", "Directory.Read.All", "User.Read"],
-            Access::Fix => &[
+            Access::Fix | Access::Create => &[
                 "Application.ReadWrite.All",
                 "Directory.Read.All",
                 "User.Read",
             ],
+        }
+    }
+
+    /// Why the admin is asked for these permissions, in plain words (shown
+    /// before the sign-in).
+    pub fn why(self) -> &'static str {
+        match self {
+            Access::Audit => "Read-only: to read your app registration, its enterprise application, its admin consent and your organization's domains. Nothing is changed.",
+            Access::Fix => "To change your app registration (Application.ReadWrite.All): only the changes you confirm are made.",
+            Access::Create => "To register a new app for Nylas in your tenant, with its enterprise application and a client secret (Application.ReadWrite.All). Microsoft has no narrower permission for doing this on your behalf; nothing is created before you confirm the plan.",
         }
     }
 
@@ -121,6 +140,10 @@ mod tests {
         let fix = Access::Fix.scopes();
         assert!(fix.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_owned()));
         assert!(fix.contains(&"offline_access".to_owned()));
+        let create = Access::Create.scopes();
+        assert!(create.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_owned()));
+        assert!(!create.iter().any(|s| s.contains("Directory.ReadWrite")));
+        assert!(Access::Create.why().contains("Application.ReadWrite.All"));
     }
 
     #[test]
@@ -137,5 +160,34 @@ mod tests {
             !shown.contains("at-secret") && !shown.contains("rt-secret"),
             "{shown}"
         );
+    }
+}
+
+#[cfg(test)]
+mod send_tests {
+    //! The window's commands run these on a multi-threaded runtime, which
+    //! needs `Send` futures.
+    use super::*;
+    use crate::http::{HttpClient, HttpConfig};
+    use tokio_util::sync::CancellationToken;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[allow(dead_code)]
+    async fn sign_in_futures_are_send(
+        browser: signin::BrowserSignIn,
+        device: DeviceFlow,
+        config: SignInConfig,
+    ) {
+        let http = HttpClient::new(HttpConfig::default()).unwrap();
+        let cancel = CancellationToken::new();
+        let f = browser.finish(&http, &cancel);
+        assert_send(&f);
+        let f = device.finish(&http, &cancel);
+        assert_send(&f);
+        let f = DeviceFlow::start(&http, config.clone(), Access::Audit, &cancel);
+        assert_send(&f);
+        let f = signin::BrowserSignIn::start(config, Access::Audit);
+        assert_send(&f);
     }
 }

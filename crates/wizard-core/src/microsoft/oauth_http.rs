@@ -20,13 +20,30 @@ use crate::remote_ops::RemoteOp;
 
 type Answer<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'a>>;
 
-/// An `oauth2` async HTTP client over `http`, for the call `op`.
+/// An `oauth2` async HTTP client over `http`, for the call `op`. A struct
+/// rather than a closure so the sign-in futures stay `Send` (a closure
+/// returning a borrowing future trips a higher-ranked lifetime check).
+pub(crate) struct Client<'a> {
+    http: &'a HttpClient,
+    cancel: &'a CancellationToken,
+    op: RemoteOp,
+}
+
 pub(crate) fn client<'a>(
     http: &'a HttpClient,
     cancel: &'a CancellationToken,
     op: RemoteOp,
-) -> impl Fn(HttpRequest) -> Answer<'a> + 'a {
-    move |request: HttpRequest| Box::pin(send(http, cancel, op, request))
+) -> Client<'a> {
+    Client { http, cancel, op }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Client<'_> {
+    type Error = HttpError;
+    type Future = Answer<'c>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(send(self.http, self.cancel, self.op, request))
+    }
 }
 
 async fn send(
