@@ -26,6 +26,14 @@ const COMMANDS: &[&str] = &[
     "save_secret",
     "stored_secret",
     "forget_secret",
+    "start_microsoft_sign_in",
+    "finish_microsoft_sign_in",
+    "microsoft_signed_in",
+    "sign_out_microsoft",
+    "check_app_live",
+    "plan_live_fixes",
+    "apply_live_fixes",
+    "create_new_client_secret",
 ];
 
 fn main() {

@@ -44,6 +44,8 @@ pub struct AppState {
     http: HttpClient,
     /// For the practice sandbox on 127.0.0.1 (never through a proxy).
     sandbox_http: HttpClient,
+    /// The Microsoft sign-in of this run: tokens in memory only.
+    pub microsoft: crate::microsoft_commands::MicrosoftSession,
 }
 
 /// Where one remote call goes: the client and base URLs to use for it.
@@ -79,6 +81,7 @@ impl AppState {
             endpoints,
             http: HttpClient::new(HttpConfig::default())?,
             sandbox_http: HttpClient::direct(HttpConfig::default())?,
+            microsoft: Default::default(),
         })
     }
 
@@ -311,15 +314,20 @@ impl AppState {
         sandbox: &mut Option<wizard_sandbox::SandboxHandle>,
         enabled: bool,
     ) -> Result<(), WizardError> {
+        // Tokens from one side mean nothing on the other.
+        if enabled != sandbox.is_some() {
+            self.microsoft.forget().await;
+        }
         match (enabled, sandbox.is_some()) {
             (true, false) => {
-                let handle = wizard_sandbox::start(wizard_sandbox::Scenario::practice(), None)
-                    .await
-                    .map_err(|e| {
-                        WizardError::internal(format!(
-                            "The practice simulator could not start: {e}."
-                        ))
-                    })?;
+                let handle =
+                    wizard_sandbox::start(crate::microsoft_commands::practice_scenario(), None)
+                        .await
+                        .map_err(|e| {
+                            WizardError::internal(format!(
+                                "The practice simulator could not start: {e}."
+                            ))
+                        })?;
                 // The flag first: if it cannot be saved, the simulator stops
                 // again and nothing changed.
                 if let Err(e) = self.save_practice_flag(true) {

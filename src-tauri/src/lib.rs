@@ -5,6 +5,7 @@ mod app_state;
 mod commands;
 mod external;
 mod logging;
+mod microsoft_commands;
 mod options;
 mod remote;
 mod requirements;
@@ -48,6 +49,14 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         secret_commands::save_secret,
         secret_commands::stored_secret,
         secret_commands::forget_secret,
+        microsoft_commands::start_microsoft_sign_in,
+        microsoft_commands::finish_microsoft_sign_in,
+        microsoft_commands::microsoft_signed_in,
+        microsoft_commands::sign_out_microsoft,
+        microsoft_commands::check_app_live,
+        microsoft_commands::plan_live_fixes,
+        microsoft_commands::apply_live_fixes,
+        microsoft_commands::create_new_client_secret,
     ])
 }
 
@@ -147,6 +156,8 @@ fn path_hash(dir: &std::path::Path) -> u64 {
         })
 }
 
+#[cfg(test)]
+mod microsoft_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

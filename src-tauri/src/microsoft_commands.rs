@@ -1,0 +1,467 @@
+//! Signing the admin in to Microsoft, the live audit of the app
+//! registration, its fixes and a new client secret, for the window. Thin:
+//! wizard-core signs in, reads Graph, plans and applies; this module keeps
+//! the tokens in memory (never on disk, never sent to the window) and asks
+//! the app state where each call goes (the practice sandbox while practice
+//! mode is on).
+//!
+//! Sign-in comes in two halves so the window can show the link or the code
+//! (and a Cancel button) while waiting: `start_microsoft_sign_in` answers
+//! with what to show, `finish_microsoft_sign_in` waits under the remote-call
+//! token that `cancel_remote("finish_microsoft_sign_in")` stops.
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use url::Url;
+use wizard_core::audit::AuditRequest;
+use wizard_core::microsoft::fix::{apply_fixes, plan_live, FixOutcome, FixPlan};
+use wizard_core::microsoft::new_secret::{create_client_secret, NewSecret, SecretLifetime};
+use wizard_core::microsoft::signin::{BrowserOpener, BrowserSignIn};
+use wizard_core::microsoft::{
+    live_audit, Access, DeviceFlow, GraphClient, LiveAudit, SignInConfig, SignInStatus, Tokens,
+};
+use wizard_core::paths::PathId;
+use wizard_core::secrets::{ExposeSecret, SecretName};
+use wizard_core::state::ProgressView;
+use wizard_core::{ErrorCode, WizardError};
+
+use crate::app_state::{AppState, Remote};
+use crate::remote::RemoteCalls;
+
+type Result<T> = std::result::Result<T, WizardError>;
+
+/// The one real Microsoft sign-in host the browser may be sent to.
+const MICROSOFT_LOGIN_HOST: &str = "login.microsoftonline.com";
+
+/// The Microsoft sign-in of this run, in memory only.
+#[derive(Default)]
+pub struct MicrosoftSession {
+    inner: tokio::sync::Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// A sign-in started and not finished yet.
+    pending: Option<Pending>,
+    signed_in: Option<(Tokens, SignedInAs)>,
+}
+
+enum Pending {
+    Browser(BrowserSignIn),
+    Device(DeviceFlow),
+}
+
+impl MicrosoftSession {
+    /// Forget the tokens and any sign-in under way (sign-out, or a switch
+    /// of practice mode: sandbox tokens mean nothing to Microsoft).
+    pub async fn forget(&self) {
+        *self.inner.lock().await = Inner::default();
+    }
+}
+
+/// Who is signed in, for the window (no token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedInAs {
+    /// The tenant as the admin named it.
+    pub tenant: String,
+    /// The organization's name and ID, as Graph reported them.
+    pub tenant_name: Option<String>,
+    pub tenant_id: Option<String>,
+    /// Read only (`audit`) or allowed to change the app (`fix`).
+    pub access: Access,
+    /// Signed in to the practice simulator.
+    pub practice: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    /// The system browser, back to a loopback address on this computer.
+    Browser,
+    /// A code typed at Microsoft's device login page.
+    Device,
+}
+
+/// The live audit and the progress it was recorded in.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveOutcome {
+    pub live: LiveAudit,
+    pub progress: ProgressView,
+}
+
+/// Fixes applied, the re-audit, and the progress it was recorded in.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixApplied {
+    pub outcome: FixOutcome,
+    pub progress: ProgressView,
+}
+
+/// The new secret and, this once, its value for the copy dialog: the issue
+/// asks for it "shown once with a copy button". It is already in the secret
+/// store; no `Debug`, so it can't be logged by accident.
+#[derive(Serialize)]
+pub struct NewSecretOnce {
+    pub secret: NewSecret,
+    pub value: String,
+}
+
+/// The system browser, refusing anything but Microsoft's sign-in page or,
+/// in practice mode, the practice simulator's on this computer.
+pub(crate) struct ShellBrowser {
+    pub(crate) practice_login: Option<Url>,
+}
+
+impl ShellBrowser {
+    pub(crate) fn allowed(&self, raw: &str) -> Result<Url> {
+        let refuse = || {
+            WizardError::invalid_input(
+                "The wizard only opens Microsoft's sign-in page (or the practice simulator's).",
+            )
+            .with_hint("Sign in with a code instead.")
+        };
+        let url = Url::parse(raw).map_err(|_| refuse())?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse());
+        }
+        let real = url.scheme() == "https"
+            && url
+                .host_str()
+                .is_some_and(|h| h.eq_ignore_ascii_case(MICROSOFT_LOGIN_HOST));
+        let practice = self.practice_login.as_ref().is_some_and(|base| {
+            base.host_str() == Some("127.0.0.1")
+                && url.scheme() == "http"
+                && url.host_str() == Some("127.0.0.1")
+                && url.port() == base.port()
+                && url.path().starts_with(base.path())
+        });
+        if real || practice {
+            Ok(url)
+        } else {
+            Err(refuse())
+        }
+    }
+}
+
+impl BrowserOpener for ShellBrowser {
+    fn open(&self, url: &str) -> Result<()> {
+        let url = self.allowed(url)?;
+        #[cfg(test)]
+        {
+            crate::microsoft_tests::opened(url.as_str());
+            Ok(())
+        }
+        #[cfg(not(test))]
+        open::that_detached(url.as_str()).map_err(|e| {
+            WizardError::internal(format!("Your web browser could not be opened: {e}."))
+        })
+    }
+}
+
+/// The practice simulator's world: the practice tenants, with Contoso's app
+/// registrations (one per audit failure class), its admin and consents from
+/// the live-apps scenario, so practice mode can sign in and check an app.
+pub fn practice_scenario() -> wizard_sandbox::Scenario {
+    let mut scenario = wizard_sandbox::Scenario::practice();
+    let live = wizard_sandbox::Scenario::live_apps();
+    for tenant in live.tenants {
+        match scenario.tenants.iter_mut().find(|t| t.id == tenant.id) {
+            Some(t) => *t = tenant,
+            None => scenario.tenants.push(tenant),
+        }
+    }
+    scenario.sign_in = live.sign_in;
+    scenario
+}
+
+/// Run a sign-in future that isn't `Send` (the `oauth2` crate's, whose
+/// HTTP client borrows across awaits) on a blocking thread of the same
+/// runtime; Tauri's async commands must be `Send`.
+async fn off_thread<T, F>(make: impl FnOnce() -> F + Send + 'static) -> Result<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T>>,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(make()))
+        .await
+        .map_err(|e| WizardError::internal(format!("The sign-in did not finish: {e}.")))?
+}
+
+fn config(state: &AppState, remote: &Remote) -> Result<SignInConfig> {
+    let progress = state.progress();
+    let tenant = progress
+        .answers
+        .tenant
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| {
+            WizardError::invalid_input("Type your tenant first.").with_hint(
+                "Under “Your tenant and your client secret”: the Directory (tenant) ID or a domain of your tenant.",
+            )
+        })?;
+    Ok(SignInConfig::new(
+        &tenant,
+        &remote.endpoints.microsoft_login,
+    ))
+}
+
+/// Begin signing in: the browser opens Microsoft's page (the link is also
+/// returned, to copy if no browser opened), or a code to type is returned.
+#[tauri::command]
+pub async fn start_microsoft_sign_in(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    method: SignInMethod,
+    access: Access,
+) -> Result<SignInStatus> {
+    let call = calls.begin("start_microsoft_sign_in");
+    let remote = state.remote().await?;
+    let config = config(&state, &remote)?;
+    let practice = state.practice_info().await.enabled;
+    // A new start replaces a sign-in under way (its listener closes).
+    state.microsoft.inner.lock().await.pending = None;
+    let (pending, status) = match method {
+        SignInMethod::Browser => {
+            let flow = off_thread(move || BrowserSignIn::start(config, access)).await?;
+            let browser = ShellBrowser {
+                practice_login: practice.then(|| remote.endpoints.microsoft_login.clone()),
+            };
+            // Without a browser the admin copies the link the window shows.
+            if let Err(e) = browser.open(flow.authorize_url().as_str()) {
+                tracing::warn!("sign-in page not opened: {}", e.message);
+            }
+            let status = SignInStatus::WaitingForBrowser {
+                authorize_url: flow.authorize_url().to_string(),
+            };
+            (Pending::Browser(flow), status)
+        }
+        SignInMethod::Device => {
+            let (http, cancel) = (remote.http.clone(), call.token().clone());
+            let flow = off_thread(move || async move {
+                DeviceFlow::start(&http, config, access, &cancel).await
+            })
+            .await?;
+            let status = SignInStatus::WaitingForCode {
+                prompt: flow.prompt(),
+            };
+            (Pending::Device(flow), status)
+        }
+    };
+    state.microsoft.inner.lock().await.pending = Some(pending);
+    Ok(status)
+}
+
+/// Wait for the sign-in started last; then read who signed in where.
+#[tauri::command]
+pub async fn finish_microsoft_sign_in(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+) -> Result<SignedInAs> {
+    let pending = state
+        .microsoft
+        .inner
+        .lock()
+        .await
+        .pending
+        .take()
+        .ok_or_else(|| {
+            WizardError::invalid_input("No sign-in is under way.").with_hint("Press Sign in again.")
+        })?;
+    let call = calls.begin("finish_microsoft_sign_in");
+    let remote = state.remote().await?;
+    let (http, cancel) = (remote.http.clone(), call.token().clone());
+    let tokens = off_thread(move || async move {
+        match pending {
+            Pending::Browser(flow) => flow.finish(&http, &cancel).await,
+            Pending::Device(flow) => flow.finish(&http, &cancel).await,
+        }
+    })
+    .await?;
+    let graph = GraphClient::new(&remote.http, &remote.endpoints.graph, &tokens);
+    // The organization's name is a courtesy: a failure here is not one of
+    // the sign-in (the audit reports Graph's problems where they matter).
+    let org = match graph.organization(call.token()).await {
+        Ok(o) => Some(o),
+        Err(e) => {
+            tracing::warn!("organization not read after sign-in: {}", e.message);
+            None
+        }
+    };
+    let who = SignedInAs {
+        tenant: tokens.tenant.clone(),
+        tenant_name: org.as_ref().and_then(|o| o.display_name.clone()),
+        tenant_id: org.map(|o| o.id),
+        access: tokens.access,
+        practice: state.practice_info().await.enabled,
+    };
+    tracing::info!(access = ?who.access, "signed in to Microsoft");
+    state.microsoft.inner.lock().await.signed_in = Some((tokens, who.clone()));
+    Ok(who)
+}
+
+/// Who is signed in, if anyone.
+#[tauri::command]
+pub async fn microsoft_signed_in(state: State<'_, AppState>) -> Result<Option<SignedInAs>> {
+    Ok(state
+        .microsoft
+        .inner
+        .lock()
+        .await
+        .signed_in
+        .as_ref()
+        .map(|(_, w)| w.clone()))
+}
+
+/// Forget the tokens (they were only ever in memory).
+#[tauri::command]
+pub async fn sign_out_microsoft(state: State<'_, AppState>) -> Result<()> {
+    state.microsoft.forget().await;
+    tracing::info!("signed out of Microsoft");
+    Ok(())
+}
+
+/// What the live calls need: Graph with the signed-in tokens, the audit
+/// request from the saved answers, and the tenant signed in to.
+struct Live {
+    graph: GraphClient,
+    req: AuditRequest,
+    tenant: String,
+}
+
+async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
+    if client_id.trim().is_empty() {
+        return Err(
+            WizardError::invalid_input("Type your app's Application (client) ID first.")
+                .with_hint("It is on the app's Overview page in the Azure portal."),
+        );
+    }
+    let tokens = match &state.microsoft.inner.lock().await.signed_in {
+        Some((t, _)) => t.clone(),
+        None => {
+            return Err(WizardError::new(
+                ErrorCode::Unauthorized,
+                "You are not signed in to Microsoft.",
+            )
+            .with_hint("Sign in to check your app live."))
+        }
+    };
+    if need == Access::Fix && tokens.access != Access::Fix {
+        return Err(WizardError::new(
+            ErrorCode::Forbidden,
+            "You signed in to read your app only, not to change it.",
+        )
+        .with_hint("Sign in again and allow changes."));
+    }
+    let progress = state.progress();
+    let path: PathId = progress
+        .path
+        .ok_or_else(|| WizardError::invalid_input("Choose a path on the welcome screen first."))?;
+    let req = progress.answers.audit_request(path)?;
+    let remote = state.remote().await?;
+    let graph = GraphClient::new(&remote.http, &remote.endpoints.graph, &tokens)
+        .with_login_base(&remote.endpoints.microsoft_login);
+    Ok(Live {
+        graph,
+        req,
+        tenant: tokens.tenant,
+    })
+}
+
+/// Read the app registration from Graph and audit it; the result is
+/// recorded like a manifest check.
+#[tauri::command]
+pub async fn check_app_live(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    client_id: String,
+) -> Result<LiveOutcome> {
+    let call = calls.begin("check_app_live");
+    let l = live(&state, Access::Audit, &client_id).await?;
+    let live = live_audit(&l.graph, client_id.trim(), &l.tenant, &l.req, call.token()).await?;
+    let progress = state.update(|p| {
+        p.record_check(&live.report);
+        Ok(())
+    })?;
+    Ok(LiveOutcome { live, progress })
+}
+
+/// What "Fix all" would change, in plain words (nothing is changed).
+#[tauri::command]
+pub async fn plan_live_fixes(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    client_id: String,
+) -> Result<FixPlan> {
+    let call = calls.begin("plan_live_fixes");
+    let l = live(&state, Access::Audit, &client_id).await?;
+    plan_live(&l.graph, client_id.trim(), &l.tenant, &l.req, call.token()).await
+}
+
+/// Apply the fixes after the admin confirmed the preview: wizard-core reads
+/// again, sends whole merged collections, re-reads and re-audits.
+#[tauri::command]
+pub async fn apply_live_fixes(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    client_id: String,
+) -> Result<FixApplied> {
+    let call = calls.begin("apply_live_fixes");
+    let l = live(&state, Access::Fix, &client_id).await?;
+    let outcome = apply_fixes(&l.graph, client_id.trim(), &l.tenant, &l.req, call.token()).await?;
+    tracing::info!(
+        changes = outcome.applied.steps.len(),
+        "fixes applied to the app registration"
+    );
+    let progress = state.update(|p| {
+        p.record_check(&outcome.after.report);
+        Ok(())
+    })?;
+    Ok(FixApplied { outcome, progress })
+}
+
+/// A new client secret: its value goes straight into the secret store;
+/// the window gets it this once for the copy dialog.
+#[tauri::command]
+pub async fn create_new_client_secret(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    client_id: String,
+    description: String,
+    lifetime: SecretLifetime,
+) -> Result<NewSecretOnce> {
+    let call = calls.begin("create_new_client_secret");
+    let l = live(&state, Access::Fix, &client_id).await?;
+    let app = l
+        .graph
+        .application(client_id.trim(), &l.tenant, call.token())
+        .await?;
+    let object_id = app["id"].as_str().ok_or_else(|| {
+        WizardError::new(
+            ErrorCode::BadResponse,
+            "Microsoft Graph returned the app without its object ID.",
+        )
+    })?;
+    let store = state.secret_store().await?;
+    let secret = create_client_secret(
+        &l.graph,
+        object_id,
+        &description,
+        lifetime,
+        store.as_ref(),
+        call.token(),
+    )
+    .await?;
+    tracing::info!("new client secret created and stored");
+    let value = state
+        .read_secret(SecretName::AzureClientSecret)
+        .await?
+        .ok_or_else(|| {
+            WizardError::new(
+                ErrorCode::SecretNotFound,
+                "The new secret was created but couldn't be read back for copying.",
+            )
+        })?;
+    Ok(NewSecretOnce {
+        secret,
+        value: value.expose_secret().to_owned(),
+    })
+}

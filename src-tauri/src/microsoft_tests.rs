@@ -1,0 +1,343 @@
+//! The Microsoft commands in the shell (mock runtime, real ACL) against the
+//! practice simulator: browser sign-in played through the consent page, the
+//! live audit, the fix preview and Fix all, a new secret, sign-out, the
+//! read-only sign-in refused for changes, Cancel, and the browser guard.
+
+use std::sync::Mutex;
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow};
+use wizard_core::endpoints::Endpoints;
+use wizard_core::state::StateStore;
+
+use crate::{configure, AppState};
+
+/// Contoso's app whose Nylas callback sits under Single-page application.
+const SPA_APP: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
+
+/// Sign-in pages the commands would have opened (no browser in tests).
+static OPENED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+pub(crate) fn opened(url: &str) {
+    OPENED.lock().unwrap().push(url.to_owned());
+}
+
+fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    // Outside practice mode: a closed local port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoints =
+        Endpoints::sandbox(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
+    let state = AppState::new(StateStore::in_dir(dir), true, endpoints).unwrap();
+    let app = configure(mock_builder())
+        .manage(state)
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window builds");
+    (app, window)
+}
+
+fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+/// Practice mode on, path A, tenant Contoso.
+fn practice(w: &WebviewWindow<MockRuntime>) {
+    call(w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    call(w, "choose_path", json!({"path": "v3"})).unwrap();
+    for (key, value) in [("tenant", "contoso.com"), ("preset", "mail-calendar")] {
+        call(
+            w,
+            "set_answer",
+            json!({"update": {"key": key, "value": value}}),
+        )
+        .unwrap();
+    }
+}
+
+/// The admin in the browser: open the sign-in page, press Accept (or
+/// Cancel), and follow the redirect back to the wizard's loopback address.
+fn play_user(authorize_url: String, decision: &'static str) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .build()
+                .unwrap();
+            let page = http.get(&authorize_url).send().await.unwrap();
+            assert_eq!(page.status(), 200);
+            let page = page.text().await.unwrap();
+            let marker = format!("id=\"{decision}\" href=\"");
+            let start = page.find(&marker).expect("the consent page has the button") + marker.len();
+            let href = page[start..]
+                .split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&");
+            let consent = http.get(&href).send().await.unwrap();
+            assert_eq!(consent.status(), 302);
+            let back = consent.headers()["location"].to_str().unwrap().to_owned();
+            assert!(back.starts_with("http://127.0.0.1:"), "{back}");
+            let done = http.get(&back).send().await.unwrap();
+            assert!(done.status().is_success(), "{}", done.status());
+        });
+    })
+}
+
+fn sign_in_with_browser(w: &WebviewWindow<MockRuntime>, access: &str) -> Value {
+    let status = call(
+        w,
+        "start_microsoft_sign_in",
+        json!({"method": "browser", "access": access}),
+    )
+    .unwrap();
+    assert_eq!(status["state"], "waiting_for_browser");
+    let url = status["authorize_url"].as_str().unwrap().to_owned();
+    assert!(
+        OPENED.lock().unwrap().contains(&url),
+        "the sign-in page was opened"
+    );
+    let user = play_user(url, "approve");
+    let who = call(w, "finish_microsoft_sign_in", json!({}));
+    user.join().unwrap();
+    who.unwrap()
+}
+
+#[test]
+fn practice_sign_in_audit_fix_all_and_a_new_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    practice(&w);
+    let practice_base = call(&w, "get_session", json!({})).unwrap()["practice"]["sandbox_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let who = sign_in_with_browser(&w, "fix");
+    assert_eq!(who["tenant"], "contoso.com");
+    assert_eq!(who["tenant_name"], "Contoso Ltd");
+    assert_eq!(who["access"], "fix");
+    assert_eq!(who["practice"], true);
+    let opened = OPENED.lock().unwrap().last().cloned().unwrap();
+    assert!(opened.starts_with(&practice_base), "{opened}");
+    assert_eq!(
+        call(&w, "microsoft_signed_in", json!({})).unwrap()["tenant_name"],
+        "Contoso Ltd"
+    );
+
+    // The live audit fails the misplaced callback and records the check.
+    let live = call(&w, "check_app_live", json!({"clientId": SPA_APP})).unwrap();
+    assert_eq!(live["live"]["facts"]["tenant_name"], "Contoso Ltd");
+    let redirect = live["live"]["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "redirect_uris")
+        .cloned()
+        .unwrap();
+    assert_eq!(redirect["status"], "fail");
+    assert!(live["progress"]["answers"]["last_check"].is_object());
+
+    // The preview says what changes, in words; nothing changed yet.
+    let plan = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    let steps = plan["steps"].as_array().unwrap();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["id"] == "redirect_uri:https://api.us.nylas.com/v3/connect/callback"),
+        "{plan}"
+    );
+    let again = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    assert_eq!(again["steps"], plan["steps"]);
+
+    // Fix all: applied, re-read and re-audited; nothing left to fix.
+    let fixed = call(&w, "apply_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    assert_eq!(fixed["outcome"]["applied"]["steps"], plan["steps"]);
+    let after = &fixed["outcome"]["after"]["report"]["findings"];
+    let redirect_after = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "redirect_uris")
+        .unwrap();
+    assert_eq!(redirect_after["status"], "pass");
+    let left = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    assert_eq!(left["steps"], json!([]));
+
+    // A new secret: stored (the window later sees its hint only) and
+    // handed to the window this once.
+    let created = call(
+        &w,
+        "create_new_client_secret",
+        json!({"clientId": SPA_APP, "description": "Nylas", "lifetime": "six_months"}),
+    )
+    .unwrap();
+    let value = created["value"].as_str().unwrap();
+    assert!(value.len() > 10);
+    let stored = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
+    assert_eq!(stored["hint"], created["secret"]["hint"]);
+    assert!(!stored.to_string().contains(value));
+
+    // Signed out: the tokens are gone.
+    call(&w, "sign_out_microsoft", json!({})).unwrap();
+    assert_eq!(call(&w, "microsoft_signed_in", json!({})), Ok(Value::Null));
+    let err = call(&w, "check_app_live", json!({"clientId": SPA_APP})).unwrap_err();
+    assert_eq!(err["code"], "unauthorized");
+}
+
+#[test]
+fn a_read_only_sign_in_with_a_code_cannot_change_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    practice(&w);
+    let base = call(&w, "get_session", json!({})).unwrap()["practice"]["sandbox_url"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let status = call(
+        &w,
+        "start_microsoft_sign_in",
+        json!({"method": "device", "access": "audit"}),
+    )
+    .unwrap();
+    assert_eq!(status["state"], "waiting_for_code");
+    let code = status["prompt"]["user_code"].as_str().unwrap().to_owned();
+    assert!(!code.is_empty());
+    // The admin types the code at the device login page (the simulator's
+    // control route plays that part).
+    let approve = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let http = reqwest::Client::builder().no_proxy().build().unwrap();
+            let r = http
+                .post(format!("{base}/_sandbox/device-codes/{code}/approve"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        });
+    });
+    approve.join().unwrap();
+    let who = call(&w, "finish_microsoft_sign_in", json!({})).unwrap();
+    assert_eq!(who["access"], "audit");
+    // Reading works; changing is refused in words, before any call.
+    call(&w, "check_app_live", json!({"clientId": SPA_APP})).unwrap();
+    let err = call(&w, "apply_live_fixes", json!({"clientId": SPA_APP})).unwrap_err();
+    assert_eq!(err["code"], "forbidden");
+    assert!(err["hint"].as_str().unwrap().contains("allow changes"));
+}
+
+#[test]
+fn cancel_stops_a_sign_in_waiting_for_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    practice(&w);
+    call(
+        &w,
+        "start_microsoft_sign_in",
+        json!({"method": "browser", "access": "audit"}),
+    )
+    .unwrap();
+    let waiting = {
+        let w = w.clone();
+        std::thread::spawn(move || call(&w, "finish_microsoft_sign_in", json!({})))
+    };
+    // Cancel once the wait is registered (the window's Cancel button).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let n = call(
+            &w,
+            "cancel_remote",
+            json!({"command": "finish_microsoft_sign_in"}),
+        )
+        .unwrap();
+        if n == json!(1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the wait never started"
+        );
+        std::thread::yield_now();
+    }
+    let err = waiting.join().unwrap().unwrap_err();
+    assert_eq!(err["code"], "cancelled");
+    assert_eq!(call(&w, "microsoft_signed_in", json!({})), Ok(Value::Null));
+}
+
+#[test]
+fn sign_in_needs_a_tenant_and_live_checks_need_a_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let err = call(
+        &w,
+        "start_microsoft_sign_in",
+        json!({"method": "browser", "access": "audit"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("tenant"));
+    let err = call(&w, "finish_microsoft_sign_in", json!({})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let err = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap_err();
+    assert_eq!(err["code"], "unauthorized");
+}
+
+#[test]
+fn the_browser_opens_microsoft_or_the_practice_simulator_only() {
+    use crate::microsoft_commands::ShellBrowser;
+    let real = ShellBrowser {
+        practice_login: None,
+    };
+    assert!(real
+        .allowed("https://login.microsoftonline.com/contoso.com/oauth2/v2.0/authorize?x=1")
+        .is_ok());
+    assert!(real.allowed("http://login.microsoftonline.com/").is_err());
+    assert!(real
+        .allowed("https://login.microsoftonline.com.evil.example/")
+        .is_err());
+    assert!(real
+        .allowed("https://u:p@login.microsoftonline.com/")
+        .is_err());
+    assert!(real
+        .allowed("http://127.0.0.1:4000/microsoft-login/x")
+        .is_err());
+    let practice = ShellBrowser {
+        practice_login: Some("http://127.0.0.1:4000/microsoft-login/".parse().unwrap()),
+    };
+    assert!(practice
+        .allowed("http://127.0.0.1:4000/microsoft-login/contoso.com/oauth2/v2.0/authorize")
+        .is_ok());
+    assert!(practice
+        .allowed("http://127.0.0.1:4001/microsoft-login/x")
+        .is_err());
+    assert!(practice.allowed("http://127.0.0.1:4000/graph/x").is_err());
+    assert!(practice.allowed("file:///etc/passwd").is_err());
+}
