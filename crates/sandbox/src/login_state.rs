@@ -60,6 +60,8 @@ pub(crate) struct Grant {
 #[derive(Default)]
 pub(crate) struct LoginState {
     inner: Mutex<Inner>,
+    /// The scenario's `issued_secret_prefix`, before every secret issued.
+    secret_prefix: String,
 }
 
 #[derive(Default)]
@@ -88,6 +90,22 @@ fn user_code() -> String {
 }
 
 impl LoginState {
+    pub(crate) fn with_secret_prefix(prefix: &str) -> Self {
+        Self {
+            secret_prefix: prefix.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn secret_prefix(&self) -> &str {
+        &self.secret_prefix
+    }
+
+    /// A fresh secret: the scenario's prefix, then `kind`, then randomness.
+    pub(crate) fn secret(&self, kind: &str) -> String {
+        opaque(&format!("{}{kind}", self.secret_prefix))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -104,7 +122,7 @@ impl LoginState {
     }
 
     pub(crate) fn issue_code(&self, request: PendingAuthorize) -> String {
-        let code = opaque("0.sandbox-code.");
+        let code = self.secret("0.sandbox-code.");
         self.lock().codes.insert(
             code.clone(),
             IssuedCode {
@@ -135,7 +153,7 @@ impl LoginState {
         expires_in: u64,
         forced: Vec<String>,
     ) -> (String, String) {
-        let device_code = opaque("sandbox-device-");
+        let device_code = self.secret("sandbox-device-");
         let code = user_code();
         self.lock().devices.insert(
             device_code.clone(),
@@ -195,8 +213,8 @@ impl LoginState {
 
     /// A fresh access token and refresh token for `grant`.
     pub(crate) fn issue_tokens(&self, grant: Grant) -> (String, String) {
-        let access = opaque("sandbox-at-");
-        let refresh = opaque("sandbox-rt-");
+        let access = self.secret("sandbox-at-");
+        let refresh = self.secret("sandbox-rt-");
         let mut inner = self.lock();
         inner.access_tokens.insert(access.clone(), grant.clone());
         inner.refresh_tokens.insert(refresh.clone(), grant);
@@ -210,5 +228,28 @@ impl LoginState {
 
     pub(crate) fn grant_of(&self, access_token: &str) -> Option<Grant> {
         self.lock().access_tokens.get(access_token).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_issued_secret_starts_with_the_scenarios_prefix() {
+        let state = LoginState::with_secret_prefix("canary-7f3a.");
+        let grant = Grant {
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            scopes: vec![],
+        };
+        let (access, refresh) = state.issue_tokens(grant);
+        let (device, user) = state.add_device("t".into(), "c".into(), String::new(), 900, vec![]);
+        for s in [access, refresh, device] {
+            assert!(s.starts_with("canary-7f3a.sandbox-"), "{s}");
+        }
+        // The code a person types is not a secret and stays short.
+        assert!(!user.contains("canary"), "{user}");
+        assert!(LoginState::default().secret("x-").starts_with("x-"));
     }
 }

@@ -56,6 +56,12 @@ pub struct SignIn {
     /// `authorization_declined`, `expired_token` or `bad_verification_code`.
     #[serde(default)]
     pub device_code_polls: Vec<String>,
+    /// Put at the start of every secret the sandbox issues (authorization
+    /// codes, device codes, access and refresh tokens, client secrets from
+    /// `addPassword`), so a test can scan files and output for a leak of
+    /// any of them. Letters, digits and `-._~` only (optional).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issued_secret_prefix: String,
 }
 
 impl Default for SignIn {
@@ -64,6 +70,7 @@ impl Default for SignIn {
             device_code_interval: default_device_interval(),
             device_code_expires_in: default_device_expires_in(),
             device_code_polls: Vec::new(),
+            issued_secret_prefix: String::new(),
         }
     }
 }
@@ -253,6 +260,15 @@ impl Scenario {
     }
 
     fn check(&self) -> Result<(), String> {
+        let prefix = &self.sign_in.issued_secret_prefix;
+        if !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        {
+            return Err(format!(
+                "sign_in.issued_secret_prefix \"{prefix}\" may only hold letters, digits and -._~"
+            ));
+        }
         let mut names = HashSet::new();
         for (i, t) in self.tenants.iter().enumerate() {
             if !is_guid(&t.id) {
@@ -373,6 +389,15 @@ pub(crate) fn is_guid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_issued_secret_prefix_must_fit_in_a_token() {
+        let mut s = Scenario::practice();
+        s.sign_in.issued_secret_prefix = "canary-1.x_~".into();
+        assert!(s.validate().is_ok());
+        s.sign_in.issued_secret_prefix = "can ary".into();
+        assert!(s.validate().is_err());
+    }
 
     #[test]
     fn practice_is_valid_and_rich_enough() {

@@ -64,11 +64,12 @@ pub async fn start(
         .map_err(bind_err)?;
     let addr = listener.local_addr().map_err(bind_err)?;
     let base_url = format!("http://{addr}/");
+    let secret_prefix = scenario.sign_in.issued_secret_prefix.clone();
     let shared = Arc::new(Shared {
         faults: FaultTable::new(scenario.faults.clone())?,
         scenario: RwLock::new(scenario),
         calls: CallLog::new(),
-        login: LoginState::default(),
+        login: LoginState::with_secret_prefix(&secret_prefix),
         base_url: base_url.clone(),
     });
     let (stop, stop_rx) = watch::channel(false);
