@@ -7,6 +7,7 @@
 // fallback next action for every stable code.
 
 import { invoke } from '@tauri-apps/api/core';
+import type { Access } from './bindings/Access';
 import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
@@ -14,6 +15,10 @@ import type { Diagnosis } from './bindings/Diagnosis';
 import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FeatureChoices } from './bindings/FeatureChoices';
+import type { FixOutcome } from './bindings/FixOutcome';
+import type { FixPlan } from './bindings/FixPlan';
+import type { LiveAudit } from './bindings/LiveAudit';
+import type { NewSecret } from './bindings/NewSecret';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
 import type { PortalPage } from './bindings/PortalPage';
@@ -22,8 +27,10 @@ import type { ProxySetting } from './bindings/ProxySetting';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
+import type { SecretLifetime } from './bindings/SecretLifetime';
 import type { SecretName } from './bindings/SecretName';
 import type { Session } from './bindings/Session';
+import type { SignInStatus } from './bindings/SignInStatus';
 import type { StepStatus } from './bindings/StepStatus';
 import type { StoredSecret } from './bindings/StoredSecret';
 import type { TenantInfo } from './bindings/TenantInfo';
@@ -354,4 +361,77 @@ export function storedSecret(name: SecretName): Promise<StoredSecret | null> {
 
 export async function forgetSecret(name: SecretName): Promise<void> {
   await call<null>('forget_secret', { name });
+}
+
+// Microsoft sign-in and the live check of the app registration. Tokens stay
+// in Rust's memory; the window learns who is signed in, never a token.
+
+/** Who is signed in to Microsoft (Rust's `SignedInAs`). */
+export interface SignedInAs {
+  tenant: string;
+  tenant_name: string | null;
+  tenant_id: string | null;
+  /** `audit` reads the app only; `fix` may change it. */
+  access: Access;
+  practice: boolean;
+}
+
+/** The live audit and the progress it was recorded in. */
+export interface LiveOutcome {
+  live: LiveAudit;
+  progress: ProgressView;
+}
+
+/** Fixes applied, the re-audit, and the progress it was recorded in. */
+export interface FixApplied {
+  outcome: FixOutcome;
+  progress: ProgressView;
+}
+
+/** A new client secret, already stored; `value` comes this once only, for
+ *  the copy dialog. Never keep it beyond that dialog. */
+export interface NewSecretOnce {
+  secret: NewSecret;
+  value: string;
+}
+
+export type SignInMethod = 'browser' | 'device';
+
+/** Begin signing in: answers with the page the browser was sent to (also to
+ *  copy) or the code to type at Microsoft's device login page. */
+export function startMicrosoftSignIn(method: SignInMethod, access: Access): Promise<SignInStatus> {
+  return call<SignInStatus>('start_microsoft_sign_in', { method, access });
+}
+
+/** Wait for the sign-in started last (Cancel: `cancelRemote('finish_microsoft_sign_in')`). */
+export function finishMicrosoftSignIn(): Promise<SignedInAs> {
+  return call<SignedInAs>('finish_microsoft_sign_in');
+}
+
+export function microsoftSignedIn(): Promise<SignedInAs | null> {
+  return call<SignedInAs | null>('microsoft_signed_in');
+}
+
+export async function signOutMicrosoft(): Promise<void> {
+  await call<null>('sign_out_microsoft');
+}
+
+/** Read the app registration from Microsoft Graph and check it. */
+export function checkAppLive(clientId: string): Promise<LiveOutcome> {
+  return call<LiveOutcome>('check_app_live', { clientId });
+}
+
+/** What "Fix all" would change, before and after in words; nothing changes. */
+export function planLiveFixes(clientId: string): Promise<FixPlan> {
+  return call<FixPlan>('plan_live_fixes', { clientId });
+}
+
+/** Apply the fixes (after the admin confirmed the preview), then re-check. */
+export function applyLiveFixes(clientId: string): Promise<FixApplied> {
+  return call<FixApplied>('apply_live_fixes', { clientId });
+}
+
+/** Create a client secret on the app; Rust stores its value. */
+export function createNewClientSecret(clientId: string, description: string, lifetime: SecretLifetime): Promise<NewSecretOnce> {
+  return call<NewSecretOnce>('create_new_client_secret', { clientId, description, lifetime });
 }
