@@ -15,6 +15,7 @@ import { localDate } from './finding-details';
 import { ManifestInput } from './manifest-input';
 import { ClientSecretField } from './client-secret';
 import { TenantLookup } from './tenant-lookup';
+import { LiveCheck } from './live-results';
 import type { StepViewProps } from './types';
 
 interface Manifest {
@@ -276,6 +277,13 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           onRecheck={askForNewManifest}
         />
       )}
+
+      <LiveCheck
+        tenant={answers.tenant}
+        onOpen={(link) => void ctx.openLink(link)}
+        onAskTenant={askTenant}
+        applyProgress={ctx.applyProgress}
+      />
     </div>
   );
 }

@@ -1,0 +1,161 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as api from '../api';
+import { WizardApiError, type SignedInAs } from '../api';
+import type { FixPlan } from '../bindings/FixPlan';
+import type { LiveAudit } from '../bindings/LiveAudit';
+import { fixtureAudit } from '../test/requirements';
+import { LiveCheck } from './live-results';
+
+vi.mock('../api', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../api')>();
+  return {
+    ...actual,
+    microsoftSignedIn: vi.fn(),
+    startMicrosoftSignIn: vi.fn(),
+    finishMicrosoftSignIn: vi.fn(),
+    signOutMicrosoft: vi.fn(),
+    cancelRemote: vi.fn(),
+    checkAppLive: vi.fn(),
+    planLiveFixes: vi.fn(),
+    applyLiveFixes: vi.fn(),
+    createNewClientSecret: vi.fn(),
+  };
+});
+const m = vi.mocked(api);
+
+const APP = '5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03';
+const WHO: SignedInAs = { tenant: 'contoso.com', tenant_name: 'Contoso Ltd', tenant_id: 't', access: 'audit', practice: true };
+
+const failing = fixtureAudit('near-miss');
+const clean = fixtureAudit('clean');
+const facts = {
+  tenant_id: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  tenant_name: 'Contoso Ltd',
+  region_scope: 'NA',
+  verified_domains: ['contoso.com'],
+  app_object_id: 'obj',
+  service_principal_exists: true,
+  admin_consented: [],
+  admin_consent_missing: ['Mail.Read'],
+};
+const liveFailing: LiveAudit = { report: failing.report, facts };
+const liveClean: LiveAudit = { report: clean.report, facts: { ...facts, admin_consent_missing: [] } };
+const PLAN: FixPlan = {
+  app_object_id: 'obj',
+  steps: [
+    {
+      id: 'redirect_uri:https://api.us.nylas.com/v3/connect/callback',
+      title: 'Add the Nylas callback under Web',
+      before: 'Under Single-page application',
+      after: 'Under Web',
+    },
+  ],
+  patch: {},
+};
+const EMPTY: FixPlan = { app_object_id: 'obj', steps: [], patch: {} };
+
+function renderCheck() {
+  const applyProgress = vi.fn();
+  render(<LiveCheck tenant="contoso.com" onOpen={vi.fn()} onAskTenant={vi.fn()} applyProgress={applyProgress} />);
+  return applyProgress;
+}
+
+async function checkApp() {
+  const input = (await screen.findByTestId('live-client-id')) as HTMLInputElement;
+  input.value = APP;
+  fireEvent.click(screen.getByTestId('live-check-button'));
+}
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('Check my app live', () => {
+  it('offers sign-in first, and nothing to check before it', async () => {
+    m.microsoftSignedIn.mockResolvedValue(null);
+    renderCheck();
+    await screen.findByTestId('ms-sign-in-browser');
+    expect(screen.queryByTestId('live-client-id')).toBeNull();
+  });
+
+  it('shows the live findings and the tenant facts, then previews Fix all in words and applies it only after confirmation', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValueOnce(PLAN).mockResolvedValueOnce(EMPTY);
+    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: PLAN, after: liveClean }, progress: clean.progress });
+    const applyProgress = renderCheck();
+    await checkApp();
+    await screen.findByTestId('audit-results');
+    expect(m.checkAppLive).toHaveBeenCalledWith(APP);
+    expect(applyProgress).toHaveBeenCalledWith(failing.progress);
+    expect(screen.getByTestId('live-consent').textContent).toContain('Admin consent is missing for: Mail.Read');
+    fireEvent.click(await screen.findByTestId('fix-all'));
+    const preview = screen.getByTestId('fix-preview');
+    expect(preview.textContent).toContain('One change to your app');
+    expect(screen.getByTestId('fix-before').textContent).toBe('Under Single-page application');
+    expect(screen.getByTestId('fix-after').textContent).toBe('Under Web');
+    expect(m.applyLiveFixes).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('fix-apply'));
+    await screen.findByTestId('fix-applied');
+    expect(m.applyLiveFixes).toHaveBeenCalledWith(APP);
+    expect(screen.getByTestId('fix-applied').textContent).toContain('Your app was changed (one change) and checked again');
+    expect(applyProgress).toHaveBeenLastCalledWith(clean.progress);
+    expect(screen.queryByTestId('fix-preview')).toBeNull();
+    await waitFor(() => expect(screen.queryByTestId('fix-all')).toBeNull());
+  });
+
+  it('Cancel in the preview changes nothing', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValue(PLAN);
+    renderCheck();
+    await checkApp();
+    fireEvent.click(await screen.findByTestId('fix-all'));
+    fireEvent.click(screen.getByTestId('fix-cancel'));
+    expect(screen.queryByTestId('fix-preview')).toBeNull();
+    expect(m.applyLiveFixes).not.toHaveBeenCalled();
+  });
+
+  it('a read-only sign-in must sign in again, allowing changes, before applying', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValue(PLAN);
+    renderCheck();
+    await checkApp();
+    fireEvent.click(await screen.findByTestId('fix-all'));
+    expect(screen.queryByTestId('fix-apply')).toBeNull();
+    const preview = screen.getByTestId('fix-preview');
+    expect(preview.textContent).toContain('sign in again and allow changes');
+  });
+
+  it('shows Graph errors as a card', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.checkAppLive.mockRejectedValue(
+      new WizardApiError('forbidden', "Microsoft says the account you signed in with isn't allowed to read the app.", 'Ask for Application Administrator.'),
+    );
+    renderCheck();
+    await checkApp();
+    expect((await screen.findByTestId('error-card')).textContent).toContain("isn't allowed");
+  });
+
+  it('creates a new secret, shows its value once with Copy, and forgets it on closing', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.createNewClientSecret.mockResolvedValue({
+      secret: { key_id: 'k1', display_name: 'Nylas', hint: 'Q~x…7Fd', expires: '2027-06-01T00:00:00Z', stored_persistently: true },
+      value: 'Q~xSECRETVALUE7Fd',
+    });
+    renderCheck();
+    const input = (await screen.findByTestId('live-client-id')) as HTMLInputElement;
+    input.value = APP;
+    fireEvent.click(screen.getByTestId('new-secret-button'));
+    fireEvent.change(screen.getByTestId('new-secret-lifetime'), { target: { value: 'one_year' } });
+    fireEvent.click(screen.getByTestId('new-secret-create'));
+    const shown = await screen.findByTestId('new-secret-value');
+    expect(m.createNewClientSecret).toHaveBeenCalledWith(APP, 'Nylas', 'one_year');
+    expect(shown.textContent).toContain('Q~xSECRETVALUE7Fd');
+    expect(shown.querySelector('button')).not.toBeNull();
+    fireEvent.click(screen.getByTestId('new-secret-done'));
+    expect(screen.queryByTestId('new-secret-dialog')).toBeNull();
+    expect(document.body.textContent).not.toContain('Q~xSECRETVALUE7Fd');
+    expect(screen.getByTestId('new-secret-note').textContent).toContain('Q~x…7Fd');
+  });
+});

@@ -1,0 +1,213 @@
+// "Check my app live": sign in to Microsoft, read the app registration from
+// Microsoft Graph and show the same findings as the manifest check, plus
+// what only the tenant knows. "Fix all" previews the changes in plain words
+// and applies them after confirmation; the app is then read and checked
+// again. A new client secret can be made here too.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { toWizardError, type OpenLink, type SignedInAs, type WizardApiError } from '../api';
+import type { FixPlan } from '../bindings/FixPlan';
+import type { LiveAudit } from '../bindings/LiveAudit';
+import type { ProgressView } from '../bindings/ProgressView';
+import { ErrorCard } from '../components/error-card';
+import { AuditResults } from './audit-results';
+import { FixPreview } from './fix-preview';
+import { MicrosoftSignIn } from './microsoft-sign-in';
+import { NewSecretDialog } from './new-secret-dialog';
+
+interface Props {
+  /** The saved tenant answer. */
+  tenant: string | null;
+  onOpen: (link: OpenLink) => void;
+  onAskTenant: () => void;
+  applyProgress: (p: ProgressView) => void;
+}
+
+function Facts({ live }: { live: LiveAudit }) {
+  const f = live.facts;
+  return (
+    <ul class="live-facts" data-testid="live-facts">
+      <li>
+        Tenant: {f.tenant_name ?? f.tenant_id}
+        {f.verified_domains.length > 0 ? ` (${f.verified_domains.join(', ')})` : ''}
+      </li>
+      <li data-testid="live-consent">
+        {!f.service_principal_exists
+          ? 'Nobody has consented to the app in this tenant yet.'
+          : f.admin_consent_missing.length === 0
+            ? 'An admin has consented to every permission for everyone.'
+            : `Admin consent is missing for: ${f.admin_consent_missing.join(', ')}.`}
+      </li>
+    </ul>
+  );
+}
+
+export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
+  const [who, setWho] = useState<SignedInAs | null>(null);
+  const [live, setLive] = useState<LiveAudit | null>(null);
+  const [plan, setPlan] = useState<FixPlan | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [applied, setApplied] = useState<number | null>(null);
+  const [busy, setBusy] = useState<'check' | 'apply' | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [secretOpen, setSecretOpen] = useState(false);
+  const [secretNote, setSecretNote] = useState<string | null>(null);
+  const clientId = useRef<HTMLInputElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let on = true;
+    api
+      .microsoftSignedIn()
+      .then((w) => on && setWho(w))
+      .catch(() => undefined);
+    return () => {
+      on = false;
+    };
+  }, []);
+
+  const id = () => clientId.current?.value.trim() ?? '';
+
+  const check = async () => {
+    setBusy('check');
+    setError(null);
+    setApplied(null);
+    try {
+      const outcome = await api.checkAppLive(id());
+      setLive(outcome.live);
+      applyProgress(outcome.progress);
+      setPlan(await api.planLiveFixes(id()));
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const apply = async () => {
+    setBusy('apply');
+    setError(null);
+    try {
+      const done = await api.applyLiveFixes(id());
+      setLive(done.outcome.after);
+      setApplied(done.outcome.applied.steps.length);
+      applyProgress(done.progress);
+      setPreviewing(false);
+      setPlan(await api.planLiveFixes(id()));
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const signedOut = () => {
+    setWho(null);
+    setPreviewing(false);
+  };
+
+  const reSignIn = (
+    <MicrosoftSignIn who={who} access="fix" tenant={tenant} onSignedIn={setWho} onSignedOut={signedOut} onAskTenant={onAskTenant} />
+  );
+  const canFix = who?.access === 'fix';
+  const fixes = plan?.steps.length ?? 0;
+
+  return (
+    <section class="step-section live-check" aria-labelledby="live-check-title" data-testid="live-check">
+      <h2 class="group-title" id="live-check-title">
+        Check my app live
+      </h2>
+      <p class="group-help">
+        Instead of a manifest file, the wizard can read your app from Microsoft after you sign in, and fix what it
+        finds once you agree.
+      </p>
+      <MicrosoftSignIn who={who} access="audit" tenant={tenant} onSignedIn={setWho} onSignedOut={signedOut} onAskTenant={onAskTenant} />
+      {who !== null && (
+        <div class="field-block">
+          <label class="field-label" for="live-client-id">
+            Application (client) ID
+          </label>
+          <input
+            id="live-client-id"
+            ref={clientId}
+            class="text-input mono"
+            type="text"
+            spellcheck={false}
+            autoComplete="off"
+            placeholder="From your app's Overview page"
+            data-testid="live-client-id"
+          />
+          <div class="finding-actions">
+            <button
+              type="button"
+              class="btn btn-secondary"
+              aria-disabled={busy !== null ? 'true' : undefined}
+              onClick={() => busy === null && void check()}
+              data-testid="live-check-button"
+            >
+              {busy === 'check' ? 'Reading your app…' : live === null ? 'Check my app' : 'Check again'}
+            </button>
+            <button type="button" class="btn btn-quiet" onClick={() => setSecretOpen(true)} data-testid="new-secret-button">
+              New client secret
+            </button>
+          </div>
+        </div>
+      )}
+      {secretNote !== null && (
+        <p class="note" role="status" data-testid="new-secret-note">
+          {secretNote}
+        </p>
+      )}
+      {error !== null && <ErrorCard error={error} />}
+      {applied !== null && (
+        <p class="note" role="status" data-testid="fix-applied">
+          {applied === 0
+            ? 'Nothing needed changing. Checked again:'
+            : `Your app was changed (${applied === 1 ? 'one change' : `${applied} changes`}) and checked again:`}
+        </p>
+      )}
+      {live !== null && plan !== null && fixes > 0 && !previewing && (
+        <div class="finding-actions">
+          <button type="button" class="btn btn-primary" onClick={() => setPreviewing(true)} data-testid="fix-all">
+            {fixes === 1 ? 'Fix this for me' : `Fix all ${fixes} for me`}
+          </button>
+        </div>
+      )}
+      {previewing && plan !== null && (
+        <FixPreview
+          plan={plan}
+          canApply={canFix}
+          busy={busy === 'apply'}
+          onApply={() => void apply()}
+          onCancel={() => setPreviewing(false)}
+          signIn={reSignIn}
+        />
+      )}
+      {live !== null && (
+        <>
+          <Facts live={live} />
+          <AuditResults
+            report={live.report}
+            source={`live from ${live.facts.tenant_name ?? 'Microsoft'}`}
+            onOpen={onOpen}
+            headingRef={heading}
+            onAskTenant={onAskTenant}
+            stale={busy !== null}
+          />
+        </>
+      )}
+      {secretOpen && (
+        <NewSecretDialog
+          clientId={id()}
+          canCreate={canFix}
+          signIn={reSignIn}
+          onClose={(s) => {
+            setSecretOpen(false);
+            if (s !== null) setSecretNote(`New client secret “${s.display_name}” created and kept by the wizard (${s.hint}).`);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+// Sign in to Microsoft: in the browser (the page opens by itself; its link
+// is shown too, to copy when no browser opened) or with a code typed at
+// Microsoft's device login page. Cancel stops the wait. Once signed in:
+// who (organization, tenant) and Sign out. Rust keeps the tokens.
+
+import { useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { toWizardError, type SignedInAs, type SignInMethod, type WizardApiError } from '../api';
+import type { Access } from '../bindings/Access';
+import type { DeviceCodePrompt } from '../bindings/DeviceCodePrompt';
+import { CopyValue } from '../components/copy-value';
+import { ErrorCard } from '../components/error-card';
+
+type Waiting = { kind: 'browser'; url: string } | { kind: 'code'; prompt: DeviceCodePrompt } | { kind: 'starting' };
+
+interface Props {
+  who: SignedInAs | null;
+  /** What the next sign-in asks for: reading the app, or changing it too. */
+  access: Access;
+  /** The saved tenant answer; sign-in needs one. */
+  tenant: string | null;
+  onSignedIn: (who: SignedInAs) => void;
+  onSignedOut: () => void;
+  /** Put the cursor in the tenant field. */
+  onAskTenant?: () => void;
+}
+
+export function whoText(who: SignedInAs): string {
+  const org = who.tenant_name !== null ? `${who.tenant_name} (${who.tenant})` : who.tenant;
+  return `Signed in to ${org}${who.practice ? ' in practice mode' : ''}`;
+}
+
+export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, onAskTenant }: Props) {
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const cancelled = useRef(false);
+
+  const signIn = async (method: SignInMethod) => {
+    cancelled.current = false;
+    setError(null);
+    setWaiting({ kind: 'starting' });
+    try {
+      const status = await api.startMicrosoftSignIn(method, access);
+      if (status.state === 'waiting_for_browser') setWaiting({ kind: 'browser', url: status.authorize_url });
+      else if (status.state === 'waiting_for_code') setWaiting({ kind: 'code', prompt: status.prompt });
+      const signedIn = await api.finishMicrosoftSignIn();
+      setWaiting(null);
+      onSignedIn(signedIn);
+    } catch (e) {
+      setWaiting(null);
+      // The admin's own Cancel needs no card; a refusal in the browser does.
+      if (!cancelled.current) setError(toWizardError(e));
+    }
+  };
+
+  const cancel = () => {
+    cancelled.current = true;
+    void api.cancelRemote('start_microsoft_sign_in');
+    void api.cancelRemote('finish_microsoft_sign_in');
+  };
+
+  const signOut = async () => {
+    try {
+      await api.signOutMicrosoft();
+      onSignedOut();
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  if (who !== null && (who.access === access || who.access === 'fix') && waiting === null) {
+    return (
+      <div class="ms-signed-in" data-testid="ms-signed-in">
+        <p>
+          <strong data-testid="ms-who">{whoText(who)}</strong>
+          <span class="muted">
+            {' '}
+            · {who.access === 'fix' ? 'allowed to change your app' : 'reading your app only'}
+          </span>
+        </p>
+        <button type="button" class="btn btn-small btn-quiet" onClick={() => void signOut()} data-testid="ms-sign-out">
+          Sign out
+        </button>
+        {error !== null && <ErrorCard error={error} />}
+      </div>
+    );
+  }
+
+  const noTenant = tenant === null || tenant.trim() === '';
+  return (
+    <div class="ms-sign-in" data-testid="ms-sign-in">
+      {waiting === null && (
+        <>
+          <p class="group-help">
+            {access === 'fix'
+              ? 'To change your app, sign in again and allow changes. You will be asked to accept “Read and write all applications”.'
+              : 'Sign in as an admin of your tenant (Application Administrator or Cloud Application Administrator). The wizard only reads your app; nothing changes until you confirm a fix.'}
+          </p>
+          {noTenant ? (
+            <p class="note" data-testid="ms-needs-tenant">
+              Type your tenant first.{' '}
+              {onAskTenant !== undefined && (
+                <button type="button" class="btn btn-secondary btn-small" onClick={onAskTenant}>
+                  Type my tenant
+                </button>
+              )}
+            </p>
+          ) : (
+            <div class="finding-actions">
+              <button type="button" class="btn btn-primary" onClick={() => void signIn('browser')} data-testid="ms-sign-in-browser">
+                {access === 'fix' ? 'Sign in and allow changes' : 'Sign in to Microsoft'}
+              </button>
+              <button type="button" class="btn btn-quiet" onClick={() => void signIn('device')} data-testid="ms-sign-in-code">
+                Use a code instead
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      {waiting !== null && (
+        <div class="ms-waiting" data-testid="ms-waiting" role="status">
+          {waiting.kind === 'starting' && <p>Starting the sign-in…</p>}
+          {waiting.kind === 'browser' && (
+            <>
+              <p>Finish signing in in your web browser, then come back here. If no browser page opened, copy this link into your browser:</p>
+              <CopyValue value={waiting.url} label="sign-in link" testId="ms-sign-in-url" />
+            </>
+          )}
+          {waiting.kind === 'code' && (
+            <>
+              <p>Open this page in a browser on any device and type the code:</p>
+              <CopyValue value={waiting.prompt.verification_uri} label="sign-in page" testId="ms-code-url" />
+              <CopyValue value={waiting.prompt.user_code} label="code" testId="ms-user-code" />
+              <p class="muted">The code works for {Math.round(Number(waiting.prompt.expires_in_secs) / 60)} minutes.</p>
+            </>
+          )}
+          <button type="button" class="btn btn-quiet" onClick={cancel} data-testid="ms-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
+      {error !== null && <ErrorCard error={error} />}
+    </div>
+  );
+}
