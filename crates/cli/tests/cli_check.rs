@@ -283,7 +283,7 @@ fn a_pasted_secret_is_compared_never_printed() {
     // A real-looking Value: the check must run (exit 0, not a crash, which
     // would print nothing either), match it to the manifest's secret by
     // Microsoft's hint, and print it nowhere, in JSON or in text.
-    const SECRET: &str = "q8F~TopSecretValueThatMustNotLeak";
+    let secret = common::canary("q8F~");
     let with_secret = |format: &str| {
         Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"))
             .args([
@@ -305,7 +305,7 @@ fn a_pasted_secret_is_compared_never_printed() {
                 "--format",
                 format,
             ])
-            .env("TEST_NYLAS_AZURE_SECRET", SECRET)
+            .env("TEST_NYLAS_AZURE_SECRET", &secret)
             .output()
             .unwrap()
     };
@@ -320,12 +320,13 @@ fn a_pasted_secret_is_compared_never_printed() {
         .unwrap();
     assert_eq!(s["details"]["matched_pasted_secret"], true, "{s}");
     assert_eq!(s["details"]["hint"], "q8F");
+    let mut scan = common::CanaryScan::new(&[&secret]);
     for o in [o, with_secret("text")] {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(stdout(&o).contains("client secret"), "{}", stdout(&o));
-        assert!(!stdout(&o).contains("TopSecretValue"));
-        assert!(!stderr(&o).contains("TopSecretValue"));
+        scan.output("check", &o);
     }
+    scan.assert_clean();
 }
 
 #[test]
