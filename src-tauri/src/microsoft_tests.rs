@@ -62,7 +62,7 @@ fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value,
 fn practice(w: &WebviewWindow<MockRuntime>) {
     call(w, "set_practice_mode", json!({"enabled": true})).unwrap();
     call(w, "choose_path", json!({"path": "v3"})).unwrap();
-    for (key, value) in [("tenant", "contoso.com"), ("preset", "mail-calendar")] {
+    for (key, value) in [("tenant", "contoso.com"), ("preset", "read-only-inbox")] {
         call(
             w,
             "set_answer",
@@ -183,6 +183,19 @@ fn practice_sign_in_audit_fix_all_and_a_new_secret() {
         .find(|f| f["check"] == "redirect_uris")
         .unwrap();
     assert_eq!(redirect_after["status"], "pass");
+    // Its permissions fit the read-only inbox, so nothing fails any more.
+    assert_eq!(
+        live["live"]["report"]["summary"]["fail"],
+        json!(1),
+        "{}",
+        live["live"]["report"]["summary"]
+    );
+    assert_eq!(
+        fixed["outcome"]["after"]["report"]["summary"]["fail"],
+        json!(0),
+        "{}",
+        fixed["outcome"]["after"]["report"]
+    );
     let left = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
     assert_eq!(left["steps"], json!([]));
 
