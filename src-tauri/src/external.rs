@@ -13,6 +13,10 @@ const ALLOWED_HOSTS: &[&str] = &[
     "login.microsoftonline.com",
     "aka.ms",
     "dashboard-v3.nylas.com",
+    // Documentation pages the not-built steps and the in-place help link to
+    // (DocTopic::Nylas* / Microsoft*).
+    "developer.nylas.com",
+    "learn.microsoft.com",
 ];
 
 /// The portal page's link.
@@ -85,6 +89,14 @@ mod tests {
             DocTopic::NewClientSecret,
             DocTopic::NylasDashboard,
             DocTopic::MicrosoftError { code: 50011 },
+            DocTopic::NylasDocs,
+            DocTopic::NylasAzureAppGuide,
+            DocTopic::MicrosoftAdminConsent,
+            DocTopic::MicrosoftRegisterApp,
+            DocTopic::MicrosoftTenantId,
+            DocTopic::MicrosoftManifest,
+            DocTopic::MicrosoftRedirectUri,
+            DocTopic::MicrosoftClientSecret,
         ] {
             assert!(docs(topic).is_ok(), "{topic:?}");
         }

@@ -252,6 +252,29 @@ async fn points_5_and_8_region_first_errors_visible_who_signs_in_first() {
         "{no_account}"
     );
     screenshot(&c, "17-14-region-no-account-yet").await;
+    // Point 12: "redirect URI" explained in place on keyboard focus.
+    let word = wait_for(&c, "term-redirect_uri")
+        .await
+        .find(Locator::Css("button.term-word"))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].scrollIntoView({ block: 'center' }); arguments[0].focus(); return true;",
+        vec![serde_json::to_value(&word).unwrap()],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(
+            "[data-testid=\"term-tip-redirect_uri\"]:not([hidden])",
+        ))
+        .await
+        .expect("the explanation shows on focus");
+    let tip = text_of(&c, "term-tip-redirect_uri").await;
+    assert!(tip.contains("letter for letter"), "{tip}");
+    assert!(tip.contains("Redirect URI rules"), "{tip}");
+    screenshot(&c, "17-15-help-in-place").await;
     let input = wait_for(&c, "callback-input").await;
     input
         .send_keys("http://app.example.com/oauth/callback")

@@ -302,10 +302,12 @@ describe('wizard frame', () => {
     expect(panel.textContent).toContain(unbuilt.summary);
     // No dead end: what to do by hand and where it is documented, from Rust.
     expect(panel.textContent).toContain(unbuilt.by_hand[0]!);
-    // Nothing on it pretends to act: its only buttons copy a docs address.
+    // Nothing on it pretends to act: its only buttons open or copy a docs page.
     const buttons = within(panel).queryAllByRole('button');
-    expect(buttons).toHaveLength(unbuilt.docs.length);
-    for (const b of buttons) expect(b.getAttribute('aria-label')).toMatch(/^Copy .* address$/);
+    expect(buttons).toHaveLength(2 * unbuilt.docs.length);
+    for (const b of buttons) {
+      expect(b.getAttribute('aria-label') ?? b.textContent).toMatch(/^(Copy .* address|Open .*)$/);
+    }
     expect(screen.getByTestId(`step-item-${unbuilt.id}`).textContent).toContain('not built yet');
     expect(screen.getByTestId('step-item-region').textContent).not.toContain('not built yet');
   });

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::error::{Result, WizardError};
 use crate::names;
+use crate::portal::DocTopic;
 
 /// Which path the admin chose on the welcome screen.
 #[derive(
@@ -145,6 +146,9 @@ impl std::str::FromStr for AuditPath {
 #[ts(export)]
 pub struct DocLink {
     pub label: String,
+    /// Opened by intent (`open_docs`); the window never opens a URL itself.
+    pub topic: DocTopic,
+    /// The address, shown so it can be copied.
     pub url: String,
 }
 
@@ -209,28 +213,30 @@ fn step(id: &str, title: &str, summary: &str) -> StepInfo {
     }
 }
 
-fn doc(label: &str, url: &str) -> DocLink {
+fn doc(label: &str, topic: DocTopic) -> DocLink {
     DocLink {
         label: label.into(),
-        url: url.into(),
+        topic,
+        url: topic.url(),
     }
 }
 
-const NYLAS_DASHBOARD: &str = "https://dashboard-v3.nylas.com/";
-const NYLAS_DOCS: &str = "https://developer.nylas.com/docs/";
-const NYLAS_AZURE_APP_GUIDE: &str =
-    "https://developer.nylas.com/docs/dev-guide/provider-guides/microsoft/create-azure-app/";
-const MS_ADMIN_CONSENT: &str =
-    "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent";
-const MS_REGISTER_APP: &str =
-    "https://learn.microsoft.com/en-us/entra/identity-platform/quickstart-register-app";
-
 /// How to do a step that isn't built yet by hand, and where it is documented.
 fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
-    let dashboard = || doc("Nylas dashboard", NYLAS_DASHBOARD);
-    let nylas_docs = || doc("Nylas documentation", NYLAS_DOCS);
-    let azure_guide = || doc("Nylas: Create an Azure auth app", NYLAS_AZURE_APP_GUIDE);
-    let consent = || doc("Microsoft: Grant admin consent", MS_ADMIN_CONSENT);
+    let dashboard = || doc("Nylas dashboard", DocTopic::NylasDashboard);
+    let nylas_docs = || doc("Nylas documentation", DocTopic::NylasDocs);
+    let azure_guide = || {
+        doc(
+            "Nylas: Create an Azure auth app",
+            DocTopic::NylasAzureAppGuide,
+        )
+    };
+    let consent = || {
+        doc(
+            "Microsoft: Grant admin consent",
+            DocTopic::MicrosoftAdminConsent,
+        )
+    };
     let lines: &[&str] = match id {
         "nylas-account" => &[
             "Sign in to the Nylas dashboard and open your application.",
@@ -302,7 +308,7 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
         "explain" | "credential" | "admin-consent" | "tenants" => vec![consent(), nylas_docs()],
         _ => vec![
             nylas_docs(),
-            doc("Microsoft: Register an app", MS_REGISTER_APP),
+            doc("Microsoft: Register an app", DocTopic::MicrosoftRegisterApp),
         ],
     };
     (lines.iter().map(|l| (*l).to_string()).collect(), docs)

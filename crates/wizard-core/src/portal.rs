@@ -85,6 +85,22 @@ pub enum DocTopic {
     NylasDashboard,
     /// Microsoft's error look-up page for one AADSTS code.
     MicrosoftError { code: u32 },
+    /// The Nylas documentation's start page.
+    NylasDocs,
+    /// Nylas's guide "Create an Azure auth app".
+    NylasAzureAppGuide,
+    /// Microsoft: grant tenant-wide admin consent to an application.
+    MicrosoftAdminConsent,
+    /// Microsoft: register an application (app registrations).
+    MicrosoftRegisterApp,
+    /// Microsoft: find your tenant ID.
+    MicrosoftTenantId,
+    /// Microsoft: the app manifest, attribute by attribute.
+    MicrosoftManifest,
+    /// Microsoft: redirect URI (reply URL) rules.
+    MicrosoftRedirectUri,
+    /// Microsoft: add a client secret (credentials).
+    MicrosoftClientSecret,
 }
 
 impl DocTopic {
@@ -96,6 +112,16 @@ impl DocTopic {
             DocTopic::MicrosoftError { code } => {
                 format!("https://login.microsoftonline.com/error?code={code}")
             }
+            DocTopic::NylasDocs => "https://developer.nylas.com/docs/".into(),
+            DocTopic::NylasAzureAppGuide => {
+                "https://developer.nylas.com/docs/dev-guide/provider-guides/microsoft/create-azure-app/".into()
+            }
+            DocTopic::MicrosoftAdminConsent => "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent".into(),
+            DocTopic::MicrosoftRegisterApp => "https://learn.microsoft.com/en-us/entra/identity-platform/quickstart-register-app".into(),
+            DocTopic::MicrosoftTenantId => "https://learn.microsoft.com/en-us/entra/fundamentals/how-to-find-tenant".into(),
+            DocTopic::MicrosoftManifest => "https://learn.microsoft.com/en-us/entra/identity-platform/reference-microsoft-graph-app-manifest".into(),
+            DocTopic::MicrosoftRedirectUri => "https://learn.microsoft.com/en-us/entra/identity-platform/reply-url".into(),
+            DocTopic::MicrosoftClientSecret => "https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials".into(),
         }
     }
 }

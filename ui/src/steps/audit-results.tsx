@@ -14,6 +14,7 @@ import { CopyButton } from '../components/copy-button';
 import { FINDING_STATUS_TEXT, FindingStatusIcon, FindingStatusLabel } from '../components/finding-status';
 import { ChevronIcon, ExternalIcon, ShieldIcon } from '../components/icons';
 import { RichText } from '../components/rich-text';
+import { Term } from '../components/term';
 import { FindingDetails } from './finding-details';
 
 /** "2 things need fixing, 1 is worth a look and 10 are fine." */
@@ -50,7 +51,15 @@ export function FindingCard({ finding: f, onOpen, onAskTenant }: CardProps) {
     >
       <div class="finding-head">
         <FindingStatusLabel status={f.status} />
-        <span class="finding-check">{CHECK_NAMES[f.check]}</span>
+        <span class="finding-check">
+          {f.check === 'admin_consent' ? (
+            <Term term="admin_consent" onOpen={onOpen}>
+              {CHECK_NAMES[f.check]}
+            </Term>
+          ) : (
+            CHECK_NAMES[f.check]
+          )}
+        </span>
       </div>
       <h4 class="finding-title" id={titleId}>
         {f.title}

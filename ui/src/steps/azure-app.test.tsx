@@ -518,3 +518,17 @@ describe('the Azure app step’s questions (issue 17, point 8)', () => {
     expect(within(secret).getByTestId('client-secret')).toBeTruthy();
   });
 });
+
+describe('help in place on the Azure app step (issue 17, point 12)', () => {
+  it('explains manifest, tenant and client secret where they are asked, and admin consent on its finding', async () => {
+    show('v3/azure-app/single-rooms');
+    for (const term of ['manifest', 'tenant', 'client_secret']) {
+      expect(screen.getByTestId(`term-${term}`)).toBeTruthy();
+    }
+    fireEvent.click(within(screen.getByTestId('term-tenant')).getByTestId('term-docs-tenant'));
+    expect(ctx.openLink).toHaveBeenCalledWith({ kind: 'docs', topic: { topic: 'microsoft_tenant_id' } });
+    paste(MANIFEST);
+    const card = await screen.findByTestId('finding-admin_consent');
+    expect(within(card).getByTestId('term-admin_consent')).toBeTruthy();
+  });
+});

@@ -16,6 +16,7 @@ import { ManifestInput } from './manifest-input';
 import { ClientSecretField } from './client-secret';
 import { TenantLookup } from './tenant-lookup';
 import { LiveCheck } from './live-results';
+import { Term } from '../components/term';
 import type { StepViewProps } from './types';
 
 interface Manifest {
@@ -215,6 +216,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         maxBytes={ctx.session.limits.max_manifest_bytes}
         onOpenPortal={() => void ctx.openLink({ kind: 'portal', page: { blade: 'overview', app_id: null } })}
         waiting={waiting && report !== null}
+        onOpenDocs={(l) => void ctx.openLink(l)}
       />
 
       <details class="audit-options" ref={options} data-testid="audit-options">
@@ -244,7 +246,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
               onChange={(e) => commitTenant(e.currentTarget.value)}
             />
             <p class="field-hint" id="audit-tenant-help">
-              The Directory (tenant) ID from your app's Overview page, or a verified domain.
+              Your <Term term="tenant" onOpen={(l) => void ctx.openLink(l)}>tenant</Term>: the Directory (tenant) ID
+              from your app's Overview page, or a verified domain.
               {teams ? ' Teams meetings usually use one tenant.' : ''}
             </p>
             <TenantLookup tenant={tenant} />
@@ -254,6 +257,10 @@ export function AzureAppStep({ ctx }: StepViewProps) {
           <h3 class="options-section-title" id="secret-section-title">
             Your client secret
           </h3>
+          <p class="group-help">
+            The <Term term="client_secret" onOpen={(l) => void ctx.openLink(l)}>client secret</Term> is how Nylas signs
+            in as your app. Giving it here is optional.
+          </p>
           <ClientSecretField onChanged={() => recheck(Promise.resolve(true))} />
         </section>
       </details>

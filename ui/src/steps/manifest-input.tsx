@@ -3,7 +3,9 @@
 // is never saved with the progress.
 
 import { useRef, useState } from 'preact/hooks';
+import type { OpenLink } from '../api';
 import { ExternalIcon, FileIcon } from '../components/icons';
+import { Term } from '../components/term';
 
 interface ManifestInputProps {
   busy: boolean;
@@ -16,6 +18,8 @@ interface ManifestInputProps {
   onOpenPortal: () => void;
   /** After "I've fixed it": ask for the updated manifest, here. */
   waiting?: boolean;
+  /** Opens a documentation page (the "manifest" explanation's link). */
+  onOpenDocs?: (link: OpenLink) => void;
 }
 
 function readFile(file: File): Promise<string> {
@@ -34,6 +38,7 @@ export function ManifestInput({
   onReadError,
   onOpenPortal,
   waiting = false,
+  onOpenDocs,
 }: ManifestInputProps) {
   const [pasted, setPasted] = useState('');
   const [dragging, setDragging] = useState(false);
@@ -75,7 +80,7 @@ export function ManifestInput({
         Check your app registration
       </h2>
       <p class="group-help">
-        The wizard reads your app's manifest — a file the Azure portal gives you — and checks it against what Nylas
+        The wizard reads your app's <Term term="manifest" onOpen={onOpenDocs}>manifest</Term> — a file the Azure portal gives you — and checks it against what Nylas
         needs. Nothing in Azure changes.
       </p>
       <ol class="howto">

@@ -35,6 +35,8 @@ describe('Region step', () => {
       'No Nylas account yet? Create it first in the Nylas dashboard: you pick its region there, and that choice is what this step asks for. Come back here once it exists.',
     );
     expect(within(screen.getByTestId('redirect-uri-required')).getByRole('button', { name: 'Copy redirect URI' })).toBeTruthy();
+    // Issue 17, point 12: "redirect URI" is explained in place.
+    expect(screen.getByTestId('term-tip-redirect_uri').textContent).toContain('letter for letter');
   });
 
   it('switches to EU: new URIs, and the choice is saved (its status is Rust’s)', async () => {

@@ -2,6 +2,7 @@
 // that follow for this path, where they go in the Azure portal, and (for v3)
 // the admin's own callback URIs, checked as they are typed.
 
+import { Term } from '../components/term';
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type WizardApiError } from '../api';
@@ -126,8 +127,11 @@ export function RegionStep({ ctx }: StepViewProps) {
             {current.required.length > 0 && (
               <>
                 <p class="group-help">
-                  Add {current.required.length === 1 ? 'this address' : 'these addresses'} exactly as shown — Microsoft
-                  compares them letter for letter, including the end.
+                  Add {current.required.length === 1 ? 'this' : 'these'}{' '}
+                  <Term term="redirect_uri" onOpen={(l) => void ctx.openLink(l)}>
+                    {current.required.length === 1 ? 'redirect URI' : 'redirect URIs'}
+                  </Term>{' '}
+                  exactly as shown — Microsoft compares them letter for letter, including the end.
                 </p>
                 <ul class="uri-list">
                   {current.required.map((u) => (

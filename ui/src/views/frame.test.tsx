@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/preact';
+import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { createRef } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import type { PathInfo } from '../bindings/PathInfo';
@@ -10,7 +10,10 @@ import { Frame } from './frame';
 
 const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
 
+let lastOpenLink = vi.fn(async () => undefined);
+
 function show(path: PathInfo, progress: ProgressView) {
+  lastOpenLink = vi.fn(async () => undefined);
   const ctx = (s: PathInfo['steps'][number]): StepContext => ({
     session: makeSession({ progress }),
     path,
@@ -19,7 +22,7 @@ function show(path: PathInfo, progress: ProgressView) {
     setAnswer: vi.fn(async () => null),
     setStatus: vi.fn(async () => null),
     applyProgress: vi.fn(),
-    openLink: vi.fn(async () => undefined),
+    openLink: lastOpenLink,
   } as unknown as StepContext);
   // Step views are not under test here: every step renders as "not built".
   return render(
@@ -108,6 +111,11 @@ describe('no dead ends (issue 17, point 3)', () => {
       expect(docs.textContent).toContain(d.label);
       expect(docs.textContent).toContain(d.url);
     }
+    // Each page opens by its topic (Rust builds the address).
+    const open = within(docs).getAllByTestId('not-built-doc-open');
+    expect(open).toHaveLength(connector.docs.length);
+    fireEvent.click(open[0]!);
+    expect(lastOpenLink).toHaveBeenCalledWith({ kind: 'docs', topic: connector.docs[0]!.topic });
   });
 
   it('a path with nothing built says so', () => {

@@ -101,7 +101,12 @@ export function Frame(props: FrameProps) {
                 <View ctx={stepContext(step)} />
               </>
             ) : (
-              <StepPlaceholder step={step} path={path} progress={progress} />
+              <StepPlaceholder
+                step={step}
+                path={path}
+                progress={progress}
+                onOpen={(link) => void stepContext(step).openLink(link)}
+              />
             )}
           </div>
         </div>

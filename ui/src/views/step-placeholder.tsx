@@ -3,11 +3,12 @@
 // covered so far, and what to do next by hand, with the documentation. The
 // words come from Rust (paths.rs); nothing here pretends to work.
 
+import type { OpenLink } from '../api';
 import type { PathInfo } from '../bindings/PathInfo';
 import type { ProgressView } from '../bindings/ProgressView';
 import type { StepInfo } from '../bindings/StepInfo';
 import { CopyValue } from '../components/copy-value';
-import { WrenchIcon } from '../components/icons';
+import { ExternalIcon, WrenchIcon } from '../components/icons';
 import { STATUS_TEXT, StatusIcon } from '../components/status-icon';
 
 interface StepPlaceholderProps {
@@ -15,9 +16,11 @@ interface StepPlaceholderProps {
   /** With the path and progress, the panel says what this version covered. */
   path?: PathInfo;
   progress?: ProgressView;
+  /** Opens a documentation page in the browser (by topic, never a URL). */
+  onOpen?: (link: OpenLink) => void;
 }
 
-export function StepPlaceholder({ step, path, progress }: StepPlaceholderProps) {
+export function StepPlaceholder({ step, path, progress, onOpen }: StepPlaceholderProps) {
   const built = path?.steps.filter((s) => s.available) ?? [];
   return (
     <section class="not-built" data-testid="not-built" aria-labelledby="not-built-title">
@@ -64,11 +67,23 @@ export function StepPlaceholder({ step, path, progress }: StepPlaceholderProps) 
         )}
         {step.docs.length > 0 && (
           <>
-            <p class="not-built-label">Where it is documented (copy the address into your browser):</p>
+            <p class="not-built-label">Where it is documented:</p>
             <ul class="docs-list" data-testid="not-built-docs">
               {step.docs.map((d) => (
                 <li key={d.url}>
-                  <span class="docs-label">{d.label}</span>
+                  {onOpen !== undefined ? (
+                    <button
+                      type="button"
+                      class="btn btn-quiet btn-small inline-action"
+                      data-testid="not-built-doc-open"
+                      onClick={() => onOpen({ kind: 'docs', topic: d.topic })}
+                    >
+                      <ExternalIcon size={16} />
+                      <span>Open {d.label}</span>
+                    </button>
+                  ) : (
+                    <span class="docs-label">{d.label}</span>
+                  )}
                   <CopyValue value={d.url} label={`${d.label} address`} />
                 </li>
               ))}
