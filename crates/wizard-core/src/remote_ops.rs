@@ -34,6 +34,13 @@ pub enum RemoteOp {
     GraphPatchApplication,
     /// `POST /v1.0/applications/{id}/addPassword` (a new client secret).
     GraphAddPassword,
+    /// `GET /v1.0/applications?$filter=displayName eq …` (or by tag): an app
+    /// this wizard created before.
+    GraphFindApplications,
+    /// `POST /v1.0/applications` (a new app registration).
+    GraphCreateApplication,
+    /// `POST /v1.0/servicePrincipals` (the new app's enterprise application).
+    GraphCreateServicePrincipal,
 }
 
 impl RemoteOp {
@@ -52,7 +59,10 @@ impl RemoteOp {
             | GraphConsentGrants
             | GraphOrganization
             | GraphPatchApplication
-            | GraphAddPassword => service::GRAPH,
+            | GraphAddPassword
+            | GraphFindApplications
+            | GraphCreateApplication
+            | GraphCreateServicePrincipal => service::GRAPH,
         }
     }
 
@@ -65,12 +75,15 @@ impl RemoteOp {
             | GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
-            | GraphOrganization => Method::GET,
+            | GraphOrganization
+            | GraphFindApplications => Method::GET,
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll
             | MicrosoftRefresh
-            | GraphAddPassword => Method::POST,
+            | GraphAddPassword
+            | GraphCreateApplication
+            | GraphCreateServicePrincipal => Method::POST,
             GraphPatchApplication => Method::PATCH,
         }
     }
@@ -80,7 +93,10 @@ impl RemoteOp {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            RemoteOp::GraphPatchApplication | RemoteOp::GraphAddPassword
+            RemoteOp::GraphPatchApplication
+                | RemoteOp::GraphAddPassword
+                | RemoteOp::GraphCreateApplication
+                | RemoteOp::GraphCreateServicePrincipal
         )
     }
 

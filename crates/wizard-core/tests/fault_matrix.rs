@@ -388,6 +388,34 @@ impl Setup {
                 .await;
                 (route, Kind::Once, r.map(drop))
             }
+            RemoteOp::GraphFindApplications => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("applications"));
+                self.arm(&route, fault);
+                let r = g.find_applications(Some("Nylas"), None, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphCreateApplication => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Create).await);
+                let route = format!("POST {}", graph("applications"));
+                self.arm(&route, fault);
+                let body = json!({ "displayName": "Fault matrix" });
+                let r = g.create_application(body, &cancel).await;
+                (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::GraphCreateServicePrincipal => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Create).await);
+                // An app without one, created before the fault is armed.
+                let app = g
+                    .create_application(json!({ "displayName": "Fault matrix" }), &cancel)
+                    .await
+                    .unwrap();
+                let route = format!("POST {}", graph("servicePrincipals"));
+                self.arm(&route, fault);
+                let app_id = app["appId"].as_str().unwrap();
+                let r = g.create_service_principal(app_id, &cancel).await;
+                (route, Kind::Once, r.map(drop))
+            }
         }
     }
 }

@@ -4,4 +4,4 @@
  * What the admin is about to do, which decides the permissions asked for:
  * the least the moment needs.
  */
-export type Access = "audit" | "fix";
+export type Access = "audit" | "fix" | "create";

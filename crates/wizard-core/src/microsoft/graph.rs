@@ -298,6 +298,69 @@ impl GraphClient {
     }
 }
 
+/// Creating an app registration (see `create_app`): each POST is sent once
+/// and never retried after a failure that may have reached Graph (a repeat
+/// would create a second object); a re-run looks before it creates.
+impl GraphClient {
+    /// `POST /applications` with the whole object; Graph answers 201 with
+    /// it, plus the `id` and `appId` it assigned.
+    pub async fn create_application(
+        &self,
+        body: Value,
+        cancel: &CancellationToken,
+    ) -> Result<Value> {
+        let req = self
+            .request(RemoteOp::GraphCreateApplication, "v1.0/applications")?
+            .json(body);
+        self.http
+            .send_json(&req, cancel)
+            .await
+            .map_err(|e| explain(e, "create app registrations"))
+    }
+
+    /// `POST /servicePrincipals` for the app `app_id`: its enterprise
+    /// application in this tenant.
+    pub async fn create_service_principal(
+        &self,
+        app_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Value> {
+        require_guid("an Application (client) ID", app_id)?;
+        let req = self
+            .request(
+                RemoteOp::GraphCreateServicePrincipal,
+                "v1.0/servicePrincipals",
+            )?
+            .json(serde_json::json!({ "appId": app_id.trim() }));
+        self.http
+            .send_json(&req, cancel)
+            .await
+            .map_err(|e| explain(e, "create enterprise applications"))
+    }
+
+    /// App registrations with this display name, or carrying this tag.
+    pub async fn find_applications(
+        &self,
+        display_name: Option<&str>,
+        tag: Option<&str>,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<Value>> {
+        let filter = match (display_name, tag) {
+            (Some(name), _) => format!("displayName eq {}", quoted(name)),
+            (None, Some(tag)) => format!("tags/any(t:t eq {})", quoted(tag)),
+            (None, None) => return Ok(Vec::new()),
+        };
+        self.list(
+            RemoteOp::GraphFindApplications,
+            "v1.0/applications",
+            Some(filter),
+            "read app registrations",
+            cancel,
+        )
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,533 @@
+//! "Create it for me": register the Azure app Nylas needs, in one confirmed
+//! step, with least privilege and a live audit afterwards.
+//!
+//! - [`plan_app`] turns the answers (an [`AuditRequest`]) into exactly what
+//!   will be created: plain-words lines and the JSON `POST /applications`
+//!   will send.
+//! - [`create_or_resume`] looks before it writes, so it is safe to run
+//!   again: an app carrying this wizard's marker for the same answers, or
+//!   with the same display name, is reused (and fixed) instead of creating
+//!   a second one; an app without its service principal gets one, an app
+//!   without a client secret gets one. A crash between the calls therefore
+//!   resumes without duplicates. Each write is sent once (never retried
+//!   after a failure that may have reached Graph).
+//! - The client secret's value goes straight into the [`SecretStore`]; it
+//!   is never part of a returned or serialised value.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::fix::plan_fixes;
+use super::graph::GraphClient;
+use super::live::{live_audit, LiveAudit};
+use super::new_secret::NewSecret;
+use crate::audit::{resolve_tenancy, run_audit, AuditRequest, CheckId, FindingStatus, Tenancy};
+use crate::error::{ErrorCode, Result, WizardError};
+use crate::manifest::parse_manifest_value;
+use crate::paths::AuditPath;
+use crate::redirect_uris::{redirect_uris, validate_callback_uri};
+use crate::scopes;
+use crate::secrets::{hint, SecretName, SecretStore};
+
+/// The tag every app this wizard creates carries (Graph can filter on
+/// tags, not on notes).
+pub const WIZARD_TAG: &str = "NylasMicrosoftSetupWizard";
+/// The start of the app's `notes`, followed by the answers' hash.
+pub const NOTES_PREFIX: &str = "Created by the Nylas Microsoft Setup Wizard (nylas-ms-setup).";
+/// The client secret's description in the portal.
+pub const SECRET_DESCRIPTION: &str = "Nylas (created by the setup wizard)";
+/// Longest secret lifetime offered: the portal's longest recommended.
+pub const MAX_SECRET_DAYS: u32 = 730;
+/// Checks a new app can't pass by its configuration alone: admin consent
+/// is a separate step, publisher verification is done with Microsoft.
+pub const NOT_BY_CONFIGURATION: [CheckId; 2] =
+    [CheckId::AdminConsent, CheckId::PublisherVerification];
+
+/// One delegated permission the new app will list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlannedPermission {
+    pub name: String,
+    /// Its GUID on `resource`.
+    pub id: String,
+    pub resource: String,
+    pub resource_name: String,
+    pub admin_consent: bool,
+}
+
+/// Exactly what will be created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppPlan {
+    pub display_name: String,
+    pub sign_in_audience: String,
+    /// On the Web platform.
+    pub redirect_uris: Vec<String>,
+    pub permissions: Vec<PlannedPermission>,
+    /// Access and ID tokens by implicit grant (Teams only).
+    pub implicit_grant: bool,
+    pub secret_days: u32,
+    /// `sha256:` + 16 hex digits of the answers the app is made from.
+    pub answers_hash: String,
+    /// The plan in plain words, one line per thing created.
+    pub lines: Vec<String>,
+    /// The body of `POST /applications`, exactly as sent.
+    #[ts(type = "unknown")]
+    pub body: Value,
+}
+
+/// The name offered by default: "Nylas – <organization>".
+pub fn default_display_name(organization: Option<&str>) -> String {
+    match organization.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(org) => format!("Nylas – {org}"),
+        None => "Nylas".into(),
+    }
+}
+
+/// The `signInAudience` Nylas needs (reference §1; the same rule the
+/// audit's sign-in audience check applies): your organization only, or
+/// any organization — with personal Microsoft accounts too on v3.
+pub fn audience_for(path: AuditPath, tenancy: Tenancy) -> &'static str {
+    match (tenancy, path) {
+        (Tenancy::Single, _) => "AzureADMyOrg",
+        (Tenancy::Multi, AuditPath::V3) => "AzureADandPersonalMicrosoftAccount",
+        (Tenancy::Multi, _) => "AzureADMultipleOrgs",
+    }
+}
+
+fn audience_words(audience: &str) -> &'static str {
+    match audience {
+        "AzureADMyOrg" => "only accounts in your organization",
+        "AzureADandPersonalMicrosoftAccount" => {
+            "accounts in any organization and personal Microsoft accounts (Outlook.com)"
+        }
+        _ => "accounts in any organization",
+    }
+}
+
+/// The plan for these answers. `display_name` is the admin's (blank: the
+/// default without an organization).
+pub fn plan_app(req: &AuditRequest, display_name: &str, secret_days: u32) -> Result<AppPlan> {
+    if req.path == AuditPath::V2Events {
+        return Err(WizardError::invalid_input(
+            "Creating the app is available for Nylas v3 and Teams.",
+        )
+        .with_hint("For Nylas v2, register the app by hand and check it with this wizard."));
+    }
+    if !(1..=MAX_SECRET_DAYS).contains(&secret_days) {
+        return Err(WizardError::invalid_input(format!(
+            "A client secret can last from 1 to {MAX_SECRET_DAYS} days; {secret_days} was asked for."
+        ))
+        .with_hint("Microsoft recommends less than two years; 365 days is common."));
+    }
+    let display_name = match display_name.trim() {
+        "" => default_display_name(None),
+        name if name.chars().count() > 120 => {
+            return Err(WizardError::invalid_input(
+                "The app's name is longer than 120 characters.",
+            ))
+        }
+        name => name.to_owned(),
+    };
+    for uri in &req.callback_uris {
+        let checked = validate_callback_uri(uri);
+        if !checked.valid {
+            return Err(WizardError::invalid_input(format!(
+                "The callback URI \"{uri}\" can't be used: {}",
+                checked.problems.join(" ")
+            )));
+        }
+    }
+    let scope_plan = scopes::plan(req.path, req.preset, &req.features)?;
+    let tenancy = resolve_tenancy(req);
+    let audience = audience_for(req.path, tenancy);
+    let uris = redirect_uris(req.path, req.region).required;
+    let implicit_grant = req.path == AuditPath::Teams;
+    let permissions: Vec<PlannedPermission> = scope_plan
+        .required
+        .iter()
+        .map(|r| PlannedPermission {
+            name: r.name.clone(),
+            id: r.id.clone(),
+            resource: r.resource.clone(),
+            resource_name: r.resource_name.clone(),
+            admin_consent: r.admin_consent,
+        })
+        .collect();
+    let answers_hash = answers_hash(req.path, audience, &uris, &permissions, implicit_grant);
+    let mut resources: Vec<(String, Vec<Value>)> = Vec::new();
+    for p in &permissions {
+        let entry = json!({ "id": p.id, "type": "Scope" });
+        match resources.iter_mut().find(|(r, _)| *r == p.resource) {
+            Some((_, list)) => list.push(entry),
+            None => resources.push((p.resource.clone(), vec![entry])),
+        }
+    }
+    let body = json!({
+        "displayName": display_name,
+        "signInAudience": audience,
+        "notes": format!("{NOTES_PREFIX} Answers: {answers_hash}."),
+        "tags": [WIZARD_TAG],
+        "isFallbackPublicClient": false,
+        "web": {
+            "redirectUris": uris,
+            "implicitGrantSettings": {
+                "enableAccessTokenIssuance": implicit_grant,
+                "enableIdTokenIssuance": implicit_grant,
+            },
+        },
+        "api": { "requestedAccessTokenVersion": 2 },
+        "requiredResourceAccess": resources
+            .into_iter()
+            .map(|(r, access)| json!({ "resourceAppId": r, "resourceAccess": access }))
+            .collect::<Vec<_>>(),
+    });
+    let mut lines = vec![
+        format!("Register an app named \"{display_name}\"."),
+        format!("Who can sign in: {} ({audience}).", audience_words(audience)),
+        format!(
+            "Redirect URI on the Web platform: {}.",
+            uris.join(", ")
+        ),
+        format!(
+            "Delegated Microsoft Graph permissions (the least Nylas needs for your choices): {}.",
+            permissions.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        "Version 2 access tokens.".into(),
+        if implicit_grant {
+            "Access tokens and ID tokens by implicit grant: on (the Teams integration needs them).".into()
+        } else {
+            "Implicit grant: off.".into()
+        },
+        "Create its enterprise application (service principal) in your tenant.".into(),
+        format!("Add a client secret that expires in {secret_days} days; its value goes to this computer's keychain."),
+    ];
+    if !req.callback_uris.is_empty() {
+        lines.push(format!(
+            "Your callback URIs ({}) are registered with your Nylas application, not with Microsoft.",
+            req.callback_uris.join(", ")
+        ));
+    }
+    if permissions.iter().any(|p| p.admin_consent) {
+        lines.push("Some permissions need an administrator's consent, which is a separate step after creating the app.".into());
+    }
+    Ok(AppPlan {
+        display_name,
+        sign_in_audience: audience.into(),
+        redirect_uris: uris,
+        permissions,
+        implicit_grant,
+        secret_days,
+        answers_hash,
+        lines,
+        body,
+    })
+}
+
+/// A short, stable hash of what the app is made from (not its name or
+/// secret): the marker a re-run recognises.
+fn answers_hash(
+    path: AuditPath,
+    audience: &str,
+    uris: &[String],
+    permissions: &[PlannedPermission],
+    implicit: bool,
+) -> String {
+    let mut ids: Vec<String> = permissions
+        .iter()
+        .map(|p| format!("{}/{}", p.resource, p.id).to_ascii_lowercase())
+        .collect();
+    ids.sort();
+    let canonical = json!([path, audience, uris, ids, implicit]).to_string();
+    let digest = Sha256::digest(canonical.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn carries_marker(app: &Value, hash: Option<&str>) -> bool {
+    let tagged = app["tags"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|t| t == WIZARD_TAG));
+    let notes = app["notes"].as_str().unwrap_or_default();
+    tagged && notes.starts_with(NOTES_PREFIX) && hash.is_none_or(|h| notes.contains(h))
+}
+
+/// The app a re-run should reuse: one with the same display name (ours
+/// first), else one carrying our marker for the same answers.
+pub async fn find_existing(
+    graph: &GraphClient,
+    plan: &AppPlan,
+    cancel: &CancellationToken,
+) -> Result<Option<Value>> {
+    let (named, tagged) = tokio::try_join!(
+        graph.find_applications(Some(&plan.display_name), None, cancel),
+        graph.find_applications(None, Some(WIZARD_TAG), cancel),
+    )?;
+    let ours_named = named.iter().find(|a| carries_marker(a, None));
+    Ok(ours_named
+        .or(named.first())
+        .or_else(|| {
+            tagged
+                .iter()
+                .find(|a| carries_marker(a, Some(&plan.answers_hash)))
+        })
+        .cloned())
+}
+
+/// What happened to the client secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SecretOutcome {
+    /// A new secret; its value is in the secret store.
+    Created { secret: NewSecret },
+    /// The app already had a secret (a re-run): no second one was added.
+    AlreadyThere,
+}
+
+/// What creating (or resuming) did, and the live audit of the app after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CreateOutcome {
+    pub app_id: String,
+    pub object_id: String,
+    /// The directory (tenant) ID, from Graph.
+    pub tenant_id: String,
+    /// False when an existing app was reused.
+    pub created: bool,
+    /// Each step in plain words, in order.
+    pub steps: Vec<String>,
+    pub secret: SecretOutcome,
+    pub audit: LiveAudit,
+}
+
+impl CreateOutcome {
+    /// Checks the configuration should satisfy but doesn't (empty when the
+    /// new app is right).
+    pub fn unmet(&self) -> Vec<CheckId> {
+        self.audit
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.status != FindingStatus::Pass && !NOT_BY_CONFIGURATION.contains(&f.check))
+            .map(|f| f.check)
+            .collect()
+    }
+}
+
+fn text(v: &Value, key: &str) -> Result<String> {
+    v[key].as_str().map(str::to_owned).ok_or_else(|| {
+        WizardError::new(
+            ErrorCode::BadResponse,
+            format!("Microsoft Graph answered without the app's {key}."),
+        )
+    })
+}
+
+/// Create the app of `plan` (or resume / reuse it), its service principal
+/// and a client secret, then run the live audit. Needs a sign-in with
+/// [`Access::Create`](super::Access::Create).
+pub async fn create_or_resume(
+    graph: &GraphClient,
+    tenant: &str,
+    plan: &AppPlan,
+    req: &AuditRequest,
+    store: &dyn SecretStore,
+    cancel: &CancellationToken,
+) -> Result<CreateOutcome> {
+    let mut steps = Vec::new();
+    let existing = find_existing(graph, plan, cancel).await?;
+    let created = existing.is_none();
+    let app = match existing {
+        Some(app) => {
+            steps.push(format!(
+                "Found the app \"{}\" (client ID {}) and reused it instead of creating a second one.",
+                app["displayName"].as_str().unwrap_or_default(),
+                app["appId"].as_str().unwrap_or_default()
+            ));
+            let registration = parse_manifest_value(&app)?;
+            let fixes = plan_fixes(&app, &run_audit(&registration, req)?)?;
+            if !fixes.is_empty() {
+                graph
+                    .patch_application(&fixes.app_object_id, fixes.patch.clone(), cancel)
+                    .await?;
+                steps.extend(fixes.steps.iter().map(|s| format!("Fixed: {}.", s.title)));
+            }
+            app
+        }
+        None => {
+            let app = graph.create_application(plan.body.clone(), cancel).await?;
+            steps.push(format!(
+                "Registered the app \"{}\" (client ID {}).",
+                plan.display_name,
+                app["appId"].as_str().unwrap_or_default()
+            ));
+            app
+        }
+    };
+    let app_id = text(&app, "appId")?;
+    let object_id = text(&app, "id")?;
+    if graph.service_principal(&app_id, cancel).await?.is_none() {
+        graph.create_service_principal(&app_id, cancel).await?;
+        steps.push("Created its enterprise application (service principal).".into());
+    } else {
+        steps.push("Its enterprise application (service principal) was already there.".into());
+    }
+    let has_secret = app["passwordCredentials"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty());
+    let secret = if has_secret {
+        steps.push("It already has a client secret, so no second one was added.".into());
+        SecretOutcome::AlreadyThere
+    } else {
+        let secret = add_secret(graph, &object_id, plan.secret_days, store, cancel).await?;
+        steps.push(format!(
+            "Added a client secret ({}), valid until {}.",
+            secret.hint, secret.expires
+        ));
+        SecretOutcome::Created { secret }
+    };
+    let audit = live_audit(graph, &app_id, tenant, req, cancel).await?;
+    Ok(CreateOutcome {
+        app_id,
+        object_id,
+        tenant_id: audit.facts.tenant_id.clone(),
+        created,
+        steps,
+        secret,
+        audit,
+    })
+}
+
+/// `addPassword` for `days`; the value goes straight to the store.
+async fn add_secret(
+    graph: &GraphClient,
+    object_id: &str,
+    days: u32,
+    store: &dyn SecretStore,
+    cancel: &CancellationToken,
+) -> Result<NewSecret> {
+    let end = (OffsetDateTime::now_utc() + Duration::days(days.into()))
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+        .format(&Rfc3339)
+        .map_err(|e| WizardError::internal(format!("Could not write a date: {e}.")))?;
+    let body =
+        json!({ "passwordCredential": { "displayName": SECRET_DESCRIPTION, "endDateTime": end } });
+    let created = graph.add_password(object_id, body, cancel).await?;
+    let value = created
+        .get("secretText")
+        .and_then(Value::as_str)
+        .map(|s| SecretString::from(s.to_owned()))
+        .ok_or_else(|| {
+            WizardError::new(
+                ErrorCode::BadResponse,
+                "Microsoft created the secret but didn't return its value.",
+            )
+            .with_hint("Delete the new secret under Certificates & secrets and run this again.")
+        })?;
+    store.set(SecretName::AzureClientSecret.as_str(), &value)?;
+    let field = |k: &str| {
+        created
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    Ok(NewSecret {
+        key_id: field("keyId"),
+        display_name: SECRET_DESCRIPTION.into(),
+        hint: hint(&value),
+        expires: Some(field("endDateTime"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(end),
+        stored_persistently: store.is_persistent(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regions::Region;
+    use crate::scopes::Preset;
+
+    fn req(path: AuditPath, tenancy: Tenancy) -> AuditRequest {
+        AuditRequest {
+            path,
+            preset: Some(Preset::CalendarScheduler),
+            region: Region::Eu,
+            tenancy: Some(tenancy),
+            ..AuditRequest::default()
+        }
+    }
+
+    #[test]
+    fn multitenant_v3_allows_personal_accounts_with_v2_tokens() {
+        let plan = plan_app(&req(AuditPath::V3, Tenancy::Multi), "Nylas – Contoso", 365).unwrap();
+        assert_eq!(
+            plan.body["signInAudience"],
+            "AzureADandPersonalMicrosoftAccount"
+        );
+        assert_eq!(plan.body["api"]["requestedAccessTokenVersion"], 2);
+        assert_eq!(
+            plan.body["web"]["redirectUris"],
+            json!(["https://api.eu.nylas.com/v3/connect/callback"])
+        );
+        assert_eq!(
+            plan.body["web"]["implicitGrantSettings"]["enableAccessTokenIssuance"],
+            false
+        );
+        assert!(plan.body["notes"]
+            .as_str()
+            .unwrap()
+            .contains(&plan.answers_hash));
+    }
+
+    #[test]
+    fn teams_gets_implicit_grant_and_single_tenant_its_own_org() {
+        let plan = plan_app(&req(AuditPath::Teams, Tenancy::Single), "", 30).unwrap();
+        assert_eq!(plan.display_name, "Nylas");
+        assert_eq!(plan.body["signInAudience"], "AzureADMyOrg");
+        assert_eq!(
+            plan.body["web"]["implicitGrantSettings"]["enableIdTokenIssuance"],
+            true
+        );
+        let multi = plan_app(&req(AuditPath::Teams, Tenancy::Multi), "", 30).unwrap();
+        assert_eq!(multi.body["signInAudience"], "AzureADMultipleOrgs");
+        assert_ne!(multi.answers_hash, plan.answers_hash);
+    }
+
+    #[test]
+    fn the_hash_ignores_the_name_and_the_secret() {
+        let r = req(AuditPath::V3, Tenancy::Multi);
+        let a = plan_app(&r, "A", 30).unwrap();
+        let b = plan_app(&r, "B", 700).unwrap();
+        assert_eq!(a.answers_hash, b.answers_hash);
+        assert_eq!(a.answers_hash.len(), "sha256:".len() + 16);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_create() {
+        let r = req(AuditPath::V3, Tenancy::Multi);
+        assert_eq!(
+            plan_app(&r, "x", 0).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        assert_eq!(
+            plan_app(&r, "x", 731).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let v2 = req(AuditPath::V2Events, Tenancy::Multi);
+        assert!(plan_app(&v2, "x", 30).is_err());
+        let mut bad = r.clone();
+        bad.callback_uris = vec!["https://example.com/*".into()];
+        assert!(plan_app(&bad, "x", 30).is_err());
+        assert_eq!(default_display_name(Some(" Contoso ")), "Nylas – Contoso");
+    }
+}
