@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+pub mod canary;
+
 /// Where screenshots go (under the workspace's target dir).
 pub fn screenshot_dir() -> PathBuf {
     let dir = workspace_root().join("target").join("e2e-screenshots");
@@ -75,6 +77,23 @@ impl Driver {
     /// Start tauri-driver with extra environment for the app (e.g. a GTK
     /// theme), and wait until it answers.
     pub async fn start(env: &[(&str, &str)]) -> Driver {
+        Self::start_with(env, Stdio::null(), Stdio::inherit()).await
+    }
+
+    /// Like [`Driver::start`], with everything the driver and the apps it
+    /// launches print (their stdout and stderr) appended to the file `out`.
+    pub async fn start_capturing(env: &[(&str, &str)], out: &Path) -> Driver {
+        let file = || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(out)
+                .expect("a file for the app's output")
+        };
+        Self::start_with(env, file().into(), file().into()).await
+    }
+
+    async fn start_with(env: &[(&str, &str)], stdout: Stdio, stderr: Stdio) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end tests under xvfb-run"
@@ -90,8 +109,8 @@ impl Driver {
             "--native-driver",
             "/usr/bin/WebKitWebDriver",
         ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stdout(stdout)
+        .stderr(stderr)
         // Outside practice mode the app would call the real Microsoft and
         // Nylas hosts; point them at a local port nothing listens on.
         .env(
@@ -190,6 +209,17 @@ pub async fn wait_for_text(c: &Client, id: &str, want: &str) {
 
 /// Save a PNG screenshot of the window under `target/e2e-screenshots/`.
 pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
+    // After animations and transitions settle, and a painted frame, so the
+    // picture shows what the admin ends up seeing, not a moment mid-way.
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+         const running = document.getAnimations ? document.getAnimations() : [];
+         Promise.all(running.map((a) => a.finished.catch(() => null))).then(settle);",
+        vec![],
+    )
+    .await
+    .expect("animations settle before the screenshot");
     let png = c.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
     let path = screenshot_dir().join(format!("{name}.png"));
@@ -237,4 +267,65 @@ pub async fn open_audit_options(c: &Client) {
         .for_element(Locator::Css("details.audit-options[open]"))
         .await
         .expect("the options open");
+}
+
+/// Record every answer the window gets from Rust, as JSON text
+/// `{cmd, ok, body}` in `window.__ipcLog`. Tauri's `invoke` itself cannot be
+/// replaced (a read-only property), but on Linux its answers arrive through
+/// `fetch` of the `ipc:` custom protocol, which can be wrapped. A page load
+/// starts a fresh window, so call this again after each one; calls made
+/// before it are not seen.
+pub async fn record_ipc(c: &Client) {
+    let installed = c
+        .execute(
+            "if (!window.__TAURI_INTERNALS__) { return 'no Tauri internals'; }
+             if (window.fetch.__recording) { return true; }
+             window.__ipcLog = window.__ipcLog || [];
+             const inner = window.fetch.bind(window);
+             const wrapped = async (input, init) => {
+               const url = typeof input === 'string' ? input : (input && input.url) || '';
+               const answer = await inner(input, init);
+               if (url.startsWith('ipc:') || url.startsWith('http://ipc.localhost/') || url.startsWith('https://ipc.localhost/')) {
+                 const cmd = decodeURIComponent(new URL(url).pathname.slice(1));
+                 const ok = answer.headers.get('Tauri-Response') === 'ok';
+                 window.__ipcPending = (window.__ipcPending || 0) + 1;
+                 answer.clone().text().then((body) => {
+                   window.__ipcLog.push(JSON.stringify({ cmd, ok, body }));
+                 }).finally(() => { window.__ipcPending -= 1; });
+               }
+               return answer;
+             };
+             wrapped.__recording = true;
+             window.fetch = wrapped;
+             return window.fetch.__recording === true;",
+            vec![],
+        )
+        .await
+        .expect("install the IPC recorder");
+    assert_eq!(
+        installed.as_bool(),
+        Some(true),
+        "the window's IPC answers could not be recorded: {installed}"
+    );
+}
+
+/// The answers recorded since [`record_ipc`] (each as JSON text).
+pub async fn ipc_log(c: &Client) -> Vec<String> {
+    // Bodies still being read are waited for (a condition, not a delay).
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const tick = () => (window.__ipcPending || 0) === 0
+               ? done(window.__ipcLog || [])
+               : setTimeout(tick, 10);
+             tick();",
+            vec![],
+        )
+        .await
+        .expect("read the IPC log");
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e.as_str().unwrap_or_default().to_owned())
+        .collect()
 }
