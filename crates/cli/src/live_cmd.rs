@@ -54,7 +54,7 @@ pub struct LiveArgs {
 
 /// A remote failure: message (and hint) on stderr, `{"error"}` on stdout
 /// for JSON; exit 3. Bad input keeps exit 2.
-fn failed(e: &WizardError, format: Format) -> ExitCode {
+pub(crate) fn failed(e: &WizardError, format: Format) -> ExitCode {
     if e.code == ErrorCode::InvalidInput {
         return output::bad_input(e, format);
     }
@@ -76,15 +76,15 @@ fn is_loopback(u: &Url) -> bool {
 }
 
 /// What a live command needs once the admin has signed in.
-struct Session {
-    runtime: tokio::runtime::Runtime,
+pub(crate) struct Session {
+    pub(crate) runtime: tokio::runtime::Runtime,
     http: HttpClient,
     endpoints: Endpoints,
-    cancel: CancellationToken,
+    pub(crate) cancel: CancellationToken,
 }
 
 impl Session {
-    fn new(args: &LiveArgs) -> Result<Self, WizardError> {
+    pub(crate) fn new(args: &LiveArgs) -> Result<Self, WizardError> {
         let mut endpoints = Endpoints::from_env()?;
         if let Some(u) = &args.login_base {
             endpoints.microsoft_login = with_slash(u.clone());
@@ -119,7 +119,7 @@ impl Session {
     }
 
     /// Device-code sign-in, the code and URL on stderr.
-    fn sign_in(
+    pub(crate) fn sign_in(
         &self,
         args: &LiveArgs,
         tenant: &str,

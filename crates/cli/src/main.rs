@@ -2,8 +2,8 @@
 //!
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
 //! failed (or the sandbox could not serve), 2 bad input or an unreadable
-//! file, 3 a remote service failed (`check --live`, `fix`; tested in
-//! cli_live.rs).
+//! file, 3 a remote service failed (`check --live`, `fix`, `app create`;
+//! tested in cli_live.rs and cli_app_create.rs).
 //! With `--format json`, exit 2 also prints `{"error": {code, message,
 //! hint?}}` on stdout (the plain message still goes to stderr).
 
@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod app_cmd;
 mod check_cmd;
 mod diagnose_cmd;
 mod input;
@@ -40,6 +41,11 @@ enum Command {
     Check(check_cmd::Args),
     /// Fix the live app registration (shows the plan; applies it with --yes).
     Fix(FixArgs),
+    /// Azure app registrations: `app create --live …` registers the app Nylas needs.
+    App {
+        #[command(subcommand)]
+        command: app_cmd::AppCommand,
+    },
     /// Explain an error message or callback URL (AADSTS…, Nylas errors); `diagnose -` reads it from standard input.
     #[command(long_about = diagnose_cmd::LONG_ABOUT)]
     Diagnose(diagnose_cmd::Args),
@@ -66,5 +72,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check_cmd::run(args),
         Command::Fix(args) => check_cmd::run_fix(args.check, args.yes),
         Command::Diagnose(args) => diagnose_cmd::run(args),
+        Command::App { command } => app_cmd::run(command),
     }
 }
