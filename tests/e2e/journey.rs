@@ -355,3 +355,135 @@ async fn points_5_and_8_region_first_errors_visible_who_signs_in_first() {
     screenshot(&c, "17-13-tenant-and-secret-sections").await;
     c.close().await.unwrap();
 }
+
+/// Resize the window and wait until the page has the new width and painted.
+async fn resize(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    c.execute_async(
+        "const [w, done] = [arguments[0], arguments[arguments.length - 1]];
+         const tick = () => window.innerWidth === w
+           ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
+           : requestAnimationFrame(tick);
+         tick();",
+        vec![serde_json::json!(width)],
+    )
+    .await
+    .expect("a frame at the new size");
+}
+
+/// Point 13: at 1280×800 the welcome screen says how many paths are below
+/// the fold (or shows them all); below 1000 px the step list is a "Step 1 of
+/// 8 · Features" switcher; Diagnose keeps what was pasted when closed by a
+/// click outside and leads to the related check; Change path says progress
+/// is kept.
+#[tokio::test(flavor = "current_thread")]
+async fn point_13_more_paths_narrow_switcher_diagnose_kept() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    resize(&c, 1280, 800).await;
+    let counts = c
+        .execute(
+            "const area = document.querySelector('.view-welcome .scroll-area').getBoundingClientRect();
+             const hidden = [...document.querySelectorAll('[data-testid^=\"path-option-\"]')]
+               .filter((el) => el.getBoundingClientRect().top + 24 > area.bottom).length;
+             const cue = document.querySelector('[data-testid=\"more-paths\"]');
+             return [hidden, cue === null ? null : cue.textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let hidden = counts[0].as_u64().unwrap();
+    match hidden {
+        0 => assert!(
+            counts[1].is_null(),
+            "no cue when all paths show: {counts:?}"
+        ),
+        1 => assert_eq!(counts[1], "1 more path below ↓"),
+        n => assert_eq!(counts[1], format!("{n} more paths below ↓").as_str()),
+    }
+    screenshot(&c, "17-16-welcome-1280x800").await;
+
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    let change = text_of(&c, "change-path-button").await;
+    assert!(change.contains("progress is kept"), "{change}");
+
+    // Narrow: the step list becomes a switcher.
+    resize(&c, 900, 640).await;
+    assert!(!wait_for(&c, "step-list")
+        .await
+        .is_displayed()
+        .await
+        .unwrap());
+    wait_for_text(&c, "step-switcher-summary", "Step 1 of 8 · Features").await;
+    wait_for(&c, "step-switcher-summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("details.step-switcher[open]"))
+        .await
+        .expect("the switcher opens");
+    screenshot(&c, "17-17-narrow-step-switcher").await;
+    wait_for(&c, "switch-item-region")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "current-step-title", "Region").await;
+    wait_for_text(&c, "step-switcher-summary", "Step 2 of 8 · Region").await;
+    wait_for_status(&c, "features", "skipped").await;
+    resize(&c, 1080, 720).await;
+
+    // Diagnose keeps the pasted text after a click outside.
+    const ERROR: &str = "AADSTS50011: The redirect URI 'https://api.us.nylas.com/v3/connect/callback/' specified in the request does not match the redirect URIs configured for the application.";
+    wait_for(&c, "diagnose-button").await.click().await.unwrap();
+    wait_for(&c, "diagnose-input")
+        .await
+        .send_keys(ERROR)
+        .await
+        .unwrap();
+    wait_for(&c, "diagnose-submit").await.click().await.unwrap();
+    wait_for(&c, "diagnosis-go-to-check").await;
+    c.execute(
+        "document.querySelector('.dialog-backdrop').dispatchEvent(new MouseEvent('click', { bubbles: true })); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    gone(&c, "diagnose-dialog", "a click outside closes Diagnose").await;
+    wait_for(&c, "diagnose-button").await.click().await.unwrap();
+    let kept: String = c
+        .execute(
+            "return document.querySelector(arguments[0]).value",
+            vec![serde_json::json!(tid("diagnose-input"))],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(kept, ERROR);
+    screenshot(&c, "17-18-diagnose-kept-after-closing").await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
+        vec![serde_json::json!(tid("diagnosis-go-to-check"))],
+    )
+    .await
+    .unwrap();
+    wait_for(&c, "diagnosis-go-to-check")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    c.close().await.unwrap();
+}

@@ -234,6 +234,9 @@ export function App() {
         path={path}
         onChangePath={path !== null ? () => choosePath(null) : undefined}
         busy={isBusy}
+        onShowCheck={
+          path !== null && path.steps.some((s) => s.id === 'azure-app' && s.available) ? () => goTo('azure-app') : undefined
+        }
       />
       {session.practice.enabled && <PracticeBanner onLeave={() => setPractice(false)} busy={isBusy} />}
       {!session.practice.enabled && <OverridesBanner overrides={session.overrides} />}

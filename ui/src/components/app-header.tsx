@@ -11,9 +11,11 @@ interface AppHeaderProps {
   path: PathInfo | null;
   onChangePath?: () => void;
   busy?: boolean;
+  /** Diagnose's "Go to the Azure app step", when the path has that step. */
+  onShowCheck?: () => void;
 }
 
-export function AppHeader({ version, path, onChangePath, busy = false }: AppHeaderProps) {
+export function AppHeader({ version, path, onChangePath, busy = false, onShowCheck }: AppHeaderProps) {
   return (
     <header class="app-header">
       <div class="app-brand">
@@ -22,7 +24,7 @@ export function AppHeader({ version, path, onChangePath, busy = false }: AppHead
         {version !== null && <span class="app-version">v{version}</span>}
       </div>
       <div class="app-header-path">
-        <DiagnoseButton />
+        <DiagnoseButton onShowCheck={onShowCheck} />
         {path !== null && onChangePath !== undefined && (
           <button
             type="button"
@@ -30,8 +32,14 @@ export function AppHeader({ version, path, onChangePath, busy = false }: AppHead
             data-testid="change-path-button"
             onClick={onChangePath}
             aria-disabled={busy ? 'true' : undefined}
+            aria-describedby="change-path-note"
+            title="Your progress on this path is kept; come back to it any time."
           >
             Change path
+            <span class="change-path-note" id="change-path-note">
+              {' '}
+              · progress is kept
+            </span>
           </button>
         )}
       </div>

@@ -144,3 +144,33 @@ describe('Diagnose', () => {
     expect(dialog.contains(document.activeElement)).toBe(true);
   });
 });
+
+describe('Diagnose keeps what was pasted (issue 17, point 13)', () => {
+  it('keeps the text and the explanation when closed by a click outside, and links to the related check', async () => {
+    const { text, diagnoses } = fixtureDiagnoses('redirect-mismatch');
+    const onShowCheck = vi.fn();
+    render(<DiagnoseButton onShowCheck={onShowCheck} />);
+    openDialog();
+    fireEvent.input(screen.getByTestId('diagnose-input'), { target: { value: text } });
+    fireEvent.click(screen.getByTestId('diagnose-submit'));
+    await screen.findByTestId(`diagnosis-${diagnoses[0]!.code}`);
+    // A click on the backdrop closes it…
+    fireEvent.click(document.querySelector('.dialog-backdrop')!);
+    expect(screen.queryByTestId('diagnose-dialog')).toBeNull();
+    // …and opening it again finds the pasted text and its explanation.
+    openDialog();
+    expect((screen.getByTestId('diagnose-input') as HTMLTextAreaElement).value).toBe(text);
+    const d = screen.getByTestId(`diagnosis-${diagnoses[0]!.code}`);
+    fireEvent.click(within(d).getByTestId('diagnosis-go-to-check'));
+    expect(onShowCheck).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('diagnose-dialog')).toBeNull();
+  });
+
+  it('says Change path keeps the progress', () => {
+    const path = { id: 'v3', title: 'Connect Microsoft to Nylas' } as unknown as Parameters<typeof AppHeader>[0]['path'];
+    render(<AppHeader version="0.1.0" path={path} onChangePath={vi.fn()} />);
+    const button = screen.getByTestId('change-path-button');
+    expect(button.textContent).toBe('Change path · progress is kept');
+    expect(document.getElementById(button.getAttribute('aria-describedby')!)?.textContent).toContain('progress is kept');
+  });
+});

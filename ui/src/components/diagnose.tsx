@@ -30,7 +30,15 @@ const SUPPORT_LABELS: Record<string, string> = {
   timestamp: 'Time',
 };
 
-function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (topic: DocTopic) => void }) {
+function DiagnosisCard({
+  d,
+  onOpen,
+  onShowCheck,
+}: {
+  d: Diagnosis;
+  onOpen: (topic: DocTopic) => void;
+  onShowCheck?: () => void;
+}) {
   const support = Object.entries(d.found).filter(([k]) => k in SUPPORT_LABELS);
   return (
     <article class="diagnosis" data-testid={`diagnosis-${d.code}`}>
@@ -51,8 +59,15 @@ function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (topic: DocTopic) 
           </div>
         ))}
       {d.related_check !== null && (
-        <p class="small">
-          Checked by: <strong>{CHECK_NAMES[d.related_check]}</strong> (on the Azure app step)
+        <p class="small" data-testid="diagnosis-related-check">
+          Checked by: <strong>{CHECK_NAMES[d.related_check]}</strong>{' '}
+          {onShowCheck !== undefined ? (
+            <button type="button" class="btn btn-quiet btn-small" data-testid="diagnosis-go-to-check" onClick={onShowCheck}>
+              Go to the Azure app step to check it
+            </button>
+          ) : (
+            '(on the Azure app step)'
+          )}
         </p>
       )}
       {d.docs !== null && (
@@ -78,9 +93,31 @@ function DiagnosisCard({ d, onOpen }: { d: Diagnosis; onOpen: (topic: DocTopic) 
   );
 }
 
-function DiagnoseDialog({ onClose }: { onClose: () => void }) {
-  const [text, setText] = useState('');
-  const [results, setResults] = useState<Diagnosis[] | null>(null);
+/** What the dialog holds; kept by the header button so closing the dialog
+ *  (Esc, Close or a click outside) never throws away what was pasted. */
+interface DiagnoseMemory {
+  text: string;
+  results: Diagnosis[] | null;
+}
+
+interface DialogProps {
+  onClose: () => void;
+  memory: DiagnoseMemory;
+  remember: (m: DiagnoseMemory) => void;
+  onShowCheck?: () => void;
+}
+
+function DiagnoseDialog({ onClose, memory, remember, onShowCheck }: DialogProps) {
+  const [text, setTextState] = useState(memory.text);
+  const [results, setResultsState] = useState<Diagnosis[] | null>(memory.results);
+  const setText = (t: string) => {
+    setTextState(t);
+    remember({ text: t, results });
+  };
+  const setResults = (r: Diagnosis[] | null) => {
+    setResultsState(r);
+    remember({ text, results: r });
+  };
   const [error, setError] = useState<WizardApiError | null>(null);
   const [working, setWorking] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -198,7 +235,19 @@ function DiagnoseDialog({ onClose }: { onClose: () => void }) {
                 {results.length === 1 ? 'What it means' : `What it means (${results.length} errors found)`}
               </h2>
               {results.map((d, i) => (
-                <DiagnosisCard key={`${d.code}-${i}`} d={d} onOpen={open} />
+                <DiagnosisCard
+                  key={`${d.code}-${i}`}
+                  d={d}
+                  onOpen={open}
+                  onShowCheck={
+                    onShowCheck === undefined
+                      ? undefined
+                      : () => {
+                          onClose();
+                          onShowCheck();
+                        }
+                  }
+                />
               ))}
             </section>
           )}
@@ -209,8 +258,9 @@ function DiagnoseDialog({ onClose }: { onClose: () => void }) {
 }
 
 /** The header button and its dialog. */
-export function DiagnoseButton() {
+export function DiagnoseButton({ onShowCheck }: { onShowCheck?: () => void } = {}) {
   const [open, setOpen] = useState(false);
+  const memory = useRef<DiagnoseMemory>({ text: '', results: null });
   const buttonRef = useRef<HTMLButtonElement>(null);
   const close = () => {
     setOpen(false);
@@ -229,7 +279,18 @@ export function DiagnoseButton() {
         <HelpIcon size={16} />
         <span>Diagnose an error</span>
       </button>
-      {open && createPortal(<DiagnoseDialog onClose={close} />, document.body)}
+      {open &&
+        createPortal(
+          <DiagnoseDialog
+            onClose={close}
+            memory={memory.current}
+            remember={(m) => {
+              memory.current = m;
+            }}
+            onShowCheck={onShowCheck}
+          />,
+          document.body,
+        )}
     </>
   );
 }

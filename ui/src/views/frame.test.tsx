@@ -126,3 +126,30 @@ describe('no dead ends (issue 17, point 3)', () => {
     );
   });
 });
+
+describe('the step switcher for narrow windows (issue 17, point 13)', () => {
+  it('reads "Step 3 of 8 · Azure app" and opens the list with statuses in words', () => {
+    const onGoTo = vi.fn();
+    const v3 = pathOf('v3');
+    const progress = fixtureProgress('v3/azure-app/no-features');
+    render(
+      <Frame
+        path={v3}
+        progress={progress}
+        busy={false}
+        onGoTo={onGoTo}
+        onBackToPaths={vi.fn()}
+        stepContext={() => ({}) as StepContext}
+        headingRef={createRef()}
+        findView={() => undefined}
+      />,
+    );
+    expect(screen.getByTestId('step-switcher-summary').textContent).toBe('Step 3 of 8 · Azure app');
+    const features = screen.getByTestId('switch-item-features');
+    expect(features.textContent).toContain('Skipped');
+    expect(screen.getByTestId('switch-item-azure-app').getAttribute('aria-current')).toBe('step');
+    fireEvent.click(features);
+    expect(onGoTo).toHaveBeenCalledWith('features');
+    expect((screen.getByTestId('step-switcher') as HTMLDetailsElement).open).toBe(false);
+  });
+});

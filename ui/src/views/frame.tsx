@@ -12,6 +12,7 @@ import { findStepView, type StepView } from '../steps/registry';
 import type { StepContext } from '../steps/types';
 import { LeaveNote } from './leave-note';
 import { StepPlaceholder } from './step-placeholder';
+import { StepSwitcher } from './step-switcher';
 
 interface FrameProps {
   path: PathInfo;
@@ -86,6 +87,7 @@ export function Frame(props: FrameProps) {
       </nav>
 
       <main class="frame-main">
+        <StepSwitcher path={path} current={index} statusOf={statusOf} onGo={go} />
         <div class="scroll-area">
           <div class="content-inner">
             {notices}

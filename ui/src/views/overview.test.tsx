@@ -58,3 +58,36 @@ describe('the journey before Start (issue 17, point 1)', () => {
     expect(screen.getByTestId('path-option-bulk').getAttribute('aria-describedby')).toContain('path-bulk-built');
   });
 });
+
+describe('smaller things (issue 17, point 13)', () => {
+  it('says how many paths are below the fold, and scrolls to the next one', () => {
+    const paths = makePaths();
+    const tops = [100, 250, 250, 640, 640];
+    const spy = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = Number(this.dataset.testid?.startsWith('path-option-') ? paths.findIndex((p) => `path-option-${p.id}` === this.dataset.testid) : -1);
+      const top = i >= 0 ? tops[i]! : 0;
+      return { top, bottom: i >= 0 ? top + 120 : 600, left: 0, right: 0, width: 0, height: 0, x: 0, y: 0, toJSON: () => ({}) } as DOMRect;
+    });
+    const scrolled = vi.fn();
+    HTMLElement.prototype.scrollIntoView = scrolled;
+    render(
+      <Welcome
+        paths={paths}
+        practice={false}
+        keychain={{ available: true, session_only: false, problem: null }}
+        practiceBusy={false}
+        busy={false}
+        initialChoice={null}
+        onStart={vi.fn()}
+        onPracticeChange={vi.fn()}
+        headingRef={createRef()}
+      />,
+    );
+    const cue = screen.getByTestId('more-paths');
+    expect(cue.textContent).toBe('2 more paths below ↓');
+    fireEvent.click(cue);
+    expect(scrolled).toHaveBeenCalledTimes(1);
+    expect(scrolled.mock.contexts[0]).toBe(screen.getByTestId('path-option-migrate'));
+    spy.mockRestore();
+  });
+});

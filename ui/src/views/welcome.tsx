@@ -3,7 +3,7 @@
 // practice mode, and starts.
 
 import type { ComponentChildren, RefObject } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PathId } from '../bindings/PathId';
 import type { KeychainStatus } from '../bindings/KeychainStatus';
 import type { PathInfo } from '../bindings/PathInfo';
@@ -40,6 +40,31 @@ export function Welcome(props: WelcomeProps) {
     props.initialChoice !== null && paths.some((p) => p.id === props.initialChoice) ? props.initialChoice : null,
   );
   const cardRefs = useRef<Array<HTMLDivElement | null>>([]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // How many path cards are below the fold, so the admin knows there is more
+  // than they see ("2 more paths below").
+  const [hidden, setHidden] = useState(0);
+  useEffect(() => {
+    const area = scrollRef.current;
+    if (area === null) return undefined;
+    const measure = () => {
+      const bottom = area.getBoundingClientRect().bottom;
+      setHidden(cardRefs.current.filter((c) => c !== null && c.getBoundingClientRect().top + 24 > bottom).length);
+    };
+    measure();
+    area.addEventListener('scroll', measure, { passive: true });
+    window.addEventListener('resize', measure);
+    return () => {
+      area.removeEventListener('scroll', measure);
+      window.removeEventListener('resize', measure);
+    };
+  }, [paths.length]);
+  const showMore = () => {
+    const area = scrollRef.current;
+    const bottom = area?.getBoundingClientRect().bottom ?? 0;
+    const next = cardRefs.current.find((c) => c !== null && c.getBoundingClientRect().top + 24 > bottom);
+    next?.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  };
   const chosen = paths.find((p) => p.id === choice) ?? null;
 
   const start = () => {
@@ -96,7 +121,7 @@ export function Welcome(props: WelcomeProps) {
 
   return (
     <main class="view view-welcome" data-testid="welcome" aria-busy={busy ? 'true' : 'false'}>
-      <div class="scroll-area">
+      <div class="scroll-area" ref={scrollRef}>
         <div class="content-inner">
           {notices}
           <h1 class="welcome-title" ref={headingRef} tabIndex={-1}>
@@ -185,6 +210,12 @@ export function Welcome(props: WelcomeProps) {
               );
             })}
           </div>
+          {hidden > 0 && (
+            <button type="button" class="more-paths" data-testid="more-paths" onClick={showMore}>
+              {hidden === 1 ? '1 more path below' : `${hidden} more paths below`}
+              <span aria-hidden="true"> ↓</span>
+            </button>
+          )}
         </div>
       </div>
 
