@@ -151,8 +151,13 @@ impl BrowserOpener for ShellBrowser {
             Ok(())
         }
         #[cfg(not(test))]
+        // The launcher's error quotes the whole link (its `state` too): keep
+        // only its kind for the log.
         open::that_detached(url.as_str()).map_err(|e| {
-            WizardError::internal(format!("Your web browser could not be opened: {e}."))
+            WizardError::internal(format!(
+                "Your web browser could not be opened ({:?}).",
+                e.kind()
+            ))
         })
     }
 }

@@ -15,6 +15,7 @@ import { AuditResults } from './audit-results';
 import { FixPreview } from './fix-preview';
 import { MicrosoftSignIn } from './microsoft-sign-in';
 import { NewSecretDialog } from './new-secret-dialog';
+import '../styles/live.css';
 
 interface Props {
   /** The saved tenant answer. */
@@ -27,6 +28,8 @@ interface Props {
 function Facts({ live }: { live: LiveAudit }) {
   const f = live.facts;
   return (
+    <>
+    <h3 class="live-facts-title">What your tenant says</h3>
     <ul class="live-facts" data-testid="live-facts">
       <li>
         Tenant: {f.tenant_name ?? f.tenant_id}
@@ -40,6 +43,7 @@ function Facts({ live }: { live: LiveAudit }) {
             : `Admin consent is missing for: ${f.admin_consent_missing.join(', ')}.`}
       </li>
     </ul>
+    </>
   );
 }
 
@@ -90,11 +94,13 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
     setError(null);
     try {
       const done = await api.applyLiveFixes(id());
-      setLive(done.outcome.after);
-      setApplied(done.outcome.applied.steps.length);
       applyProgress(done.progress);
+      // What is left to fix, read fresh, before the result shows.
+      const left = await api.planLiveFixes(id());
+      setLive(done.outcome.after);
+      setPlan(left);
       setPreviewing(false);
-      setPlan(await api.planLiveFixes(id()));
+      setApplied(done.outcome.applied.steps.length);
     } catch (e) {
       setError(toWizardError(e));
     } finally {
@@ -173,6 +179,11 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
             {fixes === 1 ? 'Fix this for me' : `Fix all ${fixes} for me`}
           </button>
         </div>
+      )}
+      {live !== null && plan !== null && fixes === 0 && live.report.summary.fail > 0 && (
+        <p class="muted" data-testid="fix-nothing">
+          The wizard can't change these for you: each problem below says what to do in the Azure portal.
+        </p>
       )}
       {previewing && plan !== null && (
         <FixPreview

@@ -122,8 +122,12 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
           {waiting.kind === 'starting' && <p>Starting the sign-in…</p>}
           {waiting.kind === 'browser' && (
             <>
-              <p>Finish signing in in your web browser, then come back here. If no browser page opened, copy this link into your browser:</p>
-              <CopyValue value={waiting.url} label="sign-in link" testId="ms-sign-in-url" />
+              <p>Finish signing in in your web browser, then come back here.</p>
+              <details class="ms-sign-in-link">
+                <summary>No browser page opened?</summary>
+                <p>Copy this link into your web browser:</p>
+                <CopyValue value={waiting.url} label="sign-in link" testId="ms-sign-in-url" />
+              </details>
             </>
           )}
           {waiting.kind === 'code' && (
