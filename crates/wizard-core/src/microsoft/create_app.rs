@@ -206,7 +206,7 @@ pub fn plan_app(req: &AuditRequest, display_name: &str, secret_days: u32) -> Res
             "Implicit grant: off.".into()
         },
         "Create its enterprise application (service principal) in your tenant.".into(),
-        format!("Add a client secret that expires in {secret_days} days; its value goes to this computer's keychain."),
+        format!("Add a client secret that expires in {secret_days} days; its value goes straight to this computer's keychain (or is shown once if there is none), never to a file."),
     ];
     if !req.callback_uris.is_empty() {
         lines.push(format!(
@@ -383,7 +383,7 @@ pub async fn create_or_resume(
         .as_array()
         .is_some_and(|c| !c.is_empty());
     let secret = if has_secret {
-        steps.push("It already has a client secret, so no second one was added.".into());
+        steps.push("It already has a client secret, so no second one was added (if you don't have its value, add a new one under Certificates & secrets).".into());
         SecretOutcome::AlreadyThere
     } else {
         let secret = add_secret(graph, &object_id, plan.secret_days, store, cancel).await?;
