@@ -305,3 +305,39 @@ async fn graph_refuses_an_unknown_audience_and_a_relative_redirect_uri() {
     assert_eq!(err.code, ErrorCode::Rejected);
     assert_eq!(sps_of(&sb, app_id), 1);
 }
+
+#[tokio::test]
+async fn a_just_created_app_graph_does_not_know_yet_gets_its_sp_on_a_later_try() {
+    // Directory replication: the first POST /servicePrincipals after the
+    // app's creation is refused as if the app didn't exist.
+    let sb = start(Scenario::practice(), None).await.unwrap();
+    let g = graph(&sb, Access::Create).await;
+    let req = v3_multi();
+    let plan = plan_app(&req, NAME, 365).unwrap();
+    sb.set_faults(vec![Fault::new(POST_SP).with_status(400).with_body(
+        r#"{"error":{"code":"Request_BadRequest","message":"The appId of the service principal does not reference a valid application object."}}"#,
+    ).first_n(1)])
+    .unwrap();
+    let out = run(&g, &plan, &req, &MemorySecretStore::new())
+        .await
+        .unwrap();
+    assert!(out.created);
+    assert_eq!(sb.calls(POST_SP), 2, "asked again once");
+    assert_eq!(sps_of(&sb, &out.app_id), 1);
+    assert!(out.audit.facts.service_principal_exists);
+    // A refusal for an app that already existed is not waited on.
+    let sb = start(Scenario::practice(), None).await.unwrap();
+    let g = graph(&sb, Access::Create).await;
+    let app = g
+        .create_application(plan.body.clone(), &CancellationToken::new())
+        .await
+        .unwrap();
+    sb.set_faults(vec![Fault::new(POST_SP).with_status(400)])
+        .unwrap();
+    let err = run(&g, &plan, &req, &MemorySecretStore::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Rejected);
+    assert_eq!(sb.calls(POST_SP), 1);
+    assert_eq!(sps_of(&sb, app["appId"].as_str().unwrap()), 0);
+}

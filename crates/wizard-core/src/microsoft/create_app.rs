@@ -374,7 +374,8 @@ pub async fn create_or_resume(
     let app_id = text(&app, "appId")?;
     let object_id = text(&app, "id")?;
     if graph.service_principal(&app_id, cancel).await?.is_none() {
-        graph.create_service_principal(&app_id, cancel).await?;
+        let waits: &[std::time::Duration] = if created { &REPLICATION_WAITS } else { &[] };
+        create_service_principal(graph, &app_id, waits, cancel).await?;
         steps.push("Created its enterprise application (service principal).".into());
     } else {
         steps.push("Its enterprise application (service principal) was already there.".into());
@@ -403,6 +404,47 @@ pub async fn create_or_resume(
         secret,
         audit,
     })
+}
+
+/// Graph may not know an app it has just created for a few seconds (its
+/// directory replicates): creating the service principal is refused as if
+/// the app didn't exist. Asked again after these waits.
+const REPLICATION_WAITS: [std::time::Duration; 3] = [
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(2),
+    std::time::Duration::from_secs(4),
+];
+
+/// `POST /servicePrincipals`, asked again after each of `waits` while Graph
+/// refuses it; before asking again it looks, so a refusal that hid a
+/// success (or a 409) never makes a second one.
+async fn create_service_principal(
+    graph: &GraphClient,
+    app_id: &str,
+    waits: &[std::time::Duration],
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let mut waits = waits.iter();
+    loop {
+        let error = match graph.create_service_principal(app_id, cancel).await {
+            Ok(_) => return Ok(()),
+            Err(e) if matches!(e.code, ErrorCode::Rejected | ErrorCode::NotFound) => e,
+            Err(e) => return Err(e),
+        };
+        let Some(wait) = waits.next() else {
+            return Err(error);
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(*wait) => {}
+            _ = cancel.cancelled() => {
+                return Err(WizardError::new(ErrorCode::Cancelled, "Stopped before the enterprise application was created.")
+                    .with_hint("Run this again: the app is found and its enterprise application created."));
+            }
+        }
+        if graph.service_principal(app_id, cancel).await?.is_some() {
+            return Ok(());
+        }
+    }
 }
 
 /// `addPassword` for `days`; the value goes straight to the store.
