@@ -15,6 +15,7 @@
 pub mod create_app;
 pub mod device;
 pub mod fix;
+pub mod fix_scope;
 pub mod graph;
 pub mod live;
 pub mod loopback;
