@@ -4,13 +4,23 @@
 //! Diagnose. Then the app's data folder (progress, support logs), its
 //! captured stdout/stderr, every IPC answer the window received and the
 //! page itself are scanned: the canaries must appear nowhere.
+//!
+//! A second test signs in to Microsoft in practice mode, checks and fixes
+//! an app live and creates a new client secret: the simulator's codes and
+//! tokens (recognisable by their prefixes) must appear nowhere, and the new
+//! secret's value only in the one answer that hands it to the window to be
+//! shown once (as the Azure portal does).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use wizard_e2e::canary::{canary, CanaryScan};
 use wizard_e2e::{
-    ipc_log, open_audit_options, record_ipc, screenshot, scroll_to, tid, wait_for, wait_for_text,
-    Driver,
+    enter_practice_mode, ipc_log, open_audit_options, record_ipc, screenshot, scroll_to, tid,
+    wait_for, wait_for_text, Driver,
 };
 
 /// Its one client secret has Microsoft's hint `q8F`.
@@ -147,7 +157,7 @@ async fn secrets_typed_into_the_window_end_up_nowhere() {
         .unwrap();
     wait_for(&c, "diagnose-submit").await.click().await.unwrap();
     c.wait()
-        .at_most(std::time::Duration::from_secs(20))
+        .at_most(Duration::from_secs(20))
         .for_element(Locator::Css("article.diagnosis"))
         .await
         .expect("a diagnosis");
@@ -218,4 +228,221 @@ async fn secrets_typed_into_the_window_end_up_nowhere() {
         );
     }
     scan.assert_clean();
+}
+
+/// What the practice simulator's secrets start with: authorization codes,
+/// device codes, access and refresh tokens.
+const SIMULATOR_SECRET_PREFIXES: [&str; 4] = [
+    "0.sandbox-code.",
+    "sandbox-device-",
+    "sandbox-at-",
+    "sandbox-rt-",
+];
+
+/// Contoso's app whose Nylas callback sits under Single-page application.
+const SPA_APP: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
+
+/// One plain HTTP GET to 127.0.0.1, as the admin's browser would send it:
+/// the status, the `Location` header and the body.
+fn get(url: &str) -> (u16, Option<String>, String) {
+    let rest = url.strip_prefix("http://").expect("a local http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    assert!(host.starts_with("127.0.0.1:"), "only this computer: {url}");
+    let mut conn = TcpStream::connect(host).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let path = if path.is_empty() { "/" } else { path };
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    conn.read_to_end(&mut raw).expect("read the answer");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let location = head
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
+        })
+        .map(|(_, v)| v.trim().to_owned());
+    (status, location, body.to_owned())
+}
+
+/// Press Sign in under `within`, accept on the simulator's consent page
+/// and follow the redirect back to the wizard, as the admin would.
+async fn sign_in(c: &Client, within: &str) {
+    wait_for(c, within)
+        .await
+        .find(Locator::Css(&tid("ms-sign-in-browser")))
+        .await
+        .expect("a Sign in button")
+        .click()
+        .await
+        .unwrap();
+    let url = wait_for(c, "ms-sign-in-url")
+        .await
+        .find(Locator::Css("code"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let url = url.trim().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let (status, _, page) = get(&url);
+        assert_eq!(status, 200, "{page}");
+        let marker = "id=\"approve\" href=\"";
+        let at = page.find(marker).expect("an Accept button") + marker.len();
+        let href = page[at..].split('"').next().unwrap().replace("&amp;", "&");
+        let (status, back, _) = get(&href);
+        assert_eq!(status, 302);
+        let (status, _, done) = get(&back.expect("a redirect back to the wizard"));
+        assert_eq!(status, 200, "{done}");
+    })
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!(
+            "{} {}",
+            tid("live-check"),
+            tid("ms-who")
+        )))
+        .await
+        .expect("the window shows who signed in");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sign_in_tokens_and_a_new_secret_stay_out_of_files_output_and_ipc() {
+    let data = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("app-output.txt");
+    let driver = Driver::start_capturing(&[], &out).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    record_ipc(&c).await;
+    enter_practice_mode(&c).await;
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for(&c, "step-item-azure-app")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    wait_for(&c, "audit-preset")
+        .await
+        .select_by_value("read-only-inbox")
+        .await
+        .unwrap();
+    open_audit_options(&c).await;
+    let field = wait_for(&c, "audit-tenant").await;
+    scroll_to(&c, "tenant-lookup").await;
+    field.click().await.unwrap();
+    field.send_keys("contoso.com").await.unwrap();
+    field.send_keys("\u{E004}").await.unwrap();
+    scroll_to(&c, "live-check").await;
+    sign_in(&c, "live-check").await;
+
+    // The live check and Fix all use the tokens.
+    let id = wait_for(&c, "live-client-id").await;
+    scroll_to(&c, "live-client-id").await;
+    id.click().await.unwrap();
+    id.send_keys(SPA_APP).await.unwrap();
+    wait_for(&c, "live-check-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "fix-all").await;
+    scroll_to(&c, "fix-all").await;
+    wait_for(&c, "fix-all").await.click().await.unwrap();
+    wait_for(&c, "fix-preview").await;
+    sign_in(&c, "fix-preview").await;
+    wait_for(&c, "fix-apply").await;
+    scroll_to(&c, "fix-apply").await;
+    wait_for(&c, "fix-apply").await.click().await.unwrap();
+    wait_for(&c, "fix-applied").await;
+
+    // A new client secret: its value is handed to the window once, to show.
+    scroll_to(&c, "new-secret-button").await;
+    wait_for(&c, "new-secret-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "new-secret-create").await;
+    scroll_to(&c, "new-secret-create").await;
+    wait_for(&c, "new-secret-create")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let value = wait_for(&c, "new-secret-value")
+        .await
+        .find(Locator::Css("code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = value.trim().to_owned();
+    assert!(value.len() > 10, "a value to copy");
+    wait_for(&c, "new-secret-done").await.click().await.unwrap();
+    wait_for(&c, "new-secret-note").await;
+    let page = c.source().await.unwrap();
+    let answers = ipc_log(&c).await;
+    c.close().await.unwrap();
+    drop(driver);
+
+    let cmds: Vec<String> = answers
+        .iter()
+        .filter_map(|a| serde_json::from_str::<serde_json::Value>(a).ok())
+        .filter_map(|v| v["cmd"].as_str().map(str::to_owned))
+        .collect();
+    for want in [
+        "start_microsoft_sign_in",
+        "check_app_live",
+        "apply_live_fixes",
+        "create_new_client_secret",
+    ] {
+        assert!(
+            cmds.iter().any(|c| c == want),
+            "{want} was recorded: {cmds:?}"
+        );
+    }
+    // The one answer meant to carry the value, by design; no other.
+    let (handed, others): (Vec<String>, Vec<String>) = answers
+        .into_iter()
+        .partition(|a| a.contains("\"cmd\":\"create_new_client_secret\""));
+    assert_eq!(handed.len(), 1, "{handed:?}");
+    assert!(handed[0].contains(&value), "the value was shown from it");
+
+    let printed = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(printed.contains("starting"), "the app's output: {printed}");
+    let mut needles: Vec<&str> = SIMULATOR_SECRET_PREFIXES.to_vec();
+    needles.push(&value);
+    let mut scan = CanaryScan::new(&needles);
+    scan.dir(data.path())
+        .text("the app's stdout and stderr", printed.as_bytes())
+        .text("the page after the dialog closed", page.as_bytes())
+        .ipc(&others);
+    // The tokens never reach the window, not even in the value's answer.
+    let mut tokens = CanaryScan::new(&SIMULATOR_SECRET_PREFIXES);
+    tokens.ipc(&handed);
+    scan.assert_clean();
+    tokens.assert_clean();
 }
