@@ -389,7 +389,7 @@ async fn point_13_more_paths_narrow_switcher_diagnose_kept() {
         .execute(
             "const area = document.querySelector('.view-welcome .scroll-area').getBoundingClientRect();
              const hidden = [...document.querySelectorAll('[data-testid^=\"path-option-\"]')]
-               .filter((el) => el.getBoundingClientRect().top + 24 > area.bottom).length;
+               .filter((el) => { const r = el.getBoundingClientRect(); return (r.top + r.bottom) / 2 > area.bottom; }).length;
              const cue = document.querySelector('[data-testid=\"more-paths\"]');
              return [hidden, cue === null ? null : cue.textContent];",
             vec![],

@@ -34,6 +34,12 @@ function secretsPromise(practice: boolean, keychain: KeychainStatus): string {
   return 'Secrets go to your system keychain, never into a file.';
 }
 
+/** A card is out of sight when less than half of it shows above `bottom`. */
+function below(card: HTMLElement, bottom: number): boolean {
+  const r = card.getBoundingClientRect();
+  return (r.top + r.bottom) / 2 > bottom;
+}
+
 export function Welcome(props: WelcomeProps) {
   const { paths, practice, keychain, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices } = props;
   const [choice, setChoice] = useState<PathId | null>(
@@ -49,7 +55,7 @@ export function Welcome(props: WelcomeProps) {
     if (area === null) return undefined;
     const measure = () => {
       const bottom = area.getBoundingClientRect().bottom;
-      setHidden(cardRefs.current.filter((c) => c !== null && c.getBoundingClientRect().top + 24 > bottom).length);
+      setHidden(cardRefs.current.filter((c) => c !== null && below(c, bottom)).length);
     };
     measure();
     area.addEventListener('scroll', measure, { passive: true });
@@ -62,7 +68,7 @@ export function Welcome(props: WelcomeProps) {
   const showMore = () => {
     const area = scrollRef.current;
     const bottom = area?.getBoundingClientRect().bottom ?? 0;
-    const next = cardRefs.current.find((c) => c !== null && c.getBoundingClientRect().top + 24 > bottom);
+    const next = cardRefs.current.find((c) => c !== null && below(c, bottom));
     next?.scrollIntoView({ block: 'end', behavior: 'smooth' });
   };
   const chosen = paths.find((p) => p.id === choice) ?? null;
