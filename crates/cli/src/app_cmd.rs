@@ -214,7 +214,12 @@ fn create(args: &CreateArgs) -> ExitCode {
     }
     if !args.yes && !confirmed() {
         if format == Format::Json {
-            output::print_json(&json!({ "plan": plan, "created": false, "applied": false }));
+            let reuses = existing.as_ref().map(|a| {
+                json!({ "app_id": a["appId"], "object_id": a["id"], "display_name": a["displayName"] })
+            });
+            output::print_json(
+                &json!({ "plan": plan, "reuses": reuses, "created": false, "applied": false }),
+            );
         } else {
             println!("\nNothing was created. Run again with --yes to create it.");
         }

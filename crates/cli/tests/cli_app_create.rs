@@ -142,6 +142,14 @@ async fn without_yes_it_prints_the_plan_and_creates_nothing() {
     assert!(common::stderr(&out).contains("Why you are asked to sign in"));
     assert_eq!(sb.calls(POST_APP), 0);
     assert!(ours(&sb).is_empty());
+    // JSON: the plan with the exact body, and nothing created.
+    let json = run_signed_in(&sb, &args(&["--format", "json"])).await;
+    let v: Value = serde_json::from_str(&common::stdout(&json)).unwrap();
+    assert_eq!(v["applied"], false);
+    assert_eq!(v["reuses"], Value::Null);
+    assert_eq!(v["plan"]["body"]["displayName"], NAME);
+    assert_eq!(v["plan"]["body"]["api"]["requestedAccessTokenVersion"], 2);
+    assert_eq!(sb.calls(POST_APP), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -188,7 +196,7 @@ async fn a_failure_between_the_calls_exits_3_and_the_next_run_resumes() {
         .unwrap();
     let failed = run_signed_in(&sb, &args(&["--yes"])).await;
     assert_eq!(failed.status.code(), Some(3), "{}", common::stdout(&failed));
-    assert!(!common::stdout(&failed).contains("shown once"));
+    assert!(!common::stdout(&failed).contains("Client secret (shown once)"));
     assert_eq!(ours(&sb).len(), 1, "the app was created before the failure");
 
     let resumed = run_signed_in(&sb, &args(&["--yes"])).await;
