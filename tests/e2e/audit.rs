@@ -430,6 +430,25 @@ async fn audit_findings_dark() {
     screenshot(&c, "12c-region-dark").await;
     audit_pasted_manifest(&c).await;
     screenshot(&c, "12-audit-findings-dark").await;
+    // Issue 17, point 6 in the dark theme: the marks and "Is it safe?".
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' }); return true;",
+        vec![json!(tid("near-miss-compare"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "17-10b-finding-card-dark").await;
+    // Point 7: the dimmed results, dark.
+    scroll_to(&c, "recheck-button").await;
+    wait_for(&c, "recheck-button").await.click().await.unwrap();
+    wait_xpath(
+        &c,
+        "//*[@data-testid='audit-results' and @data-stale='true']",
+        "dimmed old results",
+    )
+    .await;
+    scroll_to(&c, "audit-stale-note").await;
+    screenshot(&c, "17-08b-old-results-dimmed-dark").await;
     diagnose_50011(&c).await;
     screenshot(&c, "12d-diagnose-dark").await;
     c.close().await.unwrap();

@@ -192,6 +192,17 @@ async fn dark_theme_screenshots() {
     wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;
+    // Issue 17, point 3 in the dark theme: a step this version can't do.
+    wait_for(&c, "step-item-teams-integration")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "not-built-by-hand").await;
+    screenshot(&c, "08b-not-built-dark").await;
     c.close().await.unwrap();
 }
 
