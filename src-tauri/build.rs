@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "use_session_only_secrets",
     "dismiss_notice",
     "recheck_keychain",
+    "start_over",
     "open_portal",
     "open_consent",
     "open_docs",

@@ -74,6 +74,25 @@ pub async fn use_session_only_secrets(state: State<'_, AppState>) -> Result<Sess
     Ok(state.session().await)
 }
 
+/// Start over (the window asked the admin to confirm first): every secret
+/// this wizard stored is deleted, then the saved answers and statuses; the
+/// welcome screen follows.
+#[tauri::command]
+pub async fn start_over(state: State<'_, AppState>) -> Result<Session> {
+    for name in wizard_core::secrets::SecretName::ALL {
+        match state.delete_secret(*name).await {
+            Ok(()) => {}
+            Err(e) if e.code == wizard_core::ErrorCode::SecretNotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    state.update(|p| {
+        p.start_over();
+        Ok(())
+    })?;
+    Ok(state.session().await)
+}
+
 /// Ask the keychain again, e.g. after the admin unlocked it.
 #[tauri::command]
 pub async fn recheck_keychain(state: State<'_, AppState>) -> Result<Session> {

@@ -34,6 +34,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::use_session_only_secrets,
         commands::dismiss_notice,
         commands::recheck_keychain,
+        commands::start_over,
         commands::open_portal,
         commands::open_consent,
         commands::open_docs,

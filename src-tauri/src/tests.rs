@@ -703,3 +703,40 @@ fn the_session_names_every_overridden_service() {
     let s = call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
     assert_eq!(s["overrides"].as_array().unwrap().len(), 1);
 }
+
+/// Issue 17, point 11: "Start over" forgets the saved answers and the
+/// secrets this wizard stored; a second start over (nothing stored) is fine.
+#[test]
+fn start_over_forgets_answers_and_stored_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    call(
+        &w,
+        "set_answer",
+        json!({"update": {"key": "region", "value": "eu"}}),
+    )
+    .unwrap();
+    call(
+        &w,
+        "save_secret",
+        json!({"name": "azure_client_secret", "value": "secret-to-forget-789"}),
+    )
+    .unwrap();
+    let s = call(&w, "start_over", json!({})).unwrap();
+    assert_eq!(s["progress"]["path"], Value::Null);
+    assert_eq!(s["progress"]["answers"]["region"], Value::Null);
+    assert_eq!(s["progress"]["paused"], json!({}));
+    let stored = call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap();
+    assert_eq!(stored, Value::Null, "the secret is forgotten");
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("progress.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        saved["answers"]["region"],
+        Value::Null,
+        "saved as forgotten"
+    );
+    call(&w, "start_over", json!({})).expect("nothing left to forget is fine");
+}

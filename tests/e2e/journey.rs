@@ -487,3 +487,87 @@ async fn point_13_more_paths_narrow_switcher_diagnose_kept() {
     wait_for_text(&c, "current-step-title", "Azure app").await;
     c.close().await.unwrap();
 }
+
+/// Point 11: "Start over" asks first, then forgets the answers of every
+/// path and the client secret saved in the keychain.
+#[tokio::test(flavor = "current_thread")]
+async fn point_11_start_over_forgets_answers_and_the_keychain_secret() {
+    let data = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&[]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for(&c, "preset-read-only-inbox")
+        .await
+        .click()
+        .await
+        .unwrap();
+    click_step(&c, "azure-app").await;
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    wizard_e2e::open_audit_options(&c).await;
+    wait_for(&c, "client-secret-input").await;
+    wizard_e2e::scroll_to(&c, "client-secret-input").await;
+    let field = wait_for(&c, "client-secret-input").await;
+    field.click().await.unwrap();
+    field.send_keys("start-over-secret-value").await.unwrap();
+    wait_for(&c, "client-secret-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "client-secret-stored").await;
+
+    wait_for(&c, "change-path-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "welcome").await;
+    wait_for(&c, "start-over-button").await;
+    wizard_e2e::scroll_to(&c, "start-over-button").await;
+    wait_for(&c, "start-over-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let confirm = text_of(&c, "start-over-confirm").await;
+    assert!(
+        confirm.contains("Nothing in Microsoft or Nylas changes."),
+        "{confirm}"
+    );
+    wait_for(&c, "start-over-confirm").await;
+    wizard_e2e::scroll_to(&c, "start-over-confirm").await;
+    screenshot(&c, "17-19-start-over-asks-first").await;
+    wait_for(&c, "start-over-confirm-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let done = text_of(&c, "start-over-done").await;
+    assert!(done.starts_with("Started over"), "{done}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("progress.json")).unwrap())
+            .unwrap();
+    assert_eq!(saved["path"], serde_json::Value::Null);
+    assert_eq!(saved["paused"], serde_json::json!({}));
+    assert_eq!(
+        saved["answers"]["features"]["features"],
+        serde_json::json!([])
+    );
+
+    // Path A starts afresh: its journey first, nothing chosen, no secret.
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    click_step(&c, "azure-app").await;
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    wizard_e2e::open_audit_options(&c).await;
+    wait_for(&c, "client-secret-input").await;
+    assert!(c
+        .find(Locator::Css(&tid("client-secret-stored")))
+        .await
+        .is_err());
+    c.close().await.unwrap();
+}

@@ -251,6 +251,12 @@ export function recheckKeychain(): Promise<Session> {
 }
 
 export function dismissNotice(): Promise<Session> {
+/** Forget every saved answer and the secrets this wizard stored (the
+ *  window asks the admin to confirm first). */
+export function startOver(): Promise<Session> {
+  return call<Session>('start_over');
+}
+
   return call<Session>('dismiss_notice');
 }
 

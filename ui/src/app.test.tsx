@@ -21,6 +21,7 @@ vi.mock('./api', async (importOriginal) => {
     setPracticeMode: vi.fn(),
     useSessionOnlySecrets: vi.fn(),
     recheckKeychain: vi.fn(),
+    startOver: vi.fn(),
     dismissNotice: vi.fn(),
     openLink: vi.fn(),
     // What the built step views ask for when they open.
@@ -447,5 +448,26 @@ describe('cards', () => {
     fireEvent.click(within(card).getByRole('button', { name: 'Try again' }));
     await screen.findByTestId('welcome');
     expect(m.getSession).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('start over (issue 17, point 11)', () => {
+  it('asks first, then forgets through Rust and shows the welcome screen Rust returns', async () => {
+    fakeRust(makeSession());
+    m.startOver.mockImplementation(async () => makeSession());
+    render(<App />);
+    fireEvent.click(await screen.findByTestId('start-over-button'));
+    const confirm = screen.getByTestId('start-over-confirm');
+    expect(confirm.textContent).toContain('Nothing in Microsoft or Nylas changes.');
+    expect(confirm.textContent).toContain('client secret');
+    expect(m.startOver).not.toHaveBeenCalled();
+    // "Keep everything" changes nothing.
+    fireEvent.click(screen.getByTestId('start-over-cancel'));
+    expect(screen.queryByTestId('start-over-confirm')).toBeNull();
+    expect(m.startOver).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('start-over-button'));
+    fireEvent.click(screen.getByTestId('start-over-confirm-button'));
+    await waitFor(() => expect(m.startOver).toHaveBeenCalledTimes(1));
+    expect((await screen.findByTestId('start-over-done')).textContent).toContain('forgotten');
   });
 });

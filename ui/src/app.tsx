@@ -42,6 +42,8 @@ export function App() {
   const [lastPath, setLastPath] = useState<PathId | null>(null);
   // The path whose journey is shown before Start (nothing saved yet).
   const [overview, setOverview] = useState<PathId | null>(null);
+  // "Start over" finished: the welcome screen says what was forgotten.
+  const [startedOver, setStartedOver] = useState(false);
   // Calls run one at a time, in order, so a reply never overwrites a newer
   // one. `blocking` (a ref as well as state) makes two quick clicks start one
   // call. Saving an answer never blocks and is never dropped: it queues, and
@@ -149,6 +151,7 @@ export function App() {
         if (id === null) setLastPath(leaving);
         setWelcomeBack(false);
         setOverview(null);
+        setStartedOver(false);
         applyProgress(p);
       },
       true,
@@ -168,6 +171,18 @@ export function App() {
   const setPractice = (enabled: boolean) => void run('practice', () => api.setPracticeMode(enabled), setSession);
   const sessionOnly = () => void run('other', () => api.useSessionOnlySecrets(), setSession, true);
   const recheckKeychain = () => void run('other', () => api.recheckKeychain(), setSession, true);
+  const startOver = () =>
+    void run(
+      'other',
+      () => api.startOver(),
+      (s) => {
+        setLastPath(null);
+        setWelcomeBack(false);
+        setStartedOver(true);
+        setSession(s);
+      },
+      true,
+    );
   /** Hide a card or line the admin dismissed, and keep keyboard focus on the page. */
   const dismissLocal = (hide: () => void) => {
     hide();
@@ -262,6 +277,8 @@ export function App() {
           initialChoice={lastPath}
           onStart={start}
           onPracticeChange={setPractice}
+          onStartOver={startOver}
+          startedOver={startedOver}
           headingRef={headingRef}
           notices={notices}
         />

@@ -62,6 +62,9 @@ pub enum SecretName {
 }
 
 impl SecretName {
+    /// Every secret the wizard may store ("Start over" forgets them all).
+    pub const ALL: &'static [SecretName] = <Self as strum::VariantArray>::VARIANTS;
+
     /// The entry's name in the store (its serde name).
     pub fn as_str(self) -> &'static str {
         self.into()

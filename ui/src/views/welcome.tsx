@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PathId } from '../bindings/PathId';
 import type { KeychainStatus } from '../bindings/KeychainStatus';
 import type { PathInfo } from '../bindings/PathInfo';
+import { Callout } from '../components/callout';
 import { ArrowRightIcon, LockIcon, SaveIcon, ShieldIcon } from '../components/icons';
 
 interface WelcomeProps {
@@ -21,6 +22,10 @@ interface WelcomeProps {
   initialChoice: PathId | null;
   onStart: (path: PathId) => void;
   onPracticeChange: (enabled: boolean) => void;
+  /** Forget the saved answers and stored secrets (after confirmation). */
+  onStartOver?: () => void;
+  /** True once "Start over" has been done: say so. */
+  startedOver?: boolean;
   headingRef: RefObject<HTMLHeadingElement | null>;
   /** Cards shown above the intro (errors, notices, keychain). */
   notices?: ComponentChildren;
@@ -41,7 +46,9 @@ function below(card: HTMLElement, bottom: number): boolean {
 }
 
 export function Welcome(props: WelcomeProps) {
-  const { paths, practice, keychain, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices } = props;
+  const { paths, practice, keychain, practiceBusy, busy, onStart, onPracticeChange, headingRef, notices, onStartOver } =
+    props;
+  const [confirming, setConfirming] = useState(false);
   const [choice, setChoice] = useState<PathId | null>(
     props.initialChoice !== null && paths.some((p) => p.id === props.initialChoice) ? props.initialChoice : null,
   );
@@ -216,6 +223,63 @@ export function Welcome(props: WelcomeProps) {
               );
             })}
           </div>
+          {onStartOver !== undefined && (
+            <div class="start-over">
+              {props.startedOver === true && !confirming && (
+                <p class="start-over-done" data-testid="start-over-done" role="status">
+                  Started over: your answers on every path and the secrets this wizard saved are forgotten.
+                </p>
+              )}
+              {!confirming ? (
+                <button
+                  type="button"
+                  class="btn btn-quiet btn-small"
+                  data-testid="start-over-button"
+                  onClick={() => setConfirming(true)}
+                >
+                  Start over…
+                </button>
+              ) : (
+                <Callout
+                  tone="warning"
+                  title="Start over?"
+                  testId="start-over-confirm"
+                  role="alert"
+                  actions={
+                    <>
+                      <button
+                        type="button"
+                        class="btn btn-danger btn-small"
+                        data-testid="start-over-confirm-button"
+                        aria-disabled={busy ? 'true' : undefined}
+                        onClick={() => {
+                          if (busy) return;
+                          setConfirming(false);
+                          onStartOver();
+                        }}
+                      >
+                        Forget my answers and secrets
+                      </button>
+                      <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        data-testid="start-over-cancel"
+                        onClick={() => setConfirming(false)}
+                      >
+                        Keep everything
+                      </button>
+                    </>
+                  }
+                >
+                  <p>
+                    This forgets your answers and progress on every path{practice ? ' in practice mode' : ''}, and
+                    the client secret this wizard saved{practice ? ' for practice' : ' in your keychain'}. Nothing in
+                    Microsoft or Nylas changes.
+                  </p>
+                </Callout>
+              )}
+            </div>
+          )}
           {hidden > 0 && (
             <button type="button" class="more-paths" data-testid="more-paths" onClick={showMore}>
               {hidden === 1 ? '1 more path below' : `${hidden} more paths below`}

@@ -64,6 +64,15 @@ impl Progress {
         }
     }
 
+    /// Start over: forget the path, every answer, status and paused path.
+    /// Practice mode stays as it is (leaving it is its own switch).
+    pub fn start_over(&mut self) {
+        *self = Progress {
+            practice: self.practice,
+            ..Progress::default()
+        };
+    }
+
     /// What leaving the current step now would mark it.
     pub fn leaving(&self) -> Option<StepLeave> {
         let step = self.step.as_deref()?;
@@ -253,6 +262,26 @@ mod tests {
         assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
         p.go_to_step("report").unwrap();
         assert_eq!(status(&p, "azure-app"), StepStatus::Done);
+    }
+
+    #[test]
+    fn starting_over_forgets_answers_statuses_and_paused_paths() {
+        let mut p = Progress::default();
+        p.practice = true;
+        p.choose_path(Some(PathId::V3));
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        p.go_to_step("region").unwrap();
+        p.choose_path(Some(PathId::Teams));
+        assert!(!p.paused.is_empty());
+        p.start_over();
+        assert_eq!(
+            p,
+            Progress {
+                practice: true,
+                ..Progress::default()
+            }
+        );
     }
 
     #[test]
