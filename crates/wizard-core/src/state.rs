@@ -184,8 +184,12 @@ impl Progress {
 
     /// The progress as the window gets it: with the chosen path's answers.
     pub fn view(&self) -> ProgressView {
+        // Settled here too, so a file saved before statuses were set on
+        // leaving shows facts from the first screen on.
+        let mut progress = self.clone();
+        progress.settle_statuses();
         ProgressView {
-            progress: self.clone(),
+            progress,
             current: self.path.map(|p| self.answers.for_path(p)),
             leaving: self.leaving(),
         }

@@ -291,6 +291,11 @@ mod tests {
         p.step = Some("region".into());
         p.step_status
             .insert("features".into(), StepStatus::InProgress);
+        // What the window is sent is settled even before any change.
+        assert_eq!(
+            p.view().progress.step_status["features"],
+            StepStatus::Skipped
+        );
         p.settle_statuses();
         assert_eq!(status(&p, "features"), StepStatus::Skipped);
         assert_eq!(status(&p, "region"), StepStatus::InProgress);
