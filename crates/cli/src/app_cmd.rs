@@ -24,8 +24,8 @@ use url::Url;
 use wizard_core::answers::{AnswerUpdate, Answers};
 use wizard_core::audit::{AuditRequest, Tenancy};
 use wizard_core::microsoft::create_app::{
-    create_or_resume, default_display_name, find_existing, plan_app, AppPlan, CreateOutcome,
-    SecretOutcome,
+    create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan,
+    CreateOutcome, SecretOutcome,
 };
 use wizard_core::microsoft::{Access, DEFAULT_CLIENT_ID};
 use wizard_core::paths::{AuditPath, PathId};
@@ -138,14 +138,33 @@ fn secret_store(args: &CreateArgs) -> (Box<dyn SecretStore>, bool) {
     (Box::new(MemorySecretStore::new()), false)
 }
 
-fn plan_text(plan: &AppPlan, reused: Option<&serde_json::Value>) -> String {
+fn plan_text(plan: &AppPlan, reused: Option<&serde_json::Value>, req: &AuditRequest) -> String {
     let mut out = String::new();
     if let Some(app) = reused {
         out += &format!(
-            "An app named \"{}\" (client ID {}) is already registered: it will be reused, and fixed where it differs, instead of creating a second one.\n\n",
+            "An app named \"{}\" (client ID {}) is already registered: it will be reused instead of creating a second one.\n",
             app["displayName"].as_str().unwrap_or_default(),
             app["appId"].as_str().unwrap_or_default()
         );
+        match fixes_for(app, req) {
+            Ok(fixes) if fixes.is_empty() => out += "Its settings already match the plan.\n",
+            Ok(fixes) => {
+                out += "These changes will be made to it:\n";
+                for step in &fixes.steps {
+                    out += &format!(
+                        "  • {}\n      now: {}\n    after: {}\n",
+                        step.title, step.before, step.after
+                    );
+                }
+            }
+            Err(e) => {
+                out += &format!(
+                    "Its settings couldn't be compared with the plan: {}\n",
+                    e.message
+                )
+            }
+        }
+        out += "Its enterprise application and a client secret are added only if missing.\n\n";
     }
     out += "The app that will be registered:\n";
     for line in &plan.lines {
@@ -210,7 +229,7 @@ fn create(args: &CreateArgs) -> ExitCode {
         Err(e) => return failed(&e, format),
     };
     if format == Format::Text {
-        print!("{}", plan_text(&plan, existing.as_ref()));
+        print!("{}", plan_text(&plan, existing.as_ref(), &req));
     }
     if !args.yes && !confirmed() {
         if format == Format::Json {

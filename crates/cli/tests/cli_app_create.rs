@@ -258,3 +258,46 @@ fn bad_input_exits_2_before_any_sign_in() {
         assert!(!stderr.contains("devicelogin"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_app_with_the_same_name_is_shown_with_its_changes_and_reused() {
+    let mut s = Scenario::practice();
+    s.sign_in.device_code_interval = 1;
+    let mut app: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::manifest_path("v3-us-correct")).unwrap(),
+    )
+    .unwrap();
+    app["displayName"] = Value::from(NAME);
+    s.tenants[0].applications = vec![app.clone()];
+    let sb = start(s, None).await.unwrap();
+    let preview = run_signed_in(&sb, &args(&[])).await;
+    let text = common::stdout(&preview);
+    assert!(
+        text.contains("it will be reused instead of creating a second one"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Add https://api.eu.nylas.com/v3/connect/callback to Web"),
+        "{text}"
+    );
+    assert_eq!(
+        sb.all_calls()
+            .keys()
+            .filter(|k| k.starts_with("PATCH "))
+            .count(),
+        0
+    );
+    let done = run_signed_in(&sb, &args(&["--yes", "--format", "json"])).await;
+    let v: Value = serde_json::from_str(&common::stdout(&done)).unwrap();
+    assert_eq!(v["created"], false);
+    assert_eq!(v["app_id"], app["appId"]);
+    assert_eq!(sb.calls(POST_APP), 0);
+    let uris = &ours(&sb)[0]["web"]["redirectUris"];
+    assert!(
+        uris.as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == "https://api.eu.nylas.com/v3/connect/callback"),
+        "{uris}"
+    );
+}

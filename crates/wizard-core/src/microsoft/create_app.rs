@@ -26,7 +26,7 @@ use time::{Duration, OffsetDateTime};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::fix::plan_fixes;
+use super::fix::{plan_fixes, FixPlan};
 use super::graph::GraphClient;
 use super::live::{live_audit, LiveAudit};
 use super::new_secret::NewSecret;
@@ -77,6 +77,12 @@ pub async fn find_existing(
                 .find(|a| carries_marker(a, Some(&plan.answers_hash)))
         })
         .cloned())
+}
+
+/// What reusing `app` (an existing app as Graph returned it) would change
+/// in it, for the preview: the same plan `create_or_resume` applies.
+pub fn fixes_for(app: &Value, req: &AuditRequest) -> Result<FixPlan> {
+    plan_fixes(app, &run_audit(&parse_manifest_value(app)?, req)?)
 }
 
 /// What happened to the client secret.
@@ -150,8 +156,7 @@ pub async fn create_or_resume(
                 app["displayName"].as_str().unwrap_or_default(),
                 app["appId"].as_str().unwrap_or_default()
             ));
-            let registration = parse_manifest_value(&app)?;
-            let fixes = plan_fixes(&app, &run_audit(&registration, req)?)?;
+            let fixes = fixes_for(&app, req)?;
             if !fixes.is_empty() {
                 graph
                     .patch_application(&fixes.app_object_id, fixes.patch.clone(), cancel)
