@@ -142,7 +142,9 @@ mod tests {
         assert!(fix.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_owned()));
         assert!(fix.contains(&"offline_access".to_owned()));
         let create = Access::Create.scopes();
-        assert!(create.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_owned()));
+        assert!(
+            create.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_owned())
+        );
         assert!(!create.iter().any(|s| s.contains("Directory.ReadWrite")));
         assert!(Access::Create.why().contains("Application.ReadWrite.All"));
     }
