@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use url::Url;
 use wizard_core::audit::AuditRequest;
-use wizard_core::microsoft::fix::{apply_fixes, plan_live, FixOutcome, FixPlan};
+use wizard_core::audit::CheckId;
+use wizard_core::microsoft::fix::FixOutcome;
+use wizard_core::microsoft::fix_scope::{apply_fixes_for, plan_live_for, LivePlan};
 use wizard_core::microsoft::new_secret::{create_client_secret, NewSecret, SecretLifetime};
 use wizard_core::microsoft::signin::{BrowserOpener, BrowserSignIn};
 use wizard_core::microsoft::{
@@ -56,6 +58,11 @@ impl MicrosoftSession {
     /// of practice mode: sandbox tokens mean nothing to Microsoft).
     pub async fn forget(&self) {
         *self.inner.lock().await = Inner::default();
+    }
+
+    /// The sign-in of this run, if any (for "create it for me").
+    pub(crate) async fn signed_in(&self) -> Option<(Tokens, SignedInAs)> {
+        self.inner.lock().await.signed_in.clone()
     }
 }
 
@@ -178,20 +185,6 @@ pub fn practice_scenario() -> wizard_sandbox::Scenario {
     scenario
 }
 
-/// Run a sign-in future that isn't `Send` (the `oauth2` crate's, whose
-/// HTTP client borrows across awaits) on a blocking thread of the same
-/// runtime; Tauri's async commands must be `Send`.
-async fn off_thread<T, F>(make: impl FnOnce() -> F + Send + 'static) -> Result<T>
-where
-    T: Send + 'static,
-    F: std::future::Future<Output = Result<T>>,
-{
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(make()))
-        .await
-        .map_err(|e| WizardError::internal(format!("The sign-in did not finish: {e}.")))?
-}
-
 fn config(state: &AppState, remote: &Remote) -> Result<SignInConfig> {
     let progress = state.progress();
     let tenant = progress
@@ -226,7 +219,7 @@ pub async fn start_microsoft_sign_in(
     state.microsoft.inner.lock().await.pending = None;
     let (pending, status) = match method {
         SignInMethod::Browser => {
-            let flow = off_thread(move || BrowserSignIn::start(config, access)).await?;
+            let flow = BrowserSignIn::start(config, access).await?;
             let browser = ShellBrowser {
                 practice_login: practice.then(|| remote.endpoints.microsoft_login.clone()),
             };
@@ -240,11 +233,7 @@ pub async fn start_microsoft_sign_in(
             (Pending::Browser(flow), status)
         }
         SignInMethod::Device => {
-            let (http, cancel) = (remote.http.clone(), call.token().clone());
-            let flow = off_thread(move || async move {
-                DeviceFlow::start(&http, config, access, &cancel).await
-            })
-            .await?;
+            let flow = DeviceFlow::start(&remote.http, config, access, call.token()).await?;
             let status = SignInStatus::WaitingForCode {
                 prompt: flow.prompt(),
             };
@@ -273,14 +262,10 @@ pub async fn finish_microsoft_sign_in(
         })?;
     let call = calls.begin("finish_microsoft_sign_in");
     let remote = state.remote().await?;
-    let (http, cancel) = (remote.http.clone(), call.token().clone());
-    let tokens = off_thread(move || async move {
-        match pending {
-            Pending::Browser(flow) => flow.finish(&http, &cancel).await,
-            Pending::Device(flow) => flow.finish(&http, &cancel).await,
-        }
-    })
-    .await?;
+    let tokens = match pending {
+        Pending::Browser(flow) => flow.finish(&remote.http, call.token()).await?,
+        Pending::Device(flow) => flow.finish(&remote.http, call.token()).await?,
+    };
     let graph = GraphClient::new(&remote.http, &remote.endpoints.graph, &tokens);
     // The organization's name is a courtesy: a failure here is not one of
     // the sign-in (the audit reports Graph's problems where they matter).
@@ -349,7 +334,8 @@ async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
             .with_hint("Sign in to check your app live."))
         }
     };
-    if need == Access::Fix && tokens.access != Access::Fix {
+    // Creating asks for the same write permission as fixing.
+    if need == Access::Fix && !matches!(tokens.access, Access::Fix | Access::Create) {
         return Err(WizardError::new(
             ErrorCode::Forbidden,
             "You signed in to read your app only, not to change it.",
@@ -389,29 +375,49 @@ pub async fn check_app_live(
     Ok(LiveOutcome { live, progress })
 }
 
-/// What "Fix all" would change, in plain words (nothing is changed).
+/// What "Fix all" (no check) or "Fix this" (one check) would change, in
+/// plain words, and which checks "Fix this" can fix. Nothing is changed.
 #[tauri::command]
 pub async fn plan_live_fixes(
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     client_id: String,
-) -> Result<FixPlan> {
+    check: Option<CheckId>,
+) -> Result<LivePlan> {
     let call = calls.begin("plan_live_fixes");
     let l = live(&state, Access::Audit, &client_id).await?;
-    plan_live(&l.graph, client_id.trim(), &l.tenant, &l.req, call.token()).await
+    plan_live_for(
+        &l.graph,
+        client_id.trim(),
+        &l.tenant,
+        &l.req,
+        check,
+        call.token(),
+    )
+    .await
 }
 
-/// Apply the fixes after the admin confirmed the preview: wizard-core reads
-/// again, sends whole merged collections, re-reads and re-audits.
+/// Apply the fixes (all, or one check's) after the admin confirmed the
+/// preview: wizard-core reads again, sends whole merged collections,
+/// re-reads and re-audits.
 #[tauri::command]
 pub async fn apply_live_fixes(
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     client_id: String,
+    check: Option<CheckId>,
 ) -> Result<FixApplied> {
     let call = calls.begin("apply_live_fixes");
     let l = live(&state, Access::Fix, &client_id).await?;
-    let outcome = apply_fixes(&l.graph, client_id.trim(), &l.tenant, &l.req, call.token()).await?;
+    let outcome = apply_fixes_for(
+        &l.graph,
+        client_id.trim(),
+        &l.tenant,
+        &l.req,
+        check,
+        call.token(),
+    )
+    .await?;
     tracing::info!(
         changes = outcome.applied.steps.len(),
         "fixes applied to the app registration"

@@ -161,7 +161,9 @@ fn practice_sign_in_audit_fix_all_and_a_new_secret() {
     assert!(live["progress"]["answers"]["last_check"].is_object());
 
     // The preview says what changes, in words; nothing changed yet.
-    let plan = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    let planned = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
+    assert_eq!(planned["fixable"], json!(["redirect_uris"]));
+    let plan = planned["plan"].clone();
     let steps = plan["steps"].as_array().unwrap();
     assert!(
         steps
@@ -169,8 +171,13 @@ fn practice_sign_in_audit_fix_all_and_a_new_secret() {
             .any(|s| s["id"] == "redirect_uri:https://api.us.nylas.com/v3/connect/callback"),
         "{plan}"
     );
-    let again = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
-    assert_eq!(again["steps"], plan["steps"]);
+    let again = call(
+        &w,
+        "plan_live_fixes",
+        json!({"clientId": SPA_APP, "check": "redirect_uris"}),
+    )
+    .unwrap();
+    assert_eq!(again["plan"]["steps"], plan["steps"]);
 
     // Fix all: applied, re-read and re-audited; nothing left to fix.
     let fixed = call(&w, "apply_live_fixes", json!({"clientId": SPA_APP})).unwrap();
@@ -197,7 +204,8 @@ fn practice_sign_in_audit_fix_all_and_a_new_secret() {
         fixed["outcome"]["after"]["report"]
     );
     let left = call(&w, "plan_live_fixes", json!({"clientId": SPA_APP})).unwrap();
-    assert_eq!(left["steps"], json!([]));
+    assert_eq!(left["plan"]["steps"], json!([]));
+    assert_eq!(left["fixable"], json!([]));
 
     // A new secret: stored (the window later sees its hint only) and
     // handed to the window this once.

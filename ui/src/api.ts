@@ -11,13 +11,14 @@ import type { Access } from './bindings/Access';
 import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
+import type { CheckId } from './bindings/CheckId';
 import type { Diagnosis } from './bindings/Diagnosis';
 import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { FixOutcome } from './bindings/FixOutcome';
-import type { FixPlan } from './bindings/FixPlan';
 import type { LiveAudit } from './bindings/LiveAudit';
+import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
@@ -250,13 +251,13 @@ export function recheckKeychain(): Promise<Session> {
   return call<Session>('recheck_keychain');
 }
 
-export function dismissNotice(): Promise<Session> {
 /** Forget every saved answer and the secrets this wizard stored (the
  *  window asks the admin to confirm first). */
 export function startOver(): Promise<Session> {
   return call<Session>('start_over');
 }
 
+export function dismissNotice(): Promise<Session> {
   return call<Session>('dismiss_notice');
 }
 
@@ -427,14 +428,16 @@ export function checkAppLive(clientId: string): Promise<LiveOutcome> {
   return call<LiveOutcome>('check_app_live', { clientId });
 }
 
-/** What "Fix all" would change, before and after in words; nothing changes. */
-export function planLiveFixes(clientId: string): Promise<FixPlan> {
-  return call<FixPlan>('plan_live_fixes', { clientId });
+/** What "Fix all" (no check) or "Fix this" (one check) would change, before
+ *  and after in words, and which checks "Fix this" can fix; nothing changes. */
+export function planLiveFixes(clientId: string, check: CheckId | null = null): Promise<LivePlan> {
+  return call<LivePlan>('plan_live_fixes', { clientId, check });
 }
 
-/** Apply the fixes (after the admin confirmed the preview), then re-check. */
-export function applyLiveFixes(clientId: string): Promise<FixApplied> {
-  return call<FixApplied>('apply_live_fixes', { clientId });
+/** Apply the fixes (all, or one check's) after the admin confirmed the
+ *  preview, then re-check. */
+export function applyLiveFixes(clientId: string, check: CheckId | null = null): Promise<FixApplied> {
+  return call<FixApplied>('apply_live_fixes', { clientId, check });
 }
 
 /** Create a client secret on the app; Rust stores its value. */

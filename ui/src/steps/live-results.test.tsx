@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError, type SignedInAs } from '../api';
 import type { FixPlan } from '../bindings/FixPlan';
+import type { LivePlan } from '../bindings/LivePlan';
 import type { LiveAudit } from '../bindings/LiveAudit';
 import { fixtureAudit } from '../test/requirements';
 import { LiveCheck } from './live-results';
@@ -54,6 +55,18 @@ const PLAN: FixPlan = {
   patch: {},
 };
 const EMPTY: FixPlan = { app_object_id: 'obj', steps: [], patch: {} };
+const ONE: LivePlan = { plan: PLAN, fixable: ['redirect_uris'] };
+const NONE: LivePlan = { plan: EMPTY, fixable: [] };
+const PERMISSION_STEP = {
+  id: 'permission:Calendars.ReadWrite',
+  title: 'Add Calendars.ReadWrite',
+  before: 'Not listed',
+  after: 'Calendars.ReadWrite as a delegated permission (Microsoft Graph)',
+};
+const TWO: LivePlan = {
+  plan: { ...PLAN, steps: [...PLAN.steps, PERMISSION_STEP] },
+  fixable: ['redirect_uris', 'delegated_scopes'],
+};
 
 function renderCheck() {
   const applyProgress = vi.fn();
@@ -77,10 +90,10 @@ describe('Check my app live', () => {
     expect(screen.queryByTestId('live-client-id')).toBeNull();
   });
 
-  it('shows the live findings and the tenant facts, then previews Fix all in words and applies it only after confirmation', async () => {
+  it('shows the live findings and the tenant facts, then previews "Fix this" in words and applies it only after confirmation', async () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
-    m.planLiveFixes.mockResolvedValueOnce(PLAN).mockResolvedValueOnce(EMPTY);
+    m.planLiveFixes.mockResolvedValueOnce(ONE).mockResolvedValueOnce(ONE).mockResolvedValueOnce(NONE);
     m.applyLiveFixes.mockResolvedValue({ outcome: { applied: PLAN, after: liveClean }, progress: clean.progress });
     const applyProgress = renderCheck();
     await checkApp();
@@ -88,27 +101,49 @@ describe('Check my app live', () => {
     expect(m.checkAppLive).toHaveBeenCalledWith(APP);
     expect(applyProgress).toHaveBeenCalledWith(failing.progress);
     expect(screen.getByTestId('live-consent').textContent).toContain('Admin consent is missing for: Mail.Read');
-    fireEvent.click(await screen.findByTestId('fix-all'));
-    const preview = screen.getByTestId('fix-preview');
+    // One fixable check: "Fix this" on it, no "Fix all".
+    expect((await screen.findByTestId('fixable-redirect_uris')).textContent).toContain('Redirect URIs');
+    expect(screen.queryByTestId('fix-all')).toBeNull();
+    fireEvent.click(screen.getByTestId('fix-this-redirect_uris'));
+    const preview = await screen.findByTestId('fix-preview');
+    expect(m.planLiveFixes).toHaveBeenLastCalledWith(APP, 'redirect_uris');
     expect(preview.textContent).toContain('One change to your app');
     expect(screen.getByTestId('fix-before').textContent).toBe('Under Single-page application');
     expect(screen.getByTestId('fix-after').textContent).toBe('Under Web');
     expect(m.applyLiveFixes).not.toHaveBeenCalled();
     fireEvent.click(screen.getByTestId('fix-apply'));
     await screen.findByTestId('fix-applied');
-    expect(m.applyLiveFixes).toHaveBeenCalledWith(APP);
+    expect(m.applyLiveFixes).toHaveBeenCalledWith(APP, 'redirect_uris');
     expect(screen.getByTestId('fix-applied').textContent).toContain('Your app was changed (one change) and checked again');
     expect(applyProgress).toHaveBeenLastCalledWith(clean.progress);
     expect(screen.queryByTestId('fix-preview')).toBeNull();
     // The plan was read again before the result showed: nothing left.
-    expect(m.planLiveFixes).toHaveBeenCalledTimes(2);
-    expect(screen.queryByTestId('fix-all')).toBeNull();
+    expect(m.planLiveFixes).toHaveBeenCalledTimes(3);
+    expect(screen.queryByTestId('live-fixes')).toBeNull();
+  });
+
+  it('"Fix all" previews every change at once and applies them together', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValueOnce(TWO).mockResolvedValueOnce(NONE);
+    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: TWO.plan, after: liveClean }, progress: clean.progress });
+    renderCheck();
+    await checkApp();
+    expect((await screen.findByTestId('fix-all')).textContent).toBe('Fix all (2 changes)');
+    fireEvent.click(screen.getByTestId('fix-all'));
+    const preview = screen.getByTestId('fix-preview');
+    expect(preview.textContent).toContain('2 changes to your app');
+    expect(screen.getAllByTestId('fix-step')).toHaveLength(2);
+    expect(m.planLiveFixes).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByTestId('fix-apply'));
+    expect((await screen.findByTestId('fix-applied')).textContent).toContain('(2 changes)');
+    expect(m.applyLiveFixes).toHaveBeenCalledWith(APP, null);
   });
 
   it('Cancel in the preview changes nothing', async () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
-    m.planLiveFixes.mockResolvedValue(PLAN);
+    m.planLiveFixes.mockResolvedValue(TWO);
     renderCheck();
     await checkApp();
     fireEvent.click(await screen.findByTestId('fix-all'));
@@ -120,7 +155,7 @@ describe('Check my app live', () => {
   it('a read-only sign-in must sign in again, allowing changes, before applying', async () => {
     m.microsoftSignedIn.mockResolvedValue(WHO);
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
-    m.planLiveFixes.mockResolvedValue(PLAN);
+    m.planLiveFixes.mockResolvedValue(TWO);
     renderCheck();
     await checkApp();
     fireEvent.click(await screen.findByTestId('fix-all'));

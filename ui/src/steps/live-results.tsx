@@ -7,7 +7,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type OpenLink, type SignedInAs, type WizardApiError } from '../api';
+import type { CheckId } from '../bindings/CheckId';
 import type { FixPlan } from '../bindings/FixPlan';
+import type { LivePlan } from '../bindings/LivePlan';
+import { CHECK_NAMES } from '../check-names';
 import type { LiveAudit } from '../bindings/LiveAudit';
 import type { ProgressView } from '../bindings/ProgressView';
 import { ErrorCard } from '../components/error-card';
@@ -50,8 +53,9 @@ function Facts({ live }: { live: LiveAudit }) {
 export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
   const [who, setWho] = useState<SignedInAs | null>(null);
   const [live, setLive] = useState<LiveAudit | null>(null);
-  const [plan, setPlan] = useState<FixPlan | null>(null);
-  const [previewing, setPreviewing] = useState(false);
+  const [plan, setPlan] = useState<LivePlan | null>(null);
+  // The preview open: every fix (check null) or one check's.
+  const [previewing, setPreviewing] = useState<{ check: CheckId | null; plan: FixPlan } | null>(null);
   const [applied, setApplied] = useState<number | null>(null);
   const [busy, setBusy] = useState<'check' | 'apply' | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
@@ -89,17 +93,31 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
     }
   };
 
-  const apply = async () => {
+  const preview = async (check: CheckId | null) => {
+    if (plan === null) return;
+    if (check === null) {
+      setPreviewing({ check, plan: plan.plan });
+      return;
+    }
+    setError(null);
+    try {
+      setPreviewing({ check, plan: (await api.planLiveFixes(id(), check)).plan });
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  const apply = async (check: CheckId | null) => {
     setBusy('apply');
     setError(null);
     try {
-      const done = await api.applyLiveFixes(id());
+      const done = await api.applyLiveFixes(id(), check);
       applyProgress(done.progress);
       // What is left to fix, read fresh, before the result shows.
       const left = await api.planLiveFixes(id());
       setLive(done.outcome.after);
       setPlan(left);
-      setPreviewing(false);
+      setPreviewing(null);
       setApplied(done.outcome.applied.steps.length);
     } catch (e) {
       setError(toWizardError(e));
@@ -110,14 +128,14 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
 
   const signedOut = () => {
     setWho(null);
-    setPreviewing(false);
+    setPreviewing(null);
   };
 
   const reSignIn = (
     <MicrosoftSignIn who={who} access="fix" tenant={tenant} onSignedIn={setWho} onSignedOut={signedOut} onAskTenant={onAskTenant} />
   );
   const canFix = who?.access === 'fix';
-  const fixes = plan?.steps.length ?? 0;
+  const fixes = plan?.plan.steps.length ?? 0;
 
   return (
     <section class="step-section live-check" aria-labelledby="live-check-title" data-testid="live-check">
@@ -173,11 +191,30 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
             : `Your app was changed (${applied === 1 ? 'one change' : `${applied} changes`}) and checked again:`}
         </p>
       )}
-      {live !== null && plan !== null && fixes > 0 && !previewing && (
-        <div class="finding-actions">
-          <button type="button" class="btn btn-primary" onClick={() => setPreviewing(true)} data-testid="fix-all">
-            {fixes === 1 ? 'Fix this for me' : `Fix all ${fixes} for me`}
-          </button>
+      {live !== null && plan !== null && fixes > 0 && previewing === null && (
+        <div class="live-fixes" data-testid="live-fixes">
+          <h3 class="live-facts-title">The wizard can fix {plan.fixable.length === 1 ? 'this' : 'these'} for you</h3>
+          <ul class="live-fixable">
+            {plan.fixable.map((c) => (
+              <li key={c} data-testid={`fixable-${c}`}>
+                <span>{CHECK_NAMES[c]}</span>
+                <button
+                  type="button"
+                  class="btn btn-secondary btn-small"
+                  onClick={() => void preview(c)}
+                  data-testid={`fix-this-${c}`}
+                >
+                  Fix this
+                </button>
+              </li>
+            ))}
+          </ul>
+          {plan.fixable.length > 1 && (
+            <button type="button" class="btn btn-primary" onClick={() => void preview(null)} data-testid="fix-all">
+              Fix all ({fixes} changes)
+            </button>
+          )}
+          <p class="muted small">You'll see exactly what changes before anything is changed.</p>
         </div>
       )}
       {live !== null && plan !== null && fixes === 0 && live.report.summary.fail > 0 && (
@@ -185,13 +222,13 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
           The wizard can't change these for you: each problem below says what to do in the Azure portal.
         </p>
       )}
-      {previewing && plan !== null && (
+      {previewing !== null && (
         <FixPreview
-          plan={plan}
+          plan={previewing.plan}
           canApply={canFix}
           busy={busy === 'apply'}
-          onApply={() => void apply()}
-          onCancel={() => setPreviewing(false)}
+          onApply={() => void apply(previewing.check)}
+          onCancel={() => setPreviewing(null)}
           signIn={reSignIn}
         />
       )}
