@@ -628,9 +628,16 @@ async fn point_5_admin_consent_asks_for_the_tenant_in_the_window() {
         .for_element(Locator::Css("details.audit-options[open]"))
         .await
         .expect("the button opens the options");
+    // Focus moves once the opened section is laid out (a frame or two
+    // later): wait for it, and report where it is if it never gets there.
     let focused: String = c
-        .execute(
-            "return document.activeElement && document.activeElement.getAttribute('data-testid') || ''",
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const at = () => document.activeElement && document.activeElement.getAttribute('data-testid') || '';
+             const start = performance.now();
+             const tick = () => at() === 'audit-tenant' || performance.now() - start > 5000
+               ? done(at()) : requestAnimationFrame(tick);
+             tick();",
             vec![],
         )
         .await
