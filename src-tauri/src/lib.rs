@@ -3,6 +3,7 @@
 
 mod app_state;
 mod commands;
+mod create_app_commands;
 mod external;
 mod logging;
 mod microsoft_commands;
@@ -58,6 +59,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         microsoft_commands::plan_live_fixes,
         microsoft_commands::apply_live_fixes,
         microsoft_commands::create_new_client_secret,
+        create_app_commands::plan_new_app,
+        create_app_commands::create_new_app,
     ])
 }
 
@@ -157,6 +160,8 @@ fn path_hash(dir: &std::path::Path) -> u64 {
         })
 }
 
+#[cfg(test)]
+mod create_app_tests;
 #[cfg(test)]
 mod microsoft_tests;
 #[cfg(test)]
