@@ -272,6 +272,9 @@ fn a_read_only_sign_in_with_a_code_cannot_change_the_app() {
     let err = call(&w, "apply_live_fixes", json!({"clientId": SPA_APP})).unwrap_err();
     assert_eq!(err["code"], "forbidden");
     assert!(err["hint"].as_str().unwrap().contains("allow changes"));
+    // Leaving practice mode forgets the simulator's sign-in.
+    call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    assert_eq!(call(&w, "microsoft_signed_in", json!({})), Ok(Value::Null));
 }
 
 #[test]
