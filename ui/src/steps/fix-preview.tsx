@@ -57,7 +57,7 @@ export function FixPreview({ plan, canApply, busy, onApply, onCancel, signIn }: 
         <>
           {signIn}
           <button type="button" class="btn btn-quiet" onClick={onCancel} data-testid="fix-cancel">
-            Cancel
+            Don't change anything
           </button>
         </>
       )}

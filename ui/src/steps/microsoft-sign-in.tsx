@@ -68,14 +68,15 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
     }
   };
 
-  if (who !== null && (who.access === access || who.access === 'fix') && waiting === null) {
+  // Creating signs in with the same write permission as fixing.
+  if (who !== null && (who.access === access || who.access !== 'audit') && waiting === null) {
     return (
       <div class="ms-signed-in" data-testid="ms-signed-in">
         <p>
           <strong data-testid="ms-who">{whoText(who)}</strong>
           <span class="muted">
             {' '}
-            · {who.access === 'fix' ? 'allowed to change your app' : 'reading your app only'}
+            · {who.access === 'audit' ? 'reading your app only' : who.access === 'create' ? 'allowed to create and change apps' : 'allowed to change your app'}
           </span>
         </p>
         <button type="button" class="btn btn-small btn-quiet" onClick={() => void signOut()} data-testid="ms-sign-out">
@@ -92,7 +93,9 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
       {waiting === null && (
         <>
           <p class="group-help">
-            {access === 'fix'
+            {access === 'create'
+              ? 'Sign in as an admin of your tenant (Application Administrator or Cloud Application Administrator) and allow the wizard to create the app. You will be asked to accept “Read and write all applications”.'
+              : access === 'fix'
               ? 'To change your app, sign in again and allow changes. You will be asked to accept “Read and write all applications”.'
               : 'Sign in as an admin of your tenant (Application Administrator or Cloud Application Administrator). The wizard only reads your app; nothing changes until you confirm a fix.'}
           </p>
@@ -108,7 +111,7 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
           ) : (
             <div class="finding-actions">
               <button type="button" class="btn btn-primary" onClick={() => void signIn('browser')} data-testid="ms-sign-in-browser">
-                {access === 'fix' ? 'Sign in and allow changes' : 'Sign in to Microsoft'}
+                {access === 'fix' ? 'Sign in and allow changes' : access === 'create' ? 'Sign in and allow creating the app' : 'Sign in to Microsoft'}
               </button>
               <button type="button" class="btn btn-quiet" onClick={() => void signIn('device')} data-testid="ms-sign-in-code">
                 Use a code instead
@@ -139,7 +142,7 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
             </>
           )}
           <button type="button" class="btn btn-quiet" onClick={cancel} data-testid="ms-cancel">
-            Cancel
+            Cancel sign-in
           </button>
         </div>
       )}
