@@ -9,14 +9,17 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { Access } from './bindings/Access';
 import type { AnswerUpdate } from './bindings/AnswerUpdate';
+import type { AppPlan } from './bindings/AppPlan';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
 import type { CheckId } from './bindings/CheckId';
+import type { CreateOutcome } from './bindings/CreateOutcome';
 import type { Diagnosis } from './bindings/Diagnosis';
 import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { FixOutcome } from './bindings/FixOutcome';
+import type { FixStep } from './bindings/FixStep';
 import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
@@ -443,4 +446,42 @@ export function applyLiveFixes(clientId: string, check: CheckId | null = null): 
 /** Create a client secret on the app; Rust stores its value. */
 export function createNewClientSecret(clientId: string, description: string, lifetime: SecretLifetime): Promise<NewSecretOnce> {
   return call<NewSecretOnce>('create_new_client_secret', { clientId, description, lifetime });
+}
+
+// "Create it for me": the plan of a new app registration, then creating it
+// (Rust stores the client secret; the window gets its hint only).
+
+/** An app already registered that creating would reuse, and its changes. */
+export interface ReusedApp {
+  display_name: string;
+  app_id: string;
+  changes: FixStep[];
+}
+
+/** The plan for the saved answers (Rust's `NewAppPlan`). */
+export interface NewAppPlan {
+  plan: AppPlan;
+  /** Why creating asks for Application.ReadWrite.All. */
+  why: string;
+  /** The current sign-in allows creating. */
+  can_create: boolean;
+  /** Looked up only when signed in. */
+  reuses: ReusedApp | null;
+}
+
+/** What creating did, the checks still unmet, the progress it was recorded in. */
+export interface NewAppCreated {
+  outcome: CreateOutcome;
+  unmet: CheckId[];
+  progress: ProgressView;
+}
+
+/** The plan of the new app (blank name: the default). Nothing is created. */
+export function planNewApp(name: string | null, secretDays: number | null): Promise<NewAppPlan> {
+  return call<NewAppPlan>('plan_new_app', { name, secretDays });
+}
+
+/** Create (or reuse) the app after the admin confirmed the plan, then check it live. */
+export function createNewApp(name: string, secretDays: number): Promise<NewAppCreated> {
+  return call<NewAppCreated>('create_new_app', { name, secretDays });
 }

@@ -16,6 +16,7 @@ import { ManifestInput } from './manifest-input';
 import { ClientSecretField } from './client-secret';
 import { TenantLookup } from './tenant-lookup';
 import { LiveCheck } from './live-results';
+import { CreateApp } from './create-app';
 import { Term } from '../components/term';
 import type { StepViewProps } from './types';
 
@@ -43,6 +44,8 @@ export function AzureAppStep({ ctx }: StepViewProps) {
   const tenantInput = useRef<HTMLInputElement>(null);
   const focusResults = useRef(false);
   const seq = useRef(0);
+  // Live: check an existing app, or have the wizard create one.
+  const [liveMode, setLiveMode] = useState<'check' | 'create'>('check');
 
   const lastCheck = answers.last_check;
   const savedPreset = current?.features.preset ?? null;
@@ -285,12 +288,41 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         />
       )}
 
-      <LiveCheck
-        tenant={answers.tenant}
-        onOpen={(link) => void ctx.openLink(link)}
-        onAskTenant={askTenant}
-        applyProgress={ctx.applyProgress}
-      />
+      <div class="live-mode" role="group" aria-label="Your app in Microsoft" data-testid="live-mode">
+        <button
+          type="button"
+          class={`btn ${liveMode === 'check' ? 'btn-secondary' : 'btn-quiet'}`}
+          aria-pressed={liveMode === 'check'}
+          onClick={() => setLiveMode('check')}
+          data-testid="live-mode-check"
+        >
+          Check my existing app
+        </button>
+        <button
+          type="button"
+          class={`btn ${liveMode === 'create' ? 'btn-secondary' : 'btn-quiet'}`}
+          aria-pressed={liveMode === 'create'}
+          onClick={() => setLiveMode('create')}
+          data-testid="live-mode-create"
+        >
+          I don't have an app yet — create it for me
+        </button>
+      </div>
+      {liveMode === 'check' ? (
+        <LiveCheck
+          tenant={answers.tenant}
+          onOpen={(link) => void ctx.openLink(link)}
+          onAskTenant={askTenant}
+          applyProgress={ctx.applyProgress}
+        />
+      ) : (
+        <CreateApp
+          tenant={answers.tenant}
+          onOpen={(link) => void ctx.openLink(link)}
+          onAskTenant={askTenant}
+          applyProgress={ctx.applyProgress}
+        />
+      )}
     </div>
   );
 }

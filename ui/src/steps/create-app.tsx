@@ -1,0 +1,317 @@
+// "Create it for me": the plan of the new app registration from the saved
+// answers (plain words, and the exact JSON folded away), the name and the
+// secret's expiry to choose, why the sign-in asks for more, a confirmation,
+// the calls made, and the live check of the new app. Rust plans, creates
+// and keeps the client secret; this view only displays.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { toWizardError, type NewAppCreated, type NewAppPlan, type OpenLink, type SignedInAs, type WizardApiError } from '../api';
+import type { ProgressView } from '../bindings/ProgressView';
+import { CHECK_NAMES } from '../check-names';
+import { CopyValue } from '../components/copy-value';
+import { ErrorCard } from '../components/error-card';
+import { AuditResults } from './audit-results';
+import { localDate } from './finding-details';
+import { MicrosoftSignIn } from './microsoft-sign-in';
+import '../styles/live.css';
+import '../styles/create-app.css';
+
+interface Props {
+  /** The saved tenant answer. */
+  tenant: string | null;
+  onOpen: (link: OpenLink) => void;
+  onAskTenant: () => void;
+  applyProgress: (p: ProgressView) => void;
+}
+
+/** The secret lifetimes offered, in days (Microsoft recommends under two years). */
+const EXPIRY: { days: number; label: string }[] = [
+  { days: 182, label: '6 months' },
+  { days: 365, label: '1 year (recommended)' },
+  { days: 730, label: '2 years' },
+];
+
+/** The calls creating makes, in order, for the progress list. */
+const CALLS = [
+  'Register the app',
+  'Create its enterprise application',
+  'Add a client secret',
+  'Check the new app live',
+];
+
+function secretText(done: NewAppCreated): string {
+  const s = done.outcome.secret;
+  if (s.kind === 'already_there') return 'The app already had a client secret, so no second one was added.';
+  const where = s.secret.stored_persistently ? 'in your system keychain' : 'for this run only (no keychain)';
+  return `Its client secret (${s.secret.hint}) is kept by the wizard ${where}, valid until ${localDate(s.secret.expires)}. You don't need to copy it: the next steps use it.`;
+}
+
+export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
+  const [who, setWho] = useState<SignedInAs | null>(null);
+  const [planned, setPlanned] = useState<NewAppPlan | null>(null);
+  const [days, setDays] = useState(365);
+  const [confirming, setConfirming] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [done, setDone] = useState<NewAppCreated | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const nameInput = useRef<HTMLInputElement>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const auditHeading = useRef<HTMLHeadingElement>(null);
+  const seq = useRef(0);
+
+  const name = () => nameInput.current?.value.trim() ?? '';
+
+  /** Ask Rust for the plan again (a new name, expiry or sign-in). */
+  const plan = async (n: string | null, d: number) => {
+    const mine = ++seq.current;
+    try {
+      const p = await api.planNewApp(n === '' ? null : n, d);
+      if (mine !== seq.current) return;
+      setPlanned(p);
+      setError(null);
+      // A default name follows the sign-in (the organization's name).
+      if (nameInput.current !== null && n === null) nameInput.current.value = p.plan.display_name;
+    } catch (e) {
+      if (mine === seq.current) setError(toWizardError(e));
+    }
+  };
+
+  useEffect(() => {
+    let on = true;
+    api
+      .microsoftSignedIn()
+      .then((w) => on && setWho(w))
+      .catch(() => undefined);
+    void plan(null, days);
+    return () => {
+      on = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (done !== null) resultHeading.current?.focus();
+  }, [done]);
+
+  const signedIn = (w: SignedInAs) => {
+    setWho(w);
+    // The default name now knows the organization; an app to reuse may show.
+    const typed = name();
+    void plan(typed === planned?.plan.display_name || typed === 'Nylas' ? null : typed, days);
+  };
+
+  const create = async () => {
+    setCreating(true);
+    setConfirming(false);
+    setError(null);
+    try {
+      const result = await api.createNewApp(name(), days);
+      applyProgress(result.progress);
+      setDone(result);
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setCreating(false);
+    }
+  };
+
+  const p = planned?.plan ?? null;
+  const canCreate = who !== null && who.access !== 'audit';
+  const reuses = planned?.reuses ?? null;
+
+  return (
+    <section class="step-section live-check create-app" aria-labelledby="create-app-title" data-testid="create-app">
+      <h2 class="group-title" id="create-app-title">
+        Create the app for me
+      </h2>
+      <p class="group-help">
+        The wizard registers the app in your tenant with exactly what Nylas needs for your answers, then checks it.
+        Nothing is created until you confirm.
+      </p>
+
+      {p !== null && done === null && (
+        <>
+          <h3 class="live-facts-title">What will be created</h3>
+          <ul class="create-plan" data-testid="create-plan">
+            {p.lines.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+          <details class="create-json" data-testid="create-json">
+            <summary>What will be sent to Microsoft</summary>
+            <pre class="mono">{JSON.stringify(p.body, null, 2)}</pre>
+          </details>
+
+          <div class="field-block">
+            <label class="field-label" for="create-name">
+              The app's name
+            </label>
+            <input
+              id="create-name"
+              ref={nameInput}
+              class="text-input"
+              type="text"
+              spellcheck={false}
+              autoComplete="off"
+              // Uncontrolled: a plan arriving while the admin types must
+              // never write an older name over fresh keystrokes.
+              defaultValue={p.display_name}
+              aria-describedby="create-name-help"
+              data-testid="create-name"
+              onChange={(e) => void plan(e.currentTarget.value.trim(), days)}
+            />
+            <p class="field-hint" id="create-name-help">
+              As it will appear in the Azure portal and on Microsoft's sign-in page.
+            </p>
+          </div>
+          <div class="field-block">
+            <label class="field-label" for="create-expiry">
+              The client secret expires after
+            </label>
+            <select
+              id="create-expiry"
+              class="select-input"
+              value={String(days)}
+              data-testid="create-expiry"
+              onChange={(e) => {
+                const d = Number(e.currentTarget.value);
+                setDays(d);
+                void plan(name(), d);
+              }}
+            >
+              {EXPIRY.map((x) => (
+                <option key={x.days} value={String(x.days)}>
+                  {x.label}
+                </option>
+              ))}
+            </select>
+            <p class="field-hint">Put a reminder in your calendar: Nylas stops working when it expires.</p>
+          </div>
+
+          {reuses !== null && (
+            <div class="note" data-testid="create-reuses">
+              <p>
+                <strong>
+                  You already have an app named “{reuses.display_name}” (client ID {reuses.app_id}).
+                </strong>{' '}
+                The wizard will use that one instead of creating a second app.
+              </p>
+              {reuses.changes.length === 0 ? (
+                <p>It already has everything Nylas needs; nothing in it will change.</p>
+              ) : (
+                <>
+                  <p>These changes will be made to it:</p>
+                  <ul>
+                    {reuses.changes.map((c) => (
+                      <li key={c.id}>
+                        {c.title} (now: {c.before}; after: {c.after})
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
+          )}
+
+          <h3 class="live-facts-title">Why the wizard asks for more access now</h3>
+          <p class="group-help" data-testid="create-why">
+            {planned?.why}
+          </p>
+          <MicrosoftSignIn
+            who={who}
+            access="create"
+            tenant={tenant}
+            onSignedIn={signedIn}
+            onSignedOut={() => setWho(null)}
+            onAskTenant={onAskTenant}
+          />
+
+          {canCreate && !creating && !confirming && (
+            <div class="finding-actions">
+              <button type="button" class="btn btn-primary" onClick={() => setConfirming(true)} data-testid="create-start">
+                {reuses !== null ? 'Use this app…' : 'Create the app…'}
+              </button>
+            </div>
+          )}
+          {confirming && (
+            <div class="fix-preview" role="group" aria-labelledby="create-confirm-title" data-testid="create-confirm">
+              <h3 class="live-facts-title" id="create-confirm-title">
+                {reuses !== null
+                  ? `Use “${reuses.display_name}” in ${who?.tenant_name ?? who?.tenant ?? 'your tenant'}?`
+                  : `Create “${p.display_name}” in ${who?.tenant_name ?? who?.tenant ?? 'your tenant'}?`}
+              </h3>
+              <p>
+                The wizard makes the calls below, in this order, and then checks the app. You can delete the app later
+                in the Azure portal under App registrations.
+              </p>
+              <div class="finding-actions">
+                <button type="button" class="btn btn-primary" onClick={() => void create()} data-testid="create-confirm-yes">
+                  {reuses !== null ? 'Yes, use it' : 'Yes, create it'}
+                </button>
+                <button type="button" class="btn btn-quiet" onClick={() => setConfirming(false)} data-testid="create-confirm-no">
+                  Not yet
+                </button>
+              </div>
+            </div>
+          )}
+          {(confirming || creating) && (
+            <ol class="create-calls" data-testid="create-calls" aria-live="polite">
+              {CALLS.map((c) => (
+                <li key={c}>
+                  {c}
+                  {creating ? ' …' : ''}
+                </li>
+              ))}
+            </ol>
+          )}
+          {creating && (
+            <p class="muted" role="status" data-testid="create-working">
+              Working with Microsoft… this takes a few seconds.
+            </p>
+          )}
+        </>
+      )}
+
+      {error !== null && <ErrorCard error={error} />}
+
+      {done !== null && (
+        <div class="create-done" data-testid="create-done">
+          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
+            {done.outcome.created ? 'Your app is created' : 'Your existing app was used — no second app was created'}
+          </h3>
+          <ol class="create-calls done" data-testid="create-steps">
+            {done.outcome.steps.map((s) => (
+              <li key={s}>✓ {s}</li>
+            ))}
+            <li>✓ Checked the app live.</li>
+          </ol>
+          <CopyValue value={done.outcome.app_id} label="Application (client) ID" testId="create-client-id" />
+          <p class="muted small">
+            Application (client) ID. Your tenant is now {done.outcome.tenant_id} (saved as your tenant answer).
+          </p>
+          <p data-testid="create-secret">{secretText(done)}</p>
+          {done.unmet.length === 0 ? (
+            <p class="note" role="status" data-testid="create-verdict">
+              Every check the app's settings can pass, passed.
+              {done.outcome.audit.facts.admin_consent_missing.length > 0
+                ? ' Admin consent is still to be given: see below.'
+                : ''}
+            </p>
+          ) : (
+            <p class="note" role="status" data-testid="create-verdict">
+              Something is still not right: {done.unmet.map((c) => CHECK_NAMES[c]).join(', ')}. Each problem below
+              says what to do.
+            </p>
+          )}
+          <AuditResults
+            report={done.outcome.audit.report}
+            source={`live from ${done.outcome.audit.facts.tenant_name ?? 'Microsoft'}`}
+            onOpen={onOpen}
+            headingRef={auditHeading}
+            onAskTenant={onAskTenant}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
