@@ -17,6 +17,10 @@ pub mod secrets;
 pub mod session;
 pub mod state;
 
+// What the admin takes away
+pub mod handoff;
+pub mod summary;
+
 // Remote services
 pub mod microsoft;
 pub mod nylas;
