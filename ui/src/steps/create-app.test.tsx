@@ -1,0 +1,193 @@
+import { fireEvent, render, screen } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as api from '../api';
+import { WizardApiError, type NewAppCreated, type NewAppPlan, type SignedInAs } from '../api';
+import type { AppPlan } from '../bindings/AppPlan';
+import { fixtureAudit } from '../test/requirements';
+import { CreateApp } from './create-app';
+
+vi.mock('../api', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../api')>();
+  return {
+    ...actual,
+    microsoftSignedIn: vi.fn(),
+    startMicrosoftSignIn: vi.fn(),
+    finishMicrosoftSignIn: vi.fn(),
+    signOutMicrosoft: vi.fn(),
+    cancelRemote: vi.fn(),
+    planNewApp: vi.fn(),
+    createNewApp: vi.fn(),
+  };
+});
+const m = vi.mocked(api);
+
+const WHO: SignedInAs = { tenant: 'contoso.com', tenant_name: 'Contoso Ltd', tenant_id: 't', access: 'create', practice: true };
+const WHY = 'To register a new app for Nylas in your tenant (Application.ReadWrite.All).';
+
+function appPlan(name: string, days = 365): AppPlan {
+  return {
+    display_name: name,
+    sign_in_audience: 'AzureADandPersonalMicrosoftAccount',
+    redirect_uris: ['https://api.us.nylas.com/v3/connect/callback'],
+    permissions: [],
+    implicit_grant: false,
+    secret_days: days,
+    answers_hash: 'sha256:0123456789abcdef',
+    lines: [`An app named "${name}".`, 'Redirect URI on Web: https://api.us.nylas.com/v3/connect/callback'],
+    body: { displayName: name, signInAudience: 'AzureADandPersonalMicrosoftAccount' },
+  };
+}
+
+function planned(name: string, over: Partial<NewAppPlan> = {}): NewAppPlan {
+  return { plan: appPlan(name), why: WHY, can_create: true, reuses: null, ...over };
+}
+
+const clean = fixtureAudit('clean');
+const facts = {
+  tenant_id: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  tenant_name: 'Contoso Ltd',
+  region_scope: 'NA',
+  verified_domains: ['contoso.com'],
+  app_object_id: 'obj',
+  service_principal_exists: true,
+  admin_consented: [],
+  admin_consent_missing: [],
+};
+const CREATED: NewAppCreated = {
+  outcome: {
+    app_id: 'b7c1e2d3-0000-4000-8000-000000000001',
+    object_id: 'obj',
+    tenant_id: facts.tenant_id,
+    created: true,
+    steps: [
+      'Registered the app "Nylas – Contoso Ltd" (client ID b7c1e2d3-0000-4000-8000-000000000001).',
+      'Created its enterprise application (service principal).',
+      'Added a client secret (Q~x…7Fd), valid until 2027-12-01T00:00:00Z.',
+    ],
+    secret: {
+      kind: 'created',
+      secret: { key_id: 'k', display_name: 'Nylas', hint: 'Q~x…7Fd', expires: '2027-12-01T00:00:00Z', stored_persistently: true },
+    },
+    audit: { report: clean.report, facts },
+  },
+  unmet: [],
+  progress: clean.progress,
+};
+
+function renderCreate() {
+  const applyProgress = vi.fn();
+  render(<CreateApp tenant="contoso.com" onOpen={vi.fn()} onAskTenant={vi.fn()} applyProgress={applyProgress} />);
+  return applyProgress;
+}
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('Create the app for me', () => {
+  it('shows the plan in words, the JSON folded away, and why more access is asked, before any sign-in', async () => {
+    m.microsoftSignedIn.mockResolvedValue(null);
+    m.planNewApp.mockResolvedValue(planned('Nylas', { can_create: false }));
+    renderCreate();
+    const plan = await screen.findByTestId('create-plan');
+    expect(m.planNewApp).toHaveBeenCalledWith(null, 365);
+    expect(plan.textContent).toContain('Redirect URI on Web');
+    const json = screen.getByTestId('create-json') as HTMLDetailsElement;
+    expect(json.open).toBe(false);
+    expect(json.textContent).toContain('"signInAudience": "AzureADandPersonalMicrosoftAccount"');
+    expect(screen.getByTestId('create-why').textContent).toContain('Application.ReadWrite.All');
+    expect(screen.getByTestId('ms-sign-in-browser').textContent).toBe('Sign in and allow creating the app');
+    expect(screen.queryByTestId('create-start')).toBeNull();
+  });
+
+  it('a read-only sign-in is asked to sign in again before creating', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'audit' });
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd', { can_create: false }));
+    renderCreate();
+    await screen.findByTestId('create-plan');
+    await screen.findByTestId('ms-sign-in-browser');
+    expect(screen.queryByTestId('create-start')).toBeNull();
+  });
+
+  it('re-plans with the typed name and the chosen expiry, and creates only after confirmation', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockImplementation((name, days) => Promise.resolve(planned(name ?? 'Nylas – Contoso Ltd', { plan: appPlan(name ?? 'Nylas – Contoso Ltd', days ?? 365) })));
+    m.createNewApp.mockResolvedValue(CREATED);
+    const applyProgress = renderCreate();
+    const name = (await screen.findByTestId('create-name')) as HTMLInputElement;
+    expect(name.value).toBe('Nylas – Contoso Ltd');
+    name.value = 'Nylas mail';
+    fireEvent.change(name);
+    expect(m.planNewApp).toHaveBeenLastCalledWith('Nylas mail', 365);
+    fireEvent.change(screen.getByTestId('create-expiry'), { target: { value: '730' } });
+    expect(m.planNewApp).toHaveBeenLastCalledWith('Nylas mail', 730);
+    await screen.findByText('"displayName": "Nylas mail"', { exact: false });
+
+    fireEvent.click(await screen.findByTestId('create-start'));
+    const confirm = screen.getByTestId('create-confirm');
+    expect(confirm.textContent).toContain('Create “Nylas mail” in Contoso Ltd?');
+    expect(screen.getByTestId('create-calls').textContent).toContain('Create its enterprise application');
+    expect(m.createNewApp).not.toHaveBeenCalled();
+    // "Not yet" changes nothing.
+    fireEvent.click(screen.getByTestId('create-confirm-no'));
+    expect(screen.queryByTestId('create-confirm')).toBeNull();
+    expect(m.createNewApp).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    const done = await screen.findByTestId('create-done');
+    expect(m.createNewApp).toHaveBeenCalledWith('Nylas mail', 730);
+    expect(applyProgress).toHaveBeenCalledWith(clean.progress);
+    expect(done.textContent).toContain('Your app is created');
+    expect(screen.getByTestId('create-steps').textContent).toContain('Created its enterprise application');
+    expect(screen.getByTestId('create-client-id').textContent).toContain(CREATED.outcome.app_id);
+    expect(screen.getByTestId('create-secret').textContent).toContain('Q~x…7Fd');
+    expect(screen.getByTestId('create-secret').textContent).toContain('system keychain');
+    expect(screen.getByTestId('create-verdict').textContent).toContain('Every check the app');
+    expect(screen.getByTestId('audit-results')).not.toBeNull();
+    // The plan and its confirmation are gone once done.
+    expect(screen.queryByTestId('create-plan')).toBeNull();
+  });
+
+  it('says plainly when an existing app will be used, with its changes, and when it was', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(
+      planned('Nylas – Contoso Ltd', {
+        reuses: {
+          display_name: 'Nylas – Contoso Ltd',
+          app_id: 'b7c1',
+          changes: [{ id: 'implicit_grant', title: 'Turn off implicit grant', before: 'On', after: 'Off' }],
+        },
+      }),
+    );
+    m.createNewApp.mockResolvedValue({
+      ...CREATED,
+      outcome: { ...CREATED.outcome, created: false, secret: { kind: 'already_there' } },
+      unmet: ['redirect_uris'],
+    });
+    renderCreate();
+    const reuses = await screen.findByTestId('create-reuses');
+    expect(reuses.textContent).toContain('You already have an app named “Nylas – Contoso Ltd” (client ID b7c1)');
+    expect(reuses.textContent).toContain('instead of creating a second app');
+    expect(reuses.textContent).toContain('Turn off implicit grant (now: On; after: Off)');
+    fireEvent.click(await screen.findByTestId('create-start'));
+    expect(screen.getByTestId('create-confirm').textContent).toContain('Use “Nylas – Contoso Ltd” in Contoso Ltd?');
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    const done = await screen.findByTestId('create-done');
+    expect(done.textContent).toContain('Your existing app was used — no second app was created');
+    expect(screen.getByTestId('create-secret').textContent).toContain('no second one was added');
+    expect(screen.getByTestId('create-verdict').textContent).toContain('Something is still not right: Redirect URIs');
+  });
+
+  it("shows Microsoft's refusal as a card and keeps the plan", async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    m.createNewApp.mockRejectedValue(
+      new WizardApiError('forbidden', "Microsoft says your account isn't allowed to create apps.", 'Ask for Application Administrator.'),
+    );
+    renderCreate();
+    fireEvent.click(await screen.findByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    expect((await screen.findByTestId('error-card')).textContent).toContain("isn't allowed to create apps");
+    expect(screen.getByTestId('create-plan')).not.toBeNull();
+    expect(screen.queryByTestId('create-done')).toBeNull();
+  });
+});
