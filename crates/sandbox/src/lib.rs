@@ -26,6 +26,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admin_consent;
 mod calls;
 mod control;
 mod error;

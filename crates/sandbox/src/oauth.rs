@@ -7,6 +7,8 @@
 //! that a test (or a person in practice mode) follows; each redirects to the
 //! `redirect_uri` as Microsoft would. Device codes are approved on the
 //! `devicelogin` page or through `/_sandbox/device-codes`.
+//!
+//! Admin consent is in `admin_consent.rs`.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,7 @@ use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::admin_consent;
 use crate::login_state::{DeviceStatus, Grant, PendingAuthorize};
 use crate::server::AppState;
 use crate::service::{json_response, microsoft_login_error_body};
@@ -33,14 +36,19 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode))
         .route("/devicelogin", get(devicelogin))
+        .route("/{tenant}/v2.0/adminconsent", get(admin_consent::page))
+        .route(
+            "/{tenant}/v2.0/adminconsent/decision",
+            get(admin_consent::decision),
+        )
 }
 
-type Params = HashMap<String, String>;
+pub(crate) type Params = HashMap<String, String>;
 
 /// The tenant ID for a path's tenant (ID, domain, or `organizations` /
 /// `common`, which sign in to the first tenant as a stand-in for "the
 /// admin's home tenant").
-fn resolve_tenant(state: &AppState, tenant: &str) -> Option<String> {
+pub(crate) fn resolve_tenant(state: &AppState, tenant: &str) -> Option<String> {
     let scenario = state.scenario.read().unwrap_or_else(|p| p.into_inner());
     if let Some(t) = scenario.find_tenant(tenant) {
         return Some(t.id.clone());
@@ -56,7 +64,7 @@ fn oauth_error(status: StatusCode, error: &str, code: Option<u32>, description: 
 }
 
 /// Microsoft shows its own error page (no redirect) for a bad request.
-fn error_page(status: StatusCode, code: u32, text: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, code: u32, text: &str) -> Response {
     let body = format!(
         "<!doctype html><html><head><title>Sign in to your account</title></head><body>\
          <h1>Sorry, but we're having trouble signing you in.</h1>\
@@ -66,7 +74,7 @@ fn error_page(status: StatusCode, code: u32, text: &str) -> Response {
     (status, Html(body)).into_response()
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

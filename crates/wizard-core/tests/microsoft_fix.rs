@@ -269,3 +269,100 @@ async fn a_new_secret_goes_to_the_store_and_only_its_hint_comes_back() {
         1
     );
 }
+
+#[tokio::test]
+async fn admin_consent_is_given_at_the_consent_page_and_the_wait_sees_it() {
+    use std::sync::{Arc, Mutex};
+    use wizard_core::microsoft::admin_consent::{admin_consent_url, wait_for_admin_consent};
+    use wizard_core::microsoft::live_audit;
+    let sb = start(Scenario::live_apps(), None).await.unwrap();
+    let tokens = sign_in(&sb, Access::Audit).await;
+    let graph = GraphClient::new(&http(), &endpoints(&sb).graph, &tokens);
+    let cancel = CancellationToken::new();
+    let app_id = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c02";
+    let before = live_audit(&graph, app_id, CONTOSO, &request(), &cancel)
+        .await
+        .unwrap();
+    assert!(!before.facts.service_principal_exists);
+    let needed = before.facts.admin_consent_missing.clone();
+    assert!(needed.contains(&"Mail.Read".to_owned()), "{needed:?}");
+    let url = admin_consent_url(
+        &endpoints(&sb).microsoft_login,
+        CONTOSO,
+        app_id,
+        &needed,
+        "st-9",
+    )
+    .unwrap();
+    assert!(admin_consent_url(
+        &endpoints(&sb).microsoft_login,
+        "common",
+        app_id,
+        &needed,
+        "s"
+    )
+    .is_err());
+    // The admin accepts at the page while the wizard waits: on its first
+    // pause between checks.
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sleep = {
+        let log = log.clone();
+        move |d: std::time::Duration| {
+            let first = {
+                let mut l = log.lock().unwrap();
+                l.push(d);
+                l.len() == 1
+            };
+            let url = url.clone();
+            async move {
+                if first {
+                    accept_admin_consent(&url).await;
+                }
+            }
+        }
+    };
+    let granted = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        wait_for_admin_consent(
+            &graph,
+            app_id,
+            &needed,
+            std::time::Duration::from_secs(3),
+            sleep,
+            &cancel,
+        ),
+    )
+    .await
+    .expect("the consent is seen")
+    .unwrap();
+    assert_eq!(
+        log.lock().unwrap().len(),
+        1,
+        "one pause, then consent was seen"
+    );
+    assert!(needed.iter().all(|n| granted.contains(n)), "{granted:?}");
+    let after = live_audit(&graph, app_id, CONTOSO, &request(), &cancel)
+        .await
+        .unwrap();
+    assert!(after.facts.service_principal_exists);
+    assert!(after.facts.admin_consent_complete(), "{:?}", after.facts);
+}
+
+/// Play the admin at the admin-consent page: follow `#approve`; without a
+/// redirect URI Microsoft shows a done page.
+async fn accept_admin_consent(url: &url::Url) {
+    let page = browser()
+        .get(url.as_str())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "id=\"approve\" href=\"";
+    let at = page.find(marker).expect("the consent page has the link") + marker.len();
+    let href = page[at..].split('"').next().unwrap().replace("&amp;", "&");
+    let done = browser().get(href).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("granted"));
+}

@@ -12,6 +12,7 @@
 //! Tokens live in memory only ([`Tokens`], `secrecy`); nothing here writes
 //! them anywhere.
 
+pub mod admin_consent;
 pub mod create_app;
 pub mod device;
 pub mod fix;
