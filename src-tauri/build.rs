@@ -37,6 +37,10 @@ const COMMANDS: &[&str] = &[
     "create_new_client_secret",
     "plan_new_app",
     "create_new_app",
+    "summary_text",
+    "export_summary",
+    "global_admin_request",
+    "open_global_admin_mail",
 ];
 
 fn main() {

@@ -34,6 +34,24 @@ pub fn docs(topic: DocTopic) -> Result<Url, WizardError> {
     allowed(&topic.url())
 }
 
+/// A `mailto:` link built by wizard-core (the Global Admin hand-off): no
+/// recipient or one plain address, and only a subject and a body, so a bug
+/// can't add recipients or headers.
+pub fn mailto(raw: &str) -> Result<Url, WizardError> {
+    let refuse = || WizardError::invalid_input("The wizard only opens its own email request.");
+    let url = Url::parse(raw).map_err(|_| refuse())?;
+    let to = url.path();
+    let to_ok = to.is_empty() || (to.matches('@').count() == 1 && !to.contains([',', ';', '%']));
+    let keys_ok = url
+        .query_pairs()
+        .all(|(k, _)| k == "subject" || k == "body");
+    if url.scheme() == "mailto" && to_ok && keys_ok {
+        Ok(url)
+    } else {
+        Err(refuse())
+    }
+}
+
 fn allowed(raw: &str) -> Result<Url, WizardError> {
     let refuse = || {
         WizardError::invalid_input(format!(
@@ -57,6 +75,15 @@ mod tests {
     use wizard_core::portal::Blade;
 
     const ID: &str = "cc64b230-1e3b-49e3-9a1e-4bb95b55ddb0";
+
+    #[test]
+    fn mailto_allows_one_plain_recipient_subject_and_body() {
+        assert!(mailto("mailto:?subject=Hi&body=Hello%20there").is_ok());
+        assert!(mailto("mailto:it@contoso.com?subject=Hi").is_ok());
+        assert!(mailto("mailto:a@b.com,c@d.com?subject=Hi").is_err());
+        assert!(mailto("mailto:a@b.com?bcc=x@evil.com").is_err());
+        assert!(mailto("https://portal.azure.com/").is_err());
+    }
 
     #[test]
     fn the_last_guard_allows_only_microsoft_and_nylas_https() {

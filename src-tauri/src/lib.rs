@@ -11,6 +11,7 @@ mod options;
 mod remote;
 mod requirements;
 mod secret_commands;
+mod summary_commands;
 
 use tauri::{Manager, Runtime};
 use wizard_core::endpoints::Endpoints;
@@ -61,6 +62,10 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         microsoft_commands::create_new_client_secret,
         create_app_commands::plan_new_app,
         create_app_commands::create_new_app,
+        summary_commands::summary_text,
+        summary_commands::export_summary,
+        summary_commands::global_admin_request,
+        summary_commands::open_global_admin_mail,
     ])
 }
 

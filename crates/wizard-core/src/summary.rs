@@ -4,11 +4,16 @@
 //! the last audit and what is known about the stored secret; it never
 //! sees a secret, only the keychain's hint.
 
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::audit::{AuditReport, FindingStatus};
+use crate::error::{Result, WizardError};
 use crate::paths::{path_info, AuditPath};
 use crate::redirect_uris::redirect_uris;
 use crate::secrets::StoredSecret;
@@ -58,7 +63,17 @@ pub struct SummaryInput<'a> {
     pub audit: Option<(&'a AuditReport, AuditSource)>,
     /// The stored client secret's hint, when one is stored.
     pub secret: Option<&'a StoredSecret>,
-    pub generated_at: OffsetDateTime,
+    /// When the summary is made; `None`: now.
+    pub generated_at: Option<OffsetDateTime>,
+}
+
+/// What the window still has of the last audit (the progress keeps only
+/// its counts): the report and where its manifest came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LastAudit {
+    pub report: AuditReport,
+    pub source: AuditSource,
 }
 
 /// One block of the summary, rendered to either format.
@@ -111,7 +126,7 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
     let a = &p.answers;
     let mut b = vec![Block::Para(format!(
         "Made by the Nylas Microsoft Setup Wizard on {}. It holds no secrets.",
-        date(input.generated_at)
+        date(input.generated_at.unwrap_or_else(OffsetDateTime::now_utc))
     ))];
     if p.practice {
         b.push(Block::Para(
@@ -507,6 +522,50 @@ fn html(blocks: &[Block]) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Writes `text` to a new file in `dir` named after the day; an existing
+/// file is never replaced (the name gets ` (2)`, ` (3)`…).
+pub fn save_unique(
+    dir: &Path,
+    format: SummaryFormat,
+    text: &str,
+    now: Option<OffsetDateTime>,
+) -> Result<PathBuf> {
+    let failed = |e: std::io::Error| {
+        WizardError::internal(format!("The summary could not be saved: {e}."))
+            .with_hint("Use Copy instead and paste the summary into a document.")
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let now = now.unwrap_or_else(OffsetDateTime::now_utc);
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    );
+    let ext = format.extension();
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("Nylas Microsoft setup summary {day}.{ext}")
+        } else {
+            format!("Nylas Microsoft setup summary {day} ({n}).{ext}")
+        };
+        let path = dir.join(name);
+        // create_new: "only if absent" in one step, so two saves never collide.
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes()).map_err(failed)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    Err(WizardError::internal(
+        "The summary could not be saved: too many summaries from today in that folder.",
+    )
+    .with_hint("Move some of today's summaries elsewhere, or use Copy."))
 }
 
 #[cfg(test)]

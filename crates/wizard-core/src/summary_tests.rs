@@ -46,7 +46,7 @@ fn a_summary_has_permissions_uris_ids_audit_and_what_is_left_never_the_secret() 
         client_id: Some(CLIENT),
         audit: Some((&report, AuditSource::Manifest)),
         secret: Some(&secret),
-        generated_at: report.checked_at,
+        generated_at: Some(report.checked_at),
     };
     for format in [SummaryFormat::Markdown, SummaryFormat::Html] {
         let text = render(&input, format);
@@ -107,7 +107,7 @@ fn the_html_is_self_contained_print_friendly_and_escaped() {
         client_id: None,
         audit: Some((&report, AuditSource::Live)),
         secret: None,
-        generated_at: report.checked_at,
+        generated_at: Some(report.checked_at),
     };
     let html = render(&input, SummaryFormat::Html);
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -129,7 +129,7 @@ fn without_an_audit_or_ids_the_summary_says_what_is_left() {
         client_id: None,
         audit: None,
         secret: None,
-        generated_at: OffsetDateTime::UNIX_EPOCH,
+        generated_at: Some(OffsetDateTime::UNIX_EPOCH),
     };
     let md = render(&input, SummaryFormat::Markdown);
     assert!(md.contains("The Azure app hasn't been checked yet."));
@@ -153,7 +153,7 @@ fn the_last_check_counts_are_used_when_the_report_is_gone() {
         client_id: None,
         audit: None,
         secret: None,
-        generated_at: report.checked_at,
+        generated_at: Some(report.checked_at),
     };
     let md = render(&input, SummaryFormat::Markdown);
     assert!(md.contains("“Fourth Coffee Calendar”"));
@@ -161,4 +161,26 @@ fn the_last_check_counts_are_used_when_the_report_is_gone() {
         "Fix the {} problem(s) the last check found",
         report.summary.fail
     )));
+}
+
+#[test]
+fn a_saved_summary_never_overwrites_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Some(OffsetDateTime::UNIX_EPOCH);
+    let first = save_unique(dir.path(), SummaryFormat::Markdown, "first", now).unwrap();
+    let second = save_unique(dir.path(), SummaryFormat::Markdown, "second", now).unwrap();
+    let html = save_unique(dir.path(), SummaryFormat::Html, "<p>", now).unwrap();
+    assert_eq!(
+        first.file_name().unwrap(),
+        "Nylas Microsoft setup summary 1970-01-01.md"
+    );
+    assert_eq!(
+        second.file_name().unwrap(),
+        "Nylas Microsoft setup summary 1970-01-01 (2).md"
+    );
+    assert_eq!(html.extension().unwrap(), "html");
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "first");
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), "second");
+    // A folder that doesn't exist yet is made.
+    assert!(save_unique(&dir.path().join("a/b"), SummaryFormat::Html, "x", now).is_ok());
 }
