@@ -9,6 +9,8 @@
 //! - `POST /v1.0/applications/{id}/addPassword`
 //! - `GET /v1.0/servicePrincipals?$filter=appId eq '…'`
 //! - `GET /v1.0/oauth2PermissionGrants?$filter=clientId eq '…' and consentType eq 'AllPrincipals'`
+//! - `GET /v1.0/servicePrincipals(appId='…')/oauth2PermissionGrants` (Graph's
+//!   alternate key: 404 when the app has no service principal)
 //! - `GET /v1.0/organization`, `GET /v1.0/me`
 //!
 //! Tokens come from the simulated sign-in; each call needs one of the
@@ -68,6 +70,9 @@ pub(crate) fn routes() -> Router<AppState> {
             get(list_service_principals).post(crate::graph_create::create_service_principal),
         )
         .route("/v1.0/oauth2PermissionGrants", get(list_grants))
+        // Only `servicePrincipals(appId='…')` is served here; static routes
+        // at this depth win over the parameter.
+        .route("/v1.0/{key}/oauth2PermissionGrants", get(sp_grants))
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/me", get(me))
 }
@@ -437,6 +442,57 @@ async fn list_grants(
         &q,
         &["clientId", "consentType", "resourceId", "principalId"],
     )
+}
+
+/// `servicePrincipals(appId='…')/oauth2PermissionGrants`: the grants whose
+/// client is that app's service principal.
+async fn sp_grants(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(app_id) = key
+        .strip_prefix("servicePrincipals(appId='")
+        .and_then(|k| k.strip_suffix("')"))
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            &format!("Unsupported segment '{key}'."),
+        );
+    };
+    let grant = match authorize(&state, &headers, READ_GRANTS) {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let found = with_tenant(&state, &grant, |t| {
+        let sp_id = service_principals(t)
+            .into_iter()
+            .find(|s| {
+                s["appId"]
+                    .as_str()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(app_id))
+            })
+            .and_then(|s| s["id"].as_str().map(str::to_owned))?;
+        Some(
+            t.oauth2_permission_grants
+                .iter()
+                .filter(|g| g["clientId"].as_str() == Some(sp_id.as_str()))
+                .cloned()
+                .collect::<Vec<Value>>(),
+        )
+    })
+    .flatten();
+    match found {
+        Some(grants) => list(
+            &state,
+            "oauth2PermissionGrants",
+            grants,
+            &q,
+            &["clientId", "consentType", "resourceId", "principalId"],
+        ),
+        None => not_found(&format!("appId='{app_id}'")),
+    }
 }
 
 async fn organization(State(state): State<AppState>, headers: HeaderMap) -> Response {

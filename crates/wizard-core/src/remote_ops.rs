@@ -28,6 +28,9 @@ pub enum RemoteOp {
     GraphServicePrincipal,
     /// `GET /v1.0/oauth2PermissionGrants?$filter=clientId eq …`.
     GraphConsentGrants,
+    /// `GET /v1.0/servicePrincipals(appId='…')/oauth2PermissionGrants`: the
+    /// same grants by the app's ID, with no look-up of its principal first.
+    GraphAppConsentGrants,
     /// `GET /v1.0/organization`.
     GraphOrganization,
     /// `PATCH /v1.0/applications/{id}`.
@@ -57,6 +60,7 @@ impl RemoteOp {
             GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
+            | GraphAppConsentGrants
             | GraphOrganization
             | GraphPatchApplication
             | GraphAddPassword
@@ -75,6 +79,7 @@ impl RemoteOp {
             | GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
+            | GraphAppConsentGrants
             | GraphOrganization
             | GraphFindApplications => Method::GET,
             MicrosoftCodeExchange

@@ -140,6 +140,9 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         // PATCH, and that audit shows whether the change landed.
         Malformed if op == RemoteOp::GraphPatchApplication => Expect::Ok { calls: 1 },
         Malformed => err(ErrorCode::BadResponse),
+        // Graph's 404 there means the app has no service principal (yet):
+        // an answer, not an error.
+        Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
         Status401 | Status403 | Status404 | Status409 => client_error(fault),
     }
 }
@@ -352,6 +355,18 @@ impl Setup {
                 let route = format!("GET {}", graph("oauth2PermissionGrants"));
                 self.arm(&route, fault);
                 let r = g.admin_consent_grants(SP_ID, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::GraphAppConsentGrants => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!(
+                    "GET {}",
+                    graph(&format!(
+                        "servicePrincipals(appId='{APP_ID}')/oauth2PermissionGrants"
+                    ))
+                );
+                self.arm(&route, fault);
+                let r = g.app_consent_grants(APP_ID, &cancel).await;
                 (route, Kind::Read, r.map(drop))
             }
             RemoteOp::GraphOrganization => {

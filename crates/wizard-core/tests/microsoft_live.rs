@@ -152,15 +152,19 @@ async fn live_reads_run_in_parallel() {
         .await
         .unwrap();
     let tokens = sign_in(&sb, Access::Audit).await;
-    // Every independent read (the app, two service principals, the
-    // organization, the discovery document) is held 3 s at the sandbox.
-    // Done one after another, the second could not arrive before the
-    // first's 3 s; in parallel all five are in flight at once.
+    // Every read (the app, its consent grants addressed by its ID, Graph's
+    // service principal, the organization, the discovery document) is held
+    // 3 s at the sandbox. Done one after another, or the grants after the
+    // service principal, the second could not arrive before the first's
+    // 3 s; in one round all five are in flight at once.
+    let grants =
+        format!("GET /graph/v1.0/servicePrincipals(appId='{app_id}')/oauth2PermissionGrants");
     let routes = [
         "GET /graph/v1.0/applications",
         "GET /graph/v1.0/servicePrincipals",
         "GET /graph/v1.0/organization",
         "GET /microsoft-login/contoso.com/v2.0/.well-known/openid-configuration",
+        grants.as_str(),
     ];
     sb.set_faults(
         routes
@@ -177,10 +181,9 @@ async fn live_reads_run_in_parallel() {
     let cancel = CancellationToken::new();
     let all_in_flight = async {
         tokio::time::timeout(Duration::from_millis(2500), async {
-            sb.wait_for_calls(routes[0], 1).await;
-            sb.wait_for_calls(routes[1], 2).await;
-            sb.wait_for_calls(routes[2], 1).await;
-            sb.wait_for_calls(routes[3], 1).await;
+            for route in routes {
+                sb.wait_for_calls(route, 1).await;
+            }
         })
         .await
     };

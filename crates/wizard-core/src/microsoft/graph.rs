@@ -233,6 +233,35 @@ impl GraphClient {
         .await
     }
 
+    /// The delegated-permission grants of the app `app_id`'s service
+    /// principal, addressed by Graph's alternate key
+    /// (`servicePrincipals(appId='…')`) so they are read alongside the
+    /// principal instead of after it. `None` when the app has no service
+    /// principal in this tenant (Graph answers 404).
+    pub async fn app_consent_grants(
+        &self,
+        app_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Vec<PermissionGrant>>> {
+        require_guid("an Application (client) ID", app_id)?;
+        let req = self.request(
+            RemoteOp::GraphAppConsentGrants,
+            &format!(
+                "v1.0/servicePrincipals(appId={})/oauth2PermissionGrants",
+                quoted(app_id.trim())
+            ),
+        )?;
+        match self
+            .http
+            .send_json::<List<PermissionGrant>>(&req, cancel)
+            .await
+        {
+            Ok(list) => Ok(Some(list.value)),
+            Err(e) if e.status == Some(404) => Ok(None),
+            Err(e) => Err(explain(e, "read admin consent grants")),
+        }
+    }
+
     pub async fn organization(&self, cancel: &CancellationToken) -> Result<Organization> {
         let orgs: Vec<Organization> = self
             .list(

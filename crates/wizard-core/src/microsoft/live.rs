@@ -54,7 +54,7 @@ pub struct LiveAudit {
 }
 
 /// Scope names granted to Microsoft Graph (`graph_sp_id`) for everyone.
-pub(crate) fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -> Vec<String> {
+fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -> Vec<String> {
     let mut names: Vec<String> = grants
         .iter()
         .filter(|g| g.consent_type == "AllPrincipals")
@@ -66,10 +66,10 @@ pub(crate) fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -
     names
 }
 
-/// Read the app `app_id` and its tenant facts (independent reads in
-/// parallel: the app, its service principal, Microsoft Graph's, the
-/// organization and, with a login base, the tenant's discovery document),
-/// then run the audit on it.
+/// Read the app `app_id` and its tenant facts (all in parallel, one round
+/// trip: the app, its service principal's consent grants, Microsoft
+/// Graph's service principal, the organization and, with a login base,
+/// the tenant's discovery document), then run the audit on it.
 pub async fn live_audit(
     graph: &GraphClient,
     app_id: &str,
@@ -91,21 +91,17 @@ pub async fn live_audit(
             None => Ok(None),
         }
     };
-    let (app, sp, graph_sp, org, tenant_info) = tokio::try_join!(
+    // One round: the grants are addressed by the app's ID, and whether
+    // they exist says whether its service principal does.
+    let (app, graph_sp, grants, org, tenant_info) = tokio::try_join!(
         graph.application(app_id, tenant, cancel),
-        graph.service_principal(app_id, cancel),
         graph.service_principal(GRAPH_APP_ID, cancel),
+        graph.app_consent_grants(app_id, cancel),
         graph.organization(cancel),
         discovery,
     )?;
-    let sp_id = sp
-        .as_ref()
-        .and_then(|s| s["id"].as_str())
-        .map(str::to_owned);
-    let grants = match &sp_id {
-        Some(id) => graph.admin_consent_grants(id, cancel).await?,
-        None => Vec::new(),
-    };
+    let service_principal_exists = grants.is_some();
+    let grants = grants.unwrap_or_default();
     let registration = parse_manifest_value(&app).map_err(|e| {
         WizardError::new(
             crate::ErrorCode::BadResponse,
@@ -134,7 +130,7 @@ pub async fn live_audit(
             region_scope: tenant_info.and_then(|t| t.region_scope),
             verified_domains: domains.into_iter().map(|d| d.name).collect(),
             app_object_id: registration.object_id.clone(),
-            service_principal_exists: sp_id.is_some(),
+            service_principal_exists,
             admin_consented,
             admin_consent_missing,
         },
