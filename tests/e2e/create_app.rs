@@ -250,7 +250,10 @@ async fn sign_in_create_the_app_see_the_audit_pass_and_reuse_it() {
         reuses.contains("You already have an app named “Nylas – Contoso Ltd”"),
         "{reuses}"
     );
-    assert!(reuses.contains("instead of creating a second app"), "{reuses}");
+    assert!(
+        reuses.contains("instead of creating a second app"),
+        "{reuses}"
+    );
     assert!(reuses.contains("nothing in it will change"), "{reuses}");
     scroll_to(&c, "create-reuses").await;
     screenshot(&c, "21e-create-reuses").await;

@@ -118,6 +118,16 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
   const p = planned?.plan ?? null;
   const canCreate = who !== null && who.access !== 'audit';
   const reuses = planned?.reuses ?? null;
+  const calls = (
+    <ol class="create-calls" data-testid="create-calls">
+      {CALLS.map((c) => (
+        <li key={c}>{c}</li>
+      ))}
+    </ol>
+  );
+  // Admin consent is a separate step: said only when the audit asks for it.
+  const consentLeft =
+    done?.outcome.audit.report.findings.some((f) => f.check === 'admin_consent' && f.status !== 'pass') ?? false;
 
   return (
     <section class="step-section live-check create-app" aria-labelledby="create-app-title" data-testid="create-app">
@@ -189,7 +199,7 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
           </div>
 
           {reuses !== null && (
-            <div class="note" data-testid="create-reuses">
+            <div class="note create-reuses" data-testid="create-reuses">
               <p>
                 <strong>
                   You already have an app named “{reuses.display_name}” (client ID {reuses.app_id}).
@@ -241,9 +251,10 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
                   : `Create “${p.display_name}” in ${who?.tenant_name ?? who?.tenant ?? 'your tenant'}?`}
               </h3>
               <p>
-                The wizard makes the calls below, in this order, and then checks the app. You can delete the app later
-                in the Azure portal under App registrations.
+                The wizard makes these calls to Microsoft, in this order, and then checks the app. You can delete the
+                app later in the Azure portal under App registrations.
               </p>
+              {calls}
               <div class="finding-actions">
                 <button type="button" class="btn btn-primary" onClick={() => void create()} data-testid="create-confirm-yes">
                   {reuses !== null ? 'Yes, use it' : 'Yes, create it'}
@@ -254,20 +265,11 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
               </div>
             </div>
           )}
-          {(confirming || creating) && (
-            <ol class="create-calls" data-testid="create-calls" aria-live="polite">
-              {CALLS.map((c) => (
-                <li key={c}>
-                  {c}
-                  {creating ? ' …' : ''}
-                </li>
-              ))}
-            </ol>
-          )}
           {creating && (
-            <p class="muted" role="status" data-testid="create-working">
-              Working with Microsoft… this takes a few seconds.
-            </p>
+            <div class="fix-preview" data-testid="create-working">
+              <p role="status">Working with Microsoft… this takes a few seconds.</p>
+              {calls}
+            </div>
           )}
         </>
       )}
@@ -279,23 +281,23 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
           <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
             {done.outcome.created ? 'Your app is created' : 'Your existing app was used — no second app was created'}
           </h3>
-          <ol class="create-calls done" data-testid="create-steps">
+          <ul class="create-done-steps" data-testid="create-steps">
             {done.outcome.steps.map((s) => (
               <li key={s}>✓ {s}</li>
             ))}
             <li>✓ Checked the app live.</li>
-          </ol>
+          </ul>
+          <p class="field-label">Application (client) ID</p>
           <CopyValue value={done.outcome.app_id} label="Application (client) ID" testId="create-client-id" />
           <p class="muted small">
-            Application (client) ID. Your tenant is now {done.outcome.tenant_id} (saved as your tenant answer).
+            You'll give it to Nylas later; it is also on the app's Overview page in the Azure portal. Your tenant
+            ID, {done.outcome.tenant_id}, is saved as your tenant answer.
           </p>
           <p data-testid="create-secret">{secretText(done)}</p>
           {done.unmet.length === 0 ? (
             <p class="note" role="status" data-testid="create-verdict">
               Every check the app's settings can pass, passed.
-              {done.outcome.audit.facts.admin_consent_missing.length > 0
-                ? ' Admin consent is still to be given: see below.'
-                : ''}
+              {consentLeft ? ' Admin consent is still to be given: see below.' : ' You can go on to the next step.'}
             </p>
           ) : (
             <p class="note" role="status" data-testid="create-verdict">
