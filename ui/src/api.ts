@@ -20,6 +20,9 @@ import type { ErrorCode } from './bindings/ErrorCode';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { FixOutcome } from './bindings/FixOutcome';
 import type { FixStep } from './bindings/FixStep';
+import type { HandoffEmail } from './bindings/HandoffEmail';
+import type { LastAudit } from './bindings/LastAudit';
+import type { SummaryFormat } from './bindings/SummaryFormat';
 import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
@@ -484,4 +487,27 @@ export function planNewApp(name: string | null, secretDays: number | null): Prom
 /** Create (or reuse) the app after the admin confirmed the plan, then check it live. */
 export function createNewApp(name: string, secretDays: number): Promise<NewAppCreated> {
   return call<NewAppCreated>('create_new_app', { name, secretDays });
+}
+
+// ---- Summary to keep and the Global Admin hand-off (issue 17, points 9-10) ----
+
+/** Saves the summary (Downloads, else the app's data folder) under a new
+ *  name; answers with the file's path. Never holds a secret. */
+export function exportSummary(format: SummaryFormat, clientId: string | null, audit: LastAudit | null): Promise<string> {
+  return call('export_summary', { format, clientId, audit });
+}
+
+/** The summary as Markdown, for Copy. */
+export function summaryText(clientId: string | null, audit: LastAudit | null): Promise<string> {
+  return call('summary_text', { clientId, audit });
+}
+
+/** The email-ready request for the Global Admin. */
+export function globalAdminRequest(clientId: string | null): Promise<HandoffEmail> {
+  return call('global_admin_request', { clientId });
+}
+
+/** Opens that request in the mail app (the mailto: link is built in Rust). */
+export async function openGlobalAdminMail(clientId: string | null, to: string | null): Promise<void> {
+  await call('open_global_admin_mail', { clientId, to });
 }

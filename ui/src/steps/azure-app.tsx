@@ -10,6 +10,7 @@ import type { AuditReport } from '../bindings/AuditReport';
 import type { PresetChoice } from '../bindings/PresetChoice';
 import type { Tenancy } from '../bindings/Tenancy';
 import { ErrorCard } from '../components/error-card';
+import { HandoffLink } from '../components/handoff-panel';
 import { AuditResults, summaryText } from './audit-results';
 import { localDate } from './finding-details';
 import { ManifestInput } from './manifest-input';
@@ -154,6 +155,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
   const teams = current?.audit_path === 'teams';
   return (
     <div class="azure-app-step" data-testid="azure-app-step">
+      <HandoffLink report={report} />
       {lastCheck !== null && report === null && (
         <p class="note" data-testid="last-check">
           You checked {lastCheck.display_name !== null ? `“${lastCheck.display_name}”` : 'your app'} on{' '}

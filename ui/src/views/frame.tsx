@@ -8,6 +8,7 @@ import type { ProgressView } from '../bindings/ProgressView';
 import type { StepStatus } from '../bindings/StepStatus';
 import { ArrowLeftIcon, ArrowRightIcon } from '../components/icons';
 import { STATUS_TEXT, StatusIcon } from '../components/status-icon';
+import { SummaryButton } from '../components/summary-panel';
 import { findStepView, type StepView } from '../steps/registry';
 import type { StepContext } from '../steps/types';
 import { LeaveNote } from './leave-note';
@@ -128,6 +129,7 @@ export function Frame(props: FrameProps) {
             <ArrowLeftIcon size={18} />
             <span>{prev === undefined ? 'Back to paths' : `Back: ${prev.title}`}</span>
           </button>
+          <SummaryButton />
           <div class="action-bar-end">
             <LeaveNote step={step} next={next} leaving={progress.leaving} />
             <button
