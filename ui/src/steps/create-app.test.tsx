@@ -177,6 +177,41 @@ describe('Create the app for me', () => {
     expect(screen.getByTestId('create-verdict').textContent).toContain('Something is still not right: Redirect URIs');
   });
 
+  it('says it is working while Microsoft answers, with the calls it makes, and allows no second press', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    let finish: (v: NewAppCreated) => void = () => undefined;
+    m.createNewApp.mockReturnValue(new Promise((r) => (finish = r)));
+    renderCreate();
+    fireEvent.click(await screen.findByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    const working = await screen.findByTestId('create-working');
+    expect(working.textContent).toContain('Working with Microsoft');
+    expect(working.textContent).toContain('Add a client secret');
+    expect(screen.queryByTestId('create-start')).toBeNull();
+    expect(screen.queryByTestId('create-confirm')).toBeNull();
+    finish(CREATED);
+    await screen.findByTestId('create-done');
+    expect(screen.queryByTestId('create-working')).toBeNull();
+    expect(m.createNewApp).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps what the admin is typing when a plan arrives late', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    let late: (p: NewAppPlan) => void = () => undefined;
+    m.planNewApp
+      .mockResolvedValueOnce(planned('Nylas – Contoso Ltd'))
+      .mockReturnValueOnce(new Promise((r) => (late = r)));
+    renderCreate();
+    const name = (await screen.findByTestId('create-name')) as HTMLInputElement;
+    name.value = 'Nylas mail';
+    fireEvent.change(name);
+    name.value = 'Nylas mail and calendar';
+    late(planned('Nylas mail'));
+    await screen.findByText('Nylas mail', { exact: false, selector: 'li' });
+    expect(name.value).toBe('Nylas mail and calendar');
+  });
+
   it("shows Microsoft's refusal as a card and keeps the plan", async () => {
     m.microsoftSignedIn.mockResolvedValue(WHO);
     m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
