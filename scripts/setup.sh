@@ -13,11 +13,12 @@ as_root() {
 
 # Debian packages: Tauri's build needs (WebKitGTK 4.1, GTK 3, librsvg, libxdo,
 # OpenSSL, D-Bus headers for the keychain), plus what the tests use: Xvfb,
-# WebKitWebDriver, a real Secret Service (gnome-keyring) and a D-Bus session.
+# WebKitWebDriver, a real Secret Service (gnome-keyring), a D-Bus session and
+# xclip (the e2e reads what "Copy the secret" put on the X clipboard).
 APT_PACKAGES=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev libssl-dev libdbus-1-dev
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver xclip
   gnome-keyring libsecret-tools dbus dbus-x11
 )
 

@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "plan_live_fixes",
     "apply_live_fixes",
     "create_new_client_secret",
+    "copy_new_client_secret",
+    "forget_new_client_secret",
     "plan_new_app",
     "create_new_app",
     "summary_text",

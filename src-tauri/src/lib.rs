@@ -60,6 +60,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         microsoft_commands::plan_live_fixes,
         microsoft_commands::apply_live_fixes,
         microsoft_commands::create_new_client_secret,
+        microsoft_commands::copy_new_client_secret,
+        microsoft_commands::forget_new_client_secret,
         create_app_commands::plan_new_app,
         create_app_commands::create_new_app,
         summary_commands::summary_text,

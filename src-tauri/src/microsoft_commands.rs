@@ -23,7 +23,7 @@ use wizard_core::microsoft::{
     live_audit, Access, DeviceFlow, GraphClient, LiveAudit, SignInConfig, SignInStatus, Tokens,
 };
 use wizard_core::paths::PathId;
-use wizard_core::secrets::{ExposeSecret, SecretName};
+use wizard_core::secrets::{ExposeSecret, SecretName, SecretString};
 use wizard_core::state::ProgressView;
 use wizard_core::{ErrorCode, WizardError};
 
@@ -39,6 +39,9 @@ const MICROSOFT_LOGIN_HOST: &str = "login.microsoftonline.com";
 #[derive(Default)]
 pub struct MicrosoftSession {
     inner: tokio::sync::Mutex<Inner>,
+    /// The system clipboard, opened on the first copy and kept: on X11 the
+    /// owner must stay alive to hand the copied text to the paste.
+    clipboard: std::sync::Mutex<Option<arboard::Clipboard>>,
 }
 
 #[derive(Default)]
@@ -46,6 +49,9 @@ struct Inner {
     /// A sign-in started and not finished yet.
     pending: Option<Pending>,
     signed_in: Option<(Tokens, SignedInAs)>,
+    /// The value of the client secret just created, while its dialog is
+    /// open, for `copy_new_client_secret`: it never goes to the window.
+    pending_secret_copy: Option<SecretString>,
 }
 
 enum Pending {
@@ -54,8 +60,9 @@ enum Pending {
 }
 
 impl MicrosoftSession {
-    /// Forget the tokens and any sign-in under way (sign-out, or a switch
-    /// of practice mode: sandbox tokens mean nothing to Microsoft).
+    /// Forget the tokens, any sign-in under way and a new secret waiting to
+    /// be copied (sign-out, or a switch of practice mode: sandbox tokens
+    /// mean nothing to Microsoft).
     pub async fn forget(&self) {
         *self.inner.lock().await = Inner::default();
     }
@@ -103,13 +110,10 @@ pub struct FixApplied {
     pub progress: ProgressView,
 }
 
-/// The new secret and, this once, its value for the copy dialog: the issue
-/// asks for it "shown once with a copy button". It is already in the secret
-/// store; no `Debug`, so it can't be logged by accident.
-#[derive(Serialize)]
-pub struct NewSecretOnce {
-    pub secret: NewSecret,
-    pub value: String,
+/// What `copy_new_client_secret` answers: only that it copied.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretCopied {
+    pub copied: bool,
 }
 
 /// The system browser, refusing anything but Microsoft's sign-in page or,
@@ -429,8 +433,9 @@ pub async fn apply_live_fixes(
     Ok(FixApplied { outcome, progress })
 }
 
-/// A new client secret: its value goes straight into the secret store;
-/// the window gets it this once for the copy dialog.
+/// A new client secret: its value goes straight into the secret store and
+/// is kept in memory while the dialog is open, so "Copy the secret" can put
+/// it on the clipboard from here. The window gets the hint only.
 #[tauri::command]
 pub async fn create_new_client_secret(
     state: State<'_, AppState>,
@@ -438,8 +443,9 @@ pub async fn create_new_client_secret(
     client_id: String,
     description: String,
     lifetime: SecretLifetime,
-) -> Result<NewSecretOnce> {
+) -> Result<NewSecret> {
     let call = calls.begin("create_new_client_secret");
+    state.microsoft.inner.lock().await.pending_secret_copy = None;
     let l = live(&state, Access::Fix, &client_id).await?;
     let app = l
         .graph
@@ -471,8 +477,64 @@ pub async fn create_new_client_secret(
                 "The new secret was created but couldn't be read back for copying.",
             )
         })?;
-    Ok(NewSecretOnce {
-        secret,
-        value: value.expose_secret().to_owned(),
-    })
+    state.microsoft.inner.lock().await.pending_secret_copy = Some(value);
+    Ok(secret)
 }
+
+/// Put the client secret just created on the system clipboard, from Rust:
+/// its value never crosses to the window. Kept until the dialog closes, so
+/// the admin can copy again if the first paste went astray.
+#[tauri::command]
+pub async fn copy_new_client_secret(state: State<'_, AppState>) -> Result<SecretCopied> {
+    let value = state
+        .microsoft
+        .inner
+        .lock()
+        .await
+        .pending_secret_copy
+        .clone()
+        .ok_or_else(nothing_to_copy)?;
+    let mut clipboard = state
+        .microsoft
+        .clipboard
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if clipboard.is_none() {
+        *clipboard = Some(arboard::Clipboard::new().map_err(clipboard_unavailable)?);
+    }
+    if let Some(c) = clipboard.as_mut() {
+        c.set_text(value.expose_secret())
+            .map_err(clipboard_unavailable)?;
+    }
+    tracing::info!("new client secret copied to the clipboard");
+    Ok(SecretCopied { copied: true })
+}
+
+/// Forget the new secret's value kept for copying (the dialog closed). The
+/// secret itself stays in the secret store.
+#[tauri::command]
+pub async fn forget_new_client_secret(state: State<'_, AppState>) -> Result<()> {
+    state.microsoft.inner.lock().await.pending_secret_copy = None;
+    Ok(())
+}
+
+fn nothing_to_copy() -> WizardError {
+    WizardError::new(
+        ErrorCode::SecretNotFound,
+        "There is no new client secret waiting to be copied.",
+    )
+    .with_hint(KEYCHAIN_HINT)
+}
+
+/// The clipboard error names no value (arboard's messages don't carry the
+/// text being copied).
+fn clipboard_unavailable(e: arboard::Error) -> WizardError {
+    tracing::warn!("clipboard unavailable: {e}");
+    WizardError::new(
+        ErrorCode::Io,
+        "The wizard couldn't reach this computer's clipboard.",
+    )
+    .with_hint(KEYCHAIN_HINT)
+}
+
+const KEYCHAIN_HINT: &str = "The secret is saved in your keychain (in practice mode: in memory until you close the wizard). If you need its value for Nylas, create a new secret with “New client secret” and copy it before closing that window.";

@@ -401,13 +401,6 @@ export interface FixApplied {
   progress: ProgressView;
 }
 
-/** A new client secret, already stored; `value` comes this once only, for
- *  the copy dialog. Never keep it beyond that dialog. */
-export interface NewSecretOnce {
-  secret: NewSecret;
-  value: string;
-}
-
 export type SignInMethod = 'browser' | 'device';
 
 /** Begin signing in: answers with the page the browser was sent to (also to
@@ -446,9 +439,23 @@ export function applyLiveFixes(clientId: string, check: CheckId | null = null): 
   return call<FixApplied>('apply_live_fixes', { clientId, check });
 }
 
-/** Create a client secret on the app; Rust stores its value. */
-export function createNewClientSecret(clientId: string, description: string, lifetime: SecretLifetime): Promise<NewSecretOnce> {
-  return call<NewSecretOnce>('create_new_client_secret', { clientId, description, lifetime });
+/** Create a client secret on the app; Rust stores its value and keeps it
+ *  for "Copy the secret" while the dialog is open. The window gets the hint,
+ *  never the value. */
+export function createNewClientSecret(clientId: string, description: string, lifetime: SecretLifetime): Promise<NewSecret> {
+  return call<NewSecret>('create_new_client_secret', { clientId, description, lifetime });
+}
+
+/** Rust puts the new secret on the system clipboard (the value never comes
+ *  to the window). */
+export function copyNewClientSecret(): Promise<{ copied: boolean }> {
+  return call<{ copied: boolean }>('copy_new_client_secret');
+}
+
+/** The dialog closed: Rust forgets the value it kept for copying (the
+ *  secret stays stored). */
+export async function forgetNewClientSecret(): Promise<void> {
+  await call<null>('forget_new_client_secret');
 }
 
 // "Create it for me": the plan of a new app registration, then creating it

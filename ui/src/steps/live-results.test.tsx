@@ -21,6 +21,8 @@ vi.mock('../api', async (importOriginal) => {
     planLiveFixes: vi.fn(),
     applyLiveFixes: vi.fn(),
     createNewClientSecret: vi.fn(),
+    copyNewClientSecret: vi.fn(),
+    forgetNewClientSecret: vi.fn(),
   };
 });
 const m = vi.mocked(api);
@@ -174,25 +176,64 @@ describe('Check my app live', () => {
     expect((await screen.findByTestId('error-card')).textContent).toContain("isn't allowed");
   });
 
-  it('creates a new secret, shows its value once with Copy, and forgets it on closing', async () => {
+  it('creates a new secret, shows only its hint, copies it through Rust and forgets it on closing', async () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    // What Rust answers: the hint, never the value.
     m.createNewClientSecret.mockResolvedValue({
-      secret: { key_id: 'k1', display_name: 'Nylas', hint: 'Q~x…7Fd', expires: '2027-06-01T00:00:00Z', stored_persistently: true },
-      value: 'Q~xSECRETVALUE7Fd',
+      key_id: 'k1',
+      display_name: 'Nylas',
+      hint: 'Q~x…7Fd',
+      expires: '2027-06-01T00:00:00Z',
+      stored_persistently: true,
     });
+    m.copyNewClientSecret.mockResolvedValue({ copied: true });
+    m.forgetNewClientSecret.mockResolvedValue(undefined);
     renderCheck();
     const input = (await screen.findByTestId('live-client-id')) as HTMLInputElement;
     input.value = APP;
     fireEvent.click(screen.getByTestId('new-secret-button'));
     fireEvent.change(screen.getByTestId('new-secret-lifetime'), { target: { value: 'one_year' } });
     fireEvent.click(screen.getByTestId('new-secret-create'));
-    const shown = await screen.findByTestId('new-secret-value');
+    const created = await screen.findByTestId('new-secret-created');
     expect(m.createNewClientSecret).toHaveBeenCalledWith(APP, 'Nylas', 'one_year');
-    expect(shown.textContent).toContain('Q~xSECRETVALUE7Fd');
-    expect(shown.querySelector('button')).not.toBeNull();
+    expect(screen.getByTestId('new-secret-hint').textContent).toBe('Q~x…');
+    expect(created.textContent).toContain('saved in your keychain');
+    // No value anywhere, nor a place to show one.
+    expect(screen.queryByTestId('new-secret-value')).toBeNull();
+    expect(created.querySelector('input')).toBeNull();
+    expect(m.copyNewClientSecret).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByTestId('new-secret-copy'));
+    expect((await screen.findByTestId('new-secret-copied')).textContent).toContain('Copied — paste it where you need it');
+    expect(m.copyNewClientSecret).toHaveBeenCalledTimes(1);
+    expect(m.forgetNewClientSecret).not.toHaveBeenCalled();
+
     fireEvent.click(screen.getByTestId('new-secret-done'));
     expect(screen.queryByTestId('new-secret-dialog')).toBeNull();
-    expect(document.body.textContent).not.toContain('Q~xSECRETVALUE7Fd');
+    expect(m.forgetNewClientSecret).toHaveBeenCalledTimes(1);
     expect(screen.getByTestId('new-secret-note').textContent).toContain('Q~x…7Fd');
+  });
+
+  it('says so when the clipboard is out of reach, and practice mode keeps the secret in memory', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.createNewClientSecret.mockResolvedValue({
+      key_id: 'k1',
+      display_name: 'Nylas',
+      hint: 'Q~x…7Fd',
+      expires: '2027-06-01T00:00:00Z',
+      stored_persistently: false,
+    });
+    m.copyNewClientSecret.mockRejectedValue(
+      new WizardApiError('io', "The wizard couldn't reach this computer's clipboard.", 'The secret is saved in your keychain.'),
+    );
+    renderCheck();
+    const input = (await screen.findByTestId('live-client-id')) as HTMLInputElement;
+    input.value = APP;
+    fireEvent.click(screen.getByTestId('new-secret-button'));
+    fireEvent.click(screen.getByTestId('new-secret-create'));
+    expect((await screen.findByTestId('new-secret-created')).textContent).toContain('in memory until you close the wizard');
+    fireEvent.click(screen.getByTestId('new-secret-copy'));
+    expect((await screen.findByTestId('error-card')).textContent).toContain("couldn't reach this computer's clipboard");
+    expect(screen.queryByTestId('new-secret-copied')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // A new client secret on the app: a description and how long it lasts.
-// Rust creates it, stores its value (keychain, or memory for this run) and
-// hands it to this dialog once, for the Copy button; closing the dialog
-// forgets it.
+// Rust creates it and stores its value (keychain, or memory for this run);
+// the window only ever gets its hint. "Copy the secret" asks Rust to put the
+// value on the clipboard; closing the dialog makes Rust forget its copy.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
@@ -9,7 +9,6 @@ import * as api from '../api';
 import { toWizardError, type WizardApiError } from '../api';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SecretLifetime } from '../bindings/SecretLifetime';
-import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
 import { localDate } from './finding-details';
 
@@ -33,8 +32,8 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
   const lifetime = useRef<HTMLSelectElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WizardApiError | null>(null);
-  // The value lives here only while the dialog is open.
-  const [created, setCreated] = useState<{ secret: NewSecret; value: string } | null>(null);
+  const [created, setCreated] = useState<NewSecret | null>(null);
+  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     description.current?.focus();
@@ -54,9 +53,24 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
     }
   };
 
+  const copy = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setCopied((await api.copyNewClientSecret()).copied);
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const close = () => {
-    const secret = created?.secret ?? null;
+    const secret = created;
     setCreated(null);
+    // Rust keeps the value for copying only while this dialog is open.
+    if (secret !== null) void api.forgetNewClientSecret().catch(() => undefined);
     onClose(secret);
   };
 
@@ -78,8 +92,8 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
           {created === null && canCreate && (
             <>
               <p>
-                Microsoft shows a secret's value only once. The wizard keeps it for you and shows it here once, so you
-                can paste it into Nylas. Your old secrets keep working until they expire.
+                Microsoft gives out a secret's value only once. The wizard keeps it for you and lets you copy it once, so
+                you can paste it into Nylas. Your old secrets keep working until they expire.
               </p>
               <label class="field-label" for="new-secret-description">
                 Description
@@ -122,17 +136,35 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
           {created !== null && (
             <div data-testid="new-secret-created">
               <p>
-                <strong>Copy the value now.</strong> You won't see it again after closing this window
-                {created.secret.stored_persistently ? '; the wizard keeps it in your keychain.' : '; the wizard keeps it until you close the wizard.'}
+                Created: the secret that starts with <code data-testid="new-secret-hint">{created.hint.split('…')[0]}…</code>{' '}
+                {created.stored_persistently
+                  ? 'is saved in your keychain.'
+                  : 'is kept in memory until you close the wizard (practice mode).'}
               </p>
-              <CopyValue value={created.value} label="client secret value" testId="new-secret-value" />
+              <p>
+                <strong>Copy the secret</strong> puts it on your clipboard now, so you can paste it into Nylas. The wizard
+                never shows it, and forgets this copy when you close this window.
+              </p>
+              {copied && (
+                <p class="note" role="status" data-testid="new-secret-copied">
+                  Copied — paste it where you need it.
+                </p>
+              )}
               <p class="muted small">
-                “{created.secret.display_name}”, expires on {localDate(created.secret.expires)}. Secret ID{' '}
-                <code>{created.secret.key_id}</code>
+                “{created.display_name}”, expires on {localDate(created.expires)}. Secret ID <code>{created.key_id}</code>
               </p>
               <div class="dialog-actions">
-                <button type="button" class="btn btn-primary" onClick={close} data-testid="new-secret-done">
-                  I've copied it
+                <button type="button" class="btn btn-quiet" onClick={close} data-testid="new-secret-done">
+                  {copied ? 'Done' : 'Close'}
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-primary"
+                  aria-disabled={busy ? 'true' : undefined}
+                  onClick={() => void copy()}
+                  data-testid="new-secret-copy"
+                >
+                  {copied ? 'Copy again' : 'Copy the secret'}
                 </button>
               </div>
             </div>
