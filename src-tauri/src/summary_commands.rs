@@ -74,7 +74,11 @@ pub async fn export_summary<R: Runtime>(
         app.path().app_data_dir().ok(),
     )?;
     let path = save_unique(&dir, format, &text, None)?;
-    tracing::info!("summary saved as {}", path.display());
+    // The file name only: the folder holds the admin's user name.
+    tracing::info!(
+        "summary saved as {:?}",
+        path.file_name().unwrap_or_default()
+    );
     Ok(path.display().to_string())
 }
 

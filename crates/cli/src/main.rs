@@ -18,6 +18,7 @@ mod input;
 mod live_cmd;
 mod output;
 mod sandbox_cmd;
+mod summary_cmd;
 mod values;
 
 #[derive(Parser)]
@@ -49,6 +50,8 @@ enum Command {
     /// Explain an error message or callback URL (AADSTS…, Nylas errors); `diagnose -` reads it from standard input.
     #[command(long_about = diagnose_cmd::LONG_ABOUT)]
     Diagnose(diagnose_cmd::Args),
+    /// Print the summary to keep (what is decided and checked, what is left; never a secret).
+    Summary(summary_cmd::Args),
 }
 
 /// `fix`: the options of `check --live`, and `--yes`.
@@ -73,5 +76,6 @@ fn main() -> ExitCode {
         Command::Fix(args) => check_cmd::run_fix(args.check, args.yes),
         Command::Diagnose(args) => diagnose_cmd::run(args),
         Command::App { command } => app_cmd::run(command),
+        Command::Summary(args) => summary_cmd::run(args),
     }
 }
