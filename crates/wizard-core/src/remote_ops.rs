@@ -33,6 +33,8 @@ pub enum RemoteOp {
     GraphAppConsentGrants,
     /// `GET /v1.0/organization`.
     GraphOrganization,
+    /// `GET /v1.0/me?$select=displayName,userPrincipalName`: who signed in.
+    GraphMe,
     /// `PATCH /v1.0/applications/{id}`.
     GraphPatchApplication,
     /// `POST /v1.0/applications/{id}/addPassword` (a new client secret).
@@ -62,6 +64,7 @@ impl RemoteOp {
             | GraphConsentGrants
             | GraphAppConsentGrants
             | GraphOrganization
+            | GraphMe
             | GraphPatchApplication
             | GraphAddPassword
             | GraphFindApplications
@@ -81,6 +84,7 @@ impl RemoteOp {
             | GraphConsentGrants
             | GraphAppConsentGrants
             | GraphOrganization
+            | GraphMe
             | GraphFindApplications => Method::GET,
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart

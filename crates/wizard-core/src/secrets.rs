@@ -59,6 +59,9 @@ pub trait SecretStore: Send + Sync {
 pub enum SecretName {
     /// The Value of the Azure app's client secret (Certificates & secrets).
     AzureClientSecret,
+    /// The admin's Microsoft refresh token, kept only when they ticked
+    /// "Remember me on this computer" (signs in silently next time).
+    MicrosoftRefreshToken,
 }
 
 impl SecretName {

@@ -376,6 +376,13 @@ impl Setup {
                 let r = g.organization(&cancel).await;
                 (route, Kind::Read, r.map(drop))
             }
+            RemoteOp::GraphMe => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("me"));
+                self.arm(&route, fault);
+                let r = g.me(&cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
             RemoteOp::GraphPatchApplication => {
                 let g = self.graph(&signed_in(&self.sb, &self.config, Access::Fix).await);
                 let route = format!("PATCH {}", graph(&format!("applications/{APP_OBJECT_ID}")));

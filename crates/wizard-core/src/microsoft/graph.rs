@@ -68,6 +68,16 @@ pub struct Organization {
     pub verified_domains: Vec<VerifiedDomain>,
 }
 
+/// Who signed in, as `/me` describes them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedDomain {
@@ -278,6 +288,17 @@ impl GraphClient {
                 "Microsoft Graph didn't describe your organization.",
             )
         })
+    }
+
+    /// Who signed in: name and user principal name only (`User.Read`).
+    pub async fn me(&self, cancel: &CancellationToken) -> Result<Me> {
+        let req = self
+            .request(RemoteOp::GraphMe, "v1.0/me")?
+            .query(&[("$select", "displayName,userPrincipalName")]);
+        self.http
+            .send_json(&req, cancel)
+            .await
+            .map_err(|e| explain(e, "read who signed in"))
     }
 
     /// `PATCH /applications/{id}`: every property sent replaces the stored

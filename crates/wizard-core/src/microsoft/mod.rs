@@ -9,8 +9,8 @@
 //! - [`live`]: the live audit — the manifest audit of the live object plus
 //!   facts only Graph knows ([`LiveFacts`]).
 //!
-//! Tokens live in memory only ([`Tokens`], `secrecy`); nothing here writes
-//! them anywhere.
+//! Tokens live in memory only ([`Tokens`], `secrecy`); only [`remember`]
+//! stores a refresh token, and only when the admin ticks "remember me".
 
 pub mod admin_consent;
 pub mod create_app;
@@ -22,6 +22,7 @@ pub mod live;
 pub mod loopback;
 pub mod new_secret;
 mod oauth_http;
+pub mod remember;
 pub mod signin;
 
 use secrecy::SecretString;
