@@ -72,6 +72,17 @@ async fn to_a_checked_azure_app(c: &Client) {
 
 #[tokio::test]
 async fn the_summary_is_saved_from_a_step_and_the_hand_off_names_the_consent_link() {
+    summary_and_hand_off(false).await;
+}
+
+/// The same in the dark theme, for its screenshots.
+#[tokio::test]
+async fn the_summary_and_the_hand_off_in_the_dark_theme() {
+    summary_and_hand_off(true).await;
+}
+
+async fn summary_and_hand_off(dark: bool) {
+    let shot = |name: &str| format!("{name}{}", if dark { "-dark" } else { "" });
     let data = tempfile::tempdir().unwrap();
     // The app's Downloads folder, as the desktop names it (XDG user dirs).
     let config = tempfile::tempdir().unwrap();
@@ -82,16 +93,28 @@ async fn the_summary_is_saved_from_a_step_and_the_hand_off_names_the_consent_lin
     )
     .unwrap();
     let config_dir = config.path().display().to_string();
-    let driver = Driver::start(&[("XDG_CONFIG_HOME", config_dir.as_str())]).await;
+    let mut env = vec![("XDG_CONFIG_HOME", config_dir.as_str())];
+    if dark {
+        env.push(("GTK_THEME", "Adwaita:dark"));
+    }
+    let driver = Driver::start(&env).await;
     let c = driver.open_app(data.path(), &[]).await;
     c.set_window_size(1280, 800).await.unwrap();
 
     to_a_checked_azure_app(&c).await;
+    // The hand-off link at the top of the step.
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+        vec![json!(tid("handoff-link"))],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, &shot("17-10a-handoff-link")).await;
 
     // Point 9: the summary, from the frame, saved as Markdown.
     click(&c, "summary-button").await;
     wait_for(&c, "summary-panel").await;
-    screenshot(&c, "17-09a-summary-panel").await;
+    screenshot(&c, &shot("17-09a-summary-panel")).await;
     click(&c, "summary-save-markdown").await;
     let shown = wait_for(&c, "summary-saved-path")
         .await
@@ -104,7 +127,7 @@ async fn the_summary_is_saved_from_a_step_and_the_hand_off_names_the_consent_lin
         Some(downloads.path()),
         "saved into Downloads: {shown}"
     );
-    screenshot(&c, "17-09b-summary-saved").await;
+    screenshot(&c, &shot("17-09b-summary-saved")).await;
     let md = std::fs::read_to_string(&saved).expect("the saved summary");
     for want in [
         "# Nylas Microsoft setup — summary",
@@ -143,6 +166,6 @@ async fn the_summary_is_saved_from_a_step_and_the_hand_off_names_the_consent_lin
     );
     assert!(body.contains("Mail.Send:"), "{body}");
     assert!(body.contains("reply \"done\""), "{body}");
-    screenshot(&c, "17-10a-handoff-panel").await;
+    screenshot(&c, &shot("17-10b-handoff-panel")).await;
     c.close().await.unwrap();
 }
