@@ -47,7 +47,7 @@ pub fn handoff_email(progress: &Progress, client_id: Option<&str>) -> Result<Han
     line("Hello,");
     line("");
     line(&format!(
-        "I'm connecting our Microsoft 365 to Nylas ({}), and a Global Administrator (or a Cloud Application Administrator) needs to approve {app} in the Azure portal. I can't do this part myself.",
+        "I'm setting up our Microsoft 365 with Nylas (“{}” in the Nylas setup wizard), and a Global Administrator (or a Cloud Application Administrator) needs to approve {app} in the Azure portal. I can't do this part myself.",
         path_info(path).title
     ));
     line("");
