@@ -11,6 +11,7 @@ import { WizardApiError, toWizardError } from '../api';
 import type { AuditReport } from '../bindings/AuditReport';
 import type { LastAudit } from '../bindings/LastAudit';
 import type { SummaryFormat } from '../bindings/SummaryFormat';
+import { CopyButton } from './copy-button';
 import { writeClipboard } from './copy-value';
 import { ErrorCard } from './error-card';
 import { CheckIcon, CloseIcon, CopyIcon, FileIcon, SaveIcon } from './icons';
@@ -173,7 +174,8 @@ export function SummaryPanel({ onClose }: { onClose: () => void }) {
       </p>
       {saved !== null && (
         <p role="status" class="summary-saved" data-testid="summary-saved">
-          Saved as <code data-testid="summary-saved-path">{saved}</code>
+          Saved as <code data-testid="summary-saved-path">{saved}</code>{' '}
+          <CopyButton text={saved} label="Copy path" what="The file's path" testId="summary-copy-path" />
         </p>
       )}
       {error !== null && <ErrorCard error={error} />}
