@@ -13,11 +13,13 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use url::Url;
+use wizard_core::answers::{clean_client_id, AnswerUpdate};
 use wizard_core::audit::AuditRequest;
 use wizard_core::audit::CheckId;
 use wizard_core::microsoft::fix::FixOutcome;
 use wizard_core::microsoft::fix_scope::{apply_fixes_for, plan_live_for, LivePlan};
 use wizard_core::microsoft::new_secret::{create_client_secret, NewSecret, SecretLifetime};
+use wizard_core::microsoft::remember;
 use wizard_core::microsoft::signin::{BrowserOpener, BrowserSignIn};
 use wizard_core::microsoft::{
     live_audit, Access, DeviceFlow, GraphClient, LiveAudit, SignInConfig, SignInStatus, Tokens,
@@ -81,6 +83,12 @@ pub struct SignedInAs {
     /// The organization's name and ID, as Graph reported them.
     pub tenant_name: Option<String>,
     pub tenant_id: Option<String>,
+    /// The person signed in (`/me`): name and user principal name.
+    pub user_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    /// "Remember me": a refresh token is in the keychain (in practice mode:
+    /// the practice store) until Sign out.
+    pub remembered: bool,
     /// Read only (`audit`) or allowed to change the app (`fix`).
     pub access: Access,
     /// Signed in to the practice simulator.
@@ -248,11 +256,14 @@ pub async fn start_microsoft_sign_in(
     Ok(status)
 }
 
-/// Wait for the sign-in started last; then read who signed in where.
+/// Wait for the sign-in started last; then read who signed in where. With
+/// `remember` the refresh token goes to the secret store; without it any
+/// remembered one is forgotten (the admin chose not to be remembered).
 #[tauri::command]
 pub async fn finish_microsoft_sign_in(
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
+    remember: Option<bool>,
 ) -> Result<SignedInAs> {
     let pending = state
         .microsoft
@@ -270,45 +281,107 @@ pub async fn finish_microsoft_sign_in(
         Pending::Browser(flow) => flow.finish(&remote.http, call.token()).await?,
         Pending::Device(flow) => flow.finish(&remote.http, call.token()).await?,
     };
+    let store = state.secret_store().await?;
+    let remember = remember.unwrap_or(false);
+    if remember {
+        remember::remember(store.as_ref(), &tokens)?;
+    } else {
+        remember::forget(store.as_ref())?;
+    }
+    let who = signed_in_as(&state, &remote, tokens, remember, call.token()).await;
+    Ok(who)
+}
+
+/// Read who signed in where (`/organization` and `/me`, in parallel) and
+/// keep the tokens in memory. Both reads are a courtesy: a failure is not
+/// one of the sign-in (the audit reports Graph's problems where they matter).
+async fn signed_in_as(
+    state: &AppState,
+    remote: &Remote,
+    tokens: Tokens,
+    remembered: bool,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> SignedInAs {
     let graph = GraphClient::new(&remote.http, &remote.endpoints.graph, &tokens);
-    // The organization's name is a courtesy: a failure here is not one of
-    // the sign-in (the audit reports Graph's problems where they matter).
-    let org = match graph.organization(call.token()).await {
-        Ok(o) => Some(o),
-        Err(e) => {
-            tracing::warn!("organization not read after sign-in: {}", e.message);
-            None
-        }
-    };
+    let (org, me) = tokio::join!(graph.organization(cancel), graph.me(cancel));
+    let org = org
+        .inspect_err(|e| tracing::warn!("organization not read after sign-in: {}", e.message))
+        .ok();
+    let me = me
+        .inspect_err(|e| tracing::warn!("who signed in not read: {}", e.message))
+        .ok();
     let who = SignedInAs {
         tenant: tokens.tenant.clone(),
         tenant_name: org.as_ref().and_then(|o| o.display_name.clone()),
         tenant_id: org.map(|o| o.id),
+        user_name: me.as_ref().and_then(|m| m.display_name.clone()),
+        user_principal_name: me.and_then(|m| m.user_principal_name),
+        remembered,
         access: tokens.access,
         practice: state.practice_info().await.enabled,
     };
-    tracing::info!(access = ?who.access, "signed in to Microsoft");
+    tracing::info!(access = ?who.access, remembered, "signed in to Microsoft");
     state.microsoft.inner.lock().await.signed_in = Some((tokens, who.clone()));
-    Ok(who)
+    who
 }
 
-/// Who is signed in, if anyone.
+/// The sign-in of this run or, when there is none, a silent one from the
+/// remembered refresh token. `None`: nobody signed in and nothing
+/// remembered (or no tenant typed yet to sign in to).
+async fn signed_in_or_remembered(
+    state: &AppState,
+    access: Access,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<Option<(Tokens, SignedInAs)>> {
+    if let Some(s) = state.microsoft.signed_in().await {
+        return Ok(Some(s));
+    }
+    let store = match state.secret_store().await {
+        Ok(s) => s,
+        // No keychain: nothing can have been remembered in it.
+        Err(e) if e.code == ErrorCode::KeychainUnavailable => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !remember::is_remembered(store.as_ref())? {
+        return Ok(None);
+    }
+    let remote = state.remote().await?;
+    let Ok(config) = config(state, &remote) else {
+        return Ok(None);
+    };
+    let Some(tokens) =
+        remember::sign_in_remembered(&remote.http, &config, access, store.as_ref(), cancel).await?
+    else {
+        return Ok(None);
+    };
+    let who = signed_in_as(state, &remote, tokens.clone(), true, cancel).await;
+    Ok(Some((tokens, who)))
+}
+
+/// Who is signed in, if anyone: on a new start, signs in silently from a
+/// remembered sign-in. A remembered sign-in Microsoft refused is forgotten
+/// and the error asks to sign in again.
 #[tauri::command]
-pub async fn microsoft_signed_in(state: State<'_, AppState>) -> Result<Option<SignedInAs>> {
-    Ok(state
-        .microsoft
-        .inner
-        .lock()
-        .await
-        .signed_in
-        .as_ref()
-        .map(|(_, w)| w.clone()))
+pub async fn microsoft_signed_in(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+) -> Result<Option<SignedInAs>> {
+    let call = calls.begin("microsoft_signed_in");
+    Ok(signed_in_or_remembered(&state, Access::Audit, call.token())
+        .await?
+        .map(|(_, w)| w))
 }
 
-/// Forget the tokens (they were only ever in memory).
+/// Forget the tokens in memory and the remembered sign-in, if any.
 #[tauri::command]
 pub async fn sign_out_microsoft(state: State<'_, AppState>) -> Result<()> {
     state.microsoft.forget().await;
+    match state.secret_store().await {
+        Ok(store) => remember::forget(store.as_ref())?,
+        // No keychain: nothing can have been remembered in it.
+        Err(e) if e.code == ErrorCode::KeychainUnavailable => {}
+        Err(e) => return Err(e),
+    }
     tracing::info!("signed out of Microsoft");
     Ok(())
 }
@@ -328,8 +401,9 @@ async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
                 .with_hint("It is on the app's Overview page in the Azure portal."),
         );
     }
-    let tokens = match &state.microsoft.inner.lock().await.signed_in {
-        Some((t, _)) => t.clone(),
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let tokens = match signed_in_or_remembered(state, need, &cancel).await? {
+        Some((t, _)) => t,
         None => {
             return Err(WizardError::new(
                 ErrorCode::Unauthorized,
@@ -346,6 +420,10 @@ async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
         )
         .with_hint("Sign in again and allow changes."));
     }
+    // The ID checked live becomes the answer (a GUID, or a plain refusal),
+    // so the audit compares against it and the summary and hand-off name it.
+    let client_id = clean_client_id(Some(client_id))?.unwrap_or_default();
+    state.update(|p| p.set_answer(AnswerUpdate::ClientId(Some(client_id))))?;
     let progress = state.progress();
     let path: PathId = progress
         .path

@@ -440,3 +440,106 @@ fn a_new_secret_is_copied_from_rust_and_its_value_never_crosses_ipc() {
     let err = call(&w, "copy_new_client_secret", json!({})).unwrap_err();
     assert_eq!(err["code"], "secret_not_found", "{err}");
 }
+
+/// Browser sign-in with the "Remember me" box ticked or not.
+fn sign_in_remembering(w: &WebviewWindow<MockRuntime>, remember: bool) -> Value {
+    let status = call(
+        w,
+        "start_microsoft_sign_in",
+        json!({"method": "browser", "access": "audit"}),
+    )
+    .unwrap();
+    let user = play_user(
+        status["authorize_url"].as_str().unwrap().to_owned(),
+        "approve",
+    );
+    let who = call(w, "finish_microsoft_sign_in", json!({"remember": remember}));
+    user.join().unwrap();
+    who.unwrap()
+}
+
+/// The remembered refresh token, read in Rust (never over IPC).
+fn remembered_token(w: &WebviewWindow<MockRuntime>) -> Option<String> {
+    let state = w.state::<AppState>();
+    tauri::async_runtime::block_on(state.read_secret(SecretName::MicrosoftRefreshToken))
+        .unwrap()
+        .map(|s| s.expose_secret().to_owned())
+}
+
+#[test]
+fn remember_me_signs_in_silently_next_time_and_sign_out_forgets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    practice(&w);
+    let mut answers = Vec::new();
+
+    // Not ticked: nothing is stored.
+    let who = sign_in_remembering(&w, false);
+    assert_eq!(who["remembered"], false);
+    assert_eq!(remembered_token(&w), None);
+
+    // Ticked: the refresh token is in the (practice) store; the window
+    // learns who signed in, never the token.
+    let who = sign_in_remembering(&w, true);
+    assert_eq!(who["remembered"], true);
+    assert!(
+        who["user_name"].as_str().is_some_and(|n| !n.is_empty()),
+        "{who}"
+    );
+    assert!(
+        who["user_principal_name"]
+            .as_str()
+            .is_some_and(|u| u.contains('@')),
+        "{who}"
+    );
+    let first = remembered_token(&w).expect("remembered");
+    answers.push(who);
+
+    // A new start: nothing in memory; the remembered token signs in.
+    let state = w.state::<AppState>();
+    tauri::async_runtime::block_on(state.microsoft.forget());
+    let who = call(&w, "microsoft_signed_in", json!({})).unwrap();
+    assert_eq!(who["remembered"], true, "{who}");
+    assert_eq!(who["tenant_name"], "Contoso Ltd");
+    assert!(who["user_name"].is_string());
+    // Microsoft rotated it; the new one is kept.
+    let second = remembered_token(&w).expect("still remembered");
+    assert_ne!(second, first);
+    answers.push(who);
+
+    // Revoked (the first was spent by the rotation): forgotten, plain words.
+    let store = tauri::async_runtime::block_on(state.secret_store()).unwrap();
+    store
+        .set(
+            SecretName::MicrosoftRefreshToken.as_str(),
+            &first.clone().into(),
+        )
+        .unwrap();
+    tauri::async_runtime::block_on(state.microsoft.forget());
+    let err = call(&w, "microsoft_signed_in", json!({})).unwrap_err();
+    assert_eq!(err["code"], "unauthorized", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer accepts"),
+        "{err}"
+    );
+    assert_eq!(remembered_token(&w), None);
+    answers.push(err);
+    assert_eq!(call(&w, "microsoft_signed_in", json!({})), Ok(Value::Null));
+
+    // Sign out forgets a remembered sign-in.
+    answers.push(sign_in_remembering(&w, true));
+    let third = remembered_token(&w).expect("remembered again");
+    call(&w, "sign_out_microsoft", json!({})).unwrap();
+    assert_eq!(remembered_token(&w), None);
+    assert_eq!(call(&w, "microsoft_signed_in", json!({})), Ok(Value::Null));
+
+    for answer in &answers {
+        let shown = answer.to_string();
+        for token in [&first, &second, &third] {
+            assert!(!shown.contains(token.as_str()), "a token crossed IPC");
+        }
+    }
+}
