@@ -43,6 +43,9 @@ pub struct MicrosoftSession {
     /// The system clipboard, opened on the first copy and kept: on X11 the
     /// owner must stay alive to hand the copied text to the paste.
     clipboard: std::sync::Mutex<Option<arboard::Clipboard>>,
+    /// One silent sign-in from the remembered token at a time: two at once
+    /// would spend the same token, and the loser would delete the new one.
+    remembering: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -50,6 +53,9 @@ struct Inner {
     /// A sign-in started and not finished yet.
     pending: Option<Pending>,
     signed_in: Option<(Tokens, SignedInAs)>,
+    /// Microsoft refused the remembered sign-in: said to every caller until
+    /// the admin signs in (or out), so whichever view asks shows it.
+    remembered_refused: Option<WizardError>,
     /// The value of the client secret just created, while its dialog is
     /// open, for `copy_new_client_secret`: it never goes to the window.
     pending_secret_copy: Option<SecretString>,
@@ -320,7 +326,9 @@ async fn signed_in_as(
         practice: state.practice_info().await.enabled,
     };
     tracing::info!(access = ?who.access, remembered, "signed in to Microsoft");
-    state.microsoft.inner.lock().await.signed_in = Some((tokens, who.clone()));
+    let mut inner = state.microsoft.inner.lock().await;
+    inner.signed_in = Some((tokens, who.clone()));
+    inner.remembered_refused = None;
     who
 }
 
@@ -332,8 +340,15 @@ async fn signed_in_or_remembered(
     access: Access,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<Option<(Tokens, SignedInAs)>> {
-    if let Some(s) = state.microsoft.signed_in().await {
-        return Ok(Some(s));
+    let _one = state.microsoft.remembering.lock().await;
+    {
+        let inner = state.microsoft.inner.lock().await;
+        if let Some(s) = &inner.signed_in {
+            return Ok(Some(s.clone()));
+        }
+        if let Some(e) = &inner.remembered_refused {
+            return Err(e.clone());
+        }
     }
     let store = match state.secret_store().await {
         Ok(s) => s,
@@ -348,11 +363,19 @@ async fn signed_in_or_remembered(
     let Ok(config) = config(state, &remote) else {
         return Ok(None);
     };
-    let Some(tokens) =
-        remember::sign_in_remembered(&remote.http, &config, access, store.as_ref(), cancel).await?
-    else {
-        return Ok(None);
-    };
+    let tokens =
+        match remember::sign_in_remembered(&remote.http, &config, access, store.as_ref(), cancel)
+            .await
+        {
+            Ok(Some(t)) => t,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                if e.code == ErrorCode::Unauthorized {
+                    state.microsoft.inner.lock().await.remembered_refused = Some(e.clone());
+                }
+                return Err(e);
+            }
+        };
     let who = signed_in_as(state, &remote, tokens.clone(), true, cancel).await;
     Ok(Some((tokens, who)))
 }
