@@ -164,10 +164,12 @@ pub async fn create_new_app(
         "app registration created or resumed"
     );
     let tenant = outcome.tenant_id.clone();
+    let app_id = outcome.app_id.clone();
     let progress = state.update(|p| {
         if !tenant.is_empty() {
             p.set_answer(AnswerUpdate::Tenant(Some(tenant)))?;
         }
+        p.set_answer(AnswerUpdate::ClientId(Some(app_id)))?;
         p.record_check(&outcome.audit.report);
         Ok(())
     })?;

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use url::Url;
+use wizard_core::answers::{clean_client_id, AnswerUpdate};
 use wizard_core::audit::AuditRequest;
 use wizard_core::audit::CheckId;
 use wizard_core::microsoft::fix::FixOutcome;
@@ -442,6 +443,10 @@ async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
         )
         .with_hint("Sign in again and allow changes."));
     }
+    // The ID checked live becomes the answer (a GUID, or a plain refusal),
+    // so the audit compares against it and the summary and hand-off name it.
+    let client_id = clean_client_id(Some(client_id))?.unwrap_or_default();
+    state.update(|p| p.set_answer(AnswerUpdate::ClientId(Some(client_id))))?;
     let progress = state.progress();
     let path: PathId = progress
         .path

@@ -100,6 +100,10 @@ pub struct Answers {
     pub tenancy: Option<Tenancy>,
     /// Directory (tenant) ID, a verified domain, `common` or `organizations`.
     pub tenant: Option<String>,
+    /// The app's Application (client) ID, a GUID: given for a live check or
+    /// set when the wizard creates the app. The audit then checks that a
+    /// pasted manifest is this app's.
+    pub client_id: Option<String>,
     /// What the last audit of the Azure app found.
     pub last_check: Option<LastCheck>,
 }
@@ -123,6 +127,8 @@ pub enum AnswerUpdate {
     Tenancy(Option<Tenancy>),
     /// Blank clears it.
     Tenant(Option<String>),
+    /// The Application (client) ID; blank clears it.
+    ClientId(Option<String>),
 }
 
 /// Which feature set a path uses.
@@ -165,6 +171,23 @@ pub fn clean_tenant(value: Option<&str>) -> Result<Option<String>> {
         ));
     }
     Ok(Some(t.to_string()))
+}
+
+/// The Application (client) ID as the admin may enter it: blank clears it;
+/// otherwise it must be a GUID.
+pub fn clean_client_id(value: Option<&str>) -> Result<Option<String>> {
+    let Some(id) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if !crate::ids::is_guid(id) {
+        return Err(WizardError::invalid_input(format!(
+            "\"{id}\" isn't an Application (client) ID: that is a GUID like 00000000-0000-0000-0000-000000000000."
+        ))
+        .with_hint(
+            "Copy the Application (client) ID from your app's Overview page in the Azure portal.",
+        ));
+    }
+    Ok(Some(id.to_ascii_lowercase()))
 }
 
 impl Answers {
@@ -234,6 +257,7 @@ impl Answers {
             }
             AnswerUpdate::Tenancy(t) => self.tenancy = t,
             AnswerUpdate::Tenant(t) => self.tenant = clean_tenant(t.as_deref())?,
+            AnswerUpdate::ClientId(id) => self.client_id = clean_client_id(id.as_deref())?,
         }
         Ok(())
     }
@@ -283,7 +307,7 @@ impl Answers {
             region: self.region(),
             tenancy: self.tenancy,
             tenant: self.tenant.clone(),
-            client_id: None,
+            client_id: self.client_id.clone(),
             callback_uris: if audit_path == AuditPath::V3 {
                 self.callback_uris.clone()
             } else {
@@ -328,6 +352,7 @@ impl Answers {
         a.apply(p, AnswerUpdate::CallbackUris(self.callback_uris.clone()))?;
         a.apply(p, AnswerUpdate::Tenancy(self.tenancy))?;
         a.apply(p, AnswerUpdate::Tenant(self.tenant.clone()))?;
+        a.apply(p, AnswerUpdate::ClientId(self.client_id.clone()))?;
         Ok(a)
     }
 
@@ -620,6 +645,30 @@ mod tests {
         a.apply(None, AnswerUpdate::Tenant(Some("   ".into())))
             .unwrap();
         assert_eq!(a.tenant, None);
+    }
+
+    #[test]
+    fn the_client_id_is_a_guid_and_goes_into_the_audit_request() {
+        let mut a = Answers::default();
+        let err = a
+            .apply(None, AnswerUpdate::ClientId(Some("my-app".into())))
+            .unwrap_err();
+        assert!(
+            err.message.contains("isn't an Application (client) ID"),
+            "{err:?}"
+        );
+        assert_eq!(a, Answers::default());
+        let id = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
+        a.apply(None, AnswerUpdate::ClientId(Some(format!(" {id} "))))
+            .unwrap();
+        assert_eq!(
+            a.client_id.as_deref(),
+            Some(id.to_ascii_lowercase().as_str())
+        );
+        let req = a.audit_request(PathId::V2Events).unwrap();
+        assert_eq!(req.client_id, a.client_id);
+        a.apply(None, AnswerUpdate::ClientId(None)).unwrap();
+        assert_eq!(a.client_id, None);
     }
 
     #[test]

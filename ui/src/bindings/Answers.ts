@@ -36,6 +36,12 @@ tenancy: Tenancy | null,
  */
 tenant: string | null, 
 /**
+ * The app's Application (client) ID, a GUID: given for a live check or
+ * set when the wizard creates the app. The audit then checks that a
+ * pasted manifest is this app's.
+ */
+client_id: string | null, 
+/**
  * What the last audit of the Azure app found.
  */
 last_check: LastCheck | null, };

@@ -313,6 +313,7 @@ export function AzureAppStep({ ctx }: StepViewProps) {
       {liveMode === 'check' ? (
         <LiveCheck
           tenant={answers.tenant}
+          clientId={answers.client_id}
           onOpen={(link) => void ctx.openLink(link)}
           onAskTenant={askTenant}
           applyProgress={ctx.applyProgress}

@@ -23,6 +23,8 @@ import '../styles/live.css';
 interface Props {
   /** The saved tenant answer. */
   tenant: string | null;
+  /** The saved Application (client) ID: checked before, or created here. */
+  clientId?: string | null;
   onOpen: (link: OpenLink) => void;
   onAskTenant: () => void;
   applyProgress: (p: ProgressView) => void;
@@ -50,7 +52,7 @@ function Facts({ live }: { live: LiveAudit }) {
   );
 }
 
-export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
+export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant, applyProgress }: Props) {
   const [who, setWho] = useState<SignedInAs | null>(null);
   const [live, setLive] = useState<LiveAudit | null>(null);
   const [plan, setPlan] = useState<LivePlan | null>(null);
@@ -160,6 +162,7 @@ export function LiveCheck({ tenant, onOpen, onAskTenant, applyProgress }: Props)
             spellcheck={false}
             autoComplete="off"
             placeholder="From your app's Overview page"
+            defaultValue={savedClientId ?? ''}
             data-testid="live-client-id"
           />
           <div class="finding-actions">
