@@ -384,6 +384,11 @@ export interface SignedInAs {
   tenant: string;
   tenant_name: string | null;
   tenant_id: string | null;
+  /** The person signed in (Graph `/me`), when it could be read. */
+  user_name?: string | null;
+  user_principal_name?: string | null;
+  /** "Remember me": a sign-in token is in the keychain until Sign out. */
+  remembered?: boolean;
   /** `audit` reads the app only; `fix` may change it. */
   access: Access;
   practice: boolean;
@@ -409,9 +414,10 @@ export function startMicrosoftSignIn(method: SignInMethod, access: Access): Prom
   return call<SignInStatus>('start_microsoft_sign_in', { method, access });
 }
 
-/** Wait for the sign-in started last (Cancel: `cancelRemote('finish_microsoft_sign_in')`). */
-export function finishMicrosoftSignIn(): Promise<SignedInAs> {
-  return call<SignedInAs>('finish_microsoft_sign_in');
+/** Wait for the sign-in started last (Cancel: `cancelRemote('finish_microsoft_sign_in')`).
+ * `remember`: keep a sign-in token in the keychain for the next start. */
+export function finishMicrosoftSignIn(remember = false): Promise<SignedInAs> {
+  return call<SignedInAs>('finish_microsoft_sign_in', { remember });
 }
 
 export function microsoftSignedIn(): Promise<SignedInAs | null> {

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError, type SignedInAs } from '../api';
-import { MicrosoftSignIn, whoText } from './microsoft-sign-in';
+import { MicrosoftSignIn, personText, whoText } from './microsoft-sign-in';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
@@ -11,6 +11,7 @@ vi.mock('../api', async (importOriginal) => {
     startMicrosoftSignIn: vi.fn(),
     finishMicrosoftSignIn: vi.fn(),
     signOutMicrosoft: vi.fn(),
+    microsoftSignedIn: vi.fn(),
     cancelRemote: vi.fn(),
   };
 });
@@ -35,7 +36,10 @@ function pending<T>() {
   return { promise, resolve, reject };
 }
 
-beforeEach(() => vi.clearAllMocks());
+beforeEach(() => {
+  vi.clearAllMocks();
+  m.microsoftSignedIn.mockResolvedValue(null);
+});
 
 describe('Sign in to Microsoft', () => {
   it('opens the browser sign-in, shows its link while waiting, then who is signed in', async () => {
@@ -51,6 +55,38 @@ describe('Sign in to Microsoft', () => {
     expect(link.textContent).toContain(url);
     wait.resolve(WHO);
     await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(WHO));
+    // "Remember me" is unticked by default: nothing is kept.
+    expect(m.finishMicrosoftSignIn).toHaveBeenCalledWith(false);
+  });
+
+  it('offers "Remember me", unticked, and passes it when ticked', async () => {
+    m.startMicrosoftSignIn.mockResolvedValue({ state: 'waiting_for_browser', authorize_url: 'https://login.microsoftonline.com/x' });
+    m.finishMicrosoftSignIn.mockResolvedValue({ ...WHO, remembered: true });
+    const onSignedIn = vi.fn();
+    render(<MicrosoftSignIn who={null} access="audit" tenant="contoso.com" onSignedIn={onSignedIn} onSignedOut={vi.fn()} />);
+    const box = screen.getByTestId('ms-remember') as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(screen.getByLabelText('Remember me on this computer')).toBe(box);
+    expect(screen.getByTestId('ms-sign-in').textContent).toContain('keychain keeps a sign-in token');
+    expect(screen.getByTestId('ms-sign-in').textContent).toContain('Sign out forgets it');
+    fireEvent.click(box);
+    fireEvent.click(screen.getByTestId('ms-sign-in-browser'));
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalled());
+    expect(m.finishMicrosoftSignIn).toHaveBeenCalledWith(true);
+  });
+
+  it('signs in silently from a remembered sign-in, or says plainly that it was refused', async () => {
+    const onSignedIn = vi.fn();
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, remembered: true });
+    const { unmount } = render(<MicrosoftSignIn who={null} access="audit" tenant="contoso.com" onSignedIn={onSignedIn} onSignedOut={vi.fn()} />);
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith({ ...WHO, remembered: true }));
+    unmount();
+    m.microsoftSignedIn.mockRejectedValue(
+      new WizardApiError('unauthorized', 'Microsoft no longer accepts the sign-in this computer remembered (it was revoked or has expired), so the wizard forgot it.', 'Sign in to Microsoft again.'),
+    );
+    render(<MicrosoftSignIn who={null} access="audit" tenant="contoso.com" onSignedIn={vi.fn()} onSignedOut={vi.fn()} />);
+    expect((await screen.findByTestId('error-card')).textContent).toContain('no longer accepts the sign-in this computer remembered');
+    expect(screen.getByTestId('ms-sign-in-browser')).toBeTruthy();
   });
 
   it('shows the code and where to type it, and Cancel stops the wait without an error card', async () => {
@@ -102,6 +138,18 @@ describe('Sign in to Microsoft', () => {
     fireEvent.click(screen.getByTestId('ms-sign-out'));
     await waitFor(() => expect(onSignedOut).toHaveBeenCalled());
     expect(whoText({ ...WHO, tenant_name: null, practice: true })).toBe('Signed in to contoso.com in practice mode');
+    expect(screen.queryByTestId('ms-who-person')).toBeNull();
+    expect(screen.queryByTestId('ms-remembered')).toBeNull();
+    expect(m.microsoftSignedIn).not.toHaveBeenCalled();
+  });
+
+  it("names the person signed in (name and UPN) and says a remembered sign-in is kept until Sign out", () => {
+    const who = { ...WHO, user_name: 'Megan Bowen', user_principal_name: 'megan@contoso.com', remembered: true };
+    render(<MicrosoftSignIn who={who} access="audit" tenant="contoso.com" onSignedIn={vi.fn()} onSignedOut={vi.fn()} />);
+    expect(screen.getByTestId('ms-who').textContent).toBe('Signed in to Contoso Ltd (contoso.com)');
+    expect(screen.getByTestId('ms-who-person').textContent).toBe(' as Megan Bowen (megan@contoso.com)');
+    expect(screen.getByTestId('ms-remembered').textContent).toContain('Sign out forgets it');
+    expect(personText({ ...who, user_name: null })).toBe('megan@contoso.com');
   });
 
   it('a read-only sign-in is not enough to change the app: it offers to sign in again allowing changes', async () => {

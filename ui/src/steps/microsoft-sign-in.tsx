@@ -1,9 +1,11 @@
 // Sign in to Microsoft: in the browser (the page opens by itself; its link
 // is shown too, to copy when no browser opened) or with a code typed at
 // Microsoft's device login page. Cancel stops the wait. Once signed in:
-// who (organization, tenant) and Sign out. Rust keeps the tokens.
+// who (person, organization, tenant) and Sign out. Rust keeps the tokens;
+// "Remember me" (unticked by default) lets it keep a refresh token in the
+// keychain, which the next start signs in from.
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type SignedInAs, type SignInMethod, type WizardApiError } from '../api';
 import type { Access } from '../bindings/Access';
@@ -30,12 +32,41 @@ export function whoText(who: SignedInAs): string {
   return `Signed in to ${org}${who.practice ? ' in practice mode' : ''}`;
 }
 
+/** The person signed in, e.g. `Megan Bowen (megan@contoso.com)`, if known. */
+export function personText(who: SignedInAs): string | null {
+  const name = who.user_name ?? null;
+  const upn = who.user_principal_name ?? null;
+  if (name !== null && upn !== null) return `${name} (${upn})`;
+  return name ?? upn;
+}
+
 export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, onAskTenant }: Props) {
   const [waiting, setWaiting] = useState<Waiting | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const cancelled = useRef(false);
+  const remember = useRef<HTMLInputElement>(null);
+
+  // A remembered sign-in signs in silently (Rust does it); one Microsoft
+  // refused comes back as an error asking to sign in again.
+  useEffect(() => {
+    if (who !== null) return;
+    let on = true;
+    Promise.resolve()
+      .then(() => api.microsoftSignedIn())
+      .then((w) => {
+        if (on && w) onSignedIn(w);
+      })
+      .catch((e: unknown) => {
+        if (on) setError(toWizardError(e));
+      });
+    return () => {
+      on = false;
+    };
+  }, []);
 
   const signIn = async (method: SignInMethod) => {
+    // Read before the box hides behind the wait.
+    const keep = remember.current?.checked ?? false;
     cancelled.current = false;
     setError(null);
     setWaiting({ kind: 'starting' });
@@ -43,7 +74,7 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
       const status = await api.startMicrosoftSignIn(method, access);
       if (status.state === 'waiting_for_browser') setWaiting({ kind: 'browser', url: status.authorize_url });
       else if (status.state === 'waiting_for_code') setWaiting({ kind: 'code', prompt: status.prompt });
-      const signedIn = await api.finishMicrosoftSignIn();
+      const signedIn = await api.finishMicrosoftSignIn(keep);
       setWaiting(null);
       onSignedIn(signedIn);
     } catch (e) {
@@ -74,11 +105,17 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
       <div class="ms-signed-in" data-testid="ms-signed-in">
         <p>
           <strong data-testid="ms-who">{whoText(who)}</strong>
+          {personText(who) !== null && <span data-testid="ms-who-person"> as {personText(who)}</span>}
           <span class="muted">
             {' '}
             · {who.access === 'audit' ? 'reading your app only' : who.access === 'create' ? 'allowed to create and change apps' : 'allowed to change your app'}
           </span>
         </p>
+        {who.remembered === true && (
+          <p class="muted" data-testid="ms-remembered">
+            Remembered on this computer: Sign out forgets it.
+          </p>
+        )}
         <button type="button" class="btn btn-small btn-quiet" onClick={() => void signOut()} data-testid="ms-sign-out">
           Sign out
         </button>
@@ -116,6 +153,15 @@ export function MicrosoftSignIn({ who, access, tenant, onSignedIn, onSignedOut, 
               <button type="button" class="btn btn-quiet" onClick={() => void signIn('device')} data-testid="ms-sign-in-code">
                 Use a code instead
               </button>
+            </div>
+          )}
+          {!noTenant && (
+            <div class="ms-remember">
+              <label class="check-option">
+                <input type="checkbox" ref={remember} data-testid="ms-remember" />
+                <span>Remember me on this computer</span>
+              </label>
+              <p class="muted">Your keychain keeps a sign-in token so you needn't sign in next time; Sign out forgets it.</p>
             </div>
           )}
         </>
