@@ -3,7 +3,6 @@
 // the browser) and gets what it means and what to do. A real modal: focus
 // moves in and stays in, Esc closes, focus returns to the button.
 
-import { createPortal } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type WizardApiError } from '../api';
@@ -12,6 +11,7 @@ import type { DocTopic } from '../bindings/DocTopic';
 import { CHECK_NAMES } from '../check-names';
 import { CopyValue } from './copy-value';
 import { ErrorCard } from './error-card';
+import { Portal } from './portal';
 import { CloseIcon, ExternalIcon, HelpIcon } from './icons';
 import { RichText } from './rich-text';
 
@@ -279,8 +279,8 @@ export function DiagnoseButton({ onShowCheck }: { onShowCheck?: () => void } = {
         <HelpIcon size={16} />
         <span>Diagnose an error</span>
       </button>
-      {open &&
-        createPortal(
+      {open && (
+        <Portal>
           <DiagnoseDialog
             onClose={close}
             memory={memory.current}
@@ -288,9 +288,9 @@ export function DiagnoseButton({ onShowCheck }: { onShowCheck?: () => void } = {
               memory.current = m;
             }}
             onShowCheck={onShowCheck}
-          />,
-          document.body,
-        )}
+          />
+        </Portal>
+      )}
     </>
   );
 }

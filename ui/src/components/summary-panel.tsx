@@ -4,7 +4,6 @@
 // it, only where they are kept and their hint.
 
 import type { ComponentChildren } from 'preact';
-import { createPortal } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { WizardApiError, toWizardError } from '../api';
@@ -14,6 +13,7 @@ import type { SummaryFormat } from '../bindings/SummaryFormat';
 import { CopyButton } from './copy-button';
 import { writeClipboard } from './copy-value';
 import { ErrorCard } from './error-card';
+import { Portal } from './portal';
 import { CheckIcon, CloseIcon, CopyIcon, FileIcon, SaveIcon } from './icons';
 import '../styles/summary.css';
 
@@ -78,7 +78,8 @@ export function Panel({ title, testId, onClose, children }: PanelProps) {
       first.focus();
     }
   };
-  return createPortal(
+  return (
+    <Portal>
     <div class="dialog-backdrop" onClick={onClose}>
       <div
         ref={ref}
@@ -98,8 +99,8 @@ export function Panel({ title, testId, onClose, children }: PanelProps) {
         </div>
         <div class="dialog-body">{children}</div>
       </div>
-    </div>,
-    document.body,
+    </div>
+    </Portal>
   );
 }
 
