@@ -11,6 +11,18 @@ use crate::app_state::AppState;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
+/// Only secrets the admin types are the window's business; the remembered
+/// Microsoft sign-in is Rust's alone (not even its hint goes to the window).
+fn typed_by_the_admin(name: SecretName) -> Result<SecretName> {
+    match name {
+        SecretName::AzureClientSecret => Ok(name),
+        SecretName::MicrosoftRefreshToken => Err(WizardError::invalid_input(
+            "The window can't read or change the remembered Microsoft sign-in.",
+        )
+        .with_hint("Sign out of Microsoft to forget it.")),
+    }
+}
+
 /// `value` is deserialised straight into a [`SecretString`], which zeroes
 /// its memory when dropped, and stays one down to the store.
 #[tauri::command]
@@ -19,6 +31,7 @@ pub async fn save_secret(
     name: SecretName,
     value: SecretString,
 ) -> Result<StoredSecret> {
+    let name = typed_by_the_admin(name)?;
     let value = trimmed(value);
     if value.expose_secret().is_empty() {
         return Err(WizardError::invalid_input("Paste the secret's Value first.")
@@ -45,10 +58,10 @@ pub async fn stored_secret(
     state: State<'_, AppState>,
     name: SecretName,
 ) -> Result<Option<StoredSecret>> {
-    state.stored_secret(name).await
+    state.stored_secret(typed_by_the_admin(name)?).await
 }
 
 #[tauri::command]
 pub async fn forget_secret(state: State<'_, AppState>, name: SecretName) -> Result<()> {
-    state.delete_secret(name).await
+    state.delete_secret(typed_by_the_admin(name)?).await
 }

@@ -740,3 +740,39 @@ fn start_over_forgets_answers_and_stored_secrets() {
     );
     call(&w, "start_over", json!({})).expect("nothing left to forget is fine");
 }
+
+/// The remembered Microsoft sign-in is Rust's alone: the window can't store,
+/// read (not even its hint) or delete it through the secret commands.
+#[test]
+fn the_window_cannot_touch_the_remembered_microsoft_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    let name = json!("microsoft_refresh_token");
+    for (cmd, body) in [
+        ("save_secret", json!({"name": name, "value": "rt-canary-1"})),
+        ("stored_secret", json!({"name": name})),
+        ("forget_secret", json!({"name": name})),
+    ] {
+        let err = call(&w, cmd, body).unwrap_err();
+        assert_eq!(err["code"], "invalid_input", "{cmd}: {err}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("remembered Microsoft sign-in"),
+            "{cmd}: {err}"
+        );
+    }
+    // The client secret still works.
+    call(
+        &w,
+        "save_secret",
+        json!({"name": "azure_client_secret", "value": "cs-canary-2"}),
+    )
+    .unwrap();
+    assert!(
+        call(&w, "stored_secret", json!({"name": "azure_client_secret"})).unwrap()["hint"]
+            .is_string()
+    );
+}

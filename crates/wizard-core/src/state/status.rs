@@ -266,8 +266,10 @@ mod tests {
 
     #[test]
     fn starting_over_forgets_answers_statuses_and_paused_paths() {
-        let mut p = Progress::default();
-        p.practice = true;
+        let mut p = Progress {
+            practice: true,
+            ..Progress::default()
+        };
         p.choose_path(Some(PathId::V3));
         p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
             .unwrap();
