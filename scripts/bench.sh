@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Benchmarks side by side (issue 13). NOT part of the test command.
+#
+#   bash scripts/bench.sh
+#
+# Builds what it needs in release mode, measures each row and a reference in
+# the same run (these machines are noisy: only ratios mean something), and
+# prints one Markdown table, also written to target/bench/report.md.
+#
+# Rows so far: live audit (issue 9), CLI, UI size. Not yet: start-up, idle
+# memory, the .deb size (building the release bundle takes too long on a
+# 2-core machine for a routine run), bulk.
+#
+# Knobs: BENCH_RUNS (live-audit runs, default 9), BENCH_LATENCY_MS (default
+# 150), BENCH_CLI_ROUNDS (passes over the manifest corpus, default 5).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out=target/bench
+mkdir -p "$out"
+export BENCH_RUNS="${BENCH_RUNS:-9}"
+export BENCH_LATENCY_MS="${BENCH_LATENCY_MS:-150}"
+export BENCH_CLI_ROUNDS="${BENCH_CLI_ROUNDS:-5}"
+
+say() { echo "bench: $*" >&2; }
+
+rows=()
+# row NAME OURS REFERENCE RATIO GOAL VERDICT
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+# verdict VALUE LIMIT: "pass" when VALUE <= LIMIT.
+verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "pass" : "**fail**" }'; }
+
+# --- Live audit (issue 9): the whole audit vs one Graph GET, same latency.
+say "live audit: building (release) and running ${BENCH_RUNS} runs at ${BENCH_LATENCY_MS} ms per request…"
+cargo bench -q -p wizard-core --bench live_audit --no-run >&2
+live=$(cargo bench -q -p wizard-core --bench live_audit 2>/dev/null | grep '"bench":"live_audit"' | tail -1)
+if [ -n "$live" ]; then
+    audit_ms=$(jq -r .audit_ms <<<"$live")
+    single_ms=$(jq -r .single_request_ms <<<"$live")
+    ratio=$(jq -r .ratio <<<"$live")
+    row "Live audit (${BENCH_LATENCY_MS} ms on every request, median of ${BENCH_RUNS})" \
+        "${audit_ms} ms" "${single_ms} ms (one Graph GET)" "${ratio} ×" "≤ 1.5 ×" "$(verdict "$ratio" 1.5)"
+else
+    row "Live audit" "—" "—" "—" "≤ 1.5 ×" "**did not run**"
+fi
+
+# --- CLI (issue 13, point 4): `check` over the manifest corpus vs `--version`.
+say "CLI: building nylas-ms-setup (release)…"
+cargo build -q --release -p nylas-ms-setup >&2
+say "CLI: ${BENCH_CLI_ROUNDS} passes over the manifest corpus…"
+cli=$(python3 - target/release/nylas-ms-setup crates/wizard-core/tests/fixtures/manifests <<'PY'
+# Wall time per `check` (one manifest, its own answers) and the peak RSS of
+# any one run, against `--version` (process start alone) run as often.
+import json, os, subprocess, sys, tempfile, time
+from pathlib import Path
+
+exe, corpus = sys.argv[1], Path(sys.argv[2])
+rounds = int(os.environ["BENCH_CLI_ROUNDS"])
+
+def args_for(manifest, req):
+    a = ["check", "--manifest", str(manifest), "--format", "json",
+         "--path", req["path"], "--region", req["region"]]
+    if "preset" in req:
+        a += ["--preset", req["preset"]]
+    if req.get("features"):
+        a += ["--features", ",".join(req["features"])]
+    for key in ("tenancy", "tenant", "now"):
+        if key in req:
+            a += [f"--{key}", req[key]]
+    for uri in req.get("callback_uris", []):
+        a += ["--callback", uri]
+    return a
+
+def run(argv):
+    start = time.perf_counter()
+    code = subprocess.call([exe] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if code not in (0, 1, 2):  # 1: a check failed, 2: not a manifest (the corpus has both)
+        sys.exit(f"{' '.join(argv)} exited {code}")
+    return time.perf_counter() - start
+
+def peak_rss_kib(argv):
+    # Through GNU time: a child forked straight from Python would carry
+    # Python's own RSS into its ru_maxrss (Linux keeps the high-water mark
+    # across exec), time's is a few hundred KiB.
+    with tempfile.NamedTemporaryFile("r") as f:
+        subprocess.call(["/usr/bin/time", "-f", "%M", "-o", f.name, exe] + argv,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return int(f.read().split()[-1])
+
+jobs = []
+for expected in sorted(corpus.glob("*.expected.json")):
+    manifest = corpus / expected.name.replace(".expected.json", ".json")
+    jobs.append(args_for(manifest, json.loads(expected.read_text())["request"]))
+
+check_t, version_t = 0.0, 0.0
+for _ in range(rounds):
+    for a in jobs:
+        check_t += run(a)
+        version_t += run(["--version"])
+has_time = os.access("/usr/bin/time", os.X_OK)
+check_rss = max(peak_rss_kib(a) for a in jobs) if has_time else None
+version_rss = peak_rss_kib(["--version"]) if has_time else None
+n = rounds * len(jobs)
+print(json.dumps({
+    "manifests": len(jobs),
+    "check_ms": round(check_t / n * 1000, 2),
+    "version_ms": round(version_t / n * 1000, 2),
+    "check_rss_kib": check_rss,
+    "version_rss_kib": version_rss,
+}))
+PY
+)
+manifests=$(jq -r .manifests <<<"$cli")
+check_ms=$(jq -r .check_ms <<<"$cli")
+version_ms=$(jq -r .version_ms <<<"$cli")
+cli_ratio=$(awk -v a="$check_ms" -v b="$version_ms" 'BEGIN { printf "%.2f", a / b }')
+row "CLI \`check\`, wall time per manifest (${manifests} manifests × ${BENCH_CLI_ROUNDS})" \
+    "${check_ms} ms" "${version_ms} ms (\`--version\`)" "${cli_ratio} ×" "—" "measured"
+check_rss=$(jq -r .check_rss_kib <<<"$cli")
+version_rss=$(jq -r .version_rss_kib <<<"$cli")
+if [ "$check_rss" != null ]; then
+    rss_ratio=$(awk -v a="$check_rss" -v b="$version_rss" 'BEGIN { printf "%.2f", a / b }')
+    row "CLI \`check\`, peak RSS (largest of the corpus, GNU time)" "${check_rss} KiB" \
+        "${version_rss} KiB (\`--version\`)" "${rss_ratio} ×" "—" "measured"
+else
+    row "CLI \`check\`, peak RSS" "—" "—" "—" "—" "skipped: no /usr/bin/time (Debian package \`time\`)"
+fi
+
+# --- Size (issue 13, point 3): the UI's JavaScript + CSS, gzipped.
+say "UI: npm run build…"
+if (cd ui && npm run -s build >&2); then
+    ui_bytes=0
+    while IFS= read -r -d '' f; do
+        ui_bytes=$((ui_bytes + $(gzip -9 -c "$f" | wc -c)))
+    done < <(find ui/dist -type f \( -name '*.js' -o -name '*.css' \) -print0)
+    ui_kb=$(awk -v b="$ui_bytes" 'BEGIN { printf "%.1f", b / 1024 }')
+    row "UI JavaScript + CSS, gzipped (\`ui/dist\`)" "${ui_kb} KB" "150 KB (goal)" \
+        "$(awk -v k="$ui_kb" 'BEGIN { printf "%.2f", k / 150 }') ×" "≤ 150 KB" "$(verdict "$ui_kb" 150)"
+else
+    row "UI JavaScript + CSS, gzipped" "—" "—" "—" "≤ 150 KB" "**build failed**"
+fi
+row "\`.deb\` vs the baseline app's" "not measured" "—" "—" "≤ 2 ×" \
+    "skipped: the release bundle takes too long to build on 2 cores"
+
+{
+    echo "| row | ours | reference | ratio | goal | result |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores."
+} | tee "$out/report.md"
