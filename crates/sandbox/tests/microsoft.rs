@@ -327,6 +327,24 @@ async fn graph_reads_with_filters() {
     .await;
     assert_eq!(grants["value"].as_array().unwrap().len(), 1);
     assert_eq!(grants["value"][0]["scope"], "Mail.Read");
+    // The same grants through Graph's alternate key (the app's ID); an app
+    // with no service principal is a 404.
+    let (status, by_app) = graph(
+        &sb,
+        &t,
+        &format!("servicePrincipals(appId='{APP_ID}')/oauth2PermissionGrants?$filter=consentType eq 'AllPrincipals'"),
+    )
+    .await;
+    assert_eq!(status, 200, "{by_app}");
+    assert_eq!(by_app["value"], grants["value"]);
+    let (status, body) = graph(
+        &sb,
+        &t,
+        "servicePrincipals(appId='00000000-0000-0000-0000-000000000000')/oauth2PermissionGrants",
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["error"]["code"], "Request_ResourceNotFound");
     let (_, org) = graph(&sb, &t, "organization").await;
     assert_eq!(org["value"][0]["id"], CONTOSO_ID);
     assert_eq!(org["value"][0]["verifiedDomains"][0]["name"], "contoso.com");
