@@ -196,6 +196,55 @@ describe('Create the app for me', () => {
     expect(m.createNewApp).toHaveBeenCalledTimes(1);
   });
 
+  /** A pending call that Cancel ends the way Rust ends a cancelled call. */
+  function cancellable<T>(): Promise<T> {
+    let reject: (e: unknown) => void = () => {};
+    const pending = new Promise<T>((_, r) => (reject = r));
+    m.cancelRemote.mockImplementation(async () => {
+      reject(new WizardApiError('cancelled', 'The call to Microsoft Graph was cancelled.'));
+      return 1;
+    });
+    return pending;
+  }
+
+  it('offers Cancel while creating; a cancelled create is a quiet note saying running it again makes no second app', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    m.createNewApp.mockReturnValue(cancellable());
+    renderCreate();
+    fireEvent.click(await screen.findByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    const cancel = await screen.findByTestId('create-app-cancel');
+    expect(screen.getByTestId('create-working').textContent).toContain('without creating a second app');
+    const plansBefore = m.planNewApp.mock.calls.length;
+    fireEvent.click(cancel);
+    const stopped = await screen.findByTestId('create-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['create_new_app']]);
+    expect(stopped.textContent).toContain('running it again finishes it without creating a second app');
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('create-working')).toBeNull();
+    expect(screen.queryByTestId('create-done')).toBeNull();
+    // The plan is read again (part of the app may exist) and Create is offered again.
+    expect(m.planNewApp.mock.calls.length).toBe(plansBefore + 1);
+    expect(await screen.findByTestId('create-start')).not.toBeNull();
+  });
+
+  it('offers Cancel while the plan is read; a cancelled plan is a quiet note and can be read again', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockReturnValueOnce(cancellable()).mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    renderCreate();
+    fireEvent.click(await screen.findByTestId('create-plan-cancel'));
+    const stopped = await screen.findByTestId('create-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['plan_new_app']]);
+    expect(stopped.textContent).toContain('Stopped. Nothing was created.');
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('create-plan-cancel')).toBeNull();
+    fireEvent.click(screen.getByTestId('create-plan-again'));
+    await screen.findByTestId('create-plan');
+    expect(m.planNewApp).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId('create-stopped')).toBeNull();
+  });
+
   it('keeps what the admin is typing when a plan arrives late', async () => {
     m.microsoftSignedIn.mockResolvedValue(WHO);
     let late: (p: NewAppPlan) => void = () => undefined;

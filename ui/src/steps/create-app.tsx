@@ -2,7 +2,9 @@
 // answers (plain words, and the exact JSON folded away), the name and the
 // secret's expiry to choose, why the sign-in asks for more, a confirmation,
 // the calls made, and the live check of the new app. Rust plans, creates
-// and keeps the client secret; this view only displays.
+// and keeps the client secret; this view only displays. Cancel stops the
+// running call (Rust cancels it; it ends with code `cancelled`, shown as a
+// quiet note); creating again then finishes without a second app.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -55,6 +57,8 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
   const [creating, setCreating] = useState(false);
   const [done, setDone] = useState<NewAppCreated | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [stopped, setStopped] = useState<'plan' | 'create' | null>(null);
   const nameInput = useRef<HTMLInputElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const auditHeading = useRef<HTMLHeadingElement>(null);
@@ -65,15 +69,30 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
   /** Ask Rust for the plan again (a new name, expiry or sign-in). */
   const plan = async (n: string | null, d: number) => {
     const mine = ++seq.current;
+    setPlanning(true);
     try {
       const p = await api.planNewApp(n === '' ? null : n, d);
       if (mine !== seq.current) return;
       setPlanned(p);
       setError(null);
+      setStopped(null);
       // A default name follows the sign-in (the organization's name).
       if (nameInput.current !== null && n === null) nameInput.current.value = p.plan.display_name;
     } catch (e) {
-      if (mine === seq.current) setError(toWizardError(e));
+      if (mine !== seq.current) return;
+      const err = toWizardError(e);
+      setStopped(err.code === 'cancelled' ? 'plan' : null);
+      setError(err.code === 'cancelled' ? null : err);
+    } finally {
+      if (mine === seq.current) setPlanning(false);
+    }
+  };
+
+  const cancel = async (command: 'plan_new_app' | 'create_new_app') => {
+    try {
+      await api.cancelRemote(command);
+    } catch (e) {
+      setError(toWizardError(e));
     }
   };
 
@@ -104,12 +123,20 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
     setCreating(true);
     setConfirming(false);
     setError(null);
+    setStopped(null);
     try {
       const result = await api.createNewApp(name(), days);
       applyProgress(result.progress);
       setDone(result);
     } catch (e) {
-      setError(toWizardError(e));
+      const err = toWizardError(e);
+      if (err.code === 'cancelled') {
+        setStopped('create');
+        // Part of the app may exist now: the plan says what reusing it means.
+        void plan(name(), days);
+      } else {
+        setError(err);
+      }
     } finally {
       setCreating(false);
     }
@@ -138,6 +165,38 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
         The wizard registers the app in your tenant with exactly what Nylas needs for your answers, then checks it.
         Nothing is created until you confirm.
       </p>
+
+      {planning && done === null && !creating && (
+        <div class="finding-actions">
+          <p class="field-hint" role="status">
+            Reading what will be created…
+          </p>
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            onClick={() => void cancel('plan_new_app')}
+            data-testid="create-plan-cancel"
+          >
+            Cancel
+          </button>
+        </div>
+      )}
+      <div aria-live="polite">
+        {stopped === 'plan' && !planning && (
+          <p class="field-hint" data-testid="create-stopped">
+            Stopped. Nothing was created.{' '}
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => void plan(name() || null, days)} data-testid="create-plan-again">
+              Read the plan again
+            </button>
+          </p>
+        )}
+        {stopped === 'create' && !creating && (
+          <p class="field-hint" data-testid="create-stopped">
+            Stopped. Microsoft may already have part of the app; running it again finishes it without creating a
+            second app.
+          </p>
+        )}
+      </div>
 
       {p !== null && done === null && (
         <>
@@ -269,6 +328,17 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
             <div class="fix-preview" data-testid="create-working">
               <p role="status">Working with Microsoft… this takes a few seconds.</p>
               {calls}
+              <div class="finding-actions">
+                <button
+                  type="button"
+                  class="btn btn-secondary"
+                  onClick={() => void cancel('create_new_app')}
+                  data-testid="create-app-cancel"
+                >
+                  Stop
+                </button>
+                <p class="field-hint">Running it again later finishes the job without creating a second app.</p>
+              </div>
             </div>
           )}
         </>

@@ -166,6 +166,76 @@ describe('Check my app live', () => {
     expect(preview.textContent).toContain('sign in again and allow changes');
   });
 
+  /** A pending call that Cancel ends the way Rust ends a cancelled call. */
+  function cancellable<T>(): Promise<T> {
+    let reject: (e: unknown) => void = () => {};
+    const pending = new Promise<T>((_, r) => (reject = r));
+    m.cancelRemote.mockImplementation(async () => {
+      reject(new WizardApiError('cancelled', 'The call to Microsoft Graph was cancelled.'));
+      return 1;
+    });
+    return pending;
+  }
+
+  it('offers Cancel while reading the app; a cancelled check is a quiet note, not an error', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.checkAppLive.mockReturnValue(cancellable());
+    renderCheck();
+    await screen.findByTestId('live-client-id');
+    expect(screen.queryByTestId('live-check-cancel')).toBeNull();
+    await checkApp();
+    expect(screen.getByTestId('live-check-button').textContent).toBe('Reading your app…');
+    fireEvent.click(screen.getByTestId('live-check-cancel'));
+    const stopped = await screen.findByTestId('live-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['check_app_live']]);
+    expect(stopped.textContent).toContain('Stopped. Nothing was changed');
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('live-check-cancel')).toBeNull();
+    expect(screen.getByTestId('live-check-button').textContent).toBe('Check my app');
+    expect(m.planLiveFixes).not.toHaveBeenCalled();
+  });
+
+  it('Cancel while the fixes are planned stops plan_live_fixes', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockReturnValue(cancellable());
+    renderCheck();
+    await checkApp();
+    await screen.findByTestId('audit-results');
+    expect(m.planLiveFixes).toHaveBeenCalledWith(APP);
+    fireEvent.click(screen.getByTestId('live-check-cancel'));
+    await screen.findByTestId('live-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['plan_live_fixes']]);
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('live-fixes')).toBeNull();
+  });
+
+  it('Cancel while applying stops before the next change and says checking again shows what was applied', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValue(TWO);
+    m.applyLiveFixes.mockReturnValue(cancellable());
+    const applyProgress = renderCheck();
+    await checkApp();
+    fireEvent.click(await screen.findByTestId('fix-all'));
+    expect(screen.queryByTestId('live-apply-cancel')).toBeNull();
+    fireEvent.click(screen.getByTestId('fix-apply'));
+    const cancel = await screen.findByTestId('live-apply-cancel');
+    expect(cancel.textContent).toBe('Stop before the next change');
+    expect(cancel.parentElement?.textContent).toContain('Check again afterwards to see what was applied');
+    fireEvent.click(cancel);
+    const stopped = await screen.findByTestId('live-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['apply_live_fixes']]);
+    expect(stopped.textContent).toContain('Stopped before the next change');
+    expect(stopped.textContent).toContain('check again to see what was applied');
+    expect(screen.queryByTestId('error-card')).toBeNull();
+    expect(screen.queryByTestId('fix-applied')).toBeNull();
+    expect(screen.queryByTestId('fix-preview')).toBeNull();
+    expect(screen.queryByTestId('live-apply-cancel')).toBeNull();
+    // Only the check's progress was applied; nothing claims a change.
+    expect(applyProgress).toHaveBeenCalledTimes(1);
+  });
+
   it('shows Graph errors as a card', async () => {
     m.microsoftSignedIn.mockResolvedValue(WHO);
     m.checkAppLive.mockRejectedValue(
