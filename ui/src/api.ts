@@ -433,6 +433,13 @@ export function checkAppLive(clientId: string): Promise<LiveOutcome> {
   return call<LiveOutcome>('check_app_live', { clientId });
 }
 
+/** Open Microsoft's admin-consent page in the browser for the permissions
+ *  still missing, wait until the tenant shows them consented (Cancel:
+ *  `cancelRemote('grant_admin_consent')`), then check the app again. */
+export function grantAdminConsent(clientId: string): Promise<LiveOutcome> {
+  return call<LiveOutcome>('grant_admin_consent', { clientId });
+}
+
 /** What "Fix all" (no check) or "Fix this" (one check) would change, before
  *  and after in words, and which checks "Fix this" can fix; nothing changes. */
 export function planLiveFixes(clientId: string, check: CheckId | null = null): Promise<LivePlan> {
