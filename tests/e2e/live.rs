@@ -253,7 +253,8 @@ async fn sign_in_see_failures_fix_all_and_the_re_check_passes() {
     screenshot(&c, "20f-live-fixed").await;
 
     // A new client secret (signed in allowing changes already): created,
-    // its value shown once with Copy, then only its hint.
+    // only its hint shown; "Copy the secret" puts the value on the X
+    // clipboard from Rust, never through the window.
     scroll_to(&c, "new-secret-button").await;
     wait_for(&c, "new-secret-button")
         .await
@@ -267,20 +268,37 @@ async fn sign_in_see_failures_fix_all_and_the_re_check_passes() {
         .click()
         .await
         .unwrap();
-    let shown = wait_for(&c, "new-secret-value").await;
-    assert!(
-        shown.find(Locator::Css("button")).await.is_ok(),
-        "a Copy button"
-    );
-    let value = shown
-        .find(Locator::Css("code"))
+    let hint = wait_for(&c, "new-secret-hint").await.text().await.unwrap();
+    assert_eq!(hint, "Sbx…", "the simulator's secrets start Sbx8Q~");
+    assert!(c
+        .find(Locator::Css(&tid("new-secret-value")))
         .await
-        .unwrap()
+        .is_err());
+    screenshot(&c, "20h-new-secret-created").await;
+    wait_for(&c, "new-secret-copy").await.click().await.unwrap();
+    let copied = wait_for(&c, "new-secret-copied")
+        .await
         .text()
         .await
         .unwrap();
-    assert!(value.len() > 10, "a value to copy");
-    // No screenshot of the value: secrets stay out of test output.
+    assert!(
+        copied.contains("Copied — paste it where you need it"),
+        "{copied}"
+    );
+    let value = x_clipboard();
+    assert!(
+        value.starts_with(NEW_SECRET_PREFIX) && value.len() > 20,
+        "the clipboard holds the new secret ({} characters)",
+        value.len()
+    );
+    let dialog = wait_for(&c, "new-secret-dialog")
+        .await
+        .html(false)
+        .await
+        .unwrap();
+    assert!(!dialog.contains(&value) && !dialog.contains(NEW_SECRET_PREFIX));
+    // The screenshot shows the hint and "Copied" only.
+    screenshot(&c, "20i-new-secret-copied").await;
     wait_for(&c, "new-secret-done").await.click().await.unwrap();
     let note = wait_for(&c, "new-secret-note").await.text().await.unwrap();
     assert!(note.contains("New client secret “Nylas” created"), "{note}");
@@ -295,4 +313,18 @@ async fn sign_in_see_failures_fix_all_and_the_re_check_passes() {
     wait_for(&c, "ms-sign-out").await.click().await.unwrap();
     wait_for(&c, "ms-sign-in-browser").await;
     c.close().await.unwrap();
+}
+
+/// Every client secret the simulator issues starts with this.
+const NEW_SECRET_PREFIX: &str = "Sbx8Q~";
+
+/// What the X clipboard holds (under Xvfb), read with xclip as a paste
+/// would; never printed.
+fn x_clipboard() -> String {
+    let out = std::process::Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip (scripts/setup.sh installs it)");
+    assert!(out.status.success(), "xclip read the clipboard");
+    String::from_utf8(out.stdout).unwrap()
 }

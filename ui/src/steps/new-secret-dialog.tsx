@@ -92,8 +92,8 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
           {created === null && canCreate && (
             <>
               <p>
-                Microsoft gives out a secret's value only once. The wizard keeps it for you and lets you copy it once, so
-                you can paste it into Nylas. Your old secrets keep working until they expire.
+                Microsoft gives out a secret's value only once. The wizard keeps it for you and lets you copy it right
+                after creating it, so you can paste it into Nylas. Your old secrets keep working until they expire.
               </p>
               <label class="field-label" for="new-secret-description">
                 Description
@@ -136,14 +136,14 @@ export function NewSecretDialog({ clientId, canCreate, signIn, onClose }: Props)
           {created !== null && (
             <div data-testid="new-secret-created">
               <p>
-                Created: the secret that starts with <code data-testid="new-secret-hint">{created.hint.split('…')[0]}…</code>{' '}
+                Created. Its value starts with <code data-testid="new-secret-hint">{created.hint.split('…')[0]}…</code> and{' '}
                 {created.stored_persistently
                   ? 'is saved in your keychain.'
                   : 'is kept in memory until you close the wizard (practice mode).'}
               </p>
               <p>
-                <strong>Copy the secret</strong> puts it on your clipboard now, so you can paste it into Nylas. The wizard
-                never shows it, and forgets this copy when you close this window.
+                <strong>Copy the secret</strong> puts it on your clipboard now, so you can paste it into Nylas. It is never
+                shown on screen, and once you close this box it can't be copied again (it stays saved).
               </p>
               {copied && (
                 <p class="note" role="status" data-testid="new-secret-copied">
