@@ -166,7 +166,9 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
         Nothing is created until you confirm.
       </p>
 
-      {planning && done === null && !creating && (
+      {/* Only while no plan shows yet: re-plans as the admin types are quick
+          and superseded, and a row flashing per keystroke would shift the page. */}
+      {planning && planned === null && done === null && !creating && (
         <div class="finding-actions">
           <p class="field-hint" role="status">
             Reading what will be created…
