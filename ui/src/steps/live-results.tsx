@@ -2,7 +2,9 @@
 // Microsoft Graph and show the same findings as the manifest check, plus
 // what only the tenant knows. "Fix all" previews the changes in plain words
 // and applies them after confirmation; the app is then read and checked
-// again. A new client secret can be made here too.
+// again. A new client secret can be made here too. While Microsoft is
+// being read or changed, Cancel stops the running call (Rust cancels it; it
+// then ends with code `cancelled`, shown as a quiet note, not an error).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -14,6 +16,7 @@ import { CHECK_NAMES } from '../check-names';
 import type { LiveAudit } from '../bindings/LiveAudit';
 import type { ProgressView } from '../bindings/ProgressView';
 import { ErrorCard } from '../components/error-card';
+import { AdminConsent } from './admin-consent';
 import { AdminConsent } from './admin-consent';
 import { AuditResults } from './audit-results';
 import { FixPreview } from './fix-preview';
@@ -60,7 +63,10 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
   // The preview open: every fix (check null) or one check's.
   const [previewing, setPreviewing] = useState<{ check: CheckId | null; plan: FixPlan } | null>(null);
   const [applied, setApplied] = useState<number | null>(null);
-  const [busy, setBusy] = useState<'check' | 'apply' | null>(null);
+  const [busy, setBusy] = useState<'check' | 'plan' | 'apply' | null>(null);
+  const [stopped, setStopped] = useState<'check' | 'apply' | null>(null);
+  // The Rust command running now, for Cancel to name.
+  const running = useRef<string | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [secretOpen, setSecretOpen] = useState(false);
   const [secretNote, setSecretNote] = useState<string | null>(null);
@@ -80,18 +86,42 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
 
   const id = () => clientId.current?.value.trim() ?? '';
 
+  /** A failed call: stopped on purpose is a note, anything else a card. */
+  const failed = (e: unknown, what: 'check' | 'apply') => {
+    const err = toWizardError(e);
+    if (err.code === 'cancelled') {
+      setStopped(what);
+      setError(null);
+    } else {
+      setError(err);
+    }
+  };
+
+  const cancel = async () => {
+    if (running.current === null) return;
+    try {
+      await api.cancelRemote(running.current);
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
   const check = async () => {
     setBusy('check');
     setError(null);
+    setStopped(null);
     setApplied(null);
     try {
+      running.current = 'check_app_live';
       const outcome = await api.checkAppLive(id());
       setLive(outcome.live);
       applyProgress(outcome.progress);
+      running.current = 'plan_live_fixes';
       setPlan(await api.planLiveFixes(id()));
     } catch (e) {
-      setError(toWizardError(e));
+      failed(e, 'check');
     } finally {
+      running.current = null;
       setBusy(null);
     }
   };
@@ -102,29 +132,42 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
       setPreviewing({ check, plan: plan.plan });
       return;
     }
+    setBusy('plan');
     setError(null);
+    setStopped(null);
     try {
+      running.current = 'plan_live_fixes';
       setPreviewing({ check, plan: (await api.planLiveFixes(id(), check)).plan });
     } catch (e) {
-      setError(toWizardError(e));
+      failed(e, 'check');
+    } finally {
+      running.current = null;
+      setBusy(null);
     }
   };
 
   const apply = async (check: CheckId | null) => {
     setBusy('apply');
     setError(null);
+    setStopped(null);
     try {
+      running.current = 'apply_live_fixes';
       const done = await api.applyLiveFixes(id(), check);
       applyProgress(done.progress);
       // What is left to fix, read fresh, before the result shows.
+      running.current = 'plan_live_fixes';
       const left = await api.planLiveFixes(id());
       setLive(done.outcome.after);
       setPlan(left);
       setPreviewing(null);
       setApplied(done.outcome.applied.steps.length);
     } catch (e) {
-      setError(toWizardError(e));
+      const err = toWizardError(e);
+      // Some changes may be made: the preview no longer says what is left.
+      if (err.code === 'cancelled') setPreviewing(null);
+      failed(e, 'apply');
     } finally {
+      running.current = null;
       setBusy(null);
     }
   };
@@ -174,8 +217,13 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
               onClick={() => busy === null && void check()}
               data-testid="live-check-button"
             >
-              {busy === 'check' ? 'Reading your app…' : live === null ? 'Check my app' : 'Check again'}
+              {busy === 'check' || busy === 'plan' ? 'Reading your app…' : live === null ? 'Check my app' : 'Check again'}
             </button>
+            {(busy === 'check' || busy === 'plan') && (
+              <button type="button" class="btn btn-secondary" onClick={() => void cancel()} data-testid="live-check-cancel">
+                Cancel
+              </button>
+            )}
             <button type="button" class="btn btn-quiet" onClick={() => setSecretOpen(true)} data-testid="new-secret-button">
               New client secret
             </button>
@@ -187,6 +235,19 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
           {secretNote}
         </p>
       )}
+      <div aria-live="polite">
+        {stopped === 'check' && busy === null && (
+          <p class="field-hint" data-testid="live-stopped">
+            Stopped. Nothing was changed; check again when you're ready.
+          </p>
+        )}
+        {stopped === 'apply' && busy === null && (
+          <p class="field-hint" data-testid="live-stopped">
+            Stopped before the next change. Any change already made stays: check again to see what was applied.
+            Fixing again is safe, since the wizard only changes what still differs.
+          </p>
+        )}
+      </div>
       {error !== null && <ErrorCard error={error} />}
       {applied !== null && (
         <p class="note" role="status" data-testid="fix-applied">
@@ -236,9 +297,25 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
           signIn={reSignIn}
         />
       )}
+      {busy === 'apply' && (
+        <div class="finding-actions">
+          <button type="button" class="btn btn-secondary" onClick={() => void cancel()} data-testid="live-apply-cancel">
+            Stop before the next change
+          </button>
+          <p class="field-hint">Changes already made stay. Check again afterwards to see what was applied.</p>
+        </div>
+      )}
       {live !== null && (
         <>
           <Facts live={live} />
+          <AdminConsent
+            live={live}
+            clientId={id}
+            onDone={(o) => {
+              setLive(o.live);
+              applyProgress(o.progress);
+            }}
+          />
           <AdminConsent
             live={live}
             clientId={id}
