@@ -17,7 +17,6 @@ import type { LiveAudit } from '../bindings/LiveAudit';
 import type { ProgressView } from '../bindings/ProgressView';
 import { ErrorCard } from '../components/error-card';
 import { AdminConsent } from './admin-consent';
-import { AdminConsent } from './admin-consent';
 import { AuditResults } from './audit-results';
 import { FixPreview } from './fix-preview';
 import { MicrosoftSignIn } from './microsoft-sign-in';
@@ -308,14 +307,6 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
       {live !== null && (
         <>
           <Facts live={live} />
-          <AdminConsent
-            live={live}
-            clientId={id}
-            onDone={(o) => {
-              setLive(o.live);
-              applyProgress(o.progress);
-            }}
-          />
           <AdminConsent
             live={live}
             clientId={id}
