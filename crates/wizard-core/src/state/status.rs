@@ -113,6 +113,11 @@ impl Progress {
                         self.verdict(&s.id, false).0
                     }
                     StepStatus::InProgress => self.verdict(&s.id, true).0,
+                    // Answered since it was skipped (e.g. features picked on
+                    // the Azure app step): Skipped would no longer be true.
+                    StepStatus::Skipped if self.verdict(&s.id, false).0 == StepStatus::Done => {
+                        StepStatus::Done
+                    }
                     _ => old,
                 }
             };
@@ -262,6 +267,21 @@ mod tests {
         assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
         p.go_to_step("report").unwrap();
         assert_eq!(status(&p, "azure-app"), StepStatus::Done);
+    }
+
+    #[test]
+    fn a_skipped_step_answered_later_elsewhere_becomes_done() {
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step(AZURE_APP_STEP).unwrap();
+        assert_eq!(status(&p, FEATURES_STEP), StepStatus::Skipped);
+        assert_eq!(status(&p, REGION_STEP), StepStatus::Skipped);
+        // The Azure app step offers the presets too.
+        p.set_answer(AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        assert_eq!(status(&p, FEATURES_STEP), StepStatus::Done);
+        // A region default never shown stays skipped.
+        assert_eq!(status(&p, REGION_STEP), StepStatus::Skipped);
     }
 
     #[test]
