@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "create_new_client_secret",
     "copy_new_client_secret",
     "forget_new_client_secret",
+    "grant_admin_consent",
     "plan_new_app",
     "create_new_app",
     "summary_text",

@@ -3,6 +3,7 @@
 
 mod app_state;
 mod commands;
+mod consent_commands;
 mod create_app_commands;
 mod external;
 mod logging;
@@ -62,6 +63,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         microsoft_commands::create_new_client_secret,
         microsoft_commands::copy_new_client_secret,
         microsoft_commands::forget_new_client_secret,
+        consent_commands::grant_admin_consent,
         create_app_commands::plan_new_app,
         create_app_commands::create_new_app,
         summary_commands::summary_text,
@@ -167,6 +169,8 @@ fn path_hash(dir: &std::path::Path) -> u64 {
         })
 }
 
+#[cfg(test)]
+mod consent_tests;
 #[cfg(test)]
 mod create_app_tests;
 #[cfg(test)]

@@ -411,13 +411,13 @@ pub async fn sign_out_microsoft(state: State<'_, AppState>) -> Result<()> {
 
 /// What the live calls need: Graph with the signed-in tokens, the audit
 /// request from the saved answers, and the tenant signed in to.
-struct Live {
-    graph: GraphClient,
-    req: AuditRequest,
-    tenant: String,
+pub(crate) struct Live {
+    pub(crate) graph: GraphClient,
+    pub(crate) req: AuditRequest,
+    pub(crate) tenant: String,
 }
 
-async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
+pub(crate) async fn live(state: &AppState, need: Access, client_id: &str) -> Result<Live> {
     if client_id.trim().is_empty() {
         return Err(
             WizardError::invalid_input("Type your app's Application (client) ID first.")

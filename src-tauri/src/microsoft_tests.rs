@@ -27,7 +27,12 @@ pub(crate) fn opened(url: &str) {
     OPENED.lock().unwrap().push(url.to_owned());
 }
 
-fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+/// Every page opened so far, by all tests (for the consent tests).
+pub(crate) fn opened_pages() -> Vec<String> {
+    OPENED.lock().unwrap().clone()
+}
+
+pub(crate) fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     // Outside practice mode: a closed local port.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -47,7 +52,7 @@ fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) 
     (app, window)
 }
 
-fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+pub(crate) fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
@@ -61,7 +66,7 @@ fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value,
 }
 
 /// Practice mode on, path A, tenant Contoso.
-fn practice(w: &WebviewWindow<MockRuntime>) {
+pub(crate) fn practice(w: &WebviewWindow<MockRuntime>) {
     call(w, "set_practice_mode", json!({"enabled": true})).unwrap();
     call(w, "choose_path", json!({"path": "v3"})).unwrap();
     for (key, value) in [("tenant", "contoso.com"), ("preset", "read-only-inbox")] {
@@ -108,7 +113,7 @@ fn play_user(authorize_url: String, decision: &'static str) -> std::thread::Join
     })
 }
 
-fn sign_in_with_browser(w: &WebviewWindow<MockRuntime>, access: &str) -> Value {
+pub(crate) fn sign_in_with_browser(w: &WebviewWindow<MockRuntime>, access: &str) -> Value {
     let status = call(
         w,
         "start_microsoft_sign_in",
