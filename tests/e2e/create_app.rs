@@ -5,76 +5,13 @@
 //! new app pass the live audit. Coming back to it, the wizard says it will
 //! reuse that app instead of creating a second one.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
 use fantoccini::{Client, Locator};
 use serde_json::json;
+use wizard_e2e::browser::accept_in_browser;
 use wizard_e2e::{
     enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
     Driver,
 };
-
-/// One plain HTTP GET to 127.0.0.1, as the browser would send it:
-/// (status, Location header, body).
-fn get(url: &str) -> (u16, Option<String>, String) {
-    let rest = url
-        .strip_prefix("http://")
-        .unwrap_or_else(|| panic!("a local http URL: {url}"));
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(host.starts_with("127.0.0.1:"), "only this computer: {url}");
-    let mut conn = TcpStream::connect(host).expect("connect");
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let path = if path.is_empty() { "/" } else { path };
-    write!(
-        conn,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    conn.read_to_end(&mut raw).expect("read the answer");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let location = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
-        })
-        .map(|(_, v)| v.trim().to_owned());
-    (status, location, body.to_owned())
-}
-
-/// The admin in the browser: the sign-in page, Accept, back to the wizard.
-/// Returns the consent page's text.
-async fn accept_in_browser(authorize_url: String) -> String {
-    tokio::task::spawn_blocking(move || {
-        let (status, _, page) = get(&authorize_url);
-        assert_eq!(status, 200, "{page}");
-        let marker = "id=\"approve\" href=\"";
-        let start = page.find(marker).expect("an Accept button") + marker.len();
-        let href = page[start..]
-            .split('"')
-            .next()
-            .unwrap()
-            .replace("&amp;", "&");
-        let (status, location, body) = get(&href);
-        assert_eq!(status, 302, "{body}");
-        let back = location.expect("a redirect back to the wizard");
-        let (status, _, body) = get(&back);
-        assert_eq!(status, 200, "{body}");
-        page
-    })
-    .await
-    .unwrap()
-}
 
 /// Put an element at the top of the window (a section's heading first).
 async fn scroll_top(c: &Client, id: &str) {

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+pub mod browser;
 pub mod canary;
 
 /// Where screenshots go (under the workspace's target dir).

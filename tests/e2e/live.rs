@@ -5,11 +5,10 @@
 //! the wizard's loopback address. Then: the failures, Fix all with its
 //! preview (signing in again to allow changes), and the re-check passing.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+use wizard_e2e::browser::accept_in_browser;
 use wizard_e2e::{
     enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
     Driver,
@@ -18,77 +17,6 @@ use wizard_e2e::{
 /// Contoso's app whose Nylas callback sits under Single-page application
 /// (the simulator's live-apps registrations are in practice mode).
 const SPA_APP: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
-
-struct Reply {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-/// One plain HTTP GET to 127.0.0.1 (the simulator or the wizard's loopback
-/// listener), as the browser would send it.
-fn get(url: &str) -> Reply {
-    let rest = url
-        .strip_prefix("http://")
-        .unwrap_or_else(|| panic!("a local http URL: {url}"));
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(host.starts_with("127.0.0.1:"), "only this computer: {url}");
-    let mut conn = TcpStream::connect(host).expect("connect");
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let path = if path.is_empty() { "/" } else { path };
-    write!(
-        conn,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    conn.read_to_end(&mut raw).expect("read the answer");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let location = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
-        })
-        .map(|(_, v)| v.trim().to_owned());
-    Reply {
-        status,
-        location,
-        body: body.to_owned(),
-    }
-}
-
-/// The admin in the browser: the sign-in page, Accept, back to the wizard.
-/// Returns the permissions the consent page listed.
-async fn accept_in_browser(authorize_url: String) -> String {
-    tokio::task::spawn_blocking(move || {
-        let page = get(&authorize_url);
-        assert_eq!(page.status, 200, "{}", page.body);
-        let marker = "id=\"approve\" href=\"";
-        let start = page.body.find(marker).expect("an Accept button") + marker.len();
-        let href = page.body[start..]
-            .split('"')
-            .next()
-            .unwrap()
-            .replace("&amp;", "&");
-        let consent = get(&href);
-        assert_eq!(consent.status, 302, "{}", consent.body);
-        let back = consent.location.expect("a redirect back to the wizard");
-        assert!(back.contains("code="), "{back}");
-        let done = get(&back);
-        assert_eq!(done.status, 200, "{}", done.body);
-        page.body
-    })
-    .await
-    .unwrap()
-}
 
 /// Press the sign-in button under `within`, play the admin, and wait until
 /// the window has the sign-in. Returns the consent page's text.

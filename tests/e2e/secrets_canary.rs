@@ -11,12 +11,11 @@
 //! secret's value: "Copy the secret" puts it on the clipboard from Rust and
 //! no IPC answer carries it.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
+use wizard_e2e::browser::accept_in_browser;
 use wizard_e2e::canary::{canary, CanaryScan};
 use wizard_e2e::{
     enter_practice_mode, ipc_log, open_audit_options, record_ipc, screenshot, scroll_to, tid,
@@ -245,40 +244,6 @@ const NEW_SECRET_PREFIX: &str = "Sbx8Q~";
 /// Contoso's app whose Nylas callback sits under Single-page application.
 const SPA_APP: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
 
-/// One plain HTTP GET to 127.0.0.1, as the admin's browser would send it:
-/// the status, the `Location` header and the body.
-fn get(url: &str) -> (u16, Option<String>, String) {
-    let rest = url.strip_prefix("http://").expect("a local http URL");
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(host.starts_with("127.0.0.1:"), "only this computer: {url}");
-    let mut conn = TcpStream::connect(host).expect("connect");
-    conn.set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    let path = if path.is_empty() { "/" } else { path };
-    write!(
-        conn,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    conn.read_to_end(&mut raw).expect("read the answer");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let location = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
-        })
-        .map(|(_, v)| v.trim().to_owned());
-    (status, location, body.to_owned())
-}
-
 /// Press Sign in under `within`, accept on the simulator's consent page
 /// and follow the redirect back to the wizard, as the admin would.
 async fn sign_in(c: &Client, within: &str) {
@@ -300,19 +265,7 @@ async fn sign_in(c: &Client, within: &str) {
         .unwrap()
         .unwrap_or_default();
     let url = url.trim().to_owned();
-    tokio::task::spawn_blocking(move || {
-        let (status, _, page) = get(&url);
-        assert_eq!(status, 200, "{page}");
-        let marker = "id=\"approve\" href=\"";
-        let at = page.find(marker).expect("an Accept button") + marker.len();
-        let href = page[at..].split('"').next().unwrap().replace("&amp;", "&");
-        let (status, back, _) = get(&href);
-        assert_eq!(status, 302);
-        let (status, _, done) = get(&back.expect("a redirect back to the wizard"));
-        assert_eq!(status, 200, "{done}");
-    })
-    .await
-    .unwrap();
+    accept_in_browser(url).await;
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(&format!(
