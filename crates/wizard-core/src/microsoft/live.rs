@@ -54,7 +54,7 @@ pub struct LiveAudit {
 }
 
 /// Scope names granted to Microsoft Graph (`graph_sp_id`) for everyone.
-fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -> Vec<String> {
+pub(crate) fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -> Vec<String> {
     let mut names: Vec<String> = grants
         .iter()
         .filter(|g| g.consent_type == "AllPrincipals")
