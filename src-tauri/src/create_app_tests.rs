@@ -5,101 +5,12 @@
 //! live audit passing), and a second run reusing the app.
 
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow};
-use wizard_core::endpoints::Endpoints;
+use tauri::test::MockRuntime;
+use tauri::{App, Manager};
 use wizard_core::secrets::{ExposeSecret, SecretName};
-use wizard_core::state::StateStore;
 
-use crate::{configure, AppState};
-
-fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    // Outside practice mode: a closed local port.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let endpoints =
-        Endpoints::sandbox(&format!("http://127.0.0.1:{port}/").parse().unwrap()).unwrap();
-    let state = AppState::new(StateStore::in_dir(dir), true, endpoints).unwrap();
-    let app = configure(mock_builder())
-        .manage(state)
-        .build(tauri::generate_context!())
-        .expect("app builds");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window builds");
-    (app, window)
-}
-
-fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
-}
-
-/// Practice mode on, path A, tenant Contoso, a read-only inbox.
-fn practice(w: &WebviewWindow<MockRuntime>) {
-    call(w, "set_practice_mode", json!({"enabled": true})).unwrap();
-    call(w, "choose_path", json!({"path": "v3"})).unwrap();
-    for (key, value) in [("tenant", "contoso.com"), ("preset", "read-only-inbox")] {
-        call(
-            w,
-            "set_answer",
-            json!({"update": {"key": key, "value": value}}),
-        )
-        .unwrap();
-    }
-}
-
-/// The admin in the browser: the simulator's consent page, Accept, and
-/// the redirect back to the wizard's loopback address.
-fn sign_in(w: &WebviewWindow<MockRuntime>, access: &str) -> Value {
-    let status = call(
-        w,
-        "start_microsoft_sign_in",
-        json!({"method": "browser", "access": access}),
-    )
-    .unwrap();
-    let url = status["authorize_url"].as_str().unwrap().to_owned();
-    let user = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let http = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .no_proxy()
-                .build()
-                .unwrap();
-            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
-            let marker = "id=\"approve\" href=\"";
-            let start = page.find(marker).expect("the consent page has Accept") + marker.len();
-            let href = page[start..]
-                .split('"')
-                .next()
-                .unwrap()
-                .replace("&amp;", "&");
-            let consent = http.get(&href).send().await.unwrap();
-            let back = consent.headers()["location"].to_str().unwrap().to_owned();
-            assert!(http.get(&back).send().await.unwrap().status().is_success());
-        });
-    });
-    let who = call(w, "finish_microsoft_sign_in", json!({}));
-    user.join().unwrap();
-    who.unwrap()
-}
+use crate::microsoft_tests::{app, call, practice, sign_in_with_browser as sign_in};
+use crate::AppState;
 
 fn stored_value(app: &App<MockRuntime>) -> Option<String> {
     let state = app.state::<AppState>();
