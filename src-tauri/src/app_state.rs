@@ -46,6 +46,9 @@ pub struct AppState {
     sandbox_http: HttpClient,
     /// The Microsoft sign-in of this run: tokens in memory only.
     pub microsoft: crate::microsoft_commands::MicrosoftSession,
+    /// The public client the admin signs in through, when not Microsoft's
+    /// Graph Command Line Tools (an organization may block that one).
+    sign_in_client_id: Option<String>,
 }
 
 /// Where one remote call goes: the client and base URLs to use for it.
@@ -82,7 +85,18 @@ impl AppState {
             http: HttpClient::new(HttpConfig::default())?,
             sandbox_http: HttpClient::direct(HttpConfig::default())?,
             microsoft: Default::default(),
+            sign_in_client_id: None,
         })
+    }
+
+    /// Sign in through this public client instead of the default one.
+    pub fn with_sign_in_client_id(mut self, id: Option<String>) -> Self {
+        self.sign_in_client_id = id;
+        self
+    }
+
+    pub fn sign_in_client_id(&self) -> Option<&str> {
+        self.sign_in_client_id.as_deref()
     }
 
     /// The client for the real services, whose proxy setting the admin can

@@ -96,6 +96,14 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    let sign_in_client_id =
+        match wizard_core::answers::clean_client_id(options.sign_in_client_id.as_deref()) {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("--sign-in-client-id: {}", e.message);
+                std::process::exit(2);
+            }
+        };
     for o in endpoints.overrides() {
         tracing::warn!("{} goes to {} ({})", o.service, o.url, o.variable);
     }
@@ -116,11 +124,10 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!("saving progress in {}", dir.display());
-            app.manage(AppState::new(
-                StateStore::in_dir(&dir),
-                options.no_keychain,
-                endpoints,
-            )?);
+            app.manage(
+                AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?
+                    .with_sign_in_client_id(sign_in_client_id),
+            );
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -214,10 +214,11 @@ fn config(state: &AppState, remote: &Remote) -> Result<SignInConfig> {
                 "Under “Your tenant and your client secret”: the Directory (tenant) ID or a domain of your tenant.",
             )
         })?;
-    Ok(SignInConfig::new(
-        &tenant,
-        &remote.endpoints.microsoft_login,
-    ))
+    let config = SignInConfig::new(&tenant, &remote.endpoints.microsoft_login);
+    Ok(match state.sign_in_client_id() {
+        Some(id) => config.with_client_id(id),
+        None => config,
+    })
 }
 
 /// Begin signing in: the browser opens Microsoft's page (the link is also

@@ -549,3 +549,36 @@ fn remember_me_signs_in_silently_next_time_and_sign_out_forgets_it() {
         }
     }
 }
+
+/// The public client the admin signs in through can be configured
+/// (`--sign-in-client-id` / NYLAS_WIZARD_SIGN_IN_CLIENT_ID); by default it
+/// is Microsoft Graph Command Line Tools.
+#[test]
+fn the_sign_in_client_can_be_configured() {
+    let custom = "0b4c1e2d-3f5a-4b6c-8d7e-9f0a1b2c3d4e";
+    for configured in [None, Some(custom)] {
+        let dir = tempfile::tempdir().unwrap();
+        let endpoints = Endpoints::sandbox(&"http://127.0.0.1:9/".parse().unwrap()).unwrap();
+        let state = AppState::new(StateStore::in_dir(dir.path()), true, endpoints)
+            .unwrap()
+            .with_sign_in_client_id(configured.map(str::to_owned));
+        let app = configure(mock_builder())
+            .manage(state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        practice(&w);
+        let status = call(
+            &w,
+            "start_microsoft_sign_in",
+            json!({"method": "browser", "access": "audit"}),
+        )
+        .unwrap();
+        let url = status["authorize_url"].as_str().unwrap();
+        let want = configured.unwrap_or(wizard_core::microsoft::DEFAULT_CLIENT_ID);
+        assert!(url.contains(&format!("client_id={want}")), "{url}");
+        call(&w, "cancel_remote", json!({})).unwrap();
+    }
+}

@@ -19,6 +19,12 @@ pub struct Options {
     /// Don't use the system keychain (as if none were installed).
     #[arg(long)]
     pub no_keychain: bool,
+
+    /// Sign in to Microsoft through this public client (an Application ID)
+    /// instead of Microsoft Graph Command Line Tools, e.g. where an
+    /// organization blocks that one.
+    #[arg(long, value_name = "ID", env = "NYLAS_WIZARD_SIGN_IN_CLIENT_ID")]
+    pub sign_in_client_id: Option<String>,
 }
 
 impl Options {
