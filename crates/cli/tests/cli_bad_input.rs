@@ -6,7 +6,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 mod common;
-use common::{fixture, run, stderr, stdout, NOW};
+use common::{run, stderr, stdout};
+// Only the unix-only tests (/dev/zero, FIFOs) use these.
+#[cfg(unix)]
+use common::{fixture, NOW};
 
 #[cfg(unix)]
 #[test]
