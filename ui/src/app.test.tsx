@@ -286,7 +286,7 @@ describe('wizard frame', () => {
     const item = await screen.findByTestId('step-item-report');
     fireEvent.click(within(item).getByRole('button'));
     expect(m.goToStep).toHaveBeenCalledWith('report');
-    await waitFor(() => expect(screen.getByTestId('current-step-title').textContent).toBe('Report'));
+    await waitFor(() => expect(screen.getByTestId('current-step-title').textContent).toBe('Done'));
     // The last step has no next step.
     expect((screen.getByTestId('next-button') as HTMLButtonElement).disabled).toBe(true);
   });

@@ -192,25 +192,33 @@ pub struct PathInfo {
     pub outcome: String,
     /// How many of `steps` this version can do.
     pub steps_built: u32,
-    /// The same as a sentence for the path card.
+    /// The same as a sentence for the overview.
     pub built_note: String,
+    /// The same, shorter, for the path card.
+    pub built_card: String,
 }
 
+/// A step as declared; `path_info` decides whether it is built.
 fn step(id: &str, title: &str, summary: &str) -> StepInfo {
-    let available = AVAILABLE_STEPS.contains(&id);
-    let (by_hand, docs) = if available {
-        (Vec::new(), Vec::new())
-    } else {
-        by_hand(id)
-    };
     StepInfo {
         id: id.into(),
         title: title.into(),
         summary: summary.into(),
-        available,
-        by_hand,
-        docs,
+        available: false,
+        by_hand: Vec::new(),
+        docs: Vec::new(),
     }
+}
+
+/// Marks what this version builds on `path`; the rest says how to do it by hand.
+fn mark_built(path: PathId, mut p: PathInfo) -> PathInfo {
+    for s in &mut p.steps {
+        s.available = is_built(path, &s.id);
+        if !s.available {
+            (s.by_hand, s.docs) = by_hand(&s.id);
+        }
+    }
+    p
 }
 
 fn doc(label: &str, topic: DocTopic) -> DocLink {
@@ -247,8 +255,6 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
             "In the Nylas dashboard, open your application, then Connectors, then Microsoft.",
             "Enter the Application (client) ID and a client secret from your Azure app, and your tenant (or \"common\").",
             "Add the same permissions (scopes) the Features step listed, then save.",
-        ],
-        "callback-uris" => &[
             "In the Nylas dashboard, open your application, then Hosted authentication, then Callback URIs.",
             "Add each address of your own app that Nylas should send people back to after they sign in.",
         ],
@@ -300,7 +306,7 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
         _ => &[],
     };
     let docs = match id {
-        "nylas-account" | "callback-uris" => vec![dashboard(), nylas_docs()],
+        "nylas-account" => vec![dashboard(), nylas_docs()],
         "connector" | "teams-integration" | "ews" => vec![dashboard(), azure_guide()],
         "test-sign-in" | "report" | "connect-accounts" | "native-auth" | "scopes" | "accounts" => {
             vec![nylas_docs(), azure_guide()]
@@ -337,6 +343,10 @@ fn journey(mut p: PathInfo, duration: &str, needs: Vec<String>, outcome: &str) -
             p.steps.len()
         ),
     };
+    p.built_card = match built {
+        0 => p.built_note.clone(),
+        n => format!("This version can do {n} of its {} steps.", p.steps.len()),
+    };
     p.duration = duration.into();
     p.needs = needs;
     p.outcome = outcome.into();
@@ -347,9 +357,24 @@ fn journey(mut p: PathInfo, duration: &str, needs: Vec<String>, outcome: &str) -
 pub const FEATURES_STEP: &str = "features";
 pub const REGION_STEP: &str = "region";
 pub const AZURE_APP_STEP: &str = "azure-app";
+/// Path A's Nylas steps. `connector` keeps its id (saved progress uses it)
+/// but now covers the connector, callback URIs and extra tenants.
+pub const NYLAS_ACCOUNT_STEP: &str = "nylas-account";
+pub const CONFIGURE_NYLAS_STEP: &str = "connector";
+pub const TEST_SIGN_IN_STEP: &str = "test-sign-in";
+pub const REPORT_STEP: &str = "report";
 
-/// Steps that are built. Everything else is shown as "not built yet".
-const AVAILABLE_STEPS: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
+/// Steps built on every path. Everything else is shown as "not built yet".
+const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
+
+/// Steps built only on path A (the same ids mean other work on other paths,
+/// e.g. migration's "connector" reconfigures an imported one).
+const PATH_A_BUILT: &[&str] = &[];
+
+/// Whether this version can do `step` on `path`.
+pub fn is_built(path: PathId, step: &str) -> bool {
+    COMMON_BUILT.contains(&step) || (path == PathId::V3 && PATH_A_BUILT.contains(&step))
+}
 
 /// Every path with its steps, in welcome-screen order.
 pub fn all_paths() -> Vec<PathInfo> {
@@ -358,7 +383,7 @@ pub fn all_paths() -> Vec<PathInfo> {
 
 /// One path with its steps.
 pub fn path_info(id: PathId) -> PathInfo {
-    let p = base_path_info(id);
+    let p = mark_built(id, base_path_info(id));
     match id {
         PathId::V3 => journey(p, "About 20 minutes.", needs(&[]), "An Azure app checked against what Nylas v3 needs, with the permissions your features use and the right redirect URI; then a Microsoft connector in Nylas that people can sign in through."),
         PathId::Teams => journey(p, "About 20 minutes.", needs(&["Someone who can turn on Teams meetings for your users (your Teams administrator)."]), "An Azure app ready for Teams meetings, with the Teams redirect URI and permissions; then Teams links added to your users' events by Nylas."),
@@ -381,17 +406,17 @@ fn base_path_info(id: PathId) -> PathInfo {
                 step(FEATURES_STEP, "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
                 step(REGION_STEP, "Region", "Pick where your Nylas data lives (US or EU); we list the redirect URIs to use."),
                 step(AZURE_APP_STEP, "Azure app", "Check your Azure app registration and fix what is missing."),
-                step("nylas-account", "Nylas account", "Enter your Nylas API key; we check it and its region."),
-                step("connector", "Microsoft connector", "Create or update the Microsoft connector in Nylas."),
-                step("callback-uris", "Callback URIs", "Register your own callback URIs with your Nylas application."),
-                step("test-sign-in", "Test sign-in", "Sign in with a real account to prove everything works."),
-                step("report", "Report", "Save a report of what was checked and configured."),
+                step(NYLAS_ACCOUNT_STEP, "Nylas account", "Enter your Nylas API key; we check it and its region."),
+                step(CONFIGURE_NYLAS_STEP, "Configure Nylas", "Create or update the Microsoft connector and register your callback URIs, after you see exactly what changes."),
+                step(TEST_SIGN_IN_STEP, "Test sign-in", "Sign in with a real account to prove everything works."),
+                step(REPORT_STEP, "Done", "See what was checked and configured, and save the report."),
             ],
             duration: String::new(),
             needs: Vec::new(),
             outcome: String::new(),
             steps_built: 0,
             built_note: String::new(),
+            built_card: String::new(),
         },
         PathId::Teams => PathInfo {
             id,
@@ -412,6 +437,7 @@ fn base_path_info(id: PathId) -> PathInfo {
             outcome: String::new(),
             steps_built: 0,
             built_note: String::new(),
+            built_card: String::new(),
         },
         PathId::V2Events => PathInfo {
             id,
@@ -430,6 +456,7 @@ fn base_path_info(id: PathId) -> PathInfo {
             outcome: String::new(),
             steps_built: 0,
             built_note: String::new(),
+            built_card: String::new(),
         },
         PathId::Migrate => PathInfo {
             id,
@@ -451,6 +478,7 @@ fn base_path_info(id: PathId) -> PathInfo {
             outcome: String::new(),
             steps_built: 0,
             built_note: String::new(),
+            built_card: String::new(),
         },
         PathId::Bulk => PathInfo {
             id,
@@ -470,6 +498,7 @@ fn base_path_info(id: PathId) -> PathInfo {
             outcome: String::new(),
             steps_built: 0,
             built_note: String::new(),
+            built_card: String::new(),
         },
     }
 }
@@ -521,7 +550,7 @@ mod tests {
         }
         assert_eq!(
             path_info(PathId::V3).built_note,
-            "This version can do 3 of its 8 steps; for the rest it tells you what to do by hand."
+            "This version can do 3 of its 7 steps; for the rest it tells you what to do by hand."
         );
         assert_eq!(path_info(PathId::Migrate).steps_built, 2);
         assert_eq!(

@@ -62,6 +62,8 @@ pub enum SecretName {
     /// The admin's Microsoft refresh token, kept only when they ticked
     /// "Remember me on this computer" (signs in silently next time).
     MicrosoftRefreshToken,
+    /// The Nylas v3 API key of the admin's application (Nylas account step).
+    NylasApiKey,
 }
 
 impl SecretName {

@@ -35,6 +35,10 @@ outcome: string,
  */
 steps_built: number, 
 /**
- * The same as a sentence for the path card.
+ * The same as a sentence for the overview.
  */
-built_note: string, };
+built_note: string, 
+/**
+ * The same, shorter, for the path card.
+ */
+built_card: string, };

@@ -214,9 +214,7 @@ export function Welcome(props: WelcomeProps) {
                       id={`path-${p.id}-built`}
                       data-testid={`path-built-${p.id}`}
                     >
-                      {p.steps_built === 0
-                        ? p.built_note
-                        : `This version can do ${p.steps_built} of its ${p.steps.length} steps.`}
+                      {p.built_card}
                     </span>
                   </span>
                 </div>

@@ -5,6 +5,7 @@
 //! in the other region, so every 401 says so.
 
 pub mod applications;
+pub mod test_callback;
 
 pub use applications::{get_application, NylasApplication, NylasCallbackUri};
 
