@@ -39,6 +39,38 @@ pub struct Scenario {
     /// How the simulated Microsoft sign-in behaves (optional).
     #[serde(default)]
     pub sign_in: SignIn,
+    /// Nylas behaviours the reference marks unverified, chosen per scenario
+    /// (optional).
+    #[serde(default)]
+    pub nylas: NylasBehaviour,
+}
+
+/// Unverified Nylas behaviours (reference/nylas-api.md): the client must
+/// cope with each choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NylasBehaviour {
+    /// Status of `POST /v3/connectors` for a provider that already has a
+    /// connector: 409 (`conflict`) or 400 (`invalid_request_error`).
+    #[serde(default = "default_connector_exists_status")]
+    pub connector_exists_status: u16,
+    /// Whether `GET /v3/connectors/{provider}` echoes `settings.client_id`
+    /// (the client secret is never echoed).
+    #[serde(default)]
+    pub connector_echoes_client_id: bool,
+}
+
+impl Default for NylasBehaviour {
+    fn default() -> Self {
+        Self {
+            connector_exists_status: default_connector_exists_status(),
+            connector_echoes_client_id: false,
+        }
+    }
+}
+
+fn default_connector_exists_status() -> u16 {
+    409
 }
 
 /// Knobs of the simulated Microsoft sign-in (all optional).
@@ -173,6 +205,73 @@ pub struct NylasApplication {
     /// Unix seconds (optional, default = `created_at`).
     #[serde(default)]
     pub updated_at: Option<i64>,
+    /// Connectors, one per provider (optional). Created and patched through
+    /// the API; the settings are kept as sent, secrets included, so tests can
+    /// check what the client sent.
+    #[serde(default)]
+    pub connectors: Vec<Connector>,
+    /// Connector credentials (optional).
+    #[serde(default)]
+    pub credentials: Vec<Credential>,
+    /// Grants (optional): made by hosted auth.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// A connector as stored by the simulated Nylas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connector {
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `{client_id, client_secret, tenant}` for Microsoft, as last sent.
+    #[serde(default)]
+    pub settings: serde_json::Value,
+    #[serde(default)]
+    pub scope: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_credential_id: Option<String>,
+}
+
+/// A connector credential (`credential_data` is never returned by the API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub id: String,
+    /// The provider of the connector it belongs to.
+    pub provider: String,
+    pub name: String,
+    /// `adminconsent`, `serviceaccount` or `connector`.
+    pub credential_type: String,
+    #[serde(default)]
+    pub credential_data: serde_json::Value,
+    #[serde(default = "default_created_at")]
+    pub created_at: i64,
+    #[serde(default = "default_created_at")]
+    pub updated_at: i64,
+}
+
+/// A grant: one per email per application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub id: String,
+    pub provider: String,
+    pub email: String,
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// `valid` or `invalid`.
+    #[serde(default = "default_grant_status")]
+    pub grant_status: String,
+    #[serde(default = "default_created_at")]
+    pub created_at: i64,
+    #[serde(default = "default_created_at")]
+    pub updated_at: i64,
+}
+
+fn default_grant_status() -> String {
+    "valid".into()
 }
 
 fn default_environment() -> String {
