@@ -15,7 +15,9 @@ type Result<T> = std::result::Result<T, WizardError>;
 /// Microsoft sign-in is Rust's alone (not even its hint goes to the window).
 fn typed_by_the_admin(name: SecretName) -> Result<SecretName> {
     match name {
-        SecretName::AzureClientSecret => Ok(name),
+        // The key's hint and "Use a different key" go through here; storing
+        // one is `check_nylas_account`'s alone (only a key that works is kept).
+        SecretName::AzureClientSecret | SecretName::NylasApiKey => Ok(name),
         SecretName::MicrosoftRefreshToken => Err(WizardError::invalid_input(
             "The window can't read or change the remembered Microsoft sign-in.",
         )
@@ -32,6 +34,12 @@ pub async fn save_secret(
     value: SecretString,
 ) -> Result<StoredSecret> {
     let name = typed_by_the_admin(name)?;
+    if name == SecretName::NylasApiKey {
+        return Err(WizardError::invalid_input(
+            "The Nylas API key is saved when it is checked, not before.",
+        )
+        .with_hint("Paste it on the Nylas account step and choose Check the key."));
+    }
     let value = trimmed(value);
     if value.expose_secret().is_empty() {
         return Err(WizardError::invalid_input("Paste the secret's Value first.")
