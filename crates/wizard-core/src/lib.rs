@@ -18,6 +18,7 @@ pub mod session;
 pub mod state;
 
 // What the admin takes away
+pub mod changes;
 pub mod handoff;
 pub mod summary;
 

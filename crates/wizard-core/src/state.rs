@@ -18,6 +18,7 @@ use crate::paths::{path_info, PathId, AZURE_APP_STEP};
 mod status;
 mod store;
 pub use status::StepLeave;
+pub(crate) use store::write_atomically;
 pub use store::{StateNotice, StateStore};
 
 /// Version of the progress file format. Bump when the format changes in a way

@@ -171,17 +171,8 @@ impl StateStore {
         }
         let json = serde_json::to_vec_pretty(progress)
             .map_err(|e| WizardError::internal(format!("Could not encode progress: {e}.")))?;
-        let failed = |e: std::io::Error| WizardError::io("save your progress", &e);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(&dir)
-            .map_err(failed)?;
-        tmp.write_all(&json).map_err(failed)?;
-        tmp.as_file().sync_all().map_err(failed)?;
-        persist(tmp, &self.path).map_err(failed)?;
-        sync_dir(&dir);
-        Ok(())
+        write_atomically(&self.path, &json, TEMP_PREFIX)
+            .map_err(|e| WizardError::io("save your progress", &e))
     }
 
     /// Move the unusable file aside under a name no earlier backup has (two
@@ -231,6 +222,28 @@ impl StateStore {
             }
         }
     }
+}
+
+/// Write `bytes` to `path` crash-safely: a uniquely named temp file
+/// (`<temp_prefix><random>.tmp`) in the same folder, flushed, renamed over
+/// `path`, then the folder flushed. Shared with the change list
+/// (`changes.json`), which lives beside the progress.
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    temp_prefix: &str,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(temp_prefix)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    persist(tmp, path)?;
+    sync_dir(dir);
+    Ok(())
 }
 
 /// Rename the temp file over the progress file. On Windows an antivirus or
