@@ -12,6 +12,7 @@ pub mod http;
 pub mod ids;
 mod names;
 pub mod paths;
+pub mod plan;
 pub mod remote_ops;
 pub mod secrets;
 pub mod session;
