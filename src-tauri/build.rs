@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "export_summary",
     "global_admin_request",
     "open_global_admin_mail",
+    "list_changes",
 ];
 
 fn main() {

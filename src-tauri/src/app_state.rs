@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
+use wizard_core::changes::{Change, ChangeLog, ChangeStore};
 use wizard_core::endpoints::Endpoints;
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::secrets::{
@@ -24,6 +25,11 @@ pub struct AppState {
     /// Practice mode's progress and secrets while it is on. Practice never
     /// reads or writes the real progress file or the real keychain entries.
     practice: Mutex<Option<Practice>>,
+    /// The changes made to Microsoft or Nylas (real mode), saved beside the
+    /// progress; practice keeps its own in `Practice`.
+    changes: Mutex<ChangeLog>,
+    change_store: ChangeStore,
+    practice_change_store: ChangeStore,
     /// Said once after leaving practice mode: what carried over.
     practice_left: Mutex<Option<String>>,
     notice: Mutex<Option<StateNotice>>,
@@ -65,7 +71,12 @@ impl AppState {
     ) -> Result<Self, WizardError> {
         let (progress, notice) = store.load();
         let practice_store = StateStore::in_dir(&store.dir().join(PRACTICE_DIR));
+        let change_store = ChangeStore::in_dir(store.dir());
+        let practice_change_store = ChangeStore::in_dir(practice_store.dir());
         Ok(Self {
+            changes: Mutex::new(change_store.load()),
+            change_store,
+            practice_change_store,
             store,
             progress: Mutex::new(progress),
             practice_store,
@@ -160,6 +171,46 @@ impl AppState {
         F: FnOnce(&mut Progress) -> Result<(), WizardError>,
     {
         save_change(&self.store, &mut lock(&self.progress), change)
+    }
+
+    /// Record changes just made to Microsoft or Nylas in the log of the mode
+    /// the window is in, and save it. The changes happened whatever the
+    /// disk says, so a failed save keeps them in memory (shown all the
+    /// same) and is only logged. Returns them numbered and time-stamped.
+    pub fn record_change(&self, changes: Vec<Change>) -> Vec<Change> {
+        if changes.is_empty() {
+            return changes;
+        }
+        let mut practice = lock(&self.practice);
+        if let Some(p) = practice.as_mut() {
+            return record_in(&self.practice_change_store, &mut p.changes, changes);
+        }
+        drop(practice);
+        record_in(&self.change_store, &mut lock(&self.changes), changes)
+    }
+
+    /// The changes of this run, in the mode the window is in.
+    pub fn changes(&self) -> ChangeLog {
+        match lock(&self.practice).as_ref() {
+            Some(p) => p.changes.clone(),
+            None => lock(&self.changes).clone(),
+        }
+    }
+
+    /// Forget the change list of the mode the window is in ("Start over").
+    pub fn clear_changes(&self) -> Result<(), WizardError> {
+        let mut practice = lock(&self.practice);
+        match practice.as_mut() {
+            Some(p) => {
+                self.practice_change_store.clear()?;
+                p.changes = ChangeLog::default();
+            }
+            None => {
+                self.change_store.clear()?;
+                *lock(&self.changes) = ChangeLog::default();
+            }
+        }
+        Ok(())
     }
 
     pub fn dismiss_notice(&self) {
@@ -356,6 +407,7 @@ impl AppState {
                 *lock(&self.practice) = Some(Practice {
                     progress,
                     secrets: Arc::new(MemorySecretStore::new()),
+                    changes: self.practice_change_store.load(),
                 });
                 lock(&self.practice_left).take();
             }
@@ -449,6 +501,7 @@ pub type KeychainProbe = Arc<dyn Fn() -> Result<(), WizardError> + Send + Sync>;
 struct Practice {
     progress: Progress,
     secrets: Arc<dyn SecretStore>,
+    changes: ChangeLog,
 }
 
 /// Practice mode's progress lives in this folder of the app data folder.
@@ -471,6 +524,14 @@ where
         *progress = next;
     }
     Ok(progress.view())
+}
+
+fn record_in(store: &ChangeStore, log: &mut ChangeLog, changes: Vec<Change>) -> Vec<Change> {
+    let recorded = log.record(changes);
+    if let Err(e) = store.save(log) {
+        tracing::warn!("the list of changes could not be saved: {}", e.message);
+    }
+    recorded
 }
 
 /// Keychain calls block (D-Bus, the macOS or Windows credential APIs); keep

@@ -75,7 +75,8 @@ pub async fn use_session_only_secrets(state: State<'_, AppState>) -> Result<Sess
 }
 
 /// Start over (the window asked the admin to confirm first): every secret
-/// this wizard stored is deleted, then the saved answers and statuses; the
+/// this wizard stored is deleted, then the list of changes made, then the
+/// saved answers and statuses; the
 /// welcome screen follows.
 #[tauri::command]
 pub async fn start_over(state: State<'_, AppState>) -> Result<Session> {
@@ -86,6 +87,7 @@ pub async fn start_over(state: State<'_, AppState>) -> Result<Session> {
             Err(e) => return Err(e),
         }
     }
+    state.clear_changes()?;
     state.update(|p| {
         p.start_over();
         Ok(())

@@ -65,6 +65,11 @@ pub async fn grant_admin_consent(
         )
         .await?;
         tracing::info!("admin consent granted");
+        state.record_change(vec![wizard_core::changes::admin_consent_granted(
+            &client_id.to_ascii_lowercase(),
+            &l.tenant,
+            &needed,
+        )]);
     }
     let live = if needed.is_empty() {
         before

@@ -2,6 +2,7 @@
 //! lives in `wizard-core`; this crate only adapts it to Tauri.
 
 mod app_state;
+mod changes_commands;
 mod commands;
 mod consent_commands;
 mod create_app_commands;
@@ -70,6 +71,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         summary_commands::export_summary,
         summary_commands::global_admin_request,
         summary_commands::open_global_admin_mail,
+        changes_commands::list_changes,
     ])
 }
 

@@ -122,6 +122,8 @@ pub struct LiveOutcome {
 pub struct FixApplied {
     pub outcome: FixOutcome,
     pub progress: ProgressView,
+    /// What was changed, each with how to undo it (also in `list_changes`).
+    pub changes: Vec<wizard_core::changes::Change>,
 }
 
 /// What `copy_new_client_secret` answers: only that it copied.
@@ -528,11 +530,19 @@ pub async fn apply_live_fixes(
         changes = outcome.applied.steps.len(),
         "fixes applied to the app registration"
     );
+    let changes = state.record_change(wizard_core::changes::changes_from_fix_plan(
+        &client_id.trim().to_ascii_lowercase(),
+        &outcome.applied,
+    ));
     let progress = state.update(|p| {
         p.record_check(&outcome.after.report);
         Ok(())
     })?;
-    Ok(FixApplied { outcome, progress })
+    Ok(FixApplied {
+        outcome,
+        progress,
+        changes,
+    })
 }
 
 /// A new client secret: its value goes straight into the secret store and
@@ -570,6 +580,10 @@ pub async fn create_new_client_secret(
     )
     .await?;
     tracing::info!("new client secret created and stored");
+    state.record_change(vec![wizard_core::changes::client_secret_added(
+        &client_id.trim().to_ascii_lowercase(),
+        &secret,
+    )]);
     let value = state
         .read_secret(SecretName::AzureClientSecret)
         .await?
