@@ -124,6 +124,8 @@ mod tests {
             DocTopic::MicrosoftManifest,
             DocTopic::MicrosoftRedirectUri,
             DocTopic::MicrosoftClientSecret,
+            DocTopic::NylasHostedAuth,
+            DocTopic::NylasAuthTroubleshooting,
         ] {
             assert!(docs(topic).is_ok(), "{topic:?}");
         }

@@ -21,6 +21,7 @@ pub mod state;
 // What the admin takes away
 pub mod changes;
 pub mod handoff;
+pub mod report;
 pub mod summary;
 
 // Remote services

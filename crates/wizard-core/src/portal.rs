@@ -101,6 +101,10 @@ pub enum DocTopic {
     MicrosoftRedirectUri,
     /// Microsoft: add a client secret (credentials).
     MicrosoftClientSecret,
+    /// Nylas: hosted OAuth with an API key (what the admin's own app does next).
+    NylasHostedAuth,
+    /// Nylas: troubleshooting authentication.
+    NylasAuthTroubleshooting,
 }
 
 impl DocTopic {
@@ -122,6 +126,8 @@ impl DocTopic {
             DocTopic::MicrosoftManifest => "https://learn.microsoft.com/en-us/entra/identity-platform/reference-microsoft-graph-app-manifest".into(),
             DocTopic::MicrosoftRedirectUri => "https://learn.microsoft.com/en-us/entra/identity-platform/reply-url".into(),
             DocTopic::MicrosoftClientSecret => "https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials".into(),
+            DocTopic::NylasHostedAuth => "https://developer.nylas.com/docs/v3/auth/hosted-oauth-apikey/".into(),
+            DocTopic::NylasAuthTroubleshooting => "https://developer.nylas.com/docs/v3/auth/troubleshooting/".into(),
         }
     }
 }

@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use crate::audit::{AuditReport, FindingStatus};
 use crate::error::{Result, WizardError};
-use crate::paths::{path_info, AuditPath};
+use crate::paths::{path_info, AuditPath, AZURE_APP_STEP, FEATURES_STEP};
 use crate::redirect_uris::redirect_uris;
 use crate::secrets::StoredSecret;
 use crate::state::{Progress, StepStatus};
@@ -76,8 +76,9 @@ pub struct LastAudit {
     pub source: AuditSource,
 }
 
-/// One block of the summary, rendered to either format.
-enum Block {
+/// One block of the summary (or the report built on it, `report.rs`),
+/// rendered to either format.
+pub(crate) enum Block {
     Heading(String),
     Para(String),
     /// Label, value (value in monospace).
@@ -87,16 +88,57 @@ enum Block {
     Table(Vec<String>, Vec<Vec<String>>),
 }
 
-/// The summary as text in `format`.
-pub fn render(input: &SummaryInput<'_>, format: SummaryFormat) -> String {
-    let blocks = blocks(input);
-    match format {
-        SummaryFormat::Markdown => markdown(&blocks),
-        SummaryFormat::Html => html(&blocks),
+/// Something left to do, and the step of the path where it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LeftItem {
+    /// The step id to go back to, when one step does it.
+    pub step: Option<String>,
+    /// One plain sentence.
+    pub text: String,
+}
+
+impl LeftItem {
+    pub(crate) fn at(step: &str, text: impl Into<String>) -> Self {
+        Self {
+            step: Some(step.to_string()),
+            text: text.into(),
+        }
     }
 }
 
-fn date(t: OffsetDateTime) -> String {
+const SUMMARY_TITLE: &str = "Nylas Microsoft setup — summary";
+
+/// The summary as text in `format`.
+pub fn render(input: &SummaryInput<'_>, format: SummaryFormat) -> String {
+    let (mut blocks, left) = body(input);
+    if input.progress.path.is_some() {
+        blocks.extend(left_blocks(&left));
+    }
+    render_blocks(SUMMARY_TITLE, &blocks, format)
+}
+
+/// Blocks as text in `format`, under the document's `title`.
+pub(crate) fn render_blocks(title: &str, blocks: &[Block], format: SummaryFormat) -> String {
+    match format {
+        SummaryFormat::Markdown => markdown(title, blocks),
+        SummaryFormat::Html => html(title, blocks),
+    }
+}
+
+/// The closing "What is left to do" section.
+pub(crate) fn left_blocks(left: &[LeftItem]) -> Vec<Block> {
+    vec![
+        Block::Heading("What is left to do".into()),
+        if left.is_empty() {
+            Block::Para("Nothing: every step is done.".into())
+        } else {
+            Block::List(left.iter().map(|l| l.text.clone()).collect())
+        },
+    ]
+}
+
+pub(crate) fn date(t: OffsetDateTime) -> String {
     let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     t.to_offset(time::UtcOffset::UTC)
         .format(&f)
@@ -121,7 +163,8 @@ fn finding_word(s: FindingStatus) -> &'static str {
     }
 }
 
-fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
+/// Everything but the closing "What is left to do", and what is left.
+pub(crate) fn body(input: &SummaryInput<'_>) -> (Vec<Block>, Vec<LeftItem>) {
     let p = input.progress;
     let a = &p.answers;
     let mut b = vec![Block::Para(format!(
@@ -134,13 +177,13 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
                 .into(),
         ));
     }
-    let mut left: Vec<String> = Vec::new();
+    let mut left: Vec<LeftItem> = Vec::new();
 
     let Some(path) = p.path else {
         b.push(Block::Para(
             "No path is chosen yet: choose one on the welcome screen.".into(),
         ));
-        return b;
+        return (b, left);
     };
     let info = path_info(path);
     let audit_path = AuditPath::from(path);
@@ -157,15 +200,18 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
         .map(|(i, s)| {
             let st = p.step_status.get(&s.id).copied().unwrap_or_default();
             if st != StepStatus::Done {
-                left.push(if s.available {
-                    format!("Step {} “{}”: {}.", i + 1, s.title, status_text(st))
-                } else {
-                    format!(
-                        "Step {} “{}”: not built in this version yet; do it by hand.",
-                        i + 1,
-                        s.title
-                    )
-                });
+                left.push(LeftItem::at(
+                    &s.id,
+                    if s.available {
+                        format!("Step {} “{}”: {}.", i + 1, s.title, status_text(st))
+                    } else {
+                        format!(
+                            "Step {} “{}”: not built in this version yet; do it by hand.",
+                            i + 1,
+                            s.title
+                        )
+                    },
+                ));
             }
             let now = if p.step.as_deref() == Some(s.id.as_str()) {
                 " (current)"
@@ -204,7 +250,10 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
         Some(t) => b.push(Block::Fact("Tenant".into(), t.into(), true)),
         None => {
             b.push(Block::Fact("Tenant".into(), "Not given yet".into(), false));
-            left.push("Give your Directory (tenant) ID or domain.".into());
+            left.push(LeftItem::at(
+                AZURE_APP_STEP,
+                "Give your Directory (tenant) ID or domain.",
+            ));
         }
     }
     let client_id = input
@@ -243,9 +292,10 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
     let f = a.features_for(path);
     if f.is_empty() && audit_path != AuditPath::V2Events {
         b.push(Block::Para("No features chosen yet.".into()));
-        left.push(
-            "Choose what your app does (features), so the permissions can be planned.".into(),
-        );
+        left.push(LeftItem::at(
+            FEATURES_STEP,
+            "Choose what your app does (features), so the permissions can be planned.",
+        ));
     } else {
         b.push(Block::List(
             a.scope_plan(path)
@@ -342,7 +392,7 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
                 .iter()
                 .filter(|f| f.status == FindingStatus::Fail)
             {
-                left.push(format!("Fix: {}", f.title));
+                left.push(LeftItem::at(AZURE_APP_STEP, format!("Fix: {}", f.title)));
             }
         }
         (None, Some(c)) => {
@@ -358,25 +408,25 @@ fn blocks(input: &SummaryInput<'_>) -> Vec<Block> {
                 c.pass
             )));
             if c.fail > 0 {
-                left.push(format!(
-                    "Fix the {} problem(s) the last check found, then check again.",
-                    c.fail
+                left.push(LeftItem::at(
+                    AZURE_APP_STEP,
+                    format!(
+                        "Fix the {} problem(s) the last check found, then check again.",
+                        c.fail
+                    ),
                 ));
             }
         }
         (None, None) => {
             b.push(Block::Para("The Azure app hasn't been checked yet.".into()));
-            left.push("Check the Azure app (its manifest, or live after signing in).".into());
+            left.push(LeftItem::at(
+                AZURE_APP_STEP,
+                "Check the Azure app (its manifest, or live after signing in).",
+            ));
         }
     }
 
-    b.push(Block::Heading("What is left to do".into()));
-    if left.is_empty() {
-        b.push(Block::Para("Nothing: every step is done.".into()));
-    } else {
-        b.push(Block::List(left));
-    }
-    b
+    (b, left)
 }
 
 // ---- Markdown ----
@@ -386,8 +436,8 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-fn markdown(blocks: &[Block]) -> String {
-    let mut out = String::from("# Nylas Microsoft setup — summary\n\n");
+fn markdown(title: &str, blocks: &[Block]) -> String {
+    let mut out = format!("# {title}\n\n");
     for b in blocks {
         match b {
             Block::Heading(h) => out.push_str(&format!("## {h}\n\n")),
@@ -467,9 +517,10 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 th{background:#eee}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}\
 @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr,li{break-inside:avoid}th{background:none}code{background:none}}";
 
-fn html(blocks: &[Block]) -> String {
+fn html(title: &str, blocks: &[Block]) -> String {
+    let title = esc(title);
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Nylas Microsoft setup — summary</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>Nylas Microsoft setup — summary</h1>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     );
     let mut in_dl = false;
     for b in blocks {
@@ -532,9 +583,31 @@ pub fn save_unique(
     text: &str,
     now: Option<OffsetDateTime>,
 ) -> Result<PathBuf> {
+    let mut saved = save_set(
+        dir,
+        "summary",
+        "Nylas Microsoft setup summary",
+        &[(format.extension(), text)],
+        now,
+    )?;
+    Ok(saved.remove(0))
+}
+
+/// Writes each `(extension, text)` to a new file in `dir` named `base` and
+/// the day, all with the same name so they sit side by side; no existing
+/// file is ever replaced (the name gets ` (2)`, ` (3)`… until every one
+/// of them is free). `what` names the document in errors ("summary").
+pub fn save_set(
+    dir: &Path,
+    what: &str,
+    base: &str,
+    files: &[(&str, &str)],
+    now: Option<OffsetDateTime>,
+) -> Result<Vec<PathBuf>> {
     let failed = |e: std::io::Error| {
-        WizardError::internal(format!("The summary could not be saved: {e}."))
-            .with_hint("Use Copy instead and paste the summary into a document.")
+        WizardError::internal(format!("The {what} could not be saved: {e}.")).with_hint(format!(
+            "Use Copy instead and paste the {what} into a document."
+        ))
     };
     std::fs::create_dir_all(dir).map_err(failed)?;
     let now = now.unwrap_or_else(OffsetDateTime::now_utc);
@@ -544,28 +617,50 @@ pub fn save_unique(
         u8::from(now.month()),
         now.day()
     );
-    let ext = format.extension();
-    for n in 1..1000 {
-        let name = if n == 1 {
-            format!("Nylas Microsoft setup summary {day}.{ext}")
+    'names: for n in 1..1000 {
+        let stem = if n == 1 {
+            format!("{base} {day}")
         } else {
-            format!("Nylas Microsoft setup summary {day} ({n}).{ext}")
+            format!("{base} {day} ({n})")
         };
-        let path = dir.join(name);
-        // create_new: "only if absent" in one step, so two saves never collide.
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes()).map_err(failed)?;
-                return Ok(path);
+        let mut made: Vec<PathBuf> = Vec::new();
+        for (ext, _) in files {
+            let path = dir.join(format!("{stem}.{ext}"));
+            // create_new: "only if absent" in one step, so two saves never collide.
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => made.push(path),
+                Err(e) => {
+                    // Only the empty files made just now are taken back.
+                    for p in &made {
+                        let _ = std::fs::remove_file(p);
+                    }
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        continue 'names;
+                    }
+                    return Err(failed(e));
+                }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(failed(e)),
         }
+        for (path, (_, text)) in made.iter().zip(files) {
+            let written = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(text.as_bytes()));
+            if let Err(e) = written {
+                for p in &made {
+                    let _ = std::fs::remove_file(p);
+                }
+                return Err(failed(e));
+            }
+        }
+        return Ok(made);
     }
-    Err(WizardError::internal(
-        "The summary could not be saved: too many summaries from today in that folder.",
-    )
-    .with_hint("Move some of today's summaries elsewhere, or use Copy."))
+    Err(WizardError::internal(format!(
+        "The {what} could not be saved: too many {what}s from today in that folder."
+    ))
+    .with_hint(format!(
+        "Move some of today's {what}s elsewhere, or use Copy."
+    )))
 }
 
 #[cfg(test)]

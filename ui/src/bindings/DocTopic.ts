@@ -3,4 +3,4 @@
 /**
  * Pages outside the portal the window may open, each with a fixed address.
  */
-export type DocTopic = { "topic": "redirect_uri_mismatch" } | { "topic": "new_client_secret" } | { "topic": "nylas_dashboard" } | { "topic": "microsoft_error", code: number, } | { "topic": "nylas_docs" } | { "topic": "nylas_azure_app_guide" } | { "topic": "microsoft_admin_consent" } | { "topic": "microsoft_register_app" } | { "topic": "microsoft_tenant_id" } | { "topic": "microsoft_manifest" } | { "topic": "microsoft_redirect_uri" } | { "topic": "microsoft_client_secret" };
+export type DocTopic = { "topic": "redirect_uri_mismatch" } | { "topic": "new_client_secret" } | { "topic": "nylas_dashboard" } | { "topic": "microsoft_error", code: number, } | { "topic": "nylas_docs" } | { "topic": "nylas_azure_app_guide" } | { "topic": "microsoft_admin_consent" } | { "topic": "microsoft_register_app" } | { "topic": "microsoft_tenant_id" } | { "topic": "microsoft_manifest" } | { "topic": "microsoft_redirect_uri" } | { "topic": "microsoft_client_secret" } | { "topic": "nylas_hosted_auth" } | { "topic": "nylas_auth_troubleshooting" };
