@@ -117,7 +117,7 @@ fn authorize(state: &AppState, headers: &HeaderMap, needed: &[&str]) -> Result<G
     Ok(grant)
 }
 
-fn admin_of(tenant: &Tenant) -> Admin {
+pub(crate) fn admin_of(tenant: &Tenant) -> Admin {
     tenant.admin.clone().unwrap_or_else(|| Admin {
         display_name: "Practice Admin".into(),
         user_principal_name: format!(

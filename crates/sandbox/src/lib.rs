@@ -37,6 +37,7 @@ mod ids;
 mod login_state;
 mod microsoft_login;
 mod nylas_v3;
+mod nylas_v3_auth;
 mod oauth;
 mod scenario;
 mod server;

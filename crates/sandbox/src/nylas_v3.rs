@@ -18,12 +18,14 @@ use crate::server::AppState;
 use crate::service::{json_response, nylas_v3_error};
 
 pub(crate) fn routes(region: NylasRegion) -> Router<AppState> {
-    Router::new().route(
-        "/v3/applications",
-        get(move |state: State<AppState>, headers: HeaderMap| {
-            get_application(state, region, headers)
-        }),
-    )
+    Router::new()
+        .route(
+            "/v3/applications",
+            get(move |state: State<AppState>, headers: HeaderMap| {
+                get_application(state, region, headers)
+            }),
+        )
+        .merge(crate::nylas_v3_auth::routes(region))
 }
 
 /// The bearer token of a request, if it has one.
@@ -34,7 +36,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The application the request's API key opens in this region.
-fn authenticate(
+pub(crate) fn authenticate(
     state: &AppState,
     region: NylasRegion,
     headers: &HeaderMap,

@@ -136,11 +136,9 @@ async fn authorize(
         );
     };
     if !is_loopback_redirect(&redirect_uri) {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            50011,
-            &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."),
-        );
+        if let Some(page) = web_redirect_refused(&state, &tenant, &client_id, &redirect_uri) {
+            return page;
+        }
     }
     if param("response_type").as_deref() != Some("code") {
         return error_page(
@@ -185,6 +183,42 @@ async fn authorize(
     (StatusCode::OK, Html(body)).into_response()
 }
 
+/// A web app's sign-in (Nylas hosted auth signs in with the connector's
+/// app): the app must exist (AADSTS700016) and list `redirect_uri` under
+/// its Web redirect URIs, exactly (AADSTS50011). Microsoft shows its own
+/// error page for both; it never redirects to an unregistered address.
+fn web_redirect_refused(
+    state: &AppState,
+    tenant: &str,
+    client_id: &str,
+    redirect_uri: &str,
+) -> Option<Response> {
+    let scenario = state.scenario.read().unwrap_or_else(|p| p.into_inner());
+    let app = scenario
+        .tenants
+        .iter()
+        .flat_map(|t| &t.applications)
+        .find(|a| a.get("appId").and_then(|v| v.as_str()) == Some(client_id));
+    let Some(app) = app else {
+        return Some(error_page(
+            StatusCode::BAD_REQUEST,
+            700016,
+            &format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant."),
+        ));
+    };
+    let registered = app["web"]["redirectUris"]
+        .as_array()
+        .is_some_and(|uris| uris.iter().any(|u| u.as_str() == Some(redirect_uri)));
+    if !registered {
+        return Some(error_page(
+            StatusCode::BAD_REQUEST,
+            50011,
+            &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal."),
+        ));
+    }
+    None
+}
+
 async fn consent(State(state): State<AppState>, Query(q): Query<Params>) -> Response {
     let Some(request) = q.get("request").and_then(|id| state.login.take_pending(id)) else {
         return error_page(
@@ -212,6 +246,10 @@ async fn consent(State(state): State<AppState>, Query(q): Query<Params>) -> Resp
         if let Some(s) = &request.state {
             pairs.append_pair("state", s);
         }
+    }
+    // The sandbox plays the Nylas host Microsoft sends hosted auth back to.
+    if let Some(played) = crate::nylas_v3_auth::played_callback(&state.base_url, &target) {
+        target = played;
     }
     let mut resp = StatusCode::FOUND.into_response();
     if let Ok(v) = HeaderValue::from_str(target.as_str()) {

@@ -94,6 +94,10 @@ pub struct SignIn {
     /// any of them. Letters, digits and `-._~` only (optional).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub issued_secret_prefix: String,
+    /// Scopes Microsoft leaves out of what it grants to Nylas hosted auth,
+    /// as a tenant's policy can; the grant then lacks them (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld_scopes: Vec<String>,
 }
 
 impl Default for SignIn {
@@ -103,6 +107,7 @@ impl Default for SignIn {
             device_code_expires_in: default_device_expires_in(),
             device_code_polls: Vec::new(),
             issued_secret_prefix: String::new(),
+            withheld_scopes: Vec::new(),
         }
     }
 }

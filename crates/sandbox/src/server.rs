@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     pub(crate) login: LoginState,
     /// `http://127.0.0.1:PORT/`, for documents that point back at us.
     pub(crate) base_url: String,
+    /// Nylas hosted auth in progress and its codes.
+    pub(crate) hosted_auth: crate::nylas_v3_auth::HostedAuth,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -71,6 +73,7 @@ pub async fn start(
         calls: CallLog::new(),
         login: LoginState::with_secret_prefix(&secret_prefix),
         base_url: base_url.clone(),
+        hosted_auth: Default::default(),
     });
     let (stop, stop_rx) = watch::channel(false);
     let task = tokio::spawn(accept_loop(
