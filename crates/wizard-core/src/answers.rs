@@ -106,6 +106,9 @@ pub struct Answers {
     pub client_id: Option<String>,
     /// What the last audit of the Azure app found.
     pub last_check: Option<LastCheck>,
+    /// The Nylas application the stored API key opened (the key itself is
+    /// in the secret store); set only by a check that worked.
+    pub nylas_account: Option<crate::nylas::NylasAccountRecord>,
 }
 
 /// One change to the answers, as the window sends it. Every value is
@@ -323,6 +326,7 @@ impl Answers {
     pub fn validated(&self, path: PathId) -> Result<Answers> {
         let mut a = Answers {
             last_check: self.last_check.clone(),
+            nylas_account: self.nylas_account.clone(),
             ..Answers::default()
         };
         let p = Some(path);

@@ -4,9 +4,11 @@
 //! regional host. Nylas answers 401 both for a wrong key and for a key used
 //! in the other region, so every 401 says so.
 
+pub mod account;
 pub mod applications;
 pub mod test_callback;
 
+pub use account::{check_account, NylasAccountCheck, NylasAccountRecord, RegionOffer};
 pub use applications::{get_application, NylasApplication, NylasCallbackUri};
 
 use serde::Deserialize;

@@ -8,7 +8,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Progress, StepStatus};
-use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, REGION_STEP};
+use crate::nylas::NylasAccountRecord;
+use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP};
+
+/// Steps whose verdict follows answers another step can change (the Nylas
+/// key was checked for a region; the Region step changes it), so a status
+/// set when they were left is brought up to date.
+const FOLLOWS_OTHER_ANSWERS: &[&str] = &[NYLAS_ACCOUNT_STEP];
 
 /// What the current step will be marked when the admin leaves it now, so
 /// Next can say what is skipped before it happens.
@@ -60,8 +66,22 @@ impl Progress {
                     }),
                 ),
             },
+            NYLAS_ACCOUNT_STEP => match &self.answers.nylas_account {
+                None => skipped("Your Nylas API key hasn't been checked yet."),
+                Some(r) => match r.stale_for(self.answers.region()) {
+                    None => (StepStatus::Done, None),
+                    Some(why) => (StepStatus::NeedsAttention, Some(why)),
+                },
+            },
             _ => skipped("Nothing is recorded for this step yet."),
         }
+    }
+
+    /// Remember which Nylas application the stored API key opened (or
+    /// forget it: `None` when the stored key no longer works anywhere).
+    pub fn record_nylas_account(&mut self, record: Option<NylasAccountRecord>) {
+        self.answers.nylas_account = record;
+        self.settle_statuses();
     }
 
     /// Start over: forget the path, every answer, status and paused path.
@@ -117,6 +137,12 @@ impl Progress {
                     // the Azure app step): Skipped would no longer be true.
                     StepStatus::Skipped if self.verdict(&s.id, false).0 == StepStatus::Done => {
                         StepStatus::Done
+                    }
+                    // E.g. the region changed after the Nylas key was checked.
+                    StepStatus::Done | StepStatus::NeedsAttention
+                        if FOLLOWS_OTHER_ANSWERS.contains(&s.id.as_str()) =>
+                    {
+                        self.verdict(&s.id, true).0
                     }
                     _ => old,
                 }
@@ -282,6 +308,44 @@ mod tests {
         assert_eq!(status(&p, FEATURES_STEP), StepStatus::Done);
         // A region default never shown stays skipped.
         assert_eq!(status(&p, REGION_STEP), StepStatus::Skipped);
+    }
+
+    #[test]
+    fn the_nylas_account_is_done_for_the_region_its_key_was_checked_in() {
+        use crate::regions::Region;
+        let record = |region| NylasAccountRecord {
+            application_id: "2b6f0c1e-7d3a-4e9b-8c5f-1a2d3e4f5a6b".into(),
+            region,
+            name: None,
+            checked_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step(NYLAS_ACCOUNT_STEP).unwrap();
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("Your Nylas API key hasn't been checked yet.")
+        );
+        p.record_nylas_account(Some(record(Region::Us)));
+        assert_eq!(status(&p, NYLAS_ACCOUNT_STEP), StepStatus::InProgress);
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        p.go_to_step("connector").unwrap();
+        assert_eq!(status(&p, NYLAS_ACCOUNT_STEP), StepStatus::Done);
+
+        // The region changes afterwards: the key needs checking again.
+        p.set_answer(AnswerUpdate::Region(Region::Eu)).unwrap();
+        assert_eq!(status(&p, NYLAS_ACCOUNT_STEP), StepStatus::NeedsAttention);
+        let (_, why) = p.verdict(NYLAS_ACCOUNT_STEP, true);
+        assert!(why.unwrap().contains("checked in the US region"));
+        // Back to the region it was checked in: done again.
+        p.set_answer(AnswerUpdate::Region(Region::Us)).unwrap();
+        assert_eq!(status(&p, NYLAS_ACCOUNT_STEP), StepStatus::Done);
+
+        // A stored key that stopped working is forgotten: no longer done.
+        p.record_nylas_account(None);
+        assert_eq!(status(&p, NYLAS_ACCOUNT_STEP), StepStatus::Skipped);
     }
 
     #[test]
