@@ -12,6 +12,8 @@ import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AppPlan } from './bindings/AppPlan';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
+import type { Change } from './bindings/Change';
+import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
 import type { CreateOutcome } from './bindings/CreateOutcome';
 import type { Diagnosis } from './bindings/Diagnosis';
@@ -202,7 +204,29 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     return await invoke<T>(command, args);
   } catch (e) {
     throw toWizardError(e);
+  } finally {
+    // Even a failed or stopped write may have changed something.
+    if (MAY_RECORD_CHANGES.has(command)) for (const l of changeListeners) l();
   }
+}
+
+/** Commands after which the run's change list may have grown or been
+ *  cleared (issue 17 point 11): the "Changes made" entry refreshes. */
+const MAY_RECORD_CHANGES = new Set([
+  'apply_live_fixes',
+  'create_new_client_secret',
+  'grant_admin_consent',
+  'create_new_app',
+  'apply_configure_nylas',
+  'start_over',
+  'set_practice_mode',
+]);
+const changeListeners = new Set<() => void>();
+
+/** Be told when the change list may have changed; returns the unsubscribe. */
+export function onChangesMayHaveChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
 }
 
 /** The wizard's version, once the session has been read (for support details). */
@@ -404,6 +428,8 @@ export interface LiveOutcome {
 export interface FixApplied {
   outcome: FixOutcome;
   progress: ProgressView;
+  /** What was changed, each with how to undo it. */
+  changes: Change[];
 }
 
 export type SignInMethod = 'browser' | 'device';
@@ -530,4 +556,11 @@ export function globalAdminRequest(clientId: string | null): Promise<HandoffEmai
 /** Opens that request in the mail app (the mailto: link is built in Rust). */
 export async function openGlobalAdminMail(clientId: string | null, to: string | null): Promise<void> {
   await call('open_global_admin_mail', { clientId, to });
+}
+
+// ---- Changes made in this run, each with how to undo it (issue 17, point 11) ----
+
+/** The run's changes to Microsoft and Nylas, oldest first (practice mode's own while it is on). */
+export function listChanges(): Promise<ChangeLog> {
+  return call<ChangeLog>('list_changes');
 }

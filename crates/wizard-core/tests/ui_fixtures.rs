@@ -446,3 +446,57 @@ fn write_ui_fixtures() {
     .collect();
     write("diagnoses.json", &diagnoses);
 }
+
+/// The change list's view tests (issue 17 point 11): one change of each
+/// kind as Rust builds it, numbered and stamped at fixed times so the file
+/// is stable.
+#[test]
+fn write_change_fixtures() {
+    use wizard_core::changes::{self, ChangeDiff, ChangeLog, CHANGES_VERSION};
+    use wizard_core::microsoft::fix::FixStep;
+    use wizard_core::microsoft::new_secret::NewSecret;
+    let secret = NewSecret {
+        key_id: "9a3b5c7d-1e2f-4a6b-8c0d-2e4f6a8b0c1d".into(),
+        display_name: "Nylas".into(),
+        hint: "Sbx…4Qz".into(),
+        expires: "2027-06-01T20:40:00Z".into(),
+        stored_persistently: false,
+    };
+    let mut list = vec![
+        changes::app_fixed(
+            APP_ID,
+            &FixStep {
+                id: "redirect_uri:https://api.us.nylas.com/v3/connect/callback".into(),
+                title: "Move https://api.us.nylas.com/v3/connect/callback from Single-page application to Web".into(),
+                before: "Registered under Single-page application".into(),
+                after: "Registered under Web".into(),
+            },
+        ),
+        changes::client_secret_added(APP_ID, &secret),
+        changes::admin_consent_granted(APP_ID, "contoso.com", &["Mail.Read".into()]),
+        changes::connector_updated(
+            "app-contoso-01",
+            vec![ChangeDiff {
+                field: "Scopes".into(),
+                before: "Mail.Read".into(),
+                after: "Mail.Read, offline_access".into(),
+            }],
+        ),
+        changes::callback_uri_added(
+            "app-contoso-01",
+            "http://localhost:4173/nylas-wizard/test-sign-in",
+            None,
+        ),
+    ];
+    for (i, c) in list.iter_mut().enumerate() {
+        c.seq = i as u32 + 1;
+        c.at = format!("2026-12-01T20:4{i}:00Z");
+    }
+    write(
+        "changes.json",
+        &ChangeLog {
+            version: CHANGES_VERSION,
+            changes: list,
+        },
+    );
+}

@@ -3,6 +3,7 @@
 // above the step list.
 
 import type { PathInfo } from '../bindings/PathInfo';
+import { ChangesButton } from './change-list';
 import { DiagnoseButton } from './diagnose';
 import { AppMark } from './icons';
 
@@ -24,6 +25,7 @@ export function AppHeader({ version, path, onChangePath, busy = false, onShowChe
         {version !== null && <span class="app-version">v{version}</span>}
       </div>
       <div class="app-header-path">
+        <ChangesButton />
         <DiagnoseButton onShowCheck={onShowCheck} />
         {path !== null && onChangePath !== undefined && (
           <button

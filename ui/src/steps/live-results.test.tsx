@@ -2,9 +2,11 @@ import { fireEvent, render, screen } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError, type SignedInAs } from '../api';
+import type { ChangeLog } from '../bindings/ChangeLog';
 import type { FixPlan } from '../bindings/FixPlan';
 import type { LivePlan } from '../bindings/LivePlan';
 import type { LiveAudit } from '../bindings/LiveAudit';
+import changesJson from '../test/generated/changes.json';
 import { fixtureAudit } from '../test/requirements';
 import { LiveCheck } from './live-results';
 
@@ -29,6 +31,9 @@ const m = vi.mocked(api);
 
 const APP = '5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03';
 const WHO: SignedInAs = { tenant: 'contoso.com', tenant_name: 'Contoso Ltd', tenant_id: 't', access: 'audit', practice: true };
+
+// A change as Rust records it after a fix (crates/wizard-core/tests/ui_fixtures.rs).
+const CHANGE = (changesJson as ChangeLog).changes[0]!;
 
 const failing = fixtureAudit('near-miss');
 const clean = fixtureAudit('clean');
@@ -96,7 +101,11 @@ describe('Check my app live', () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
     m.planLiveFixes.mockResolvedValueOnce(ONE).mockResolvedValueOnce(ONE).mockResolvedValueOnce(NONE);
-    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: PLAN, after: liveClean }, progress: clean.progress });
+    m.applyLiveFixes.mockResolvedValue({
+      outcome: { applied: PLAN, after: liveClean },
+      progress: clean.progress,
+      changes: [CHANGE],
+    });
     const applyProgress = renderCheck();
     await checkApp();
     await screen.findByTestId('audit-results');
@@ -117,6 +126,10 @@ describe('Check my app live', () => {
     await screen.findByTestId('fix-applied');
     expect(m.applyLiveFixes).toHaveBeenCalledWith(APP, 'redirect_uris');
     expect(screen.getByTestId('fix-applied').textContent).toContain('Your app was changed (one change) and checked again');
+    // What changed, with how to undo it (folded).
+    const changed = screen.getByTestId('just-changed');
+    expect(changed.textContent).toContain(CHANGE.what);
+    expect(changed.querySelector('summary')?.textContent).toBe('How to undo this');
     expect(applyProgress).toHaveBeenLastCalledWith(clean.progress);
     expect(screen.queryByTestId('fix-preview')).toBeNull();
     // The plan was read again before the result showed: nothing left.
@@ -128,7 +141,7 @@ describe('Check my app live', () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
     m.planLiveFixes.mockResolvedValueOnce(TWO).mockResolvedValueOnce(NONE);
-    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: TWO.plan, after: liveClean }, progress: clean.progress });
+    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: TWO.plan, after: liveClean }, progress: clean.progress, changes: [] });
     renderCheck();
     await checkApp();
     expect((await screen.findByTestId('fix-all')).textContent).toBe('Fix all (2 changes)');

@@ -9,12 +9,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type OpenLink, type SignedInAs, type WizardApiError } from '../api';
+import type { Change } from '../bindings/Change';
 import type { CheckId } from '../bindings/CheckId';
 import type { FixPlan } from '../bindings/FixPlan';
 import type { LivePlan } from '../bindings/LivePlan';
 import { CHECK_NAMES } from '../check-names';
 import type { LiveAudit } from '../bindings/LiveAudit';
 import type { ProgressView } from '../bindings/ProgressView';
+import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
 import { AdminConsent } from './admin-consent';
 import { AuditResults } from './audit-results';
@@ -62,6 +64,7 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
   // The preview open: every fix (check null) or one check's.
   const [previewing, setPreviewing] = useState<{ check: CheckId | null; plan: FixPlan } | null>(null);
   const [applied, setApplied] = useState<number | null>(null);
+  const [appliedChanges, setAppliedChanges] = useState<Change[]>([]);
   const [busy, setBusy] = useState<'check' | 'plan' | 'apply' | null>(null);
   const [stopped, setStopped] = useState<'check' | 'apply' | null>(null);
   // The Rust command running now, for Cancel to name.
@@ -160,6 +163,7 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
       setPlan(left);
       setPreviewing(null);
       setApplied(done.outcome.applied.steps.length);
+      setAppliedChanges(done.changes);
     } catch (e) {
       const err = toWizardError(e);
       // Some changes may be made: the preview no longer says what is left.
@@ -248,6 +252,7 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
         )}
       </div>
       {error !== null && <ErrorCard error={error} />}
+      {applied !== null && <JustChanged changes={appliedChanges} />}
       {applied !== null && (
         <p class="note" role="status" data-testid="fix-applied">
           {applied === 0
