@@ -2,6 +2,7 @@
 // them: a command runs only if a capability grants `allow-<command>`.
 const COMMANDS: &[&str] = &[
     "get_session",
+    "bench_ready",
     "list_paths",
     "choose_path",
     "go_to_step",

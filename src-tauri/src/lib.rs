@@ -2,6 +2,7 @@
 //! lives in `wizard-core`; this crate only adapts it to Tauri.
 
 mod app_state;
+mod bench;
 mod changes_commands;
 mod commands;
 mod consent_commands;
@@ -29,6 +30,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let builder = builder.manage(remote::RemoteCalls::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
+        bench::bench_ready,
         commands::list_paths,
         commands::choose_path,
         commands::go_to_step,

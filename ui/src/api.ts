@@ -235,6 +235,11 @@ export function appVersion(): string | undefined {
   return knownVersion;
 }
 
+/** The start-up benchmark's hook: called once the first screen is drawn (Rust does nothing unless a benchmark asked). */
+export async function benchReady(): Promise<void> {
+  await call<null>('bench_ready');
+}
+
 /** Everything needed to draw the wizard: progress, practice mode, keychain, notice. */
 export async function getSession(): Promise<Session> {
   const session = await call<Session>('get_session');

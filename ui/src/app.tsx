@@ -115,6 +115,17 @@ export function App() {
 
   useEffect(load, [load]);
 
+  // Once the first screen is drawn from the loaded session, tell the
+  // start-up benchmark (scripts/bench.sh); a no-op otherwise.
+  const firstScreen = session !== null && paths !== null;
+  const announced = useRef(false);
+  useEffect(() => {
+    if (firstScreen && !announced.current) {
+      announced.current = true;
+      requestAnimationFrame(() => void api.benchReady().catch(() => undefined));
+    }
+  }, [firstScreen]);
+
   if (session === null || paths === null) {
     return (
       <div class="app">
