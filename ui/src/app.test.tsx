@@ -14,6 +14,7 @@ vi.mock('./api', async (importOriginal) => {
   return {
     ...actual,
     getSession: vi.fn(),
+    benchReady: vi.fn(async () => undefined),
     listPaths: vi.fn(),
     choosePath: vi.fn(),
     goToStep: vi.fn(),
@@ -182,6 +183,21 @@ describe('welcome screen', () => {
     expect(m.setPracticeMode).toHaveBeenLastCalledWith(false);
     await waitFor(() => expect(screen.queryByTestId('practice-banner')).toBeNull());
     expect(screen.getByTestId('practice-toggle').getAttribute('aria-checked')).toBe('false');
+  });
+});
+
+describe('start-up benchmark hook (issue 13)', () => {
+  it('tells Rust once, after the first screen is drawn from the loaded session', async () => {
+    m.benchReady.mockClear();
+    fakeRust(restored());
+    render(<App />);
+    expect(m.benchReady).not.toHaveBeenCalled();
+    await screen.findByTestId('current-step-title');
+    await waitFor(() => expect(m.benchReady).toHaveBeenCalledTimes(1));
+    // Later renders (moving between steps) don't call it again.
+    fireEvent.click(await screen.findByTestId('next-button'));
+    await waitFor(() => expect(m.goToStep).toHaveBeenCalled());
+    expect(m.benchReady).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -459,6 +475,7 @@ describe('start over (issue 17, point 11)', () => {
     fireEvent.click(await screen.findByTestId('start-over-button'));
     const confirm = screen.getByTestId('start-over-confirm');
     expect(confirm.textContent).toContain('Nothing in Microsoft or Nylas changes.');
+    expect(confirm.textContent).toContain('forgets the list of changes this wizard made, without undoing them');
     expect(confirm.textContent).toContain('client secret');
     expect(m.startOver).not.toHaveBeenCalled();
     // "Keep everything" changes nothing.

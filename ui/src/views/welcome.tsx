@@ -274,6 +274,10 @@ export function Welcome(props: WelcomeProps) {
                     the client secret this wizard saved{practice ? ' for practice' : ' in your keychain'}. Nothing in
                     Microsoft or Nylas changes.
                   </p>
+                  <p>
+                    It also forgets the list of changes this wizard made, without undoing them. To keep it, open
+                    “Changes made” at the top first (it shows only once something was changed).
+                  </p>
                 </Callout>
               )}
             </div>
