@@ -139,6 +139,29 @@ pub struct Change {
     pub undo: Undo,
 }
 
+impl Change {
+    /// The change as the report (`report.rs`) lists it.
+    pub fn report_facts(&self) -> crate::report::ChangeFacts {
+        let ids = self
+            .ids
+            .iter()
+            .map(|r| format!("{} {}", r.label, r.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        crate::report::ChangeFacts {
+            target: self.target.label().to_owned(),
+            what: if ids.is_empty() {
+                self.what.clone()
+            } else {
+                format!("{} ({ids})", self.what)
+            },
+            undo: self.undo.steps.clone(),
+            undo_url: self.undo.url.clone(),
+            caution: self.undo.caution.clone(),
+        }
+    }
+}
+
 /// The changes of this run, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -276,3 +276,14 @@ fn a_damaged_log_is_moved_aside_and_starts_empty() {
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with("changes.unreadable-"));
 }
+
+#[test]
+fn a_change_goes_into_the_report_with_its_undo() {
+    let c = client_secret_added(APP, &secret());
+    let facts = c.report_facts();
+    assert_eq!(facts.target, "Your Azure app registration");
+    assert!(facts.what.contains(&secret().key_id), "{}", facts.what);
+    assert_eq!(facts.undo, c.undo.steps);
+    assert!(facts.undo_url.starts_with("https://portal.azure.com/"));
+    assert_eq!(facts.caution, c.undo.caution);
+}
