@@ -43,9 +43,10 @@ async fn gone(c: &Client, id: &str, why: &str) {
 }
 
 /// Path A: the journey, then Features left unfinished (Skipped, said
-/// beforehand), then finished (Done only once left), then a jump past the
-/// built steps to a step this version can't do, which says what to do by
-/// hand. The statuses survive a restart.
+/// beforehand), then finished (Done only once left). Then the Teams path
+/// (whose steps after the Azure app this version can't do yet): a jump past
+/// its built steps to one that isn't built, which says what to do by hand.
+/// The statuses survive a restart.
 #[tokio::test(flavor = "current_thread")]
 async fn journey_statuses_on_leaving_and_no_dead_end() {
     let data = tempfile::tempdir().unwrap();
@@ -56,9 +57,11 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     // Each card says how much of it this version does.
     let built = text_of(&c, "path-built-v3").await;
     assert!(
-        built.starts_with("This version can do ") && built.contains(" of its 7 steps"),
+        built.starts_with("This version can do ") && built.contains(" 7 steps"),
         "{built}"
     );
+    let teams = text_of(&c, "path-built-teams").await;
+    assert_eq!(teams, "This version can do 3 of its 6 steps.");
     assert!(text_of(&c, "path-built-bulk")
         .await
         .starts_with("Nothing on this path is built yet"));
@@ -77,9 +80,6 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         assert!(needs.contains(want), "{want} in {needs}");
     }
     assert!(!text_of(&c, "overview-outcome").await.is_empty());
-    assert!(text_of(&c, "overview-step-connector")
-        .await
-        .contains("what to do by hand"));
     assert!(text_of(&c, "overview-step-region")
         .await
         .contains("The wizard does this."));
@@ -135,28 +135,69 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     wait_for_text(&c, "current-step-title", "Region").await;
     wait_for_status(&c, "features", "done").await;
 
-    // Jump to the connector: the region (its default seen) is done, the
-    // Azure app and Nylas account passed over are skipped, never not started.
-    click_step(&c, "connector").await;
-    wait_for_text(&c, "current-step-title", "Configure Nylas").await;
+    // Jump ahead: the region (its default seen) is done, the Azure app
+    // passed over is skipped, never not started.
+    click_step(&c, "nylas-account").await;
+    wait_for_text(&c, "current-step-title", "Nylas account").await;
     wait_for_status(&c, "region", "done").await;
     wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "nylas-account", "skipped").await;
     wait_for_status(&c, "report", "not-started").await;
 
-    // Point 3: the step that isn't built says what was covered, what to do
-    // by hand and where it is documented.
+    // Point 3 on the Teams path, whose steps after the Azure app aren't
+    // built: its journey says which ones need doing by hand.
+    wait_for(&c, "change-path-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "welcome").await;
+    wizard_e2e::scroll_to(&c, "path-option-teams").await;
+    wait_for(&c, "path-option-teams")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for_text(&c, "overview-title", "Microsoft Teams meetings").await;
+    assert!(text_of(&c, "overview-step-teams-integration")
+        .await
+        .contains("what to do by hand"));
+    assert!(text_of(&c, "overview-step-region")
+        .await
+        .contains("The wizard does this."));
+    wizard_e2e::scroll_to(&c, "overview-step-teams-integration").await;
+    screenshot(&c, "17-01b-journey-teams-by-hand").await;
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    click_step(&c, "region").await;
+    wait_for_text(&c, "current-step-title", "Region").await;
+
+    // Jump to the Teams integration: the region seen is done, the Azure
+    // app passed over skipped, the steps after it not started.
+    click_step(&c, "teams-integration").await;
+    wait_for_text(&c, "current-step-title", "Teams integration").await;
+    wait_for_status(&c, "region", "done").await;
+    wait_for_status(&c, "azure-app", "skipped").await;
+    wait_for_status(&c, "connect-accounts", "not-started").await;
+    wait_for_status(&c, "report", "not-started").await;
+
+    // The step that isn't built says what was covered, what to do by hand
+    // and where it is documented.
     let panel = text_of(&c, "not-built").await;
     assert!(
         panel.contains("This version can't do this step yet"),
         "{panel}"
     );
     let covered = text_of(&c, "not-built-covered").await;
-    for want in ["Features: Done", "Region: Done", "Azure app: Skipped"] {
+    for want in ["Region: Done", "Azure app: Skipped"] {
         assert!(covered.contains(want), "{want} in {covered}");
     }
+    assert!(covered.contains("Features: "), "{covered}");
     let by_hand = text_of(&c, "not-built-by-hand").await;
-    assert!(by_hand.contains("Connectors, then Microsoft"), "{by_hand}");
+    assert!(
+        by_hand.contains("Create the Microsoft Teams integration"),
+        "{by_hand}"
+    );
     let docs = text_of(&c, "not-built-docs").await;
     assert!(docs.contains("https://dashboard-v3.nylas.com/"), "{docs}");
     assert!(docs.contains("https://developer.nylas.com/"), "{docs}");
@@ -170,12 +211,23 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     screenshot(&c, "17-05-not-built-docs").await;
     c.close().await.unwrap();
 
-    // The statuses are facts saved with the progress.
+    // The statuses are facts saved with the progress, each path's its own.
     let c = driver.open_app(data.path(), &[]).await;
-    wait_for_text(&c, "current-step-title", "Configure Nylas").await;
+    wait_for_text(&c, "current-step-title", "Teams integration").await;
+    wait_for_status(&c, "region", "done").await;
+    wait_for_status(&c, "azure-app", "skipped").await;
+    wait_for_status(&c, "teams-integration", "in-progress").await;
+    wait_for(&c, "change-path-button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    // A path begun before resumes where it was left, without its journey.
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Nylas account").await;
     wait_for_status(&c, "features", "done").await;
     wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "connector", "in-progress").await;
     c.close().await.unwrap();
 }
 
