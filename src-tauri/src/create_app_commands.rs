@@ -9,12 +9,13 @@
 //! answer, so the next live check and sign-in use it.
 
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 use wizard_core::answers::AnswerUpdate;
 use wizard_core::audit::{AuditRequest, CheckId};
 use wizard_core::microsoft::create_app::{
     create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan,
-    CreateOutcome,
+    CreateOutcome, CreateProgress,
 };
 use wizard_core::microsoft::fix::FixStep;
 use wizard_core::microsoft::{Access, GraphClient, Tokens};
@@ -59,6 +60,9 @@ pub struct NewAppPlan {
 pub struct NewAppCreated {
     pub outcome: CreateOutcome,
     pub unmet: Vec<CheckId>,
+    /// Permissions only an administrator can consent to, without consent
+    /// yet: the window offers "Grant admin consent now" for them.
+    pub admin_consent_to_grant: Vec<String>,
     pub progress: ProgressView,
 }
 
@@ -122,13 +126,16 @@ pub async fn plan_new_app(
 
 /// Create the app of the plan (or reuse the one found), its enterprise
 /// application and a client secret, then check it live. The admin
-/// confirmed the plan; the sign-in must allow creating.
+/// confirmed the plan; the sign-in must allow creating. Each call is sent
+/// to `on_progress` as it starts and ends (the window ticks it off); the
+/// answer is the whole outcome.
 #[tauri::command]
 pub async fn create_new_app(
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     name: String,
     secret_days: u32,
+    on_progress: Channel<CreateProgress>,
 ) -> Result<NewAppCreated> {
     let call = calls.begin("create_new_app");
     let req = request(&state)?;
@@ -156,6 +163,12 @@ pub async fn create_new_app(
         &req,
         store.as_ref(),
         call.token(),
+        &|event| {
+            // A window that went away can't be told; creating goes on.
+            if let Err(e) = on_progress.send(event) {
+                tracing::debug!("progress not delivered: {e}");
+            }
+        },
     )
     .await?;
     tracing::info!(
@@ -175,6 +188,7 @@ pub async fn create_new_app(
     })?;
     Ok(NewAppCreated {
         unmet: outcome.unmet(),
+        admin_consent_to_grant: outcome.admin_consent_to_grant(),
         outcome,
         progress,
     })

@@ -4,7 +4,7 @@
 //! `Application.ReadWrite.All` (and says why), prints the plan in plain
 //! words and the exact JSON that will be sent, creates only with `--yes`
 //! or a yes on the terminal, then prints what was done and the live check
-//! of the new app. Running it again creates nothing: the app is found by
+//! of the new app. Each call is printed on stderr as it happens. Running it again creates nothing: the app is found by
 //! its name or the wizard's marker and reused (fixed if needed).
 //!
 //! The client secret goes to the OS keychain. Without one (or with
@@ -24,8 +24,8 @@ use url::Url;
 use wizard_core::answers::{AnswerUpdate, Answers};
 use wizard_core::audit::{AuditRequest, Tenancy};
 use wizard_core::microsoft::create_app::{
-    create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan,
-    CreateOutcome, SecretOutcome,
+    create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan, CallState,
+    CreateOutcome, CreateProgress, SecretOutcome,
 };
 use wizard_core::microsoft::{Access, DEFAULT_CLIENT_ID};
 use wizard_core::paths::{AuditPath, PathId};
@@ -252,11 +252,24 @@ fn create(args: &CreateArgs) -> ExitCode {
         &req,
         store.as_ref(),
         cancel,
+        &print_progress,
     )) {
         Ok(o) => o,
         Err(e) => return failed(&e, format),
     };
     report(&outcome, store.as_ref(), persistent, format)
+}
+
+/// Each call as it happens, on stderr (stdout keeps the result, and in
+/// JSON mode only the result).
+fn print_progress(event: CreateProgress) {
+    let mark = match event.state {
+        CallState::Started => "→",
+        CallState::Done => "✓",
+        CallState::Failed => "✗",
+        CallState::Stopped => "■",
+    };
+    eprintln!("{mark} {}", event.text);
 }
 
 /// What was done, the secret (once, when there is no keychain) and the

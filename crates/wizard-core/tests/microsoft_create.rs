@@ -67,7 +67,16 @@ async fn run(
     req: &AuditRequest,
     store: &MemorySecretStore,
 ) -> Result<CreateOutcome, wizard_core::WizardError> {
-    create_or_resume(graph, CONTOSO, plan, req, store, &CancellationToken::new()).await
+    create_or_resume(
+        graph,
+        CONTOSO,
+        plan,
+        req,
+        store,
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
 }
 
 #[tokio::test]

@@ -13,10 +13,16 @@
 //!   after a failure that may have reached Graph).
 //! - The client secret's value goes straight into the [`SecretStore`]; it
 //!   is never part of a returned or serialised value.
+//! - Each call is reported as it starts and ends ([`CreateProgress`]), so
+//!   the window and the CLI show it live.
 
 mod plan;
+mod progress;
 
 pub use plan::{audience_for, default_display_name, plan_app, AppPlan, PlannedPermission};
+pub use progress::{plain_date, CallState, CreateCall, CreateProgress, OnProgress};
+
+use progress::Reporter;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -124,9 +130,32 @@ impl CreateOutcome {
             .map(|f| f.check)
             .collect()
     }
+
+    /// Permissions of the plan that only an administrator can consent to
+    /// (the scope plan's rule, from the permission catalog, as the admin
+    /// consent check uses it) and that have no admin consent yet: what
+    /// "Grant admin consent now" is offered for.
+    pub fn admin_consent_to_grant(&self) -> Vec<String> {
+        let facts = &self.audit.facts;
+        self.audit
+            .report
+            .scope_plan
+            .required
+            .iter()
+            .filter(|r| r.admin_consent)
+            .filter(|r| {
+                !facts.service_principal_exists
+                    || !facts
+                        .admin_consented
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(&r.name))
+            })
+            .map(|r| r.name.clone())
+            .collect()
+    }
 }
 
-fn text(v: &Value, key: &str) -> Result<String> {
+fn required_str(v: &Value, key: &str) -> Result<String> {
     v[key].as_str().map(str::to_owned).ok_or_else(|| {
         WizardError::new(
             ErrorCode::BadResponse,
@@ -137,7 +166,8 @@ fn text(v: &Value, key: &str) -> Result<String> {
 
 /// Create the app of `plan` (or resume / reuse it), its service principal
 /// and a client secret, then run the live audit. Needs a sign-in with
-/// [`Access::Create`](super::Access::Create).
+/// [`Access::Create`](super::Access::Create). `progress` hears each call as
+/// it starts and ends (or fails), in order.
 pub async fn create_or_resume(
     graph: &GraphClient,
     tenant: &str,
@@ -145,60 +175,144 @@ pub async fn create_or_resume(
     req: &AuditRequest,
     store: &dyn SecretStore,
     cancel: &CancellationToken,
+    progress: OnProgress<'_>,
 ) -> Result<CreateOutcome> {
+    let report = Reporter(progress);
     let mut steps = Vec::new();
-    let existing = find_existing(graph, plan, cancel).await?;
+
+    report.started(
+        CreateCall::FindExisting,
+        format!(
+            "Looking for an app named \"{}\" or made by this wizard…",
+            plan.display_name
+        ),
+    );
+    let existing = report.check(
+        CreateCall::FindExisting,
+        find_existing(graph, plan, cancel).await,
+    )?;
+    report.done(
+        CreateCall::FindExisting,
+        match &existing {
+            Some(app) => format!(
+                "Found the app \"{}\" (client ID {}).",
+                app["displayName"].as_str().unwrap_or_default(),
+                app["appId"].as_str().unwrap_or_default()
+            ),
+            None => "No app to reuse: a new one will be registered.".into(),
+        },
+        existing.is_some(),
+    );
+
     let created = existing.is_none();
     let app = match existing {
         Some(app) => {
-            steps.push(format!(
+            report.started(
+                CreateCall::App,
+                "Reusing it, fixing what differs from the plan…",
+            );
+            let fixed = report.check(CreateCall::App, reuse(graph, &app, req, cancel).await)?;
+            let text = format!(
                 "Found the app \"{}\" (client ID {}) and reused it instead of creating a second one.",
                 app["displayName"].as_str().unwrap_or_default(),
                 app["appId"].as_str().unwrap_or_default()
-            ));
-            let fixes = fixes_for(&app, req)?;
-            if !fixes.is_empty() {
-                graph
-                    .patch_application(&fixes.app_object_id, fixes.patch.clone(), cancel)
-                    .await?;
-                steps.extend(fixes.steps.iter().map(|s| format!("Fixed: {}.", s.title)));
-            }
+            );
+            report.done(
+                CreateCall::App,
+                match fixed.len() {
+                    0 => format!("{text} Nothing in it needed changing."),
+                    n => format!("{text} Fixed {n} setting{}.", if n == 1 { "" } else { "s" }),
+                },
+                true,
+            );
+            steps.push(text);
+            steps.extend(fixed);
             app
         }
         None => {
-            let app = graph.create_application(plan.body.clone(), cancel).await?;
-            steps.push(format!(
+            report.started(
+                CreateCall::App,
+                format!("Registering the app \"{}\"…", plan.display_name),
+            );
+            let app = report.check(
+                CreateCall::App,
+                graph.create_application(plan.body.clone(), cancel).await,
+            )?;
+            let text = format!(
                 "Registered the app \"{}\" (client ID {}).",
                 plan.display_name,
                 app["appId"].as_str().unwrap_or_default()
-            ));
+            );
+            report.done(CreateCall::App, text.clone(), false);
+            steps.push(text);
             app
         }
     };
-    let app_id = text(&app, "appId")?;
-    let object_id = text(&app, "id")?;
-    if graph.service_principal(&app_id, cancel).await?.is_none() {
-        let waits: &[std::time::Duration] = if created { &REPLICATION_WAITS } else { &[] };
-        create_service_principal(graph, &app_id, waits, cancel).await?;
-        steps.push("Created its enterprise application (service principal).".into());
+    let app_id = report.check(CreateCall::App, required_str(&app, "appId"))?;
+    let object_id = report.check(CreateCall::App, required_str(&app, "id"))?;
+
+    report.started(
+        CreateCall::ServicePrincipal,
+        "Creating its enterprise application (service principal)…",
+    );
+    let sp_existed = report.check(
+        CreateCall::ServicePrincipal,
+        async {
+            if graph.service_principal(&app_id, cancel).await?.is_some() {
+                return Ok(true);
+            }
+            let waits: &[std::time::Duration] = if created { &REPLICATION_WAITS } else { &[] };
+            create_service_principal(graph, &app_id, waits, cancel).await?;
+            Ok(false)
+        }
+        .await,
+    )?;
+    let text = if sp_existed {
+        "Its enterprise application (service principal) was already there."
     } else {
-        steps.push("Its enterprise application (service principal) was already there.".into());
-    }
+        "Created its enterprise application (service principal)."
+    };
+    report.done(CreateCall::ServicePrincipal, text, sp_existed);
+    steps.push(text.into());
+
+    report.started(CreateCall::Secret, "Adding a client secret…");
     let has_secret = app["passwordCredentials"]
         .as_array()
         .is_some_and(|c| !c.is_empty());
     let secret = if has_secret {
-        steps.push("It already has a client secret, so no second one was added (if you don't have its value, add a new one under Certificates & secrets).".into());
+        let text = "It already has a client secret, so no second one was added (if you don't have its value, add a new one under Certificates & secrets).";
+        report.done(CreateCall::Secret, text, true);
+        steps.push(text.into());
         SecretOutcome::AlreadyThere
     } else {
-        let secret = add_secret(graph, &object_id, plan.secret_days, store, cancel).await?;
-        steps.push(format!(
+        let secret = report.check(
+            CreateCall::Secret,
+            add_secret(graph, &object_id, plan.secret_days, store, cancel).await,
+        )?;
+        let text = format!(
             "Added a client secret ({}), valid until {}.",
-            secret.hint, secret.expires
-        ));
+            secret.hint,
+            plain_date(&secret.expires)
+        );
+        report.done(CreateCall::Secret, text.clone(), false);
+        steps.push(text);
         SecretOutcome::Created { secret }
     };
-    let audit = live_audit(graph, &app_id, tenant, req, cancel).await?;
+
+    report.started(CreateCall::LiveAudit, "Checking the app live…");
+    let audit = report.check(
+        CreateCall::LiveAudit,
+        live_audit(graph, &app_id, tenant, req, cancel).await,
+    )?;
+    let s = &audit.report.summary;
+    report.done(
+        CreateCall::LiveAudit,
+        format!(
+            "Checked the app live: {} passed, {} to look at, {} to fix.",
+            s.pass, s.warn, s.fail
+        ),
+        false,
+    );
     Ok(CreateOutcome {
         app_id,
         object_id,
@@ -208,6 +322,27 @@ pub async fn create_or_resume(
         secret,
         audit,
     })
+}
+
+/// Fix what differs between `app` and the plan: the steps done, in words.
+async fn reuse(
+    graph: &GraphClient,
+    app: &Value,
+    req: &AuditRequest,
+    cancel: &CancellationToken,
+) -> Result<Vec<String>> {
+    let fixes = fixes_for(app, req)?;
+    if fixes.is_empty() {
+        return Ok(Vec::new());
+    }
+    graph
+        .patch_application(&fixes.app_object_id, fixes.patch.clone(), cancel)
+        .await?;
+    Ok(fixes
+        .steps
+        .iter()
+        .map(|s| format!("Fixed: {}.", s.title))
+        .collect())
 }
 
 /// Graph may not know an app it has just created for a few seconds (its

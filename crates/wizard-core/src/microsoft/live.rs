@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::graph::{GraphClient, PermissionGrant, GRAPH_APP_ID};
-use crate::audit::{run_audit, AuditReport, AuditRequest};
+use crate::audit::{run_audit, AuditReport, AuditRequest, CheckId, FindingStatus, Summary};
 use crate::endpoints::Endpoints;
 use crate::error::{Result, WizardError};
 use crate::manifest::parse_manifest_value;
@@ -66,6 +66,46 @@ pub(crate) fn consented(grants: &[PermissionGrant], graph_sp_id: Option<&str>) -
     names
 }
 
+/// The admin consent check from what the tenant says (a manifest can't
+/// tell): `granted` is whether every permission needing an administrator
+/// has admin consent; when it has, the warning becomes a pass.
+fn consent_seen(report: &mut AuditReport, sp_exists: bool, consented: &[String]) {
+    let Some(f) = report
+        .findings
+        .iter_mut()
+        .find(|f| f.check == CheckId::AdminConsent)
+    else {
+        return;
+    };
+    let needs: Vec<String> = f.details["needs_admin_consent"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if needs.is_empty() {
+        return;
+    }
+    let granted = sp_exists
+        && needs
+            .iter()
+            .all(|n| consented.iter().any(|c| c.eq_ignore_ascii_case(n)));
+    f.set("granted", granted.into());
+    if granted && f.status == FindingStatus::Warn {
+        f.status = FindingStatus::Pass;
+        f.title = format!("An administrator has consented to {}", needs.join(", "));
+        f.explanation =
+            "Your tenant shows admin consent for everyone, so people can connect without being asked for it."
+                .into();
+        f.fix = None;
+        f.safety = None;
+        f.ignore_when = None;
+        report.summary = Summary::of(&report.findings);
+    }
+}
+
 /// Read the app `app_id` and its tenant facts (all in parallel, one round
 /// trip: the app, its service principal's consent grants, Microsoft
 /// Graph's service principal, the organization and, with a login base,
@@ -111,8 +151,9 @@ pub async fn live_audit(
             ),
         )
     })?;
-    let report = run_audit(&registration, req)?;
+    let mut report = run_audit(&registration, req)?;
     let admin_consented = consented(&grants, graph_sp.as_ref().and_then(|s| s["id"].as_str()));
+    consent_seen(&mut report, service_principal_exists, &admin_consented);
     let admin_consent_missing = report
         .scope_plan
         .required
