@@ -188,8 +188,10 @@ describe('welcome screen', () => {
 
 describe('start-up benchmark hook (issue 13)', () => {
   it('tells Rust once, after the first screen is drawn from the loaded session', async () => {
+    // Frames queued by earlier tests' windows run first (FIFO), then count.
+    await new Promise<void>((r) => requestAnimationFrame(() => r()));
     m.benchReady.mockClear();
-    fakeRust(restored());
+    fakeRust(makeSession({ progress: fixtureProgress('v3/region/after-failed-check') }));
     render(<App />);
     expect(m.benchReady).not.toHaveBeenCalled();
     await screen.findByTestId('current-step-title');
