@@ -6,7 +6,7 @@
 // rethrown as `WizardApiError`, which also knows a plain-language title and a
 // fallback next action for every stable code.
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { Access } from './bindings/Access';
 import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AppPlan } from './bindings/AppPlan';
@@ -16,6 +16,7 @@ import type { Change } from './bindings/Change';
 import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
 import type { CreateOutcome } from './bindings/CreateOutcome';
+import type { CreateProgress } from './bindings/CreateProgress';
 import type { Diagnosis } from './bindings/Diagnosis';
 import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -527,6 +528,9 @@ export interface NewAppPlan {
 export interface NewAppCreated {
   outcome: CreateOutcome;
   unmet: CheckId[];
+  /** Permissions only an administrator can consent to, not consented yet:
+   *  "Grant admin consent now" is offered for them. */
+  admin_consent_to_grant: string[];
   progress: ProgressView;
 }
 
@@ -535,9 +539,17 @@ export function planNewApp(name: string | null, secretDays: number | null): Prom
   return call<NewAppPlan>('plan_new_app', { name, secretDays });
 }
 
-/** Create (or reuse) the app after the admin confirmed the plan, then check it live. */
-export function createNewApp(name: string, secretDays: number): Promise<NewAppCreated> {
-  return call<NewAppCreated>('create_new_app', { name, secretDays });
+/** Create (or reuse) the app after the admin confirmed the plan, then check it live.
+ *  Rust streams each call as it starts and ends to `onProgress` (a Tauri
+ *  Channel: the pattern for any long command's progress). */
+export function createNewApp(
+  name: string,
+  secretDays: number,
+  onProgress: (event: CreateProgress) => void,
+): Promise<NewAppCreated> {
+  const channel = new Channel<CreateProgress>();
+  channel.onmessage = onProgress;
+  return call<NewAppCreated>('create_new_app', { name, secretDays, onProgress: channel });
 }
 
 // ---- Summary to keep and the Global Admin hand-off (issue 17, points 9-10) ----

@@ -315,6 +315,9 @@ export function LiveCheck({ tenant, clientId: savedClientId, onOpen, onAskTenant
           <AdminConsent
             live={live}
             clientId={id}
+            // Fixing comes first (a fix may add a permission to consent to):
+            // while fixes wait, Fix all is the primary button here.
+            primary={fixes === 0}
             onDone={(o) => {
               setLive(o.live);
               applyProgress(o.progress);
