@@ -15,9 +15,13 @@ interface Props {
   /** The Application (client) ID as typed now. */
   clientId: () => string;
   onDone: (outcome: LiveOutcome) => void;
+  /** The button's words (default "Grant admin consent"). */
+  label?: string;
+  /** The next thing to do here (default): a primary button; else secondary. */
+  primary?: boolean;
 }
 
-export function AdminConsent({ live, clientId, onDone }: Props) {
+export function AdminConsent({ live, clientId, onDone, label = 'Grant admin consent', primary = true }: Props) {
   const [waiting, setWaiting] = useState(false);
   const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<WizardApiError | null>(null);
@@ -59,8 +63,13 @@ export function AdminConsent({ live, clientId, onDone }: Props) {
         </>
       ) : (
         <>
-          <button type="button" class="btn btn-primary" onClick={() => void grant()} data-testid="admin-consent-button">
-            Grant admin consent
+          <button
+            type="button"
+            class={`btn ${primary ? 'btn-primary' : 'btn-secondary'}`}
+            onClick={() => void grant()}
+            data-testid="admin-consent-button"
+          >
+            {label}
           </button>
           <p class="field-hint">
             Opens Microsoft's approval page in your browser; approve it there and the wizard checks again.

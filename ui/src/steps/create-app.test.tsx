@@ -1,8 +1,10 @@
-import { fireEvent, render, screen } from '@testing-library/preact';
+import { act, fireEvent, render, screen } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError, type NewAppCreated, type NewAppPlan, type SignedInAs } from '../api';
 import type { AppPlan } from '../bindings/AppPlan';
+import type { CreateProgress } from '../bindings/CreateProgress';
+import type { Finding } from '../bindings/Finding';
 import { fixtureAudit } from '../test/requirements';
 import { CreateApp } from './create-app';
 
@@ -17,6 +19,7 @@ vi.mock('../api', async (importOriginal) => {
     cancelRemote: vi.fn(),
     planNewApp: vi.fn(),
     createNewApp: vi.fn(),
+    grantAdminConsent: vi.fn(),
   };
 });
 const m = vi.mocked(api);
@@ -62,7 +65,7 @@ const CREATED: NewAppCreated = {
     steps: [
       'Registered the app "Nylas – Contoso Ltd" (client ID b7c1e2d3-0000-4000-8000-000000000001).',
       'Created its enterprise application (service principal).',
-      'Added a client secret (Q~x…7Fd), valid until 2027-12-01T00:00:00Z.',
+      'Added a client secret (Q~x…7Fd), valid until December 1, 2027.',
     ],
     secret: {
       kind: 'created',
@@ -71,6 +74,7 @@ const CREATED: NewAppCreated = {
     audit: { report: clean.report, facts },
   },
   unmet: [],
+  admin_consent_to_grant: [],
   progress: clean.progress,
 };
 
@@ -134,13 +138,18 @@ describe('Create the app for me', () => {
     fireEvent.click(screen.getByTestId('create-start'));
     fireEvent.click(screen.getByTestId('create-confirm-yes'));
     const done = await screen.findByTestId('create-done');
-    expect(m.createNewApp).toHaveBeenCalledWith('Nylas mail', 730);
+    expect(m.createNewApp).toHaveBeenCalledWith('Nylas mail', 730, expect.any(Function));
     expect(applyProgress).toHaveBeenCalledWith(clean.progress);
     expect(done.textContent).toContain('Your app is created');
     expect(screen.getByTestId('create-steps').textContent).toContain('Created its enterprise application');
     expect(screen.getByTestId('create-client-id').textContent).toContain(CREATED.outcome.app_id);
     expect(screen.getByTestId('create-secret').textContent).toContain('Q~x…7Fd');
     expect(screen.getByTestId('create-secret').textContent).toContain('system keychain');
+    // The expiry once, as Rust's plain date: no raw timestamp anywhere.
+    expect(done.textContent).toContain('valid until December 1, 2027.');
+    expect(done.textContent).not.toContain('2027-12-01');
+    expect(done.textContent?.match(/December 1, 2027/g)).toHaveLength(1);
+    expect(screen.queryByTestId('create-consent')).toBeNull();
     expect(screen.getByTestId('create-verdict').textContent).toContain('Every check the app');
     expect(screen.getByTestId('audit-results')).not.toBeNull();
     // The plan and its confirmation are gone once done.
@@ -273,5 +282,90 @@ describe('Create the app for me', () => {
     expect((await screen.findByTestId('error-card')).textContent).toContain("isn't allowed to create apps");
     expect(screen.getByTestId('create-plan')).not.toBeNull();
     expect(screen.queryByTestId('create-done')).toBeNull();
+  });
+
+  it('ticks each call off as Rust reports it, names what was reused, and Stop still cancels', async () => {
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    let report: (e: CreateProgress) => void = () => undefined;
+    const pending = cancellable<NewAppCreated>();
+    m.createNewApp.mockImplementation((_n, _d, onProgress) => {
+      report = onProgress;
+      return pending;
+    });
+    renderCreate();
+    fireEvent.click(await screen.findByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    await screen.findByTestId('create-working');
+    const state = (call: string) => screen.getByTestId(`create-call-${call}`).dataset.state;
+    const calls = ['find_existing', 'app', 'service_principal', 'secret', 'live_audit'];
+    expect(calls.map(state)).toEqual(['waiting', 'waiting', 'waiting', 'waiting', 'waiting']);
+    expect(screen.getByTestId('create-call-service_principal').textContent).toContain('Not started');
+
+    act(() => report({ call: 'find_existing', state: 'started', text: 'Looking for an app named "Nylas – Contoso Ltd"…', reused: false }));
+    expect(state('find_existing')).toBe('started');
+    expect(screen.getByTestId('create-call-find_existing').textContent).toContain('In progress: Looking for an app');
+    act(() => report({ call: 'find_existing', state: 'done', text: 'Found the app "Nylas – Contoso Ltd" (client ID b7c1).', reused: true }));
+    act(() => report({ call: 'app', state: 'started', text: 'Reusing it…', reused: false }));
+    act(() =>
+      report({ call: 'app', state: 'done', text: 'Found the app "Nylas – Contoso Ltd" (client ID b7c1) and reused it. Nothing in it needed changing.', reused: true }),
+    );
+    act(() => report({ call: 'service_principal', state: 'started', text: 'Creating its enterprise application…', reused: false }));
+    expect(calls.map(state)).toEqual(['done', 'done', 'started', 'waiting', 'waiting']);
+    const app = screen.getByTestId('create-call-app');
+    expect(app.textContent).toContain('✓');
+    expect(app.textContent).toContain('Done: Found the app "Nylas – Contoso Ltd" (client ID b7c1) and reused it.');
+
+    // Stop: Rust cancels; the call in flight reports stopped, the list stays.
+    fireEvent.click(screen.getByTestId('create-app-cancel'));
+    act(() => report({ call: 'service_principal', state: 'stopped', text: 'Stopped before the enterprise application was created.', reused: false }));
+    await screen.findByTestId('create-stopped');
+    expect(m.cancelRemote.mock.calls).toEqual([['create_new_app']]);
+    const after = screen.getByTestId('create-calls-after');
+    expect(after.textContent).toContain('Stopped: Stopped before the enterprise application was created.');
+    expect(after.textContent).toContain('Not started: Add a client secret');
+  });
+
+  it('offers "Grant admin consent now" when the plan needs it, then shows the consent check passing', async () => {
+    const rooms = fixtureAudit('near-miss/v3/azure-app/single-rooms').report;
+    const warn = rooms.findings.find((f) => f.check === 'admin_consent') as Finding;
+    const withConsent = (f: Finding) => ({
+      ...clean.report,
+      findings: clean.report.findings.map((x) => (x.check === 'admin_consent' ? f : x)),
+    });
+    const before = { report: withConsent(warn), facts: { ...facts, admin_consent_missing: ['Mail.Read', 'Place.Read.All'] } };
+    const passed: Finding = { ...warn, status: 'pass', title: 'An administrator has consented to Place.Read.All', fix: null };
+    const after = { report: withConsent(passed), facts: { ...facts, admin_consented: ['Mail.Read', 'Place.Read.All'] } };
+    m.microsoftSignedIn.mockResolvedValue(WHO);
+    m.planNewApp.mockResolvedValue(planned('Nylas – Contoso Ltd'));
+    m.createNewApp.mockResolvedValue({
+      ...CREATED,
+      outcome: { ...CREATED.outcome, audit: before },
+      admin_consent_to_grant: ['Place.Read.All'],
+    });
+    let approve: (o: api.LiveOutcome) => void = () => undefined;
+    m.grantAdminConsent.mockReturnValue(new Promise((r) => (approve = r)));
+    const applyProgress = renderCreate();
+    fireEvent.click(await screen.findByTestId('create-start'));
+    fireEvent.click(screen.getByTestId('create-confirm-yes'));
+    const consent = await screen.findByTestId('create-consent');
+    expect(consent.textContent).toContain('One more step: admin consent');
+    expect(consent.textContent).toContain('Only an administrator can approve Place.Read.All');
+    expect(screen.getByTestId('create-verdict').textContent).toContain('Admin consent is still to be given');
+    const button = screen.getByTestId('admin-consent-button');
+    expect(button.textContent).toBe('Grant admin consent now');
+    expect(button.className).toContain('btn-primary');
+
+    fireEvent.click(button);
+    expect(m.grantAdminConsent).toHaveBeenCalledWith(CREATED.outcome.app_id);
+    await screen.findByTestId('admin-consent-waiting');
+    approve({ live: after, progress: clean.progress });
+    const given = await screen.findByTestId('create-consent-done');
+    expect(given.textContent).toContain('An administrator has consented to Place.Read.All');
+    expect(given.textContent).toContain('the admin consent check passes');
+    expect(screen.getByTestId('create-consent').textContent).toContain('Admin consent is given');
+    expect(screen.queryByTestId('admin-consent-button')).toBeNull();
+    expect(screen.getByTestId('create-verdict').textContent).toContain('You can go on to the next step');
+    expect(applyProgress).toHaveBeenLastCalledWith(clean.progress);
   });
 });

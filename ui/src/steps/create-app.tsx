@@ -1,20 +1,25 @@
 // "Create it for me": the plan of the new app registration from the saved
 // answers (plain words, and the exact JSON folded away), the name and the
 // secret's expiry to choose, why the sign-in asks for more, a confirmation,
-// the calls made, and the live check of the new app. Rust plans, creates
-// and keeps the client secret; this view only displays. Cancel stops the
-// running call (Rust cancels it; it ends with code `cancelled`, shown as a
-// quiet note); creating again then finishes without a second app.
+// each call ticked off as Rust makes it (streamed through a channel), the
+// live check of the new app, and, when its permissions need one, admin
+// consent right there (the same view and command as for an existing app).
+// Rust plans, creates and keeps the client secret; this view only
+// displays. Stop cancels the running call (Rust cancels it; it ends with
+// code `cancelled`, shown as a quiet note); creating again then finishes
+// without a second app.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type NewAppCreated, type NewAppPlan, type OpenLink, type SignedInAs, type WizardApiError } from '../api';
+import type { CreateCall } from '../bindings/CreateCall';
+import type { CreateProgress } from '../bindings/CreateProgress';
 import type { ProgressView } from '../bindings/ProgressView';
 import { CHECK_NAMES } from '../check-names';
 import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
+import { AdminConsent } from './admin-consent';
 import { AuditResults } from './audit-results';
-import { localDate } from './finding-details';
 import { MicrosoftSignIn } from './microsoft-sign-in';
 import '../styles/live.css';
 import '../styles/create-app.css';
@@ -34,19 +39,51 @@ const EXPIRY: { days: number; label: string }[] = [
   { days: 730, label: '2 years' },
 ];
 
-/** The calls creating makes, in order, for the progress list. */
-const CALLS = [
-  'Register the app',
-  'Create its enterprise application',
-  'Add a client secret',
-  'Check the new app live',
+/** The calls creating makes, in Rust's order, named before they run. */
+const CALLS: { call: CreateCall; label: string }[] = [
+  { call: 'find_existing', label: 'Look for an app to reuse' },
+  { call: 'app', label: 'Register the app (or reuse the one found)' },
+  { call: 'service_principal', label: 'Create its enterprise application' },
+  { call: 'secret', label: 'Add a client secret' },
+  { call: 'live_audit', label: 'Check the new app live' },
 ];
+
+/** Icon and words per state: never colour alone. */
+const MARK: Record<CreateProgress['state'] | 'waiting', { icon: string; word: string }> = {
+  waiting: { icon: '○', word: 'Not started' },
+  started: { icon: '…', word: 'In progress' },
+  done: { icon: '✓', word: 'Done' },
+  failed: { icon: '✗', word: 'Failed' },
+  stopped: { icon: '■', word: 'Stopped' },
+};
 
 function secretText(done: NewAppCreated): string {
   const s = done.outcome.secret;
   if (s.kind === 'already_there') return 'The app already had a client secret, so no second one was added.';
+  // Its expiry is in the steps above, as a plain date from Rust.
   const where = s.secret.stored_persistently ? 'in your system keychain' : 'for this run only (no keychain)';
-  return `Its client secret (${s.secret.hint}) is kept by the wizard ${where}, valid until ${localDate(s.secret.expires)}. You don't need to copy it: the next steps use it.`;
+  return `Its client secret (${s.secret.hint}) is kept by the wizard ${where}. You don't need to copy it: the next steps use it.`;
+}
+
+/** The calls as Rust reports them: each waiting, running, done or failed. */
+function CallList({ heard }: { heard: Partial<Record<CreateCall, CreateProgress>> }) {
+  return (
+    <ol class="create-calls create-calls-live" data-testid="create-calls">
+      {CALLS.map(({ call, label }) => {
+        const e = heard[call];
+        const mark = MARK[e?.state ?? 'waiting'];
+        return (
+          <li key={call} class={`create-call is-${e?.state ?? 'waiting'}`} data-testid={`create-call-${call}`} data-state={e?.state ?? 'waiting'}>
+            <span class="create-call-mark" aria-hidden="true">
+              {mark.icon}
+            </span>
+            <span class="visually-hidden">{mark.word}: </span>
+            <span>{e?.text ?? label}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
 }
 
 export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
@@ -59,6 +96,8 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
   const [error, setError] = useState<WizardApiError | null>(null);
   const [planning, setPlanning] = useState(false);
   const [stopped, setStopped] = useState<'plan' | 'create' | null>(null);
+  // The latest event per call, as Rust streams them while creating.
+  const [heard, setHeard] = useState<Partial<Record<CreateCall, CreateProgress>>>({});
   const nameInput = useRef<HTMLInputElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const auditHeading = useRef<HTMLHeadingElement>(null);
@@ -75,7 +114,8 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
       if (mine !== seq.current) return;
       setPlanned(p);
       setError(null);
-      setStopped(null);
+      // A stopped create stays said: the re-read plan follows from it.
+      setStopped((s) => (s === 'plan' ? null : s));
       // A default name follows the sign-in (the organization's name).
       if (nameInput.current !== null && n === null) nameInput.current.value = p.plan.display_name;
     } catch (e) {
@@ -124,8 +164,9 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
     setConfirming(false);
     setError(null);
     setStopped(null);
+    setHeard({});
     try {
-      const result = await api.createNewApp(name(), days);
+      const result = await api.createNewApp(name(), days, (e) => setHeard((h) => ({ ...h, [e.call]: e })));
       applyProgress(result.progress);
       setDone(result);
     } catch (e) {
@@ -145,16 +186,17 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
   const p = planned?.plan ?? null;
   const canCreate = who !== null && who.access !== 'audit';
   const reuses = planned?.reuses ?? null;
-  const calls = (
+  const plannedCalls = (
     <ol class="create-calls" data-testid="create-calls">
       {CALLS.map((c) => (
-        <li key={c}>{c}</li>
+        <li key={c.call}>{c.label}</li>
       ))}
     </ol>
   );
-  // Admin consent is a separate step: said only when the audit asks for it.
-  const consentLeft =
-    done?.outcome.audit.report.findings.some((f) => f.check === 'admin_consent' && f.status !== 'pass') ?? false;
+  // Rust's verdict on admin consent, from the live check shown now.
+  const consentCheck = done?.outcome.audit.report.findings.find((f) => f.check === 'admin_consent') ?? null;
+  const consentLeft = consentCheck !== null && consentCheck.status !== 'pass';
+  const toGrant = done?.admin_consent_to_grant ?? [];
 
   return (
     <section class="step-section live-check create-app" aria-labelledby="create-app-title" data-testid="create-app">
@@ -315,7 +357,7 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
                 The wizard makes these calls to Microsoft, in this order, and then checks the app. You can delete the
                 app later in the Azure portal under App registrations.
               </p>
-              {calls}
+              {plannedCalls}
               <div class="finding-actions">
                 <button type="button" class="btn btn-primary" onClick={() => void create()} data-testid="create-confirm-yes">
                   {reuses !== null ? 'Yes, use it' : 'Yes, create it'}
@@ -328,8 +370,10 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
           )}
           {creating && (
             <div class="fix-preview" data-testid="create-working">
-              <p role="status">Working with Microsoft… this takes a few seconds.</p>
-              {calls}
+              <p>Working with Microsoft… this takes a few seconds.</p>
+              <div role="status" aria-live="polite">
+                <CallList heard={heard} />
+              </div>
               <div class="finding-actions">
                 <button
                   type="button"
@@ -346,6 +390,12 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
         </>
       )}
 
+      {!creating && done === null && Object.keys(heard).length > 0 && (
+        <div data-testid="create-calls-after">
+          <p class="field-hint">{stopped === 'create' ? 'What was done before it stopped:' : 'What was done:'}</p>
+          <CallList heard={heard} />
+        </div>
+      )}
       {error !== null && <ErrorCard error={error} />}
 
       {done !== null && (
@@ -376,6 +426,31 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
               Something is still not right: {done.unmet.map((c) => CHECK_NAMES[c]).join(', ')}. Each problem below
               says what to do.
             </p>
+          )}
+          {toGrant.length > 0 && (
+            <div class="create-consent" data-testid="create-consent">
+              <h3 class="live-facts-title">{consentLeft ? 'One more step: admin consent' : 'Admin consent is given'}</h3>
+              {consentLeft ? (
+                <p>
+                  Only an administrator can approve {toGrant.join(', ')} for everyone in your organization. Until then,
+                  nobody can connect with the features that need {toGrant.length === 1 ? 'it' : 'them'}. It changes
+                  nothing else and can be revoked under Enterprise applications.
+                </p>
+              ) : (
+                <p class="note" role="status" data-testid="create-consent-done">
+                  ✓ {consentCheck?.title}. Checked again: the admin consent check passes.
+                </p>
+              )}
+              <AdminConsent
+                live={done.outcome.audit}
+                clientId={() => done.outcome.app_id}
+                label="Grant admin consent now"
+                onDone={(o) => {
+                  applyProgress(o.progress);
+                  setDone({ ...done, outcome: { ...done.outcome, audit: o.live } });
+                }}
+              />
+            </div>
           )}
           <AuditResults
             report={done.outcome.audit.report}

@@ -155,6 +155,25 @@ describe('Check my app live', () => {
     expect(m.applyLiveFixes).toHaveBeenCalledWith(APP, null);
   });
 
+  it('one primary button: Fix all while fixes wait, then Grant admin consent', async () => {
+    m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
+    m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
+    m.planLiveFixes.mockResolvedValueOnce(TWO).mockResolvedValueOnce(NONE);
+    // Fixed, but admin consent is still missing.
+    const fixed: LiveAudit = { report: clean.report, facts };
+    m.applyLiveFixes.mockResolvedValue({ outcome: { applied: TWO.plan, after: fixed }, progress: clean.progress, changes: [] });
+    renderCheck();
+    await checkApp();
+    expect((await screen.findByTestId('fix-all')).className).toContain('btn-primary');
+    expect(screen.getByTestId('admin-consent-button').className).toContain('btn-secondary');
+    expect(screen.getByTestId('admin-consent-button').className).not.toContain('btn-primary');
+    fireEvent.click(screen.getByTestId('fix-all'));
+    fireEvent.click(screen.getByTestId('fix-apply'));
+    await screen.findByTestId('fix-applied');
+    expect(screen.queryByTestId('fix-all')).toBeNull();
+    expect(screen.getByTestId('admin-consent-button').className).toContain('btn-primary');
+  });
+
   it('Cancel in the preview changes nothing', async () => {
     m.microsoftSignedIn.mockResolvedValue({ ...WHO, access: 'fix' });
     m.checkAppLive.mockResolvedValue({ live: liveFailing, progress: failing.progress });
