@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "grant_admin_consent",
     "plan_new_app",
     "create_new_app",
+    "check_nylas_account",
+    "check_stored_nylas_account",
     "summary_text",
     "export_summary",
     "global_admin_request",

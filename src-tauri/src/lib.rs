@@ -10,6 +10,7 @@ mod create_app_commands;
 mod external;
 mod logging;
 mod microsoft_commands;
+mod nylas_commands;
 mod options;
 mod remote;
 mod requirements;
@@ -69,6 +70,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         consent_commands::grant_admin_consent,
         create_app_commands::plan_new_app,
         create_app_commands::create_new_app,
+        nylas_commands::check_nylas_account,
+        nylas_commands::check_stored_nylas_account,
         summary_commands::summary_text,
         summary_commands::export_summary,
         summary_commands::global_admin_request,

@@ -176,12 +176,18 @@ fn offer(region: Region) -> RegionOffer {
     }
 }
 
+const VALID_NOWHERE: &str = "Nylas doesn't accept this API key in either region (US or EU).";
+
+/// The check's error says that neither region accepts the key (not a
+/// network problem, not one region unreachable): a saved key like that is
+/// no use any more.
+pub fn key_valid_nowhere(e: &WizardError) -> bool {
+    e.code == ErrorCode::Unauthorized && e.message == VALID_NOWHERE
+}
+
 /// Neither region accepts the key: mistyped, deleted or expired.
 fn valid_nowhere(first: WizardError) -> WizardError {
-    let mut e = WizardError::new(
-        ErrorCode::Unauthorized,
-        "Nylas doesn't accept this API key in either region (US or EU).",
-    )
+    let mut e = WizardError::new(ErrorCode::Unauthorized, VALID_NOWHERE)
     .with_hint(format!(
         "The key may be mistyped, deleted or expired. {WHERE_KEYS_ARE}: copy the key again, or create a new one, and paste it here."
     ));
@@ -286,8 +292,13 @@ mod tests {
         assert_eq!(e.code, ErrorCode::Unauthorized);
         assert_eq!(e.request_id.as_deref(), Some("req-1"));
         assert!(e.message.contains("either region"));
+        assert!(key_valid_nowhere(&e));
         let probe = WizardError::new(ErrorCode::RemoteUnavailable, "Nylas could not be reached.");
         let e = only_chosen_region_known(first, Region::Us, &probe);
+        assert!(
+            !key_valid_nowhere(&e),
+            "one region unreachable proves nothing"
+        );
         assert!(e.message.contains("in the US region"), "{e:?}");
         assert!(e
             .hint
