@@ -47,6 +47,9 @@ fi
 step "Keychain: real Secret Service (gnome-keyring) under a private D-Bus session"
 bash scripts/with-keyring.sh \
   cargo test -p wizard-core --test keychain --locked -- --ignored --test-threads=1
+# The CLI's `app create` with the new client secret going to the keychain.
+bash scripts/with-keyring.sh \
+  cargo test -p nylas-ms-setup --test cli_app_create --locked -- --ignored --test-threads=1
 
 step "End-to-end: the real window under Xvfb via tauri-driver + WebKitWebDriver"
 # The app, and the CLI that one test runs on the progress the window saved.

@@ -4,6 +4,9 @@
 //! service principal and one secret are created once, the secret is
 //! printed once on stdout (no keychain) and nowhere else; a re-run creates
 //! nothing; a failure between the calls exits 3 and the next run resumes.
+//! Each call is printed on stderr as it happens. With a keychain (ignored
+//! without one: scripts/test.sh runs it under scripts/with-keyring.sh) the
+//! secret goes there and into no output.
 
 mod common;
 
@@ -12,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
+use wizard_core::secrets::{ExposeSecret, KeyringSecretStore, SecretName, SecretStore};
 use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
 
 const CONTOSO_ID: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
@@ -172,6 +176,25 @@ async fn yes_creates_once_prints_the_secret_once_and_a_re_run_creates_nothing() 
     assert_eq!(stdout.matches(&secret).count(), 1, "shown once");
     assert!(!stderr.contains(&secret), "never on stderr");
     assert!(stderr.contains("Warning: no keychain"), "{stderr}");
+    // Each call on stderr, in order, as it happened.
+    let mut at = 0;
+    for line in [
+        "→ Looking for an app named",
+        "✓ No app to reuse",
+        "→ Registering the app",
+        "✓ Registered the app",
+        "→ Creating its enterprise application",
+        "✓ Created its enterprise application",
+        "→ Adding a client secret",
+        "✓ Added a client secret",
+        "→ Checking the app live",
+        "✓ Checked the app live",
+    ] {
+        let found = stderr[at..]
+            .find(line)
+            .unwrap_or_else(|| panic!("{line:?} after byte {at} of:\n{stderr}"));
+        at += found + line.len();
+    }
     // Only the hint is kept by Microsoft; the stored app has no value.
     assert!(!apps[0].to_string().contains(&secret));
 
@@ -196,6 +219,10 @@ async fn a_failure_between_the_calls_exits_3_and_the_next_run_resumes() {
         .unwrap();
     let failed = run_signed_in(&sb, &args(&["--yes"])).await;
     assert_eq!(failed.status.code(), Some(3), "{}", common::stdout(&failed));
+    let said = common::stderr(&failed);
+    assert!(said.contains("✓ Registered the app"), "{said}");
+    assert!(said.contains("✗ "), "the failed call is said: {said}");
+    assert!(!said.contains("→ Adding a client secret"), "{said}");
     assert!(!common::stdout(&failed).contains("Client secret (shown once)"));
     assert_eq!(ours(&sb).len(), 1, "the app was created before the failure");
 
@@ -300,4 +327,53 @@ async fn an_app_with_the_same_name_is_shown_with_its_changes_and_reused() {
             .any(|u| u == "https://api.eu.nylas.com/v3/connect/callback"),
         "{uris}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a Secret Service: scripts/test.sh runs it under scripts/with-keyring.sh"]
+async fn with_a_keychain_the_secret_goes_there_and_into_no_output() {
+    let keychain = KeyringSecretStore::new();
+    keychain
+        .probe()
+        .expect("a Secret Service answers (run under scripts/with-keyring.sh)");
+    let key = SecretName::AzureClientSecret.as_str();
+    keychain.delete(key).unwrap();
+    let sb = sandbox().await;
+    let mut with_keychain = args(&["--yes", "--format", "json"]);
+    with_keychain.retain(|a| *a != "--no-keychain");
+    let out = run_signed_in(&sb, &with_keychain).await;
+    let stdout = common::stdout(&out);
+    let stderr = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{stdout}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["created"], true);
+    assert_eq!(v["secret_stored"], "keychain");
+    assert!(v.get("client_secret").is_none(), "{v}");
+    assert!(!stderr.contains("Warning: no keychain"), "{stderr}");
+    assert!(stderr.contains("✓ Added a client secret"), "{stderr}");
+
+    // The value is in the keychain (read back by a new store object), and
+    // in no output and not in what Microsoft keeps.
+    let value = keychain.get(key).expect("the secret is in the keychain");
+    let value = value.expose_secret().to_owned();
+    assert!(value.len() > 10);
+    assert!(!stdout.contains(&value), "not on stdout");
+    assert!(!stderr.contains(&value), "not on stderr");
+    let apps = ours(&sb);
+    assert_eq!(apps.len(), 1);
+    assert!(!apps[0].to_string().contains(&value));
+
+    // Text output says where it went, still without the value.
+    let mut text = with_keychain.clone();
+    text.retain(|a| *a != "--format" && *a != "json");
+    let again = run_signed_in(&sb, &text).await;
+    let shown = format!("{}{}", common::stdout(&again), common::stderr(&again));
+    assert_eq!(again.status.code(), Some(0), "{shown}");
+    assert!(!shown.contains(&value));
+    assert_eq!(
+        keychain.get(key).unwrap().expose_secret(),
+        value,
+        "a re-run adds no second secret"
+    );
+    keychain.delete(key).unwrap();
 }
