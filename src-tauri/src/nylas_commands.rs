@@ -65,7 +65,7 @@ pub async fn check_nylas_account(
     }
     let clean = SecretString::from(account::clean_api_key(key.expose_secret())?);
     let stored = state.write_secret(SecretName::NylasApiKey, clean).await?;
-    let progress = record(&state, &check, true)?;
+    let progress = record(&state, &check)?;
     tracing::info!(region = region.as_str(), "Nylas API key checked and kept");
     Ok(NylasAccountView {
         check,
@@ -76,7 +76,7 @@ pub async fn check_nylas_account(
 }
 
 /// Check the key saved before, in `region` (the region answer when
-/// absent). A saved key that no Nylas region accepts any more is removed
+/// absent; another region is the switch, as above). A saved key that no Nylas region accepts any more is removed
 /// and the step is no longer done.
 #[tauri::command]
 pub async fn check_stored_nylas_account(
@@ -111,7 +111,7 @@ pub async fn check_stored_nylas_account(
         return not_kept(&state, check).await;
     }
     let stored = state.stored_secret(SecretName::NylasApiKey).await?;
-    let progress = record(&state, &check, false)?;
+    let progress = record(&state, &check)?;
     Ok(NylasAccountView {
         check,
         kept: true,
@@ -130,12 +130,12 @@ async fn not_kept(state: &AppState, check: NylasAccountCheck) -> Result<NylasAcc
     })
 }
 
-/// Record the application the kept key opened; a check in another region
-/// than the answer (the switch) changes the answer too.
-fn record(state: &AppState, check: &NylasAccountCheck, switch: bool) -> Result<ProgressView> {
+/// Record the application the kept key opened; a check asked for another
+/// region than the answer (the switch) changes the answer too.
+fn record(state: &AppState, check: &NylasAccountCheck) -> Result<ProgressView> {
     let region = check.application.region;
     state.update(|p| {
-        if switch && p.answers.region() != region {
+        if p.answers.region() != region {
             p.set_answer(AnswerUpdate::Region(region))?;
         }
         p.record_nylas_account(check.record());

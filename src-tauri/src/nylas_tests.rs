@@ -178,6 +178,11 @@ fn the_saved_key_is_reused_and_a_region_change_needs_a_new_check() {
     assert_eq!(offer["stored"]["hint"], "nyk…Tz1", "still saved");
     assert_eq!(stored_key(&app).as_deref(), Some(US_KEY));
     assert_eq!(offer["progress"]["leaving"]["status"], "needs-attention");
+    // "Switch to the US region": the saved key, checked there.
+    let back = call(&w, "check_stored_nylas_account", json!({"region": "us"})).unwrap();
+    assert_eq!(back["kept"], true);
+    assert_eq!(back["progress"]["answers"]["region"], "us");
+    assert_eq!(back["progress"]["leaving"]["status"], "done");
 }
 
 #[test]

@@ -104,6 +104,10 @@ pub struct Answers {
     /// set when the wizard creates the app. The audit then checks that a
     /// pasted manifest is this app's.
     pub client_id: Option<String>,
+    /// Other Microsoft tenants whose users sign in through the same Azure
+    /// app (path A: a connector credential each): tenant IDs or domains,
+    /// validated and without repeats.
+    pub additional_tenants: Vec<String>,
     /// What the last audit of the Azure app found.
     pub last_check: Option<LastCheck>,
     /// The Nylas application the stored API key opened (the key itself is
@@ -132,6 +136,8 @@ pub enum AnswerUpdate {
     Tenant(Option<String>),
     /// The Application (client) ID; blank clears it.
     ClientId(Option<String>),
+    /// Replace the list of additional tenants.
+    AdditionalTenants(Vec<String>),
 }
 
 /// Which feature set a path uses.
@@ -191,6 +197,26 @@ pub fn clean_client_id(value: Option<&str>) -> Result<Option<String>> {
         ));
     }
     Ok(Some(id.to_ascii_lowercase()))
+}
+
+/// Additional tenants as the admin may enter them: each a tenant ID (a
+/// GUID) or a domain, never a shared endpoint (`common`, …: a credential is
+/// for one tenant); blanks dropped, lower-cased, each once.
+pub fn clean_additional_tenants(list: &[String]) -> Result<Vec<String>> {
+    let mut clean: Vec<String> = Vec::new();
+    for t in list.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !matches!(crate::audit::tenant_kind(t), "tenant_id" | "domain") {
+            return Err(WizardError::invalid_input(format!(
+                "\"{t}\" can't be an additional tenant: enter a tenant ID (a GUID) or a domain like fabrikam.com."
+            ))
+            .with_hint("Ask that organisation's admin for their Directory (tenant) ID or one of their verified domains."));
+        }
+        let t = t.to_ascii_lowercase();
+        if !clean.contains(&t) {
+            clean.push(t);
+        }
+    }
+    Ok(clean)
 }
 
 impl Answers {
@@ -261,6 +287,9 @@ impl Answers {
             AnswerUpdate::Tenancy(t) => self.tenancy = t,
             AnswerUpdate::Tenant(t) => self.tenant = clean_tenant(t.as_deref())?,
             AnswerUpdate::ClientId(id) => self.client_id = clean_client_id(id.as_deref())?,
+            AnswerUpdate::AdditionalTenants(list) => {
+                self.additional_tenants = clean_additional_tenants(&list)?
+            }
         }
         Ok(())
     }
@@ -357,6 +386,10 @@ impl Answers {
         a.apply(p, AnswerUpdate::Tenancy(self.tenancy))?;
         a.apply(p, AnswerUpdate::Tenant(self.tenant.clone()))?;
         a.apply(p, AnswerUpdate::ClientId(self.client_id.clone()))?;
+        a.apply(
+            p,
+            AnswerUpdate::AdditionalTenants(self.additional_tenants.clone()),
+        )?;
         Ok(a)
     }
 
@@ -673,6 +706,44 @@ mod tests {
         assert_eq!(req.client_id, a.client_id);
         a.apply(None, AnswerUpdate::ClientId(None)).unwrap();
         assert_eq!(a.client_id, None);
+    }
+
+    #[test]
+    fn additional_tenants_are_ids_or_domains_once_each() {
+        let mut a = Answers::default();
+        let guid = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
+        a.apply(
+            None,
+            AnswerUpdate::AdditionalTenants(vec![
+                " Fabrikam.com ".into(),
+                "fabrikam.com".into(),
+                guid.into(),
+                "  ".into(),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            a.additional_tenants,
+            vec!["fabrikam.com".to_string(), guid.to_ascii_lowercase()]
+        );
+        for bad in ["common", "organizations", "not a tenant!"] {
+            let err = a
+                .apply(None, AnswerUpdate::AdditionalTenants(vec![bad.into()]))
+                .unwrap_err();
+            assert!(
+                err.message.contains("can't be an additional tenant"),
+                "{err:?}"
+            );
+        }
+        assert_eq!(
+            a.additional_tenants.len(),
+            2,
+            "a refused list changes nothing"
+        );
+        assert_eq!(
+            a.validated(PathId::V3).unwrap().additional_tenants,
+            a.additional_tenants
+        );
     }
 
     #[test]

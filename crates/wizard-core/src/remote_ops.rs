@@ -46,6 +46,22 @@ pub enum RemoteOp {
     GraphCreateApplication,
     /// `POST /v1.0/servicePrincipals` (the new app's enterprise application).
     GraphCreateServicePrincipal,
+    /// `GET /v3/connectors/microsoft` (404: no connector yet).
+    NylasGetConnector,
+    /// `POST /v3/connectors` (the Microsoft connector).
+    NylasCreateConnector,
+    /// `PATCH /v3/connectors/microsoft` with the full settings and scope.
+    NylasUpdateConnector,
+    /// `GET /v3/applications/redirect-uris`.
+    NylasListCallbackUris,
+    /// `POST /v3/applications/redirect-uris` (one callback URI).
+    NylasCreateCallbackUri,
+    /// `GET /v3/connectors/microsoft/creds` (one page).
+    NylasListCredentials,
+    /// `POST /v3/connectors/microsoft/creds` (another tenant's credential).
+    NylasCreateCredential,
+    /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
+    NylasUpdateCredential,
 }
 
 impl RemoteOp {
@@ -58,7 +74,15 @@ impl RemoteOp {
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll
             | MicrosoftRefresh => service::MICROSOFT_LOGIN,
-            NylasApplication => service::NYLAS,
+            NylasApplication
+            | NylasGetConnector
+            | NylasCreateConnector
+            | NylasUpdateConnector
+            | NylasListCallbackUris
+            | NylasCreateCallbackUri
+            | NylasListCredentials
+            | NylasCreateCredential
+            | NylasUpdateCredential => service::NYLAS,
             GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
@@ -85,15 +109,21 @@ impl RemoteOp {
             | GraphAppConsentGrants
             | GraphOrganization
             | GraphMe
-            | GraphFindApplications => Method::GET,
+            | GraphFindApplications
+            | NylasGetConnector
+            | NylasListCallbackUris
+            | NylasListCredentials => Method::GET,
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll
             | MicrosoftRefresh
             | GraphAddPassword
             | GraphCreateApplication
-            | GraphCreateServicePrincipal => Method::POST,
-            GraphPatchApplication => Method::PATCH,
+            | GraphCreateServicePrincipal
+            | NylasCreateConnector
+            | NylasCreateCallbackUri
+            | NylasCreateCredential => Method::POST,
+            GraphPatchApplication | NylasUpdateConnector | NylasUpdateCredential => Method::PATCH,
         }
     }
 
@@ -106,6 +136,11 @@ impl RemoteOp {
                 | RemoteOp::GraphAddPassword
                 | RemoteOp::GraphCreateApplication
                 | RemoteOp::GraphCreateServicePrincipal
+                | RemoteOp::NylasCreateConnector
+                | RemoteOp::NylasUpdateConnector
+                | RemoteOp::NylasCreateCallbackUri
+                | RemoteOp::NylasCreateCredential
+                | RemoteOp::NylasUpdateCredential
         )
     }
 

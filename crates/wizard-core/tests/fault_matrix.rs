@@ -15,6 +15,7 @@
 
 use std::time::Duration;
 
+use secrecy::SecretString;
 use serde_json::json;
 use strum::IntoEnumIterator;
 use tokio_util::sync::CancellationToken;
@@ -25,7 +26,15 @@ use wizard_core::microsoft::graph::GraphClient;
 use wizard_core::microsoft::new_secret::{create_client_secret, SecretLifetime};
 use wizard_core::microsoft::signin::{refresh, BrowserSignIn};
 use wizard_core::microsoft::{Access, DeviceFlow, SignInConfig, Tokens};
-use wizard_core::nylas::get_application;
+use wizard_core::nylas::callback_uris::{add_callback_uri, list_callback_uris};
+use wizard_core::nylas::connector::{
+    create_microsoft_connector, get_microsoft_connector, update_microsoft_connector,
+    ConnectorSettings,
+};
+use wizard_core::nylas::credentials::{
+    create_credential, list_credentials, update_credential, CredentialData,
+};
+use wizard_core::nylas::{get_application, NylasAdmin};
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
 use wizard_core::secrets::MemorySecretStore;
@@ -143,6 +152,8 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         // Graph's 404 there means the app has no service principal (yet):
         // an answer, not an error.
         Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
+        // Nylas's 404 for the connector means there is none yet.
+        Status404 if op == RemoteOp::NylasGetConnector => Expect::Ok { calls: 1 },
         Status401 | Status403 | Status404 | Status409 => client_error(fault),
     }
 }
@@ -192,6 +203,23 @@ async fn sandbox() -> (SandboxHandle, Endpoints) {
     let sb = start(s, None).await.unwrap();
     let endpoints = Endpoints::sandbox(&Url::parse(&sb.base_url()).unwrap()).unwrap();
     (sb, endpoints)
+}
+
+fn connector_settings() -> ConnectorSettings {
+    ConnectorSettings {
+        client_id: APP_ID.into(),
+        client_secret: SecretString::from("fault-matrix-secret".to_owned()),
+        tenant: TENANT.into(),
+        scope: vec!["Mail.Read".into(), "offline_access".into()],
+    }
+}
+
+fn credential_data() -> CredentialData {
+    CredentialData {
+        client_id: APP_ID.into(),
+        client_secret: SecretString::from("fault-matrix-secret".to_owned()),
+        tenant: "fabrikam.com".into(),
+    }
 }
 
 fn no_proxy() -> reqwest::Client {
@@ -262,6 +290,21 @@ impl Setup {
             config,
             before: Default::default(),
         }
+    }
+
+    fn nylas(&self, http: &HttpClient) -> NylasAdmin {
+        NylasAdmin::new(http, &self.endpoints, Region::Us, US_KEY).unwrap()
+    }
+
+    /// The Microsoft connector, made without faults.
+    async fn with_connector(&self) {
+        create_microsoft_connector(
+            &self.nylas(&setup_http()),
+            &connector_settings(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
     }
 
     fn graph(&self, tokens: &Tokens) -> GraphClient {
@@ -436,6 +479,71 @@ impl Setup {
                 self.arm(&route, fault);
                 let app_id = app["appId"].as_str().unwrap();
                 let r = g.create_service_principal(app_id, &cancel).await;
+                (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasGetConnector => {
+                let nylas = self.nylas(&http);
+                let route = "GET /nylas-us/v3/connectors/microsoft".to_owned();
+                self.arm(&route, fault);
+                let r = get_microsoft_connector(&nylas, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasCreateConnector => {
+                let nylas = self.nylas(&http);
+                let route = "POST /nylas-us/v3/connectors".to_owned();
+                self.arm(&route, fault);
+                let r = create_microsoft_connector(&nylas, &connector_settings(), &cancel).await;
+                (route, Kind::Once, r.map(drop).map_err(|e| e.error))
+            }
+            RemoteOp::NylasUpdateConnector => {
+                self.with_connector().await;
+                let nylas = self.nylas(&http);
+                let route = "PATCH /nylas-us/v3/connectors/microsoft".to_owned();
+                self.arm(&route, fault);
+                let r = update_microsoft_connector(&nylas, &connector_settings(), &cancel).await;
+                (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasListCallbackUris => {
+                let nylas = self.nylas(&http);
+                let route = "GET /nylas-us/v3/applications/redirect-uris".to_owned();
+                self.arm(&route, fault);
+                let r = list_callback_uris(&nylas, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasCreateCallbackUri => {
+                let nylas = self.nylas(&http);
+                let route = "POST /nylas-us/v3/applications/redirect-uris".to_owned();
+                self.arm(&route, fault);
+                let r =
+                    add_callback_uri(&nylas, "https://app.example.com/fault-matrix", &cancel).await;
+                (route, Kind::Once, r.map(drop).map_err(|e| e.error))
+            }
+            RemoteOp::NylasListCredentials => {
+                self.with_connector().await;
+                let nylas = self.nylas(&http);
+                let route = "GET /nylas-us/v3/connectors/microsoft/creds".to_owned();
+                self.arm(&route, fault);
+                let r = list_credentials(&nylas, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasCreateCredential => {
+                self.with_connector().await;
+                let nylas = self.nylas(&http);
+                let route = "POST /nylas-us/v3/connectors/microsoft/creds".to_owned();
+                self.arm(&route, fault);
+                let r = create_credential(&nylas, &credential_data(), &cancel).await;
+                (route, Kind::Once, r.map(drop).map_err(|e| e.error))
+            }
+            RemoteOp::NylasUpdateCredential => {
+                self.with_connector().await;
+                let id = create_credential(&self.nylas(&setup_http()), &credential_data(), &cancel)
+                    .await
+                    .unwrap()
+                    .id;
+                let nylas = self.nylas(&http);
+                let route = format!("PATCH /nylas-us/v3/connectors/microsoft/creds/{id}");
+                self.arm(&route, fault);
+                let r = update_credential(&nylas, &id, &credential_data(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
             }
         }

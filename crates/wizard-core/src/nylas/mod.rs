@@ -5,11 +5,18 @@
 //! in the other region, so every 401 says so.
 
 pub mod account;
+pub mod admin;
 pub mod applications;
+pub mod callback_uris;
+pub mod configure;
+pub mod connector;
+pub mod credentials;
 pub mod test_callback;
 
 pub use account::{check_account, NylasAccountCheck, NylasAccountRecord, RegionOffer};
+pub use admin::NylasAdmin;
 pub use applications::{get_application, NylasApplication, NylasCallbackUri};
+pub use configure::{apply_configure, plan_configure, ConfigureInput, ConfigureSecrets};
 
 use serde::Deserialize;
 
