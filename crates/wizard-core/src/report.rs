@@ -11,19 +11,17 @@
 //! secrets appear only as where they are kept and their hint.
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::audit::{CheckId, FindingStatus, Tenancy};
+use crate::nylas::NylasAccountRecord;
 use crate::paths::{
-    path_info, DocLink, PathId, CONFIGURE_NYLAS_STEP, NYLAS_ACCOUNT_STEP, REPORT_STEP,
-    TEST_SIGN_IN_STEP,
+    DocLink, CONFIGURE_NYLAS_STEP, NYLAS_ACCOUNT_STEP, REPORT_STEP, TEST_SIGN_IN_STEP,
 };
+use crate::plan::{ApplyReport, StepOutcome};
 use crate::portal::DocTopic;
 use crate::regions::Region;
 use crate::secrets::StoredSecret;
-use crate::state::StepStatus;
-use crate::summary::{self, AuditSource, Block, LeftItem, SummaryFormat, SummaryInput};
+use crate::summary::{self, Block, LeftItem, SummaryFormat, SummaryInput};
 
 /// The version of the JSON document's shape; bumped when a field changes
 /// meaning or goes away (new fields may appear without a bump).
@@ -31,12 +29,29 @@ pub const REPORT_FORMAT: u32 = 1;
 
 const TITLE: &str = "Nylas Microsoft setup — report";
 
-/// The Nylas application the API key belongs to (the Nylas account step).
+mod document;
+pub use document::*;
+
+/// The Nylas application the API key opened (the Nylas account step keeps
+/// it in the answers as `nylas_account`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NylasAppFacts {
     pub application_id: String,
+    /// Its name in the Nylas dashboard, if it has one.
+    pub name: Option<String>,
+    /// The region the key was checked in.
     pub region: Region,
+}
+
+impl From<&NylasAccountRecord> for NylasAppFacts {
+    fn from(r: &NylasAccountRecord) -> Self {
+        Self {
+            application_id: r.application_id.clone(),
+            name: r.name.clone(),
+            region: r.region,
+        }
+    }
 }
 
 /// How one change of "Configure Nylas" ended.
@@ -122,7 +137,40 @@ pub struct ConfigureFacts {
     pub connector_scopes: Vec<String>,
 }
 
+impl From<StepOutcome> for ConfigureOutcome {
+    fn from(o: StepOutcome) -> Self {
+        match o {
+            StepOutcome::Created => ConfigureOutcome::Created,
+            StepOutcome::Updated => ConfigureOutcome::Updated,
+            StepOutcome::AlreadyDone => ConfigureOutcome::AlreadyDone,
+            StepOutcome::Failed => ConfigureOutcome::Failed,
+            StepOutcome::Cancelled => ConfigureOutcome::Cancelled,
+            StepOutcome::NotRun => ConfigureOutcome::NotRun,
+        }
+    }
+}
+
 impl ConfigureFacts {
+    /// What an apply of "Configure Nylas" did; `connector_scopes` are the
+    /// scopes its input gave the connector.
+    pub fn from_apply(report: &ApplyReport, connector_scopes: Vec<String>) -> Self {
+        Self {
+            steps: report
+                .steps
+                .iter()
+                .map(|s| ConfigureStepFacts {
+                    key: s.key.clone(),
+                    item: ConfigureItem::of_key(&s.key),
+                    summary: s.summary.clone(),
+                    outcome: s.outcome.into(),
+                    error: s.error.as_ref().map(|e| e.message.clone()),
+                })
+                .collect(),
+            cancelled: report.cancelled,
+            connector_scopes,
+        }
+    }
+
     /// Every change ended created, updated or already right.
     pub fn succeeded(&self) -> bool {
         !self.cancelled && !self.steps.is_empty() && self.steps.iter().all(|s| s.outcome.ok())
@@ -141,10 +189,10 @@ pub struct SignInFacts {
     pub scopes_granted: Vec<String>,
     /// The scopes the connector asks for.
     pub scopes_wanted: Vec<String>,
+    /// Wanted scopes the grant doesn't have, as the test sign-in compared
+    /// them.
+    pub scopes_missing: Vec<String>,
 }
-
-/// Identity scopes Microsoft doesn't list among a grant's permissions.
-const IDENTITY_SCOPES: [&str; 3] = ["openid", "profile", "email"];
 
 /// A scope's short name (`https://graph.microsoft.com/Mail.Read` → `Mail.Read`).
 fn short_scope(s: &str) -> &str {
@@ -157,20 +205,11 @@ impl SignInFacts {
         self.grant_status.eq_ignore_ascii_case("valid")
     }
 
-    /// Wanted scopes the grant doesn't have (identity scopes aside).
-    pub fn missing_scopes(&self) -> Vec<String> {
-        self.scopes_wanted
+    fn is_missing(&self, scope: &str) -> bool {
+        let scope = short_scope(scope);
+        self.scopes_missing
             .iter()
-            .filter(|w| {
-                let w = short_scope(w);
-                !IDENTITY_SCOPES.iter().any(|i| i.eq_ignore_ascii_case(w))
-                    && !self
-                        .scopes_granted
-                        .iter()
-                        .any(|g| short_scope(g).eq_ignore_ascii_case(w))
-            })
-            .map(|w| short_scope(w).to_string())
-            .collect()
+            .any(|m| short_scope(m).eq_ignore_ascii_case(scope))
     }
 }
 
@@ -198,130 +237,10 @@ pub struct ReportInput<'a> {
     pub summary: SummaryInput<'a>,
     /// The stored Nylas API key's hint, when one is stored.
     pub api_key: Option<&'a StoredSecret>,
-    pub nylas: Option<&'a NylasAppFacts>,
     pub configure: Option<&'a ConfigureFacts>,
     pub sign_in: Option<&'a SignInFacts>,
     /// `None`: this run doesn't know (not the same as "no changes").
     pub changes: Option<&'a [ChangeFacts]>,
-}
-
-/// A permission and why, in the JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportScope {
-    pub name: String,
-    pub resource: String,
-    pub reason: String,
-    pub admin_consent: bool,
-}
-
-/// The answers, in the JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportAnswers {
-    /// The chosen features' plain labels.
-    pub features: Vec<String>,
-    pub scopes: Vec<ReportScope>,
-    pub region: Region,
-    /// True when the region was never answered (US by default).
-    pub region_default: bool,
-    pub tenancy: Option<Tenancy>,
-    pub tenant: Option<String>,
-    pub client_id: Option<String>,
-    /// The admin's own callback URIs.
-    pub callback_uris: Vec<String>,
-}
-
-/// A step of the path and its status, in the JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportStep {
-    pub id: String,
-    pub title: String,
-    pub status: StepStatus,
-    pub built: bool,
-}
-
-/// Where a secret is kept, in the JSON document (never its value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportSecret {
-    /// In the OS keychain (true) or in memory for this run only (false).
-    pub persistent: bool,
-    /// Enough to recognise it (`Q~x…7Fd`).
-    pub hint: String,
-}
-
-impl From<&StoredSecret> for ReportSecret {
-    fn from(s: &StoredSecret) -> Self {
-        Self {
-            persistent: s.persistent,
-            hint: s.hint.clone(),
-        }
-    }
-}
-
-/// One finding of the last audit, in the JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportFinding {
-    pub check: CheckId,
-    pub status: FindingStatus,
-    pub title: String,
-    pub fix: Option<String>,
-}
-
-/// The last audit of the Azure app, in the JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportAudit {
-    pub app_name: Option<String>,
-    /// `None` when only the counts are left (the findings are not).
-    pub source: Option<AuditSource>,
-    #[serde(with = "time::serde::rfc3339")]
-    #[ts(type = "string")]
-    pub checked_at: OffsetDateTime,
-    pub fail: usize,
-    pub warn: usize,
-    pub pass: usize,
-    pub findings: Vec<ReportFinding>,
-}
-
-/// The test sign-in, in the JSON document: the facts and what is missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ReportSignIn {
-    #[serde(flatten)]
-    pub facts: SignInFacts,
-    pub scopes_missing: Vec<String>,
-}
-
-/// The report as a JSON document. Field names are stable (see
-/// [`REPORT_FORMAT`]); it never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct SetupReport {
-    pub format: u32,
-    #[serde(with = "time::serde::rfc3339")]
-    #[ts(type = "string")]
-    pub generated_at: OffsetDateTime,
-    pub practice: bool,
-    pub path: Option<PathId>,
-    /// Nothing is left to do.
-    pub complete: bool,
-    pub answers: ReportAnswers,
-    pub steps: Vec<ReportStep>,
-    pub client_secret: Option<ReportSecret>,
-    pub nylas_api_key: Option<ReportSecret>,
-    pub audit: Option<ReportAudit>,
-    pub nylas_application: Option<NylasAppFacts>,
-    pub configure: Option<ConfigureFacts>,
-    pub test_sign_in: Option<ReportSignIn>,
-    /// `None`: this run doesn't know which changes were made.
-    pub changes: Option<Vec<ChangeFacts>>,
-    pub left: Vec<LeftItem>,
-    /// What to do next in your own app, with the documentation.
-    pub next: Vec<NextStep>,
 }
 
 /// What to do next in the admin's own app, and where it is documented.
@@ -373,14 +292,28 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     let mut b = Vec::new();
 
     b.push(Block::Heading("Nylas application".into()));
-    match input.nylas {
+    let answers = &input.summary.progress.answers;
+    match answers.nylas_account.as_ref() {
         Some(n) => {
+            if let Some(name) = &n.name {
+                b.push(Block::Fact("Name".into(), name.clone(), false));
+            }
             b.push(Block::Fact(
                 "Application ID".into(),
                 n.application_id.clone(),
                 true,
             ));
             b.push(Block::Fact("Region".into(), n.region.label().into(), false));
+            if n.region != answers.region() {
+                left.push(LeftItem::at(
+                    NYLAS_ACCOUNT_STEP,
+                    format!(
+                        "Check your Nylas API key again: it was checked in the {} region, and you have since chosen {}.",
+                        n.region.label(),
+                        answers.region().label()
+                    ),
+                ));
+            }
         }
         None => {
             b.push(Block::Para(
@@ -469,23 +402,16 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
                 s.grant_status.clone(),
                 false,
             ));
-            let missing = s.missing_scopes();
             let rows = s
                 .scopes_wanted
                 .iter()
                 .map(|w| {
-                    let name = short_scope(w).to_string();
-                    let got = if missing.contains(&name) {
+                    let got = if s.is_missing(w) {
                         "Missing"
-                    } else if IDENTITY_SCOPES
-                        .iter()
-                        .any(|i| i.eq_ignore_ascii_case(&name))
-                    {
-                        "Sign-in only"
                     } else {
                         "Granted"
                     };
-                    vec![format!("`{name}`"), got.to_string()]
+                    vec![format!("`{}`", short_scope(w)), got.to_string()]
                 })
                 .collect();
             b.push(Block::Table(
@@ -501,7 +427,8 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
                     ),
                 ));
             }
-            if !missing.is_empty() {
+            if !s.scopes_missing.is_empty() {
+                let missing: Vec<&str> = s.scopes_missing.iter().map(|m| short_scope(m)).collect();
                 left.push(LeftItem::at(
                     TEST_SIGN_IN_STEP,
                     format!(
@@ -571,119 +498,6 @@ pub fn left(input: &ReportInput<'_>) -> Vec<LeftItem> {
         sections(input, &mut left);
     }
     left
-}
-
-/// The report as a typed document (serialise it with serde_json).
-pub fn document(input: &ReportInput<'_>) -> SetupReport {
-    let s = &input.summary;
-    let p = s.progress;
-    let a = &p.answers;
-    let plan = p.path.and_then(|path| a.scope_plan(path).ok());
-    let client_id = s
-        .client_id
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .or_else(|| a.client_id.clone())
-        .or_else(|| s.audit.and_then(|(r, _)| r.app_id.clone()));
-    let audit = match (s.audit, &a.last_check) {
-        (Some((r, source)), _) => Some(ReportAudit {
-            app_name: r.display_name.clone(),
-            source: Some(source),
-            checked_at: r.checked_at,
-            fail: r.summary.fail,
-            warn: r.summary.warn,
-            pass: r.summary.pass,
-            findings: r
-                .findings
-                .iter()
-                .map(|f| ReportFinding {
-                    check: f.check,
-                    status: f.status,
-                    title: f.title.clone(),
-                    fix: f.fix.clone(),
-                })
-                .collect(),
-        }),
-        (None, Some(c)) => Some(ReportAudit {
-            app_name: c.display_name.clone(),
-            source: None,
-            checked_at: c.checked_at,
-            fail: c.fail,
-            warn: c.warn,
-            pass: c.pass,
-            findings: Vec::new(),
-        }),
-        (None, None) => None,
-    };
-    let steps = p
-        .path
-        .map(|path| {
-            path_info(path)
-                .steps
-                .into_iter()
-                .map(|st| ReportStep {
-                    status: p.step_status.get(&st.id).copied().unwrap_or_default(),
-                    id: st.id,
-                    title: st.title,
-                    built: st.available,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let left = left(input);
-    SetupReport {
-        format: REPORT_FORMAT,
-        generated_at: s.generated_at.unwrap_or_else(OffsetDateTime::now_utc),
-        practice: p.practice,
-        path: p.path,
-        complete: p.path.is_some() && left.is_empty(),
-        answers: ReportAnswers {
-            features: plan
-                .as_ref()
-                .map(|pl| pl.features.iter().map(|f| f.label().to_string()).collect())
-                .unwrap_or_default(),
-            scopes: plan
-                .as_ref()
-                .map(|pl| {
-                    pl.required
-                        .iter()
-                        .map(|r| ReportScope {
-                            name: r.name.clone(),
-                            resource: r.resource_name.clone(),
-                            reason: r.reason.clone(),
-                            admin_consent: r.admin_consent,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            region: a.region(),
-            region_default: a.region.is_none(),
-            tenancy: a.tenancy,
-            tenant: a.tenant.clone(),
-            client_id,
-            callback_uris: a.callback_uris.clone(),
-        },
-        steps,
-        client_secret: s.secret.map(ReportSecret::from),
-        nylas_api_key: input.api_key.map(ReportSecret::from),
-        audit,
-        nylas_application: input.nylas.cloned(),
-        configure: input.configure.cloned(),
-        test_sign_in: input.sign_in.map(|f| ReportSignIn {
-            scopes_missing: f.missing_scopes(),
-            facts: f.clone(),
-        }),
-        changes: input.changes.map(<[ChangeFacts]>::to_vec),
-        left,
-        next: next_steps(),
-    }
-}
-
-/// The report as JSON text (pretty-printed, for people who open it too).
-pub fn json(input: &ReportInput<'_>) -> String {
-    // A struct of strings, numbers and enums: serialising can't fail.
-    serde_json::to_string_pretty(&document(input)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 use super::*;
 use crate::answers::AnswerUpdate;
 use crate::manifest::parse_manifest;
+use crate::paths::PathId;
 use crate::scopes::Preset;
 use crate::secrets::{hint, MemorySecretStore, SecretName, SecretStore, SecretString};
 use crate::state::Progress;
+use crate::summary::AuditSource;
+use time::OffsetDateTime;
 
 const MANIFEST: &str = include_str!("../tests/fixtures/manifests/missing-offline-access.json");
 const CLIENT: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e";
@@ -22,6 +25,17 @@ fn progress() -> Progress {
     p
 }
 
+/// The progress once the Nylas account step opened the application.
+fn with_nylas(mut p: Progress, region: Region) -> Progress {
+    p.answers.nylas_account = Some(NylasAccountRecord {
+        application_id: "ad7ce1b5-8a1b-4f6e-9c2d-practice-app".into(),
+        region,
+        name: Some("Contoso production".into()),
+        checked_at: OffsetDateTime::UNIX_EPOCH,
+    });
+    p
+}
+
 /// A hint made by a real store holding `value`, as the shell makes it.
 fn stored(name: SecretName, value: &str) -> StoredSecret {
     let store = MemorySecretStore::new();
@@ -32,13 +46,6 @@ fn stored(name: SecretName, value: &str) -> StoredSecret {
         name,
         hint: hint(&store.get(name.as_str()).unwrap()),
         persistent: true,
-    }
-}
-
-fn nylas() -> NylasAppFacts {
-    NylasAppFacts {
-        application_id: "ad7ce1b5-8a1b-4f6e-9c2d-practice-app".into(),
-        region: Region::Eu,
     }
 }
 
@@ -75,6 +82,11 @@ fn signed_in(wanted: &[String], granted: &[String]) -> SignInFacts {
         grant_status: "valid".into(),
         scopes_granted: granted.to_vec(),
         scopes_wanted: wanted.to_vec(),
+        scopes_missing: wanted
+            .iter()
+            .filter(|w| !granted.contains(w))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -92,11 +104,10 @@ fn change() -> ChangeFacts {
 
 #[test]
 fn a_complete_run_reports_everything_and_nothing_is_left() {
-    let p = progress();
+    let p = with_nylas(progress(), Region::Eu);
     let wanted = p.answers.scope_plan(PathId::V3).unwrap().scope_names;
     let secret = stored(SecretName::AzureClientSecret, SECRET_CANARY);
     let key = stored(SecretName::NylasApiKey, KEY_CANARY);
-    let n = nylas();
     let c = configured(&wanted);
     let s = signed_in(&wanted, &wanted);
     let changes = [change()];
@@ -109,7 +120,6 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
             generated_at: Some(OffsetDateTime::UNIX_EPOCH),
         },
         api_key: Some(&key),
-        nylas: Some(&n),
         configure: Some(&c),
         sign_in: Some(&s),
         changes: Some(&changes),
@@ -129,6 +139,7 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
     assert!(md.starts_with("# Nylas Microsoft setup — report"));
     for want in [
         "ad7ce1b5-8a1b-4f6e-9c2d-practice-app",
+        "Contoso production",
         "Region:** EU",
         "Create the Microsoft connector | Created",
         "to your callback URIs | Created",
@@ -148,11 +159,10 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
     }
     let doc = document(&input);
     assert_eq!(doc.format, REPORT_FORMAT);
-    assert_eq!(doc.nylas_application, Some(n.clone()));
-    assert_eq!(
-        doc.test_sign_in.as_ref().unwrap().scopes_missing,
-        Vec::<String>::new()
-    );
+    let app = doc.nylas_application.as_ref().unwrap();
+    assert_eq!(app.application_id, "ad7ce1b5-8a1b-4f6e-9c2d-practice-app");
+    assert_eq!(app.region, Region::Eu);
+    assert!(doc.test_sign_in.as_ref().unwrap().scopes_missing.is_empty());
     assert_eq!(doc.answers.client_id.as_deref(), Some(CLIENT));
     assert_eq!(doc.answers.region, Region::Eu);
     assert!(doc
@@ -166,9 +176,8 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
 
 #[test]
 fn the_json_has_stable_field_names() {
-    let p = progress();
+    let p = with_nylas(progress(), Region::Eu);
     let wanted = p.answers.scope_plan(PathId::V3).unwrap().scope_names;
-    let n = nylas();
     let c = configured(&wanted);
     let s = signed_in(&wanted, &wanted[1..]);
     let input = ReportInput {
@@ -180,7 +189,6 @@ fn the_json_has_stable_field_names() {
             generated_at: Some(OffsetDateTime::UNIX_EPOCH),
         },
         api_key: None,
-        nylas: Some(&n),
         configure: Some(&c),
         sign_in: Some(&s),
         changes: None,
@@ -220,7 +228,7 @@ fn the_json_has_stable_field_names() {
     assert_eq!(v["test_sign_in"]["grant_status"], "valid");
     assert_eq!(
         v["test_sign_in"]["scopes_missing"],
-        serde_json::json!([short_scope(&wanted[0])])
+        serde_json::json!([wanted[0]])
     );
     assert_eq!(v["changes"], serde_json::Value::Null);
     assert_eq!(v["complete"], false);
@@ -250,7 +258,6 @@ fn what_is_not_done_is_left_with_the_step_to_go_back_to() {
             generated_at: Some(OffsetDateTime::UNIX_EPOCH),
         },
         api_key: None,
-        nylas: None,
         configure: Some(&c),
         sign_in: None,
         changes: Some(&[]),
@@ -280,9 +287,9 @@ fn what_is_not_done_is_left_with_the_step_to_go_back_to() {
 fn an_invalid_grant_is_left_to_do() {
     let p = progress();
     let wanted = vec!["Mail.Read".to_string(), "offline_access".into()];
-    let mut s = signed_in(&wanted, &["https://graph.microsoft.com/Mail.Read".into()]);
+    let mut s = signed_in(&wanted, &["Mail.Read".into()]);
     s.grant_status = "invalid".into();
-    assert_eq!(s.missing_scopes(), ["offline_access"]);
+    assert_eq!(s.scopes_missing, ["offline_access"]);
     let input = ReportInput {
         summary: SummaryInput {
             progress: &p,
@@ -292,7 +299,6 @@ fn an_invalid_grant_is_left_to_do() {
             generated_at: None,
         },
         api_key: None,
-        nylas: None,
         configure: None,
         sign_in: Some(&s),
         changes: None,
@@ -312,7 +318,7 @@ fn an_invalid_grant_is_left_to_do() {
 
 #[test]
 fn no_secret_reaches_the_report_in_any_format() {
-    let mut p = progress();
+    let mut p = with_nylas(progress(), Region::Eu);
     let audit = parse_manifest(MANIFEST)
         .and_then(|app| p.answers.audit(PathId::V3, &app, None))
         .unwrap();
@@ -320,7 +326,6 @@ fn no_secret_reaches_the_report_in_any_format() {
     let wanted = p.answers.scope_plan(PathId::V3).unwrap().scope_names;
     let secret = stored(SecretName::AzureClientSecret, SECRET_CANARY);
     let key = stored(SecretName::NylasApiKey, KEY_CANARY);
-    let n = nylas();
     let c = configured(&wanted);
     let s = signed_in(&wanted, &wanted);
     let changes = [change()];
@@ -333,7 +338,6 @@ fn no_secret_reaches_the_report_in_any_format() {
             generated_at: None,
         },
         api_key: Some(&key),
-        nylas: Some(&n),
         configure: Some(&c),
         sign_in: Some(&s),
         changes: Some(&changes),

@@ -2,6 +2,15 @@
 import type { Region } from "./Region";
 
 /**
- * The Nylas application the API key belongs to (the Nylas account step).
+ * The Nylas application the API key opened (the Nylas account step keeps
+ * it in the answers as `nylas_account`).
  */
-export type NylasAppFacts = { application_id: string, region: Region, };
+export type NylasAppFacts = { application_id: string, 
+/**
+ * Its name in the Nylas dashboard, if it has one.
+ */
+name: string | null, 
+/**
+ * The region the key was checked in.
+ */
+region: Region, };

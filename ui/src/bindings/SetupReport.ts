@@ -8,8 +8,8 @@ import type { PathId } from "./PathId";
 import type { ReportAnswers } from "./ReportAnswers";
 import type { ReportAudit } from "./ReportAudit";
 import type { ReportSecret } from "./ReportSecret";
-import type { ReportSignIn } from "./ReportSignIn";
 import type { ReportStep } from "./ReportStep";
+import type { SignInFacts } from "./SignInFacts";
 
 /**
  * The report as a JSON document. Field names are stable (see
@@ -19,7 +19,7 @@ export type SetupReport = { format: number, generated_at: string, practice: bool
 /**
  * Nothing is left to do.
  */
-complete: boolean, answers: ReportAnswers, steps: Array<ReportStep>, client_secret: ReportSecret | null, nylas_api_key: ReportSecret | null, audit: ReportAudit | null, nylas_application: NylasAppFacts | null, configure: ConfigureFacts | null, test_sign_in: ReportSignIn | null, 
+complete: boolean, answers: ReportAnswers, steps: Array<ReportStep>, client_secret: ReportSecret | null, nylas_api_key: ReportSecret | null, audit: ReportAudit | null, nylas_application: NylasAppFacts | null, configure: ConfigureFacts | null, test_sign_in: SignInFacts | null, 
 /**
  * `None`: this run doesn't know which changes were made.
  */

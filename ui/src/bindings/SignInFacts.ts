@@ -15,4 +15,9 @@ scopes_granted: Array<string>,
 /**
  * The scopes the connector asks for.
  */
-scopes_wanted: Array<string>, };
+scopes_wanted: Array<string>, 
+/**
+ * Wanted scopes the grant doesn't have, as the test sign-in compared
+ * them.
+ */
+scopes_missing: Array<string>, };
