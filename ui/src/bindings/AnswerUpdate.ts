@@ -8,4 +8,4 @@ import type { Tenancy } from "./Tenancy";
  * One change to the answers, as the window sends it. Every value is
  * checked here; a bad one is refused with a plain error.
  */
-export type AnswerUpdate = { "key": "preset", "value": Preset } | { "key": "feature", "value": { feature: Feature, on: boolean, } } | { "key": "region", "value": Region } | { "key": "callback_uris", "value": Array<string> } | { "key": "tenancy", "value": Tenancy | null } | { "key": "tenant", "value": string | null } | { "key": "client_id", "value": string | null };
+export type AnswerUpdate = { "key": "preset", "value": Preset } | { "key": "feature", "value": { feature: Feature, on: boolean, } } | { "key": "region", "value": Region } | { "key": "callback_uris", "value": Array<string> } | { "key": "tenancy", "value": Tenancy | null } | { "key": "tenant", "value": string | null } | { "key": "client_id", "value": string | null } | { "key": "additional_tenants", "value": Array<string> };

@@ -43,6 +43,12 @@ tenant: string | null,
  */
 client_id: string | null, 
 /**
+ * Other Microsoft tenants whose users sign in through the same Azure
+ * app (path A: a connector credential each): tenant IDs or domains,
+ * validated and without repeats.
+ */
+additional_tenants: Array<string>, 
+/**
  * What the last audit of the Azure app found.
  */
 last_check: LastCheck | null, 

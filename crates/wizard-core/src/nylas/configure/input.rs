@@ -1,0 +1,271 @@
+//! What "Configure Nylas" is asked to make true, checked before anything
+//! is read or sent, and the two secrets it needs.
+
+use secrecy::SecretString;
+
+use crate::answers::{clean_additional_tenants, clean_client_id, clean_tenant, Answers};
+use crate::error::{ErrorCode, Result, WizardError};
+use crate::nylas::test_callback::test_sign_in_callback;
+use crate::paths::PathId;
+use crate::redirect_uris::validate_callback_uri;
+use crate::regions::Region;
+use crate::secrets::{SecretName, SecretStore};
+
+/// The wanted configuration (no secret in it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigureInput {
+    pub region: Region,
+    /// The Azure app's Application (client) ID, lower case.
+    pub client_id: String,
+    /// The connector's tenant: a tenant ID, a domain, `common` or
+    /// `organizations`.
+    pub tenant: String,
+    /// The connector's scopes: the least-privilege plan, `offline_access`
+    /// always included (without it Nylas gets no refresh token).
+    pub scopes: Vec<String>,
+    /// Callback URIs to register (the admin's own and the test sign-in's).
+    pub callback_uris: Vec<String>,
+    /// Tenants that get a connector credential (never the main tenant).
+    pub additional_tenants: Vec<String>,
+    /// The test sign-in's loopback callback, which the plan describes as
+    /// the wizard's own.
+    pub test_callback: Option<String>,
+}
+
+impl ConfigureInput {
+    /// Checked input. `scopes` come from the scope plan
+    /// (`crate::scopes::plan`); `offline_access` is added when missing.
+    pub fn new(
+        region: Region,
+        client_id: &str,
+        tenant: &str,
+        scopes: &[String],
+        callback_uris: &[String],
+        additional_tenants: &[String],
+    ) -> Result<Self> {
+        let client_id = clean_client_id(Some(client_id))?.ok_or_else(|| {
+            WizardError::invalid_input("Enter the Application (client) ID of your Azure app.")
+                .with_hint("It is on the app's Overview page in the Azure portal.")
+        })?;
+        let tenant = clean_tenant(Some(tenant))?.ok_or_else(|| {
+            WizardError::invalid_input("Enter the tenant of your Azure app.").with_hint(
+                "Use its Directory (tenant) ID for a single-tenant app, or common for an app \
+                 that accepts any organisation.",
+            )
+        })?;
+        let mut clean_scopes: Vec<String> = Vec::new();
+        for s in scopes.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            if s.contains(char::is_whitespace) {
+                return Err(WizardError::invalid_input(format!(
+                    "\"{s}\" isn't a permission name."
+                )));
+            }
+            if !clean_scopes.iter().any(|c| c.eq_ignore_ascii_case(s)) {
+                clean_scopes.push(s.to_owned());
+            }
+        }
+        if !clean_scopes.iter().any(|s| s == "offline_access") {
+            clean_scopes.push("offline_access".into());
+        }
+        let mut uris: Vec<String> = Vec::new();
+        for uri in callback_uris {
+            let v = validate_callback_uri(uri);
+            if !v.valid {
+                return Err(WizardError::invalid_input(format!(
+                    "\"{}\" can't be used as a callback URI: {}",
+                    v.uri,
+                    v.problems.join(" ")
+                )));
+            }
+            if !uris.contains(&v.uri) {
+                uris.push(v.uri);
+            }
+        }
+        let additional_tenants = clean_additional_tenants(additional_tenants)?
+            .into_iter()
+            .filter(|t| !t.eq_ignore_ascii_case(&tenant))
+            .collect();
+        Ok(Self {
+            region,
+            client_id,
+            tenant,
+            scopes: clean_scopes,
+            callback_uris: uris,
+            additional_tenants,
+            test_callback: None,
+        })
+    }
+
+    /// Also register the test sign-in's loopback callback on `port`.
+    pub fn with_test_sign_in(mut self, port: u16) -> Self {
+        let url = test_sign_in_callback(port);
+        if !self.callback_uris.contains(&url) {
+            self.callback_uris.push(url.clone());
+        }
+        self.test_callback = Some(url);
+        self
+    }
+
+    /// Path A's input from the saved answers: the v3 features' scope plan,
+    /// the admin's callback URIs plus the test sign-in's on `port`.
+    pub fn from_answers(answers: &Answers, test_sign_in_port: u16) -> Result<Self> {
+        let plan = answers.scope_plan(PathId::V3)?;
+        let missing = |what: &str, step: &str| {
+            WizardError::invalid_input(format!("The {what} isn't answered yet."))
+                .with_hint(format!("Go back to the {step} step and enter it."))
+        };
+        let client_id = answers
+            .client_id
+            .as_deref()
+            .ok_or_else(|| missing("Application (client) ID", "Azure app"))?;
+        let tenant = answers
+            .tenant
+            .as_deref()
+            .ok_or_else(|| missing("tenant", "Azure app"))?;
+        Ok(Self::new(
+            answers.region(),
+            client_id,
+            tenant,
+            &plan.scope_names,
+            &answers.callback_uris,
+            &answers.additional_tenants,
+        )?
+        .with_test_sign_in(test_sign_in_port))
+    }
+
+    pub(crate) fn is_test_callback(&self, url: &str) -> bool {
+        self.test_callback.as_deref() == Some(url)
+    }
+}
+
+/// The Nylas API key and the Azure app's client secret. `Debug` shows
+/// neither.
+#[derive(Clone)]
+pub struct ConfigureSecrets {
+    pub api_key: SecretString,
+    pub client_secret: SecretString,
+}
+
+impl std::fmt::Debug for ConfigureSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfigureSecrets(<redacted>)")
+    }
+}
+
+impl ConfigureSecrets {
+    /// Both from the secret store (keychain, or memory in practice mode).
+    pub fn from_store(store: &dyn SecretStore) -> Result<Self> {
+        let get = |name: SecretName, what: &str, step: &str| {
+            store.get(name.as_str()).map_err(|e| {
+                if e.code == ErrorCode::SecretNotFound {
+                    WizardError::new(
+                        ErrorCode::SecretNotFound,
+                        format!("The {what} isn't saved on this computer yet."),
+                    )
+                    .with_hint(format!("Enter it on the {step} step."))
+                } else {
+                    e
+                }
+            })
+        };
+        Ok(Self {
+            api_key: get(SecretName::NylasApiKey, "Nylas API key", "Nylas account")?,
+            client_secret: get(
+                SecretName::AzureClientSecret,
+                "Azure app's client secret",
+                "Azure app",
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::AnswerUpdate;
+    use crate::scopes::Preset;
+
+    const CLIENT: &str = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
+
+    #[test]
+    fn input_is_checked_and_offline_access_is_always_there() {
+        let i = ConfigureInput::new(
+            Region::Eu,
+            CLIENT,
+            "contoso.com",
+            &["Mail.Read".into(), "mail.read".into()],
+            &[
+                "https://app.example.com/cb".into(),
+                " https://app.example.com/cb".into(),
+            ],
+            &["contoso.com".into(), "Fabrikam.com".into()],
+        )
+        .unwrap();
+        assert_eq!(i.client_id, CLIENT.to_ascii_lowercase());
+        assert_eq!(i.scopes, vec!["Mail.Read", "offline_access"]);
+        assert_eq!(i.callback_uris, vec!["https://app.example.com/cb"]);
+        // The main tenant never gets a credential of its own.
+        assert_eq!(i.additional_tenants, vec!["fabrikam.com"]);
+        let i = i.with_test_sign_in(4000);
+        assert!(i.is_test_callback("http://localhost:4000/nylas-wizard/test-sign-in"));
+        assert_eq!(i.callback_uris.len(), 2);
+        for (client, tenant, cb) in [
+            ("nope", "contoso.com", "https://a.example.com/cb"),
+            (CLIENT, "bad tenant!", "https://a.example.com/cb"),
+            (CLIENT, "contoso.com", "ftp://x#y"),
+        ] {
+            let err = ConfigureInput::new(Region::Us, client, tenant, &[], &[cb.into()], &[])
+                .unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn from_answers_uses_the_scope_plan() {
+        let mut a = Answers::default();
+        let v3 = Some(PathId::V3);
+        a.apply(v3, AnswerUpdate::Preset(Preset::EmailClient))
+            .unwrap();
+        assert!(
+            ConfigureInput::from_answers(&a, 1).is_err(),
+            "no client ID yet"
+        );
+        a.apply(v3, AnswerUpdate::ClientId(Some(CLIENT.into())))
+            .unwrap();
+        a.apply(v3, AnswerUpdate::Tenant(Some("contoso.com".into())))
+            .unwrap();
+        let i = ConfigureInput::from_answers(&a, 4711).unwrap();
+        let plan = a.scope_plan(PathId::V3).unwrap();
+        for s in &plan.scope_names {
+            assert!(i.scopes.contains(s), "{s}");
+        }
+        assert!(i.scopes.iter().any(|s| s == "offline_access"));
+        assert_eq!(
+            i.callback_uris,
+            vec!["http://localhost:4711/nylas-wizard/test-sign-in"]
+        );
+    }
+
+    #[test]
+    fn secrets_come_from_the_store_and_are_never_shown() {
+        let store = crate::secrets::MemorySecretStore::new();
+        let err = ConfigureSecrets::from_store(&store).unwrap_err();
+        assert_eq!(err.code, ErrorCode::SecretNotFound);
+        assert!(err.message.contains("Nylas API key"), "{err:?}");
+        store
+            .set(
+                SecretName::NylasApiKey.as_str(),
+                &SecretString::from("nyk_abc".to_owned()),
+            )
+            .unwrap();
+        store
+            .set(
+                SecretName::AzureClientSecret.as_str(),
+                &SecretString::from("shh-value".to_owned()),
+            )
+            .unwrap();
+        let s = ConfigureSecrets::from_store(&store).unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("nyk_abc") && !shown.contains("shh-value"));
+    }
+}
