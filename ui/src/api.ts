@@ -29,6 +29,7 @@ import type { SummaryFormat } from './bindings/SummaryFormat';
 import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
+import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
 import type { PathId } from './bindings/PathId';
 import type { PathInfo } from './bindings/PathInfo';
 import type { PortalPage } from './bindings/PortalPage';
@@ -580,4 +581,28 @@ export async function openGlobalAdminMail(clientId: string | null, to: string | 
 /** The run's changes to Microsoft and Nylas, oldest first (practice mode's own while it is on). */
 export function listChanges(): Promise<ChangeLog> {
   return call<ChangeLog>('list_changes');
+}
+
+// ---- Nylas account (issue 10, point 1) ----
+
+/** What checking a Nylas API key found (Rust's `NylasAccountView`). */
+export interface NylasAccountView {
+  check: NylasAccountCheck;
+  /** The key was saved now: it works in the region checked. */
+  kept: boolean;
+  /** The saved key's hint (the new one, or the one saved before). */
+  stored: StoredSecret | null;
+  progress: ProgressView;
+}
+
+/** Check a pasted key (null: practice mode's key) in `region` (null: the
+ *  region answer; the other region is "Switch", which changes the answer
+ *  only if the key works there). Kept only when it works; never answered. */
+export function checkNylasAccount(apiKey: string | null, region: Region | null): Promise<NylasAccountView> {
+  return call<NylasAccountView>('check_nylas_account', { apiKey, region });
+}
+
+/** Check the key saved before (a saved key no region accepts is removed). */
+export function checkStoredNylasAccount(region: Region | null): Promise<NylasAccountView> {
+  return call<NylasAccountView>('check_stored_nylas_account', { region });
 }

@@ -9,6 +9,7 @@ import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
 import { FeaturesStep } from './features';
+import { NylasAccountStep } from './nylas-account';
 import { RegionStep } from './region';
 import type { StepViewProps } from './types';
 
@@ -21,6 +22,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   features: FeaturesStep,
   region: RegionStep,
   'azure-app': AzureAppStep,
+  'nylas-account': NylasAccountStep,
 };
 
 export function findStepView(
