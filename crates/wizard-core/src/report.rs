@@ -17,7 +17,7 @@ use crate::nylas::NylasAccountRecord;
 use crate::paths::{
     DocLink, CONFIGURE_NYLAS_STEP, NYLAS_ACCOUNT_STEP, REPORT_STEP, TEST_SIGN_IN_STEP,
 };
-use crate::plan::{ApplyReport, StepOutcome};
+use crate::plan::{ApplyReport, Plan, StepAction, StepOutcome};
 use crate::portal::DocTopic;
 use crate::regions::Region;
 use crate::secrets::StoredSecret;
@@ -135,6 +135,9 @@ pub struct ConfigureFacts {
     pub cancelled: bool,
     /// The scopes the Microsoft connector was given.
     pub connector_scopes: Vec<String>,
+    /// True: read from Nylas when the report was made (each change is in
+    /// place or still to do), not the outcome of a run.
+    pub checked_now: bool,
 }
 
 impl From<StepOutcome> for ConfigureOutcome {
@@ -168,6 +171,32 @@ impl ConfigureFacts {
                 .collect(),
             cancelled: report.cancelled,
             connector_scopes,
+            checked_now: false,
+        }
+    }
+
+    /// What Nylas has now, from a fresh plan (nothing sent): each change
+    /// with nothing to do is in place, the others are still to do.
+    pub fn from_plan_check(plan: &Plan, connector_scopes: Vec<String>) -> Self {
+        Self {
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| ConfigureStepFacts {
+                    key: s.key.clone(),
+                    item: ConfigureItem::of_key(&s.key),
+                    summary: s.summary.clone(),
+                    outcome: if s.action == StepAction::NothingToDo {
+                        ConfigureOutcome::AlreadyDone
+                    } else {
+                        ConfigureOutcome::NotRun
+                    },
+                    error: None,
+                })
+                .collect(),
+            cancelled: false,
+            connector_scopes,
+            checked_now: true,
         }
     }
 
@@ -341,7 +370,11 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     b.push(Block::Heading("Configure Nylas".into()));
     match input.configure {
         Some(c) => {
-            b.push(Block::Para(if c.succeeded() {
+            b.push(Block::Para(if c.checked_now && c.succeeded() {
+                "Checked against Nylas when this report was made: everything is in place.".into()
+            } else if c.checked_now {
+                "Checked against Nylas when this report was made: some of it is still to do.".into()
+            } else if c.succeeded() {
                 "Every change was made or was already right.".into()
             } else if c.cancelled {
                 "You stopped the run before it finished.".into()
@@ -352,7 +385,11 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
                 .steps
                 .iter()
                 .map(|s| {
-                    let mut result = s.outcome.words().to_string();
+                    let mut result = match (c.checked_now, s.outcome) {
+                        (true, ConfigureOutcome::AlreadyDone) => "In place".to_string(),
+                        (true, ConfigureOutcome::NotRun) => "Still to do".to_string(),
+                        (_, o) => o.words().to_string(),
+                    };
                     if let Some(e) = &s.error {
                         result.push_str(": ");
                         result.push_str(e);

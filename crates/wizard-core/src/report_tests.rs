@@ -2,6 +2,7 @@ use super::*;
 use crate::answers::AnswerUpdate;
 use crate::manifest::parse_manifest;
 use crate::paths::PathId;
+use crate::plan::Plan;
 use crate::scopes::Preset;
 use crate::secrets::{hint, MemorySecretStore, SecretName, SecretStore, SecretString};
 use crate::state::Progress;
@@ -72,6 +73,7 @@ fn configured(scopes: &[String]) -> ConfigureFacts {
         ],
         cancelled: false,
         connector_scopes: scopes.to_vec(),
+        checked_now: false,
     }
 }
 

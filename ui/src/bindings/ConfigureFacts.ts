@@ -12,4 +12,9 @@ cancelled: boolean,
 /**
  * The scopes the Microsoft connector was given.
  */
-connector_scopes: Array<string>, };
+connector_scopes: Array<string>, 
+/**
+ * True: read from Nylas when the report was made (each change is in
+ * place or still to do), not the outcome of a run.
+ */
+checked_now: boolean, };
