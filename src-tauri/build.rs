@@ -48,6 +48,8 @@ const COMMANDS: &[&str] = &[
     "global_admin_request",
     "open_global_admin_mail",
     "list_changes",
+    "plan_configure_nylas",
+    "apply_configure_nylas",
 ];
 
 fn main() {

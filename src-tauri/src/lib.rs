@@ -5,6 +5,7 @@ mod app_state;
 mod bench;
 mod changes_commands;
 mod commands;
+mod configure_commands;
 mod consent_commands;
 mod create_app_commands;
 mod external;
@@ -77,6 +78,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         summary_commands::global_admin_request,
         summary_commands::open_global_admin_mail,
         changes_commands::list_changes,
+        configure_commands::plan_configure_nylas,
+        configure_commands::apply_configure_nylas,
     ])
 }
 

@@ -46,6 +46,10 @@ pub enum RemoteOp {
     GraphCreateApplication,
     /// `POST /v1.0/servicePrincipals` (the new app's enterprise application).
     GraphCreateServicePrincipal,
+    /// `POST /v3/connect/token`: the test sign-in's code for its grant.
+    NylasCodeExchange,
+    /// `GET /v3/grants/{id}`: the test sign-in's grant.
+    NylasGrant,
     /// `GET /v3/connectors/microsoft` (404: no connector yet).
     NylasGetConnector,
     /// `POST /v3/connectors` (the Microsoft connector).
@@ -74,6 +78,7 @@ impl RemoteOp {
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll
             | MicrosoftRefresh => service::MICROSOFT_LOGIN,
+            NylasCodeExchange | NylasGrant => service::NYLAS,
             NylasApplication
             | NylasGetConnector
             | NylasCreateConnector
@@ -113,6 +118,8 @@ impl RemoteOp {
             | NylasGetConnector
             | NylasListCallbackUris
             | NylasListCredentials => Method::GET,
+            NylasCodeExchange => Method::POST,
+            NylasGrant => Method::GET,
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll

@@ -34,6 +34,9 @@ use wizard_core::nylas::connector::{
 use wizard_core::nylas::credentials::{
     create_credential, list_credentials, update_credential, CredentialData,
 };
+use wizard_core::nylas::grants::get_grant;
+use wizard_core::nylas::hosted_auth::{TestSignIn, TestSignInRequest};
+use wizard_core::nylas::test_callback::test_sign_in_callback;
 use wizard_core::nylas::{get_application, NylasAdmin};
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
@@ -48,6 +51,8 @@ const US_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
 const APP_ID: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01";
 const APP_OBJECT_ID: &str = "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a01";
 const SP_ID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
+/// A grant of the US Nylas application (the test sign-in reads grants).
+const GRANT_ID: &str = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
 
 /// Attempts give up after this; a "timeout" fault waits far longer.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -197,9 +202,22 @@ fn short_timeouts() -> HttpClient {
     .unwrap()
 }
 
-async fn sandbox() -> (SandboxHandle, Endpoints) {
+async fn sandbox(sign_in_port: u16) -> (SandboxHandle, Endpoints) {
     let mut s = Scenario::live_apps();
     s.nylas_applications = Scenario::practice().nylas_applications;
+    // The test sign-in's world: the wizard's loopback callback registered
+    // and a grant (its row adds the connector).
+    let us = &mut s.nylas_applications[0];
+    us.callback_uris.push(
+        serde_json::from_value(
+            json!({"id": "cb-test", "url": test_sign_in_callback(sign_in_port)}),
+        )
+        .unwrap(),
+    );
+    us.grants = serde_json::from_value(json!([{
+        "id": GRANT_ID, "provider": "microsoft", "email": "ada@contoso.com", "scope": ["User.Read"],
+    }]))
+    .unwrap();
     let sb = start(s, None).await.unwrap();
     let endpoints = Endpoints::sandbox(&Url::parse(&sb.base_url()).unwrap()).unwrap();
     (sb, endpoints)
@@ -270,24 +288,47 @@ async fn consent(authorize_url: &Url) -> Url {
     Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap()
 }
 
+/// A free port for the test sign-in's loopback callback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The user through Nylas hosted auth and the consent page: where Nylas
+/// sends the browser back to (the wizard's loopback callback).
+async fn hosted_consent(auth_url: &Url) -> Url {
+    let next =
+        |resp: reqwest::Response| Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
+    let to_ms = next(no_proxy().get(auth_url.as_str()).send().await.unwrap());
+    let to_nylas = consent(&to_ms).await;
+    next(no_proxy().get(to_nylas.as_str()).send().await.unwrap())
+}
+
 /// One cell's world: the sandbox, and whatever the operation needs before
 /// it can be called (a sign-in, a device code) done without faults.
 struct Setup {
     sb: SandboxHandle,
     endpoints: Endpoints,
     config: SignInConfig,
+    /// The test sign-in's loopback port, registered with Nylas.
+    sign_in_port: u16,
     /// Calls on the armed route before the fault was set (the setup's own).
     before: std::sync::atomic::AtomicU64,
 }
 
 impl Setup {
     async fn new() -> Self {
-        let (sb, endpoints) = sandbox().await;
+        let sign_in_port = free_port();
+        let (sb, endpoints) = sandbox(sign_in_port).await;
         let config = SignInConfig::new(TENANT, &endpoints.microsoft_login);
         Self {
             sb,
             endpoints,
             config,
+            sign_in_port,
             before: Default::default(),
         }
     }
@@ -341,6 +382,44 @@ impl Setup {
                 let route = "GET /nylas-us/v3/applications".to_owned();
                 self.arm(&route, fault);
                 let r = get_application(&http, &self.endpoints, Region::Us, US_KEY, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasCodeExchange => {
+                // The connector's app (live-apps' correct one) lists the US
+                // Nylas callback among its Web redirect URIs.
+                self.with_connector().await;
+                let request = TestSignInRequest {
+                    region: Region::Us,
+                    scopes: vec!["User.Read".into(), "offline_access".into()],
+                    login_hint: None,
+                    port: self.sign_in_port,
+                    timeout: Duration::from_secs(10),
+                };
+                let flow =
+                    TestSignIn::start(&setup_http(), &self.endpoints, US_KEY, request, &cancel)
+                        .await
+                        .unwrap();
+                let back = hosted_consent(flow.authorize_url()).await;
+                let route = "POST /nylas-us/v3/connect/token".to_owned();
+                self.arm(&route, fault);
+                let (r, _) = tokio::join!(
+                    flow.finish(&http, &self.endpoints, US_KEY, &cancel),
+                    async { no_proxy().get(back.as_str()).send().await.unwrap() }
+                );
+                (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasGrant => {
+                let route = format!("GET /nylas-us/v3/grants/{GRANT_ID}");
+                self.arm(&route, fault);
+                let r = get_grant(
+                    &http,
+                    &self.endpoints,
+                    Region::Us,
+                    US_KEY,
+                    GRANT_ID,
+                    &cancel,
+                )
+                .await;
                 (route, Kind::Read, r.map(drop))
             }
             RemoteOp::MicrosoftCodeExchange => {

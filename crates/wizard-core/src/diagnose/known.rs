@@ -201,6 +201,14 @@ pub(super) const NYLAS: &[NylasKnown] = &[
         numbers: &["401"],
     },
     NylasKnown {
+        known: k("nylas.connector_missing", "Your Nylas application has no Microsoft connector",
+            "Nylas can't send anyone to Microsoft until the application has a microsoft connector with your Azure app's client ID, secret and tenant.",
+            "Run Configure Nylas in this wizard (it creates the connector), or add it in the Nylas Dashboard under Connectors → Microsoft."),
+        check: None,
+        phrases: &["no connector is configured", "connector not found", "connector does not exist"],
+        numbers: &[],
+    },
+    NylasKnown {
         known: k("nylas.rate_limited", "Nylas asked you to slow down",
             "Too many requests reached Nylas in a short time.",
             "Wait a moment and try again; scripts should honour the Retry-After header."),

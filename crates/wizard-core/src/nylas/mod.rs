@@ -11,6 +11,8 @@ pub mod callback_uris;
 pub mod configure;
 pub mod connector;
 pub mod credentials;
+pub mod grants;
+pub mod hosted_auth;
 pub mod test_callback;
 
 pub use account::{check_account, NylasAccountCheck, NylasAccountRecord, RegionOffer};
