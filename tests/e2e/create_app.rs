@@ -3,11 +3,18 @@
 //! sign-in; the test plays the admin through the simulator's consent page
 //! (which must ask for Application.ReadWrite.All), confirms, and sees the
 //! new app pass the live audit. Coming back to it, the wizard says it will
-//! reuse that app instead of creating a second one.
+//! reuse that app instead of creating a second one. With rooms picked
+//! (Place.Read.All needs an administrator), the result offers "Grant admin
+//! consent now": the wizard opens Microsoft's page (a recording stand-in
+//! for the browser launcher), the test approves it there, and the window
+//! shows the consent check passing.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use wizard_e2e::browser::accept_in_browser;
+use wizard_e2e::browser::{accept_in_browser, get};
 use wizard_e2e::{
     enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
     Driver,
@@ -151,6 +158,13 @@ async fn sign_in_create_the_app_see_the_audit_pass_and_reuse_it() {
     assert!(steps.contains("Registered the app"), "{steps}");
     assert!(steps.contains("enterprise application"), "{steps}");
     assert!(steps.contains("Added a client secret"), "{steps}");
+    // Its expiry is one plain date ("December 1, 2027"), not a timestamp.
+    let until = steps.split("valid until ").nth(1).unwrap_or_default();
+    assert!(
+        until.starts_with(|ch: char| ch.is_ascii_uppercase()),
+        "{steps}"
+    );
+    assert!(!until.contains(':'), "{steps}");
     let verdict = text(&c, "create-verdict").await;
     assert!(
         verdict.starts_with("Every check the app's settings can pass, passed."),
@@ -194,5 +208,172 @@ async fn sign_in_create_the_app_see_the_audit_pass_and_reuse_it() {
     assert!(reuses.contains("nothing in it will change"), "{reuses}");
     scroll_to(&c, "create-reuses").await;
     screenshot(&c, "21e-create-reuses").await;
+    c.close().await.unwrap();
+}
+
+/// A stand-in for the desktop's browser launcher (`xdg-open`, first on the
+/// app's PATH): it only notes each link the wizard opens, in `opened.txt`.
+fn recording_launcher(dir: &Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("xdg-open");
+    let log = dir.join("opened.txt");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// The first link opened that contains `part` (waits for the launcher).
+async fn opened_link(dir: &Path, part: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let opened = std::fs::read_to_string(dir.join("opened.txt")).unwrap_or_default();
+        if let Some(url) = opened.lines().find(|l| l.contains(part)) {
+            return url.to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no link with {part} was opened: {opened}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
+    let data = tempfile::tempdir().unwrap();
+    let launcher = tempfile::tempdir().unwrap();
+    let path = recording_launcher(launcher.path());
+    let driver = Driver::start(&[("PATH", path.as_str())]).await;
+    let c = driver.open_app(data.path(), &[]).await;
+    enter_practice_mode(&c).await;
+
+    // Path A: reading mail and room calendars (rooms need an administrator).
+    wait_for(&c, "path-option-v3").await.click().await.unwrap();
+    wait_for(&c, "start-button").await.click().await.unwrap();
+    wait_for(&c, "begin-button").await.click().await.unwrap();
+    wait_for_text(&c, "current-step-title", "Features").await;
+    for feature in ["feature-mail-read", "feature-rooms"] {
+        scroll_to(&c, feature).await;
+        wait_for(&c, feature).await.click().await.unwrap();
+    }
+    wait_for(&c, "step-item-azure-app")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "current-step-title", "Azure app").await;
+    open_audit_options(&c).await;
+    let field = wait_for(&c, "audit-tenant").await;
+    scroll_to(&c, "tenant-lookup").await;
+    field.click().await.unwrap();
+    field.send_keys("contoso.com").await.unwrap();
+    field.send_keys("\u{E004}").await.unwrap();
+    scroll_to(&c, "live-mode").await;
+    wait_for(&c, "live-mode-create")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let plan = text(&c, "create-plan").await;
+    assert!(plan.contains("Place.Read.All"), "{plan}");
+
+    // Sign in to create, and create.
+    scroll_to(&c, "create-why").await;
+    wait_for(&c, "ms-sign-in-browser")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let url = wait_for(&c, "ms-sign-in-url")
+        .await
+        .find(Locator::Css("code"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    accept_in_browser(url.trim().to_owned()).await;
+    wait_for(&c, "create-start").await.click().await.unwrap();
+    wait_for(&c, "create-confirm-yes")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let done = text(&c, "create-done").await;
+    assert!(done.contains("Your app is created"), "{done}");
+
+    // Right in the result: what only an administrator can approve, and
+    // the button to do it now.
+    let consent = text(&c, "create-consent").await;
+    assert!(
+        consent.contains("One more step: admin consent"),
+        "{consent}"
+    );
+    assert!(
+        consent.contains("Only an administrator can approve Place.Read.All"),
+        "{consent}"
+    );
+    let verdict = text(&c, "create-verdict").await;
+    assert!(
+        verdict.contains("Admin consent is still to be given"),
+        "{verdict}"
+    );
+    let button = wait_for(&c, "admin-consent-button").await;
+    assert_eq!(button.text().await.unwrap(), "Grant admin consent now");
+    scroll_top(&c, "create-done").await;
+    screenshot(&c, "21f-create-consent-offered").await;
+
+    // The wizard opens Microsoft's admin-consent page; the admin accepts.
+    button.click().await.unwrap();
+    wait_for(&c, "admin-consent-waiting").await;
+    let page_url = opened_link(launcher.path(), "/v2.0/adminconsent").await;
+    let page = tokio::task::spawn_blocking(move || {
+        let page = get(&page_url);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let marker = "id=\"approve\" href=\"";
+        let at = page.body.find(marker).expect("an Accept button") + marker.len();
+        let href = page.body[at..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        let accepted = get(&href);
+        assert_eq!(accepted.status, 200, "{}", accepted.body);
+        page.body
+    })
+    .await
+    .unwrap();
+    assert!(page.contains("Place.Read.All"), "{page}");
+
+    // Checked again: the consent check passes, and the next step is open.
+    let given = text(&c, "create-consent-done").await;
+    assert!(
+        given.contains("An administrator has consented to Place.Read.All"),
+        "{given}"
+    );
+    assert!(given.contains("the admin consent check passes"), "{given}");
+    assert!(c
+        .find(Locator::Css(&tid("admin-consent-button")))
+        .await
+        .is_err());
+    let verdict = text(&c, "create-verdict").await;
+    assert!(
+        verdict.contains("You can go on to the next step"),
+        "{verdict}"
+    );
+    scroll_top(&c, "create-consent").await;
+    screenshot(&c, "21g-create-consent-given").await;
     c.close().await.unwrap();
 }
