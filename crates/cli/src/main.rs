@@ -2,8 +2,9 @@
 //!
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
 //! failed (or the sandbox could not serve), 2 bad input or an unreadable
-//! file, 3 a remote service failed (`check --live`, `fix`, `app create`;
-//! tested in cli_live.rs and cli_app_create.rs).
+//! file, 3 a remote service failed (`check --live`, `fix`, `app create`,
+//! `connector apply`; tested in cli_live.rs, cli_app_create.rs and
+//! cli_connector.rs), 130 `connector apply` stopped with Ctrl-C.
 //! With `--format json`, exit 2 also prints `{"error": {code, message,
 //! hint?}}` on stdout (the plain message still goes to stderr).
 
@@ -13,6 +14,7 @@ use clap::{Parser, Subcommand};
 
 mod app_cmd;
 mod check_cmd;
+mod connector_cmd;
 mod diagnose_cmd;
 mod input;
 mod live_cmd;
@@ -47,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: app_cmd::AppCommand,
     },
+    /// Nylas v3: `connector apply …` configures the Microsoft connector, callback URIs and tenant credentials.
+    Connector {
+        #[command(subcommand)]
+        command: connector_cmd::ConnectorCommand,
+    },
     /// Explain an error message or callback URL (AADSTS…, Nylas errors); `diagnose -` reads it from standard input.
     #[command(long_about = diagnose_cmd::LONG_ABOUT)]
     Diagnose(diagnose_cmd::Args),
@@ -76,6 +83,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => check_cmd::run_fix(args.check, args.yes),
         Command::Diagnose(args) => diagnose_cmd::run(args),
         Command::App { command } => app_cmd::run(command),
+        Command::Connector { command } => connector_cmd::run(command),
         Command::Summary(args) => summary_cmd::run(args),
     }
 }
