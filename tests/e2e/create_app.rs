@@ -211,6 +211,44 @@ async fn sign_in_create_the_app_see_the_audit_pass_and_reuse_it() {
     c.close().await.unwrap();
 }
 
+/// Replace the simulator's fault rules (`PUT /_sandbox/faults`).
+fn put_faults(base: &str, rules: &str) {
+    use std::io::{Read, Write};
+    let host = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut conn = std::net::TcpStream::connect(&host).expect("the simulator");
+    write!(
+        conn,
+        "PUT /_sandbox/faults HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{rules}",
+        rules.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A call's state in the list (`data-state`).
+async fn state(c: &Client, id: &str) -> String {
+    wait_for(c, id)
+        .await
+        .attr("data-state")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Wait (with a deadline) until a call shows `want`.
+async fn wait_for_state(c: &Client, id: &str, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while state(c, id).await != want {
+        assert!(Instant::now() < deadline, "{id} never became {want}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A stand-in for the desktop's browser launcher (`xdg-open`, first on the
 /// app's PATH): it only notes each link the wizard opens, in `opened.txt`.
 fn recording_launcher(dir: &Path) -> String {
@@ -304,13 +342,37 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
         .await
         .unwrap()
         .unwrap_or_default();
-    accept_in_browser(url.trim().to_owned()).await;
+    let url = url.trim().to_owned();
+    accept_in_browser(url.clone()).await;
+    // The simulator answers "create the enterprise application" slowly, so
+    // the window can be seen (and photographed) mid-way.
+    let base = &url[..url
+        .find("microsoft-login/")
+        .expect("the simulator's sign-in")];
+    put_faults(
+        base,
+        r#"[{"route": "POST /graph/v1.0/servicePrincipals", "latency_ms": 4000}]"#,
+    );
     wait_for(&c, "create-start").await.click().await.unwrap();
     wait_for(&c, "create-confirm-yes")
         .await
         .click()
         .await
         .unwrap();
+
+    // Each call is ticked off as it happens.
+    wait_for_state(&c, "create-call-app", "done").await;
+    let calls = text(&c, "create-calls").await;
+    assert_eq!(state(&c, "create-call-find_existing").await, "done");
+    assert_eq!(state(&c, "create-call-service_principal").await, "started");
+    assert_eq!(state(&c, "create-call-secret").await, "waiting");
+    assert!(calls.contains("Registered the app"), "{calls}");
+    assert!(
+        calls.contains("Creating its enterprise application"),
+        "{calls}"
+    );
+    scroll_top(&c, "create-working").await;
+    screenshot(&c, "21f-create-calls-live").await;
     let done = text(&c, "create-done").await;
     assert!(done.contains("Your app is created"), "{done}");
 
@@ -333,7 +395,7 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
     let button = wait_for(&c, "admin-consent-button").await;
     assert_eq!(button.text().await.unwrap(), "Grant admin consent now");
     scroll_top(&c, "create-done").await;
-    screenshot(&c, "21f-create-consent-offered").await;
+    screenshot(&c, "21g-create-consent-offered").await;
 
     // The wizard opens Microsoft's admin-consent page; the admin accepts.
     button.click().await.unwrap();
@@ -374,6 +436,6 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
         "{verdict}"
     );
     scroll_top(&c, "create-consent").await;
-    screenshot(&c, "21g-create-consent-given").await;
+    screenshot(&c, "21h-create-consent-given").await;
     c.close().await.unwrap();
 }

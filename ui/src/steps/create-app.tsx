@@ -75,7 +75,7 @@ function CallList({ heard }: { heard: Partial<Record<CreateCall, CreateProgress>
         return (
           <li key={call} class={`create-call is-${e?.state ?? 'waiting'}`} data-testid={`create-call-${call}`} data-state={e?.state ?? 'waiting'}>
             <span class="create-call-mark" aria-hidden="true">
-              {mark.icon}
+              {e?.state === 'started' ? <span class="create-call-spinner" /> : mark.icon}
             </span>
             <span class="visually-hidden">{mark.word}: </span>
             <span>{e?.text ?? label}</span>
