@@ -13,12 +13,15 @@
 //! The undo instructions and their link live in [`undo`]; links are built
 //! from the typed intents of [`crate::portal`], never from free text.
 
+mod configure;
 mod undo;
+
+pub use configure::changes_from_configure;
 
 pub use undo::{
     admin_consent_granted, app_fixed, app_registered, callback_uri_added, changes_from_created_app,
     changes_from_fix_plan, client_secret_added, connector_created, connector_credential_created,
-    connector_updated, service_principal_created,
+    connector_credential_updated, connector_updated, service_principal_created,
 };
 
 use std::path::{Path, PathBuf};
@@ -44,6 +47,7 @@ pub enum ChangeKind {
     ConnectorUpdated,
     CallbackUriAdded,
     ConnectorCredentialCreated,
+    ConnectorCredentialUpdated,
 }
 
 /// Where the change was made.

@@ -287,3 +287,168 @@ fn a_change_goes_into_the_report_with_its_undo() {
     assert!(facts.undo_url.starts_with("https://portal.azure.com/"));
     assert_eq!(facts.caution, c.undo.caution);
 }
+
+mod configure {
+    use super::super::*;
+    use crate::plan::{
+        ApplyReport, FieldChange, Plan, PlanStep, PlannedRequest, StepAction, StepOutcome,
+        StepReport,
+    };
+    use serde_json::json;
+
+    fn step(
+        key: &str,
+        action: StepAction,
+        changes: Vec<FieldChange>,
+        body: Option<serde_json::Value>,
+    ) -> PlanStep {
+        PlanStep {
+            key: key.into(),
+            summary: format!("do {key}"),
+            action,
+            safety: String::new(),
+            undo: vec![],
+            request: body.map(|b| PlannedRequest {
+                method: "POST".into(),
+                path: "/v3/connectors".into(),
+                body: Some(b),
+            }),
+            changes,
+        }
+    }
+
+    fn done(key: &str, outcome: StepOutcome, ids: &[&str]) -> StepReport {
+        StepReport {
+            key: key.into(),
+            summary: String::new(),
+            outcome,
+            error: None,
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    const CB: &str = "https://app.example.com/cb";
+    const TEST_CB: &str = "http://localhost:47615/nylas-wizard/test-sign-in";
+
+    #[test]
+    fn only_steps_that_wrote_become_changes() {
+        let plan = Plan {
+            id: "configure-nylas".into(),
+            title: "Configure Nylas".into(),
+            steps: vec![
+                step(
+                    "connector:microsoft",
+                    StepAction::Create,
+                    vec![],
+                    Some(json!({"provider": "microsoft",
+                        "settings": {"client_id": "cid", "client_secret": "•••", "tenant": "contoso.com"},
+                        "scope": ["Mail.Read", "offline_access"]})),
+                ),
+                step(
+                    &format!("callback-uri:{CB}"),
+                    StepAction::NothingToDo,
+                    vec![],
+                    None,
+                ),
+                step(
+                    &format!("callback-uri:{TEST_CB}"),
+                    StepAction::Create,
+                    vec![],
+                    None,
+                ),
+                step("credential:fabrikam.com", StepAction::Create, vec![], None),
+                step("credential:adatum.com", StepAction::Create, vec![], None),
+            ],
+        };
+        let report = ApplyReport {
+            plan_id: plan.id.clone(),
+            steps: vec![
+                done("connector:microsoft", StepOutcome::Created, &[]),
+                done(
+                    &format!("callback-uri:{CB}"),
+                    StepOutcome::AlreadyDone,
+                    &["cb-1"],
+                ),
+                done(
+                    &format!("callback-uri:{TEST_CB}"),
+                    StepOutcome::Created,
+                    &["cb-2"],
+                ),
+                done("credential:fabrikam.com", StepOutcome::Updated, &["cred-1"]),
+                done("credential:adatum.com", StepOutcome::Failed, &[]),
+            ],
+            cancelled: false,
+            resumed: false,
+        };
+        let changes = changes_from_configure("app-1", &plan, &report);
+        let kinds: Vec<ChangeKind> = changes.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ChangeKind::ConnectorCreated,
+                ChangeKind::CallbackUriAdded,
+                ChangeKind::ConnectorCredentialUpdated,
+            ]
+        );
+        let connector = &changes[0];
+        let fields: Vec<(&str, &str)> = connector
+            .diff
+            .iter()
+            .map(|d| (d.field.as_str(), d.after.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Client ID", "cid"),
+                ("Client secret", "your Azure app's saved secret (•••)"),
+                ("Tenant", "contoso.com"),
+                ("Permissions (scopes)", "Mail.Read, offline_access"),
+            ]
+        );
+        assert!(changes[1].what.contains(TEST_CB));
+        assert!(changes[1].ids.iter().any(|r| r.value == "cb-2"));
+        assert!(changes[2]
+            .ids
+            .iter()
+            .any(|r| r.label == "Credential ID" && r.value == "cred-1"));
+        assert!(changes[2].what.contains("fabrikam.com"));
+    }
+
+    #[test]
+    fn an_updated_connector_lists_each_field_before_and_after() {
+        let plan = Plan {
+            id: "configure-nylas".into(),
+            title: "Configure Nylas".into(),
+            steps: vec![step(
+                "connector:microsoft",
+                StepAction::Update,
+                vec![
+                    FieldChange {
+                        field: "settings.tenant".into(),
+                        before: "common".into(),
+                        after: "contoso.com".into(),
+                    },
+                    FieldChange {
+                        field: "scope".into(),
+                        before: "Mail.Read".into(),
+                        after: "Mail.Read, offline_access".into(),
+                    },
+                ],
+                None,
+            )],
+        };
+        let report = ApplyReport {
+            plan_id: plan.id.clone(),
+            steps: vec![done("connector:microsoft", StepOutcome::Updated, &[])],
+            cancelled: false,
+            resumed: false,
+        };
+        let changes = changes_from_configure("app-1", &plan, &report);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].kind, ChangeKind::ConnectorUpdated);
+        assert_eq!(changes[0].diff[0].field, "Tenant");
+        assert_eq!(changes[0].diff[0].before, "common");
+        assert_eq!(changes[0].diff[1].field, "Permissions (scopes)");
+        assert!(changes[0].what.contains("Tenant, Permissions (scopes)"));
+    }
+}

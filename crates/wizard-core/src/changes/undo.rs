@@ -378,3 +378,38 @@ pub fn connector_credential_created(
         ),
     })
 }
+
+/// A connector credential updated with the app's current client ID and
+/// secret (the secret changed since it was made).
+pub fn connector_credential_updated(
+    nylas_app_id: &str,
+    name: &str,
+    credential_id: &str,
+    tenant: &str,
+) -> Change {
+    change(Parts {
+        kind: ChangeKind::ConnectorCredentialUpdated,
+        target: ChangeTarget::NylasApplication,
+        what: format!(
+            "Updated the connector credential “{name}” for the tenant {tenant} with your Azure app's client ID and secret"
+        ),
+        ids: vec![
+            id("Nylas application ID", nylas_app_id),
+            id("Credential ID", credential_id),
+            id("Tenant", tenant),
+        ],
+        diff: vec![ChangeDiff {
+            field: "Client ID and secret".into(),
+            before: "What it had before (Nylas never shows it)".into(),
+            after: "Your Azure app's client ID and saved secret".into(),
+        }],
+        undo: undo(
+            dashboard(),
+            vec![
+                "The wizard never keeps the previous values, so it can't be put back as it was.".into(),
+                format!("If it must change again, a developer sends PATCH /v3/connectors/microsoft/creds/{credential_id} with the client ID and secret to use, or removes it with DELETE on the same path."),
+            ],
+            Some("People in that tenant sign in with whatever the credential holds."),
+        ),
+    })
+}
