@@ -189,6 +189,15 @@ impl AppState {
         record_in(&self.change_store, &mut lock(&self.changes), changes)
     }
 
+    /// The folder of the progress the window works on (practice mode's
+    /// own while it is on): where run journals go beside it.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        match lock(&self.practice).as_ref() {
+            Some(_) => self.practice_store.dir().to_path_buf(),
+            None => self.store.dir().to_path_buf(),
+        }
+    }
+
     /// The changes of this run, in the mode the window is in.
     pub fn changes(&self) -> ChangeLog {
         match lock(&self.practice).as_ref() {
