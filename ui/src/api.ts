@@ -12,6 +12,7 @@ import type { AnswerUpdate } from './bindings/AnswerUpdate';
 import type { AppPlan } from './bindings/AppPlan';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
+import type { ApplyReport } from './bindings/ApplyReport';
 import type { Change } from './bindings/Change';
 import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
@@ -30,9 +31,12 @@ import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
 import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
+import type { NylasAccountRecord } from './bindings/NylasAccountRecord';
 import type { PathId } from './bindings/PathId';
+import type { Plan } from './bindings/Plan';
 import type { PathInfo } from './bindings/PathInfo';
 import type { PortalPage } from './bindings/PortalPage';
+import type { ProgressEvent } from './bindings/ProgressEvent';
 import type { ProgressView } from './bindings/ProgressView';
 import type { ProxySetting } from './bindings/ProxySetting';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
@@ -581,6 +585,49 @@ export async function openGlobalAdminMail(clientId: string | null, to: string | 
 /** The run's changes to Microsoft and Nylas, oldest first (practice mode's own while it is on). */
 export function listChanges(): Promise<ChangeLog> {
   return call<ChangeLog>('list_changes');
+}
+
+// ---- Configure Nylas (path A, issue 10): plan, then apply with progress ----
+
+/** Something Configure Nylas needs from an earlier step. */
+export interface MissingPrerequisite {
+  what: string;
+  /** The step that provides it (for "Go back"). */
+  step: string;
+  step_title: string;
+}
+
+/** The plan for the saved answers and stored secrets (requests redacted),
+ *  or what is missing first. */
+export interface ConfigurePlanView {
+  missing: MissingPrerequisite[];
+  plan: Plan | null;
+  region: Region;
+  application: NylasAccountRecord | null;
+  api_key_hint: string | null;
+  client_secret_hint: string | null;
+  additional_tenants: string[];
+}
+
+/** What applying did, and the changes it made (each with its undo). */
+export interface ConfigureApplied {
+  plan: Plan;
+  report: ApplyReport;
+  changes: Change[];
+  progress: ProgressView;
+}
+
+/** Read what Nylas has and plan what to change. Nothing is sent. */
+export function planConfigureNylas(): Promise<ConfigurePlanView> {
+  return call<ConfigurePlanView>('plan_configure_nylas');
+}
+
+/** Apply after the admin confirmed: each step's progress streams to
+ *  `onProgress`; `cancelRemote('apply_configure_nylas')` stops it. */
+export function applyConfigureNylas(onProgress: (event: ProgressEvent) => void): Promise<ConfigureApplied> {
+  const channel = new Channel<ProgressEvent>();
+  channel.onmessage = onProgress;
+  return call<ConfigureApplied>('apply_configure_nylas', { onProgress: channel });
 }
 
 // ---- Nylas account (issue 10, point 1) ----

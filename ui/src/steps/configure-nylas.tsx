@@ -1,0 +1,455 @@
+// Path A's "Configure Nylas": the Microsoft connector, the callback URIs and
+// a credential per additional tenant. Rust reads what Nylas has and plans
+// (each step in plain words: what it does, whether it is safe, before →
+// after for an existing connector, the exact request with secrets hidden);
+// the admin confirms; Rust applies step by step, streaming progress through
+// a channel (Stop cancels), and records each change with how to undo it.
+// This view only displays. What is missing names the step to go back to.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import {
+  toWizardError,
+  type ConfigureApplied,
+  type ConfigurePlanView,
+  type MissingPrerequisite,
+  type WizardApiError,
+} from '../api';
+import type { PlanStep } from '../bindings/PlanStep';
+import type { ProgressEvent } from '../bindings/ProgressEvent';
+import type { StepOutcome } from '../bindings/StepOutcome';
+import { JustChanged } from '../components/change-list';
+import { ErrorCard } from '../components/error-card';
+import { XCircleIcon } from '../components/icons';
+import type { StepViewProps } from './types';
+import '../styles/live.css';
+import '../styles/create-app.css';
+import '../styles/configure.css';
+
+const ACTION: Record<PlanStep['action'], string> = {
+  create: 'Will be added',
+  update: 'Will be changed',
+  nothing_to_do: 'Already right',
+};
+
+/** Icon and words per state: never colour alone. */
+const MARK: Record<'waiting' | 'started' | StepOutcome, { icon: string; word: string }> = {
+  waiting: { icon: '○', word: 'Not started' },
+  started: { icon: '…', word: 'In progress' },
+  created: { icon: '✓', word: 'Added' },
+  updated: { icon: '✓', word: 'Changed' },
+  already_done: { icon: '✓', word: 'Already right' },
+  failed: { icon: '✗', word: 'Failed' },
+  cancelled: { icon: '■', word: 'Stopped' },
+  not_run: { icon: '○', word: 'Not done' },
+};
+
+function stateOf(e: ProgressEvent | undefined): keyof typeof MARK {
+  if (e === undefined) return 'waiting';
+  switch (e.state.kind) {
+    case 'started':
+      return 'started';
+    case 'done':
+      return e.state.outcome;
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+  }
+}
+
+/** What is missing, grouped by the step that provides it (in order). */
+function byStep(missing: MissingPrerequisite[]): Array<[string, MissingPrerequisite[]]> {
+  const groups = new Map<string, MissingPrerequisite[]>();
+  for (const m of missing) groups.set(m.step, [...(groups.get(m.step) ?? []), m]);
+  return [...groups.entries()];
+}
+
+/** A connector setting's name as the Nylas dashboard says it. */
+const FIELD: Record<string, string> = {
+  'settings.client_id': 'Client ID',
+  'settings.client_secret': 'Client secret',
+  'settings.tenant': 'Tenant',
+  scope: 'Permissions (scopes)',
+};
+
+/** Additional tenants as typed: one per line, or separated by commas. */
+function tenantsOf(text: string): string[] {
+  return text
+    .split(/[\n,;]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+function PlanStepView({ step }: { step: PlanStep }) {
+  return (
+    <li class="configure-step" data-testid={`configure-step-${step.key}`} data-action={step.action}>
+      <p class="configure-step-title">
+        <span class={`configure-action is-${step.action}`}>{ACTION[step.action]}</span> {step.summary}
+      </p>
+      {step.action !== 'nothing_to_do' && (
+        <p class="configure-safety" data-testid="configure-safety">
+          <strong>Is it safe?</strong> {step.safety}
+        </p>
+      )}
+      {step.changes.length > 0 && (
+        <table class="configure-diff" data-testid="configure-diff">
+          <caption class="visually-hidden">What changes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              <th scope="col">Now</th>
+              <th scope="col">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {step.changes.map((c) => (
+              <tr key={c.field}>
+                <th scope="row">{FIELD[c.field] ?? c.field}</th>
+                <td data-testid="configure-before">{c.before}</td>
+                <td data-testid="configure-after">{c.after}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {step.request !== null && (
+        <details class="create-json" data-testid="configure-request">
+          <summary>What will be sent</summary>
+          <p class="muted small">
+            <code>
+              {step.request.method} {step.request.path}
+            </code>{' '}
+            (secrets are shown as •••; the real values go only to Nylas)
+          </p>
+          {step.request.body !== null && <pre class="mono">{JSON.stringify(step.request.body, null, 2)}</pre>}
+        </details>
+      )}
+      {step.undo.length > 0 && (
+        <details class="change-undo">
+          <summary>How to undo this</summary>
+          <ol class="change-undo-steps">
+            {step.undo.map((u) => (
+              <li key={u}>{u}</li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </li>
+  );
+}
+
+/** The steps as Rust reports them while applying, or how each ended. */
+function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, ProgressEvent | undefined> }) {
+  return (
+    <ol class="create-calls create-calls-live" data-testid="configure-ticks">
+      {steps.map((s) => {
+        const state = stateOf(heard[s.key]);
+        const mark = MARK[state];
+        return (
+          <li key={s.key} class={`create-call is-${state}`} data-testid={`configure-tick-${s.key}`} data-state={state}>
+            <span class="create-call-mark" aria-hidden="true">
+              {mark.icon}
+            </span>
+            <span class="visually-hidden">{mark.word}: </span>
+            <span>
+              {s.summary} <span class="muted small">({mark.word})</span>
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** What the run ended with, as events, from the report (same shape as the ticks). */
+function fromReport(done: ConfigureApplied): Record<string, ProgressEvent> {
+  const out: Record<string, ProgressEvent> = {};
+  done.report.steps.forEach((s, index) => {
+    out[s.key] = {
+      key: s.key,
+      index,
+      total: done.report.steps.length,
+      state: s.outcome === 'cancelled' ? { kind: 'cancelled' } : { kind: 'done', outcome: s.outcome },
+    };
+  });
+  return out;
+}
+
+function succeeded(done: ConfigureApplied): boolean {
+  const ok: StepOutcome[] = ['created', 'updated', 'already_done'];
+  return !done.report.cancelled && done.report.steps.every((s) => ok.includes(s.outcome));
+}
+
+function verdict(done: ConfigureApplied): string {
+  const r = done.report;
+  const count = (o: StepOutcome) => r.steps.filter((s) => s.outcome === o).length;
+  const parts = [
+    count('created') > 0 ? `${count('created')} added` : null,
+    count('updated') > 0 ? `${count('updated')} changed` : null,
+    count('already_done') > 0 ? `${count('already_done')} already right` : null,
+  ].filter((p): p is string => p !== null);
+  const summary = parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  if (r.cancelled) return `Stopped${summary}. Running it again finishes the rest without adding anything twice.`;
+  if (r.steps.some((s) => s.outcome === 'failed')) return `Not finished${summary}. The problem and its fix are below.`;
+  return `Nylas is configured${summary}. You can go on to the test sign-in.`;
+}
+
+export function ConfigureNylasStep({ ctx }: StepViewProps) {
+  const [view, setView] = useState<ConfigurePlanView | null>(null);
+  const [planning, setPlanning] = useState(true);
+  const [applying, setApplying] = useState(false);
+  const [heard, setHeard] = useState<Record<string, ProgressEvent | undefined>>({});
+  const [done, setDone] = useState<ConfigureApplied | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [stopped, setStopped] = useState(false);
+  const [tenantError, setTenantError] = useState<string | null>(null);
+  const tenantsInput = useRef<HTMLTextAreaElement>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const seq = useRef(0);
+
+  const plan = async () => {
+    const mine = ++seq.current;
+    setPlanning(true);
+    try {
+      const v = await api.planConfigureNylas();
+      if (mine !== seq.current) return;
+      setView(v);
+      setError(null);
+    } catch (e) {
+      if (mine === seq.current) setError(toWizardError(e));
+    } finally {
+      if (mine === seq.current) setPlanning(false);
+    }
+  };
+
+  useEffect(() => {
+    void plan();
+  }, []);
+
+  useEffect(() => {
+    if (done !== null) resultHeading.current?.focus();
+  }, [done]);
+
+  /** Save the additional tenants (Rust checks each), then plan again. */
+  const saveTenants = async () => {
+    const list = tenantsOf(tenantsInput.current?.value ?? '');
+    try {
+      ctx.applyProgress(await api.setAnswer({ key: 'additional_tenants', value: list }));
+      setTenantError(null);
+      setDone(null);
+      void plan();
+    } catch (e) {
+      setTenantError(toWizardError(e).message);
+      tenantsInput.current?.focus();
+    }
+  };
+
+  const goBack = async (step: string) => {
+    try {
+      ctx.applyProgress(await api.goToStep(step));
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  const apply = async () => {
+    setApplying(true);
+    setError(null);
+    setDone(null);
+    setStopped(false);
+    setHeard({});
+    try {
+      const result = await api.applyConfigureNylas((e) => setHeard((h) => ({ ...h, [e.key]: e })));
+      ctx.applyProgress(result.progress);
+      setDone(result);
+      const failed = result.report.steps.find((s) => s.error !== null);
+      if (failed?.error != null) setError(toWizardError(failed.error));
+    } catch (e) {
+      const err = toWizardError(e);
+      // Stopped before the first change (while Nylas was read again).
+      if (err.code === 'cancelled') {
+        setStopped(true);
+        void plan();
+      } else setError(err);
+    } finally {
+      setApplying(false);
+    }
+  };
+
+  const stop = async () => {
+    try {
+      await api.cancelRemote('apply_configure_nylas');
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  const steps = view?.plan?.steps ?? [];
+  const writes = steps.filter((s) => s.action !== 'nothing_to_do').length;
+  const app = view?.application ?? null;
+  const region = view?.region === 'eu' ? 'EU' : 'US';
+
+  return (
+    <section class="step-section live-check configure-nylas" aria-labelledby="configure-title" data-testid="configure-nylas">
+      <h2 class="group-title" id="configure-title">
+        Set up your Nylas application
+      </h2>
+      <p class="group-help">
+        The wizard gives Nylas your Azure app: the Microsoft connector (client ID, client secret, tenant and the
+        permissions you chose, with offline_access so Nylas can stay connected), your callback URIs and the test
+        sign-in's address. It reads what Nylas has first and changes only what differs. Nothing is removed, and
+        nothing is sent until you confirm.
+      </p>
+
+      {view !== null && view.missing.length > 0 && (
+        <div class="note configure-missing" data-testid="configure-missing" role="status">
+          <p>
+            <strong>Before Nylas can be set up, an earlier step needs finishing:</strong>
+          </p>
+          <ul>
+            {byStep(view.missing).map(([step, items]) => (
+              <li key={step} data-testid={`configure-missing-${step}`}>
+                <ul class="configure-missing-items">
+                  {items.map((m) => (
+                    <li key={m.what}>{m.what}</li>
+                  ))}
+                </ul>
+                <button
+                  type="button"
+                  class="btn btn-secondary btn-small"
+                  data-testid={`configure-goto-${step}`}
+                  onClick={() => void goBack(step)}
+                >
+                  Go back to {items[0]?.step_title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {view !== null && view.missing.length === 0 && (
+        <>
+          <dl class="configure-facts" data-testid="configure-facts">
+            <dt>Nylas application</dt>
+            <dd>
+              {app?.name ?? 'Your application'} <code>{app?.application_id}</code> ({region} region)
+            </dd>
+            <dt>Secrets sent to Nylas</dt>
+            <dd>
+              the Azure client secret <code>{view.client_secret_hint}</code>, with your Nylas API key{' '}
+              <code>{view.api_key_hint}</code> to sign the requests; both stay in your keychain
+            </dd>
+          </dl>
+
+          <div class="field-block">
+            <label class="field-label" for="configure-tenants">
+              Other organizations that sign in <span class="optional">(optional)</span>
+            </label>
+            <p class="field-hint" id="configure-tenants-help">
+              Only if people from other Microsoft 365 organizations connect through your app: their tenant ID or
+              domain, one per line. Each gets its own connector credential.
+            </p>
+            <div class="field-row">
+              <textarea
+                id="configure-tenants"
+                ref={tenantsInput}
+                class="text-input mono"
+                rows={2}
+                spellcheck={false}
+                autoComplete="off"
+                placeholder="fabrikam.com"
+                // Uncontrolled: a plan arriving must never overwrite typing.
+                defaultValue={view.additional_tenants.join('\n')}
+                aria-invalid={tenantError !== null ? 'true' : undefined}
+                aria-describedby={tenantError !== null ? 'configure-tenants-error' : 'configure-tenants-help'}
+                data-testid="configure-tenants"
+              />
+              <button type="button" class="btn btn-secondary" data-testid="configure-tenants-save" onClick={() => void saveTenants()}>
+                Update the plan
+              </button>
+            </div>
+            {tenantError !== null && (
+              <p class="verdict verdict-fail" id="configure-tenants-error" data-testid="configure-tenants-error">
+                <XCircleIcon size={16} />
+                <span>{tenantError}</span>
+              </p>
+            )}
+          </div>
+        </>
+      )}
+
+      {planning && !applying && (
+        <p class="field-hint" role="status" data-testid="configure-planning">
+          Reading what your Nylas application has…
+        </p>
+      )}
+
+      {view?.plan != null && done === null && !applying && (
+        <div data-testid="configure-plan">
+          <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
+          <ol class="configure-steps">
+            {steps.map((s) => (
+              <PlanStepView key={s.key} step={s} />
+            ))}
+          </ol>
+          <div class="finding-actions">
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="configure-confirm"
+              aria-disabled={planning ? 'true' : undefined}
+              onClick={() => !planning && void apply()}
+            >
+              {writes === 0 ? 'Check it again' : writes === 1 ? 'Make this change in Nylas' : `Make these ${writes} changes in Nylas`}
+            </button>
+            <button type="button" class="btn btn-quiet" data-testid="configure-replan" onClick={() => void plan()}>
+              Read Nylas again
+            </button>
+          </div>
+        </div>
+      )}
+
+      {applying && (
+        <div class="fix-preview" data-testid="configure-working">
+          <p>Working with Nylas…</p>
+          <div role="status" aria-live="polite">
+            <Ticks steps={steps} heard={heard} />
+          </div>
+          <div class="finding-actions">
+            <button type="button" class="btn btn-secondary" onClick={() => void stop()} data-testid="configure-stop">
+              Stop
+            </button>
+            <p class="field-hint">Stops before the next change. Running it again later finishes the rest safely.</p>
+          </div>
+        </div>
+      )}
+
+      {stopped && !applying && (
+        <p class="field-hint" role="status" data-testid="configure-stopped">
+          Stopped before anything was changed.
+        </p>
+      )}
+      {error !== null && <ErrorCard error={error} />}
+
+      {done !== null && (
+        <div class="create-done" data-testid="configure-result">
+          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
+            {succeeded(done) ? 'Done' : done.report.cancelled ? 'Stopped' : 'Not finished'}
+          </h3>
+          <p class="note" role="status" data-testid="configure-verdict">
+            {verdict(done)}
+          </p>
+          <Ticks steps={done.plan.steps} heard={fromReport(done)} />
+          <JustChanged changes={done.changes} />
+          <div class="finding-actions">
+            <button type="button" class="btn btn-secondary" data-testid="configure-again" onClick={() => { setDone(null); void plan(); }}>
+              Read Nylas again
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
