@@ -1,6 +1,7 @@
-//! Nylas v3 admin endpoints: connectors, connector credentials and the
-//! application's callback (redirect) URIs, written from the public contract
-//! (reference §1–2): `{request_id, data}` envelopes, lists as
+//! Nylas v3 admin endpoints: connectors here, their credentials in
+//! `nylas_v3_creds.rs`, the callback URIs in `nylas_v3_redirects.rs`, all
+//! written from the public contract (reference §1–2): `{request_id, data}`,
+//! lists as
 //! `{request_id, data, limit, offset}`, errors `{request_id, error:{type,
 //! message}}`, 201 on create (200 for redirect URIs, as the spec says),
 //! PATCH replacing nested objects, and the unverified behaviours chosen by
@@ -25,9 +26,7 @@ use serde_json::{json, Map, Value};
 
 use crate::ids;
 use crate::nylas_v3::authenticate;
-use crate::scenario::{
-    CallbackUri, Connector, Credential, NylasApplication, NylasBehaviour, NylasRegion,
-};
+use crate::scenario::{Connector, Credential, NylasApplication, NylasBehaviour, NylasRegion};
 use crate::server::AppState;
 use crate::service::{error_response, json_response, Service};
 
@@ -44,7 +43,6 @@ const PROVIDERS: [&str; 9] = [
     "nylas",
 ];
 const CREDENTIAL_TYPES: [&str; 3] = ["adminconsent", "serviceaccount", "connector"];
-const PLATFORMS: [&str; 5] = ["web", "desktop", "js", "ios", "android"];
 
 type Reply = Result<Response, Response>;
 
@@ -109,30 +107,7 @@ pub(crate) fn routes(region: NylasRegion) -> Router<AppState> {
                 },
             ),
         );
-    // The SDKs and spec say redirect-uris; the Nylas CLI uses callback-uris.
-    ["redirect-uris", "callback-uris"]
-        .into_iter()
-        .fold(r, |r, name| {
-            r.route(
-                &format!("/v3/applications/{name}"),
-                get(move |s: State<AppState>, h: HeaderMap| list_redirect_uris(s, region, h)).post(
-                    move |s: State<AppState>, h: HeaderMap, b: Bytes| {
-                        create_redirect_uri(s, region, h, b)
-                    },
-                ),
-            )
-            .route(
-                &format!("/v3/applications/{name}/{{id}}"),
-                get(move |s: State<AppState>, h: HeaderMap, p: Path<String>| {
-                    get_redirect_uri(s, region, h, p)
-                })
-                .delete(
-                    move |s: State<AppState>, h: HeaderMap, p: Path<String>| {
-                        delete_redirect_uri(s, region, h, p)
-                    },
-                ),
-            )
-        })
+    crate::nylas_v3_redirects::routes(r, region)
 }
 
 /// A Nylas error answer.
@@ -431,110 +406,6 @@ async fn delete_connector(
     r.unwrap_or_else(|e| e)
 }
 
-fn redirect_view(c: &CallbackUri) -> Value {
-    json!({ "id": c.id, "url": c.url, "platform": c.platform })
-}
-
-async fn list_redirect_uris(
-    State(state): State<AppState>,
-    region: NylasRegion,
-    headers: HeaderMap,
-) -> Response {
-    let r: Reply = with_app(&state, region, &headers, |app, _| {
-        let list: Vec<Value> = app.callback_uris.iter().map(redirect_view).collect();
-        Ok(json_response(
-            StatusCode::OK,
-            json!({ "request_id": ids::guid(), "data": list }),
-        ))
-    });
-    r.unwrap_or_else(|e| e)
-}
-
-/// https, or http only for localhost, as Nylas requires.
-fn acceptable_url(url: &str) -> bool {
-    let Ok(u) = url::Url::parse(url) else {
-        return false;
-    };
-    match u.scheme() {
-        "https" => u.host_str().is_some_and(|h| !h.is_empty()),
-        "http" => u.host_str() == Some("localhost"),
-        _ => false,
-    }
-}
-
-async fn create_redirect_uri(
-    State(state): State<AppState>,
-    region: NylasRegion,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let r: Reply = with_app(&state, region, &headers, |app, _| {
-        let m = object(&body)?;
-        only(&m, &["url", "platform", "settings"])?;
-        let url = non_empty_str(&m, "url", "")?.to_owned();
-        if !acceptable_url(&url) {
-            return Err(bad_request(
-                "url must use https, or http only for localhost.",
-            ));
-        }
-        let platform = match m.get("platform") {
-            None => "web".to_owned(),
-            Some(Value::String(p)) if PLATFORMS.contains(&p.as_str()) => p.clone(),
-            Some(_) => {
-                return Err(bad_request(
-                    "platform must be one of web, desktop, js, ios, android.",
-                ))
-            }
-        };
-        // Duplicates are stored as sent: a client that adds one twice
-        // shows up in the tests.
-        let c = CallbackUri {
-            id: ids::guid(),
-            url,
-            platform,
-        };
-        let view = redirect_view(&c);
-        app.callback_uris.push(c);
-        app.updated_at = Some(now());
-        Ok(data(StatusCode::OK, view))
-    });
-    r.unwrap_or_else(|e| e)
-}
-
-async fn get_redirect_uri(
-    State(state): State<AppState>,
-    region: NylasRegion,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let r: Reply = with_app(&state, region, &headers, |app, _| {
-        let c = app
-            .callback_uris
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| not_found("Redirect URI"))?;
-        Ok(data(StatusCode::OK, redirect_view(c)))
-    });
-    r.unwrap_or_else(|e| e)
-}
-
-async fn delete_redirect_uri(
-    State(state): State<AppState>,
-    region: NylasRegion,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let r: Reply = with_app(&state, region, &headers, |app, _| {
-        let before = app.callback_uris.len();
-        app.callback_uris.retain(|c| c.id != id);
-        if app.callback_uris.len() == before {
-            return Err(not_found("Redirect URI"));
-        }
-        Ok(deleted())
-    });
-    r.unwrap_or_else(|e| e)
-}
-
 /// The credential's answer shape: never its `credential_data`.
 pub(crate) fn credential_view(c: &Credential) -> Value {
     json!({
@@ -559,14 +430,6 @@ pub(crate) fn check_credential_type(t: &str) -> Result<(), Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_nylas_accepts() {
-        assert!(acceptable_url("https://app.example.com/cb"));
-        assert!(acceptable_url("http://localhost:4000/x"));
-        assert!(!acceptable_url("http://app.example.com/cb"));
-        assert!(!acceptable_url("not a url"));
-    }
 
     #[test]
     fn the_secret_is_never_shown_and_the_client_id_per_scenario() {
