@@ -48,6 +48,9 @@ const COMMANDS: &[&str] = &[
     "global_admin_request",
     "open_global_admin_mail",
     "list_changes",
+    "setup_report",
+    "save_report",
+    "open_report_folder",
     "plan_configure_nylas",
     "apply_configure_nylas",
 ];

@@ -14,6 +14,7 @@ mod microsoft_commands;
 mod nylas_commands;
 mod options;
 mod remote;
+mod report_commands;
 mod requirements;
 mod secret_commands;
 mod summary_commands;
@@ -29,7 +30,9 @@ pub use options::Options;
 /// the shell tests run the same wiring on Tauri's mock runtime.
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     // Remote calls in flight, so the window can cancel them.
-    let builder = builder.manage(remote::RemoteCalls::default());
+    let builder = builder
+        .manage(remote::RemoteCalls::default())
+        .manage(report_commands::ReportFacts::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
         bench::bench_ready,
@@ -78,6 +81,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         summary_commands::global_admin_request,
         summary_commands::open_global_admin_mail,
         changes_commands::list_changes,
+        report_commands::setup_report,
+        report_commands::save_report,
+        report_commands::open_report_folder,
         configure_commands::plan_configure_nylas,
         configure_commands::apply_configure_nylas,
     ])

@@ -608,7 +608,7 @@ pub(crate) fn opened(url: &str) {
     OPENED.lock().unwrap().push(url.to_owned());
 }
 
-fn was_opened(part: &str) -> bool {
+pub(crate) fn was_opened(part: &str) -> bool {
     OPENED.lock().unwrap().iter().any(|u| u.contains(part))
 }
 

@@ -1,0 +1,225 @@
+//! Path A's Done step: the report of what was checked and configured
+//! (wizard-core's report.rs, built on the summary), shown in the window and
+//! saved as Markdown + JSON side by side. The shell adds only what it alone
+//! knows: the stored secrets' hints (never a secret), the run's change
+//! list, a fresh read of Nylas's configuration, the test sign-in of this
+//! run, and where to save.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime, State};
+use tokio_util::sync::CancellationToken;
+use wizard_core::paths::PathId;
+use wizard_core::report::{
+    self, ChangeFacts, ConfigureFacts, ReportInput, SetupReport, SignInFacts,
+};
+use wizard_core::secrets::SecretName;
+use wizard_core::summary::{save_set, LastAudit, SummaryFormat, SummaryInput};
+use wizard_core::WizardError;
+
+use crate::app_state::AppState;
+use crate::remote::RemoteCalls;
+use crate::summary_commands::save_dir;
+
+type Result<T> = std::result::Result<T, WizardError>;
+
+/// What the report knows of this run beyond the progress: the test
+/// sign-in (real and practice mode apart, so neither shows the other's)
+/// and the folder of the last saved report.
+#[derive(Default)]
+pub struct ReportFacts {
+    sign_in: Mutex<[Option<SignInFacts>; 2]>,
+    last_folder: Mutex<Option<PathBuf>>,
+}
+
+fn slot(practice: bool) -> usize {
+    usize::from(practice)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl ReportFacts {
+    /// The test sign-in's grant, for the report (the sign-in calls this
+    /// once it shows the grant).
+    pub fn remember_sign_in(&self, practice: bool, facts: SignInFacts) {
+        lock(&self.sign_in)[slot(practice)] = Some(facts);
+    }
+
+    fn sign_in(&self, practice: bool) -> Option<SignInFacts> {
+        lock(&self.sign_in)[slot(practice)].clone()
+    }
+}
+
+/// Where the report was saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedReport {
+    pub markdown: String,
+    pub json: String,
+    pub folder: String,
+}
+
+/// Nylas's configuration as it is now, from a fresh plan (reads only).
+/// `None` when it can't be planned yet (an earlier step is missing) or
+/// Nylas can't be read: the report then says Configure Nylas is left.
+async fn configure_now(state: &AppState, cancel: &CancellationToken) -> Option<ConfigureFacts> {
+    let progress = state.progress();
+    progress.answers.nylas_account.as_ref()?;
+    let scopes = progress
+        .answers
+        .scope_plan(PathId::V3)
+        .map(|p| p.scope_names)
+        .unwrap_or_default();
+    match crate::configure_commands::plan_view(state, cancel).await {
+        Ok(view) => view
+            .plan
+            .map(|plan| ConfigureFacts::from_plan_check(&plan, scopes)),
+        Err(e) => {
+            tracing::info!(code = ?e.code, "the report couldn't read Nylas's configuration");
+            None
+        }
+    }
+}
+
+/// The report's text (Markdown, HTML) and document, from everything known.
+async fn build(
+    state: &AppState,
+    facts: &ReportFacts,
+    client_id: Option<&str>,
+    audit: Option<&LastAudit>,
+    cancel: &CancellationToken,
+) -> (String, SetupReport) {
+    let progress = state.progress();
+    // A keychain that can't answer just leaves the hints out.
+    let secret = state
+        .stored_secret(SecretName::AzureClientSecret)
+        .await
+        .ok()
+        .flatten();
+    let api_key = state
+        .stored_secret(SecretName::NylasApiKey)
+        .await
+        .ok()
+        .flatten();
+    let changes: Vec<ChangeFacts> = state
+        .changes()
+        .changes
+        .iter()
+        .map(|c| c.report_facts())
+        .collect();
+    let configure = configure_now(state, cancel).await;
+    let sign_in = facts.sign_in(progress.practice);
+    let input = ReportInput {
+        summary: SummaryInput {
+            progress: &progress,
+            client_id,
+            audit: audit.map(|a| (&a.report, a.source)),
+            secret: secret.as_ref(),
+            generated_at: None,
+        },
+        api_key: api_key.as_ref(),
+        configure: configure.as_ref(),
+        sign_in: sign_in.as_ref(),
+        changes: Some(&changes),
+    };
+    (
+        report::render(&input, SummaryFormat::Markdown),
+        report::document(&input),
+    )
+}
+
+/// The report for the Done step to show.
+#[tauri::command]
+pub async fn setup_report(
+    state: State<'_, AppState>,
+    facts: State<'_, ReportFacts>,
+    calls: State<'_, RemoteCalls>,
+    client_id: Option<String>,
+    audit: Option<LastAudit>,
+) -> Result<SetupReport> {
+    let call = calls.begin("setup_report");
+    let (_, doc) = build(
+        &state,
+        &facts,
+        client_id.as_deref(),
+        audit.as_ref(),
+        call.token(),
+    )
+    .await;
+    Ok(doc)
+}
+
+/// Saves the report as Markdown and JSON side by side in Downloads (the
+/// app's data folder when there is none), never over another file.
+#[tauri::command]
+pub async fn save_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    facts: State<'_, ReportFacts>,
+    calls: State<'_, RemoteCalls>,
+    client_id: Option<String>,
+    audit: Option<LastAudit>,
+) -> Result<SavedReport> {
+    let call = calls.begin("save_report");
+    let (markdown, doc) = build(
+        &state,
+        &facts,
+        client_id.as_deref(),
+        audit.as_ref(),
+        call.token(),
+    )
+    .await;
+    let json = serde_json::to_string_pretty(&doc)
+        .map_err(|e| WizardError::internal(format!("The report could not be written: {e}.")))?;
+    let dir = save_dir(
+        app.path().download_dir().ok(),
+        app.path().app_data_dir().ok(),
+    )?;
+    let saved = save_set(
+        &dir,
+        "report",
+        "Nylas Microsoft setup report",
+        &[("md", &markdown), ("json", &json)],
+        None,
+    )?;
+    let [md, js] = saved.as_slice() else {
+        return Err(WizardError::internal("The report was saved incompletely."));
+    };
+    // The file name only: the folder holds the admin's user name.
+    tracing::info!("report saved as {:?}", md.file_name().unwrap_or_default());
+    *lock(&facts.last_folder) = Some(dir.clone());
+    Ok(SavedReport {
+        markdown: md.display().to_string(),
+        json: js.display().to_string(),
+        folder: dir.display().to_string(),
+    })
+}
+
+/// Opens the folder of the report saved last in the file manager. The
+/// window names no path: Rust opens only the folder it saved into.
+#[tauri::command]
+pub fn open_report_folder(facts: State<'_, ReportFacts>) -> Result<()> {
+    let Some(folder) = lock(&facts.last_folder).clone() else {
+        return Err(WizardError::invalid_input(
+            "No report has been saved yet, so there is no folder to open.",
+        )
+        .with_hint("Save the report first."));
+    };
+    #[cfg(test)]
+    {
+        crate::tests::opened(&folder.display().to_string());
+        Ok(())
+    }
+    #[cfg(not(test))]
+    open::that_detached(&folder).map_err(|e| {
+        WizardError::internal(format!("The folder could not be opened: {e}."))
+            .with_hint(format!("Open it yourself: {}", folder.display()))
+    })
+}
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod report_tests;

@@ -1,0 +1,238 @@
+//! The Done step's report in the shell (mock runtime, real ACL) against the
+//! practice simulator: Nylas configured for real, then the report shows
+//! each change in place (read again from Nylas), the change list with its
+//! undo, the test sign-in remembered for this mode only; saved as Markdown
+//! and JSON side by side, never over an earlier report, and no secret in
+//! the files or in any answer to the window.
+
+use serde_json::{json, Value};
+use tauri::Manager;
+use tokio_util::sync::CancellationToken;
+use wizard_core::nylas::NylasAccountRecord;
+use wizard_core::regions::Region;
+use wizard_core::report::SignInFacts;
+use wizard_core::secrets::{SecretName, SecretString};
+
+use super::ReportFacts;
+use crate::app_state::AppState;
+use crate::microsoft_tests::{app, call, practice};
+
+/// Contoso's US key in the practice scenario, and its application.
+const API_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
+const NYLAS_APP: &str = "2b6f0c1e-7d3a-4e9b-8c5f-1a2d3e4f5a6b";
+const CLIENT_ID: &str = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03";
+const CLIENT_SECRET: &str = "Sbx8Q~report-canary-value-9034";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Practice mode with what Configure Nylas needs, then Configure Nylas run.
+fn configured(state: &AppState, w: &tauri::WebviewWindow<tauri::test::MockRuntime>) {
+    practice(w);
+    call(
+        w,
+        "set_answer",
+        json!({"update": {"key": "client_id", "value": CLIENT_ID}}),
+    )
+    .unwrap();
+    let record: NylasAccountRecord = serde_json::from_value(json!({
+        "application_id": NYLAS_APP,
+        "region": Region::Us,
+        "name": "Contoso Scheduler",
+        "checked_at": "2026-12-01T20:30:00Z",
+    }))
+    .unwrap();
+    state
+        .update(|p| {
+            p.answers.nylas_account = Some(record);
+            Ok(())
+        })
+        .unwrap();
+    runtime().block_on(async {
+        for (name, value) in [
+            (SecretName::NylasApiKey, API_KEY),
+            (SecretName::AzureClientSecret, CLIENT_SECRET),
+        ] {
+            state
+                .write_secret(name, SecretString::from(value.to_owned()))
+                .await
+                .unwrap();
+        }
+        let applied =
+            crate::configure_commands::apply_with(state, &|_| {}, &CancellationToken::new())
+                .await
+                .unwrap();
+        assert!(applied.report.succeeded(), "{:?}", applied.report);
+    });
+}
+
+/// The view tests' data (`ui/src/test/generated/report.json`), from what
+/// `setup_report` answered: rewritten only on change, so a clean tree
+/// stays clean. The time is fixed so the file is stable.
+fn write_fixture(before_sign_in: &Value, signed_in: &Value) {
+    let mut value = json!({"before_sign_in": before_sign_in, "signed_in": signed_in});
+    for k in ["before_sign_in", "signed_in"] {
+        value[k]["generated_at"] = json!("2026-12-01T21:00:00Z");
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/test/generated/report.json");
+    let mut text = serde_json::to_string_pretty(&value).unwrap();
+    // Ids the simulator makes up per run.
+    let marker = "Callback URI ID ";
+    let mut from = 0;
+    while let Some(i) = text[from..].find(marker) {
+        let start = from + i + marker.len();
+        let end = (start + 36).min(text.len());
+        text.replace_range(start..end, "sandbox-callback-uri-id");
+        from = start;
+    }
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn assert_no_secret(text: &str, what: &str) {
+    for secret in [API_KEY, CLIENT_SECRET] {
+        assert!(!text.contains(secret), "a secret reached {what}");
+    }
+}
+
+#[test]
+fn the_report_shows_what_is_in_place_and_saves_side_by_side_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    let state = app.state::<AppState>();
+    configured(&state, &w);
+
+    // Before the test sign-in: everything configured is in place, the
+    // sign-in is what is left.
+    let doc = call(&w, "setup_report", json!({})).unwrap();
+    assert_no_secret(&doc.to_string(), "the window");
+    assert_eq!(doc["nylas_application"]["application_id"], NYLAS_APP);
+    assert_eq!(doc["configure"]["checked_now"], true);
+    let steps = doc["configure"]["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    assert!(
+        steps.iter().all(|s| s["outcome"] == "already_done"),
+        "{steps:?}"
+    );
+    assert!(steps.iter().any(|s| s["item"] == "connector"));
+    assert!(steps.iter().any(|s| s["item"] == "callback_uri"));
+    let changes = doc["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["what"].as_str().unwrap().contains("connector")),
+        "{changes:?}"
+    );
+    assert!(changes
+        .iter()
+        .all(|c| !c["undo"].as_array().unwrap().is_empty()));
+    let left = doc["left"].as_array().unwrap();
+    assert!(left.iter().any(|l| l["step"] == "test-sign-in"), "{left:?}");
+    assert!(!left.iter().any(|l| l["step"] == "connector"), "{left:?}");
+    assert_eq!(doc["complete"], false);
+
+    // The test sign-in's grant is remembered for practice mode only.
+    let facts = app.state::<ReportFacts>();
+    facts.remember_sign_in(
+        true,
+        SignInFacts {
+            email: "megan@contoso.com".into(),
+            grant_id: "grant-1".into(),
+            grant_status: "valid".into(),
+            scopes_granted: vec![
+                "Mail.Read".into(),
+                "User.Read".into(),
+                "offline_access".into(),
+            ],
+            scopes_wanted: vec![
+                "Mail.Read".into(),
+                "User.Read".into(),
+                "offline_access".into(),
+            ],
+            scopes_missing: vec![],
+        },
+    );
+    let before = doc;
+    let doc = call(&w, "setup_report", json!({})).unwrap();
+    assert_eq!(doc["test_sign_in"]["email"], "megan@contoso.com");
+    write_fixture(&before, &doc);
+    let left = doc["left"].as_array().unwrap();
+    assert!(
+        !left.iter().any(|l| l["step"] == "test-sign-in"),
+        "{left:?}"
+    );
+
+    // Saved twice: four files, each pair side by side, none overwritten.
+    let saved: Vec<Value> = (0..2)
+        .map(|_| call(&w, "save_report", json!({})).unwrap())
+        .collect();
+    let paths: Vec<String> = saved
+        .iter()
+        .flat_map(|s| [s["markdown"].clone(), s["json"].clone()])
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    // The files are the test's own (in Downloads or the data folder): tidy up.
+    for p in &paths {
+        std::fs::remove_file(p).unwrap();
+    }
+    assert_eq!(
+        paths
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        4,
+        "a save overwrote another: {paths:?}"
+    );
+    for pair in paths.chunks(2) {
+        assert!(pair[0].ends_with(".md") && pair[1].ends_with(".json"));
+        assert_eq!(
+            pair[0].trim_end_matches(".md"),
+            pair[1].trim_end_matches(".json")
+        );
+    }
+    assert!(texts[0].starts_with("# Nylas Microsoft setup — report"));
+    assert!(texts[0].contains(NYLAS_APP));
+    assert!(texts[0].contains("| In place"));
+    assert!(texts[0].contains("megan@contoso.com"));
+    let json: Value = serde_json::from_str(&texts[1]).unwrap();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["test_sign_in"]["grant_id"], "grant-1");
+    for (p, t) in paths.iter().zip(&texts) {
+        assert_no_secret(t, p);
+    }
+    for s in &saved {
+        assert_no_secret(&s.to_string(), "the window");
+    }
+
+    // "Open the folder" opens the folder Rust saved into, nothing else.
+    call(&w, "open_report_folder", json!({})).unwrap();
+    assert!(crate::tests::was_opened(
+        saved[1]["folder"].as_str().unwrap()
+    ));
+
+    // Out of practice mode the practice sign-in isn't in the report.
+    call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
+    call(&w, "choose_path", json!({"path": "v3"})).unwrap();
+    let doc = call(&w, "setup_report", json!({})).unwrap();
+    assert_eq!(doc["test_sign_in"], Value::Null);
+    assert_eq!(doc["nylas_application"], Value::Null);
+}
+
+#[test]
+fn nothing_saved_yet_means_no_folder_to_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let err = call(&w, "open_report_folder", json!({})).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
