@@ -44,6 +44,7 @@ import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
 import type { SecretLifetime } from './bindings/SecretLifetime';
 import type { SecretName } from './bindings/SecretName';
+import type { SetupReport } from './bindings/SetupReport';
 import type { Session } from './bindings/Session';
 import type { SignInStatus } from './bindings/SignInStatus';
 import type { StepStatus } from './bindings/StepStatus';
@@ -652,4 +653,30 @@ export function checkNylasAccount(apiKey: string | null, region: Region | null):
 /** Check the key saved before (a saved key no region accepts is removed). */
 export function checkStoredNylasAccount(region: Region | null): Promise<NylasAccountView> {
   return call<NylasAccountView>('check_stored_nylas_account', { region });
+}
+
+// ---- Done: the report of path A (issue 10, point 5) ----
+
+/** Where the report was saved (Rust's `SavedReport`). */
+export interface SavedReport {
+  markdown: string;
+  json: string;
+  folder: string;
+}
+
+/** The report for the Done step: what was checked and configured, read
+ *  again from Nylas now, and what is left. Never holds a secret. */
+export function setupReport(clientId: string | null, audit: LastAudit | null): Promise<SetupReport> {
+  return call<SetupReport>('setup_report', { clientId, audit });
+}
+
+/** Save the report as Markdown and JSON side by side (Downloads, else the
+ *  app's data folder), never over another file. */
+export function saveReport(clientId: string | null, audit: LastAudit | null): Promise<SavedReport> {
+  return call<SavedReport>('save_report', { clientId, audit });
+}
+
+/** Open the folder of the report saved last (Rust knows which). */
+export async function openReportFolder(): Promise<void> {
+  await call<null>('open_report_folder');
 }

@@ -8,6 +8,7 @@
 import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
+import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
 import { FeaturesStep } from './features';
 import { NylasAccountStep } from './nylas-account';
@@ -24,6 +25,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   region: RegionStep,
   'azure-app': AzureAppStep,
   'nylas-account': NylasAccountStep,
+  'v3/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
 };
 

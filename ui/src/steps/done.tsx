@@ -1,0 +1,321 @@
+// Done (path A's last step): what was set up, in plain words, read again
+// from Nylas by Rust when the step opens; one calm "you're done" when
+// nothing is left, else honestly what is still missing, each with a way back
+// to its step. Then: save the report (Markdown + JSON, never a secret), the
+// changes made with how to undo them, and what to do next in your own app.
+
+import { useEffect, useState } from 'preact/hooks';
+import * as api from '../api';
+import { type SavedReport, type WizardApiError, toWizardError } from '../api';
+import type { Change } from '../bindings/Change';
+import type { Region } from '../bindings/Region';
+import type { SetupReport } from '../bindings/SetupReport';
+import { ChangeList } from '../components/change-list';
+import { CopyButton } from '../components/copy-button';
+import { CopyValue } from '../components/copy-value';
+import { ErrorCard } from '../components/error-card';
+import { AlertIcon, CheckCircleIcon, CheckIcon, ExternalIcon, FileIcon, SaveIcon } from '../components/icons';
+import { lastAudit, lastClientId } from '../components/summary-panel';
+import type { StepViewProps } from './types';
+import '../styles/done.css';
+
+const REGION_WORDS: Record<Region, string> = { us: 'US', eu: 'EU' };
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The facts of what was set up, one line each. */
+function SetUp({ report }: { report: SetupReport }) {
+  const a = report.answers;
+  const app = report.nylas_application;
+  const configure = report.configure;
+  const signIn = report.test_sign_in;
+  const audit = report.audit;
+  return (
+    <ul class="done-facts" data-testid="done-facts">
+      <li data-testid="done-fact-azure">
+        <strong>Azure app</strong>
+        {a.client_id !== null ? (
+          <>
+            {' '}
+            <CopyValue value={a.client_id} label="Application (client) ID" />
+          </>
+        ) : (
+          ': no Application (client) ID given'
+        )}
+        {a.tenant !== null && <span class="muted"> in {a.tenant}</span>}
+        {audit !== null && (
+          <span class="done-fact-note">
+            {audit.fail === 0
+              ? 'Its last check found nothing to fix.'
+              : `Its last check found ${plural(audit.fail, 'thing', 'things')} to fix.`}
+          </span>
+        )}
+        <span class="done-fact-note">
+          {plural(a.scopes.length, 'permission', 'permissions')} for what your app does
+          {a.features.length > 0 ? `: ${a.features.join(', ')}` : ''}.
+        </span>
+      </li>
+      <li data-testid="done-fact-nylas">
+        <strong>Nylas application</strong>
+        {app !== null ? (
+          <>
+            {' '}
+            {app.name !== null && <span>{app.name} </span>}
+            <CopyValue value={app.application_id} label="Nylas application ID" />
+            <span class="done-fact-note">In the {REGION_WORDS[app.region]} region.</span>
+          </>
+        ) : (
+          ': your API key hasn’t been checked yet.'
+        )}
+      </li>
+      <li data-testid="done-fact-configure">
+        <strong>Microsoft connector and callback URIs</strong>
+        {configure === null ? (
+          <span class="done-fact-note">Not checked: Configure Nylas hasn’t been done yet.</span>
+        ) : (
+          <ul class="done-configure">
+            {configure.steps.map((s) => {
+              const ok = s.outcome === 'already_done' || s.outcome === 'created' || s.outcome === 'updated';
+              return (
+                <li key={s.key} class={ok ? 'done-ok-line' : 'done-todo-line'} data-outcome={s.outcome}>
+                  {ok ? <CheckIcon size={16} /> : <AlertIcon size={16} />}
+                  <span>
+                    <span class="visually-hidden">{ok ? 'In place: ' : 'Still to do: '}</span>
+                    {s.summary}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </li>
+      <li data-testid="done-fact-sign-in">
+        <strong>Test sign-in</strong>
+        {signIn === null ? (
+          <span class="done-fact-note">No test account has signed in yet.</span>
+        ) : (
+          <>
+            {' '}
+            <code>{signIn.email}</code>
+            <span class="done-fact-note">
+              {signIn.grant_status === 'valid' ? 'Nylas has a valid grant for it' : `Its grant is ${signIn.grant_status}`}
+              {signIn.scopes_missing.length === 0
+                ? ', with every permission it asked for.'
+                : `, without ${signIn.scopes_missing.join(', ')}.`}
+            </span>
+          </>
+        )}
+      </li>
+    </ul>
+  );
+}
+
+export function DoneStep({ ctx }: StepViewProps) {
+  const [report, setReport] = useState<SetupReport | null>(null);
+  const [changes, setChanges] = useState<Change[] | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<SavedReport | null>(null);
+  const [actionError, setActionError] = useState<WizardApiError | null>(null);
+
+  const load = async () => {
+    setLoading(true);
+    setError(null);
+    try {
+      const [r, log] = await Promise.all([api.setupReport(lastClientId(), lastAudit()), api.listChanges()]);
+      setReport(r);
+      setChanges(log.changes);
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const save = async () => {
+    if (saving) return;
+    setSaving(true);
+    setActionError(null);
+    try {
+      setSaved(await api.saveReport(lastClientId(), lastAudit()));
+    } catch (e) {
+      setActionError(toWizardError(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const openFolder = async () => {
+    try {
+      await api.openReportFolder();
+      setActionError(null);
+    } catch (e) {
+      setActionError(toWizardError(e));
+    }
+  };
+
+  const goTo = async (step: string) => {
+    try {
+      ctx.applyProgress(await api.goToStep(step));
+    } catch (e) {
+      setActionError(toWizardError(e));
+    }
+  };
+
+  const title = (step: string) => ctx.path.steps.find((s) => s.id === step)?.title ?? step;
+
+  if (report === null) {
+    return (
+      <div class="done-step" data-testid="done-step">
+        {loading && (
+          <p role="status" class="muted" data-testid="done-checking">
+            Checking your setup with Nylas…
+          </p>
+        )}
+        {error !== null && <ErrorCard error={error} onRetry={() => void load()} busy={loading} />}
+      </div>
+    );
+  }
+
+  const left = report.left;
+  return (
+    <div class="done-step" data-testid="done-step">
+      {report.complete ? (
+        <section class="done-headline done-headline-ok" data-testid="done-complete" role="status">
+          <CheckCircleIcon size={28} class="done-headline-icon" />
+          <div>
+            <h2 class="done-headline-title">You’re done: Microsoft accounts can sign in to Nylas</h2>
+            <p>
+              Everything the wizard set up was checked with Nylas just now and is in place, and a test account
+              signed in. Save the report below to keep a record.
+            </p>
+          </div>
+        </section>
+      ) : (
+        <section class="done-headline done-headline-left" data-testid="done-left" aria-labelledby="done-left-title">
+          <AlertIcon size={28} class="done-headline-icon" />
+          <div>
+            <h2 class="done-headline-title" id="done-left-title">
+              Almost there: {plural(left.length, 'thing is', 'things are')} still to do
+            </h2>
+            <ul class="done-left-list">
+              {left.map((l) => (
+                <li key={l.text} data-testid="done-left-item">
+                  <span>{l.text}</span>
+                  {l.step !== null && (
+                    <button
+                      type="button"
+                      class="btn btn-secondary btn-small"
+                      data-testid={`done-go-${l.step}`}
+                      onClick={() => l.step !== null && void goTo(l.step)}
+                    >
+                      Go to {title(l.step)}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </section>
+      )}
+
+      <section class="step-section" aria-labelledby="done-setup-title">
+        <h2 class="group-title" id="done-setup-title">
+          What was set up
+        </h2>
+        {report.practice && (
+          <p class="field-hint">Practice mode: this is the built-in practice tenant, not your own.</p>
+        )}
+        <SetUp report={report} />
+      </section>
+
+      <section class="step-section" aria-labelledby="done-save-title" data-testid="done-save">
+        <h2 class="group-title" id="done-save-title">
+          Keep the report
+        </h2>
+        <p class="group-help">
+          A Markdown file to read or attach to a change ticket, and the same as JSON for tools. It never contains a
+          secret: only where your client secret and API key are kept.
+        </p>
+        <div class="done-save-actions">
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="done-save-button"
+            aria-disabled={saving ? 'true' : undefined}
+            onClick={() => void save()}
+          >
+            <SaveIcon size={16} />
+            <span>{saving ? 'Saving…' : saved === null ? 'Save the report' : 'Save it again'}</span>
+          </button>
+          {saved !== null && (
+            <button type="button" class="btn btn-secondary" data-testid="done-open-folder" onClick={() => void openFolder()}>
+              <FileIcon size={16} />
+              <span>Open the folder</span>
+            </button>
+          )}
+        </div>
+        {saved !== null && (
+          <div role="status" class="done-saved" data-testid="done-saved">
+            <p>Saved:</p>
+            <p>
+              <code data-testid="done-saved-markdown">{saved.markdown}</code>{' '}
+              <CopyButton text={saved.markdown} label="Copy path" what="The Markdown file's path" testId="done-copy-markdown" />
+            </p>
+            <p>
+              <code data-testid="done-saved-json">{saved.json}</code>{' '}
+              <CopyButton text={saved.json} label="Copy path" what="The JSON file's path" testId="done-copy-json" />
+            </p>
+          </div>
+        )}
+        {actionError !== null && <ErrorCard error={actionError} onDismiss={() => setActionError(null)} />}
+      </section>
+
+      <section class="step-section" aria-labelledby="done-changes-title" data-testid="done-changes">
+        <h2 class="group-title" id="done-changes-title">
+          Changes made, and how to undo them
+        </h2>
+        {changes === null || changes.length === 0 ? (
+          <p class="group-help" data-testid="done-no-changes">
+            The wizard changed nothing in Microsoft or Nylas in this run.
+          </p>
+        ) : (
+          <>
+            <p class="group-help">
+              Each change says how to reverse it by hand, should you ever need to. Nothing here needs undoing.
+            </p>
+            <ChangeList changes={changes} testId="done-change-list" />
+          </>
+        )}
+      </section>
+
+      <section class="step-section" aria-labelledby="done-next-title" data-testid="done-next">
+        <h2 class="group-title" id="done-next-title">
+          What to do next in your own app
+        </h2>
+        <ol class="done-next-list">
+          {report.next.map((n) => (
+            <li key={n.doc.url}>
+              <p>{n.text}</p>
+              <button
+                type="button"
+                class="btn btn-quiet btn-small inline-action"
+                onClick={() => void ctx.openLink({ kind: 'docs', topic: n.doc.topic })}
+              >
+                <ExternalIcon size={16} />
+                <span>{n.doc.label}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
