@@ -105,6 +105,7 @@ describe('Nylas account step', () => {
     );
     expect(card.textContent).toContain('Nothing in Nylas was changed.');
     expect(screen.getByTestId('nylas-key-hint').textContent).toBe('nyk…Tz1');
+    expect(screen.queryByTestId('nylas-region-switched')).toBeNull();
     expect(ctx.applyProgress).toHaveBeenCalledTimes(1);
     // Kept by Rust: the field is gone and nothing in the window holds the key.
     expect(input.value).toBe('');
@@ -134,6 +135,13 @@ describe('Nylas account step', () => {
     expect(m.checkNylasAccount).toHaveBeenLastCalledWith('nyk_v0_practice_eu_fabrikam_Kp5Vn3Js8Df6Gh2Q', 'eu');
     expect(screen.queryByTestId('nylas-region-offer')).toBeNull();
     expect(screen.getByTestId('nylas-app-region').textContent).toBe('EU');
+    // What switching changed: the Azure app's redirect URI.
+    const switched = screen.getByTestId('nylas-region-switched');
+    expect(switched.textContent).toContain('Your region is now EU');
+    expect(switched.textContent).toContain('Check the Azure app step again');
+    expect(within(switched).getByTestId('nylas-switched-redirect-uri').textContent).toContain(
+      'https://api.eu.nylas.com/v3/connect/callback',
+    );
   });
 
   it('shows a refused key as an error card and keeps the field', async () => {

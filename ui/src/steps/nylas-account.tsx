@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { type NylasAccountView, type WizardApiError, toWizardError } from '../api';
 import type { Region } from '../bindings/Region';
+import type { RegionOffer } from '../bindings/RegionOffer';
 import type { StoredSecret } from '../bindings/StoredSecret';
 import { Callout } from '../components/callout';
 import { CopyValue } from '../components/copy-value';
@@ -41,7 +42,15 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   const [busy, setBusy] = useState<KeySource | null>(null);
   const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<WizardApiError | null>(null);
+  // The region was switched to where the key works: what that changes.
+  const [switched, setSwitched] = useState<RegionOffer | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const result = useRef<HTMLDivElement>(null);
+
+  // A new answer shows below the field, often below the fold: bring it up.
+  useEffect(() => {
+    if (view !== null) result.current?.scrollIntoView?.({ block: 'start' });
+  }, [view]);
 
   useEffect(() => {
     let live = true;
@@ -68,6 +77,8 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
         from === 'stored'
           ? await api.checkStoredNylasAccount(target)
           : await api.checkNylasAccount(from === 'typed' ? (input.current?.value ?? '') : null, target);
+      const offered = view?.check.other_region ?? null;
+      setSwitched(v.kept && target !== null && offered?.region === target ? offered : null);
       setSource(from);
       setView(v);
       ctx.applyProgress(v.progress);
@@ -114,22 +125,6 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
           We check the key in the <strong>{REGION_WORDS[region]}</strong> region, the one you picked on the Region
           step. Checking only reads your application; nothing in Nylas changes.
         </p>
-        <p class="field-hint" data-testid="nylas-key-where">
-          Where to find it: in the Nylas Dashboard, open your application, then <strong>API Keys</strong>. Copy an
-          existing key, or create one for this setup.
-        </p>
-        <p class="no-account">
-          <strong>No Nylas account yet?</strong> Create it first in the Nylas dashboard: you pick its region there.
-        </p>
-        <button
-          type="button"
-          class="btn btn-quiet btn-small inline-action"
-          onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}
-        >
-          <ExternalIcon size={16} />
-          <span>Open the Nylas dashboard</span>
-        </button>
-
         {stored !== undefined && stored !== null && !editing && (
           <div class="nylas-key-saved" data-testid="nylas-key-saved">
             <p class="secret-stored">
@@ -172,6 +167,24 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
           </div>
         )}
 
+        {practice && showForm && stored !== undefined && (
+          <div class="note nylas-practice-key" data-testid="nylas-practice-note">
+            <p>
+              <strong>Practice mode:</strong> use the practice key of a made-up {REGION_WORDS[region]} application. It
+              only opens the simulator.
+            </p>
+            <button
+              type="button"
+              class="btn btn-secondary btn-small"
+              data-testid="nylas-practice-key"
+              aria-disabled={busy !== null ? 'true' : undefined}
+              onClick={() => void run('practice', null)}
+            >
+              {busy === 'practice' ? 'Checking…' : 'Use the practice key'}
+            </button>
+          </div>
+        )}
+
         {showForm && stored !== undefined && (
           <form
             class="field-block"
@@ -203,6 +216,10 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
                 {busy === 'typed' ? 'Checking…' : 'Check the key'}
               </button>
             </div>
+            <p class="field-hint" id="nylas-key-where" data-testid="nylas-key-where">
+              Where to find it: in the Nylas Dashboard, open your application, then <strong>API Keys</strong>. Copy an
+              existing key, or create one for this setup.
+            </p>
             <p class="field-hint">
               It goes straight to {practice ? "practice mode's memory" : 'your system keychain'}, and only once it
               works; the wizard shows just its first and last characters afterwards.
@@ -213,24 +230,6 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
               </button>
             )}
           </form>
-        )}
-
-        {practice && showForm && stored !== undefined && (
-          <div class="note nylas-practice-key" data-testid="nylas-practice-note">
-            <p>
-              <strong>Practice mode:</strong> use the practice key of a made-up {REGION_WORDS[region]} application. It
-              only opens the simulator.
-            </p>
-            <button
-              type="button"
-              class="btn btn-secondary btn-small"
-              data-testid="nylas-practice-key"
-              aria-disabled={busy !== null ? 'true' : undefined}
-              onClick={() => void run('practice', null)}
-            >
-              {busy === 'practice' ? 'Checking…' : 'Use the practice key'}
-            </button>
-          </div>
         )}
 
         <div aria-live="polite">
@@ -249,49 +248,76 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
           )}
         </div>
         {error !== null && <ErrorCard error={error} />}
+        <p class="no-account">
+          <strong>No Nylas account yet?</strong> Create it first in the Nylas dashboard: you pick its region there.
+        </p>
+        <button
+          type="button"
+          class="btn btn-quiet btn-small inline-action"
+          onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}
+        >
+          <ExternalIcon size={16} />
+          <span>Open the Nylas dashboard</span>
+        </button>
       </section>
 
-      {offer !== null && view !== null && (
-        <Callout
-          tone="warning"
-          title={offer.message}
-          testId="nylas-region-offer"
-          role="status"
-          actions={
-            <>
-              <button
-                type="button"
-                class="btn btn-primary"
-                data-testid="nylas-switch-region"
-                aria-disabled={busy !== null ? 'true' : undefined}
-                onClick={() => void run(source, offer.region)}
-              >
-                Switch to the {REGION_WORDS[offer.region]} region
-              </button>
-              <button
-                type="button"
-                class="btn btn-quiet"
-                data-testid="nylas-offer-other-key"
-                onClick={() => {
-                  setView(null);
-                  setEditing(true);
-                  input.current?.focus();
-                }}
-              >
-                Use a different key
-              </button>
-            </>
-          }
-        >
-          <p>
-            It opens <strong>{view.check.application.branding_name ?? 'an application'}</strong>, but your region
-            answer is {REGION_WORDS[view.check.chosen_region]}, so the key isn't saved yet.
-          </p>
-          <p>{offer.what_changes}</p>
-        </Callout>
-      )}
+      <div class="nylas-result" ref={result}>
+        {offer !== null && view !== null && (
+          <Callout
+            tone="warning"
+            title={offer.message}
+            testId="nylas-region-offer"
+            role="status"
+            actions={
+              <>
+                <button
+                  type="button"
+                  class="btn btn-primary"
+                  data-testid="nylas-switch-region"
+                  aria-disabled={busy !== null ? 'true' : undefined}
+                  onClick={() => void run(source, offer.region)}
+                >
+                  Switch to the {REGION_WORDS[offer.region]} region
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-quiet"
+                  data-testid="nylas-offer-other-key"
+                  onClick={() => {
+                    setView(null);
+                    setEditing(true);
+                    input.current?.focus();
+                  }}
+                >
+                  Use a different key
+                </button>
+              </>
+            }
+          >
+            <p>
+              It opens <strong>{view.check.application.branding_name ?? 'an application'}</strong>, but your region
+              answer is {REGION_WORDS[view.check.chosen_region]}, so the key isn't saved yet.
+            </p>
+            <p>{offer.what_changes}</p>
+          </Callout>
+        )}
 
-      {kept !== null && <ApplicationCard view={kept} />}
+        {kept !== null && switched !== null && (
+          <Callout
+            tone="info"
+            title={`Your region is now ${REGION_WORDS[switched.region]}`}
+            testId="nylas-region-switched"
+            role="status"
+          >
+            <p>
+              Your Azure app needs the {REGION_WORDS[switched.region]} redirect URI. Check the Azure app step again
+              before you go on:
+            </p>
+            <CopyValue value={switched.redirect_uri} label="redirect URI" testId="nylas-switched-redirect-uri" />
+          </Callout>
+        )}
+        {kept !== null && <ApplicationCard view={kept} />}
+      </div>
     </div>
   );
 }
