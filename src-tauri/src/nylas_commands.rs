@@ -76,8 +76,8 @@ pub async fn check_nylas_account(
 }
 
 /// Check the key saved before, in `region` (the region answer when
-/// absent; another region is the switch, as above). A saved key that no Nylas region accepts any more is removed
-/// and the step is no longer done.
+/// absent; another region is the switch, as above). A saved key that no
+/// Nylas region accepts any more is removed and the step is no longer done.
 #[tauri::command]
 pub async fn check_stored_nylas_account(
     state: State<'_, AppState>,
