@@ -187,6 +187,41 @@ async fn wrong_key_other_region_switch_and_the_application() {
     }
 }
 
+/// Resize the window and wait until the page has the new width.
+async fn resize(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while c
+        .execute("return window.innerWidth", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        != Some(u64::from(width))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the window did not take the new size"
+        );
+    }
+}
+
+/// Nothing on the page is wider than the window (no sideways scrolling).
+async fn nothing_cut_off(c: &Client) {
+    let wider = c
+        .execute(
+            "const w = document.documentElement.clientWidth;
+             return Array.from(document.querySelectorAll('[data-testid=\"nylas-account-step\"] *'))
+               .filter((e) => e.getBoundingClientRect().right > w + 1)
+               .map((e) => e.outerHTML.slice(0, 80));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wider, serde_json::json!([]), "cut off at the right edge");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn the_practice_key_in_dark_mode() {
     let data = tempfile::tempdir().unwrap();
@@ -204,4 +239,9 @@ async fn the_practice_key_in_dark_mode() {
     assert_eq!(text(&c, "nylas-app-name").await, "Contoso Scheduler");
     scroll_to(&c, "nylas-app-card").await;
     screenshot(&c, "10-07-nylas-account-application-dark").await;
+    // The smallest window the wizard supports.
+    resize(&c, 900, 640).await;
+    scroll_to(&c, "nylas-app-card").await;
+    nothing_cut_off(&c).await;
+    screenshot(&c, "10-08-nylas-account-application-900x640").await;
 }
