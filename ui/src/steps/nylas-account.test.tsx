@@ -188,6 +188,13 @@ describe('Nylas account step', () => {
     expect(screen.getByTestId('nylas-key-recheck').className).toContain('btn-primary');
   });
 
+  it('says when a key checked before is no longer saved', async () => {
+    renderStep(NylasAccountStep, makeCtx(onStep('us', record('us'))));
+    const note = await screen.findByTestId('nylas-key-missing');
+    expect(note.textContent).toContain("but it isn't saved any more");
+    expect(screen.getByTestId('nylas-key-input')).toBeTruthy();
+  });
+
   it('in practice mode, offers the practice key', async () => {
     m.checkNylasAccount.mockResolvedValue(answer('us', 'us', true));
     const ctx = makeCtx(onStep());

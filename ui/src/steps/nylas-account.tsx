@@ -167,6 +167,13 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
           </div>
         )}
 
+        {stored === null && record !== null && kept === null && (
+          <p class="field-hint nylas-key-stale" data-testid="nylas-key-missing">
+            A key was checked on {localDate(record.checked_at)}, but it isn't saved any more (keys entered in practice
+            mode are forgotten when it ends). Paste it again.
+          </p>
+        )}
+
         {practice && showForm && stored !== undefined && (
           <div class="note nylas-practice-key" data-testid="nylas-practice-note">
             <p>
