@@ -43,6 +43,8 @@ const COMMANDS: &[&str] = &[
     "create_new_app",
     "check_nylas_account",
     "check_stored_nylas_account",
+    "start_test_sign_in",
+    "finish_test_sign_in",
     "summary_text",
     "export_summary",
     "global_admin_request",

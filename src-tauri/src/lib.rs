@@ -18,6 +18,7 @@ mod report_commands;
 mod requirements;
 mod secret_commands;
 mod summary_commands;
+mod test_sign_in_commands;
 
 use tauri::{Manager, Runtime};
 use wizard_core::endpoints::Endpoints;
@@ -32,6 +33,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     // Remote calls in flight, so the window can cancel them.
     let builder = builder
         .manage(remote::RemoteCalls::default())
+        .manage(test_sign_in_commands::TestSignInSession::default())
         .manage(report_commands::ReportFacts::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
@@ -76,6 +78,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         create_app_commands::create_new_app,
         nylas_commands::check_nylas_account,
         nylas_commands::check_stored_nylas_account,
+        test_sign_in_commands::start_test_sign_in,
+        test_sign_in_commands::finish_test_sign_in,
         summary_commands::summary_text,
         summary_commands::export_summary,
         summary_commands::global_admin_request,
@@ -140,6 +144,9 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!("saving progress in {}", dir.display());
+            if let Some(port) = options.test_sign_in_port {
+                app.manage(test_sign_in_commands::TestSignInPort(port));
+            }
             app.manage(
                 AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?
                     .with_sign_in_client_id(sign_in_client_id),
@@ -200,5 +207,7 @@ mod create_app_tests;
 mod microsoft_tests;
 #[cfg(test)]
 mod remote_tests;
+#[cfg(test)]
+mod test_sign_in_tests;
 #[cfg(test)]
 mod tests;

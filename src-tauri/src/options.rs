@@ -25,6 +25,12 @@ pub struct Options {
     /// organization blocks that one.
     #[arg(long, value_name = "ID", env = "NYLAS_WIZARD_SIGN_IN_CLIENT_ID")]
     pub sign_in_client_id: Option<String>,
+
+    /// Listen for the test sign-in's return on this port of localhost
+    /// instead of 47615 (it must match the callback URI registered with
+    /// Nylas; for support and the end-to-end tests).
+    #[arg(long, value_name = "PORT", env = "NYLAS_WIZARD_TEST_SIGN_IN_PORT")]
+    pub test_sign_in_port: Option<u16>,
 }
 
 impl Options {
