@@ -50,6 +50,7 @@ import type { SignInStatus } from './bindings/SignInStatus';
 import type { StepStatus } from './bindings/StepStatus';
 import type { StoredSecret } from './bindings/StoredSecret';
 import type { TenantInfo } from './bindings/TenantInfo';
+import type { TestSignInOutcome } from './bindings/TestSignInOutcome';
 import type { WizardError } from './bindings/WizardError';
 
 /** Plain words for each stable error code (crates/wizard-core/src/error.rs).
@@ -679,4 +680,25 @@ export function saveReport(clientId: string | null, audit: LastAudit | null): Pr
 /** Open the folder of the report saved last (Rust knows which). */
 export async function openReportFolder(): Promise<void> {
   await call<null>('open_report_folder');
+}
+
+// ---- Test sign-in (issue 10, point 3) ----
+
+/** What `start_test_sign_in` answers: the Nylas page (to copy when no
+ *  browser opened). */
+export interface TestSignInStarted {
+  authorize_url: string;
+  opened: boolean;
+}
+
+/** Check the key and the registered callback, then open the Nylas sign-in
+ *  page in the browser (`loginHint` pre-fills the account at Microsoft). */
+export function startTestSignIn(loginHint: string | null): Promise<TestSignInStarted> {
+  return call<TestSignInStarted>('start_test_sign_in', { loginHint });
+}
+
+/** Wait for the browser to come back: the grant, or the refusal explained
+ *  (Cancel: `cancelRemote('finish_test_sign_in')`). */
+export function finishTestSignIn(): Promise<TestSignInOutcome> {
+  return call<TestSignInOutcome>('finish_test_sign_in');
 }

@@ -369,7 +369,7 @@ const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
 
 /// Steps built only on path A (the same ids mean other work on other paths,
 /// e.g. migration's "connector" reconfigures an imported one).
-const PATH_A_BUILT: &[&str] = &[NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP];
+const PATH_A_BUILT: &[&str] = &[NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP, TEST_SIGN_IN_STEP];
 
 /// Whether this version can do `step` on `path`.
 pub fn is_built(path: PathId, step: &str) -> bool {
@@ -539,7 +539,8 @@ mod tests {
                 "region",
                 "azure-app",
                 "nylas-account",
-                "connector"
+                "connector",
+                "test-sign-in"
             ]
         );
         assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
@@ -559,7 +560,7 @@ mod tests {
         }
         assert_eq!(
             path_info(PathId::V3).built_note,
-            "This version can do 5 of its 7 steps; for the rest it tells you what to do by hand."
+            "This version can do 6 of its 7 steps; for the rest it tells you what to do by hand."
         );
         assert_eq!(path_info(PathId::Migrate).steps_built, 2);
         assert_eq!(

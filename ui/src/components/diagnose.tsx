@@ -30,7 +30,7 @@ const SUPPORT_LABELS: Record<string, string> = {
   timestamp: 'Time',
 };
 
-function DiagnosisCard({
+export function DiagnosisCard({
   d,
   onOpen,
   onShowCheck,

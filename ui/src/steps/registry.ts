@@ -13,6 +13,7 @@ import { ConfigureNylasStep } from './configure-nylas';
 import { FeaturesStep } from './features';
 import { NylasAccountStep } from './nylas-account';
 import { RegionStep } from './region';
+import { TestSignInStep } from './test-sign-in';
 import type { StepViewProps } from './types';
 
 export type StepView = ComponentType<StepViewProps>;
@@ -27,6 +28,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'nylas-account': NylasAccountStep,
   'v3/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
+  'test-sign-in': TestSignInStep,
 };
 
 export function findStepView(
