@@ -129,7 +129,7 @@ struct Ready {
     journal: PathBuf,
 }
 
-async fn gather(state: &AppState) -> Result<(ConfigurePlanView, Option<Ready>)> {
+async fn gather(state: &AppState, test_port: u16) -> Result<(ConfigurePlanView, Option<Ready>)> {
     let answers = state.progress().answers;
     let api_key: Option<SecretString> = state.read_secret(SecretName::NylasApiKey).await?;
     let client_secret = state.read_secret(SecretName::AzureClientSecret).await?;
@@ -149,7 +149,7 @@ async fn gather(state: &AppState) -> Result<(ConfigurePlanView, Option<Ready>)> 
     if !view.missing.is_empty() {
         return Ok((view, None));
     }
-    let input = ConfigureInput::from_answers(&answers, DEFAULT_TEST_SIGN_IN_PORT)?;
+    let input = ConfigureInput::from_answers(&answers, test_port)?;
     view.additional_tenants = input.additional_tenants.clone();
     Ok((
         view,
@@ -165,9 +165,14 @@ async fn gather(state: &AppState) -> Result<(ConfigurePlanView, Option<Ready>)> 
 }
 
 /// The plan for the saved answers: read from Nylas, nothing sent. Says
-/// what is missing instead when an earlier step isn't done.
-pub async fn plan_view(state: &AppState, cancel: &CancellationToken) -> Result<ConfigurePlanView> {
-    let (mut view, ready) = gather(state).await?;
+/// what is missing instead when an earlier step isn't done. `test_port`:
+/// where the test sign-in listens (its callback URI is registered).
+pub async fn plan_view_at(
+    state: &AppState,
+    test_port: u16,
+    cancel: &CancellationToken,
+) -> Result<ConfigurePlanView> {
+    let (mut view, ready) = gather(state, test_port).await?;
     let Some(r) = ready else {
         return Ok(view);
     };
@@ -186,13 +191,28 @@ pub async fn plan_view(state: &AppState, cancel: &CancellationToken) -> Result<C
     Ok(view)
 }
 
-/// Plan again from a fresh read, apply, record what changed.
+/// [`plan_view_at`] with the window's test sign-in port.
+pub async fn plan_view(state: &AppState, cancel: &CancellationToken) -> Result<ConfigurePlanView> {
+    plan_view_at(state, test_sign_in_port(), cancel).await
+}
+
+/// [`apply_with_at`] with the window's test sign-in port.
 pub async fn apply_with(
     state: &AppState,
     progress: &(dyn Fn(ProgressEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<ConfigureApplied> {
-    let (view, ready) = gather(state).await?;
+    apply_with_at(state, test_sign_in_port(), progress, cancel).await
+}
+
+/// Plan again from a fresh read, apply, record what changed.
+pub async fn apply_with_at(
+    state: &AppState,
+    test_port: u16,
+    progress: &(dyn Fn(ProgressEvent) + Send + Sync),
+    cancel: &CancellationToken,
+) -> Result<ConfigureApplied> {
+    let (view, ready) = gather(state, test_port).await?;
     let Some(r) = ready else {
         let first = view.missing.first().map(|m| m.step_title.clone());
         return Err(WizardError::new(
@@ -242,6 +262,13 @@ pub async fn apply_with(
         changes,
         progress: state.progress().view(),
     })
+}
+
+/// Where the window's test sign-in listens, so its callback URI is the one
+/// registered. The default port until the test sign-in's configurable port
+/// is shared with this module.
+fn test_sign_in_port() -> u16 {
+    DEFAULT_TEST_SIGN_IN_PORT
 }
 
 /// The plan for the saved answers and stored secrets, redacted.

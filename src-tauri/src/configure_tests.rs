@@ -10,12 +10,13 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 use tauri::Manager;
 use tokio_util::sync::CancellationToken;
+use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
 use wizard_core::nylas::NylasAccountRecord;
 use wizard_core::plan::{ProgressEvent, StepOutcome, StepState};
 use wizard_core::regions::Region;
 use wizard_core::secrets::{SecretName, SecretString};
 
-use super::{apply_with, missing_prerequisites};
+use super::{apply_with_at, missing_prerequisites};
 use crate::app_state::AppState;
 use crate::microsoft_tests::{app, call, practice};
 
@@ -179,8 +180,9 @@ fn plan_then_apply_records_each_change_and_a_second_run_changes_nothing() {
     // Apply, hearing every step start and end.
     let events: Mutex<Vec<ProgressEvent>> = Mutex::new(Vec::new());
     let applied = runtime()
-        .block_on(apply_with(
+        .block_on(apply_with_at(
             &state,
+            DEFAULT_TEST_SIGN_IN_PORT,
             &|e| events.lock().unwrap().push(e),
             &CancellationToken::new(),
         ))
@@ -231,7 +233,12 @@ fn plan_then_apply_records_each_change_and_a_second_run_changes_nothing() {
         "{again}"
     );
     let second = runtime()
-        .block_on(apply_with(&state, &|_| {}, &CancellationToken::new()))
+        .block_on(apply_with_at(
+            &state,
+            DEFAULT_TEST_SIGN_IN_PORT,
+            &|_| {},
+            &CancellationToken::new(),
+        ))
         .unwrap();
     assert_eq!(second.report.writes(), 0);
     assert_eq!(second.changes, vec![]);
@@ -276,8 +283,9 @@ fn stop_during_the_first_step_writes_nothing() {
     ready(&state, &w);
     let stop = CancellationToken::new();
     let applied = runtime()
-        .block_on(apply_with(
+        .block_on(apply_with_at(
             &state,
+            DEFAULT_TEST_SIGN_IN_PORT,
             &|e| {
                 // The admin presses Stop as the first step starts.
                 if e.index == 0 && matches!(e.state, StepState::Started) {
@@ -314,4 +322,26 @@ fn the_window_may_apply_through_a_channel() {
     assert_eq!(applied["report"]["cancelled"], false, "{applied}");
     assert_eq!(applied["changes"][0]["kind"], "connector_created");
     assert!(!applied.to_string().contains(CLIENT_SECRET));
+}
+
+#[test]
+fn the_test_sign_in_callback_follows_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    let state = app.state::<AppState>();
+    ready(&state, &w);
+    let view = runtime()
+        .block_on(super::plan_view_at(&state, 5123, &CancellationToken::new()))
+        .unwrap();
+    let keys: Vec<String> = view
+        .plan
+        .unwrap()
+        .steps
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
+    assert!(
+        keys.contains(&"callback-uri:http://localhost:5123/nylas-wizard/test-sign-in".to_owned()),
+        "{keys:?}"
+    );
 }
