@@ -103,6 +103,13 @@ fn a_working_key_is_kept_and_only_its_hint_comes_back() {
         session["progress"]["answers"]["nylas_account"]["application_id"],
         CONTOSO_APP
     );
+
+    // Forgetting the key forgets what it opened: the step isn't done.
+    call(&w, "forget_secret", json!({"name": "nylas_api_key"})).unwrap();
+    assert_eq!(stored_key(&app), None);
+    let session = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(session["progress"]["answers"]["nylas_account"], Value::Null);
+    assert_eq!(session["progress"]["leaving"]["status"], "skipped");
 }
 
 #[test]

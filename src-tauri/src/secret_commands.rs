@@ -71,5 +71,13 @@ pub async fn stored_secret(
 
 #[tauri::command]
 pub async fn forget_secret(state: State<'_, AppState>, name: SecretName) -> Result<()> {
-    state.delete_secret(typed_by_the_admin(name)?).await
+    state.delete_secret(typed_by_the_admin(name)?).await?;
+    if name == SecretName::NylasApiKey {
+        // Without its key the Nylas account step is no longer done.
+        state.update(|p| {
+            p.record_nylas_account(None);
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
