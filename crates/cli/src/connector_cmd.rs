@@ -211,6 +211,10 @@ fn print_progress(plan: &Plan) -> impl Fn(ProgressEvent) + Send + Sync + '_ {
         let summary = plan.step(&e.key).map(|s| s.summary.as_str()).unwrap_or("");
         match e.state {
             StepState::Started => eprintln!("→ {n} {summary}"),
+            StepState::Retrying { attempt, wait_ms } => eprintln!(
+                "… {n} a call to Nylas failed for now (try {attempt}); trying again in {:.1} s",
+                wait_ms as f64 / 1000.0
+            ),
             StepState::Done { outcome } => {
                 eprintln!(
                     "✓ {n} {}",

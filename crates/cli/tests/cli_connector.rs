@@ -246,3 +246,22 @@ async fn bad_input_and_missing_secrets_exit_2() {
         .unwrap();
     assert!(stdout(&help).contains("Exit codes: 0 applied"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_is_waited_out_and_shown() {
+    let r = setup().await;
+    r.sb.set_faults(vec![Fault::new("POST /nylas-us/v3/connectors")
+        .with_status(429)
+        .with_retry_after("1")
+        .first_n(1)])
+        .unwrap();
+    let out = r.cli(&["--yes"], true).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("… [1/3] a call to Nylas failed for now (try 1); trying again in 1.0 s"),
+        "{err}"
+    );
+    assert_eq!(r.sb.calls("POST /nylas-us/v3/connectors"), 2);
+    assert_eq!(r.sb.scenario().nylas_applications[0].connectors.len(), 1);
+}

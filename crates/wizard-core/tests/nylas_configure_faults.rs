@@ -259,3 +259,39 @@ async fn cancelled_during_a_create_then_resumed_makes_one_connector() {
     assert!(report.succeeded() && report.resumed, "{report:?}");
     assert_configured_once(&w);
 }
+
+/// A rate-limited call shows as "retrying" in the step's progress (the
+/// wait as asked, cut to the client's longest), then the step finishes.
+#[tokio::test]
+async fn a_rate_limited_step_shows_retrying_then_done() {
+    let w = world(409, false).await;
+    let plan = w.plan().await.unwrap();
+    w.sb.set_faults(vec![Fault::new("POST /nylas-us/v3/connectors")
+        .with_status(429)
+        .with_retry_after("3")
+        .first_n(1)])
+        .unwrap();
+    let (report, events) = w.apply_with(&plan, |_| {}, &CancellationToken::new()).await;
+    assert!(report.succeeded(), "{report:?}");
+    let states: Vec<StepState> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.key == CONNECTOR_KEY)
+        .map(|e| e.state.clone())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            StepState::Started,
+            StepState::Retrying {
+                attempt: 1,
+                wait_ms: 10
+            },
+            StepState::Done {
+                outcome: StepOutcome::Created
+            }
+        ]
+    );
+    assert_configured_once(&w);
+}

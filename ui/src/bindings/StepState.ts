@@ -5,4 +5,4 @@ import type { WizardError } from "./WizardError";
 /**
  * A step's state change, as the progress callback receives it.
  */
-export type StepState = { "kind": "started" } | { "kind": "done", outcome: StepOutcome, } | { "kind": "failed", error: WizardError, } | { "kind": "cancelled" };
+export type StepState = { "kind": "started" } | { "kind": "retrying", attempt: number, wait_ms: number, } | { "kind": "done", outcome: StepOutcome, } | { "kind": "failed", error: WizardError, } | { "kind": "cancelled" };

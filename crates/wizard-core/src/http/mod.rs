@@ -34,6 +34,21 @@ pub use reqwest::Method;
 use crate::error::{Result, WizardError};
 use errors::Transport;
 
+/// Told of each retry: the attempt that failed (1-based) and the wait
+/// before the next one.
+pub type RetryObserver = Arc<dyn Fn(u32, Duration) + Send + Sync>;
+
+tokio::task_local! {
+    static ON_RETRY: RetryObserver;
+}
+
+/// Run `fut` with `observer` told of every retry its HTTP calls make (the
+/// plan engine shows "retrying" this way; calls in spawned tasks are not
+/// seen).
+pub async fn observe_retries<F: std::future::Future>(observer: RetryObserver, fut: F) -> F::Output {
+    ON_RETRY.scope(observer, fut).await
+}
+
 /// Proxy, timeouts, deadline, retry policy and size limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpConfig {
@@ -251,6 +266,7 @@ impl HttpClient {
                 why = %describe(&failure),
                 "HTTP call failed; retrying"
             );
+            let _ = ON_RETRY.try_with(|tell| tell(attempts, wait));
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(errors::cancelled(&req.label, attempts)),

@@ -3,6 +3,8 @@
 
 use std::future::Future;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
@@ -10,6 +12,7 @@ use super::journal::{Journal, JournalEntry, JournalState};
 use super::progress::{ApplyReport, ProgressEvent, StepOutcome, StepReport, StepState};
 use super::{Plan, PlanStep};
 use crate::error::{ErrorCode, Result, WizardError};
+use crate::http::{observe_retries, RetryObserver};
 
 /// What a step's runner found or did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,16 +127,35 @@ pub async fn apply<R: StepRunner>(
             continue;
         }
         event(StepState::Started);
-        let result = runner
-            .run(
-                step,
-                StepContext {
-                    cancel,
-                    journal: &journal,
-                    previous: before.entry(&step.key),
-                },
-            )
-            .await;
+        // Retries inside the HTTP layer come back through a channel, so
+        // the progress callback (borrowed, not 'static) hears of them live.
+        let (tx, mut retries) = tokio::sync::mpsc::unbounded_channel();
+        let observer: RetryObserver = Arc::new(move |attempt, wait: Duration| {
+            let _ = tx.send((attempt, wait));
+        });
+        let result = {
+            let run = observe_retries(
+                observer,
+                runner.run(
+                    step,
+                    StepContext {
+                        cancel,
+                        journal: &journal,
+                        previous: before.entry(&step.key),
+                    },
+                ),
+            );
+            tokio::pin!(run);
+            loop {
+                tokio::select! {
+                    r = &mut run => break r,
+                    Some((attempt, wait)) = retries.recv() => event(StepState::Retrying {
+                        attempt,
+                        wait_ms: wait.as_millis() as u64,
+                    }),
+                }
+            }
+        };
         match result {
             Ok(done) => {
                 journal.finish(

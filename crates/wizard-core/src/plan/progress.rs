@@ -28,8 +28,19 @@ pub enum StepOutcome {
 #[ts(export)]
 pub enum StepState {
     Started,
-    Done { outcome: StepOutcome },
-    Failed { error: WizardError },
+    /// A call of the step failed for now (rate limit, service hiccup) and
+    /// is tried again after `wait_ms`.
+    Retrying {
+        attempt: u32,
+        #[ts(type = "number")]
+        wait_ms: u64,
+    },
+    Done {
+        outcome: StepOutcome,
+    },
+    Failed {
+        error: WizardError,
+    },
     Cancelled,
 }
 
