@@ -299,8 +299,9 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
     wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "Features").await;
     for feature in ["feature-mail-read", "feature-rooms"] {
+        let tick = wait_for(&c, feature).await;
         scroll_to(&c, feature).await;
-        wait_for(&c, feature).await.click().await.unwrap();
+        tick.click().await.unwrap();
     }
     wait_for(&c, "step-item-azure-app")
         .await
@@ -351,7 +352,7 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
         .expect("the simulator's sign-in")];
     put_faults(
         base,
-        r#"[{"route": "POST /graph/v1.0/servicePrincipals", "latency_ms": 4000}]"#,
+        r#"[{"route": "POST /graph/v1.0/servicePrincipals", "latency_ms": 8000}]"#,
     );
     wait_for(&c, "create-start").await.click().await.unwrap();
     wait_for(&c, "create-confirm-yes")
@@ -360,19 +361,20 @@ async fn a_new_app_that_needs_admin_consent_gets_it_right_there() {
         .await
         .unwrap();
 
-    // Each call is ticked off as it happens.
+    // Each call is ticked off as it happens: photographed mid-way, then
+    // checked still mid-way (so the picture is too).
     wait_for_state(&c, "create-call-app", "done").await;
+    scroll_top(&c, "create-working").await;
+    screenshot(&c, "21f-create-calls-live").await;
     let calls = text(&c, "create-calls").await;
-    assert_eq!(state(&c, "create-call-find_existing").await, "done");
     assert_eq!(state(&c, "create-call-service_principal").await, "started");
+    assert_eq!(state(&c, "create-call-find_existing").await, "done");
     assert_eq!(state(&c, "create-call-secret").await, "waiting");
     assert!(calls.contains("Registered the app"), "{calls}");
     assert!(
         calls.contains("Creating its enterprise application"),
         "{calls}"
     );
-    scroll_top(&c, "create-working").await;
-    screenshot(&c, "21f-create-calls-live").await;
     let done = text(&c, "create-done").await;
     assert!(done.contains("Your app is created"), "{done}");
 
