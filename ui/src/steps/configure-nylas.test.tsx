@@ -103,6 +103,10 @@ describe('Configure Nylas', () => {
     expect(screen.getByTestId(`configure-tick-${CONNECTOR}`).dataset.state).toBe('waiting');
     report?.({ key: CONNECTOR, index: 0, total: 2, state: { kind: 'started' } });
     await waitFor(() => expect(screen.getByTestId(`configure-tick-${CONNECTOR}`).dataset.state).toBe('started'));
+    // Nylas asked to slow down: the tick says it waits and tries again.
+    report?.({ key: CONNECTOR, index: 0, total: 2, state: { kind: 'retrying', attempt: 2, wait_ms: 3000 } });
+    await waitFor(() => expect(screen.getByTestId(`configure-tick-${CONNECTOR}`).dataset.state).toBe('retrying'));
+    expect(screen.getByTestId('configure-retrying').textContent).toContain('trying again in 3 s (attempt 2)');
     report?.({ key: CONNECTOR, index: 0, total: 2, state: { kind: 'done', outcome: 'created' } });
     await waitFor(() => expect(screen.getByTestId(`configure-tick-${CONNECTOR}`).dataset.state).toBe('created'));
     expect(screen.getByTestId(`configure-tick-${TEST_CB}`).dataset.state).toBe('waiting');
@@ -162,5 +166,18 @@ describe('Configure Nylas', () => {
     await waitFor(() => expect(screen.queryByTestId('configure-tenants-error')).toBeNull());
     expect(m.setAnswer).toHaveBeenLastCalledWith({ key: 'additional_tenants', value: ['fabrikam.com', 'adatum.com'] });
     await waitFor(() => expect(m.planConfigureNylas).toHaveBeenCalledTimes(2));
+  });
+
+  it('a plan that could not be read says why and reads again on Try again', async () => {
+    m.planConfigureNylas
+      .mockRejectedValueOnce(new WizardApiError('remote_unavailable', "Nylas couldn't be reached."))
+      .mockResolvedValueOnce(FIX.create);
+    renderStep(ConfigureNylasStep, ctxAtConnector());
+    expect((await screen.findByText("Nylas couldn't be reached.")).textContent).toBeTruthy();
+    expect(screen.queryByTestId('configure-confirm')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: /Try again/ }));
+    await screen.findByTestId('configure-plan');
+    expect(m.planConfigureNylas).toHaveBeenCalledTimes(2);
+    expect(screen.queryByText("Nylas couldn't be reached.")).toBeNull();
   });
 });

@@ -33,9 +33,10 @@ const ACTION: Record<PlanStep['action'], string> = {
 };
 
 /** Icon and words per state: never colour alone. */
-const MARK: Record<'waiting' | 'started' | StepOutcome, { icon: string; word: string }> = {
+const MARK: Record<'waiting' | 'started' | 'retrying' | StepOutcome, { icon: string; word: string }> = {
   waiting: { icon: '○', word: 'Not started' },
   started: { icon: '…', word: 'In progress' },
+  retrying: { icon: '↻', word: 'Waiting to try again' },
   created: { icon: '✓', word: 'Added' },
   updated: { icon: '✓', word: 'Changed' },
   already_done: { icon: '✓', word: 'Already right' },
@@ -49,6 +50,8 @@ function stateOf(e: ProgressEvent | undefined): keyof typeof MARK {
   switch (e.state.kind) {
     case 'started':
       return 'started';
+    case 'retrying':
+      return 'retrying';
     case 'done':
       return e.state.outcome;
     case 'failed':
@@ -144,7 +147,8 @@ function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, Prog
   return (
     <ol class="create-calls create-calls-live" data-testid="configure-ticks">
       {steps.map((s) => {
-        const state = stateOf(heard[s.key]);
+        const e = heard[s.key];
+        const state = stateOf(e);
         const mark = MARK[state];
         return (
           <li key={s.key} class={`create-call is-${state}`} data-testid={`configure-tick-${s.key}`} data-state={state}>
@@ -154,6 +158,13 @@ function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, Prog
             <span class="visually-hidden">{mark.word}: </span>
             <span>
               {s.summary} <span class="muted small">({mark.word})</span>
+              {e?.state.kind === 'retrying' && (
+                <span class="muted small" data-testid="configure-retrying">
+                  {' '}
+                  Nylas asked the wizard to slow down or didn't answer; trying again in{' '}
+                  {Math.max(1, Math.round(e.state.wait_ms / 1000))} s (attempt {e.state.attempt}).
+                </span>
+              )}
             </span>
           </li>
         );
@@ -203,6 +214,8 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
   const [done, setDone] = useState<ConfigureApplied | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [stopped, setStopped] = useState(false);
+  // Reading the plan failed: the error card offers to read again.
+  const [planFailed, setPlanFailed] = useState(false);
   const [tenantError, setTenantError] = useState<string | null>(null);
   const tenantsInput = useRef<HTMLTextAreaElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
@@ -216,8 +229,11 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
       if (mine !== seq.current) return;
       setView(v);
       setError(null);
+      setPlanFailed(false);
     } catch (e) {
-      if (mine === seq.current) setError(toWizardError(e));
+      if (mine !== seq.current) return;
+      setError(toWizardError(e));
+      setPlanFailed(true);
     } finally {
       if (mine === seq.current) setPlanning(false);
     }
@@ -258,6 +274,7 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
     setError(null);
     setDone(null);
     setStopped(false);
+    setPlanFailed(false);
     setHeard({});
     try {
       const result = await api.applyConfigureNylas((e) => setHeard((h) => ({ ...h, [e.key]: e })));
@@ -431,7 +448,9 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
           Stopped before anything was changed.
         </p>
       )}
-      {error !== null && <ErrorCard error={error} />}
+      {error !== null && (
+        <ErrorCard error={error} onRetry={planFailed ? () => void plan() : undefined} busy={planning} />
+      )}
 
       {done !== null && (
         <div class="create-done" data-testid="configure-result">
