@@ -151,6 +151,14 @@ pub fn run() {
                 AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?
                     .with_sign_in_client_id(sign_in_client_id),
             );
+            // Ask the keychain now, while the window and its page load: the
+            // first screen needs the answer (the welcome screen's promise
+            // about secrets) and a Secret Service can take a while to reply.
+            // get_session waits for this same probe instead of starting one.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<AppState>().keychain_status().await;
+            });
             Ok(())
         })
         .run(tauri::generate_context!())
