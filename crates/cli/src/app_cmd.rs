@@ -299,6 +299,7 @@ fn report(
         None
     };
     let unmet = outcome.unmet();
+    let consent = outcome.admin_consent_to_grant();
     match format {
         Format::Json => {
             let mut v = json!({
@@ -309,6 +310,7 @@ fn report(
                 "secret_stored": secret_stored,
                 "steps": outcome.steps,
                 "unmet_checks": unmet,
+                "admin_consent_to_grant": consent,
             });
             if let Some(secret) = &shown {
                 v["client_secret"] = json!(secret);
@@ -332,8 +334,14 @@ fn report(
                 "\nCheck of the app: {} passed, {} warnings, {} failed.",
                 s.pass, s.warn, s.fail
             );
+            if !consent.is_empty() {
+                println!(
+                    "{} needs an administrator's consent before anyone can connect: in the Azure portal, open the app's API permissions and click Grant admin consent (or use Grant admin consent now in the wizard's window).",
+                    consent.join(", ")
+                );
+            }
             if unmet.is_empty() {
-                println!("Everything its configuration can give is right. Admin consent is a separate step.");
+                println!("Everything its configuration can give is right.");
             } else {
                 println!(
                     "Still not right: {}. Run `check --live` for the details.",

@@ -167,6 +167,8 @@ async fn yes_creates_once_prints_the_secret_once_and_a_re_run_creates_nothing() 
     assert_eq!(v["created"], true);
     assert_eq!(v["tenant"], CONTOSO_ID);
     assert_eq!(v["secret_stored"], "printed-once");
+    // Email-client needs no administrator's consent.
+    assert_eq!(v["admin_consent_to_grant"], serde_json::json!([]));
     let apps = ours(&sb);
     assert_eq!(apps.len(), 1);
     assert_eq!(v["app_id"], apps[0]["appId"]);

@@ -220,6 +220,11 @@ async fn a_plan_needing_admin_consent_gets_it_at_microsoft_and_the_check_then_pa
     let req = request(
         json!({"path": "v3", "features": ["mail-read", "rooms"], "region": "us", "tenancy": "multi"}),
     );
+    let said = plan_app(&req, NAME, 365).unwrap().lines;
+    assert!(
+        said.contains(&"Place.Read.All needs an administrator's consent: the wizard offers it right after creating the app.".to_owned()),
+        "{said:?}"
+    );
     let (out, _) = run(&sb, &g, &req, &MemorySecretStore::new()).await;
     let out = out.unwrap();
     assert_eq!(out.admin_consent_to_grant(), ["Place.Read.All"]);

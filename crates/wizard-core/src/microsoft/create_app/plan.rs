@@ -179,7 +179,15 @@ pub fn plan_app(req: &AuditRequest, display_name: &str, secret_days: u32) -> Res
         ));
     }
     if permissions.iter().any(|p| p.admin_consent) {
-        lines.push("Some permissions need an administrator's consent, which is a separate step after creating the app.".into());
+        lines.push(format!(
+            "{} needs an administrator's consent: the wizard offers it right after creating the app.",
+            permissions
+                .iter()
+                .filter(|p| p.admin_consent)
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     Ok(AppPlan {
         display_name,
