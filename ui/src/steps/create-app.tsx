@@ -19,6 +19,7 @@ import { CHECK_NAMES } from '../check-names';
 import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
 import { AdminConsent } from './admin-consent';
+import { CALLS, CallList } from './create-app-calls';
 import { AuditResults } from './audit-results';
 import { MicrosoftSignIn } from './microsoft-sign-in';
 import '../styles/live.css';
@@ -39,51 +40,12 @@ const EXPIRY: { days: number; label: string }[] = [
   { days: 730, label: '2 years' },
 ];
 
-/** The calls creating makes, in Rust's order, named before they run. */
-const CALLS: { call: CreateCall; label: string }[] = [
-  { call: 'find_existing', label: 'Look for an app to reuse' },
-  { call: 'app', label: 'Register the app (or reuse the one found)' },
-  { call: 'service_principal', label: 'Create its enterprise application' },
-  { call: 'secret', label: 'Add a client secret' },
-  { call: 'live_audit', label: 'Check the new app live' },
-];
-
-/** Icon and words per state: never colour alone. */
-const MARK: Record<CreateProgress['state'] | 'waiting', { icon: string; word: string }> = {
-  waiting: { icon: '○', word: 'Not started' },
-  started: { icon: '…', word: 'In progress' },
-  done: { icon: '✓', word: 'Done' },
-  failed: { icon: '✗', word: 'Failed' },
-  stopped: { icon: '■', word: 'Stopped' },
-};
-
 function secretText(done: NewAppCreated): string {
   const s = done.outcome.secret;
   if (s.kind === 'already_there') return 'The app already had a client secret, so no second one was added.';
   // Its expiry is in the steps above, as a plain date from Rust.
   const where = s.secret.stored_persistently ? 'in your system keychain' : 'for this run only (no keychain)';
   return `Its client secret (${s.secret.hint}) is kept by the wizard ${where}. You don't need to copy it: the next steps use it.`;
-}
-
-/** The calls as Rust reports them: each waiting, running, done or failed. */
-function CallList({ heard }: { heard: Partial<Record<CreateCall, CreateProgress>> }) {
-  return (
-    <ol class="create-calls create-calls-live" data-testid="create-calls">
-      {CALLS.map(({ call, label }) => {
-        const e = heard[call];
-        const mark = MARK[e?.state ?? 'waiting'];
-        return (
-          <li key={call} class={`create-call is-${e?.state ?? 'waiting'}`} data-testid={`create-call-${call}`} data-state={e?.state ?? 'waiting'}>
-            <span class="create-call-mark" aria-hidden="true">
-              {e?.state === 'started' ? <span class="create-call-spinner" /> : mark.icon}
-            </span>
-            <span class="visually-hidden">{mark.word}: </span>
-            <span>{e?.text ?? label}</span>
-          </li>
-        );
-      })}
-    </ol>
-  );
 }
 
 export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props) {
