@@ -20,6 +20,7 @@ use wizard_core::nylas::hosted_auth::{
 use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
 use wizard_core::report::SignInFacts;
 use wizard_core::secrets::{ExposeSecret, SecretName};
+use wizard_core::state::ProgressView;
 use wizard_core::{ErrorCode, WizardError};
 
 use crate::app_state::AppState;
@@ -47,6 +48,14 @@ pub struct TestSignInStarted {
     pub authorize_url: String,
     /// Whether the system browser was asked to open it.
     pub opened: bool,
+}
+
+/// What `finish_test_sign_in` answers: the outcome, and the progress it
+/// was recorded in (the step's status follows it).
+#[derive(Debug, Clone, Serialize)]
+pub struct TestSignInView {
+    pub outcome: TestSignInOutcome,
+    pub progress: ProgressView,
 }
 
 /// The system browser, refusing anything but the Nylas hosted-auth page
@@ -174,7 +183,7 @@ pub async fn finish_test_sign_in(
     session: State<'_, TestSignInSession>,
     calls: State<'_, RemoteCalls>,
     facts: State<'_, ReportFacts>,
-) -> Result<TestSignInOutcome> {
+) -> Result<TestSignInView> {
     let flow = session.pending.lock().await.take().ok_or_else(|| {
         WizardError::invalid_input("No test sign-in is under way.")
             .with_hint("Press Start test sign-in again.")
@@ -216,7 +225,11 @@ pub async fn finish_test_sign_in(
             },
         );
     }
-    Ok(outcome)
+    let progress = state.update(|p| {
+        p.record_test_sign_in(outcome.record());
+        Ok(())
+    })?;
+    Ok(TestSignInView { outcome, progress })
 }
 
 #[cfg(test)]

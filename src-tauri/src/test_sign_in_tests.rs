@@ -123,6 +123,7 @@ fn ready(
         .unwrap()
         .to_owned();
     configured_practice_nylas(&base, port);
+    call(&w, "go_to_step", json!({"step": "test-sign-in"})).unwrap();
     (app, w)
 }
 
@@ -141,8 +142,9 @@ fn a_practice_test_sign_in_shows_the_grant_and_nothing_secret() {
     assert!(opened_pages().contains(&url), "the Nylas page was opened");
     assert!(url.contains("/nylas-us/v3/connect/auth?"), "{url}");
     let user = play_user(url, "approve");
-    let outcome = call(&w, "finish_test_sign_in", json!({})).unwrap();
+    let view = call(&w, "finish_test_sign_in", json!({})).unwrap();
     let page = user.join().unwrap();
+    let outcome = &view["outcome"];
     assert!(page.contains("The test sign-in finished"), "{page}");
     assert_eq!(outcome["outcome"], "signed_in", "{outcome}");
     let result = &outcome["result"];
@@ -156,7 +158,17 @@ fn a_practice_test_sign_in_shows_the_grant_and_nothing_secret() {
         .map(|c| c["scope"].as_str().unwrap())
         .collect();
     assert_eq!(scopes, ["Mail.Read", "User.Read", "offline_access"]);
-    let answers = [started.to_string(), outcome.to_string()].concat();
+    // Recorded: the step is Done once left.
+    assert_eq!(
+        view["progress"]["answers"]["test_sign_in"]["email"],
+        "megan@contoso.com"
+    );
+    assert_eq!(
+        view["progress"]["leaving"]["status"], "done",
+        "{}",
+        view["progress"]
+    );
+    let answers = [started.to_string(), view.to_string()].concat();
     for secret in [PRACTICE_US_KEY, "nylas-code-", "nylas-at-", "code_verifier"] {
         assert!(!answers.contains(secret), "{secret} over IPC");
     }
@@ -174,9 +186,11 @@ fn a_declined_consent_comes_back_explained() {
         started["authorize_url"].as_str().unwrap().to_owned(),
         "deny",
     );
-    let outcome = call(&w, "finish_test_sign_in", json!({})).unwrap();
+    let view = call(&w, "finish_test_sign_in", json!({})).unwrap();
     user.join().unwrap();
+    let outcome = &view["outcome"];
     assert_eq!(outcome["outcome"], "refused");
+    assert_eq!(view["progress"]["leaving"]["status"], "needs-attention");
     let d = &outcome["refusal"]["diagnoses"][0];
     assert_eq!(d["code"], "AADSTS65004");
     assert!(!d["fix"].as_str().unwrap().is_empty());

@@ -113,6 +113,8 @@ pub struct Answers {
     /// The Nylas application the stored API key opened (the key itself is
     /// in the secret store); set only by a check that worked.
     pub nylas_account: Option<crate::nylas::NylasAccountRecord>,
+    /// What the last test sign-in showed (path A); set by the sign-in only.
+    pub test_sign_in: Option<crate::nylas::hosted_auth::TestSignInRecord>,
 }
 
 /// One change to the answers, as the window sends it. Every value is
@@ -356,6 +358,7 @@ impl Answers {
         let mut a = Answers {
             last_check: self.last_check.clone(),
             nylas_account: self.nylas_account.clone(),
+            test_sign_in: self.test_sign_in.clone(),
             ..Answers::default()
         };
         let p = Some(path);

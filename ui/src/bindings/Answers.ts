@@ -4,6 +4,7 @@ import type { LastCheck } from "./LastCheck";
 import type { NylasAccountRecord } from "./NylasAccountRecord";
 import type { Region } from "./Region";
 import type { Tenancy } from "./Tenancy";
+import type { TestSignInRecord } from "./TestSignInRecord";
 
 /**
  * Every answer the wizard keeps. Absent fields mean "not answered yet".
@@ -56,4 +57,8 @@ last_check: LastCheck | null,
  * The Nylas application the stored API key opened (the key itself is
  * in the secret store); set only by a check that worked.
  */
-nylas_account: NylasAccountRecord | null, };
+nylas_account: NylasAccountRecord | null, 
+/**
+ * What the last test sign-in showed (path A); set by the sign-in only.
+ */
+test_sign_in: TestSignInRecord | null, };

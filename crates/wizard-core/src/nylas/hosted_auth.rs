@@ -144,6 +144,67 @@ pub enum TestSignInOutcome {
     Refused { refusal: TestSignInRefusal },
 }
 
+/// What the last test sign-in showed, kept in the answers for the step's
+/// status (never a token, a code or the grant's scopes' values beyond names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct TestSignInRecord {
+    pub email: Option<String>,
+    pub grant_status: Option<String>,
+    /// Wanted scopes the grant lacked.
+    pub missing: Vec<String>,
+    /// The explanation's title when Microsoft or Nylas refused the sign-in.
+    pub refused: Option<String>,
+}
+
+impl TestSignInRecord {
+    /// Why the step needs attention, or `None` when the sign-in proved the
+    /// setup (a valid grant with every wanted scope).
+    pub fn problem(&self) -> Option<String> {
+        if let Some(title) = &self.refused {
+            return Some(format!("The last test sign-in didn't complete: {title}."));
+        }
+        match self.grant_status.as_deref() {
+            Some(s) if s.eq_ignore_ascii_case("valid") => {}
+            _ => return Some("Nylas marks the test sign-in's connection as not valid.".into()),
+        }
+        match self.missing.as_slice() {
+            [] => None,
+            [one] => Some(format!("The test sign-in lacks the permission {one}.")),
+            many => Some(format!(
+                "The test sign-in lacks {} permissions: {}.",
+                many.len(),
+                many.join(", ")
+            )),
+        }
+    }
+}
+
+impl TestSignInOutcome {
+    /// What the answers keep of it.
+    pub fn record(&self) -> TestSignInRecord {
+        match self {
+            TestSignInOutcome::SignedIn { result } => TestSignInRecord {
+                email: Some(result.email.clone()),
+                grant_status: Some(result.grant_status.clone()),
+                missing: result.missing.clone(),
+                refused: None,
+            },
+            TestSignInOutcome::Refused { refusal } => TestSignInRecord {
+                refused: Some(
+                    refusal
+                        .diagnoses
+                        .first()
+                        .map(|d| d.title.clone())
+                        .unwrap_or_else(|| refusal.error.clone()),
+                ),
+                ..TestSignInRecord::default()
+            },
+        }
+    }
+}
+
 /// `Mail.Read` for `https://graph.microsoft.com/Mail.Read`, lower-cased
 /// for comparing.
 fn key(scope: &str) -> String {
@@ -429,6 +490,57 @@ mod tests {
                 ("Contacts.Read", Extra),
             ]
         );
+    }
+
+    #[test]
+    fn the_last_sign_in_sets_the_steps_status() {
+        use crate::state::{Progress, StepStatus};
+        let mut p = Progress::default();
+        p.choose_path(Some(PathId::V3));
+        p.go_to_step("test-sign-in").unwrap();
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("No test sign-in has been done yet.")
+        );
+        let signed_in = |missing: &[&str], status: &str| TestSignInOutcome::SignedIn {
+            result: TestSignInResult {
+                email: "megan@contoso.com".into(),
+                grant_id: "g".into(),
+                grant_status: status.into(),
+                provider: "microsoft".into(),
+                scopes: vec![],
+                missing: v(missing),
+                extra: vec![],
+            },
+        };
+        p.record_test_sign_in(signed_in(&[], "valid").record());
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        p.record_test_sign_in(signed_in(&["Mail.Read"], "valid").record());
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::NeedsAttention);
+        assert_eq!(
+            leave.reason.as_deref(),
+            Some("The test sign-in lacks the permission Mail.Read.")
+        );
+        p.record_test_sign_in(signed_in(&[], "invalid").record());
+        assert_eq!(p.leaving().unwrap().status, StepStatus::NeedsAttention);
+        let refused = TestSignInOutcome::Refused {
+            refusal: TestSignInRefusal {
+                error: "access_denied".into(),
+                description: "AADSTS65004: declined".into(),
+                diagnoses: diagnose("AADSTS65004"),
+            },
+        };
+        p.record_test_sign_in(refused.record());
+        let reason = p.leaving().unwrap().reason.unwrap();
+        assert!(
+            reason.starts_with("The last test sign-in didn't complete: "),
+            "{reason}"
+        );
+        p.go_to_step("report").unwrap();
+        assert_eq!(p.step_status["test-sign-in"], StepStatus::NeedsAttention);
     }
 
     #[test]

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Progress, StepStatus};
+use crate::nylas::hosted_auth::TestSignInRecord;
 use crate::nylas::NylasAccountRecord;
+use crate::paths::TEST_SIGN_IN_STEP;
 use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP};
 
 /// Steps whose verdict follows answers another step can change (the Nylas
@@ -73,6 +75,13 @@ impl Progress {
                     Some(why) => (StepStatus::NeedsAttention, Some(why)),
                 },
             },
+            TEST_SIGN_IN_STEP => match &self.answers.test_sign_in {
+                None => skipped("No test sign-in has been done yet."),
+                Some(r) => match r.problem() {
+                    None => (StepStatus::Done, None),
+                    Some(why) => (StepStatus::NeedsAttention, Some(why)),
+                },
+            },
             _ => skipped("Nothing is recorded for this step yet."),
         }
     }
@@ -81,6 +90,12 @@ impl Progress {
     /// forget it: `None` when the stored key no longer works anywhere).
     pub fn record_nylas_account(&mut self, record: Option<NylasAccountRecord>) {
         self.answers.nylas_account = record;
+        self.settle_statuses();
+    }
+
+    /// Remember what the last test sign-in showed.
+    pub fn record_test_sign_in(&mut self, record: TestSignInRecord) {
+        self.answers.test_sign_in = Some(record);
         self.settle_statuses();
     }
 
