@@ -1,7 +1,8 @@
 //! The Nylas account commands in the shell (mock runtime, real ACL) against
 //! the practice simulator: the key never comes back over IPC, a key of the
 //! other region is offered and not kept until the switch, the saved key is
-//! reused, the practice key, and Cancel.
+//! reused (and removed once no region accepts it), the practice key, and
+//! Cancel.
 
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
@@ -267,4 +268,78 @@ fn cancel_stops_a_running_check() {
     let e = running.join().unwrap().unwrap_err();
     assert_eq!(e["code"], "cancelled");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn a_saved_key_no_region_accepts_any_more_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    practice_on_path_a(&w);
+    check(&w, Some(US_KEY), None).unwrap();
+    let base = call(&w, "get_session", json!({})).unwrap()["practice"]["sandbox_url"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    // The key was deleted in the Nylas Dashboard: both regions answer 401.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let control = reqwest::Client::builder().no_proxy().build().unwrap();
+    rt.block_on(
+        control
+            .put(format!("{base}/_sandbox/faults"))
+            .json(&json!([
+                {"route": "GET /nylas-us/v3/applications", "status": 401},
+                {"route": "GET /nylas-eu/v3/applications", "status": 401}
+            ]))
+            .send(),
+    )
+    .unwrap()
+    .error_for_status()
+    .unwrap();
+    let e = call(&w, "check_stored_nylas_account", json!({})).unwrap_err();
+    assert_eq!(e["code"], "unauthorized");
+    assert_eq!(
+        e["message"],
+        "Your saved Nylas API key no longer works in either region, so it was removed."
+    );
+    assert_eq!(stored_key(&app), None);
+    let session = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(session["progress"]["answers"]["nylas_account"], Value::Null);
+
+    // A network failure, by contrast, removes nothing.
+    check_after_faults_clear(&rt, &control, &base, &w);
+    rt.block_on(
+        control
+            .put(format!("{base}/_sandbox/faults"))
+            .json(&json!([{"route": "GET /nylas-us/v3/applications", "drop_connection": true}]))
+            .send(),
+    )
+    .unwrap()
+    .error_for_status()
+    .unwrap();
+    let e = call(&w, "check_stored_nylas_account", json!({})).unwrap_err();
+    assert_eq!(e["code"], "remote_unavailable");
+    assert_eq!(stored_key(&app).as_deref(), Some(US_KEY));
+}
+
+/// Clear the faults and save the US key again (it works once more).
+fn check_after_faults_clear(
+    rt: &tokio::runtime::Runtime,
+    control: &reqwest::Client,
+    base: &str,
+    w: &WebviewWindow<MockRuntime>,
+) {
+    rt.block_on(
+        control
+            .put(format!("{base}/_sandbox/faults"))
+            .json(&json!([]))
+            .send(),
+    )
+    .unwrap()
+    .error_for_status()
+    .unwrap();
+    assert_eq!(check(w, Some(US_KEY), None).unwrap()["kept"], true);
 }
