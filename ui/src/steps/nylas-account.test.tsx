@@ -180,6 +180,22 @@ describe('Nylas account step', () => {
     expect(screen.getByRole('button', { name: 'Keep the saved key (nyk…Tz1)' })).toBeTruthy();
   });
 
+  it('shows the field again when Rust removed a saved key that works nowhere', async () => {
+    m.storedSecret.mockResolvedValueOnce(HINT).mockResolvedValue(null);
+    m.checkStoredNylasAccount.mockRejectedValue(
+      new WizardApiError('unauthorized', 'Your saved Nylas API key no longer works in either region, so it was removed.'),
+    );
+    const ctx = makeCtx(onStep('us', record('us')));
+    m.getSession.mockResolvedValue(makeSession({ progress: onStep('us', null) }));
+    renderStep(NylasAccountStep, ctx);
+    fireEvent.click(await screen.findByTestId('nylas-key-recheck'));
+    const card = await screen.findByTestId('error-card');
+    expect(card.textContent).toContain('so it was removed');
+    await screen.findByTestId('nylas-key-input');
+    expect(screen.queryByTestId('nylas-key-saved')).toBeNull();
+    expect(ctx.session.progress.answers.nylas_account).toBeNull();
+  });
+
   it('says a key checked for another region needs checking again', async () => {
     m.storedSecret.mockResolvedValue(HINT);
     renderStep(NylasAccountStep, makeCtx(onStep('eu', record('us'))));
