@@ -697,8 +697,15 @@ export function startTestSignIn(loginHint: string | null): Promise<TestSignInSta
   return call<TestSignInStarted>('start_test_sign_in', { loginHint });
 }
 
+/** What `finish_test_sign_in` answers: the outcome and the progress it was
+ *  recorded in (the step's status follows it). */
+export interface TestSignInView {
+  outcome: TestSignInOutcome;
+  progress: ProgressView;
+}
+
 /** Wait for the browser to come back: the grant, or the refusal explained
  *  (Cancel: `cancelRemote('finish_test_sign_in')`). */
-export function finishTestSignIn(): Promise<TestSignInOutcome> {
-  return call<TestSignInOutcome>('finish_test_sign_in');
+export function finishTestSignIn(): Promise<TestSignInView> {
+  return call<TestSignInView>('finish_test_sign_in');
 }

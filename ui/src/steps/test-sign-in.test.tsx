@@ -49,6 +49,8 @@ function signedIn(missing: string[] = [], status = 'valid'): TestSignInOutcome {
   };
 }
 
+const view = (outcome: TestSignInOutcome): api.TestSignInView => ({ outcome, progress: onStep() });
+
 beforeEach(() => {
   vi.clearAllMocks();
   m.startTestSignIn.mockResolvedValue({ authorize_url: URL, opened: true });
@@ -61,9 +63,10 @@ describe('Test sign-in step', () => {
   });
 
   it('says what will happen, signs in with the typed email and shows the grant with each scope marked', async () => {
-    const done = deferred<TestSignInOutcome>();
+    const done = deferred<api.TestSignInView>();
     m.finishTestSignIn.mockReturnValue(done.promise);
-    renderStep(TestSignInStep, makeCtx(onStep()));
+    const ctx = makeCtx(onStep());
+    renderStep(TestSignInStep, ctx);
     expect(screen.getByTestId('test-sign-in-explain').textContent).toContain(
       'Sign in with a real Microsoft 365 account of your organization',
     );
@@ -74,8 +77,10 @@ describe('Test sign-in step', () => {
     await waitFor(() => expect(within(waiting).getByTestId('test-sign-in-url').textContent).toContain(URL));
     expect(m.startTestSignIn).toHaveBeenCalledWith('megan@contoso.com');
     expect(screen.getByTestId('test-sign-in-start').getAttribute('aria-disabled')).toBe('true');
-    done.resolve(signedIn());
+    done.resolve(view(signedIn()));
     const result = await screen.findByTestId('test-sign-in-result');
+    // The progress Rust recorded it in is shown (the step list follows).
+    expect(ctx.applyProgress).toHaveBeenCalledTimes(1);
     expect(screen.queryByTestId('test-sign-in-waiting')).toBeNull();
     expect(within(result).getByTestId('test-sign-in-email').textContent).toBe('megan@contoso.com');
     expect(within(result).getByTestId('test-sign-in-status').textContent).toContain('Valid');
@@ -88,7 +93,7 @@ describe('Test sign-in step', () => {
   });
 
   it('names the missing scopes with what to do', async () => {
-    m.finishTestSignIn.mockResolvedValue(signedIn(['Mail.Read']));
+    m.finishTestSignIn.mockResolvedValue(view(signedIn(['Mail.Read'])));
     renderStep(TestSignInStep, makeCtx(onStep()));
     fireEvent.click(screen.getByTestId('test-sign-in-start'));
     const missing = await screen.findByTestId('test-sign-in-missing');
@@ -100,10 +105,12 @@ describe('Test sign-in step', () => {
 
   it('shows a refused sign-in diagnosed, with its fix and Try again', async () => {
     const diagnosed = fixtureDiagnoses('redirect-mismatch').diagnoses;
-    m.finishTestSignIn.mockResolvedValue({
-      outcome: 'refused',
-      refusal: { error: 'invalid_request', description: 'AADSTS50011: The redirect URI …', diagnoses: diagnosed },
-    });
+    m.finishTestSignIn.mockResolvedValue(
+      view({
+        outcome: 'refused',
+        refusal: { error: 'invalid_request', description: 'AADSTS50011: The redirect URI …', diagnoses: diagnosed },
+      }),
+    );
     const ctx = makeCtx(onStep());
     renderStep(TestSignInStep, ctx);
     fireEvent.click(screen.getByTestId('test-sign-in-start'));

@@ -126,7 +126,9 @@ export function TestSignInStep({ ctx }: StepViewProps) {
       const s = await api.startTestSignIn(email === '' ? null : email);
       setStarted(s);
       setPhase('waiting');
-      setOutcome(await api.finishTestSignIn());
+      const view = await api.finishTestSignIn();
+      setOutcome(view.outcome);
+      ctx.applyProgress(view.progress);
     } catch (e) {
       const err = toWizardError(e);
       setStopped(err.code === 'cancelled');
