@@ -113,6 +113,8 @@ pub struct Answers {
     /// The Nylas application the stored API key opened (the key itself is
     /// in the secret store); set only by a check that worked.
     pub nylas_account: Option<crate::nylas::NylasAccountRecord>,
+    /// What the last "Configure Nylas" run did (path A); set by that run only.
+    pub nylas_configured: Option<crate::nylas::NylasConfiguredRecord>,
     /// What the last test sign-in showed (path A); set by the sign-in only.
     pub test_sign_in: Option<crate::nylas::hosted_auth::TestSignInRecord>,
 }
@@ -358,6 +360,7 @@ impl Answers {
         let mut a = Answers {
             last_check: self.last_check.clone(),
             nylas_account: self.nylas_account.clone(),
+            nylas_configured: self.nylas_configured.clone(),
             test_sign_in: self.test_sign_in.clone(),
             ..Answers::default()
         };

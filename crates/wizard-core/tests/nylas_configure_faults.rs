@@ -62,12 +62,16 @@ async fn a_fault_at_every_step_is_retried_or_plain_and_never_duplicates() {
     let mut cells = Vec::new();
     for route in ROUTES {
         for kind in Kind::ALL {
-            // A timed-out write may still land after the client gave up:
-            // whether it did is only known by reading, which the re-run
-            // does, but not deterministically here, so the timeout cells
-            // are for reads (a write's lost answer is covered by
-            // `a_crash_between_the_write_and_the_journal_*`).
-            if matches!(kind, Kind::Timeout) && is_write(route) {
+            // A timed-out write may still land after the client gave up,
+            // before or after the re-run reads. Connectors (one per
+            // provider) and credentials (unique names) come out once in
+            // either order, and a late PATCH repeats the same values; a
+            // callback URI's duplicate would depend on the order (the
+            // simulated Nylas, like the spec, doesn't refuse one), so that
+            // cell is left out.
+            if matches!(kind, Kind::Timeout)
+                && route == "POST /nylas-us/v3/applications/redirect-uris"
+            {
                 continue;
             }
             cells.push(tokio::spawn(cell(route, kind)));

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod applications;
 pub mod callback_uris;
 pub mod configure;
+pub mod configured;
 pub mod connector;
 pub mod credentials;
 pub mod grants;
@@ -19,6 +20,7 @@ pub use account::{check_account, NylasAccountCheck, NylasAccountRecord, RegionOf
 pub use admin::NylasAdmin;
 pub use applications::{get_application, NylasApplication, NylasCallbackUri};
 pub use configure::{apply_configure, plan_configure, ConfigureInput, ConfigureSecrets};
+pub use configured::NylasConfiguredRecord;
 
 use serde::Deserialize;
 

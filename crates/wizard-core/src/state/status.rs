@@ -11,12 +11,13 @@ use super::{Progress, StepStatus};
 use crate::nylas::hosted_auth::TestSignInRecord;
 use crate::nylas::NylasAccountRecord;
 use crate::paths::TEST_SIGN_IN_STEP;
+use crate::paths::CONFIGURE_NYLAS_STEP;
 use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP};
 
 /// Steps whose verdict follows answers another step can change (the Nylas
 /// key was checked for a region; the Region step changes it), so a status
 /// set when they were left is brought up to date.
-const FOLLOWS_OTHER_ANSWERS: &[&str] = &[NYLAS_ACCOUNT_STEP];
+const FOLLOWS_OTHER_ANSWERS: &[&str] = &[NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP];
 
 /// What the current step will be marked when the admin leaves it now, so
 /// Next can say what is skipped before it happens.
@@ -82,6 +83,13 @@ impl Progress {
                     Some(why) => (StepStatus::NeedsAttention, Some(why)),
                 },
             },
+            CONFIGURE_NYLAS_STEP => match &self.answers.nylas_configured {
+                None => skipped("Nylas hasn't been set up yet."),
+                Some(r) => match r.problem(&self.answers) {
+                    None => (StepStatus::Done, None),
+                    Some(why) => (StepStatus::NeedsAttention, Some(why)),
+                },
+            },
             _ => skipped("Nothing is recorded for this step yet."),
         }
     }
@@ -96,6 +104,12 @@ impl Progress {
     /// Remember what the last test sign-in showed.
     pub fn record_test_sign_in(&mut self, record: TestSignInRecord) {
         self.answers.test_sign_in = Some(record);
+        self.settle_statuses();
+    }
+
+    /// Remember what the last "Configure Nylas" run did.
+    pub fn record_nylas_configured(&mut self, record: crate::nylas::NylasConfiguredRecord) {
+        self.answers.nylas_configured = Some(record);
         self.settle_statuses();
     }
 
