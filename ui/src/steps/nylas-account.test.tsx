@@ -91,6 +91,7 @@ describe('Nylas account step', () => {
     expect(input.type).toBe('password');
     expect(screen.getByTestId('nylas-key-region').textContent).toContain('in the US region');
     expect(screen.getByTestId('nylas-key-where').textContent).toContain('API Keys');
+    expect(screen.getByTestId('nylas-account-step').textContent).toContain('It goes straight to your system keychain');
     typeKey(KEY);
     fireEvent.click(screen.getByTestId('nylas-key-check'));
     const card = await screen.findByTestId('nylas-app-card');
@@ -218,6 +219,7 @@ describe('Nylas account step', () => {
     renderStep(NylasAccountStep, ctx);
     const note = await screen.findByTestId('nylas-practice-note');
     expect(note.textContent).toContain('practice key of a made-up US application');
+    expect(screen.getByTestId('nylas-account-step').textContent).toContain("It goes straight to practice mode's memory");
     fireEvent.click(within(note).getByTestId('nylas-practice-key'));
     await screen.findByTestId('nylas-app-card');
     expect(m.checkNylasAccount).toHaveBeenCalledWith(null, null);

@@ -114,6 +114,12 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   const kept = view !== null && view.kept ? view : null;
   const showForm = stored === null || editing || (stored !== undefined && offer !== null && source !== 'stored');
   const stale = record !== null && record.region !== region;
+  // Where a kept key goes now, as the keychain card says it.
+  const keptWhere = practice
+    ? "practice mode's memory"
+    : ctx.session.keychain.session_only
+      ? 'memory, for this run only'
+      : 'your system keychain';
 
   return (
     <div class="nylas-account-step" data-testid="nylas-account-step">
@@ -228,8 +234,8 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
               existing key, or create one for this setup.
             </p>
             <p class="field-hint">
-              It goes straight to {practice ? "practice mode's memory" : 'your system keychain'}, and only once it
-              works; the wizard shows just its first and last characters afterwards.
+              It goes straight to {keptWhere}, and only once it works; the wizard shows just its first and last
+              characters afterwards.
             </p>
             {editing && stored !== null && (
               <button type="button" class="btn btn-quiet btn-small" onClick={() => setEditing(false)}>
