@@ -17,7 +17,7 @@ use wizard_core::nylas::configure::{
     apply_configure, plan_configure, ConfigureInput, ConfigureSecrets,
 };
 use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
-use wizard_core::nylas::NylasAccountRecord;
+use wizard_core::nylas::{NylasAccountRecord, NylasConfiguredRecord};
 use wizard_core::paths::{path_info, PathId, AZURE_APP_STEP, NYLAS_ACCOUNT_STEP};
 use wizard_core::plan::{ApplyReport, Plan, ProgressEvent};
 use wizard_core::regions::Region;
@@ -251,6 +251,12 @@ pub async fn apply_with_at(
         .map(|a| a.application_id.clone())
         .unwrap_or_default();
     let changes = state.record_change(changes_from_configure(&app_id, &plan, &report));
+    // The step's status follows from this run (Done, or Needs attention).
+    let record = NylasConfiguredRecord::of_run(&r.input, &app_id, &report);
+    let progress = state.update(|p| {
+        p.record_nylas_configured(record);
+        Ok(())
+    })?;
     tracing::info!(
         writes = report.writes(),
         cancelled = report.cancelled,
@@ -260,7 +266,7 @@ pub async fn apply_with_at(
         plan,
         report,
         changes,
-        progress: state.progress().view(),
+        progress,
     })
 }
 

@@ -78,6 +78,9 @@ fn record(region: Region) -> NylasAccountRecord {
 /// stays clean. Times are fixed so the file is stable.
 fn write_fixture(value: &Value) {
     let mut value = value.clone();
+    if let Some(run) = value["applied"]["progress"]["answers"]["nylas_configured"].as_object_mut() {
+        run.insert("at".into(), json!("2026-12-01T20:45:00Z"));
+    }
     if let Some(changes) = value["applied"]["changes"].as_array_mut() {
         for c in changes {
             c["at"] = json!("2026-12-01T20:45:00Z");
@@ -223,6 +226,19 @@ fn plan_then_apply_records_each_change_and_a_second_run_changes_nothing() {
         .unwrap()
         .iter()
         .any(|s| s.as_str().unwrap().contains("Connectors")));
+    // The step is Done now, and leaving says so.
+    let session = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(
+        session["progress"]["answers"]["nylas_configured"]["complete"],
+        true
+    );
+    call(&w, "go_to_step", json!({"step": "connector"})).unwrap();
+    let here = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(
+        here["progress"]["leaving"]["status"], "done",
+        "{}",
+        here["progress"]["leaving"]
+    );
     // The journal is practice's own.
     assert!(dir.path().join("practice").join("journal").is_dir());
 
@@ -301,6 +317,14 @@ fn stop_during_the_first_step_writes_nothing() {
         .iter()
         .all(|s| s.outcome == StepOutcome::NotRun));
     assert_eq!(applied.changes, vec![]);
+    // A stopped run leaves the step needing attention, and says why.
+    call(&w, "go_to_step", json!({"step": "connector"})).unwrap();
+    let leaving = call(&w, "get_session", json!({})).unwrap()["progress"]["leaving"].clone();
+    assert_eq!(leaving["status"], "needs-attention", "{leaving}");
+    assert!(leaving["reason"]
+        .as_str()
+        .unwrap()
+        .contains("didn't finish"));
     // Nothing reached Nylas: the plan still creates the connector.
     let view = call(&w, "plan_configure_nylas", json!({})).unwrap();
     assert_eq!(steps(&view)[0]["action"], "create", "{view}");

@@ -2,6 +2,7 @@
 import type { FeatureAnswer } from "./FeatureAnswer";
 import type { LastCheck } from "./LastCheck";
 import type { NylasAccountRecord } from "./NylasAccountRecord";
+import type { NylasConfiguredRecord } from "./NylasConfiguredRecord";
 import type { Region } from "./Region";
 import type { Tenancy } from "./Tenancy";
 import type { TestSignInRecord } from "./TestSignInRecord";
@@ -58,6 +59,10 @@ last_check: LastCheck | null,
  * in the secret store); set only by a check that worked.
  */
 nylas_account: NylasAccountRecord | null, 
+/**
+ * What the last "Configure Nylas" run did (path A); set by that run only.
+ */
+nylas_configured: NylasConfiguredRecord | null, 
 /**
  * What the last test sign-in showed (path A); set by the sign-in only.
  */

@@ -10,8 +10,8 @@ use ts_rs::TS;
 use super::{Progress, StepStatus};
 use crate::nylas::hosted_auth::TestSignInRecord;
 use crate::nylas::NylasAccountRecord;
-use crate::paths::TEST_SIGN_IN_STEP;
 use crate::paths::CONFIGURE_NYLAS_STEP;
+use crate::paths::TEST_SIGN_IN_STEP;
 use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP};
 
 /// Steps whose verdict follows answers another step can change (the Nylas
