@@ -112,7 +112,10 @@ impl NylasBrowser {
     }
 }
 
-fn port<R: Runtime>(app: &tauri::AppHandle<R>) -> u16 {
+/// The port the test sign-in listens on (and so the callback URI that
+/// Configure Nylas must register): `--test-sign-in-port` when given, else
+/// 47615.
+pub(crate) fn test_sign_in_port<R: Runtime, M: Manager<R>>(app: &M) -> u16 {
     app.try_state::<TestSignInPort>()
         .map_or(DEFAULT_TEST_SIGN_IN_PORT, |p| p.0)
 }
@@ -143,7 +146,8 @@ pub async fn start_test_sign_in<R: Runtime>(
     // the fixed port is free again).
     session.pending.lock().await.take();
     let answers = state.progress().answers;
-    let request = TestSignInRequest::from_answers(&answers, login_hint.as_deref(), port(&app))?;
+    let request =
+        TestSignInRequest::from_answers(&answers, login_hint.as_deref(), test_sign_in_port(&app))?;
     let region = request.region;
     let key = api_key(&state).await?;
     let remote = state.remote().await?;
