@@ -353,10 +353,11 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
             <dd>
               {app?.name ?? 'Your application'} <code>{app?.application_id}</code> ({region} region)
             </dd>
-            <dt>Secrets sent to Nylas</dt>
-            <dd>
-              the Azure client secret <code>{view.client_secret_hint}</code>, with your Nylas API key{' '}
-              <code>{view.api_key_hint}</code> to sign the requests; both stay in your keychain
+            <dt>Secrets used</dt>
+            <dd data-testid="configure-secrets">
+              Your Azure app's client secret <code>{view.client_secret_hint}</code> goes into the connector; your
+              Nylas API key <code>{view.api_key_hint}</code> signs the requests. Neither is shown here or written to
+              any file.
             </dd>
           </dl>
 
