@@ -178,7 +178,7 @@ export function TestSignInStep({ ctx }: StepViewProps) {
               type="email"
               autoComplete="off"
               spellcheck={false}
-              placeholder="megan@contoso.com"
+              placeholder="name@your-company.com"
               aria-describedby="tsi-email-help"
               data-testid="test-sign-in-login-hint"
               disabled={phase !== 'idle'}
@@ -201,25 +201,37 @@ export function TestSignInStep({ ctx }: StepViewProps) {
       <div aria-live="polite">
         {phase !== 'idle' && (
           <div class="note test-sign-in-waiting" role="status" data-testid="test-sign-in-waiting">
-            <p>
-              {phase === 'starting'
-                ? 'Checking your Nylas application and opening the sign-in page…'
-                : 'Waiting for you to finish signing in in the browser…'}
-            </p>
+            <div class="test-sign-in-waiting-head">
+              <p>
+                <strong>
+                  {phase === 'starting'
+                    ? 'Checking your Nylas application and opening the sign-in page…'
+                    : 'Waiting for you to finish signing in in the browser…'}
+                </strong>
+              </p>
+              <button
+                type="button"
+                class="btn btn-secondary btn-small"
+                data-testid="test-sign-in-cancel"
+                onClick={cancel}
+              >
+                Cancel
+              </button>
+            </div>
             {started !== null && (
               <div class="detail-block">
                 <p class="field-hint">
-                  {started.opened ? "If no browser window opened, open this address yourself:" : 'Open this address in your browser:'}
+                  {started.opened
+                    ? 'If no browser window opened, open this address yourself:'
+                    : "Your browser didn't open by itself. Open this address in it:"}
                 </p>
                 <CopyValue value={started.authorize_url} label="sign-in address" testId="test-sign-in-url" />
               </div>
             )}
             <p class="field-hint">
-              If the browser shows an error page instead, copy its message into Diagnose (top of the window).
+              If the browser shows an error page instead, copy its message into <strong>Diagnose an error</strong> (top
+              of the window).
             </p>
-            <button type="button" class="btn btn-secondary btn-small" data-testid="test-sign-in-cancel" onClick={cancel}>
-              Cancel
-            </button>
           </div>
         )}
         {stopped && phase === 'idle' && (
