@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Runtime, State};
 use tokio_util::sync::CancellationToken;
 use wizard_core::answers::Answers;
 use wizard_core::changes::{changes_from_configure, Change};
@@ -27,6 +27,7 @@ use wizard_core::{ErrorCode, WizardError};
 
 use crate::app_state::AppState;
 use crate::remote::RemoteCalls;
+use crate::test_sign_in_commands::test_sign_in_port;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
@@ -191,18 +192,20 @@ pub async fn plan_view_at(
     Ok(view)
 }
 
-/// [`plan_view_at`] with the window's test sign-in port.
+/// [`plan_view_at`] with the test sign-in's default port (the report's
+/// read-only look; the window's commands use the configured port).
 pub async fn plan_view(state: &AppState, cancel: &CancellationToken) -> Result<ConfigurePlanView> {
-    plan_view_at(state, test_sign_in_port(), cancel).await
+    plan_view_at(state, DEFAULT_TEST_SIGN_IN_PORT, cancel).await
 }
 
-/// [`apply_with_at`] with the window's test sign-in port.
+/// [`apply_with_at`] with the test sign-in's default port (tests).
+#[cfg(test)]
 pub async fn apply_with(
     state: &AppState,
     progress: &(dyn Fn(ProgressEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<ConfigureApplied> {
-    apply_with_at(state, test_sign_in_port(), progress, cancel).await
+    apply_with_at(state, DEFAULT_TEST_SIGN_IN_PORT, progress, cancel).await
 }
 
 /// Plan again from a fresh read, apply, record what changed.
@@ -270,27 +273,22 @@ pub async fn apply_with_at(
     })
 }
 
-/// Where the window's test sign-in listens, so its callback URI is the one
-/// registered. The default port until the test sign-in's configurable port
-/// is shared with this module.
-fn test_sign_in_port() -> u16 {
-    DEFAULT_TEST_SIGN_IN_PORT
-}
-
 /// The plan for the saved answers and stored secrets, redacted.
 #[tauri::command]
-pub async fn plan_configure_nylas(
+pub async fn plan_configure_nylas<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
 ) -> Result<ConfigurePlanView> {
     let call = calls.begin("plan_configure_nylas");
-    plan_view(&state, call.token()).await
+    plan_view_at(&state, test_sign_in_port(&app), call.token()).await
 }
 
 /// Apply after the admin confirmed: each step's progress goes to
 /// `on_progress`; `cancel_remote("apply_configure_nylas")` stops it.
 #[tauri::command]
-pub async fn apply_configure_nylas(
+pub async fn apply_configure_nylas<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     on_progress: Channel<ProgressEvent>,
@@ -302,7 +300,7 @@ pub async fn apply_configure_nylas(
             tracing::debug!("progress not delivered: {e}");
         }
     };
-    apply_with(&state, &send, call.token()).await
+    apply_with_at(&state, test_sign_in_port(&app), &send, call.token()).await
 }
 
 #[cfg(test)]
