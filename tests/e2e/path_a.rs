@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use wizard_e2e::browser::accept_in_browser;
+use wizard_e2e::browser::{accept_in_browser, get};
 use wizard_e2e::{
     enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
     Driver,
@@ -17,6 +17,61 @@ use wizard_e2e::{
 
 /// Contoso's US practice key (crates/sandbox/scenarios/practice.json).
 const API_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
+
+/// Every client secret the simulator issues starts with this.
+const NEW_SECRET_PREFIX: &str = "Sbx8Q~";
+
+/// The admin in the browser for the test sign-in: Nylas's hosted-auth
+/// page sends it to Microsoft's sign-in (the simulator's consent page),
+/// Accept, then back through Nylas to the wizard's address on this
+/// computer, which answers with its "you can close this page".
+async fn sign_in_through_nylas(url: String) {
+    tokio::task::spawn_blocking(move || {
+        let mut url = url;
+        for _ in 0..10 {
+            // The wizard's listener is on this computer; the played
+            // browser only speaks to 127.0.0.1.
+            let here = url.replacen("http://localhost:", "http://127.0.0.1:", 1);
+            let page = get(&here);
+            match page.status {
+                301..=303 | 307 | 308 => {
+                    let to = page.location.expect("a redirect has a Location");
+                    url = if to.starts_with('/') {
+                        let origin: String =
+                            here.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+                        format!("{origin}{to}")
+                    } else {
+                        to
+                    };
+                }
+                200 => {
+                    let marker = "id=\"approve\" href=\"";
+                    match page.body.find(marker) {
+                        Some(i) => {
+                            url = page.body[i + marker.len()..]
+                                .split('"')
+                                .next()
+                                .unwrap()
+                                .replace("&amp;", "&");
+                        }
+                        None => {
+                            assert!(
+                                here.contains("/nylas-wizard/test-sign-in"),
+                                "{here}: {}",
+                                page.body
+                            );
+                            return;
+                        }
+                    }
+                }
+                s => panic!("{here} answered {s}: {}", page.body),
+            }
+        }
+        panic!("the sign-in never came back to the wizard");
+    })
+    .await
+    .unwrap();
+}
 
 async fn text(c: &Client, id: &str) -> String {
     wait_for(c, id).await.text().await.unwrap()
@@ -163,5 +218,78 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     assert!(result.starts_with("Done"), "{result}\n{verdict}");
     scroll_top(&c, "configure-result").await;
     screenshot(&c, "10-A09-configure-done").await;
+
+    // 6. Test sign-in: a real sign-in through Nylas hosted auth, played
+    // in the simulator's pages, and the grant shown.
+    next(&c, "Test sign-in").await;
+    screenshot(&c, "10-A10-test-sign-in").await;
+    click(&c, "test-sign-in-start").await;
+    let url = wait_for(&c, "test-sign-in-url")
+        .await
+        .find(Locator::Css("code"))
+        .await
+        .unwrap()
+        // It may sit under "no browser opened?": read, not seen.
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    scroll_to(&c, "test-sign-in-waiting").await;
+    screenshot(&c, "10-A11-test-sign-in-waiting").await;
+    sign_in_through_nylas(url).await;
+    let result = text(&c, "test-sign-in-result").await;
+    let email = text(&c, "test-sign-in-email").await;
+    assert!(email.contains('@'), "{email}\n{result}");
+    scroll_top(&c, "test-sign-in-result").await;
+    screenshot(&c, "10-A12-test-sign-in-grant").await;
+
+    // 7. Done: everything in place, the report saved with no secret.
+    next(&c, "Done").await;
+    let headline = text(&c, "done-complete").await;
+    assert!(headline.contains("You’re done"), "{headline}");
+    assert!(text(&c, "done-fact-sign-in").await.contains(&email));
+    assert!(text(&c, "done-fact-configure")
+        .await
+        .contains("The Microsoft connector already has"));
+    screenshot(&c, "10-A13-done").await;
+    click(&c, "done-save-button").await;
+    let md = text(&c, "done-saved-markdown").await;
+    let js = text(&c, "done-saved-json").await;
+    let texts: Vec<String> = [&md, &js]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
+        .collect();
+    // For a person to read beside the screenshots (it holds no secret).
+    std::fs::write(
+        wizard_e2e::screenshot_dir().join("10-A-report.md"),
+        &texts[0],
+    )
+    .unwrap();
+    // The files are the test's own (in Downloads or the data folder): tidy up.
+    for p in [&md, &js] {
+        std::fs::remove_file(p).unwrap();
+    }
+    assert!(texts[0].starts_with("# Nylas Microsoft setup — report"));
+    assert!(texts[0].contains(&email));
+    let doc: serde_json::Value = serde_json::from_str(&texts[1]).unwrap();
+    assert_eq!(doc["complete"], true, "{doc}");
+    assert_eq!(doc["test_sign_in"]["grant_status"], "valid");
+    for t in &texts {
+        assert!(!t.contains(API_KEY), "the API key reached the report");
+        assert!(
+            !t.contains(NEW_SECRET_PREFIX),
+            "the client secret reached the report"
+        );
+    }
+    scroll_to(&c, "done-saved").await;
+    screenshot(&c, "10-A14-done-saved").await;
+    scroll_top(&c, "done-changes").await;
+    screenshot(&c, "10-A15-done-changes").await;
+    scroll_top(&c, "done-next").await;
+    screenshot(&c, "10-A16-done-next").await;
+
     c.close().await.unwrap();
 }

@@ -310,8 +310,10 @@ describe('wizard frame', () => {
   });
 
   it('shows an unavailable step honestly as not built, with what it will do', async () => {
-    const unbuilt = v3.steps.find((st) => !st.available)!;
-    fakeRust(restored());
+    // Path A is all built; the Teams path's steps after the Azure app aren't.
+    const teams = fixturePath('teams');
+    const unbuilt = teams.steps.find((st) => !st.available)!;
+    fakeRust(makeSession({ progress: fixtureProgress('teams/region/new') }));
     render(<App />);
     expect(await screen.findByTestId('region-step')).toBeTruthy();
     expect(screen.queryByTestId('not-built')).toBeNull();

@@ -344,7 +344,7 @@ fn journey(mut p: PathInfo, duration: &str, needs: Vec<String>, outcome: &str) -
         ),
     };
     p.built_card = match built {
-        0 => p.built_note.clone(),
+        n if n == 0 || n == p.steps.len() => p.built_note.clone(),
         n => format!("This version can do {n} of its {} steps.", p.steps.len()),
     };
     p.duration = duration.into();
@@ -369,7 +369,12 @@ const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
 
 /// Steps built only on path A (the same ids mean other work on other paths,
 /// e.g. migration's "connector" reconfigures an imported one).
-const PATH_A_BUILT: &[&str] = &[NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP, TEST_SIGN_IN_STEP];
+const PATH_A_BUILT: &[&str] = &[
+    NYLAS_ACCOUNT_STEP,
+    CONFIGURE_NYLAS_STEP,
+    TEST_SIGN_IN_STEP,
+    REPORT_STEP,
+];
 
 /// Whether this version can do `step` on `path`.
 pub fn is_built(path: PathId, step: &str) -> bool {
@@ -540,7 +545,8 @@ mod tests {
                 "azure-app",
                 "nylas-account",
                 "connector",
-                "test-sign-in"
+                "test-sign-in",
+                "report"
             ]
         );
         assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
@@ -560,7 +566,11 @@ mod tests {
         }
         assert_eq!(
             path_info(PathId::V3).built_note,
-            "This version can do 6 of its 7 steps; for the rest it tells you what to do by hand."
+            "This version can do all 7 steps."
+        );
+        assert_eq!(
+            path_info(PathId::V3).built_card,
+            "This version can do all 7 steps."
         );
         assert_eq!(path_info(PathId::Migrate).steps_built, 2);
         assert_eq!(

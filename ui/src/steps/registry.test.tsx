@@ -73,9 +73,10 @@ describe('frame and registry', () => {
   });
 
   it('shows the not-built panel for a step Rust marks unavailable, even if a view exists', () => {
-    const v3 = pathOf('v3');
-    const unbuilt = v3.steps.find((s) => !s.available)!;
-    renderFrame(v3, unbuilt.id, { [unbuilt.id]: Generic });
+    // Path A is all built; the Teams path's steps after the Azure app aren't.
+    const teams = pathOf('teams');
+    const unbuilt = teams.steps.find((s) => !s.available)!;
+    renderFrame(teams, unbuilt.id, { [unbuilt.id]: Generic });
     expect(screen.getByTestId('not-built').textContent).toContain(unbuilt.summary);
     expect(screen.queryByTestId('generic-region')).toBeNull();
   });

@@ -57,8 +57,12 @@ describe('the journey before Start (issue 17, point 1)', () => {
     // In Rust's words, with Rust's count of built steps.
     const v3 = pathOf('v3');
     expect(screen.getByTestId('path-built-v3').textContent).toBe(v3.built_card);
-    expect(v3.built_card).toContain(`of its ${v3.steps.length} steps`);
     expect(v3.steps_built).toBe(v3.steps.filter((s) => s.available).length);
+    // Every step of path A is built: the card says so plainly.
+    expect(v3.built_card).toBe(`This version can do all ${v3.steps.length} steps.`);
+    const teams = pathOf('teams');
+    expect(screen.getByTestId('path-built-teams').textContent).toBe(teams.built_card);
+    expect(teams.built_card).toContain(`of its ${teams.steps.length} steps`);
     expect(screen.getByTestId('path-built-migrate').textContent).toBe('This version can do 2 of its 7 steps.');
     // A path with nothing built says so, in Rust's words.
     expect(screen.getByTestId('path-built-bulk').textContent).toBe(pathOf('bulk').built_note);
