@@ -9,13 +9,15 @@
 //! answer, so the next live check and sign-in use it.
 
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::ipc::Channel;
 use tauri::State;
+
 use wizard_core::answers::AnswerUpdate;
 use wizard_core::audit::{AuditRequest, CheckId};
 use wizard_core::microsoft::create_app::{
-    create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan,
-    CreateOutcome, CreateProgress,
+    create_or_resume, default_display_name, find_existing, fixes_for, plan_app, AppPlan, CallState,
+    CreateCall, CreateOutcome, CreateProgress,
 };
 use wizard_core::microsoft::fix::FixStep;
 use wizard_core::microsoft::{Access, GraphClient, Tokens};
@@ -156,6 +158,9 @@ pub async fn create_new_app(
     let plan = plan_app(&req, &name_or_default(Some(name), Some(&who)), secret_days)?;
     let graph = graph(&state, &tokens).await?;
     let store = state.secret_store().await?;
+    // Whether this run made the service principal (for the change list:
+    // the outcome says what exists, not what this run wrote).
+    let sp_created = AtomicBool::new(false);
     let outcome = create_or_resume(
         &graph,
         &tokens.tenant,
@@ -164,6 +169,12 @@ pub async fn create_new_app(
         store.as_ref(),
         call.token(),
         &|event| {
+            if event.call == CreateCall::ServicePrincipal
+                && event.state == CallState::Done
+                && !event.reused
+            {
+                sp_created.store(true, Ordering::Relaxed);
+            }
             // A window that went away can't be told; creating goes on.
             if let Err(e) = on_progress.send(event) {
                 tracing::debug!("progress not delivered: {e}");
@@ -176,6 +187,12 @@ pub async fn create_new_app(
         steps = outcome.steps.len(),
         "app registration created or resumed"
     );
+    state.record_change(wizard_core::changes::changes_from_created_app(
+        &outcome,
+        &plan.display_name,
+        sp_created.load(Ordering::Relaxed),
+        None,
+    ));
     let tenant = outcome.tenant_id.clone();
     let app_id = outcome.app_id.clone();
     let progress = state.update(|p| {

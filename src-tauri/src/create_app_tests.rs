@@ -146,7 +146,30 @@ fn signed_in_to_create_the_app_is_created_checked_and_then_reused() {
     assert_eq!(rerun["outcome"]["created"], false);
     assert_eq!(rerun["outcome"]["app_id"], outcome["app_id"]);
     assert_eq!(rerun["outcome"]["secret"]["kind"], "already_there");
-    assert_eq!(stored_value(&app), Some(value));
+    assert_eq!(stored_value(&app), Some(value.clone()));
+
+    // The run's change list holds what the first run wrote, each with its
+    // undo, and nothing for the re-run that wrote nothing.
+    let changes = call(&w, "list_changes", json!({})).unwrap();
+    let kinds: Vec<&str> = changes["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "app_registered",
+            "service_principal_created",
+            "client_secret_added"
+        ],
+        "{changes}"
+    );
+    for c in changes["changes"].as_array().unwrap() {
+        assert!(!c["undo"].to_string().is_empty());
+    }
+    assert!(!changes.to_string().contains(&value));
 }
 
 /// The app of `app()`, with the channel messages it sends recorded (the

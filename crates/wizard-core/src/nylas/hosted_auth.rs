@@ -221,6 +221,10 @@ pub fn compare_scopes(wanted: &[String], granted: &[String]) -> Vec<ScopeCheck> 
     let wanted_keys: Vec<String> = wanted.iter().map(|s| key(s)).collect();
     let mut out: Vec<ScopeCheck> = wanted
         .iter()
+        // Whether a grant lists offline_access is unverified (Microsoft's
+        // token answers usually leave it out): shown when listed, never
+        // called missing.
+        .filter(|w| key(w) != "offline_access" || granted_keys.contains(&key(w)))
         .map(|w| ScopeCheck {
             scope: w.clone(),
             verdict: if granted_keys.contains(&key(w)) {
@@ -559,5 +563,26 @@ mod tests {
         );
         let e = TestSignInRequest::from_answers(&answers, Some("megan contoso"), 1).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn offline_access_is_never_called_missing_but_shown_when_granted() {
+        let wanted = vec!["Mail.Read".to_owned(), "offline_access".to_owned()];
+        let without = compare_scopes(&wanted, &["Mail.Read".to_owned()]);
+        assert_eq!(
+            without,
+            vec![ScopeCheck {
+                scope: "Mail.Read".into(),
+                verdict: ScopeVerdict::Granted
+            }]
+        );
+        let with = compare_scopes(
+            &wanted,
+            &["Mail.Read".to_owned(), "offline_access".to_owned()],
+        );
+        assert!(with.contains(&ScopeCheck {
+            scope: "offline_access".into(),
+            verdict: ScopeVerdict::Granted
+        }));
     }
 }
