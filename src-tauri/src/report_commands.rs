@@ -16,6 +16,7 @@ use wizard_core::report::{
     self, ChangeFacts, ConfigureFacts, ReportInput, SetupReport, SignInFacts,
 };
 use wizard_core::secrets::SecretName;
+use wizard_core::state::Progress;
 use wizard_core::summary::{save_set, LastAudit, SummaryFormat, SummaryInput};
 use wizard_core::WizardError;
 
@@ -84,6 +85,32 @@ async fn configure_now(state: &AppState, cancel: &CancellationToken) -> Option<C
     }
 }
 
+/// After a restart this run hasn't seen the grant; the progress still says
+/// what the last test sign-in showed (without the grant's ID).
+fn recorded_sign_in(progress: &Progress) -> Option<SignInFacts> {
+    let r = progress.answers.test_sign_in.as_ref()?;
+    if r.refused.is_some() {
+        return None;
+    }
+    let wanted = progress
+        .answers
+        .scope_plan(PathId::V3)
+        .map(|p| p.scope_names)
+        .unwrap_or_default();
+    Some(SignInFacts {
+        email: r.email.clone()?,
+        grant_id: String::new(),
+        grant_status: r.grant_status.clone().unwrap_or_default(),
+        scopes_granted: wanted
+            .iter()
+            .filter(|w| !r.missing.iter().any(|m| m.eq_ignore_ascii_case(w)))
+            .cloned()
+            .collect(),
+        scopes_wanted: wanted,
+        scopes_missing: r.missing.clone(),
+    })
+}
+
 /// The report's text (Markdown, HTML) and document, from everything known.
 async fn build(
     state: &AppState,
@@ -111,7 +138,9 @@ async fn build(
         .map(|c| c.report_facts())
         .collect();
     let configure = configure_now(state, cancel).await;
-    let sign_in = facts.sign_in(progress.practice);
+    let sign_in = facts
+        .sign_in(progress.practice)
+        .or_else(|| recorded_sign_in(&progress));
     let input = ReportInput {
         summary: SummaryInput {
             progress: &progress,

@@ -221,6 +221,30 @@ fn the_report_shows_what_is_in_place_and_saves_side_by_side_without_secrets() {
         saved[1]["folder"].as_str().unwrap()
     ));
 
+    // After a restart only the saved progress is left of the sign-in.
+    let rec: wizard_core::nylas::hosted_auth::TestSignInRecord = serde_json::from_value(json!({
+        "email": "megan@contoso.com",
+        "grant_status": "valid",
+        "missing": ["offline_access"],
+        "refused": null,
+    }))
+    .unwrap();
+    state
+        .update(|p| {
+            p.answers.test_sign_in = Some(rec);
+            Ok(())
+        })
+        .unwrap();
+    let fresh = ReportFacts::default();
+    let progress = state.progress();
+    let restored = super::recorded_sign_in(&progress).unwrap();
+    assert_eq!(restored.email, "megan@contoso.com");
+    assert_eq!(restored.scopes_missing, ["offline_access"]);
+    assert!(!restored
+        .scopes_granted
+        .contains(&"offline_access".to_string()));
+    assert!(fresh.sign_in(true).is_none());
+
     // Out of practice mode the practice sign-in isn't in the report.
     call(&w, "set_practice_mode", json!({"enabled": false})).unwrap();
     call(&w, "choose_path", json!({"path": "v3"})).unwrap();

@@ -433,7 +433,10 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     match input.sign_in {
         Some(s) => {
             b.push(Block::Fact("Account".into(), s.email.clone(), true));
-            b.push(Block::Fact("Grant ID".into(), s.grant_id.clone(), true));
+            // Empty when only the saved progress is left of it (a restart).
+            if !s.grant_id.is_empty() {
+                b.push(Block::Fact("Grant ID".into(), s.grant_id.clone(), true));
+            }
             b.push(Block::Fact(
                 "Grant status".into(),
                 s.grant_status.clone(),

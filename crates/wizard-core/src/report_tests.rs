@@ -2,7 +2,6 @@ use super::*;
 use crate::answers::AnswerUpdate;
 use crate::manifest::parse_manifest;
 use crate::paths::PathId;
-use crate::plan::Plan;
 use crate::scopes::Preset;
 use crate::secrets::{hint, MemorySecretStore, SecretName, SecretStore, SecretString};
 use crate::state::Progress;
@@ -360,4 +359,51 @@ fn no_secret_reaches_the_report_in_any_format() {
     // The HTML is the summary's: self-contained and escaped.
     assert!(texts[1].starts_with("<!DOCTYPE html>"));
     assert!(texts[1].contains("<title>Nylas Microsoft setup — report</title>"));
+}
+
+#[test]
+fn leaving_path_a_s_done_step_after_seeing_it_marks_it_done() {
+    let mut p = progress();
+    p.go_to_step(REPORT_STEP).unwrap();
+    let leave = p.leaving().unwrap();
+    assert_eq!(leave.status, crate::state::StepStatus::Done, "{leave:?}");
+    assert_eq!(leave.reason, None);
+    p.go_to_step(TEST_SIGN_IN_STEP).unwrap();
+    assert_eq!(
+        p.step_status.get(REPORT_STEP),
+        Some(&crate::state::StepStatus::Done)
+    );
+}
+
+#[test]
+fn the_summary_part_names_the_client_id_from_the_answers() {
+    let mut p = progress();
+    p.set_answer(AnswerUpdate::ClientId(Some(CLIENT.into())))
+        .unwrap();
+    let input = ReportInput {
+        summary: SummaryInput {
+            progress: &p,
+            client_id: None,
+            audit: None,
+            secret: None,
+            generated_at: None,
+        },
+        api_key: None,
+        configure: None,
+        sign_in: None,
+        changes: None,
+    };
+    let md = render(&input, SummaryFormat::Markdown);
+    assert!(
+        md.contains(&format!("- **Application (client) ID:** `{CLIENT}`")),
+        "{md}"
+    );
+    // A list of facts is closed by a blank line before the next heading.
+    let lines: Vec<&str> = md.lines().collect();
+    assert!(
+        !lines
+            .windows(2)
+            .any(|w| w[0].starts_with("- **") && w[1].starts_with("## ")),
+        "{md}"
+    );
 }

@@ -260,6 +260,7 @@ pub(crate) fn body(input: &SummaryInput<'_>) -> (Vec<Block>, Vec<LeftItem>) {
         .client_id
         .map(str::trim)
         .filter(|c| !c.is_empty())
+        .or(a.client_id.as_deref())
         .or_else(|| input.audit.and_then(|(r, _)| r.app_id.as_deref()));
     match client_id {
         Some(c) => b.push(Block::Fact(
@@ -438,7 +439,14 @@ fn md_cell(s: &str) -> String {
 
 fn markdown(title: &str, blocks: &[Block]) -> String {
     let mut out = format!("# {title}\n\n");
+    let mut facts = false;
     for b in blocks {
+        // A blank line after a list of facts, before what follows.
+        let is_fact = matches!(b, Block::Fact(..));
+        if facts && !is_fact {
+            out.push('\n');
+        }
+        facts = is_fact;
         match b {
             Block::Heading(h) => out.push_str(&format!("## {h}\n\n")),
             Block::Para(p) => out.push_str(&format!("{p}\n\n")),

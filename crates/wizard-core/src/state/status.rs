@@ -10,9 +10,12 @@ use ts_rs::TS;
 use super::{Progress, StepStatus};
 use crate::nylas::hosted_auth::TestSignInRecord;
 use crate::nylas::NylasAccountRecord;
+use crate::paths::PathId;
 use crate::paths::CONFIGURE_NYLAS_STEP;
 use crate::paths::TEST_SIGN_IN_STEP;
-use crate::paths::{path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP};
+use crate::paths::{
+    path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP, REPORT_STEP,
+};
 
 /// Steps whose verdict follows answers another step can change (the Nylas
 /// key was checked for a region; the Region step changes it), so a status
@@ -90,6 +93,9 @@ impl Progress {
                     Some(why) => (StepStatus::NeedsAttention, Some(why)),
                 },
             },
+            // Path A's Done: seeing the report is what the step is for.
+            REPORT_STEP if path == PathId::V3 && visited => (StepStatus::Done, None),
+            REPORT_STEP if path == PathId::V3 => skipped("You haven't looked at the report yet."),
             _ => skipped("Nothing is recorded for this step yet."),
         }
     }
