@@ -44,7 +44,7 @@ function SetUp({ report }: { report: SetupReport }) {
         ) : (
           ': no Application (client) ID given'
         )}
-        {a.tenant !== null && <span class="muted"> in {a.tenant}</span>}
+        {a.tenant !== null && <span class="done-fact-note">In the tenant {a.tenant}.</span>}
         {audit !== null && (
           <span class="done-fact-note">
             {audit.fail === 0
