@@ -24,7 +24,10 @@ fn hook(exit: bool, ready: bool) -> Hook {
 #[tauri::command]
 pub fn bench_ready() {
     let on = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
-    match hook(on("NYLAS_WIZARD_BENCH_EXIT"), on("NYLAS_WIZARD_BENCH_READY")) {
+    match hook(
+        on("NYLAS_WIZARD_BENCH_EXIT"),
+        on("NYLAS_WIZARD_BENCH_READY"),
+    ) {
         Hook::Nothing => {}
         Hook::Announce => println!("READY"),
         Hook::Exit => {
