@@ -16,7 +16,6 @@ use wizard_core::changes::{changes_from_configure, Change};
 use wizard_core::nylas::configure::{
     apply_configure, plan_configure, ConfigureInput, ConfigureSecrets,
 };
-use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
 use wizard_core::nylas::{NylasAccountRecord, NylasConfiguredRecord};
 use wizard_core::paths::{path_info, PathId, AZURE_APP_STEP, NYLAS_ACCOUNT_STEP};
 use wizard_core::plan::{ApplyReport, Plan, ProgressEvent};
@@ -192,12 +191,6 @@ pub async fn plan_view_at(
     Ok(view)
 }
 
-/// [`plan_view_at`] with the test sign-in's default port (the report's
-/// read-only look; the window's commands use the configured port).
-pub async fn plan_view(state: &AppState, cancel: &CancellationToken) -> Result<ConfigurePlanView> {
-    plan_view_at(state, DEFAULT_TEST_SIGN_IN_PORT, cancel).await
-}
-
 /// [`apply_with_at`] with the test sign-in's default port (tests).
 #[cfg(test)]
 pub async fn apply_with(
@@ -205,6 +198,7 @@ pub async fn apply_with(
     progress: &(dyn Fn(ProgressEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<ConfigureApplied> {
+    use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
     apply_with_at(state, DEFAULT_TEST_SIGN_IN_PORT, progress, cancel).await
 }
 

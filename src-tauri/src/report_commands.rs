@@ -23,6 +23,7 @@ use wizard_core::WizardError;
 use crate::app_state::AppState;
 use crate::remote::RemoteCalls;
 use crate::summary_commands::save_dir;
+use crate::test_sign_in_commands::test_sign_in_port;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
@@ -66,7 +67,11 @@ pub struct SavedReport {
 /// Nylas's configuration as it is now, from a fresh plan (reads only).
 /// `None` when it can't be planned yet (an earlier step is missing) or
 /// Nylas can't be read: the report then says Configure Nylas is left.
-async fn configure_now(state: &AppState, cancel: &CancellationToken) -> Option<ConfigureFacts> {
+async fn configure_now(
+    state: &AppState,
+    test_port: u16,
+    cancel: &CancellationToken,
+) -> Option<ConfigureFacts> {
     let progress = state.progress();
     progress.answers.nylas_account.as_ref()?;
     let scopes = progress
@@ -74,7 +79,9 @@ async fn configure_now(state: &AppState, cancel: &CancellationToken) -> Option<C
         .scope_plan(PathId::V3)
         .map(|p| p.scope_names)
         .unwrap_or_default();
-    match crate::configure_commands::plan_view(state, cancel).await {
+    // The same callback port Configure Nylas registered, or its callback
+    // would read as still to do.
+    match crate::configure_commands::plan_view_at(state, test_port, cancel).await {
         Ok(view) => view
             .plan
             .map(|plan| ConfigureFacts::from_plan_check(&plan, scopes)),
@@ -117,6 +124,7 @@ async fn build(
     facts: &ReportFacts,
     client_id: Option<&str>,
     audit: Option<&LastAudit>,
+    test_port: u16,
     cancel: &CancellationToken,
 ) -> (String, SetupReport) {
     let progress = state.progress();
@@ -137,7 +145,7 @@ async fn build(
         .iter()
         .map(|c| c.report_facts())
         .collect();
-    let configure = configure_now(state, cancel).await;
+    let configure = configure_now(state, test_port, cancel).await;
     let sign_in = facts
         .sign_in(progress.practice)
         .or_else(|| recorded_sign_in(&progress));
@@ -162,7 +170,8 @@ async fn build(
 
 /// The report for the Done step to show.
 #[tauri::command]
-pub async fn setup_report(
+pub async fn setup_report<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     facts: State<'_, ReportFacts>,
     calls: State<'_, RemoteCalls>,
@@ -175,6 +184,7 @@ pub async fn setup_report(
         &facts,
         client_id.as_deref(),
         audit.as_ref(),
+        test_sign_in_port(&app),
         call.token(),
     )
     .await;
@@ -198,6 +208,7 @@ pub async fn save_report<R: Runtime>(
         &facts,
         client_id.as_deref(),
         audit.as_ref(),
+        test_sign_in_port(&app),
         call.token(),
     )
     .await;

@@ -32,6 +32,15 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Practice mode with what Configure Nylas needs, then Configure Nylas run.
 fn configured(state: &AppState, w: &tauri::WebviewWindow<tauri::test::MockRuntime>) {
+    configured_at(
+        state,
+        w,
+        wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT,
+    );
+}
+
+/// [`configured`] with the test sign-in's callback on `port`.
+fn configured_at(state: &AppState, w: &tauri::WebviewWindow<tauri::test::MockRuntime>, port: u16) {
     practice(w);
     call(
         w,
@@ -62,10 +71,14 @@ fn configured(state: &AppState, w: &tauri::WebviewWindow<tauri::test::MockRuntim
                 .await
                 .unwrap();
         }
-        let applied =
-            crate::configure_commands::apply_with(state, &|_| {}, &CancellationToken::new())
-                .await
-                .unwrap();
+        let applied = crate::configure_commands::apply_with_at(
+            state,
+            port,
+            &|_| {},
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
         assert!(applied.report.succeeded(), "{:?}", applied.report);
     });
 }
@@ -259,4 +272,30 @@ fn nothing_saved_yet_means_no_folder_to_open() {
     let (_app, w) = app(dir.path());
     let err = call(&w, "open_report_folder", json!({})).unwrap_err();
     assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn the_report_reads_the_callback_at_the_port_configure_registered() {
+    // Not the default port (--test-sign-in-port): the report must look for
+    // the callback Configure Nylas registered, or it reads as still to do.
+    const PORT: u16 = 47999;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    app.manage(crate::test_sign_in_commands::TestSignInPort(PORT));
+    let state = app.state::<AppState>();
+    configured_at(&state, &w, PORT);
+    let doc = call(&w, "setup_report", json!({})).unwrap();
+    let steps = doc["configure"]["steps"].as_array().unwrap();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.to_string().contains("localhost:47999")),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().all(|s| s["outcome"] == "already_done"),
+        "{steps:?}"
+    );
+    let left = doc["left"].as_array().unwrap();
+    assert!(!left.iter().any(|l| l["step"] == "connector"), "{left:?}");
 }
