@@ -191,17 +191,6 @@ pub async fn plan_view_at(
     Ok(view)
 }
 
-/// [`apply_with_at`] with the test sign-in's default port (tests).
-#[cfg(test)]
-pub async fn apply_with(
-    state: &AppState,
-    progress: &(dyn Fn(ProgressEvent) + Send + Sync),
-    cancel: &CancellationToken,
-) -> Result<ConfigureApplied> {
-    use wizard_core::nylas::test_callback::DEFAULT_TEST_SIGN_IN_PORT;
-    apply_with_at(state, DEFAULT_TEST_SIGN_IN_PORT, progress, cancel).await
-}
-
 /// Plan again from a fresh read, apply, record what changed.
 pub async fn apply_with_at(
     state: &AppState,
