@@ -90,6 +90,8 @@ describe('Test sign-in step', () => {
     expect(screen.queryByTestId('test-sign-in-missing')).toBeNull();
     expect(result.textContent).toContain('The sign-in worked');
     expect(screen.getByTestId('test-sign-in-start').textContent).toBe('Try again');
+    // It worked: Next is the thing to do, trying again is secondary.
+    expect(screen.getByTestId('test-sign-in-start').className).toContain('btn-secondary');
   });
 
   it('names the missing scopes with what to do', async () => {
@@ -101,6 +103,8 @@ describe('Test sign-in step', () => {
     expect(screen.getByTestId('test-sign-in-scope-Mail.Read').textContent).toContain('Missing');
     expect(screen.getByTestId('test-sign-in-result').textContent).toContain('with a problem');
     expect(m.startTestSignIn).toHaveBeenCalledWith(null);
+    // Not fully working: signing in again stays the main action.
+    expect(screen.getByTestId('test-sign-in-start').className).toContain('btn-primary');
   });
 
   it('shows a refused sign-in diagnosed, with its fix and Try again', async () => {

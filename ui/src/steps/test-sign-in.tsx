@@ -145,6 +145,13 @@ export function TestSignInStep({ ctx }: StepViewProps) {
   };
 
   const again = outcome !== null || error !== null || stopped;
+  // After a sign-in that fully worked, Next is the thing to do: trying again
+  // becomes a secondary action.
+  const worked =
+    outcome !== null &&
+    outcome.outcome === 'signed_in' &&
+    outcome.result.grant_status === 'valid' &&
+    outcome.result.missing.length === 0;
 
   return (
     <div class="test-sign-in-step" data-testid="test-sign-in-step">
@@ -185,7 +192,7 @@ export function TestSignInStep({ ctx }: StepViewProps) {
             />
             <button
               type="submit"
-              class="btn btn-primary"
+              class={worked ? 'btn btn-secondary' : 'btn btn-primary'}
               data-testid="test-sign-in-start"
               aria-disabled={phase !== 'idle' ? 'true' : undefined}
             >
