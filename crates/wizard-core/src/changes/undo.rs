@@ -200,7 +200,9 @@ pub fn client_secret_added(app_id: &str, secret: &NewSecret) -> Change {
         target: ChangeTarget::AzureApp,
         what: format!(
             "Added the client secret “{}” ({}), valid until {}",
-            secret.display_name, secret.hint, secret.expires
+            secret.display_name,
+            secret.hint,
+            crate::microsoft::create_app::plain_date(&secret.expires)
         ),
         ids: vec![id(CLIENT_ID, app_id), id("Secret ID", &secret.key_id)],
         diff: Vec::new(),
