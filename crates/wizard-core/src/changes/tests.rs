@@ -138,7 +138,11 @@ fn a_client_secret_is_named_by_its_id_and_hint_never_a_value() {
         .any(|r| r.label == "Secret ID" && r.value == secret().key_id));
     assert!(c.what.contains("Q~x…7Fd"));
     // The expiry as a plain date, not a timestamp.
-    assert!(c.what.ends_with("valid until December 1, 2027"), "{}", c.what);
+    assert!(
+        c.what.ends_with("valid until December 1, 2027"),
+        "{}",
+        c.what
+    );
     assert_eq!(portal_page(&c).blade, Blade::Credentials);
     assert!(c.undo.steps.iter().any(|s| s.contains(&secret().key_id)));
     assert!(c.undo.caution.is_some());
