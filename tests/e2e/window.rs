@@ -62,7 +62,7 @@ async fn welcome_path_a_and_resume_after_restart() {
         )))
         .await
         .unwrap();
-    assert_eq!(steps.len(), 8, "path A has eight steps");
+    assert_eq!(steps.len(), 7, "path A has seven steps");
     let first = wait_for(&c, "step-item-features").await;
     assert_eq!(
         first.attr("aria-current").await.unwrap().as_deref(),
