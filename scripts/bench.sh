@@ -7,20 +7,34 @@
 # the same run (these machines are noisy: only ratios mean something), and
 # prints one Markdown table, also written to target/bench/report.md.
 #
-# Rows so far: live audit (issue 9), CLI, UI size. Not yet: start-up, idle
-# memory, the .deb size (building the release bundle takes too long on a
-# 2-core machine for a routine run), bulk.
+# Rows: live audit (issue 9), CLI, UI size, start-up, idle memory and .deb
+# size against the empty Tauri app of ../shared/bench/baseline-app. Not yet:
+# bulk (issue 12). The first run builds both apps' release bundles (about
+# 10 minutes each on 2 cores); later runs rebuild only what changed.
 #
 # Knobs: BENCH_RUNS (live-audit runs, default 9), BENCH_LATENCY_MS (default
-# 150), BENCH_CLI_ROUNDS (passes over the manifest corpus, default 5).
+# 150), BENCH_CLI_ROUNDS (passes over the manifest corpus, default 5),
+# BENCH_STARTUP_RUNS (start-ups of each app, default 10).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# Everything the app and its tests need (Xvfb, the keyring, npm, Rust) …
+source scripts/setup.sh
+# … and what only the benchmarks use.
+bench_missing=()
+for p in jq time python3; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || bench_missing+=("$p")
+done
+if [ "${#bench_missing[@]}" -gt 0 ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${bench_missing[@]}" >/dev/null
+fi
 out=target/bench
 mkdir -p "$out"
 export BENCH_RUNS="${BENCH_RUNS:-9}"
 export BENCH_LATENCY_MS="${BENCH_LATENCY_MS:-150}"
 export BENCH_CLI_ROUNDS="${BENCH_CLI_ROUNDS:-5}"
+export BENCH_STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
 
 say() { echo "bench: $*" >&2; }
 
@@ -139,8 +153,53 @@ if (cd ui && npm run -s build >&2); then
 else
     row "UI JavaScript + CSS, gzipped" "—" "—" "—" "≤ 150 KB" "**build failed**"
 fi
-row "\`.deb\` vs the baseline app's" "not measured" "—" "—" "≤ 2 ×" \
-    "skipped: the release bundle takes too long to build on 2 cores"
+
+# --- Start-up, idle memory, .deb (issue 13, points 1–3): our window against
+# the empty Tauri 2 app of ../shared/bench/baseline-app, built and run the
+# same way. Tauri's build writes into the app's folder and shared/ may be
+# read-only: the baseline is copied under target/ (timestamps kept, so an
+# unchanged copy isn't rebuilt).
+tauri_cli=(npx --yes @tauri-apps/cli@2.12.5)
+say "baseline: building the empty Tauri app and its .deb (release)…"
+mkdir -p target/baseline-app
+cp -a ../shared/bench/baseline-app/. target/baseline-app/
+(cd target/baseline-app && "${tauri_cli[@]}" build --bundles deb >&2)
+base_exe=target/baseline-app/target/release/wizard
+base_deb=$(ls -t target/baseline-app/target/release/bundle/deb/*.deb | head -1)
+say "ours: building the window and its .deb (release; ui/dist was built above)…"
+"${tauri_cli[@]}" build --bundles deb --config '{"build":{"beforeBuildCommand":""}}' >&2
+our_exe=target/release/nylas-ms-wizard
+our_deb=$(ls -t target/release/bundle/deb/*.deb | head -1)
+
+# Both run under Xvfb in a private D-Bus session with an unlocked keyring,
+# as on an admin's desktop. Ours starts each time with an empty data folder
+# (the welcome screen: a first start).
+in_desktop=(xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/with-keyring.sh)
+say "start-up: ${BENCH_STARTUP_RUNS} runs of each, taking turns…"
+starts=$("${in_desktop[@]}" python3 scripts/bench_window.py startup "$BENCH_STARTUP_RUNS" -- \
+    NYLAS_WIZARD_BENCH_EXIT "$our_exe" --data-dir '{data}' --- BENCH_EXIT "$base_exe")
+our_start=$(jq -r '.[0].median_s' <<<"$starts")
+base_start=$(jq -r '.[1].median_s' <<<"$starts")
+start_ratio=$(awk -v a="$our_start" -v b="$base_start" 'BEGIN { printf "%.2f", a / b }')
+row "Start-up to an interactive first screen, Xvfb (median of ${BENCH_STARTUP_RUNS})" \
+    "${our_start} s" "${base_start} s (empty Tauri 2 app)" "${start_ratio} ×" "≤ 1.3 ×" "$(verdict "$start_ratio" 1.3)"
+
+say "idle memory: PSS 5 s after ready…"
+our_mem=$("${in_desktop[@]}" python3 scripts/bench_window.py memory NYLAS_WIZARD_BENCH_READY 5 -- "$our_exe" --data-dir '{data}')
+base_mem=$("${in_desktop[@]}" python3 scripts/bench_window.py memory "" 5 -- "$base_exe")
+our_pss=$(jq -r .pss_kib <<<"$our_mem")
+base_pss=$(jq -r .pss_kib <<<"$base_mem")
+mem_ratio=$(awk -v a="$our_pss" -v b="$base_pss" 'BEGIN { printf "%.2f", a / b }')
+row "Idle memory, PSS of the app + WebKit processes, 5 s after ready" \
+    "$((our_pss / 1024)) MiB" "$((base_pss / 1024)) MiB (empty Tauri 2 app)" "${mem_ratio} ×" "≤ 1.2 ×" "$(verdict "$mem_ratio" 1.2)"
+say "memory by process: ours $(jq -c .processes <<<"$our_mem"), baseline $(jq -c .processes <<<"$base_mem")"
+
+our_deb_b=$(stat -c %s "$our_deb")
+base_deb_b=$(stat -c %s "$base_deb")
+deb_ratio=$(awk -v a="$our_deb_b" -v b="$base_deb_b" 'BEGIN { printf "%.2f", a / b }')
+row "\`.deb\` size" "$(awk -v b="$our_deb_b" 'BEGIN { printf "%.1f", b / 1048576 }') MiB" \
+    "$(awk -v b="$base_deb_b" 'BEGIN { printf "%.1f", b / 1048576 }') MiB (empty Tauri 2 app)" \
+    "${deb_ratio} ×" "≤ 2 ×" "$(verdict "$deb_ratio" 2)"
 
 {
     echo "| row | ours | reference | ratio | goal | result |"
