@@ -10,8 +10,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use wizard_e2e::{
-    enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
-    workspace_root, Driver,
+    enter_practice_mode, open_audit_options, resize, screenshot, scroll_to, tid, wait_for,
+    wait_for_text, workspace_root, Driver,
 };
 
 const EU_CALLBACK: &str = "https://api.eu.nylas.com/v3/connect/callback";
@@ -78,38 +78,6 @@ async fn fill(c: &Client, id: &str, value: &str) {
     )
     .await
     .expect("set the field's value");
-}
-
-/// Resize the window and wait until the page has the new width.
-async fn resize(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height)
-        .await
-        .expect("resize the window");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let now = c
-            .execute("return window.innerWidth", vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap_or(0);
-        if now == u64::from(width) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the window stayed {now} wide, not {width}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // Two animation frames: the page has laid out and painted at the new size.
-    c.execute_async(
-        "const done = arguments[arguments.length - 1];
-         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-        vec![],
-    )
-    .await
-    .expect("a frame at the new size");
 }
 
 /// Welcome → practice mode → path A, then Features with the "Full email

@@ -208,6 +208,52 @@ pub async fn wait_for_text(c: &Client, id: &str, want: &str) {
     }
 }
 
+/// The visible text of an element, once it is there.
+pub async fn text_of(c: &Client, id: &str) -> String {
+    wait_for(c, id).await.text().await.unwrap()
+}
+
+/// Click a step in the step list.
+pub async fn click_step(c: &Client, step: &str) {
+    wait_for(c, &format!("step-item-{step}"))
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Wait until the step list shows `step` with `status` (`done`, `skipped`, …).
+pub async fn wait_for_status(c: &Client, step: &str, status: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!(
+            "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
+}
+
+/// Resize the window and wait until the page has laid out at the new width
+/// (two frames after `innerWidth` reports it).
+pub async fn resize(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height)
+        .await
+        .expect("resize the window");
+    c.execute_async(
+        "const [w, done] = [arguments[0], arguments[arguments.length - 1]];
+         const tick = () => window.innerWidth === w
+           ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
+           : requestAnimationFrame(tick);
+         tick();",
+        vec![json!(width)],
+    )
+    .await
+    .expect("a frame at the new size");
+}
+
 /// Save a PNG screenshot of the window under `target/e2e-screenshots/`.
 pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     // After animations and transitions settle, and a painted frame, so the

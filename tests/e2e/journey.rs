@@ -5,32 +5,9 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use wizard_e2e::{screenshot, tid, wait_for, wait_for_text, Driver};
-
-async fn wait_for_status(c: &Client, step: &str, status: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(&format!(
-            "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
-}
-
-async fn text_of(c: &Client, id: &str) -> String {
-    wait_for(c, id).await.text().await.unwrap()
-}
-
-async fn click_step(c: &Client, step: &str) {
-    wait_for(c, &format!("step-item-{step}"))
-        .await
-        .find(Locator::Css("button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
+use wizard_e2e::{
+    click_step, resize, screenshot, text_of, tid, wait_for, wait_for_status, wait_for_text, Driver,
+};
 
 async fn gone(c: &Client, id: &str, why: &str) {
     c.wait()
@@ -157,6 +134,16 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         .click()
         .await
         .unwrap();
+    // The card is chosen and Start says so (its label, and so its width,
+    // changes with the choice): only then is Start where it will stay.
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(
+            "[data-testid=\"path-option-teams\"][aria-checked=\"true\"]",
+        ))
+        .await
+        .expect("the Teams card is chosen");
+    wait_for_text(&c, "start-button", "Start: Microsoft Teams meetings").await;
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for_text(&c, "overview-title", "Microsoft Teams meetings").await;
     assert!(text_of(&c, "overview-step-teams-integration")
@@ -407,23 +394,6 @@ async fn points_5_and_8_region_first_errors_visible_who_signs_in_first() {
     .unwrap();
     screenshot(&c, "17-13-tenant-and-secret-sections").await;
     c.close().await.unwrap();
-}
-
-/// Resize the window and wait until the page has the new width and painted.
-async fn resize(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height)
-        .await
-        .expect("resize the window");
-    c.execute_async(
-        "const [w, done] = [arguments[0], arguments[arguments.length - 1]];
-         const tick = () => window.innerWidth === w
-           ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
-           : requestAnimationFrame(tick);
-         tick();",
-        vec![serde_json::json!(width)],
-    )
-    .await
-    .expect("a frame at the new size");
 }
 
 /// Point 13: at 1280×800 the welcome screen says how many paths are below

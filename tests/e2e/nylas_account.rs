@@ -10,42 +10,17 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use wizard_e2e::{
-    enter_practice_mode, ipc_log, record_ipc, screenshot, scroll_to, wait_for, wait_for_text,
-    Driver,
+    click_step, enter_practice_mode, ipc_log, record_ipc, resize, screenshot, scroll_to, text_of,
+    wait_for, wait_for_status, wait_for_text, Driver,
 };
 
 const US_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
 const EU_KEY: &str = "nyk_v0_practice_eu_fabrikam_Kp5Vn3Js8Df6Gh2Q";
 const WRONG_KEY: &str = "nyk_v0_mistyped_key_4Fh7Kq2Lz9";
 
-async fn text(c: &Client, id: &str) -> String {
-    wait_for(c, id).await.text().await.unwrap()
-}
-
 async fn click(c: &Client, id: &str) {
     scroll_to(c, id).await;
     wait_for(c, id).await.click().await.unwrap();
-}
-
-async fn click_step(c: &Client, step: &str) {
-    wait_for(c, &format!("step-item-{step}"))
-        .await
-        .find(Locator::Css("button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn wait_for_status(c: &Client, step: &str, status: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(&format!(
-            "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
 }
 
 /// Paste a key into the (empty) field and press Check the key.
@@ -81,18 +56,18 @@ async fn wrong_key_other_region_switch_and_the_application() {
     wait_for(&c, "begin-button").await.click().await.unwrap();
     click_step(&c, "nylas-account").await;
     wait_for_text(&c, "current-step-title", "Nylas account").await;
-    assert!(text(&c, "nylas-key-region")
+    assert!(text_of(&c, "nylas-key-region")
         .await
         .contains("in the US region"));
-    assert!(text(&c, "nylas-key-where").await.contains("API Keys"));
-    assert!(text(&c, "nylas-practice-note")
+    assert!(text_of(&c, "nylas-key-where").await.contains("API Keys"));
+    assert!(text_of(&c, "nylas-practice-note")
         .await
         .contains("Use the practice key"));
     screenshot(&c, "10-01-nylas-account-empty").await;
 
     // A wrong key: a plain error, with what to do.
     check_key(&c, WRONG_KEY).await;
-    let error = text(&c, "error-card").await;
+    let error = text_of(&c, "error-card").await;
     assert!(
         error.contains("Nylas doesn't accept this API key in either region (US or EU)."),
         "{error}"
@@ -102,7 +77,7 @@ async fn wrong_key_other_region_switch_and_the_application() {
 
     // The EU key on the US region: offered, not kept yet.
     check_key(&c, EU_KEY).await;
-    let offer = text(&c, "nylas-region-offer").await;
+    let offer = text_of(&c, "nylas-region-offer").await;
     assert!(
         offer.contains("This key belongs to a Nylas application in the EU region."),
         "{offer}"
@@ -119,19 +94,19 @@ async fn wrong_key_other_region_switch_and_the_application() {
     // Switch: the same key, checked in the EU, kept; the region follows.
     click(&c, "nylas-switch-region").await;
     wait_for(&c, "nylas-app-card").await;
-    assert_eq!(text(&c, "nylas-app-name").await, "Fabrikam Mail Hub");
-    assert_eq!(text(&c, "nylas-app-region").await, "EU");
-    assert_eq!(text(&c, "nylas-key-hint").await, "nyk…h2Q");
-    let switched = text(&c, "nylas-region-switched").await;
+    assert_eq!(text_of(&c, "nylas-app-name").await, "Fabrikam Mail Hub");
+    assert_eq!(text_of(&c, "nylas-app-region").await, "EU");
+    assert_eq!(text_of(&c, "nylas-key-hint").await, "nyk…h2Q");
+    let switched = text_of(&c, "nylas-region-switched").await;
     assert!(switched.contains("Your region is now EU"), "{switched}");
     assert!(
         switched.contains("https://api.eu.nylas.com/v3/connect/callback"),
         "{switched}"
     );
-    assert!(text(&c, "nylas-app-id")
+    assert!(text_of(&c, "nylas-app-id")
         .await
         .contains("8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a"));
-    assert!(text(&c, "nylas-app-callbacks")
+    assert!(text_of(&c, "nylas-app-callbacks")
         .await
         .contains("https://mailhub.fabrikam.de/nylas/callback"));
     gone(&c, "nylas-region-offer").await;
@@ -155,7 +130,7 @@ async fn wrong_key_other_region_switch_and_the_application() {
     click_step(&c, "nylas-account").await;
     wait_for_text(&c, "current-step-title", "Nylas account").await;
     assert_eq!(
-        text(&c, "nylas-key-record").await,
+        text_of(&c, "nylas-key-record").await,
         "It was checked in the EU region, but your region is now US. Check it again."
     );
     screenshot(&c, "10-05-nylas-account-recheck").await;
@@ -164,9 +139,9 @@ async fn wrong_key_other_region_switch_and_the_application() {
     click(&c, "nylas-key-replace").await;
     check_key(&c, US_KEY).await;
     wait_for(&c, "nylas-app-card").await;
-    assert_eq!(text(&c, "nylas-app-name").await, "Contoso Scheduler");
-    assert_eq!(text(&c, "nylas-app-region").await, "US");
-    assert_eq!(text(&c, "nylas-key-hint").await, "nyk…Tz1");
+    assert_eq!(text_of(&c, "nylas-app-name").await, "Contoso Scheduler");
+    assert_eq!(text_of(&c, "nylas-app-region").await, "US");
+    assert_eq!(text_of(&c, "nylas-key-hint").await, "nyk…Tz1");
     click(&c, "next-button").await;
     wait_for_text(&c, "current-step-title", "Configure Nylas").await;
     wait_for_status(&c, "nylas-account", "done").await;
@@ -184,26 +159,6 @@ async fn wrong_key_other_region_switch_and_the_application() {
         );
         let html = c.source().await.unwrap();
         assert!(!html.contains(key), "the page holds a key");
-    }
-}
-
-/// Resize the window and wait until the page has the new width.
-async fn resize(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height)
-        .await
-        .expect("resize the window");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while c
-        .execute("return window.innerWidth", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        != Some(u64::from(width))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the window did not take the new size"
-        );
     }
 }
 
@@ -236,7 +191,7 @@ async fn the_practice_key_in_dark_mode() {
     screenshot(&c, "10-06-nylas-account-dark").await;
     click(&c, "nylas-practice-key").await;
     wait_for(&c, "nylas-app-card").await;
-    assert_eq!(text(&c, "nylas-app-name").await, "Contoso Scheduler");
+    assert_eq!(text_of(&c, "nylas-app-name").await, "Contoso Scheduler");
     scroll_to(&c, "nylas-app-card").await;
     screenshot(&c, "10-07-nylas-account-application-dark").await;
     // The smallest window the wizard supports.

@@ -5,14 +5,12 @@
 //! practice key), Configure Nylas (the plan, then applied), and on to the
 //! end. A screenshot of each step, looked at by a person.
 
-use std::time::Duration;
-
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use wizard_e2e::browser::{accept_in_browser, get};
 use wizard_e2e::{
-    enter_practice_mode, open_audit_options, screenshot, scroll_to, tid, wait_for, wait_for_text,
-    Driver,
+    enter_practice_mode, open_audit_options, screenshot, scroll_to, text_of, tid, wait_for,
+    wait_for_status, wait_for_text, Driver,
 };
 
 /// Contoso's US practice key (crates/sandbox/scenarios/practice.json).
@@ -73,10 +71,6 @@ async fn sign_in_through_nylas(url: String) {
     .unwrap();
 }
 
-async fn text(c: &Client, id: &str) -> String {
-    wait_for(c, id).await.text().await.unwrap()
-}
-
 /// Wait for the element, bring it to the middle (the Back/Next bar would
 /// take a click near the bottom edge), click it.
 async fn click(c: &Client, id: &str) {
@@ -93,16 +87,6 @@ async fn scroll_top(c: &Client, id: &str) {
     )
     .await
     .expect("scroll into view");
-}
-
-async fn wait_for_status(c: &Client, step: &str, status: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(&format!(
-            "[data-testid=\"step-item-{step}\"][data-status=\"{status}\"]"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("step {step} is not {status}: {e}"));
 }
 
 /// Next, and wait for the next step's title.
@@ -180,9 +164,9 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     click(&c, "create-start").await;
     wait_for(&c, "create-confirm").await;
     click(&c, "create-confirm-yes").await;
-    let done = text(&c, "create-done").await;
+    let done = text_of(&c, "create-done").await;
     assert!(done.contains("Your app is created"), "{done}");
-    let verdict = text(&c, "create-verdict").await;
+    let verdict = text_of(&c, "create-verdict").await;
     assert!(
         verdict.starts_with("Every check the app's settings can pass, passed."),
         "{verdict}"
@@ -196,8 +180,8 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     screenshot(&c, "10-A06-nylas-account").await;
     click(&c, "nylas-practice-key").await;
     wait_for(&c, "nylas-app-card").await;
-    assert_eq!(text(&c, "nylas-app-region").await, "US");
-    let hint = text(&c, "nylas-key-hint").await;
+    assert_eq!(text_of(&c, "nylas-app-region").await, "US");
+    let hint = text_of(&c, "nylas-key-hint").await;
     assert!(!hint.contains(API_KEY) && hint.contains('…'), "{hint}");
     scroll_to(&c, "nylas-app-card").await;
     screenshot(&c, "10-A07-nylas-account-checked").await;
@@ -205,7 +189,7 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     wait_for_status(&c, "nylas-account", "done").await;
 
     // 5. Configure Nylas: what will change, then made.
-    let plan = text(&c, "configure-plan").await;
+    let plan = text_of(&c, "configure-plan").await;
     assert!(plan.contains("What will change in Nylas"), "{plan}");
     assert!(plan.contains("connector"), "{plan}");
     scroll_top(&c, "configure-nylas").await;
@@ -213,8 +197,8 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     scroll_to(&c, "configure-confirm").await;
     screenshot(&c, "10-A08b-configure-plan-confirm").await;
     click(&c, "configure-confirm").await;
-    let verdict = text(&c, "configure-verdict").await;
-    let result = text(&c, "configure-result").await;
+    let verdict = text_of(&c, "configure-verdict").await;
+    let result = text_of(&c, "configure-result").await;
     assert!(result.starts_with("Done"), "{result}\n{verdict}");
     scroll_top(&c, "configure-result").await;
     screenshot(&c, "10-A09-configure-done").await;
@@ -240,24 +224,24 @@ async fn path_a_from_the_welcome_screen_to_the_end() {
     scroll_to(&c, "test-sign-in-waiting").await;
     screenshot(&c, "10-A11-test-sign-in-waiting").await;
     sign_in_through_nylas(url).await;
-    let result = text(&c, "test-sign-in-result").await;
-    let email = text(&c, "test-sign-in-email").await;
+    let result = text_of(&c, "test-sign-in-result").await;
+    let email = text_of(&c, "test-sign-in-email").await;
     assert!(email.contains('@'), "{email}\n{result}");
     scroll_top(&c, "test-sign-in-result").await;
     screenshot(&c, "10-A12-test-sign-in-grant").await;
 
     // 7. Done: everything in place, the report saved with no secret.
     next(&c, "Done").await;
-    let headline = text(&c, "done-complete").await;
+    let headline = text_of(&c, "done-complete").await;
     assert!(headline.contains("You’re done"), "{headline}");
-    assert!(text(&c, "done-fact-sign-in").await.contains(&email));
-    assert!(text(&c, "done-fact-configure")
+    assert!(text_of(&c, "done-fact-sign-in").await.contains(&email));
+    assert!(text_of(&c, "done-fact-configure")
         .await
         .contains("The Microsoft connector already has"));
     screenshot(&c, "10-A13-done").await;
     click(&c, "done-save-button").await;
-    let md = text(&c, "done-saved-markdown").await;
-    let js = text(&c, "done-saved-json").await;
+    let md = text_of(&c, "done-saved-markdown").await;
+    let js = text_of(&c, "done-saved-json").await;
     let texts: Vec<String> = [&md, &js]
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
