@@ -292,6 +292,33 @@ pub async fn scroll_to(c: &Client, id: &str) {
     .expect("scroll into view");
 }
 
+/// Bring the element matching `css` to the middle of the window and wait
+/// until it stays put for a few frames. A step that loads part of itself
+/// after its first paint (the Azure app step's preset choice) moves what is
+/// below it; a click computed before that shift lands on something else.
+pub async fn center_when_still(c: &Client, css: &str) {
+    let still = c
+        .execute_async(
+            "const [css, done] = arguments;
+             let last = null, same = 0;
+             const tick = () => {
+               const el = document.querySelector(css);
+               if (el === null) { done(false); return; }
+               const r = el.getBoundingClientRect();
+               const at = r.top + ',' + r.left + ',' + window.innerHeight;
+               if (at === last) { same += 1; } else { same = 0; el.scrollIntoView({ block: 'center' }); }
+               last = el.getBoundingClientRect().top + ',' + r.left + ',' + window.innerHeight;
+               if (same >= 5) { done(true); return; }
+               requestAnimationFrame(tick);
+             };
+             tick();",
+            vec![json!(css)],
+        )
+        .await
+        .expect("wait for the element to stay put");
+    assert_eq!(still, json!(true), "{css} is on the page");
+}
+
 /// Open the Azure app step's "Who signs in, your tenant and your client
 /// secret" section. The summary is brought to the middle first: near the
 /// bottom edge the fixed Back/Next bar would take the click.
@@ -302,12 +329,7 @@ pub async fn open_audit_options(c: &Client) {
         .for_element(Locator::Css("details.audit-options > summary"))
         .await
         .expect("the Azure app step's options");
-    c.execute(
-        "document.querySelector('details.audit-options > summary').scrollIntoView({ block: 'center' }); return true;",
-        vec![],
-    )
-    .await
-    .expect("scroll to the options");
+    center_when_still(c, "details.audit-options > summary").await;
     summary.click().await.expect("click the options' summary");
     c.wait()
         .at_most(Duration::from_secs(20))

@@ -266,6 +266,8 @@ describe('Azure app step', () => {
 
   it('on the migration path with no features saved, asks what the app does; Rust refuses to check until then', async () => {
     show('migrate/azure-app/no-features', answersWith([[{ key: 'preset', value: 'read-only-inbox' }, 'migrate/azure-app/read-only-inbox']]));
+    // Drawn at once (disabled) so the page below doesn't jump when the choices arrive.
+    expect((screen.getByTestId('audit-preset-loading') as HTMLSelectElement).disabled).toBe(true);
     const select = (await screen.findByTestId('audit-preset')) as HTMLSelectElement;
     expect(m.featureChoices).toHaveBeenCalledWith('migrate');
     expect(Array.from(select.options).map((o) => o.value)).toEqual(['', ...fixtureChoices('migrate').presets.map((p) => p.id)]);

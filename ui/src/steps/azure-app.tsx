@@ -163,7 +163,9 @@ export function AzureAppStep({ ctx }: StepViewProps) {
         </p>
       )}
 
-      {askPreset && presets !== null && (
+      {/* Drawn at once, disabled until the choices arrive, so what is below
+          doesn't jump down under the admin's pointer a moment later. */}
+      {askPreset && (
         <div class="field-block">
           <label class="field-label" for="audit-preset">
             What does your app do?
@@ -176,11 +178,12 @@ export function AzureAppStep({ ctx }: StepViewProps) {
             class="select-input"
             aria-describedby="audit-preset-help"
             value={savedPreset ?? ''}
-            data-testid="audit-preset"
+            disabled={presets === null}
+            data-testid={presets === null ? 'audit-preset-loading' : 'audit-preset'}
             onChange={(e) => void choosePreset(e.currentTarget.value)}
           >
-            <option value="">Choose…</option>
-            {presets.map((p) => (
+            <option value="">{presets === null ? 'Loading…' : 'Choose…'}</option>
+            {(presets ?? []).map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}
               </option>
