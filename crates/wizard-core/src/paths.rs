@@ -266,6 +266,10 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
             "Write down what you set up: the Azure app's Application (client) ID, the tenant, the region, the permissions and the redirect URIs.",
             "Never write down the client secret or the API key.",
         ],
+        "nylas-v2" => &[
+            "Sign in to the Nylas v2 dashboard and open your application's App Settings.",
+            "Copy its client ID and client secret; keep the secret somewhere safe.",
+        ],
         "teams-integration" => &[
             "Create the Microsoft Teams integration for your Nylas application, using the Azure app's client ID and secret.",
             "Nylas documents the Teams integration in its conferencing guides.",
@@ -306,7 +310,7 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
         _ => &[],
     };
     let docs = match id {
-        "nylas-account" => vec![dashboard(), nylas_docs()],
+        "nylas-account" | "nylas-v2" => vec![dashboard(), nylas_docs()],
         "connector" | "teams-integration" | "ews" => vec![dashboard(), azure_guide()],
         "test-sign-in" | "report" | "connect-accounts" | "native-auth" | "scopes" | "accounts" => {
             vec![nylas_docs(), azure_guide()]
@@ -364,6 +368,16 @@ pub const CONFIGURE_NYLAS_STEP: &str = "connector";
 pub const TEST_SIGN_IN_STEP: &str = "test-sign-in";
 pub const REPORT_STEP: &str = "report";
 
+/// Paths B and C (Nylas v2): the v2 application's client id and secret, the
+/// Teams integration and its accounts, and v2 native authentication.
+pub const NYLAS_V2_STEP: &str = "nylas-v2";
+pub const TEAMS_INTEGRATION_STEP: &str = "teams-integration";
+pub const CONNECT_ACCOUNTS_STEP: &str = "connect-accounts";
+pub const NATIVE_AUTH_STEP: &str = "native-auth";
+/// Path D (migration): v2 scopes → Graph, and the exported v2 accounts.
+pub const MIGRATE_SCOPES_STEP: &str = "scopes";
+pub const MIGRATE_ACCOUNTS_STEP: &str = "accounts";
+
 /// Steps built on every path. Everything else is shown as "not built yet".
 const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
 
@@ -376,9 +390,28 @@ const PATH_A_BUILT: &[&str] = &[
     REPORT_STEP,
 ];
 
+/// Steps built only on path B (Teams). Add a step here once its view works.
+const PATH_B_BUILT: &[&str] = &[];
+
+/// Steps built only on path C (v2 Graph events).
+const PATH_C_BUILT: &[&str] = &[];
+
+/// Steps built only on path D (migration).
+const PATH_D_BUILT: &[&str] = &[];
+
+/// Steps built only on path E (bulk).
+const PATH_E_BUILT: &[&str] = &[];
+
 /// Whether this version can do `step` on `path`.
 pub fn is_built(path: PathId, step: &str) -> bool {
-    COMMON_BUILT.contains(&step) || (path == PathId::V3 && PATH_A_BUILT.contains(&step))
+    let own = match path {
+        PathId::V3 => PATH_A_BUILT,
+        PathId::Teams => PATH_B_BUILT,
+        PathId::V2Events => PATH_C_BUILT,
+        PathId::Migrate => PATH_D_BUILT,
+        PathId::Bulk => PATH_E_BUILT,
+    };
+    COMMON_BUILT.contains(&step) || own.contains(&step)
 }
 
 /// Every path with its steps, in welcome-screen order.
@@ -433,9 +466,10 @@ fn base_path_info(id: PathId) -> PathInfo {
                 step(FEATURES_STEP, "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
                 step(REGION_STEP, "Region", "Pick your Nylas region; we list the Teams redirect URI to use."),
                 step(AZURE_APP_STEP, "Azure app", "Check your Azure app for Teams: permissions, redirect URI, tokens and secret."),
-                step("teams-integration", "Teams integration", "Create the Microsoft Teams integration in Nylas."),
-                step("connect-accounts", "Connect accounts", "Connect each user's Microsoft account and confirm it worked."),
-                step("report", "Report", "Save a report of what was checked and configured."),
+                step(NYLAS_V2_STEP, "Nylas v2 app", "Enter your Nylas v2 application's client ID and secret; we check them."),
+                step(TEAMS_INTEGRATION_STEP, "Teams integration", "Create the Microsoft Teams integration in Nylas, after you see exactly what is sent."),
+                step(CONNECT_ACCOUNTS_STEP, "Connect accounts", "Connect each user's Microsoft account and confirm it worked."),
+                step(REPORT_STEP, "Done", "See what was checked and configured, and save the report."),
             ],
             duration: String::new(),
             needs: Vec::new(),
@@ -452,9 +486,11 @@ fn base_path_info(id: PathId) -> PathInfo {
             when_to_choose: "Choose this only if you still run on Nylas v2 and need Graph events.".into(),
             steps: vec![
                 step(FEATURES_STEP, "Features", "Pick calendar features, including shared calendars, and see what they mean for billing."),
+                step(REGION_STEP, "Region", "Pick where your Nylas v2 application lives (US or EU)."),
                 step(AZURE_APP_STEP, "Azure app", "Check your Azure app registration for Graph calendar access."),
-                step("native-auth", "Connect accounts", "Authorize accounts with Nylas v2 native authentication."),
-                step("report", "Report", "Save a report of what was checked and configured."),
+                step(NYLAS_V2_STEP, "Nylas v2 app", "Enter your Nylas v2 application's client ID and secret; we check them."),
+                step(NATIVE_AUTH_STEP, "Connect accounts", "Authorize accounts with Nylas v2 native authentication."),
+                step(REPORT_STEP, "Done", "See what was checked and configured, and save the report."),
             ],
             duration: String::new(),
             needs: Vec::new(),
@@ -470,11 +506,11 @@ fn base_path_info(id: PathId) -> PathInfo {
             summary: "Translate your v2 setup to v3: new Azure app, new redirect URIs, connector and account import.".into(),
             when_to_choose: "Choose this if you have Microsoft accounts on Nylas v2 today.".into(),
             steps: vec![
-                step("scopes", "Permissions", "Translate your v2 scopes to Microsoft Graph permissions."),
+                step(MIGRATE_SCOPES_STEP, "Permissions", "Translate your v2 scopes to Microsoft Graph permissions."),
                 step(REGION_STEP, "Region", "Pick your v3 region and its redirect URIs."),
                 step(AZURE_APP_STEP, "New Azure app", "Check the new Graph-based Azure app that v3 needs."),
                 step("connector", "Microsoft connector", "Configure the Microsoft connector in Nylas v3."),
-                step("accounts", "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
+                step(MIGRATE_ACCOUNTS_STEP, "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
                 step("ews", "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],

@@ -64,6 +64,9 @@ pub enum SecretName {
     MicrosoftRefreshToken,
     /// The Nylas v3 API key of the admin's application (Nylas account step).
     NylasApiKey,
+    /// The client secret of the admin's Nylas v2 application (paths B and C:
+    /// the Basic auth of the beta integrations, and `/connect/token`).
+    NylasV2ClientSecret,
 }
 
 impl SecretName {

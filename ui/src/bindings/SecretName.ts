@@ -4,4 +4,4 @@
  * The secrets the window may hand to Rust, by name. Only these can be
  * stored from the UI; each maps to one keychain entry.
  */
-export type SecretName = "azure_client_secret" | "microsoft_refresh_token" | "nylas_api_key";
+export type SecretName = "azure_client_secret" | "microsoft_refresh_token" | "nylas_api_key" | "nylas_v2_client_secret";
