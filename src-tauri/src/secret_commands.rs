@@ -17,7 +17,9 @@ fn typed_by_the_admin(name: SecretName) -> Result<SecretName> {
     match name {
         // The key's hint and "Use a different key" go through here; storing
         // one is `check_nylas_account`'s alone (only a key that works is kept).
-        SecretName::AzureClientSecret | SecretName::NylasApiKey => Ok(name),
+        SecretName::AzureClientSecret
+        | SecretName::NylasApiKey
+        | SecretName::NylasV2ClientSecret => Ok(name),
         SecretName::MicrosoftRefreshToken => Err(WizardError::invalid_input(
             "The window can't read or change the remembered Microsoft sign-in.",
         )
@@ -39,6 +41,12 @@ pub async fn save_secret(
             "The Nylas API key is saved when it is checked, not before.",
         )
         .with_hint("Paste it on the Nylas account step and choose Check the key."));
+    }
+    if name == SecretName::NylasV2ClientSecret {
+        return Err(WizardError::invalid_input(
+            "The Nylas v2 client secret is saved when it is checked, not before.",
+        )
+        .with_hint("Paste it on the Nylas v2 app step and choose Check."));
     }
     let value = trimmed(value);
     if value.expose_secret().is_empty() {
