@@ -2,8 +2,8 @@
 //! the Nylas v3 API (US and EU), for tests and practice mode.
 //!
 //! It answers on one port of 127.0.0.1, each service under its own path
-//! prefix ([`PREFIXES`]). The Nylas v2 and v2 beta (Teams) prefixes are
-//! reserved but not simulated yet: every request there is a 404 saying so.
+//! prefix ([`PREFIXES`]), Nylas v2 and the v2 beta (Teams) host included
+//! (`nylas_v2_*` modules).
 //! Answers come from a [`Scenario`] (a JSON file or the built-in
 //! [`Scenario::practice`]). Per-route [`Fault`]s add latency, error statuses,
 //! `Retry-After`, malformed bodies or dropped connections.
@@ -36,6 +36,7 @@ mod graph_create;
 mod ids;
 mod login_state;
 mod microsoft_login;
+mod nylas_v2_common;
 mod nylas_v3;
 mod nylas_v3_admin;
 mod nylas_v3_auth;
@@ -49,8 +50,9 @@ mod service;
 pub use error::SandboxError;
 pub use faults::Fault;
 pub use scenario::{
-    Admin, Branding, CallbackUri, NylasApplication, NylasRegion, Scenario, SignIn, Tenant,
-    LIVE_APPS_SCENARIO_JSON, PRACTICE_SCENARIO_JSON,
+    Admin, Branding, CallbackUri, NylasApplication, NylasRegion, NylasV2Application,
+    NylasV2Behaviour, Scenario, SignIn, Tenant, V2Account, LIVE_APPS_SCENARIO_JSON,
+    PRACTICE_SCENARIO_JSON,
 };
 pub use server::{start, SandboxHandle};
 

@@ -43,7 +43,81 @@ pub struct Scenario {
     /// (optional).
     #[serde(default)]
     pub nylas: NylasBehaviour,
+    /// Nylas v2 applications (client ID + secret), with their beta
+    /// integrations and v2 accounts (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nylas_v2_applications: Vec<NylasV2Application>,
+    /// Unverified Nylas v2 / beta behaviours (optional).
+    #[serde(default)]
+    pub nylas_v2: NylasV2Behaviour,
 }
+
+/// A Nylas v2 application: its client ID and secret open both the v2 API's
+/// account management and the beta integrations host of its region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NylasV2Application {
+    pub client_id: String,
+    pub client_secret: String,
+    pub region: NylasRegion,
+    /// Beta integrations (Teams), each as `GET /connect/integrations`
+    /// returns it: `{id, name, provider, settings, redirect_uris,
+    /// expires_in, …}` (optional).
+    #[serde(default)]
+    pub integrations: Vec<serde_json::Value>,
+    /// v2 accounts connected to the app (optional).
+    #[serde(default)]
+    pub accounts: Vec<V2Account>,
+}
+
+/// A Nylas v2 account, as `GET /a/{client_id}/accounts` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct V2Account {
+    pub id: String,
+    pub email_address: String,
+    #[serde(default)]
+    pub name: String,
+    /// `graph`, `office365`, `exchange`, …
+    pub provider: String,
+    /// Comma-separated v2 scopes, e.g. `calendar` (optional).
+    #[serde(default)]
+    pub scopes: String,
+    /// `paid`, `free`, `cancelled`, … (optional, default `paid`).
+    #[serde(default = "default_billing_state")]
+    pub billing_state: String,
+}
+
+fn default_billing_state() -> String {
+    "paid".into()
+}
+
+/// How the simulated Nylas v2 hosts answer where the reference says the
+/// real shape is unverified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NylasV2Behaviour {
+    /// Error body of the beta (UAS) host: `flat` (`{"message","type"}`, as
+    /// the v2 API), `success-false` (`{"success":false,"error":{…}}`) or
+    /// `text` (plain text).
+    #[serde(default = "default_error_shape")]
+    pub error_shape: String,
+}
+
+impl Default for NylasV2Behaviour {
+    fn default() -> Self {
+        Self {
+            error_shape: default_error_shape(),
+        }
+    }
+}
+
+fn default_error_shape() -> String {
+    "flat".into()
+}
+
+/// The error shapes [`NylasV2Behaviour::error_shape`] may name.
+pub(crate) const V2_ERROR_SHAPES: [&str; 3] = ["flat", "success-false", "text"];
 
 /// Unverified Nylas behaviours (reference/nylas-api.md): the client must
 /// cope with each choice.
@@ -413,6 +487,33 @@ impl Scenario {
                 }
             }
         }
+        let mut v2_ids = HashSet::new();
+        for (i, app) in self.nylas_v2_applications.iter().enumerate() {
+            for (what, v) in [
+                ("client_id", &app.client_id),
+                ("client_secret", &app.client_secret),
+            ] {
+                if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c == ':') {
+                    // The value is not echoed: a secret should not be printed.
+                    return Err(format!(
+                        "Nylas v2 application {i}: {what} is empty or has a space or a colon"
+                    ));
+                }
+            }
+            if !v2_ids.insert((app.client_id.as_str(), app.region)) {
+                return Err(format!(
+                    "Nylas v2 application {i}: client_id \"{}\" is used twice in one region",
+                    app.client_id
+                ));
+            }
+        }
+        if !V2_ERROR_SHAPES.contains(&self.nylas_v2.error_shape.as_str()) {
+            return Err(format!(
+                "nylas_v2.error_shape: \"{}\" is not one of {}",
+                self.nylas_v2.error_shape,
+                V2_ERROR_SHAPES.join(", ")
+            ));
+        }
         for (i, t) in self.tenants.iter().enumerate() {
             for (j, app) in t.applications.iter().enumerate() {
                 if !app
@@ -504,8 +605,36 @@ mod tests {
     }
 
     #[test]
+    fn v2_apps_and_shapes_are_checked() {
+        let mut s = Scenario::practice();
+        s.nylas_v2.error_shape = "xml".into();
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("error_shape"));
+        let mut s = Scenario::practice();
+        s.nylas_v2_applications[1].client_secret = "a secret\n".into();
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("client_secret is empty or has a space"), "{e}");
+        assert!(!e.contains("a secret"), "the secret is not echoed");
+        let mut s = Scenario::practice();
+        let twin = s.nylas_v2_applications[0].clone();
+        s.nylas_v2_applications.push(twin);
+        assert!(s.validate().unwrap_err().to_string().contains("used twice"));
+    }
+
+    #[test]
     fn practice_is_valid_and_rich_enough() {
         let s = Scenario::practice();
+        let v2 = |id: &str, region| {
+            s.nylas_v2_applications
+                .iter()
+                .any(|a| a.client_id == id && a.region == region && !a.accounts.is_empty())
+        };
+        assert!(v2("practice-v2-contoso-client", NylasRegion::Us));
+        assert!(v2("practice-v2-fabrikam-client", NylasRegion::Eu));
+        assert_eq!(s.nylas_v2.error_shape, "flat");
         assert!(s.tenants.len() >= 2);
         assert!(s
             .nylas_applications

@@ -30,7 +30,7 @@ use crate::faults::{replacement_status, Fault, FaultTable, MALFORMED, MALFORMED_
 use crate::login_state::LoginState;
 use crate::scenario::{NylasRegion, Scenario};
 use crate::service::{error_response, raw_json_response, Service};
-use crate::{control, graph, microsoft_login, nylas_v3, oauth};
+use crate::{control, graph, microsoft_login, nylas_v2_common, nylas_v3, oauth};
 
 /// How long `shutdown` lets in-flight requests finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
@@ -183,6 +183,16 @@ fn router(state: AppState) -> Router {
         .nest("/graph", graph::routes())
         .nest("/nylas-us", nylas_v3::routes(NylasRegion::Us))
         .nest("/nylas-eu", nylas_v3::routes(NylasRegion::Eu))
+        .nest("/nylas-v2-us", nylas_v2_common::api_routes(NylasRegion::Us))
+        .nest("/nylas-v2-eu", nylas_v2_common::api_routes(NylasRegion::Eu))
+        .nest(
+            "/nylas-beta-us",
+            nylas_v2_common::beta_routes(NylasRegion::Us),
+        )
+        .nest(
+            "/nylas-beta-eu",
+            nylas_v2_common::beta_routes(NylasRegion::Eu),
+        )
         .nest(&format!("/{}", crate::CONTROL_PREFIX), control::routes())
         .fallback(not_found)
         .with_state(state)

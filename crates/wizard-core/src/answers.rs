@@ -117,6 +117,15 @@ pub struct Answers {
     pub nylas_configured: Option<crate::nylas::NylasConfiguredRecord>,
     /// What the last test sign-in showed (path A); set by the sign-in only.
     pub test_sign_in: Option<crate::nylas::hosted_auth::TestSignInRecord>,
+    /// The Nylas v2 app whose client ID and secret were checked (paths B
+    /// and C; the secret is in the secret store); set by that check only.
+    pub nylas_v2: Option<crate::nylas_v2::NylasV2Record>,
+    /// The Teams integration on the beta host (path B).
+    pub teams_integration: Option<crate::nylas_v2::TeamsIntegrationRecord>,
+    /// The last batch of Teams accounts connected (path B).
+    pub teams_accounts: Option<crate::nylas_v2::AccountsRecord>,
+    /// The last batch of v2 native-auth (Graph) accounts (path C).
+    pub v2_accounts: Option<crate::nylas_v2::AccountsRecord>,
 }
 
 /// One change to the answers, as the window sends it. Every value is
@@ -362,6 +371,10 @@ impl Answers {
             nylas_account: self.nylas_account.clone(),
             nylas_configured: self.nylas_configured.clone(),
             test_sign_in: self.test_sign_in.clone(),
+            nylas_v2: self.nylas_v2.clone(),
+            teams_integration: self.teams_integration.clone(),
+            teams_accounts: self.teams_accounts.clone(),
+            v2_accounts: self.v2_accounts.clone(),
             ..Answers::default()
         };
         let p = Some(path);

@@ -27,6 +27,7 @@ pub mod summary;
 // Remote services
 pub mod microsoft;
 pub mod nylas;
+pub mod nylas_v2;
 pub mod tenant;
 
 // Knowing what Microsoft needs

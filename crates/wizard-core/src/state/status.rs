@@ -16,11 +16,17 @@ use crate::paths::TEST_SIGN_IN_STEP;
 use crate::paths::{
     path_info, AZURE_APP_STEP, FEATURES_STEP, NYLAS_ACCOUNT_STEP, REGION_STEP, REPORT_STEP,
 };
+use crate::paths::{NYLAS_V2_STEP, TEAMS_INTEGRATION_STEP};
 
 /// Steps whose verdict follows answers another step can change (the Nylas
 /// key was checked for a region; the Region step changes it), so a status
 /// set when they were left is brought up to date.
-const FOLLOWS_OTHER_ANSWERS: &[&str] = &[NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP];
+const FOLLOWS_OTHER_ANSWERS: &[&str] = &[
+    NYLAS_ACCOUNT_STEP,
+    CONFIGURE_NYLAS_STEP,
+    NYLAS_V2_STEP,
+    TEAMS_INTEGRATION_STEP,
+];
 
 /// What the current step will be marked when the admin leaves it now, so
 /// Next can say what is skipped before it happens.
@@ -93,9 +99,11 @@ impl Progress {
                     Some(why) => (StepStatus::NeedsAttention, Some(why)),
                 },
             },
-            // Path A's Done: seeing the report is what the step is for.
-            REPORT_STEP if path == PathId::V3 && visited => (StepStatus::Done, None),
-            REPORT_STEP if path == PathId::V3 => skipped("You haven't looked at the report yet."),
+            // Paths B and C (Nylas v2): their own records.
+            _ if super::status_v2::is_v2_step(step) => self.v2_verdict(step),
+            // Done (paths A, B, C): seeing the report is what the step is for.
+            REPORT_STEP if has_report(path) && visited => (StepStatus::Done, None),
+            REPORT_STEP if has_report(path) => skipped("You haven't looked at the report yet."),
             _ => skipped("Nothing is recorded for this step yet."),
         }
     }
@@ -189,7 +197,12 @@ impl Progress {
     }
 }
 
-fn skipped(reason: &str) -> (StepStatus, Option<String>) {
+/// The paths whose Done step shows a report.
+pub(super) fn has_report(path: PathId) -> bool {
+    matches!(path, PathId::V3 | PathId::Teams | PathId::V2Events)
+}
+
+pub(super) fn skipped(reason: &str) -> (StepStatus, Option<String>) {
     (StepStatus::Skipped, Some(reason.to_string()))
 }
 
