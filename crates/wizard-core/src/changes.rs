@@ -48,6 +48,9 @@ pub enum ChangeKind {
     CallbackUriAdded,
     ConnectorCredentialCreated,
     ConnectorCredentialUpdated,
+    /// The Microsoft Teams integration of a Nylas v2 app (beta host).
+    TeamsIntegrationCreated,
+    TeamsIntegrationUpdated,
 }
 
 /// Where the change was made.

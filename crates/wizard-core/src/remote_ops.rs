@@ -66,6 +66,16 @@ pub enum RemoteOp {
     NylasCreateCredential,
     /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
     NylasUpdateCredential,
+    /// `GET /connect/integrations` on the beta host (Basic client ID:secret).
+    NylasBetaListIntegrations,
+    /// `GET /connect/integrations/{provider}` on the beta host (404: none).
+    NylasBetaGetIntegration,
+    /// `POST /connect/integrations` on the beta host (the Teams integration).
+    NylasBetaCreateIntegration,
+    /// `PATCH /connect/integrations/{provider}` on the beta host.
+    NylasBetaUpdateIntegration,
+    /// `DELETE /connect/integrations/{provider}` on the beta host.
+    NylasBetaDeleteIntegration,
 }
 
 impl RemoteOp {
@@ -88,6 +98,11 @@ impl RemoteOp {
             | NylasListCredentials
             | NylasCreateCredential
             | NylasUpdateCredential => service::NYLAS,
+            NylasBetaListIntegrations
+            | NylasBetaGetIntegration
+            | NylasBetaCreateIntegration
+            | NylasBetaUpdateIntegration
+            | NylasBetaDeleteIntegration => service::NYLAS_BETA,
             GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
@@ -131,6 +146,10 @@ impl RemoteOp {
             | NylasCreateCallbackUri
             | NylasCreateCredential => Method::POST,
             GraphPatchApplication | NylasUpdateConnector | NylasUpdateCredential => Method::PATCH,
+            NylasBetaListIntegrations | NylasBetaGetIntegration => Method::GET,
+            NylasBetaCreateIntegration => Method::POST,
+            NylasBetaUpdateIntegration => Method::PATCH,
+            NylasBetaDeleteIntegration => Method::DELETE,
         }
     }
 
@@ -148,6 +167,9 @@ impl RemoteOp {
                 | RemoteOp::NylasCreateCallbackUri
                 | RemoteOp::NylasCreateCredential
                 | RemoteOp::NylasUpdateCredential
+                | RemoteOp::NylasBetaCreateIntegration
+                | RemoteOp::NylasBetaUpdateIntegration
+                | RemoteOp::NylasBetaDeleteIntegration
         )
     }
 

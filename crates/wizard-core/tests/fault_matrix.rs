@@ -38,6 +38,10 @@ use wizard_core::nylas::grants::get_grant;
 use wizard_core::nylas::hosted_auth::{TestSignIn, TestSignInRequest};
 use wizard_core::nylas::test_callback::test_sign_in_callback;
 use wizard_core::nylas::{get_application, NylasAdmin};
+use wizard_core::nylas_v2::integrations::{
+    create_integration, delete_integration, get_integration, list_integrations,
+    update_integration, BetaClient, IntegrationSettings,
+};
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
 use wizard_core::secrets::MemorySecretStore;
@@ -53,6 +57,9 @@ const APP_OBJECT_ID: &str = "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a01";
 const SP_ID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
 /// A grant of the US Nylas application (the test sign-in reads grants).
 const GRANT_ID: &str = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+/// The practice scenario's US Nylas v2 app.
+const V2_CLIENT: &str = "practice-v2-contoso-client";
+const V2_SECRET: &str = "practice-v2-contoso-secret-4Kp8Wd2Nq";
 
 /// Attempts give up after this; a "timeout" fault waits far longer.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -159,6 +166,8 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
         // Nylas's 404 for the connector means there is none yet.
         Status404 if op == RemoteOp::NylasGetConnector => Expect::Ok { calls: 1 },
+        // The beta host's 404 for an integration means there is none.
+        Status404 if op == RemoteOp::NylasBetaGetIntegration => Expect::Ok { calls: 1 },
         Status401 | Status403 | Status404 | Status409 => client_error(fault),
     }
 }
@@ -205,6 +214,7 @@ fn short_timeouts() -> HttpClient {
 async fn sandbox(sign_in_port: u16) -> (SandboxHandle, Endpoints) {
     let mut s = Scenario::live_apps();
     s.nylas_applications = Scenario::practice().nylas_applications;
+    s.nylas_v2_applications = Scenario::practice().nylas_v2_applications;
     // The test sign-in's world: the wizard's loopback callback registered
     // and a grant (its row adds the connector).
     let us = &mut s.nylas_applications[0];
@@ -624,6 +634,67 @@ impl Setup {
                 self.arm(&route, fault);
                 let r = update_credential(&nylas, &id, &credential_data(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasBetaListIntegrations
+            | RemoteOp::NylasBetaGetIntegration
+            | RemoteOp::NylasBetaCreateIntegration
+            | RemoteOp::NylasBetaUpdateIntegration
+            | RemoteOp::NylasBetaDeleteIntegration => {
+                let beta = |http: &HttpClient| {
+                    let secret = SecretString::from(V2_SECRET.to_owned());
+                    BetaClient::new(http, &self.endpoints, Region::Us, V2_CLIENT, &secret)
+                };
+                let settings = IntegrationSettings {
+                    name: "Fault matrix".into(),
+                    client_id: APP_ID.into(),
+                    client_secret: SecretString::from("fault-matrix-secret".to_owned()),
+                    tenant: "common".into(),
+                    redirect_uris: vec!["https://beta.us.nylas.com/connect/callback".into()],
+                    expires_in: 1_209_600,
+                };
+                if op != RemoteOp::NylasBetaListIntegrations
+                    && op != RemoteOp::NylasBetaCreateIntegration
+                {
+                    create_integration(&beta(&setup_http()), &settings, &cancel)
+                        .await
+                        .unwrap();
+                }
+                let c = beta(&http);
+                let one = "/nylas-beta-us/connect/integrations/microsoft";
+                let (route, kind, r) = match op {
+                    RemoteOp::NylasBetaListIntegrations => {
+                        let route = "GET /nylas-beta-us/connect/integrations".to_owned();
+                        self.arm(&route, fault);
+                        let r = list_integrations(&c, &cancel).await.map(drop);
+                        (route, Kind::Read, r)
+                    }
+                    RemoteOp::NylasBetaGetIntegration => {
+                        let route = format!("GET {one}");
+                        self.arm(&route, fault);
+                        let r = get_integration(&c, "microsoft", &cancel).await.map(drop);
+                        (route, Kind::Read, r)
+                    }
+                    RemoteOp::NylasBetaCreateIntegration => {
+                        let route = "POST /nylas-beta-us/connect/integrations".to_owned();
+                        self.arm(&route, fault);
+                        let r = create_integration(&c, &settings, &cancel).await;
+                        (route, Kind::Once, r.map(drop).map_err(|e| e.error))
+                    }
+                    RemoteOp::NylasBetaUpdateIntegration => {
+                        let route = format!("PATCH {one}");
+                        self.arm(&route, fault);
+                        let r = update_integration(&c, &settings, &cancel).await.map(drop);
+                        (route, Kind::Once, r)
+                    }
+                    _ => {
+                        // DELETE may be repeated safely: read-like retries.
+                        let route = format!("DELETE {one}");
+                        self.arm(&route, fault);
+                        let r = delete_integration(&c, "microsoft", &cancel).await;
+                        (route, Kind::Read, r)
+                    }
+                };
+                (route, kind, r)
             }
         }
     }
