@@ -38,6 +38,7 @@ mod login_state;
 mod microsoft_login;
 mod nylas_v2_common;
 mod nylas_v2_integrations;
+mod nylas_v2_native;
 mod nylas_v3;
 mod nylas_v3_admin;
 mod nylas_v3_auth;

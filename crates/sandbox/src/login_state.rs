@@ -226,6 +226,12 @@ impl LoginState {
         self.lock().refresh_tokens.remove(token)
     }
 
+    /// What a refresh token stands for, without using it up (Nylas v2
+    /// native auth checks the one it is handed).
+    pub(crate) fn refresh_grant(&self, token: &str) -> Option<Grant> {
+        self.lock().refresh_tokens.get(token).cloned()
+    }
+
     pub(crate) fn grant_of(&self, access_token: &str) -> Option<Grant> {
         self.lock().access_tokens.get(access_token).cloned()
     }

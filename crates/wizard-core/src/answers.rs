@@ -117,6 +117,10 @@ pub struct Answers {
     pub nylas_configured: Option<crate::nylas::NylasConfiguredRecord>,
     /// What the last test sign-in showed (path A); set by the sign-in only.
     pub test_sign_in: Option<crate::nylas::hosted_auth::TestSignInRecord>,
+    /// Path D: the v2 scopes last translated (their features are `features`).
+    pub migrate_scopes: Option<crate::migrate::MigrateScopesRecord>,
+    /// Path D: what sorting the exported v2 accounts found (counts only).
+    pub migrate_accounts: Option<crate::migrate::MigrateAccountsRecord>,
     /// The Nylas v2 app whose client ID and secret were checked (paths B
     /// and C; the secret is in the secret store); set by that check only.
     pub nylas_v2: Option<crate::nylas_v2::NylasV2Record>,
@@ -371,6 +375,8 @@ impl Answers {
             nylas_account: self.nylas_account.clone(),
             nylas_configured: self.nylas_configured.clone(),
             test_sign_in: self.test_sign_in.clone(),
+            migrate_scopes: self.migrate_scopes.clone(),
+            migrate_accounts: self.migrate_accounts.clone(),
             nylas_v2: self.nylas_v2.clone(),
             teams_integration: self.teams_integration.clone(),
             teams_accounts: self.teams_accounts.clone(),

@@ -26,6 +26,7 @@ pub mod summary;
 
 // Remote services
 pub mod microsoft;
+pub mod migrate;
 pub mod nylas;
 pub mod nylas_v2;
 pub mod tenant;

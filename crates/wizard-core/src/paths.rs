@@ -397,7 +397,7 @@ const PATH_B_BUILT: &[&str] = &[];
 const PATH_C_BUILT: &[&str] = &[];
 
 /// Steps built only on path D (migration).
-const PATH_D_BUILT: &[&str] = &[];
+const PATH_D_BUILT: &[&str] = &[MIGRATE_SCOPES_STEP, MIGRATE_ACCOUNTS_STEP];
 
 /// Steps built only on path E (bulk).
 const PATH_E_BUILT: &[&str] = &[];
@@ -608,7 +608,7 @@ mod tests {
             path_info(PathId::V3).built_card,
             "This version can do all 7 steps."
         );
-        assert_eq!(path_info(PathId::Migrate).steps_built, 2);
+        assert_eq!(path_info(PathId::Migrate).steps_built, 4);
         assert_eq!(
             path_info(PathId::Bulk).built_note,
             "Nothing on this path is built yet in this version: it shows you what to do by hand."

@@ -66,6 +66,11 @@ pub enum RemoteOp {
     NylasCreateCredential,
     /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
     NylasUpdateCredential,
+    /// `POST /connect/authorize` on the v2 API: a user's Microsoft refresh
+    /// token (native auth, path C) for a one-time code.
+    NylasV2Authorize,
+    /// `POST /connect/token` on the v2 API: the code for the account.
+    NylasV2Token,
     /// `GET /connect/integrations` on the beta host (Basic client ID:secret).
     NylasBetaListIntegrations,
     /// `GET /connect/integrations/{provider}` on the beta host (404: none).
@@ -98,6 +103,7 @@ impl RemoteOp {
             | NylasListCredentials
             | NylasCreateCredential
             | NylasUpdateCredential => service::NYLAS,
+            NylasV2Authorize | NylasV2Token => service::NYLAS_V2,
             NylasBetaListIntegrations
             | NylasBetaGetIntegration
             | NylasBetaCreateIntegration
@@ -144,7 +150,9 @@ impl RemoteOp {
             | GraphCreateServicePrincipal
             | NylasCreateConnector
             | NylasCreateCallbackUri
-            | NylasCreateCredential => Method::POST,
+            | NylasCreateCredential
+            | NylasV2Authorize
+            | NylasV2Token => Method::POST,
             GraphPatchApplication | NylasUpdateConnector | NylasUpdateCredential => Method::PATCH,
             NylasBetaListIntegrations | NylasBetaGetIntegration => Method::GET,
             NylasBetaCreateIntegration => Method::POST,
@@ -167,6 +175,8 @@ impl RemoteOp {
                 | RemoteOp::NylasCreateCallbackUri
                 | RemoteOp::NylasCreateCredential
                 | RemoteOp::NylasUpdateCredential
+                | RemoteOp::NylasV2Authorize
+                | RemoteOp::NylasV2Token
                 | RemoteOp::NylasBetaCreateIntegration
                 | RemoteOp::NylasBetaUpdateIntegration
                 | RemoteOp::NylasBetaDeleteIntegration

@@ -16,6 +16,7 @@ use crate::error::{Result, WizardError};
 use crate::paths::{path_info, PathId, AZURE_APP_STEP};
 
 mod status;
+mod status_migrate;
 mod status_v2;
 mod store;
 pub use status::StepLeave;

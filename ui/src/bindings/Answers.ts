@@ -2,6 +2,8 @@
 import type { AccountsRecord } from "./AccountsRecord";
 import type { FeatureAnswer } from "./FeatureAnswer";
 import type { LastCheck } from "./LastCheck";
+import type { MigrateAccountsRecord } from "./MigrateAccountsRecord";
+import type { MigrateScopesRecord } from "./MigrateScopesRecord";
 import type { NylasAccountRecord } from "./NylasAccountRecord";
 import type { NylasConfiguredRecord } from "./NylasConfiguredRecord";
 import type { NylasV2Record } from "./NylasV2Record";
@@ -70,6 +72,14 @@ nylas_configured: NylasConfiguredRecord | null,
  * What the last test sign-in showed (path A); set by the sign-in only.
  */
 test_sign_in: TestSignInRecord | null, 
+/**
+ * Path D: the v2 scopes last translated (their features are `features`).
+ */
+migrate_scopes: MigrateScopesRecord | null, 
+/**
+ * Path D: what sorting the exported v2 accounts found (counts only).
+ */
+migrate_accounts: MigrateAccountsRecord | null, 
 /**
  * The Nylas v2 app whose client ID and secret were checked (paths B
  * and C; the secret is in the secret store); set by that check only.

@@ -21,7 +21,7 @@ pub mod graph;
 pub mod live;
 pub mod loopback;
 pub mod new_secret;
-mod oauth_http;
+pub(crate) mod oauth_http;
 pub mod remember;
 pub mod signin;
 

@@ -104,6 +104,8 @@ impl Progress {
             // Done (paths A, B, C): seeing the report is what the step is for.
             REPORT_STEP if has_report(path) && visited => (StepStatus::Done, None),
             REPORT_STEP if has_report(path) => skipped("You haven't looked at the report yet."),
+            // Path D's own steps (the step ids exist on that path only).
+            _ if super::status_migrate::is_migrate_step(step) => self.migrate_verdict(step),
             _ => skipped("Nothing is recorded for this step yet."),
         }
     }
