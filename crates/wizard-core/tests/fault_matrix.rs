@@ -39,8 +39,11 @@ use wizard_core::nylas::hosted_auth::{TestSignIn, TestSignInRequest};
 use wizard_core::nylas::test_callback::test_sign_in_callback;
 use wizard_core::nylas::{get_application, NylasAdmin};
 use wizard_core::nylas_v2::integrations::{
-    create_integration, delete_integration, get_integration, list_integrations,
-    update_integration, BetaClient, IntegrationSettings,
+    create_integration, delete_integration, get_integration, list_integrations, update_integration,
+    BetaClient, IntegrationSettings,
+};
+use wizard_core::nylas_v2::native_auth::{
+    self, connect as v2_connect, NativeAuthInput, UserSignIn,
 };
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
@@ -634,6 +637,72 @@ impl Setup {
                 self.arm(&route, fault);
                 let r = update_credential(&nylas, &id, &credential_data(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasV2Authorize | RemoteOp::NylasV2Token => {
+                // A user signed in with the Azure app (no faults), whose
+                // refresh token Nylas v2 native auth then takes.
+                let plan = native_auth::plan(&NativeAuthInput {
+                    region: Region::Us,
+                    nylas_client_id: V2_CLIENT.into(),
+                    azure_client_id: APP_ID.into(),
+                    port: free_port(),
+                    ..NativeAuthInput::default()
+                })
+                .unwrap();
+                let flow = UserSignIn::start(&self.endpoints, &plan).await.unwrap();
+                let back = consent(flow.authorize_url()).await;
+                let azure = SecretString::from("fault-matrix-secret".to_owned());
+                let (user, _) = tokio::join!(
+                    flow.finish(
+                        &setup_http(),
+                        &self.endpoints,
+                        &azure,
+                        Duration::from_secs(10),
+                        &cancel
+                    ),
+                    async { no_proxy().get(back.as_str()).send().await.unwrap() }
+                );
+                let user = user.unwrap();
+                let call = v2_connect::AuthorizeCall {
+                    nylas_client_id: V2_CLIENT,
+                    name: &user.name,
+                    email_address: &user.email,
+                    azure_client_id: APP_ID,
+                    redirect_uri: &plan.redirect_uri,
+                    authorization: &plan.authorizations[0],
+                };
+                let base = wizard_core::nylas_v2::api_base(&self.endpoints, Region::Us);
+                if op == RemoteOp::NylasV2Authorize {
+                    let route = "POST /nylas-v2-us/connect/authorize".to_owned();
+                    self.arm(&route, fault);
+                    let r = v2_connect::authorize(
+                        &http,
+                        base,
+                        &call,
+                        &azure,
+                        &user.refresh_token,
+                        &cancel,
+                    )
+                    .await;
+                    (route, Kind::Once, r.map(drop))
+                } else {
+                    let code = v2_connect::authorize(
+                        &setup_http(),
+                        base,
+                        &call,
+                        &azure,
+                        &user.refresh_token,
+                        &cancel,
+                    )
+                    .await
+                    .unwrap();
+                    let route = "POST /nylas-v2-us/connect/token".to_owned();
+                    self.arm(&route, fault);
+                    let secret = SecretString::from(V2_SECRET.to_owned());
+                    let r =
+                        v2_connect::token(&http, base, V2_CLIENT, &secret, &code, &cancel).await;
+                    (route, Kind::Once, r.map(drop))
+                }
             }
             RemoteOp::NylasBetaListIntegrations
             | RemoteOp::NylasBetaGetIntegration

@@ -1,0 +1,495 @@
+//! Path C: connect Microsoft 365 accounts to a Nylas v2 app with native
+//! authentication and Microsoft Graph for events (seed 000, reference §3).
+//!
+//! Per account: the user signs in with the Azure app ([`user_signin`]:
+//! authorization code + PKCE on `http://localhost:47617/nylas-wizard/v2-sign-in`),
+//! which gives a refresh token; then for each planned [`Authorization`]
+//! `POST /connect/authorize` (`provider: graph`, the Azure app's ID and
+//! secret, the refresh token and the redirect URI used to get it) and
+//! `POST /connect/token` → a Nylas account ([`connect`]).
+//!
+//! The shared-calendars variant (`Calendars.ReadWrite.Shared`) makes two
+//! authorizations with the same refresh token — email and contacts, then
+//! calendar — so every user becomes two Nylas accounts; [`NativeAuthPlan::notes`]
+//! says what that means for webhooks and billing before anything happens.
+//! Replacing an account (`reauth_account_id`) is refused until the admin
+//! confirms the consequence, named in [`ReplaceNotice`].
+//!
+//! The refresh token lives in a `SecretString` for the length of one
+//! account's connection: never in a file, a log, a plan or an answer.
+
+pub mod connect;
+pub mod user_signin;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::answers::Answers;
+use crate::endpoints::Endpoints;
+use crate::error::{ErrorCode, Result, WizardError};
+use crate::http::HttpClient;
+use crate::paths::PathId;
+use crate::regions::Region;
+use crate::scopes::Feature;
+
+pub use connect::AuthorizeCall;
+pub use user_signin::{
+    native_auth_redirect_uri, SignedInUser, UserSignIn, DEFAULT_NATIVE_AUTH_PORT, NATIVE_AUTH_PATH,
+};
+
+use super::{api_base, now_rfc3339, AccountsRecord};
+
+const GRAPH_RESOURCE: &str = "https://graph.microsoft.com/";
+/// Exchange Web Services, through which Nylas v2 still reads email and
+/// contacts (Graph is for events only on v2).
+const EWS_SCOPE: &str = "https://outlook.office365.com/EWS.AccessAsUser.All";
+/// How long the browser sign-in may take.
+pub const NATIVE_AUTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Events only, or shared calendars (two accounts per user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum NativeAuthVariant {
+    /// One authorization: `provider: graph`, calendar scope.
+    Events,
+    /// Two authorizations per refresh token (email and contacts, then
+    /// calendar) for `Calendars.ReadWrite.Shared`.
+    SharedCalendars,
+}
+
+/// One `POST /connect/authorize` per signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Authorization {
+    /// `graph` for events; `office365` (Exchange) for email and contacts.
+    pub provider: String,
+    /// Comma-separated, as Nylas v2 takes them.
+    pub scopes: String,
+    /// What this account is for, in plain words.
+    pub purpose: String,
+    /// An existing account this one replaces (confirmed by the admin).
+    pub reauth_account_id: Option<String>,
+}
+
+/// Replacing existing accounts: what happens, named before it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReplaceNotice {
+    pub account_ids: Vec<String>,
+    /// The consequence, in one paragraph.
+    pub consequence: String,
+    pub confirmed: bool,
+}
+
+/// What connecting accounts will do (no secret in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NativeAuthPlan {
+    pub variant: NativeAuthVariant,
+    pub region: Region,
+    pub nylas_client_id: String,
+    pub azure_client_id: String,
+    /// Where users sign in (`common` for a multitenant app, else the tenant).
+    pub tenant: String,
+    pub port: u16,
+    /// The redirect URI the refresh token is got with (and Nylas is told):
+    /// must be on the Azure app's Web platform.
+    pub redirect_uri: String,
+    /// What the user's Microsoft sign-in asks for.
+    pub microsoft_scopes: Vec<String>,
+    pub authorizations: Vec<Authorization>,
+    /// Webhooks, billing, old accounts: what the admin should know first.
+    pub notes: Vec<String>,
+    pub replace: Option<ReplaceNotice>,
+    /// Pre-fills the account at Microsoft.
+    pub login_hint: Option<String>,
+}
+
+/// What the plan is built from.
+#[derive(Debug, Clone, Default)]
+pub struct NativeAuthInput {
+    pub region: Region,
+    pub nylas_client_id: String,
+    pub azure_client_id: String,
+    /// Blank: `common`.
+    pub tenant: String,
+    pub features: Vec<Feature>,
+    pub port: u16,
+    /// One per authorization (in order), or none.
+    pub reauth_account_ids: Vec<String>,
+    pub confirm_replace: bool,
+    pub login_hint: Option<String>,
+}
+
+impl NativeAuthInput {
+    /// From path C's answers (region, v2 app, Azure app, tenant, features).
+    pub fn from_answers(answers: &Answers, port: u16) -> Result<Self> {
+        let v2 = answers.nylas_v2.as_ref().ok_or_else(|| {
+            WizardError::invalid_input("The Nylas v2 app hasn't been checked yet.")
+                .with_hint("Go back to the Nylas v2 app step and check its client ID and secret.")
+        })?;
+        let azure = answers.client_id.clone().unwrap_or_default();
+        let single = answers.tenancy == Some(crate::audit::Tenancy::Single);
+        Ok(Self {
+            region: answers.region(),
+            nylas_client_id: v2.client_id.clone(),
+            azure_client_id: azure,
+            tenant: if single {
+                answers.tenant.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            features: answers.scope_plan(PathId::V2Events)?.features.clone(),
+            port,
+            ..Self::default()
+        })
+    }
+}
+
+fn consequence(ids: &[String]) -> String {
+    format!(
+        "Account{} {} will be re-authenticated with these settings: Nylas replaces {} current connection, \
+         re-syncs {} data (object IDs may change), and an access token your app holds for {} may stop working. \
+         This can't be undone from the wizard.",
+        if ids.len() == 1 { "" } else { "s" },
+        ids.join(" and "),
+        if ids.len() == 1 { "its" } else { "their" },
+        if ids.len() == 1 { "its" } else { "their" },
+        if ids.len() == 1 { "it" } else { "them" },
+    )
+}
+
+fn valid_account_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Build and check the plan. Refuses a replacement that isn't confirmed.
+pub fn plan(input: &NativeAuthInput) -> Result<NativeAuthPlan> {
+    let nylas_client_id = input.nylas_client_id.trim();
+    if nylas_client_id.is_empty() {
+        return Err(
+            WizardError::invalid_input("The Nylas v2 client ID is missing.")
+                .with_hint("Copy it from the Nylas v2 dashboard (App Settings)."),
+        );
+    }
+    let azure = input.azure_client_id.trim();
+    if !crate::ids::is_guid(azure) {
+        return Err(WizardError::invalid_input(
+            "The Azure app's Application (client) ID is missing or isn't a GUID.",
+        )
+        .with_hint("Enter it on the Azure app step (Overview → Application (client) ID)."));
+    }
+    if let Some(f) = input
+        .features
+        .iter()
+        .find(|f| !crate::scopes::V2_FEATURES.contains(f))
+    {
+        return Err(WizardError::invalid_input(format!(
+            "Nylas v2 uses Microsoft Graph for calendars only, so \"{}\" can't be connected this way.",
+            f.as_str()
+        )));
+    }
+    let shared = input.features.contains(&Feature::SharedCalendar);
+    let writes = shared
+        || input.features.contains(&Feature::CalendarWrite)
+        || !input.features.contains(&Feature::CalendarRead);
+    // v2's `calendar` scope reads and writes; read-only asks for less.
+    let calendar_scope = if writes {
+        "calendar"
+    } else {
+        "calendar.read_only"
+    };
+    let graph_permission = if shared {
+        "Calendars.ReadWrite.Shared"
+    } else if writes {
+        "Calendars.ReadWrite"
+    } else {
+        "Calendars.Read"
+    };
+    let mut microsoft_scopes = vec![
+        format!("{GRAPH_RESOURCE}{graph_permission}"),
+        format!("{GRAPH_RESOURCE}User.Read"),
+        "openid".to_owned(),
+        "profile".to_owned(),
+        "offline_access".to_owned(),
+    ];
+    let calendar = Authorization {
+        provider: "graph".into(),
+        scopes: calendar_scope.into(),
+        purpose: "Calendar and events, through Microsoft Graph".into(),
+        reauth_account_id: None,
+    };
+    let mut authorizations = if shared {
+        // Consent for Exchange too: the same refresh token serves both.
+        microsoft_scopes.push(EWS_SCOPE.to_owned());
+        vec![
+            Authorization {
+                provider: "office365".into(),
+                scopes: "email,contacts".into(),
+                purpose: "Email and contacts".into(),
+                reauth_account_id: None,
+            },
+            calendar,
+        ]
+    } else {
+        vec![calendar]
+    };
+    let mut notes = vec![
+        "Each person signs in with their own Microsoft account in the browser; the wizard hands Nylas the sign-in's refresh token and never keeps it.".to_owned(),
+        "If these people already have Nylas v2 accounts that don't use Microsoft Graph, this creates new accounts with new account IDs, and Nylas re-syncs their data. Nylas bills the old and the new account separately until you delete the old one; deleting an account removes all its data, so delete old accounts (in the Nylas dashboard) only once the new ones work.".to_owned(),
+    ];
+    if shared {
+        notes.push("Shared calendars: each person is authorized twice with the same refresh token — once for email and contacts, once for calendar — which creates two Nylas accounts, each with its own ID and access token. Nylas bills both accounts.".to_owned());
+        notes.push("Webhooks: both accounts send event webhooks. To get event webhooks only from the calendar account, Nylas suggests authorizing email and contacts in a separate Nylas application with its event webhook triggers turned off (then you run three Nylas applications: Google and Exchange, Microsoft 365 email and contacts, Microsoft 365 calendar). A new application also needs its own webhook setup.".to_owned());
+    }
+    let ids: Vec<String> = input
+        .reauth_account_ids
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let replace = if ids.is_empty() {
+        None
+    } else {
+        if let Some(bad) = ids.iter().find(|i| !valid_account_id(i)) {
+            return Err(WizardError::invalid_input(format!(
+                "\"{bad}\" doesn't look like a Nylas account ID."
+            ))
+            .with_hint("Copy the account ID from the Nylas dashboard (Accounts)."));
+        }
+        if ids.len() != authorizations.len() {
+            return Err(WizardError::invalid_input(format!(
+                "This setup creates {} account{} per person, so give {} account ID{} to replace (in order: {}), or none.",
+                authorizations.len(),
+                if authorizations.len() == 1 { "" } else { "s" },
+                authorizations.len(),
+                if authorizations.len() == 1 { "" } else { "s" },
+                authorizations.iter().map(|a| a.purpose.to_lowercase()).collect::<Vec<_>>().join(", then ")
+            )));
+        }
+        let notice = ReplaceNotice {
+            consequence: consequence(&ids),
+            account_ids: ids.clone(),
+            confirmed: input.confirm_replace,
+        };
+        if !input.confirm_replace {
+            return Err(WizardError::new(ErrorCode::InvalidInput, notice.consequence.clone())
+                .with_hint("Confirm that you want to replace them, or leave the account IDs empty to connect new accounts."));
+        }
+        for (a, id) in authorizations.iter_mut().zip(&ids) {
+            a.reauth_account_id = Some(id.clone());
+        }
+        Some(notice)
+    };
+    let tenant = match input.tenant.trim() {
+        "" => "common".to_owned(),
+        t => t.to_owned(),
+    };
+    Ok(NativeAuthPlan {
+        variant: if shared {
+            NativeAuthVariant::SharedCalendars
+        } else {
+            NativeAuthVariant::Events
+        },
+        region: input.region,
+        nylas_client_id: nylas_client_id.to_owned(),
+        azure_client_id: azure.to_owned(),
+        tenant,
+        port: input.port,
+        redirect_uri: native_auth_redirect_uri(input.port),
+        microsoft_scopes,
+        authorizations,
+        notes,
+        replace,
+        login_hint: input
+            .login_hint
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned),
+    })
+}
+
+/// The planned requests as the admin may see them (secrets as •••).
+pub fn preview_requests(plan: &NativeAuthPlan, email: &str, name: &str) -> Vec<serde_json::Value> {
+    plan.authorizations
+        .iter()
+        .map(|a| {
+            let call = AuthorizeCall {
+                nylas_client_id: &plan.nylas_client_id,
+                name,
+                email_address: email,
+                azure_client_id: &plan.azure_client_id,
+                redirect_uri: &plan.redirect_uri,
+                authorization: a,
+            };
+            serde_json::json!({
+                "authorize": {"method": "POST", "path": "/connect/authorize", "body": connect::authorize_body(&call, None, None)},
+                "token": {"method": "POST", "path": "/connect/token", "body": {"client_id": plan.nylas_client_id, "client_secret": "•••", "code": "(from /connect/authorize)"}},
+            })
+        })
+        .collect()
+}
+
+/// A Nylas v2 account as the wizard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConnectedAccount {
+    pub account_id: String,
+    pub email_address: String,
+    pub provider: String,
+    pub billing_state: Option<String>,
+    pub sync_state: Option<String>,
+}
+
+/// One authorization's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuthorizationResult {
+    pub purpose: String,
+    pub provider: String,
+    pub scopes: String,
+    pub account: Option<ConnectedAccount>,
+    pub error: Option<WizardError>,
+}
+
+/// One signed-in person, connected (or not).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NativeAuthOutcome {
+    pub email: String,
+    pub name: String,
+    pub results: Vec<AuthorizationResult>,
+}
+
+impl NativeAuthOutcome {
+    /// Added to what was connected before (the step's record).
+    pub fn record(&self, before: Option<&AccountsRecord>) -> AccountsRecord {
+        let connected = self.results.iter().filter(|r| r.account.is_some()).count() as u32;
+        let failed = self.results.len() as u32 - connected;
+        let (c0, f0, t0) = before.map_or((0, 0, 0), |b| (b.connected, b.failed, b.total));
+        AccountsRecord {
+            total: t0 + self.results.len() as u32,
+            connected: c0 + connected,
+            failed: f0 + failed,
+            at: now_rfc3339(),
+        }
+    }
+}
+
+/// The secrets a connection needs (from the keychain or the environment).
+pub struct NativeAuthSecrets {
+    pub nylas_client_secret: SecretString,
+    pub azure_client_secret: SecretString,
+}
+
+/// Progress of one person's connection, for the window and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export)]
+pub enum NativeAuthProgress {
+    SignedIn { email: String },
+    Authorizing { index: u32, purpose: String },
+    Connected { index: u32, account_id: String },
+    Failed { index: u32, message: String },
+}
+
+/// Hand the signed-in user's refresh token to Nylas for each authorization
+/// of the plan. A failed authorization doesn't stop the next one; the
+/// refresh token is dropped (zeroized) when this returns.
+pub async fn connect_user(
+    http: &HttpClient,
+    endpoints: &Endpoints,
+    plan: &NativeAuthPlan,
+    user: SignedInUser,
+    secrets: &NativeAuthSecrets,
+    progress: &(dyn Fn(NativeAuthProgress) + Send + Sync),
+    cancel: &CancellationToken,
+) -> Result<NativeAuthOutcome> {
+    progress(NativeAuthProgress::SignedIn {
+        email: user.email.clone(),
+    });
+    let base = api_base(endpoints, plan.region);
+    let mut results = Vec::new();
+    for (i, a) in plan.authorizations.iter().enumerate() {
+        let index = i as u32;
+        if cancel.is_cancelled() {
+            return Err(WizardError::new(
+                ErrorCode::Cancelled,
+                "Connecting the account was cancelled.",
+            ));
+        }
+        progress(NativeAuthProgress::Authorizing {
+            index,
+            purpose: a.purpose.clone(),
+        });
+        let call = AuthorizeCall {
+            nylas_client_id: &plan.nylas_client_id,
+            name: &user.name,
+            email_address: &user.email,
+            azure_client_id: &plan.azure_client_id,
+            redirect_uri: &plan.redirect_uri,
+            authorization: a,
+        };
+        let outcome = async {
+            let code = connect::authorize(
+                http,
+                base,
+                &call,
+                &secrets.azure_client_secret,
+                &user.refresh_token,
+                cancel,
+            )
+            .await?;
+            connect::token(
+                http,
+                base,
+                &plan.nylas_client_id,
+                &secrets.nylas_client_secret,
+                &code,
+                cancel,
+            )
+            .await
+        }
+        .await;
+        let (account, error) = match outcome {
+            Ok(acc) => {
+                progress(NativeAuthProgress::Connected {
+                    index,
+                    account_id: acc.account_id.clone(),
+                });
+                (Some(acc), None)
+            }
+            Err(e) if e.code == ErrorCode::Cancelled => return Err(e),
+            Err(e) => {
+                progress(NativeAuthProgress::Failed {
+                    index,
+                    message: e.message.clone(),
+                });
+                (None, Some(e))
+            }
+        };
+        results.push(AuthorizationResult {
+            purpose: a.purpose.clone(),
+            provider: a.provider.clone(),
+            scopes: a.scopes.clone(),
+            account,
+            error,
+        });
+    }
+    Ok(NativeAuthOutcome {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        results,
+    })
+}
+
+#[cfg(test)]
+mod tests;
