@@ -184,6 +184,10 @@ start_ratio=$(awk -v a="$our_start" -v b="$base_start" 'BEGIN { printf "%.2f", a
 row "Start-up to an interactive first screen, Xvfb (median of ${BENCH_STARTUP_RUNS})" \
     "${our_start} s" "${base_start} s (empty Tauri 2 app)" "${start_ratio} ×" "≤ 1.3 ×" "$(verdict "$start_ratio" 1.3)"
 
+# Where our start-up goes (not a row: the page's own moments since main).
+say "start-up, ours, by moment: $("${in_desktop[@]}" python3 scripts/bench_window.py timing 5 -- \
+    NYLAS_WIZARD_BENCH_EXIT "$our_exe" --data-dir '{data}')"
+
 say "idle memory: PSS 5 s after ready…"
 our_mem=$("${in_desktop[@]}" python3 scripts/bench_window.py memory NYLAS_WIZARD_BENCH_READY 5 -- "$our_exe" --data-dir '{data}')
 base_mem=$("${in_desktop[@]}" python3 scripts/bench_window.py memory "" 5 -- "$base_exe")

@@ -12,6 +12,12 @@ scripts/bench.sh for our app and the empty Tauri baseline alike.
       /proc/PID/smaps_rollup) over the app and every process it started (the
       WebKit web and network processes).
 
+  bench_window.py timing RUNS -- EXIT_ENV EXE [ARGS...]
+      our app only: with NYLAS_WIZARD_BENCH_TIMING=1 it prints, before
+      exiting, the page's moments (navigation, script, session loaded,
+      rendered, ready) in ms since `main`; the median of each over RUNS says
+      where start-up time goes, next to the spawn → exit wall time.
+
 A `{data}` in ARGS becomes a fresh empty folder per run. Prints one JSON line.
 """
 import json, os, signal, statistics, subprocess, sys, tempfile, time
@@ -117,7 +123,29 @@ def memory(opts, cmd):
                 os.killpg(p.pid, signal.SIGKILL)
 
 
+def timing(opts, cmd):
+    runs, exit_env = int(opts[0]), cmd[0]
+    marks, walls = {}, []
+    env = dict(os.environ, **{exit_env: "1", "NYLAS_WIZARD_BENCH_TIMING": "1"})
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            p = subprocess.run(with_data(cmd[1:], tmp), env=env, capture_output=True,
+                               text=True, timeout=120)
+            walls.append((time.perf_counter() - start) * 1000)
+        if p.returncode != 0:
+            sys.exit(f"{cmd[1]} exited {p.returncode} instead of 0 on ready")
+        line = next((l for l in p.stdout.splitlines() if l.startswith("TIMING ")), None)
+        if line is None:
+            sys.exit("no TIMING line: is this build older than the timing hook?")
+        for name, ms in json.loads(line[len("TIMING "):])["since_main_ms"]:
+            marks.setdefault(name, []).append(ms)
+    out = {name: round(statistics.median(v), 1) for name, v in marks.items()}
+    return {"median_ms_since_main": dict(sorted(out.items(), key=lambda kv: kv[1])),
+            "spawn_to_exit_ms": round(statistics.median(walls), 1)}
+
+
 if __name__ == "__main__":
     mode, rest = sys.argv[1], sys.argv[2:]
     opts, cmd = split_argv(rest)
-    print(json.dumps({"startup": startup, "memory": memory}[mode](opts, cmd)))
+    print(json.dumps({"startup": startup, "memory": memory, "timing": timing}[mode](opts, cmd)))

@@ -94,6 +94,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 pub fn run() {
+    bench::mark_start();
     let support_log = logging::init();
     let options = Options::from_env();
     tracing::info!(
@@ -127,10 +128,12 @@ pub fn run() {
     for o in endpoints.overrides() {
         tracing::warn!("{} goes to {} ({})", o.service, o.url, o.variable);
     }
+    bench::mark("builder");
     // First among plugins: a second launch must hand over and exit before
     // anything else starts.
     configure(tauri::Builder::default().plugin(single_instance(options.data_dir.as_deref())))
         .setup(move |app| {
+            bench::mark("setup");
             let log_dir = logging::log_dir(options.data_dir.as_deref(), || {
                 app.path().app_log_dir().ok()
             });
@@ -147,10 +150,12 @@ pub fn run() {
             if let Some(port) = options.test_sign_in_port {
                 app.manage(test_sign_in_commands::TestSignInPort(port));
             }
+            bench::mark("state");
             app.manage(
                 AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?
                     .with_sign_in_client_id(sign_in_client_id),
             );
+            bench::mark("state-done");
             // Ask the keychain now, while the window and its page load: the
             // first screen needs the answer (the welcome screen's promise
             // about secrets) and a Secret Service can take a while to reply.
@@ -158,7 +163,9 @@ pub fn run() {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle.state::<AppState>().keychain_status().await;
+                bench::mark("keychain-answered");
             });
+            bench::mark("setup-done");
             Ok(())
         })
         .run(tauri::generate_context!())

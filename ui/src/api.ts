@@ -245,7 +245,17 @@ export function appVersion(): string | undefined {
 
 /** The start-up benchmark's hook: called once the first screen is drawn (Rust does nothing unless a benchmark asked). */
 export async function benchReady(): Promise<void> {
-  await call<null>('bench_ready');
+  // The page's own moments, as Unix milliseconds, so the benchmark can say
+  // where start-up time went (printed only when it asks for timing).
+  const at = (t: number): number => performance.timeOrigin + t;
+  const marks: [string, number][] = [['page:origin', at(0)]];
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  if (nav !== undefined) {
+    marks.push(['page:response-end', at(nav.responseEnd)], ['page:dom-interactive', at(nav.domInteractive)]);
+  }
+  for (const m of performance.getEntriesByType('mark')) marks.push([m.name, at(m.startTime)]);
+  marks.push(['app:ready', at(performance.now())]);
+  await call<null>('bench_ready', { marks });
 }
 
 /** Everything needed to draw the wizard: progress, practice mode, keychain, notice. */

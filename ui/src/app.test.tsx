@@ -186,6 +186,19 @@ describe('welcome screen', () => {
   });
 });
 
+describe('start-up (issue 13)', () => {
+  it('draws the first screen from the load main.tsx started before the first render, without asking again', async () => {
+    const session = makeSession({ progress: fixtureProgress('v3/region/after-failed-check') });
+    fakeRust(session);
+    m.getSession.mockClear();
+    m.listPaths.mockClear();
+    render(<App boot={Promise.all([Promise.resolve(session), Promise.resolve(makePaths())])} />);
+    await screen.findByTestId('current-step-title');
+    expect(m.getSession).not.toHaveBeenCalled();
+    expect(m.listPaths).not.toHaveBeenCalled();
+  });
+});
+
 describe('start-up benchmark hook (issue 13)', () => {
   it('tells Rust once, after the first screen is drawn from the loaded session', async () => {
     // Frames queued by earlier tests' windows run first (FIFO), then count.
