@@ -36,6 +36,7 @@ mod graph_create;
 mod ids;
 mod login_state;
 mod microsoft_login;
+mod nylas_v2_auth;
 mod nylas_v2_common;
 mod nylas_v2_integrations;
 mod nylas_v2_native;

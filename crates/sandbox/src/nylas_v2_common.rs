@@ -39,6 +39,7 @@ pub(crate) fn beta_routes(region: NylasRegion) -> Router<AppState> {
         ),
     )
     .merge(crate::nylas_v2_integrations::routes(region))
+    .merge(crate::nylas_v2_auth::routes(region))
 }
 
 /// Routes under `nylas-v2-us` / `nylas-v2-eu`.

@@ -102,12 +102,18 @@ pub struct NylasV2Behaviour {
     /// `text` (plain text).
     #[serde(default = "default_error_shape")]
     pub error_shape: String,
+    /// Teams account sign-ins that fail at the simulated login page: v2
+    /// account ID → the event code sent back with `success=false`
+    /// (optional).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub teams_login_failures: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for NylasV2Behaviour {
     fn default() -> Self {
         Self {
             error_shape: default_error_shape(),
+            teams_login_failures: Default::default(),
         }
     }
 }

@@ -81,6 +81,8 @@ pub enum RemoteOp {
     NylasBetaUpdateIntegration,
     /// `DELETE /connect/integrations/{provider}` on the beta host.
     NylasBetaDeleteIntegration,
+    /// `POST /connect/auth` on the beta host: a Teams account's login URL.
+    NylasTeamsAuth,
 }
 
 impl RemoteOp {
@@ -109,6 +111,7 @@ impl RemoteOp {
             | NylasBetaCreateIntegration
             | NylasBetaUpdateIntegration
             | NylasBetaDeleteIntegration => service::NYLAS_BETA,
+            NylasTeamsAuth => service::NYLAS_BETA,
             GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
@@ -152,7 +155,8 @@ impl RemoteOp {
             | NylasCreateCallbackUri
             | NylasCreateCredential
             | NylasV2Authorize
-            | NylasV2Token => Method::POST,
+            | NylasV2Token
+            | NylasTeamsAuth => Method::POST,
             GraphPatchApplication | NylasUpdateConnector | NylasUpdateCredential => Method::PATCH,
             NylasBetaListIntegrations | NylasBetaGetIntegration => Method::GET,
             NylasBetaCreateIntegration => Method::POST,

@@ -45,6 +45,7 @@ use wizard_core::nylas_v2::integrations::{
 use wizard_core::nylas_v2::native_auth::{
     self, connect as v2_connect, NativeAuthInput, UserSignIn,
 };
+use wizard_core::nylas_v2::teams_auth;
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
 use wizard_core::secrets::MemorySecretStore;
@@ -764,6 +765,39 @@ impl Setup {
                     }
                 };
                 (route, kind, r)
+            }
+            RemoteOp::NylasTeamsAuth => {
+                // The Teams integration exists (no faults) and sends the
+                // browser back to the app's address.
+                let secret = SecretString::from(V2_SECRET.to_owned());
+                let settings = IntegrationSettings {
+                    name: "Fault matrix".into(),
+                    client_id: APP_ID.into(),
+                    client_secret: SecretString::from("fault-matrix-secret".to_owned()),
+                    tenant: "common".into(),
+                    redirect_uris: vec!["https://app.example.com/teams".into()],
+                    expires_in: 1_209_600,
+                };
+                let setup = setup_http();
+                let beta = BetaClient::new(&setup, &self.endpoints, Region::Us, V2_CLIENT, &secret);
+                create_integration(&beta, &settings, &cancel).await.unwrap();
+                let route = "POST /nylas-beta-us/connect/auth".to_owned();
+                self.arm(&route, fault);
+                let creds = teams_auth::V2Credentials {
+                    client_id: V2_CLIENT.into(),
+                    client_secret: secret,
+                };
+                let r = teams_auth::start_account_auth(
+                    &http,
+                    wizard_core::nylas_v2::beta_base(&self.endpoints, Region::Us),
+                    &creds,
+                    "v2acct-contoso-adele",
+                    "https://app.example.com/teams",
+                    "fault-matrix-state",
+                    &cancel,
+                )
+                .await;
+                (route, Kind::Once, r.map(drop))
             }
         }
     }

@@ -195,6 +195,74 @@ impl LoopbackListener {
     }
 }
 
+impl LoopbackListener {
+    /// Wait for the first request on the path, then close: its raw query
+    /// string (`None` when the wait timed out or was cancelled). For
+    /// redirects that carry no OAuth `state`/`code` (the Teams account
+    /// sign-in): the caller checks every parameter itself. `done` says
+    /// which of the two `pages` the browser tab shows.
+    pub async fn wait_query(
+        self,
+        timeout: Duration,
+        cancel: &CancellationToken,
+        pages: Pages,
+        done: fn(&str) -> bool,
+    ) -> Result<Option<String>> {
+        let path = self.path.clone();
+        let waiting = async {
+            let mut connections = tokio::task::JoinSet::new();
+            loop {
+                let accepted = tokio::select! {
+                    accepted = self.listener.accept() => Some(accepted),
+                    accepted = accept_v6(self.v6.as_ref()) => Some(accepted),
+                    Some(finished) = connections.join_next(), if !connections.is_empty() => {
+                        if let Ok(Some(query)) = finished {
+                            return Ok(query);
+                        }
+                        None
+                    }
+                };
+                if let Some(accepted) = accepted {
+                    let (mut stream, _) =
+                        accepted.map_err(|e| WizardError::io("receive the sign-in answer", &e))?;
+                    let path = path.clone();
+                    connections.spawn(async move {
+                        let target = match tokio::time::timeout(
+                            READ_TIMEOUT,
+                            read_target(&mut stream),
+                        )
+                        .await
+                        {
+                            Ok(Some(t)) => t,
+                            _ => return None,
+                        };
+                        let (at, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
+                        if at != path {
+                            respond(&mut stream, "404 Not Found", "Not found.").await;
+                            return None;
+                        }
+                        let text = if done(query) {
+                            pages.done
+                        } else {
+                            pages.failed
+                        };
+                        respond(&mut stream, "200 OK", text).await;
+                        Some(query.to_owned())
+                    });
+                }
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Ok(None),
+            outcome = tokio::time::timeout(timeout, waiting) => match outcome {
+                Ok(outcome) => outcome.map(Some),
+                Err(_) => Ok(None),
+            },
+        }
+    }
+}
+
 /// Accept on the IPv6 listener, or never when there is none.
 async fn accept_v6(v6: Option<&TcpListener>) -> std::io::Result<(TcpStream, SocketAddr)> {
     match v6 {

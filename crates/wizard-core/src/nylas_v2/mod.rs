@@ -11,6 +11,7 @@
 pub mod error;
 pub mod native_auth;
 pub mod integrations;
+pub mod teams_auth;
 pub mod teams_plan;
 
 use base64::engine::general_purpose::STANDARD;
