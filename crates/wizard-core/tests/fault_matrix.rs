@@ -653,9 +653,10 @@ impl Setup {
                 let flow = UserSignIn::start(&self.endpoints, &plan).await.unwrap();
                 let back = consent(flow.authorize_url()).await;
                 let azure = SecretString::from("fault-matrix-secret".to_owned());
+                let setup = setup_http();
                 let (user, _) = tokio::join!(
                     flow.finish(
-                        &setup_http(),
+                        &setup,
                         &self.endpoints,
                         &azure,
                         Duration::from_secs(10),
