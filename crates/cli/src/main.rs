@@ -18,6 +18,7 @@ mod connector_cmd;
 mod diagnose_cmd;
 mod input;
 mod live_cmd;
+mod migrate_cmd;
 mod output;
 mod sandbox_cmd;
 mod summary_cmd;
@@ -59,6 +60,11 @@ enum Command {
     Diagnose(diagnose_cmd::Args),
     /// Print the summary to keep (what is decided and checked, what is left; never a secret).
     Summary(summary_cmd::Args),
+    /// Moving from Nylas v2 to v3: `migrate scopes --v2 …` and `migrate classify --accounts FILE`.
+    Migrate {
+        #[command(subcommand)]
+        command: migrate_cmd::MigrateCommand,
+    },
 }
 
 /// `fix`: the options of `check --live`, and `--yes`.
@@ -85,5 +91,6 @@ fn main() -> ExitCode {
         Command::App { command } => app_cmd::run(command),
         Command::Connector { command } => connector_cmd::run(command),
         Command::Summary(args) => summary_cmd::run(args),
+        Command::Migrate { command } => migrate_cmd::run(command),
     }
 }
