@@ -1,9 +1,10 @@
-//! Path A's Done step: the report of what was checked and configured
-//! (wizard-core's report.rs, built on the summary), shown in the window and
-//! saved as Markdown + JSON side by side. The shell adds only what it alone
-//! knows: the stored secrets' hints (never a secret), the run's change
-//! list, a fresh read of Nylas's configuration, the test sign-in of this
-//! run, and where to save.
+//! The Done step of paths A, B and C: the report of what was checked and
+//! configured (wizard-core's report.rs, built on the summary), shown in the
+//! window and saved as Markdown + JSON side by side. The shell adds only
+//! what it alone knows: the stored secrets' hints (never a secret), the
+//! run's change list, on path A a fresh read of Nylas's configuration and
+//! the test sign-in of this run, on B and C the accounts this run connected,
+//! and where to save.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -128,14 +129,20 @@ async fn build(
     cancel: &CancellationToken,
 ) -> (String, SetupReport) {
     let progress = state.progress();
+    let on_v2 = matches!(progress.path, Some(PathId::Teams | PathId::V2Events));
     // A keychain that can't answer just leaves the hints out.
     let secret = state
         .stored_secret(SecretName::AzureClientSecret)
         .await
         .ok()
         .flatten();
-    let api_key = state
-        .stored_secret(SecretName::NylasApiKey)
+    // Path A's Nylas API key, or B and C's Nylas v2 client secret.
+    let path_secret = state
+        .stored_secret(if on_v2 {
+            SecretName::NylasV2ClientSecret
+        } else {
+            SecretName::NylasApiKey
+        })
         .await
         .ok()
         .flatten();
@@ -145,10 +152,17 @@ async fn build(
         .iter()
         .map(|c| c.report_facts())
         .collect();
-    let configure = configure_now(state, test_port, cancel).await;
-    let sign_in = facts
-        .sign_in(progress.practice)
-        .or_else(|| recorded_sign_in(&progress));
+    // Path A's Nylas configuration and test sign-in; B and C have neither.
+    let (configure, sign_in) = if on_v2 {
+        (None, None)
+    } else {
+        (
+            configure_now(state, test_port, cancel).await,
+            facts
+                .sign_in(progress.practice)
+                .or_else(|| recorded_sign_in(&progress)),
+        )
+    };
     let input = ReportInput {
         summary: SummaryInput {
             progress: &progress,
@@ -157,10 +171,13 @@ async fn build(
             secret: secret.as_ref(),
             generated_at: None,
         },
-        api_key: api_key.as_ref(),
+        api_key: path_secret.as_ref().filter(|_| !on_v2),
         configure: configure.as_ref(),
         sign_in: sign_in.as_ref(),
         changes: Some(&changes),
+        v2_secret: path_secret.as_ref().filter(|_| on_v2),
+        // Not kept one by one yet: the saved counts show.
+        accounts: None,
     };
     (
         report::render(&input, SummaryFormat::Markdown),

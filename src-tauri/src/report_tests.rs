@@ -94,7 +94,15 @@ fn write_fixture(before_sign_in: &Value, signed_in: &Value) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../ui/src/test/generated/report.json");
     let mut text = serde_json::to_string_pretty(&value).unwrap();
-    // Ids the simulator makes up per run.
+    stable_ids(&mut text);
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Ids the simulator makes up per run, replaced so the fixtures are stable.
+fn stable_ids(text: &mut String) {
     let marker = "Callback URI ID ";
     let mut from = 0;
     while let Some(i) = text[from..].find(marker) {
@@ -102,10 +110,6 @@ fn write_fixture(before_sign_in: &Value, signed_in: &Value) {
         let end = (start + 36).min(text.len());
         text.replace_range(start..end, "sandbox-callback-uri-id");
         from = start;
-    }
-    text.push('\n');
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(path, text).unwrap();
     }
 }
 
@@ -298,4 +302,143 @@ fn the_report_reads_the_callback_at_the_port_configure_registered() {
     );
     let left = doc["left"].as_array().unwrap();
     assert!(!left.iter().any(|l| l["step"] == "connector"), "{left:?}");
+}
+
+/// Contoso's practice v2 application (crates/sandbox/scenarios/practice.json
+/// has its client ID; the secret here is the test's own canary).
+const V2_CLIENT: &str = "practice-v2-contoso-client";
+const V2_SECRET: &str = "nylas-v2-report-canary-secret-61d0";
+
+/// The view tests' data for paths B and C (`ui/src/test/generated/report-v2.json`),
+/// rewritten only on change; the time is fixed so the file is stable.
+fn write_v2_fixture(teams: &Value, v2_events: &Value) {
+    let mut value = json!({"teams": teams, "v2_events": v2_events});
+    for k in ["teams", "v2_events"] {
+        value[k]["generated_at"] = json!("2026-12-01T23:00:00Z");
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/test/generated/report-v2.json");
+    let mut text = serde_json::to_string_pretty(&value).unwrap();
+    stable_ids(&mut text);
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+#[test]
+fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    let state = app.state::<AppState>();
+    // Path A's Nylas application and API key are there too: not B's or C's.
+    configured(&state, &w);
+    call(&w, "choose_path", json!({"path": "teams"})).unwrap();
+    runtime().block_on(async {
+        state
+            .write_secret(
+                SecretName::NylasV2ClientSecret,
+                SecretString::from(V2_SECRET.to_owned()),
+            )
+            .await
+            .unwrap();
+    });
+    let records = json!({
+        "nylas_v2": {"client_id": V2_CLIENT, "region": "us", "checked_at": "2026-12-01T22:10:00Z"},
+        "teams_integration": {
+            "integration_id": "3d6d9d51-2269-434d-85b8-73d44bb86e24",
+            "name": "Contoso Teams",
+            "tenant": "common",
+            "redirect_uris": ["https://beta.us.nylas.com/connect/callback"],
+            "expires_in": 1209600,
+            "region": "us",
+            "created": true,
+            "at": "2026-12-01T22:15:00Z"
+        },
+        "teams_accounts": {"total": 2, "connected": 2, "failed": 0, "at": "2026-12-01T22:20:00Z"},
+        "v2_accounts": {"total": 2, "connected": 1, "failed": 1, "at": "2026-12-01T22:40:00Z"},
+    });
+    state
+        .update(|p| {
+            p.answers.nylas_v2 = Some(serde_json::from_value(records["nylas_v2"].clone()).unwrap());
+            p.answers.teams_integration =
+                Some(serde_json::from_value(records["teams_integration"].clone()).unwrap());
+            p.answers.teams_accounts =
+                Some(serde_json::from_value(records["teams_accounts"].clone()).unwrap());
+            p.answers.v2_accounts =
+                Some(serde_json::from_value(records["v2_accounts"].clone()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+
+    let teams = call(&w, "setup_report", json!({})).unwrap();
+    let text = teams.to_string();
+    assert!(
+        !text.contains(V2_SECRET),
+        "the v2 secret reached the window"
+    );
+    assert_no_secret(&text, "the window");
+    assert_eq!(teams["path"], "teams");
+    assert_eq!(teams["nylas_v2"]["client_id"], V2_CLIENT);
+    assert_eq!(teams["teams_integration"], records["teams_integration"]);
+    assert_eq!(teams["teams_accounts"]["connected"], 2);
+    assert_eq!(teams["v2_accounts"], Value::Null);
+    let hint = teams["nylas_v2_client_secret"]["hint"].as_str().unwrap();
+    assert!(hint.contains('…'), "{hint}");
+    // Practice mode keeps secrets in memory.
+    assert_eq!(teams["nylas_v2_client_secret"]["persistent"], false);
+    // Path A's parts stay out, though path A was configured in this run.
+    for k in [
+        "nylas_application",
+        "configure",
+        "test_sign_in",
+        "nylas_api_key",
+    ] {
+        assert_eq!(teams[k], Value::Null, "{k}");
+    }
+    let left = teams["left"].as_array().unwrap();
+    for step in [
+        "nylas-v2",
+        "teams-integration",
+        "connect-accounts",
+        "report",
+    ] {
+        assert!(!left.iter().any(|l| l["step"] == step), "{step}: {left:?}");
+    }
+    let saved = call(&w, "save_report", json!({})).unwrap();
+    let paths = [&saved["markdown"], &saved["json"]].map(|p| p.as_str().unwrap().to_owned());
+    let texts = paths.clone().map(|p| std::fs::read_to_string(p).unwrap());
+    for p in &paths {
+        std::fs::remove_file(p).unwrap();
+    }
+    assert!(
+        texts[0].contains("## Microsoft Teams integration"),
+        "{}",
+        texts[0]
+    );
+    assert!(texts[0].contains(hint), "{}", texts[0]);
+    assert!(!texts[0].contains("## Configure Nylas"), "{}", texts[0]);
+    for t in &texts {
+        assert!(!t.contains(V2_SECRET), "the v2 secret reached a file");
+        assert_no_secret(t, "a file");
+    }
+
+    // Path C: its accounts (one failed: left to do at its Connect accounts).
+    call(&w, "choose_path", json!({"path": "v2-events"})).unwrap();
+    let c = call(&w, "setup_report", json!({})).unwrap();
+    assert!(!c.to_string().contains(V2_SECRET));
+    assert_eq!(c["path"], "v2-events");
+    assert_eq!(c["v2_accounts"]["failed"], 1);
+    assert_eq!(c["teams_integration"], Value::Null);
+    let left = c["left"].as_array().unwrap();
+    assert!(
+        left.iter().any(|l| l["step"] == "native-auth"
+            && l["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("1 account didn't connect")),
+        "{left:?}"
+    );
+    assert_eq!(c["complete"], false);
+    write_v2_fixture(&teams, &c);
 }

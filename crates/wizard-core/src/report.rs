@@ -1,9 +1,12 @@
-//! The report at the end of path A (issue 10 point 5): what was checked and
-//! configured, as Markdown (and print-friendly HTML) for people and as a
-//! typed JSON document ([`SetupReport`]) for tools. Built on the summary to
-//! keep (`summary.rs`): the same blocks and renderer, plus what only the
-//! end of the path knows — the Nylas application, what "Configure Nylas"
-//! did, the test sign-in, the changes made with how to undo them.
+//! The report at the end of a path (issue 10 point 5 for path A, issue 11
+//! for paths B and C): what was checked and configured, as Markdown (and
+//! print-friendly HTML) for people and as a typed JSON document
+//! ([`SetupReport`]) for tools. Built on the summary to keep (`summary.rs`):
+//! the same blocks and renderer, plus what only the end of the path knows —
+//! on path A the Nylas application, what "Configure Nylas" did, the test
+//! sign-in; on B and C (`report/v2.rs`) the Nylas v2 application, the Teams
+//! integration, the connected accounts; on every path the changes made with
+//! how to undo them and what to do next.
 //!
 //! A pure function of what it is given. Every part past the summary is
 //! optional: a step not done yet (or whose result this run no longer has)
@@ -15,7 +18,8 @@ use ts_rs::TS;
 
 use crate::nylas::NylasAccountRecord;
 use crate::paths::{
-    DocLink, CONFIGURE_NYLAS_STEP, NYLAS_ACCOUNT_STEP, REPORT_STEP, TEST_SIGN_IN_STEP,
+    DocLink, PathId, CONFIGURE_NYLAS_STEP, CONNECT_ACCOUNTS_STEP, NATIVE_AUTH_STEP,
+    NYLAS_ACCOUNT_STEP, NYLAS_V2_STEP, REPORT_STEP, TEAMS_INTEGRATION_STEP, TEST_SIGN_IN_STEP,
 };
 use crate::plan::{ApplyReport, Plan, StepAction, StepOutcome};
 use crate::portal::DocTopic;
@@ -30,7 +34,9 @@ pub const REPORT_FORMAT: u32 = 1;
 const TITLE: &str = "Nylas Microsoft setup — report";
 
 mod document;
+mod v2;
 pub use document::*;
+pub use v2::AccountFacts;
 
 /// The Nylas application the API key opened (the Nylas account step keeps
 /// it in the answers as `nylas_account`).
@@ -270,6 +276,11 @@ pub struct ReportInput<'a> {
     pub sign_in: Option<&'a SignInFacts>,
     /// `None`: this run doesn't know (not the same as "no changes").
     pub changes: Option<&'a [ChangeFacts]>,
+    /// Paths B and C: the stored Nylas v2 client secret's hint.
+    pub v2_secret: Option<&'a StoredSecret>,
+    /// Paths B and C: the accounts this run connected (or tried to), one by
+    /// one; `None` when it doesn't know them (the saved counts still show).
+    pub accounts: Option<&'a [AccountFacts]>,
 }
 
 /// What to do next in the admin's own app, and where it is documented.
@@ -288,7 +299,27 @@ fn doc(label: &str, topic: DocTopic) -> DocLink {
     }
 }
 
-/// What comes after this wizard, for the admin's developers.
+/// What comes after this wizard on the report's path.
+pub fn next_steps_for(input: &ReportInput<'_>) -> Vec<NextStep> {
+    match input.summary.progress.path {
+        Some(p @ (PathId::Teams | PathId::V2Events)) => v2::next_steps_for(input, p),
+        _ => next_steps(),
+    }
+}
+
+/// Where a secret is kept, in words, with its hint (never its value).
+fn secret_words(secret: Option<&StoredSecret>) -> String {
+    match secret {
+        Some(s) if s.persistent => format!("Stored in the keychain (it looks like {})", s.hint),
+        Some(s) => format!(
+            "Kept in memory for this run only (it looks like {})",
+            s.hint
+        ),
+        None => "Not stored by the wizard".into(),
+    }
+}
+
+/// What comes after this wizard on path A, for the admin's developers.
 pub fn next_steps() -> Vec<NextStep> {
     vec![
         NextStep {
@@ -308,16 +339,48 @@ pub fn next_steps() -> Vec<NextStep> {
 
 /// Steps whose "left to do" the report works out from facts, instead of
 /// from their status in the step list.
-const FACT_STEPS: [&str; 4] = [
-    NYLAS_ACCOUNT_STEP,
-    CONFIGURE_NYLAS_STEP,
-    TEST_SIGN_IN_STEP,
-    REPORT_STEP,
-];
+fn fact_steps(path: Option<PathId>) -> &'static [&'static str] {
+    match path {
+        Some(PathId::Teams) => &[
+            NYLAS_V2_STEP,
+            TEAMS_INTEGRATION_STEP,
+            CONNECT_ACCOUNTS_STEP,
+            REPORT_STEP,
+        ],
+        Some(PathId::V2Events) => &[NYLAS_V2_STEP, NATIVE_AUTH_STEP, REPORT_STEP],
+        _ => &[
+            NYLAS_ACCOUNT_STEP,
+            CONFIGURE_NYLAS_STEP,
+            TEST_SIGN_IN_STEP,
+            REPORT_STEP,
+        ],
+    }
+}
 
 /// The report's own sections (after the summary's) and what is left.
 fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
-    left.retain(|l| !l.step.as_deref().is_some_and(|s| FACT_STEPS.contains(&s)));
+    let path = input.summary.progress.path;
+    let facts = fact_steps(path);
+    left.retain(|l| !l.step.as_deref().is_some_and(|s| facts.contains(&s)));
+    let mut b = match path {
+        Some(PathId::Teams) => v2::teams_sections(input, left),
+        Some(PathId::V2Events) => v2::v2_events_sections(input, left),
+        _ => v3_sections(input, left),
+    };
+    b.extend(changes_blocks(input));
+    b.push(Block::Heading("What to do next in your own app".into()));
+    b.push(Block::List(
+        next_steps_for(input)
+            .into_iter()
+            .map(|n| format!("{} {}: `{}`", n.text, n.doc.label, n.doc.url))
+            .collect(),
+    ));
+    b
+}
+
+/// Path A's sections: the Nylas application, Configure Nylas, the test
+/// sign-in.
+fn v3_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     let mut b = Vec::new();
 
     b.push(Block::Heading("Nylas application".into()));
@@ -356,14 +419,7 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     }
     b.push(Block::Fact(
         "API key".into(),
-        match input.api_key {
-            Some(s) if s.persistent => format!("Stored in the keychain (it looks like {})", s.hint),
-            Some(s) => format!(
-                "Kept in memory for this run only (it looks like {})",
-                s.hint
-            ),
-            None => "Not stored by the wizard".into(),
-        },
+        secret_words(input.api_key),
         false,
     ));
 
@@ -489,7 +545,12 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
         }
     }
 
-    b.push(Block::Heading("Changes made and how to undo them".into()));
+    b
+}
+
+/// The changes made, each with how to undo it (every path).
+fn changes_blocks(input: &ReportInput<'_>) -> Vec<Block> {
+    let mut b = vec![Block::Heading("Changes made and how to undo them".into())];
     match input.changes {
         None => b.push(Block::Para(
             "This run of the wizard has no record of the changes it made.".into(),
@@ -511,13 +572,6 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
         }
     }
 
-    b.push(Block::Heading("What to do next in your own app".into()));
-    b.push(Block::List(
-        next_steps()
-            .into_iter()
-            .map(|n| format!("{} {}: `{}`", n.text, n.doc.label, n.doc.url))
-            .collect(),
-    ));
     b
 }
 

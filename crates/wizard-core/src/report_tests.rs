@@ -124,6 +124,8 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
         configure: Some(&c),
         sign_in: Some(&s),
         changes: Some(&changes),
+        v2_secret: None,
+        accounts: None,
     };
     // Statuses of earlier steps aside (the Azure app wasn't checked here),
     // the facts leave nothing of the Nylas steps to do.
@@ -193,6 +195,8 @@ fn the_json_has_stable_field_names() {
         configure: Some(&c),
         sign_in: Some(&s),
         changes: None,
+        v2_secret: None,
+        accounts: None,
     };
     let v: serde_json::Value = serde_json::from_str(&json(&input)).unwrap();
     let keys: std::collections::BTreeSet<&str> =
@@ -215,7 +219,13 @@ fn the_json_has_stable_field_names() {
             "test_sign_in",
             "changes",
             "left",
-            "next"
+            "next",
+            "nylas_v2",
+            "nylas_v2_client_secret",
+            "teams_integration",
+            "teams_accounts",
+            "v2_accounts",
+            "accounts"
         ])
     );
     assert_eq!(v["generated_at"], "1970-01-01T00:00:00Z");
@@ -262,6 +272,8 @@ fn what_is_not_done_is_left_with_the_step_to_go_back_to() {
         configure: Some(&c),
         sign_in: None,
         changes: Some(&[]),
+        v2_secret: None,
+        accounts: None,
     };
     let left = left(&input);
     let at = |step: &str| {
@@ -303,6 +315,8 @@ fn an_invalid_grant_is_left_to_do() {
         configure: None,
         sign_in: Some(&s),
         changes: None,
+        v2_secret: None,
+        accounts: None,
     };
     let texts: Vec<String> = left(&input).into_iter().map(|l| l.text).collect();
     assert!(
@@ -342,6 +356,8 @@ fn no_secret_reaches_the_report_in_any_format() {
         configure: Some(&c),
         sign_in: Some(&s),
         changes: Some(&changes),
+        v2_secret: None,
+        accounts: None,
     };
     let texts = [
         render(&input, SummaryFormat::Markdown),
@@ -392,6 +408,8 @@ fn the_summary_part_names_the_client_id_from_the_answers() {
         configure: None,
         sign_in: None,
         changes: None,
+        v2_secret: None,
+        accounts: None,
     };
     let md = render(&input, SummaryFormat::Markdown);
     assert!(

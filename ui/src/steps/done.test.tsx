@@ -7,6 +7,7 @@ import type { ProgressView } from '../bindings/ProgressView';
 import type { SetupReport } from '../bindings/SetupReport';
 import changesJson from '../test/generated/changes.json';
 import reportJson from '../test/generated/report.json';
+import reportV2Json from '../test/generated/report-v2.json';
 import { fixtureProgress, makeCtx, renderStep } from '../test/requirements';
 import { DoneStep } from './done';
 
@@ -27,6 +28,9 @@ const m = vi.mocked(api);
 const BEFORE_SIGN_IN = reportJson.before_sign_in as unknown as SetupReport;
 const SIGNED_IN = reportJson.signed_in as unknown as SetupReport;
 const CHANGES = changesJson as unknown as ChangeLog;
+// Paths B and C, from src-tauri/src/report_tests.rs too.
+const TEAMS = reportV2Json.teams as unknown as SetupReport;
+const V2_EVENTS = reportV2Json.v2_events as unknown as SetupReport;
 
 /** Everything passed: what Rust answers once nothing is left. */
 function complete(): SetupReport {
@@ -35,6 +39,13 @@ function complete(): SetupReport {
 
 function onDone(): ProgressView {
   const p = fixtureProgress('v3/region/new');
+  p.step = 'report';
+  return p;
+}
+
+/** On the Done step of path B or C. */
+function onDoneOf(path: 'teams' | 'v2-events'): ProgressView {
+  const p = fixtureProgress(path === 'teams' ? 'teams/region/new' : 'v2-events/features/new');
   p.step = 'report';
   return p;
 }
@@ -116,5 +127,87 @@ describe('Done step', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('Nylas could not be reached.');
     fireEvent.click(screen.getByRole('button', { name: /try again/i }));
     await screen.findByTestId('done-complete');
+  });
+
+  it('on the Teams path, says Teams meetings are ready and shows the v2 app, the integration and the accounts', async () => {
+    m.setupReport.mockResolvedValue({ ...structuredClone(TEAMS), left: [], complete: true });
+    const ctx = makeCtx(onDoneOf('teams'));
+    renderStep(DoneStep, ctx);
+    const headline = await screen.findByTestId('done-complete');
+    expect(headline.textContent).toContain('Nylas can add Teams meetings for your accounts');
+    expect(headline.textContent).not.toContain('test account');
+    const v2 = screen.getByTestId('done-fact-nylas-v2');
+    expect(v2.textContent).toContain(TEAMS.nylas_v2?.client_id ?? 'missing');
+    expect(v2.textContent).toContain('Checked in the US region.');
+    // Where the secret is kept and its hint: never the secret.
+    const hint = TEAMS.nylas_v2_client_secret?.hint ?? 'missing';
+    expect(screen.getByTestId('done-v2-secret').textContent).toBe(
+      `Its client secret is kept in memory for this run only (it looks like ${hint}).`,
+    );
+    const teams = screen.getByTestId('done-fact-teams');
+    expect(teams.textContent).toContain(TEAMS.teams_integration?.integration_id ?? 'missing');
+    expect(teams.textContent).toContain('Created by the wizard, for people from any organization.');
+    expect(teams.textContent).toContain('https://beta.us.nylas.com/connect/callback');
+    expect(screen.getByTestId('done-accounts-counts').textContent).toBe('2 of 2 accounts connected.');
+    // Path A's facts aren't on this path.
+    expect(screen.queryByTestId('done-fact-configure')).toBeNull();
+    expect(screen.queryByTestId('done-fact-sign-in')).toBeNull();
+    // What next, for Teams, opened by intent.
+    const next = screen.getByTestId('done-next');
+    expect(next.textContent).toContain('Teams meeting link');
+    fireEvent.click(within(next).getByRole('button', { name: 'Nylas: Create an Azure auth app' }));
+    expect(ctx.openLink).toHaveBeenCalledWith({ kind: 'docs', topic: { topic: 'nylas_azure_app_guide' } });
+    expect(screen.getByTestId('done-save').textContent).toContain('only where your client secrets are kept');
+  });
+
+  it('on the Teams path, lists each account of this run, the ones that failed with why', async () => {
+    const r = structuredClone(TEAMS);
+    r.teams_accounts = { total: 2, connected: 1, failed: 1, at: '2026-12-01T22:20:00Z' };
+    r.accounts = [
+      { account: 'megan@contoso.com', connected: true, detail: 'grant-1' },
+      { account: 'acc-7', connected: false, detail: 'The person cancelled the sign-in.' },
+    ];
+    m.setupReport.mockResolvedValue(r);
+    renderStep(DoneStep, makeCtx(onDoneOf('teams')));
+    expect((await screen.findByTestId('done-accounts-counts')).textContent).toBe(
+      '1 of 2 accounts connected, 1 didn’t.',
+    );
+    const rows = Array.from(screen.getByTestId('done-accounts-list').querySelectorAll('li'));
+    expect(rows.map((r) => r.getAttribute('data-connected'))).toEqual(['true', 'false']);
+    expect(rows[1]?.textContent).toContain('Not connected: acc-7The person cancelled the sign-in.');
+  });
+
+  it('on the v2 Graph events path, says what is left with a way back to Connect accounts', async () => {
+    m.setupReport.mockResolvedValue(V2_EVENTS);
+    const after = onDoneOf('v2-events');
+    after.step = 'native-auth';
+    m.goToStep.mockResolvedValue(after);
+    const ctx = makeCtx(onDoneOf('v2-events'));
+    renderStep(DoneStep, ctx);
+    const left = await screen.findByTestId('done-left');
+    expect(left.textContent).toContain(`${V2_EVENTS.left.length} things are still to do`);
+    expect(left.textContent).toContain("1 account didn't connect");
+    expect(screen.getByTestId('done-fact-accounts').textContent).toContain(
+      'Accounts connected through Microsoft Graph1 of 2 accounts connected, 1 didn’t.',
+    );
+    expect(screen.queryByTestId('done-fact-teams')).toBeNull();
+    fireEvent.click(within(left).getByTestId('done-go-native-auth'));
+    await waitFor(() => expect(m.goToStep).toHaveBeenCalledWith('native-auth'));
+    expect(within(left).getByTestId('done-go-native-auth').textContent).toBe('Go to Connect accounts');
+    await waitFor(() => expect(ctx.applyProgress).toHaveBeenCalledWith(after));
+  });
+
+  it('before anything on path C is done, says so instead of inventing facts', async () => {
+    const r = structuredClone(V2_EVENTS);
+    r.nylas_v2 = null;
+    r.nylas_v2_client_secret = null;
+    r.v2_accounts = null;
+    m.setupReport.mockResolvedValue(r);
+    renderStep(DoneStep, makeCtx(onDoneOf('v2-events')));
+    expect((await screen.findByTestId('done-fact-nylas-v2')).textContent).toContain(
+      'Its client ID and secret haven’t been checked yet.',
+    );
+    expect(screen.getByTestId('done-v2-secret').textContent).toBe('Its client secret isn’t stored by the wizard.');
+    expect(screen.getByTestId('done-fact-accounts').textContent).toContain('No account has been connected yet.');
   });
 });

@@ -1,5 +1,6 @@
-// Done (path A's last step): what was set up, in plain words, read again
-// from Nylas by Rust when the step opens; one calm "you're done" when
+// Done (the last step of paths A, B and C): what was set up, in plain words
+// (on path A read again from Nylas by Rust when the step opens; on B and C
+// from what each step recorded, in done-v2.tsx); one calm "you're done" when
 // nothing is left, else honestly what is still missing, each with a way back
 // to its step. Then: save the report (Markdown + JSON, never a secret), the
 // changes made with how to undo them, and what to do next in your own app.
@@ -16,6 +17,7 @@ import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
 import { AlertIcon, CheckCircleIcon, CheckIcon, ExternalIcon, FileIcon, SaveIcon } from '../components/icons';
 import { lastAudit, lastClientId } from '../components/summary-panel';
+import { V2SetUp, completeWords } from './done-v2';
 import type { StepViewProps } from './types';
 import '../styles/done.css';
 
@@ -170,13 +172,14 @@ export function DoneStep({ ctx }: StepViewProps) {
   };
 
   const title = (step: string) => ctx.path.steps.find((s) => s.id === step)?.title ?? step;
+  const onV2 = ctx.path.id === 'teams' || ctx.path.id === 'v2-events';
 
   if (report === null) {
     return (
       <div class="done-step" data-testid="done-step">
         {loading && (
           <p role="status" class="muted" data-testid="done-checking">
-            Checking your setup with Nylas…
+            {onV2 ? 'Putting your report together…' : 'Checking your setup with Nylas…'}
           </p>
         )}
         {error !== null && <ErrorCard error={error} onRetry={() => void load()} busy={loading} />}
@@ -185,17 +188,15 @@ export function DoneStep({ ctx }: StepViewProps) {
   }
 
   const left = report.left;
+  const words = completeWords(report.path);
   return (
     <div class="done-step" data-testid="done-step">
       {report.complete ? (
         <section class="done-headline done-headline-ok" data-testid="done-complete" role="status">
           <CheckCircleIcon size={28} class="done-headline-icon" />
           <div>
-            <h2 class="done-headline-title">You’re done: Microsoft accounts can sign in to Nylas</h2>
-            <p>
-              Everything the wizard set up was checked with Nylas just now and is in place, and a test account
-              signed in. Save the report below to keep a record.
-            </p>
+            <h2 class="done-headline-title">{words.title}</h2>
+            <p>{words.body}</p>
           </div>
         </section>
       ) : (
@@ -233,7 +234,7 @@ export function DoneStep({ ctx }: StepViewProps) {
         {report.practice && (
           <p class="field-hint">Practice mode: this is the built-in practice tenant, not your own.</p>
         )}
-        <SetUp report={report} />
+        {onV2 ? <V2SetUp report={report} /> : <SetUp report={report} />}
       </section>
 
       <section class="step-section" aria-labelledby="done-save-title" data-testid="done-save">
@@ -242,7 +243,7 @@ export function DoneStep({ ctx }: StepViewProps) {
         </h2>
         <p class="group-help">
           A Markdown file to read or attach to a change ticket, and the same as JSON for tools. It never contains a
-          secret: only where your client secret and API key are kept.
+          secret: only where your {onV2 ? 'client secrets are' : 'client secret and API key are'} kept.
         </p>
         <div class="done-save-actions">
           <button

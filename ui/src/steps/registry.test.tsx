@@ -28,9 +28,11 @@ describe('step registry', () => {
     for (const path of ['v3', 'teams', 'v2-events', 'migrate'] as const) {
       expect(findStepView(path, 'azure-app')).toBe(STEP_VIEWS['azure-app']);
     }
-    // Path A's Done is its own; the Teams path's report isn't built.
+    // The Done view serves paths A, B and C; bulk onboarding's report isn't built.
     expect(findStepView('v3', 'report')).toBeDefined();
-    expect(findStepView('teams', 'report')).toBeUndefined();
+    expect(findStepView('teams', 'report')).toBe(findStepView('v3', 'report'));
+    expect(findStepView('v2-events', 'report')).toBe(findStepView('v3', 'report'));
+    expect(findStepView('bulk', 'report')).toBeUndefined();
   });
 });
 

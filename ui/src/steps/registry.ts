@@ -27,6 +27,8 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'azure-app': AzureAppStep,
   'nylas-account': NylasAccountStep,
   'v3/report': DoneStep,
+  'teams/report': DoneStep,
+  'v2-events/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
   'test-sign-in': TestSignInStep,
 };

@@ -6,10 +6,11 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use super::{
-    left, next_steps, ChangeFacts, ConfigureFacts, NextStep, NylasAppFacts, ReportInput,
-    SignInFacts, REPORT_FORMAT,
+    left, next_steps_for, AccountFacts, ChangeFacts, ConfigureFacts, NextStep, NylasAppFacts,
+    ReportInput, SignInFacts, REPORT_FORMAT,
 };
 use crate::audit::{CheckId, FindingStatus, Tenancy};
+use crate::nylas_v2::{AccountsRecord, NylasV2Record, TeamsIntegrationRecord};
 use crate::paths::{path_info, PathId};
 use crate::regions::Region;
 use crate::secrets::StoredSecret;
@@ -124,6 +125,25 @@ pub struct SetupReport {
     pub left: Vec<LeftItem>,
     /// What to do next in your own app, with the documentation.
     pub next: Vec<NextStep>,
+    /// Paths B and C: the Nylas v2 application checked (its client ID and
+    /// region; the secret only as a hint below).
+    #[serde(default)]
+    pub nylas_v2: Option<NylasV2Record>,
+    #[serde(default)]
+    pub nylas_v2_client_secret: Option<ReportSecret>,
+    /// Path B: the Microsoft Teams integration.
+    #[serde(default)]
+    pub teams_integration: Option<TeamsIntegrationRecord>,
+    /// Path B: the accounts connected to Teams (counts).
+    #[serde(default)]
+    pub teams_accounts: Option<AccountsRecord>,
+    /// Path C: the accounts connected through Microsoft Graph (counts).
+    #[serde(default)]
+    pub v2_accounts: Option<AccountsRecord>,
+    /// Paths B and C: the accounts this run connected, one by one (empty
+    /// when it doesn't know them).
+    #[serde(default)]
+    pub accounts: Vec<AccountFacts>,
 }
 
 /// The report as a typed document (serialise it with serde_json).
@@ -185,6 +205,7 @@ pub fn document(input: &ReportInput<'_>) -> SetupReport {
         })
         .unwrap_or_default();
     let left = left(input);
+    let on_v2 = matches!(p.path, Some(PathId::Teams | PathId::V2Events));
     SetupReport {
         format: REPORT_FORMAT,
         generated_at: s.generated_at.unwrap_or_else(OffsetDateTime::now_utc),
@@ -219,14 +240,40 @@ pub fn document(input: &ReportInput<'_>) -> SetupReport {
         },
         steps,
         client_secret: s.secret.map(ReportSecret::from),
-        nylas_api_key: input.api_key.map(ReportSecret::from),
+        nylas_api_key: (!on_v2)
+            .then(|| input.api_key.map(ReportSecret::from))
+            .flatten(),
         audit,
-        nylas_application: a.nylas_account.as_ref().map(NylasAppFacts::from),
-        configure: input.configure.cloned(),
-        test_sign_in: input.sign_in.cloned(),
+        // Path A's facts; the v2 paths don't use a v3 application.
+        nylas_application: (!on_v2)
+            .then(|| a.nylas_account.as_ref().map(NylasAppFacts::from))
+            .flatten(),
+        configure: (!on_v2).then(|| input.configure.cloned()).flatten(),
+        test_sign_in: (!on_v2).then(|| input.sign_in.cloned()).flatten(),
         changes: input.changes.map(<[ChangeFacts]>::to_vec),
+        next: next_steps_for(input),
         left,
-        next: next_steps(),
+        nylas_v2: on_v2.then(|| a.nylas_v2.clone()).flatten(),
+        nylas_v2_client_secret: on_v2
+            .then(|| input.v2_secret.map(ReportSecret::from))
+            .flatten(),
+        teams_integration: (p.path == Some(PathId::Teams))
+            .then(|| a.teams_integration.clone())
+            .flatten(),
+        teams_accounts: (p.path == Some(PathId::Teams))
+            .then(|| a.teams_accounts.clone())
+            .flatten(),
+        v2_accounts: (p.path == Some(PathId::V2Events))
+            .then(|| a.v2_accounts.clone())
+            .flatten(),
+        accounts: if on_v2 {
+            input
+                .accounts
+                .map(<[AccountFacts]>::to_vec)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
     }
 }
 
