@@ -102,7 +102,7 @@ fn input(args: &ApplyArgs) -> Result<ConfigureInput, WizardError> {
     )
 }
 
-fn secret(var: &str, name: SecretName, what: &str) -> Result<SecretString, WizardError> {
+pub(crate) fn secret(var: &str, name: SecretName, what: &str) -> Result<SecretString, WizardError> {
     if let Some(v) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
         return Ok(SecretString::from(v.trim().to_owned()));
     }
@@ -144,7 +144,7 @@ fn endpoints(args: &ApplyArgs) -> Result<(Endpoints, HttpClient), WizardError> {
 }
 
 /// The desktop wizard's data folder, `cli` inside it.
-fn default_journal_dir() -> PathBuf {
+pub(crate) fn default_journal_dir() -> PathBuf {
     let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
     let base = if cfg!(windows) {
         env("APPDATA")
@@ -166,7 +166,7 @@ fn action_word(a: StepAction) -> &'static str {
     }
 }
 
-fn plan_text(plan: &Plan, region: Region) -> String {
+pub(crate) fn plan_text(plan: &Plan, region: Region) -> String {
     let mut out = format!("{} ({} region):\n", plan.title, region.label());
     for (i, s) in plan.steps.iter().enumerate() {
         out += &format!("\n{}. [{}] {}\n", i + 1, action_word(s.action), s.summary);
@@ -192,7 +192,7 @@ fn plan_text(plan: &Plan, region: Region) -> String {
     out
 }
 
-fn confirmed() -> bool {
+pub(crate) fn confirmed() -> bool {
     use std::io::{BufRead, IsTerminal, Write};
     if !std::io::stdin().is_terminal() {
         return false;
@@ -205,7 +205,7 @@ fn confirmed() -> bool {
 }
 
 /// One line per step state on stderr (stdout keeps the result).
-fn print_progress(plan: &Plan) -> impl Fn(ProgressEvent) + Send + Sync + '_ {
+pub(crate) fn print_progress(plan: &Plan) -> impl Fn(ProgressEvent) + Send + Sync + '_ {
     move |e: ProgressEvent| {
         let n = format!("[{}/{}]", e.index + 1, e.total);
         let summary = plan.step(&e.key).map(|s| s.summary.as_str()).unwrap_or("");

@@ -22,6 +22,7 @@ mod migrate_cmd;
 mod output;
 mod sandbox_cmd;
 mod summary_cmd;
+mod teams_cmd;
 mod values;
 
 #[derive(Parser)]
@@ -65,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         command: migrate_cmd::MigrateCommand,
     },
+    /// Microsoft Teams on Nylas v2: `teams create-integration …` makes the Teams integration.
+    Teams {
+        #[command(subcommand)]
+        command: teams_cmd::TeamsCommand,
+    },
 }
 
 /// `fix`: the options of `check --live`, and `--yes`.
@@ -92,5 +98,6 @@ fn main() -> ExitCode {
         Command::Connector { command } => connector_cmd::run(command),
         Command::Summary(args) => summary_cmd::run(args),
         Command::Migrate { command } => migrate_cmd::run(command),
+        Command::Teams { command } => teams_cmd::run(command),
     }
 }

@@ -11,7 +11,10 @@
 //! The Azure client secret is never echoed by Nylas: the journal keeps a
 //! salted fingerprint of the one last sent.
 
+mod changes;
 mod input;
+
+pub use changes::changes_from_teams;
 
 pub use input::{
     check_expires_in, default_redirect_uris, resolve_tenant, teams_callback, teams_gate,
@@ -28,13 +31,11 @@ use super::integrations::{
     create_integration, integration_path, list_integrations, update_integration, BetaClient,
     Integration, IntegrationSettings, INTEGRATIONS_PATH, PROVIDER,
 };
-use crate::changes::{Change, ChangeDiff, ChangeKind, ChangeRef, ChangeTarget, Undo, UndoLink};
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::plan::{
     apply, redact, unknown_step, ApplyReport, FieldChange, Journal, Plan, PlanStep, PlannedRequest,
     ProgressEvent, StepAction, StepContext, StepDone, StepOutcome, StepRunner, REDACTED,
 };
-use crate::portal::DocTopic;
 
 /// The journal's name for this plan.
 pub const PLAN_ID: &str = "teams-integration";
@@ -161,7 +162,7 @@ fn request(method: &str, path: &str, body: &serde_json::Value) -> Option<Planned
     })
 }
 
-const UNDO_CREATED: &str = "Nylas's beta integrations have no Dashboard page yet: ask Nylas support to delete your application's Microsoft (Teams) integration, or send DELETE /connect/integrations/microsoft to the same beta host with your v2 client ID and secret.";
+pub(super) const UNDO_CREATED: &str = "Nylas's beta integrations have no Dashboard page yet: ask Nylas support to delete your application's Microsoft (Teams) integration, or send DELETE /connect/integrations/microsoft to the same beta host with your v2 client ID and secret.";
 
 /// The plan's one step, from what Nylas has.
 pub fn integration_step(
@@ -357,99 +358,6 @@ pub fn record_of(
         created,
         at,
     })
-}
-
-fn field_label(field: &str) -> String {
-    match field {
-        "name" => "Name".into(),
-        "settings.client_id" => "Azure client ID".into(),
-        "settings.client_secret" => "Azure client secret".into(),
-        "settings.tenant" => "Tenant".into(),
-        "redirect_uris" => "Redirect URIs".into(),
-        "expires_in" => "Token lifetime (seconds)".into(),
-        other => other.into(),
-    }
-}
-
-/// The change-list entry of what the run wrote (none when nothing was).
-pub fn changes_from_teams(input: &TeamsInput, plan: &Plan, report: &ApplyReport) -> Vec<Change> {
-    let mut out = Vec::new();
-    for done in &report.steps {
-        let created = match done.outcome {
-            StepOutcome::Created => true,
-            StepOutcome::Updated => false,
-            _ => continue,
-        };
-        let Some(step) = plan.step(&done.key) else {
-            continue;
-        };
-        let mut ids = vec![ChangeRef {
-            label: "Integration".into(),
-            value: format!("Microsoft Teams ({} region)", input.region.label()),
-        }];
-        if let Some(id) = done.ids.first() {
-            ids.push(ChangeRef {
-                label: "Integration ID".into(),
-                value: id.clone(),
-            });
-        }
-        let (kind, what, diff, steps, caution) = if created {
-            (
-                ChangeKind::TeamsIntegrationCreated,
-                format!(
-                    "Created the Microsoft Teams integration \"{}\" (tenant {}, redirect URIs {})",
-                    input.name,
-                    input.tenant,
-                    input.redirect_uris.join(", ")
-                ),
-                Vec::new(),
-                vec![UNDO_CREATED.to_owned()],
-                Some("Accounts connected to Teams through it stop creating Teams meetings."),
-            )
-        } else {
-            let diff: Vec<ChangeDiff> = step
-                .changes
-                .iter()
-                .map(|c| ChangeDiff {
-                    field: field_label(&c.field),
-                    before: c.before.clone(),
-                    after: c.after.clone(),
-                })
-                .collect();
-            let fields: Vec<String> = diff.iter().map(|d| d.field.clone()).collect();
-            (
-                ChangeKind::TeamsIntegrationUpdated,
-                format!(
-                    "Updated the Microsoft Teams integration: {}",
-                    fields.join(", ")
-                ),
-                diff,
-                step.undo.clone(),
-                Some("Accounts connected before may have to sign in again."),
-            )
-        };
-        let link = UndoLink::Docs {
-            topic: DocTopic::NylasDocs,
-        };
-        let url = link.url();
-        out.push(Change {
-            seq: 0,
-            at: String::new(),
-            kind,
-            target: ChangeTarget::NylasApplication,
-            what,
-            ids,
-            diff,
-            undo: Undo {
-                steps,
-                link,
-                link_label: "Open the Nylas documentation".into(),
-                url,
-                caution: caution.map(str::to_owned),
-            },
-        });
-    }
-    out
 }
 
 #[cfg(test)]
