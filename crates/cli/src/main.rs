@@ -22,6 +22,7 @@ mod migrate_cmd;
 mod output;
 mod sandbox_cmd;
 mod summary_cmd;
+mod teams_auth_cmd;
 mod teams_cmd;
 mod values;
 
