@@ -31,7 +31,7 @@ pub use proxy::{is_loopback, ProxySetting};
 pub use request::{service, ApiRequest, ApiResponse, Auth, RequestBody};
 pub use reqwest::Method;
 
-use crate::error::{Result, WizardError};
+use crate::error::Result;
 use errors::Transport;
 
 /// Told of each retry: the attempt that failed (1-based) and the wait
@@ -100,10 +100,44 @@ impl Default for HttpConfig {
 pub struct HttpClient {
     /// For every host but loopback, through the proxy setting; swapped as a
     /// whole by [`HttpClient::set_proxy`].
-    proxied: Arc<RwLock<(ProxySetting, reqwest::Client)>>,
+    proxied: Arc<RwLock<(ProxySetting, Arc<LazyClient>)>>,
     /// For loopback hosts, never through a proxy.
-    direct: reqwest::Client,
+    direct: Arc<LazyClient>,
     config: HttpConfig,
+}
+
+/// A reqwest client built on its first request: building one loads the
+/// computer's root certificates, which the window's start (four clients)
+/// must not wait for. The settings were checked when it was made.
+#[derive(Debug)]
+struct LazyClient {
+    config: HttpConfig,
+    proxy: ProxySetting,
+    client: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl LazyClient {
+    /// Checks that `proxy` gives a usable builder now; builds later.
+    fn new(config: &HttpConfig, proxy: &ProxySetting) -> Result<Arc<Self>> {
+        drop(builder(config, proxy)?);
+        Ok(Arc::new(Self {
+            config: config.clone(),
+            proxy: proxy.clone(),
+            client: std::sync::OnceLock::new(),
+        }))
+    }
+
+    fn get(&self) -> std::result::Result<reqwest::Client, Transport> {
+        if let Some(c) = self.client.get() {
+            return Ok(c.clone());
+        }
+        // Checked in `new`, so a failure here is the TLS set-up itself.
+        let built = builder(&self.config, &self.proxy)
+            .map_err(|_| Transport::Invalid)?
+            .build()
+            .map_err(|e| Transport::of(&e))?;
+        Ok(self.client.get_or_init(|| built).clone())
+    }
 }
 
 /// Why one attempt did not produce a 2xx answer.
@@ -129,10 +163,10 @@ impl HttpClient {
     /// addresses are always reached directly.
     pub fn new(config: HttpConfig) -> Result<Self> {
         let proxy = config.proxy.checked()?;
-        let proxied = build(&config, &proxy)?;
+        let proxied = LazyClient::new(&config, &proxy)?;
         Ok(Self {
             proxied: Arc::new(RwLock::new((proxy, proxied))),
-            direct: build(&config, &ProxySetting::None)?,
+            direct: LazyClient::new(&config, &ProxySetting::None)?,
             config,
         })
     }
@@ -160,7 +194,7 @@ impl HttpClient {
     /// clones. A bad manual address is refused and the old setting kept.
     pub fn set_proxy(&self, setting: ProxySetting) -> Result<()> {
         let setting = setting.checked()?;
-        let client = build(&self.config, &setting)?;
+        let client = LazyClient::new(&self.config, &setting)?;
         *self
             .proxied
             .write()
@@ -169,11 +203,12 @@ impl HttpClient {
     }
 
     /// Which pool a request goes through: loopback is never proxied.
-    fn client_for(&self, url: &url::Url) -> reqwest::Client {
+    fn client_for(&self, url: &url::Url) -> std::result::Result<reqwest::Client, Transport> {
         if is_loopback(url) {
-            self.direct.clone()
+            self.direct.get()
         } else {
-            read(&self.proxied).1.clone()
+            let lazy = read(&self.proxied).1.clone();
+            lazy.get()
         }
     }
 
@@ -278,6 +313,7 @@ impl HttpClient {
     async fn attempt(&self, req: &ApiRequest) -> Result<ApiResponse, Failure> {
         let mut rb = self
             .client_for(&req.url)
+            .map_err(Failure::Transport)?
             .request(req.method.clone(), req.url.clone())
             .header(ACCEPT, "application/json");
         if let Some(timeout) = req.timeout {
@@ -366,16 +402,14 @@ impl HttpClient {
     }
 }
 
-/// A reqwest client with our timeouts and `proxy` for non-loopback hosts.
-fn build(config: &HttpConfig, proxy: &ProxySetting) -> Result<reqwest::Client> {
+/// A reqwest client builder with our timeouts and `proxy` for non-loopback hosts.
+fn builder(config: &HttpConfig, proxy: &ProxySetting) -> Result<reqwest::ClientBuilder> {
     let builder = reqwest::Client::builder()
         .connect_timeout(config.connect_timeout)
         .timeout(config.request_timeout)
         .read_timeout(config.read_timeout)
         .user_agent(concat!("nylas-ms-setup/", env!("CARGO_PKG_VERSION")));
-    proxy::apply(proxy, builder)?
-        .build()
-        .map_err(|e| WizardError::internal(format!("The HTTP client could not be set up: {e}.")))
+    proxy::apply(proxy, builder)
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
