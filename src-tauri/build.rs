@@ -53,6 +53,10 @@ const COMMANDS: &[&str] = &[
     "setup_report",
     "save_report",
     "open_report_folder",
+    "v2_scope_choices_list",
+    "translate_v2_scopes",
+    "classify_v2_accounts",
+    "save_reauth_csv",
     "plan_configure_nylas",
     "apply_configure_nylas",
 ];

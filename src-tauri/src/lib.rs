@@ -11,6 +11,7 @@ mod create_app_commands;
 mod external;
 mod logging;
 mod microsoft_commands;
+mod migrate_commands;
 mod nylas_commands;
 mod options;
 mod remote;
@@ -76,6 +77,10 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         consent_commands::grant_admin_consent,
         create_app_commands::plan_new_app,
         create_app_commands::create_new_app,
+        migrate_commands::v2_scope_choices_list,
+        migrate_commands::translate_v2_scopes,
+        migrate_commands::classify_v2_accounts,
+        migrate_commands::save_reauth_csv,
         nylas_commands::check_nylas_account,
         nylas_commands::check_stored_nylas_account,
         test_sign_in_commands::start_test_sign_in,
@@ -220,6 +225,8 @@ mod consent_tests;
 mod create_app_tests;
 #[cfg(test)]
 mod microsoft_tests;
+#[cfg(test)]
+mod migrate_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

@@ -14,6 +14,13 @@ use crate::scopes::Feature;
 pub use classify::{classify, reauth_csv, AccountClass, Classification};
 pub use scopes::{parse_v2_scopes, translate, translate_text, ScopeTranslation, V2Scope};
 
+/// Now, as the records keep it (RFC 3339, UTC).
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// What the Permissions step of path D translated; its features are also
 /// the v3 features the Azure app step checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
