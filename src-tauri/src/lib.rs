@@ -19,6 +19,7 @@ mod report_commands;
 mod requirements;
 mod secret_commands;
 mod summary_commands;
+mod teams_auth_commands;
 mod test_sign_in_commands;
 
 use tauri::{Manager, Runtime};
@@ -35,6 +36,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let builder = builder
         .manage(remote::RemoteCalls::default())
         .manage(test_sign_in_commands::TestSignInSession::default())
+        .manage(teams_auth_commands::TeamsAuthSession::default())
         .manage(report_commands::ReportFacts::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
@@ -85,6 +87,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         nylas_commands::check_stored_nylas_account,
         test_sign_in_commands::start_test_sign_in,
         test_sign_in_commands::finish_test_sign_in,
+        teams_auth_commands::teams_accounts_view,
+        teams_auth_commands::connect_teams_accounts,
+        teams_auth_commands::paste_teams_callback,
         summary_commands::summary_text,
         summary_commands::export_summary,
         summary_commands::global_admin_request,
