@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "save_reauth_csv",
     "plan_configure_nylas",
     "apply_configure_nylas",
+    "plan_teams_integration",
+    "apply_teams_integration",
 ];
 
 fn main() {

@@ -19,6 +19,7 @@ mod report_commands;
 mod requirements;
 mod secret_commands;
 mod summary_commands;
+mod teams_commands;
 mod teams_auth_commands;
 mod test_sign_in_commands;
 
@@ -100,6 +101,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         report_commands::open_report_folder,
         configure_commands::plan_configure_nylas,
         configure_commands::apply_configure_nylas,
+        teams_commands::plan_teams_integration,
+        teams_commands::apply_teams_integration,
     ])
 }
 
