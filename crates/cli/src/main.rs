@@ -24,6 +24,7 @@ mod sandbox_cmd;
 mod summary_cmd;
 mod teams_auth_cmd;
 mod teams_cmd;
+mod v2_cmd;
 mod values;
 
 #[derive(Parser)]
@@ -72,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: teams_cmd::TeamsCommand,
     },
+    /// Nylas v2 Graph events: `v2 graph-events …` connects a Microsoft 365 user with native auth.
+    V2 {
+        #[command(subcommand)]
+        command: v2_cmd::V2Command,
+    },
 }
 
 /// `fix`: the options of `check --live`, and `--yes`.
@@ -100,5 +106,6 @@ fn main() -> ExitCode {
         Command::Summary(args) => summary_cmd::run(args),
         Command::Migrate { command } => migrate_cmd::run(command),
         Command::Teams { command } => teams_cmd::run(command),
+        Command::V2 { command } => v2_cmd::run(command),
     }
 }
