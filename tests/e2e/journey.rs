@@ -20,10 +20,10 @@ async fn gone(c: &Client, id: &str, why: &str) {
 }
 
 /// Path A: the journey, then Features left unfinished (Skipped, said
-/// beforehand), then finished (Done only once left). Then the Teams path
-/// (whose steps after the Azure app this version can't do yet): a jump past
-/// its built steps to one that isn't built, which says what to do by hand.
-/// The statuses survive a restart.
+/// beforehand), then finished (Done only once left). Then the migration
+/// path (whose Microsoft connector step this version can't do yet): a jump
+/// past its built steps to one that isn't built, which says what to do by
+/// hand. The statuses survive a restart.
 #[tokio::test(flavor = "current_thread")]
 async fn journey_statuses_on_leaving_and_no_dead_end() {
     let data = tempfile::tempdir().unwrap();
@@ -38,7 +38,15 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         "{built}"
     );
     let teams = text_of(&c, "path-built-teams").await;
-    assert_eq!(teams, "This version can do 3 of its 6 steps.");
+    assert!(
+        teams.starts_with("This version can do ") && teams.contains(" 7 steps"),
+        "{teams}"
+    );
+    let migrate = text_of(&c, "path-built-migrate").await;
+    assert!(
+        migrate.starts_with("This version can do ") && migrate.ends_with(" of its 7 steps."),
+        "{migrate}"
+    );
     assert!(text_of(&c, "path-built-bulk")
         .await
         .starts_with("Nothing on this path is built yet"));
@@ -120,7 +128,7 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     wait_for_status(&c, "azure-app", "skipped").await;
     wait_for_status(&c, "report", "not-started").await;
 
-    // Point 3 on the Teams path, whose steps after the Azure app aren't
+    // Point 3 on the migration path, whose Microsoft connector step isn't
     // built: its journey says which ones need doing by hand.
     wait_for(&c, "change-path-button")
         .await
@@ -128,8 +136,8 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         .await
         .unwrap();
     wait_for(&c, "welcome").await;
-    wizard_e2e::scroll_to(&c, "path-option-teams").await;
-    wait_for(&c, "path-option-teams")
+    wizard_e2e::scroll_to(&c, "path-option-migrate").await;
+    wait_for(&c, "path-option-migrate")
         .await
         .click()
         .await
@@ -139,33 +147,33 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(
-            "[data-testid=\"path-option-teams\"][aria-checked=\"true\"]",
+            "[data-testid=\"path-option-migrate\"][aria-checked=\"true\"]",
         ))
         .await
-        .expect("the Teams card is chosen");
-    wait_for_text(&c, "start-button", "Start: Microsoft Teams meetings").await;
+        .expect("the migration card is chosen");
+    wait_for_text(&c, "start-button", "Start: Move from Nylas v2 to v3").await;
     wait_for(&c, "start-button").await.click().await.unwrap();
-    wait_for_text(&c, "overview-title", "Microsoft Teams meetings").await;
-    assert!(text_of(&c, "overview-step-teams-integration")
+    wait_for_text(&c, "overview-title", "Move from Nylas v2 to v3").await;
+    assert!(text_of(&c, "overview-step-connector")
         .await
         .contains("what to do by hand"));
     assert!(text_of(&c, "overview-step-region")
         .await
         .contains("The wizard does this."));
-    wizard_e2e::scroll_to(&c, "overview-step-teams-integration").await;
-    screenshot(&c, "17-01b-journey-teams-by-hand").await;
+    wizard_e2e::scroll_to(&c, "overview-step-connector").await;
+    screenshot(&c, "17-01b-journey-migrate-by-hand").await;
     wait_for(&c, "begin-button").await.click().await.unwrap();
-    wait_for_text(&c, "current-step-title", "Features").await;
+    wait_for_text(&c, "current-step-title", "Permissions").await;
     click_step(&c, "region").await;
     wait_for_text(&c, "current-step-title", "Region").await;
 
-    // Jump to the Teams integration: the region seen is done, the Azure
+    // Jump to the Microsoft connector: the region seen is done, the Azure
     // app passed over skipped, the steps after it not started.
-    click_step(&c, "teams-integration").await;
-    wait_for_text(&c, "current-step-title", "Teams integration").await;
+    click_step(&c, "connector").await;
+    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
     wait_for_status(&c, "region", "done").await;
     wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "connect-accounts", "not-started").await;
+    wait_for_status(&c, "accounts", "not-started").await;
     wait_for_status(&c, "report", "not-started").await;
 
     // The step that isn't built says what was covered, what to do by hand
@@ -176,13 +184,12 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         "{panel}"
     );
     let covered = text_of(&c, "not-built-covered").await;
-    for want in ["Region: Done", "Azure app: Skipped"] {
+    for want in ["Region: Done", "New Azure app: Skipped"] {
         assert!(covered.contains(want), "{want} in {covered}");
     }
-    assert!(covered.contains("Features: "), "{covered}");
     let by_hand = text_of(&c, "not-built-by-hand").await;
     assert!(
-        by_hand.contains("Create the Microsoft Teams integration"),
+        by_hand.contains("open your application, then Connectors, then Microsoft"),
         "{by_hand}"
     );
     let docs = text_of(&c, "not-built-docs").await;
@@ -200,10 +207,10 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
 
     // The statuses are facts saved with the progress, each path's its own.
     let c = driver.open_app(data.path(), &[]).await;
-    wait_for_text(&c, "current-step-title", "Teams integration").await;
+    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
     wait_for_status(&c, "region", "done").await;
     wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "teams-integration", "in-progress").await;
+    wait_for_status(&c, "connector", "in-progress").await;
     wait_for(&c, "change-path-button")
         .await
         .click()
