@@ -21,7 +21,6 @@ use wizard_core::nylas_v2::integrations::BetaClient;
 use wizard_core::nylas_v2::teams_plan::{
     apply_teams, changes_from_teams, default_redirect_uris, plan_teams, record_of, resolve_tenant,
     teams_gate, ApplyOptions, RedirectCheck, TeamsInput, DEFAULT_EXPIRES_IN, DEFAULT_NAME,
-    DEFAULT_TEAMS_CALLBACK_PORT,
 };
 use wizard_core::nylas_v2::{now_rfc3339, NylasV2Record};
 use wizard_core::paths::{path_info, PathId, AZURE_APP_STEP, NYLAS_V2_STEP};
@@ -34,6 +33,7 @@ use wizard_core::{ErrorCode, WizardError};
 
 use crate::app_state::AppState;
 use crate::remote::RemoteCalls;
+use crate::teams_auth_commands::teams_callback_port;
 
 type Result<T> = std::result::Result<T, WizardError>;
 
@@ -367,16 +367,11 @@ pub async fn apply_with_at(
     })
 }
 
-/// The loopback port the Teams accounts step listens on (its callback is
-/// one of the default redirect URIs).
-fn teams_port() -> u16 {
-    DEFAULT_TEAMS_CALLBACK_PORT
-}
-
 /// The plan for the saved answers, the stored secrets and the window's
 /// last audit (`audit`), redacted.
 #[tauri::command]
-pub async fn plan_teams_integration(
+pub async fn plan_teams_integration<R: Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     audit: Option<LastAudit>,
@@ -384,7 +379,9 @@ pub async fn plan_teams_integration(
 ) -> Result<TeamsPlanView> {
     let call = calls.begin("plan_teams_integration");
     let choices = choices.unwrap_or_default();
-    plan_view_at(&state, audit.as_ref(), &choices, teams_port(), call.token()).await
+    // The Connect accounts step listens there: its callback is a default.
+    let port = teams_callback_port(&app);
+    plan_view_at(&state, audit.as_ref(), &choices, port, call.token()).await
 }
 
 /// Apply after the admin looked at the plan (and, for an existing
@@ -393,7 +390,7 @@ pub async fn plan_teams_integration(
 /// stops it.
 #[tauri::command]
 pub async fn apply_teams_integration<R: Runtime>(
-    _app: tauri::AppHandle<R>,
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     calls: State<'_, RemoteCalls>,
     audit: Option<LastAudit>,
@@ -414,7 +411,7 @@ pub async fn apply_teams_integration<R: Runtime>(
         audit.as_ref(),
         &choices,
         confirm_update,
-        teams_port(),
+        teams_callback_port(&app),
         &send,
         call.token(),
     )
