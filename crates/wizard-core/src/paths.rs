@@ -391,10 +391,10 @@ const PATH_A_BUILT: &[&str] = &[
 ];
 
 /// Steps built only on path B (Teams). Add a step here once its view works.
-const PATH_B_BUILT: &[&str] = &[];
+const PATH_B_BUILT: &[&str] = &[REPORT_STEP];
 
 /// Steps built only on path C (v2 Graph events).
-const PATH_C_BUILT: &[&str] = &[];
+const PATH_C_BUILT: &[&str] = &[REPORT_STEP];
 
 /// Steps built only on path D (migration).
 const PATH_D_BUILT: &[&str] = &[MIGRATE_SCOPES_STEP, MIGRATE_ACCOUNTS_STEP];
