@@ -13,6 +13,8 @@ import type { AppPlan } from './bindings/AppPlan';
 import type { AuditOutcome } from './bindings/AuditOutcome';
 import type { CallbackValidation } from './bindings/CallbackValidation';
 import type { ApplyReport } from './bindings/ApplyReport';
+import type { AccountRow } from './bindings/AccountRow';
+import type { BatchOutcome } from './bindings/BatchOutcome';
 import type { Change } from './bindings/Change';
 import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
@@ -49,6 +51,7 @@ import type { Session } from './bindings/Session';
 import type { SignInStatus } from './bindings/SignInStatus';
 import type { StepStatus } from './bindings/StepStatus';
 import type { StoredSecret } from './bindings/StoredSecret';
+import type { TeamsAuthEvent } from './bindings/TeamsAuthEvent';
 import type { TenantInfo } from './bindings/TenantInfo';
 import type { TestSignInOutcome } from './bindings/TestSignInOutcome';
 import type { WizardError } from './bindings/WizardError';
@@ -718,4 +721,42 @@ export interface TestSignInView {
  *  (Cancel: `cancelRemote('finish_test_sign_in')`). */
 export function finishTestSignIn(): Promise<TestSignInView> {
   return call<TestSignInView>('finish_test_sign_in');
+}
+
+// ---- Connect accounts (issue 11, point 4: path B's Teams accounts) ----
+
+/** The Connect accounts table: the journal's rows, the wizard's way back
+ *  and, when accounts can't be connected yet, why (with the step to go
+ *  back to). */
+export interface TeamsAccountsView {
+  rows: AccountRow[];
+  redirect_uri: string;
+  blocked: WizardError | null;
+}
+
+/** How a batch ended, and the progress its counts were recorded in. */
+export interface TeamsAccountsDone {
+  outcome: BatchOutcome;
+  progress: ProgressView;
+}
+
+export function teamsAccountsView(): Promise<TeamsAccountsView> {
+  return call<TeamsAccountsView>('teams_accounts_view');
+}
+
+/** Sign in the pasted account IDs one after the other (null: resume the
+ *  accounts not connected yet); each row's change arrives on `onProgress`.
+ *  Cancel: `cancelRemote('connect_teams_accounts')`. */
+export function connectTeamsAccounts(
+  accountIds: string | null,
+  onProgress: (event: TeamsAuthEvent) => void,
+): Promise<TeamsAccountsDone> {
+  const channel = new Channel<TeamsAuthEvent>();
+  channel.onmessage = onProgress;
+  return call<TeamsAccountsDone>('connect_teams_accounts', { accountIds, onProgress: channel });
+}
+
+/** The address the browser ended on, for the account signing in now. */
+export function pasteTeamsCallback(url: string): Promise<void> {
+  return call<void>('paste_teams_callback', { url });
 }

@@ -10,6 +10,7 @@ import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
 import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
+import { ConnectAccountsStep } from './connect-accounts';
 import { FeaturesStep } from './features';
 import { NylasAccountStep } from './nylas-account';
 import { RegionStep } from './region';
@@ -31,6 +32,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'v2-events/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
   'test-sign-in': TestSignInStep,
+  'connect-accounts': ConnectAccountsStep,
 };
 
 export function findStepView(
