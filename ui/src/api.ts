@@ -18,6 +18,7 @@ import type { BatchOutcome } from './bindings/BatchOutcome';
 import type { Change } from './bindings/Change';
 import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
+import type { Classification } from './bindings/Classification';
 import type { CreateOutcome } from './bindings/CreateOutcome';
 import type { CreateProgress } from './bindings/CreateProgress';
 import type { Diagnosis } from './bindings/Diagnosis';
@@ -44,6 +45,7 @@ import type { ProxySetting } from './bindings/ProxySetting';
 import type { RedirectUriSet } from './bindings/RedirectUriSet';
 import type { Region } from './bindings/Region';
 import type { ScopePlan } from './bindings/ScopePlan';
+import type { ScopeTranslation } from './bindings/ScopeTranslation';
 import type { SecretLifetime } from './bindings/SecretLifetime';
 import type { SecretName } from './bindings/SecretName';
 import type { SetupReport } from './bindings/SetupReport';
@@ -54,6 +56,8 @@ import type { StoredSecret } from './bindings/StoredSecret';
 import type { TeamsAuthEvent } from './bindings/TeamsAuthEvent';
 import type { TenantInfo } from './bindings/TenantInfo';
 import type { TestSignInOutcome } from './bindings/TestSignInOutcome';
+import type { V2Scope } from './bindings/V2Scope';
+import type { V2ScopeChoice } from './bindings/V2ScopeChoice';
 import type { WizardError } from './bindings/WizardError';
 
 /** Plain words for each stable error code (crates/wizard-core/src/error.rs).
@@ -759,4 +763,41 @@ export function connectTeamsAccounts(
 /** The address the browser ended on, for the account signing in now. */
 export function pasteTeamsCallback(url: string): Promise<void> {
   return call<void>('paste_teams_callback', { url });
+}
+
+// ---- Migrate from v2 (issue 12, path D: scopes and accounts) ----
+
+/** The v2 scopes to tick, with what each allowed. */
+export function v2ScopeChoices(): Promise<V2ScopeChoice[]> {
+  return call<V2ScopeChoice[]>('v2_scope_choices_list');
+}
+
+/** The translation and the progress it was recorded in (Rust's `MigrateScopesView`). */
+export interface MigrateScopesView {
+  translation: ScopeTranslation;
+  progress: ProgressView;
+}
+
+/** Translate the ticked v2 scopes plus a pasted `scopes` string (an unknown
+ *  name is refused, named); the result becomes the path's permissions. */
+export function translateV2Scopes(scopes: V2Scope[], pasted: string | null): Promise<MigrateScopesView> {
+  return call<MigrateScopesView>('translate_v2_scopes', { scopes, pasted });
+}
+
+/** The sorted accounts and the progress their counts were recorded in. */
+export interface MigrateAccountsView {
+  classification: Classification;
+  progress: ProgressView;
+}
+
+/** Sort an exported v2 account list (CSV with a header, or the v2 accounts
+ *  API's JSON); `source` is the file's name. */
+export function classifyV2Accounts(text: string, source: string | null): Promise<MigrateAccountsView> {
+  return call<MigrateAccountsView>('classify_v2_accounts', { text, source });
+}
+
+/** Save the accounts that must sign in again as CSV (Downloads, a new
+ *  dated file each time); answers with its path. */
+export function saveReauthCsv(text: string): Promise<string> {
+  return call<string>('save_reauth_csv', { text });
 }

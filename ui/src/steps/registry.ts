@@ -12,6 +12,8 @@ import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
 import { ConnectAccountsStep } from './connect-accounts';
 import { FeaturesStep } from './features';
+import { MigrateAccountsStep } from './migrate-accounts';
+import { MigrateScopesStep } from './migrate-scopes';
 import { NylasAccountStep } from './nylas-account';
 import { RegionStep } from './region';
 import { TestSignInStep } from './test-sign-in';
@@ -32,6 +34,8 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'v2-events/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
   'test-sign-in': TestSignInStep,
+  'migrate/scopes': MigrateScopesStep,
+  'migrate/accounts': MigrateAccountsStep,
   'connect-accounts': ConnectAccountsStep,
 };
 

@@ -1,0 +1,101 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as api from '../api';
+import { type MigrateScopesView, WizardApiError } from '../api';
+import type { ProgressView } from '../bindings/ProgressView';
+import type { ScopeTranslation } from '../bindings/ScopeTranslation';
+import { fixturePlan, fixtureProgress, makeCtx, renderStep } from '../test/requirements';
+import { MigrateScopesStep } from './migrate-scopes';
+
+vi.mock('../api', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../api')>();
+  return { ...actual, v2ScopeChoices: vi.fn(), translateV2Scopes: vi.fn() };
+});
+const m = vi.mocked(api);
+
+const CHOICES = [
+  { id: 'email.read_only' as const, meaning: 'read messages, threads, attachments and drafts' },
+  { id: 'calendar' as const, meaning: 'read and change calendars and events' },
+];
+
+/** What Rust answers for email.read_only + calendar (the plan is a real one). */
+function translated(): ScopeTranslation {
+  const plan = fixturePlan('v3/features/read-only-inbox');
+  return {
+    scopes: plan.scope_names,
+    details: [],
+    v2_scopes: ['email.read_only', 'calendar'],
+    mapping: [
+      { v2: 'email.read_only', meaning: CHOICES[0]!.meaning, features: ['mail-read'], graph_scopes: ['Mail.Read'], note: null },
+      { v2: 'calendar', meaning: CHOICES[1]!.meaning, features: ['calendar-write'], graph_scopes: ['Calendars.ReadWrite'], note: null },
+    ],
+    features: ['mail-read', 'calendar-write'],
+    plan,
+    notes: ['Nylas v3 uses Microsoft Graph only: every user whose v2 account didn\'t use Graph signs in again to accept these permissions.'],
+  };
+}
+
+function recorded(): ProgressView {
+  const p = fixtureProgress('migrate/scopes/new');
+  p.answers.migrate_scopes = {
+    v2_scopes: ['calendar'],
+    features: ['calendar-write'],
+    scopes: ['Calendars.ReadWrite', 'User.Read', 'offline_access'],
+    at: '2026-12-01T23:00:00Z',
+  };
+  p.leaving = { step: 'scopes', status: 'done', reason: null };
+  return p;
+}
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  m.v2ScopeChoices.mockResolvedValue(CHOICES);
+});
+
+describe('MigrateScopesStep', () => {
+  it('translates the ticked and pasted v2 scopes and shows each Graph permission with its reason', async () => {
+    const ctx = makeCtx('migrate/scopes/new');
+    const answer: MigrateScopesView = { translation: translated(), progress: recorded() };
+    m.translateV2Scopes.mockResolvedValue(answer);
+    renderStep(MigrateScopesStep, ctx);
+    fireEvent.click(await screen.findByTestId('v2-scope-calendar'));
+    const paste = screen.getByTestId('v2-scopes-paste') as HTMLTextAreaElement;
+    paste.value = 'email.read_only';
+    fireEvent.click(screen.getByTestId('translate-v2-scopes'));
+    await waitFor(() => expect(m.translateV2Scopes).toHaveBeenCalledWith(['calendar'], 'email.read_only'));
+    const panel = screen.getByTestId('migrate-scope-list');
+    // The Features step's list: the reason of each permission.
+    await within(panel).findByTestId('scope-Mail.Read');
+    expect(within(panel).getByTestId('scope-offline_access').textContent).toContain('refresh access');
+    const mapping = within(panel).getByTestId('migrate-mapping');
+    expect(mapping.textContent).toContain('email.read_only');
+    expect(mapping.textContent).toContain('Calendars.ReadWrite');
+    expect(within(panel).getByTestId('migrate-notes').textContent).toContain('signs in again');
+    // The pasted scope is ticked now, and the field is empty.
+    expect((screen.getByTestId('v2-scope-email.read_only') as HTMLInputElement).checked).toBe(true);
+    expect(paste.value).toBe('');
+    expect(ctx.applyProgress).toHaveBeenCalledWith(answer.progress);
+  });
+
+  it('shows Rust\'s error naming an unknown v2 scope and keeps what was pasted', async () => {
+    const ctx = makeCtx('migrate/scopes/new');
+    m.translateV2Scopes.mockRejectedValue(
+      new WizardApiError('invalid_input', '"calender" is not a Nylas v2 scope.', 'Nylas v2 scopes are: email, calendar.'),
+    );
+    renderStep(MigrateScopesStep, ctx);
+    await screen.findByTestId('v2-scope-calendar');
+    const paste = screen.getByTestId('v2-scopes-paste') as HTMLTextAreaElement;
+    paste.value = 'calender';
+    fireEvent.click(screen.getByTestId('translate-v2-scopes'));
+    expect(await screen.findByText('"calender" is not a Nylas v2 scope.')).toBeTruthy();
+    expect(paste.value).toBe('calender');
+    expect(ctx.applyProgress).not.toHaveBeenCalled();
+  });
+
+  it('starts from what was translated before', async () => {
+    renderStep(MigrateScopesStep, makeCtx(recorded()));
+    expect(((await screen.findByTestId('v2-scope-calendar')) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('v2-scope-email.read_only') as HTMLInputElement).checked).toBe(false);
+    expect(screen.getByTestId('migrate-scopes-last').textContent).toContain('Calendars.ReadWrite User.Read offline_access');
+  });
+});

@@ -1,0 +1,195 @@
+// Path D, Permissions: the admin ticks the Nylas v2 scopes their app uses, or
+// pastes its v2 `scopes` string; Rust translates them to the least-privilege
+// Microsoft Graph permissions of the new v3 app, with the Features step's
+// reasons (the same ScopeList), and records them as the path's permissions,
+// which the Azure app step then checks. The pasted text stays uncontrolled.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { type WizardApiError, toWizardError } from '../api';
+import type { ScopeTranslation } from '../bindings/ScopeTranslation';
+import type { V2Scope } from '../bindings/V2Scope';
+import type { V2ScopeChoice } from '../bindings/V2ScopeChoice';
+import { Callout } from '../components/callout';
+import { ErrorCard } from '../components/error-card';
+import { ScopeList } from './scope-list';
+import type { StepViewProps } from './types';
+import '../styles/migrate.css';
+
+export function MigrateScopesStep({ ctx }: StepViewProps) {
+  const record = ctx.session.progress.answers.migrate_scopes;
+  const [choices, setChoices] = useState<V2ScopeChoice[] | null>(null);
+  const [ticked, setTicked] = useState<V2Scope[]>(record?.v2_scopes ?? []);
+  const [translation, setTranslation] = useState<ScopeTranslation | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const pasted = useRef<HTMLTextAreaElement>(null);
+  const result = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    api
+      .v2ScopeChoices()
+      .then((c) => live && setChoices(c))
+      .catch((e: unknown) => live && setError(toWizardError(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (translation !== null) result.current?.scrollIntoView?.({ block: 'start' });
+  }, [translation]);
+
+  const toggle = (id: V2Scope, on: boolean) =>
+    setTicked((t) => (on ? [...t.filter((x) => x !== id), id] : t.filter((x) => x !== id)));
+
+  const run = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const text = pasted.current?.value ?? '';
+      const v = await api.translateV2Scopes(ticked, text.trim() === '' ? null : text);
+      setTranslation(v.translation);
+      // What was pasted is now ticked: one list to look at.
+      setTicked(v.translation.v2_scopes);
+      if (pasted.current !== null) pasted.current.value = '';
+      ctx.applyProgress(v.progress);
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const changedElsewhere = ctx.session.progress.leaving?.status === 'needs-attention';
+
+  return (
+    <div class="migrate-scopes-step" data-testid="migrate-scopes-step">
+      <p class="step-intro">
+        Nylas v3 talks to Microsoft through Microsoft Graph only. Tell us which Nylas v2 scopes your app uses and we
+        work out the smallest set of Graph permissions that does the same, for the new Azure app.
+      </p>
+      {changedElsewhere && (
+        <Callout tone="warning" icon="warning" testId="migrate-scopes-changed" title="The permissions changed since you translated">
+          {ctx.session.progress.leaving?.reason ?? ''}
+        </Callout>
+      )}
+      <div class="features-layout">
+        <div class="features-choices">
+          <fieldset class="choice-group">
+            <legend class="group-title">Which Nylas v2 scopes does your app use?</legend>
+            <p class="group-help">
+              Tick each one, or paste your app's v2 <code>scopes</code> string below.
+            </p>
+            {choices === null ? (
+              error === null && <p class="muted">Loading the v2 scopes…</p>
+            ) : (
+              <ul class="feature-options">
+                {choices.map((c) => (
+                  <li key={c.id}>
+                    <label class="check-option">
+                      <input
+                        type="checkbox"
+                        checked={ticked.includes(c.id)}
+                        disabled={busy}
+                        data-testid={`v2-scope-${c.id}`}
+                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                      />
+                      <span>
+                        <code>{c.id}</code> <span class="muted">— {c.meaning}</span>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </fieldset>
+          <div class="field-block">
+            <label class="field-label" for="v2-scopes-pasted">
+              Or paste the v2 scopes string
+            </label>
+            <textarea
+              id="v2-scopes-pasted"
+              ref={pasted}
+              class="text-input migrate-paste"
+              rows={2}
+              placeholder="email.read_only,calendar,contacts.read_only"
+              data-testid="v2-scopes-paste"
+              disabled={busy}
+            />
+          </div>
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="translate-v2-scopes"
+            disabled={busy}
+            onClick={() => void run()}
+          >
+            {busy ? 'Translating…' : 'Translate to Graph permissions'}
+          </button>
+        </div>
+        <section
+          class="scope-panel"
+          data-testid="migrate-scope-list"
+          aria-labelledby="migrate-scope-title"
+          ref={result}
+        >
+          <h2 class="group-title" id="migrate-scope-title">
+            Permissions your new Azure app needs
+          </h2>
+          {error !== null && <ErrorCard error={error} />}
+          {translation !== null ? (
+            <Translation t={translation} />
+          ) : record !== null ? (
+            <p class="muted" data-testid="migrate-scopes-last">
+              Last translated: <code>{record.scopes.join(' ')}</code>. Translate again to see why each is needed.
+            </p>
+          ) : (
+            error === null && <p class="muted">Tick or paste your v2 scopes, then translate.</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Translation({ t }: { t: ScopeTranslation }) {
+  return (
+    <>
+      <ScopeList plan={t.plan} />
+      <h3 class="scope-subhead">Where each comes from</h3>
+      <table class="migrate-table" data-testid="migrate-mapping">
+        <thead>
+          <tr>
+            <th scope="col">Nylas v2 scope</th>
+            <th scope="col">Graph permissions on v3</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.mapping.map((m) => (
+            <tr key={m.v2}>
+              <td>
+                <code>{m.v2}</code>
+              </td>
+              <td>
+                {m.graph_scopes.map((g, i) => (
+                  <span key={g}>
+                    {i > 0 && ', '}
+                    <code>{g}</code>
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul class="migrate-notes" data-testid="migrate-notes">
+        {t.notes.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
