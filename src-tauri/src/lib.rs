@@ -11,6 +11,7 @@ mod create_app_commands;
 mod external;
 mod logging;
 mod microsoft_commands;
+mod native_auth_commands;
 mod migrate_commands;
 mod nylas_commands;
 mod options;
@@ -37,6 +38,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let builder = builder
         .manage(remote::RemoteCalls::default())
         .manage(test_sign_in_commands::TestSignInSession::default())
+        .manage(native_auth_commands::NativeAuthSession::default())
         .manage(teams_auth_commands::TeamsAuthSession::default())
         .manage(report_commands::ReportFacts::default());
     builder.invoke_handler(tauri::generate_handler![
@@ -88,6 +90,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         nylas_commands::check_stored_nylas_account,
         test_sign_in_commands::start_test_sign_in,
         test_sign_in_commands::finish_test_sign_in,
+        native_auth_commands::plan_native_auth,
+        native_auth_commands::start_native_auth,
+        native_auth_commands::finish_native_auth,
         teams_auth_commands::teams_accounts_view,
         teams_auth_commands::connect_teams_accounts,
         teams_auth_commands::paste_teams_callback,
@@ -233,6 +238,8 @@ mod consent_tests;
 mod create_app_tests;
 #[cfg(test)]
 mod microsoft_tests;
+#[cfg(test)]
+mod native_auth_tests;
 #[cfg(test)]
 mod migrate_tests;
 #[cfg(test)]
