@@ -99,12 +99,65 @@ fn audit(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, name: &str) -> Valu
     json!({"report": outcome["report"], "source": "manifest"})
 }
 
+/// The view tests' data (`ui/src/test/generated/teams.json`), from what
+/// these commands answered: rewritten only on change, so a clean tree
+/// stays clean. Ids and times the simulator makes up are fixed.
+fn write_fixture(value: &Value, integration_id: &str) {
+    let mut text = serde_json::to_string_pretty(value).unwrap();
+    text = text.replace(integration_id, "sandbox-integration-1");
+    let stamp = regex_free_times(&text);
+    text.push('\n');
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/test/generated/teams.json");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(stamp.as_str()) {
+        std::fs::write(path, stamp).unwrap();
+    }
+}
+
+/// `"at": "<any time>"` → a fixed time (records and changes).
+fn regex_free_times(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("\"at\": \"") || trimmed.starts_with("\"checked_at\": \"") {
+            let indent = &line[..line.len() - trimmed.len()];
+            let key = if trimmed.starts_with("\"at\"") {
+                "at"
+            } else {
+                "checked_at"
+            };
+            let comma = if trimmed.trim_end().ends_with(',') {
+                ","
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{indent}\"{key}\": \"2026-12-01T20:45:00Z\"{comma}\n"
+            ));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 fn no_secret(v: &Value) {
     let text = v.to_string();
     assert!(
         !text.contains(AZURE_SECRET) && !text.contains(V2_SECRET),
         "{text}"
     );
+}
+
+/// The blocked and missing views for the UI's tests.
+fn write_blocked_fixture(view: &Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/test/generated/teams-blocked.json");
+    let mut text = serde_json::to_string_pretty(view).unwrap();
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
 }
 
 #[test]
@@ -149,6 +202,7 @@ fn a_failing_teams_audit_blocks_the_plan_naming_its_failures() {
     let last = audit(&w, "teams-missing-implicit");
     let view = call(&w, "plan_teams_integration", json!({"audit": last})).unwrap();
     assert_eq!(view["plan"], Value::Null, "{view}");
+    write_blocked_fixture(&view);
     let blocked = &view["blocked"];
     assert!(
         blocked["message"]
@@ -283,6 +337,16 @@ fn plan_apply_record_and_a_confirmed_update() {
     assert_eq!(done["changes"][0]["kind"], "teams_integration_updated");
     let record = state.progress().answers.teams_integration.unwrap();
     assert_eq!((record.tenant.as_str(), record.created), ("common", false));
+
+    write_fixture(
+        &json!({
+            "create": view,
+            "applied": serde_json::to_value(&applied).unwrap(),
+            "update": update,
+            "updated": done,
+        }),
+        &record.integration_id,
+    );
 }
 
 #[test]

@@ -35,6 +35,7 @@ import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
 import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
 import type { NylasAccountRecord } from './bindings/NylasAccountRecord';
+import type { NylasV2Record } from './bindings/NylasV2Record';
 import type { PathId } from './bindings/PathId';
 import type { Plan } from './bindings/Plan';
 import type { PathInfo } from './bindings/PathInfo';
@@ -233,6 +234,7 @@ const MAY_RECORD_CHANGES = new Set([
   'grant_admin_consent',
   'create_new_app',
   'apply_configure_nylas',
+  'apply_teams_integration',
   'start_over',
   'set_practice_mode',
 ]);
@@ -800,4 +802,65 @@ export function classifyV2Accounts(text: string, source: string | null): Promise
  *  dated file each time); answers with its path. */
 export function saveReauthCsv(text: string): Promise<string> {
   return call<string>('save_reauth_csv', { text });
+}
+
+// ---- Teams integration (issue 11, point 3: path B) ----
+
+/** What the window chose beyond the answers (empty: the defaults). */
+export interface TeamsChoices {
+  name?: string | null;
+  /** One per line in the window; empty: the defaults. */
+  redirect_uris?: string[];
+  expires_in?: number | null;
+}
+
+/** The plan for the saved answers, the stored secrets and the last Teams
+ *  audit (requests redacted), or what is missing / what blocks it first. */
+export interface TeamsPlanView {
+  missing: MissingPrerequisite[];
+  /** The Azure app's Teams check refuses (its failures named). */
+  blocked: WizardError | null;
+  plan: Plan | null;
+  region: Region;
+  nylas_v2: NylasV2Record | null;
+  nylas_secret_hint: string | null;
+  azure_secret_hint: string | null;
+  azure_client_id: string | null;
+  tenant: string | null;
+  multitenant: boolean;
+  name: string;
+  redirect_uris: string[];
+  default_redirect_uris: string[];
+  redirect_state: 'matches' | 'no_match' | 'unknown';
+  redirect_sentence: string;
+  expires_in: number;
+  default_expires_in: number;
+  needs_confirmation: boolean;
+}
+
+/** What applying did, and the changes it made (each with its undo). */
+export interface TeamsApplied {
+  plan: Plan;
+  report: ApplyReport;
+  changes: Change[];
+  progress: ProgressView;
+}
+
+/** Read the integrations Nylas has and plan. Nothing is sent. */
+export function planTeamsIntegration(audit: LastAudit | null, choices: TeamsChoices): Promise<TeamsPlanView> {
+  return call<TeamsPlanView>('plan_teams_integration', { audit, choices });
+}
+
+/** Apply after the admin looked at the plan; `confirmUpdate`: the admin
+ *  agreed to change an existing integration. Progress streams to
+ *  `onProgress`; `cancelRemote('apply_teams_integration')` stops it. */
+export function applyTeamsIntegration(
+  audit: LastAudit | null,
+  choices: TeamsChoices,
+  confirmUpdate: boolean,
+  onProgress: (event: ProgressEvent) => void,
+): Promise<TeamsApplied> {
+  const channel = new Channel<ProgressEvent>();
+  channel.onmessage = onProgress;
+  return call<TeamsApplied>('apply_teams_integration', { audit, choices, confirmUpdate, onProgress: channel });
 }

@@ -391,7 +391,7 @@ const PATH_A_BUILT: &[&str] = &[
 ];
 
 /// Steps built only on path B (Teams). Add a step here once its view works.
-const PATH_B_BUILT: &[&str] = &[CONNECT_ACCOUNTS_STEP, REPORT_STEP];
+const PATH_B_BUILT: &[&str] = &[TEAMS_INTEGRATION_STEP, CONNECT_ACCOUNTS_STEP, REPORT_STEP];
 
 /// Steps built only on path C (v2 Graph events).
 const PATH_C_BUILT: &[&str] = &[REPORT_STEP];

@@ -16,6 +16,7 @@ import { MigrateAccountsStep } from './migrate-accounts';
 import { MigrateScopesStep } from './migrate-scopes';
 import { NylasAccountStep } from './nylas-account';
 import { RegionStep } from './region';
+import { TeamsIntegrationStep } from './teams-integration';
 import { TestSignInStep } from './test-sign-in';
 import type { StepViewProps } from './types';
 
@@ -34,6 +35,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'v2-events/report': DoneStep,
   'v3/connector': ConfigureNylasStep,
   'test-sign-in': TestSignInStep,
+  'teams-integration': TeamsIntegrationStep,
   'migrate/scopes': MigrateScopesStep,
   'migrate/accounts': MigrateAccountsStep,
   'connect-accounts': ConnectAccountsStep,
