@@ -75,3 +75,52 @@ pub async fn accept_in_browser(authorize_url: String) -> String {
     .await
     .unwrap()
 }
+
+/// The admin (or a user) in the browser from `url` on: redirects are
+/// followed, the simulator's consent page is accepted, until a page on the
+/// wizard's own loopback address (its path containing `marker`) answers.
+/// `localhost` is reached as 127.0.0.1 (the played browser speaks only to
+/// this computer). Returns every address visited, in order.
+pub async fn follow_to_wizard(url: String, marker: &'static str) -> Vec<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut url = url;
+        let mut seen = Vec::new();
+        for _ in 0..10 {
+            let here = url.replacen("http://localhost:", "http://127.0.0.1:", 1);
+            seen.push(here.clone());
+            let page = get(&here);
+            match page.status {
+                301..=303 | 307 | 308 => {
+                    let to = page.location.expect("a redirect has a Location");
+                    url = if to.starts_with('/') {
+                        let origin: String =
+                            here.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+                        format!("{origin}{to}")
+                    } else {
+                        to
+                    };
+                }
+                200 => {
+                    let approve = "id=\"approve\" href=\"";
+                    match page.body.find(approve) {
+                        Some(i) => {
+                            url = page.body[i + approve.len()..]
+                                .split('"')
+                                .next()
+                                .unwrap()
+                                .replace("&amp;", "&");
+                        }
+                        None => {
+                            assert!(here.contains(marker), "{here}: {}", page.body);
+                            return seen;
+                        }
+                    }
+                }
+                s => panic!("{here} answered {s}: {}", page.body),
+            }
+        }
+        panic!("the sign-in never came back to the wizard: {seen:?}");
+    })
+    .await
+    .unwrap()
+}

@@ -16,6 +16,7 @@ use serde_json::json;
 
 pub mod browser;
 pub mod canary;
+pub mod practice;
 
 /// Where screenshots go (under the workspace's target dir).
 pub fn screenshot_dir() -> PathBuf {
