@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "create_new_app",
     "check_nylas_account",
     "check_stored_nylas_account",
+    "check_nylas_v2_app",
     "start_test_sign_in",
     "finish_test_sign_in",
     "plan_native_auth",

@@ -14,6 +14,7 @@ mod microsoft_commands;
 mod native_auth_commands;
 mod migrate_commands;
 mod nylas_commands;
+mod nylas_v2_commands;
 mod options;
 mod remote;
 mod report_commands;
@@ -88,6 +89,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         migrate_commands::save_reauth_csv,
         nylas_commands::check_nylas_account,
         nylas_commands::check_stored_nylas_account,
+        nylas_v2_commands::check_nylas_v2_app,
         test_sign_in_commands::start_test_sign_in,
         test_sign_in_commands::finish_test_sign_in,
         native_auth_commands::plan_native_auth,

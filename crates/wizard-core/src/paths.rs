@@ -391,10 +391,15 @@ const PATH_A_BUILT: &[&str] = &[
 ];
 
 /// Steps built only on path B (Teams). Add a step here once its view works.
-const PATH_B_BUILT: &[&str] = &[TEAMS_INTEGRATION_STEP, CONNECT_ACCOUNTS_STEP, REPORT_STEP];
+const PATH_B_BUILT: &[&str] = &[
+    NYLAS_V2_STEP,
+    TEAMS_INTEGRATION_STEP,
+    CONNECT_ACCOUNTS_STEP,
+    REPORT_STEP,
+];
 
 /// Steps built only on path C (v2 Graph events).
-const PATH_C_BUILT: &[&str] = &[REPORT_STEP];
+const PATH_C_BUILT: &[&str] = &[NYLAS_V2_STEP, REPORT_STEP];
 
 /// Steps built only on path D (migration).
 const PATH_D_BUILT: &[&str] = &[MIGRATE_SCOPES_STEP, MIGRATE_ACCOUNTS_STEP];

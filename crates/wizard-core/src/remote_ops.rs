@@ -66,6 +66,9 @@ pub enum RemoteOp {
     NylasCreateCredential,
     /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
     NylasUpdateCredential,
+    /// `GET /a/{client_id}/accounts` on the v2 API (Basic client secret):
+    /// the "Nylas v2 app" check.
+    NylasV2ListAccounts,
     /// `POST /connect/authorize` on the v2 API: a user's Microsoft refresh
     /// token (native auth, path C) for a one-time code.
     NylasV2Authorize,
@@ -96,6 +99,7 @@ impl RemoteOp {
             | MicrosoftDeviceCodePoll
             | MicrosoftRefresh => service::MICROSOFT_LOGIN,
             NylasCodeExchange | NylasGrant => service::NYLAS,
+            NylasV2ListAccounts => service::NYLAS_V2,
             NylasApplication
             | NylasGetConnector
             | NylasCreateConnector
@@ -143,7 +147,7 @@ impl RemoteOp {
             | NylasListCallbackUris
             | NylasListCredentials => Method::GET,
             NylasCodeExchange => Method::POST,
-            NylasGrant => Method::GET,
+            NylasGrant | NylasV2ListAccounts => Method::GET,
             MicrosoftCodeExchange
             | MicrosoftDeviceCodeStart
             | MicrosoftDeviceCodePoll

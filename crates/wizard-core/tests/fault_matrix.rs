@@ -46,6 +46,8 @@ use wizard_core::nylas_v2::native_auth::{
     self, connect as v2_connect, NativeAuthInput, UserSignIn,
 };
 use wizard_core::nylas_v2::teams_auth;
+use wizard_core::nylas_v2::{check_v2_app, V2AppInput};
+use wizard_core::paths::PathId;
 use wizard_core::regions::Region;
 use wizard_core::remote_ops::RemoteOp;
 use wizard_core::secrets::MemorySecretStore;
@@ -170,6 +172,10 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
         // Nylas's 404 for the connector means there is none yet.
         Status404 if op == RemoteOp::NylasGetConnector => Expect::Ok { calls: 1 },
+        // The v2 API's 404 for `/a/{client_id}` means no such app: the
+        // check says the ID or secret is wrong (after probing the other
+        // region), as for a 401.
+        Status404 if op == RemoteOp::NylasV2ListAccounts => err(ErrorCode::Unauthorized),
         // The beta host's 404 for an integration means there is none.
         Status404 if op == RemoteOp::NylasBetaGetIntegration => Expect::Ok { calls: 1 },
         Status401 | Status403 | Status404 | Status409 => client_error(fault),
@@ -396,6 +402,19 @@ impl Setup {
                 let route = "GET /nylas-us/v3/applications".to_owned();
                 self.arm(&route, fault);
                 let r = get_application(&http, &self.endpoints, Region::Us, US_KEY, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasV2ListAccounts => {
+                let route = format!("GET /nylas-v2-us/a/{V2_CLIENT}/accounts");
+                self.arm(&route, fault);
+                let secret = SecretString::from(V2_SECRET.to_owned());
+                let input = V2AppInput {
+                    path: PathId::V2Events,
+                    region: Region::Us,
+                    client_id: V2_CLIENT,
+                    client_secret: &secret,
+                };
+                let r = check_v2_app(&http, &self.endpoints, input, &cancel).await;
                 (route, Kind::Read, r.map(drop))
             }
             RemoteOp::NylasCodeExchange => {
@@ -924,7 +943,13 @@ fn check_plain(
                 | FaultKind::Status404
                 | FaultKind::Status409
         );
-    if fault.is_status() && !via_oauth_refusal && e.request_id.is_none() {
+    // Nylas v2 and its beta host aren't known to send a request id (their
+    // errors are `{message, type}`; reference §3), so none is required.
+    let v2 = matches!(
+        op.service(),
+        wizard_core::http::service::NYLAS_V2 | wizard_core::http::service::NYLAS_BETA
+    );
+    if fault.is_status() && !via_oauth_refusal && !v2 && e.request_id.is_none() {
         fail(failures, "no request id");
     }
 }

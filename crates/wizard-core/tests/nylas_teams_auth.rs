@@ -41,8 +41,7 @@ fn free_port() -> u16 {
 }
 
 fn scenario(port: u16, failures: &[(&str, &str)]) -> Scenario {
-    let mut s = Scenario::default();
-    s.nylas_v2_applications = vec![serde_json::from_value(json!({
+    let app = serde_json::from_value(json!({
         "client_id": CLIENT,
         "client_secret": SECRET,
         "region": "us",
@@ -56,7 +55,11 @@ fn scenario(port: u16, failures: &[(&str, &str)]) -> Scenario {
             {"id": IDS[2], "email_address": "lukas@contoso.com", "provider": "graph"},
         ],
     }))
-    .unwrap()];
+    .unwrap();
+    let mut s = Scenario {
+        nylas_v2_applications: vec![app],
+        ..Scenario::default()
+    };
     for (id, code) in failures {
         s.nylas_v2
             .teams_login_failures
