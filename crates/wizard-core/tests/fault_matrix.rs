@@ -777,11 +777,11 @@ impl Setup {
                         (route, Kind::Once, r)
                     }
                     _ => {
-                        // DELETE may be repeated safely: read-like retries.
+                        // A write: never repeated unless nothing was done.
                         let route = format!("DELETE {one}");
                         self.arm(&route, fault);
                         let r = delete_integration(&c, "microsoft", &cancel).await;
-                        (route, Kind::Read, r)
+                        (route, Kind::Once, r)
                     }
                 };
                 (route, kind, r)

@@ -550,9 +550,18 @@ async fn faults_at_each_call_end_in_a_retry_or_a_plain_error() {
             .as_deref(),
         Some("common")
     );
-    // Delete: a 503 is retried (DELETE may be repeated); then it is gone.
+    // Delete: a 503 is not repeated (a write); the next call deletes it.
     w.sb.set_faults(vec![Fault::new(DELETE).with_status(503).first_n(1)])
         .unwrap();
+    assert_eq!(
+        delete_integration(&c, "microsoft", &cancel)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::RemoteUnavailable
+    );
+    assert_eq!(w.sb.calls(DELETE), 1);
+    assert_eq!(w.stored().len(), 1);
     delete_integration(&c, "microsoft", &cancel).await.unwrap();
     assert_eq!(w.sb.calls(DELETE), 2);
     assert!(w.stored().is_empty());

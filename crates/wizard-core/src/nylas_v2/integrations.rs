@@ -310,10 +310,14 @@ pub async fn delete_integration(
     provider: &str,
     cancel: &CancellationToken,
 ) -> Result<()> {
-    let req = c.request(
-        RemoteOp::NylasBetaDeleteIntegration,
-        &integration_path(provider),
-    )?;
+    // Never repeated on its own: a delete that may have landed is read
+    // again by the caller, like every other write.
+    let req = c
+        .request(
+            RemoteOp::NylasBetaDeleteIntegration,
+            &integration_path(provider),
+        )?
+        .idempotent(false);
     c.send(&req, cancel)
         .await
         .map_err(|e| c.explain(e, "deleting the integration"))?;
