@@ -87,5 +87,12 @@ pub async fn forget_secret(state: State<'_, AppState>, name: SecretName) -> Resu
             Ok(())
         })?;
     }
+    if name == SecretName::NylasV2ClientSecret {
+        // Likewise the Nylas v2 app step without its secret.
+        state.update(|p| {
+            p.record_nylas_v2(None);
+            Ok(())
+        })?;
+    }
     Ok(())
 }

@@ -34,6 +34,7 @@ import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
 import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
+import type { NylasV2AppCheck } from './bindings/NylasV2AppCheck';
 import type { NylasAccountRecord } from './bindings/NylasAccountRecord';
 import type { NylasV2Record } from './bindings/NylasV2Record';
 import type { PathId } from './bindings/PathId';
@@ -673,6 +674,24 @@ export function checkNylasAccount(apiKey: string | null, region: Region | null):
 /** Check the key saved before (a saved key no region accepts is removed). */
 export function checkStoredNylasAccount(region: Region | null): Promise<NylasAccountView> {
   return call<NylasAccountView>('check_stored_nylas_account', { region });
+}
+
+// ---- Nylas v2 app (issue 11, point 2: paths B and C) ----
+
+/** What the window shows after a check (Rust's `NylasV2AppView`): the check,
+ *  the saved secret's hint (never the secret) and the progress it was
+ *  recorded in. */
+export interface NylasV2AppView {
+  check: NylasV2AppCheck;
+  stored: StoredSecret | null;
+  progress: ProgressView;
+}
+
+/** Check the v2 app's client ID and secret for the chosen path in the
+ *  region answer. Null ID: the one checked before (or practice's); null
+ *  secret: the saved one (or practice's). */
+export function checkNylasV2App(clientId: string | null, clientSecret: string | null): Promise<NylasV2AppView> {
+  return call<NylasV2AppView>('check_nylas_v2_app', { clientId, clientSecret });
 }
 
 // ---- Done: the report of path A (issue 10, point 5) ----

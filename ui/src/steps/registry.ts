@@ -15,6 +15,7 @@ import { FeaturesStep } from './features';
 import { MigrateAccountsStep } from './migrate-accounts';
 import { MigrateScopesStep } from './migrate-scopes';
 import { NylasAccountStep } from './nylas-account';
+import { NylasV2Step } from './nylas-v2';
 import { RegionStep } from './region';
 import { TeamsIntegrationStep } from './teams-integration';
 import { TestSignInStep } from './test-sign-in';
@@ -30,6 +31,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   region: RegionStep,
   'azure-app': AzureAppStep,
   'nylas-account': NylasAccountStep,
+  'nylas-v2': NylasV2Step,
   'v3/report': DoneStep,
   'teams/report': DoneStep,
   'v2-events/report': DoneStep,

@@ -82,12 +82,12 @@ describe('statuses you can trust (issue 17, point 2)', () => {
   });
 
   it('says when the next step is not built yet', () => {
-    // Teams: the step after its Azure app isn't built in this version.
-    const teams = pathOf('teams');
-    const progress = fixtureProgress('teams/azure-app/new');
+    // Migration: the step after its Azure app isn't built in this version.
+    const migrate = pathOf('migrate');
+    const progress = fixtureProgress('migrate/azure-app/no-features');
     progress.leaving = { step: 'azure-app', status: 'done', reason: null };
-    show(teams, progress);
-    const next = teams.steps[teams.steps.findIndex((s) => s.id === 'azure-app') + 1]!;
+    show(migrate, progress);
+    const next = migrate.steps[migrate.steps.findIndex((s) => s.id === 'azure-app') + 1]!;
     expect(next.available).toBe(false);
     expect(screen.getByTestId('leave-note').textContent).toBe(
       `${next.title} isn't built in this version; it shows you what to do by hand.`,
@@ -97,20 +97,23 @@ describe('statuses you can trust (issue 17, point 2)', () => {
 
 describe('no dead ends (issue 17, point 3)', () => {
   it('a step that is not built says what was covered, what to do by hand and where the docs are', () => {
-    // Teams: its steps after the Azure app are not built in this version.
-    const teams = pathOf('teams');
-    const progress = fixtureProgress('teams/azure-app/new');
-    progress.step = 'connect-accounts';
-    progress.step_status = { features: 'done', region: 'done', 'azure-app': 'needs-attention', 'teams-integration': 'skipped', 'connect-accounts': 'in-progress' };
-    show(teams, progress);
+    // Migration: the step after its Azure app is not built in this version.
+    const migrate = pathOf('migrate');
+    const progress = fixtureProgress('migrate/azure-app/no-features');
+    progress.step = 'connector';
+    progress.step_status = { scopes: 'done', region: 'done', 'azure-app': 'needs-attention', connector: 'in-progress', accounts: 'skipped' };
+    show(migrate, progress);
     const panel = screen.getByTestId('not-built');
     const covered = within(panel).getByTestId('not-built-covered');
+    // Every built step of the path, with its status in words.
+    const title = (id: string) => migrate.steps.find((s) => s.id === id)!.title;
     expect(within(covered).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Features: Done',
-      'Region: Done',
-      'Azure app: Needs attention',
+      `${title('scopes')}: Done`,
+      `${title('region')}: Done`,
+      `${title('azure-app')}: Needs attention`,
+      `${title('accounts')}: Skipped`,
     ]);
-    const connector = teams.steps.find((s) => s.id === 'connect-accounts')!;
+    const connector = migrate.steps.find((s) => s.id === 'connector')!;
     expect(connector.available).toBe(false);
     const byHand = within(panel).getByTestId('not-built-by-hand');
     expect(within(byHand).getAllByRole('listitem').map((li) => li.textContent)).toEqual(connector.by_hand);

@@ -8,9 +8,10 @@
 //! `Basic base64(client_secret:)`. What every path records afterwards
 //! (never a secret) is defined here too, so the steps and the report agree.
 
+pub mod app;
 pub mod error;
-pub mod native_auth;
 pub mod integrations;
+pub mod native_auth;
 pub mod teams_auth;
 pub mod teams_plan;
 
@@ -23,6 +24,7 @@ use url::Url;
 use crate::endpoints::Endpoints;
 use crate::regions::Region;
 
+pub use app::{check_v2_app, NylasV2AppCheck, V2AppInput};
 pub use error::explain_v2;
 
 /// `Authorization` value for the beta host: `Basic ` + base64 of
