@@ -186,6 +186,12 @@ fn a_user_signs_in_and_is_connected_without_any_secret_over_ipc() {
         (record["connected"].as_u64(), record["failed"].as_u64()),
         (Some(1), Some(0))
     );
+    // The step is built: connecting an account is what makes it done.
+    assert_eq!(
+        view["progress"]["leaving"]["status"], "done",
+        "{}",
+        view["progress"]["leaving"]
+    );
     // Nothing is waiting any more.
     let again = call(&w, "finish_native_auth", json!({"onProgress": NOBODY})).unwrap_err();
     assert!(again["message"]

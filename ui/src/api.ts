@@ -37,6 +37,9 @@ import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
 import type { NylasV2AppCheck } from './bindings/NylasV2AppCheck';
 import type { NylasAccountRecord } from './bindings/NylasAccountRecord';
 import type { NylasV2Record } from './bindings/NylasV2Record';
+import type { NativeAuthOutcome } from './bindings/NativeAuthOutcome';
+import type { NativeAuthPlan } from './bindings/NativeAuthPlan';
+import type { NativeAuthProgress } from './bindings/NativeAuthProgress';
 import type { PathId } from './bindings/PathId';
 import type { Plan } from './bindings/Plan';
 import type { PathInfo } from './bindings/PathInfo';
@@ -882,4 +885,43 @@ export function applyTeamsIntegration(
   const channel = new Channel<ProgressEvent>();
   channel.onmessage = onProgress;
   return call<TeamsApplied>('apply_teams_integration', { audit, choices, confirmUpdate, onProgress: channel });
+}
+
+// ---- Path C: connect accounts with Nylas v2 native auth (issue 11, point 5) ----
+
+/** What `start_native_auth` answers: Microsoft's sign-in page for the user. */
+export interface NativeAuthStarted {
+  authorize_url: string;
+  opened: boolean;
+  plan: NativeAuthPlan;
+}
+
+/** Who was connected, and the progress the step's status follows. */
+export interface NativeAuthView {
+  outcome: NativeAuthOutcome;
+  progress: ProgressView;
+}
+
+/** What connecting will do for the saved answers. Refused (with the
+ *  consequence as its message) when accounts are to be replaced and
+ *  `confirmReplace` is false. */
+export function planNativeAuth(reauthAccountIds: string[], confirmReplace: boolean): Promise<NativeAuthPlan> {
+  return call<NativeAuthPlan>('plan_native_auth', { reauthAccountIds, confirmReplace });
+}
+
+/** Open Microsoft's sign-in page for the user (secrets are checked first). */
+export function startNativeAuth(
+  reauthAccountIds: string[],
+  confirmReplace: boolean,
+  loginHint: string | null,
+): Promise<NativeAuthStarted> {
+  return call<NativeAuthStarted>('start_native_auth', { reauthAccountIds, confirmReplace, loginHint });
+}
+
+/** Wait for the user, then connect their account(s) to Nylas; each step
+ *  streams to `onProgress` (Cancel: `cancelRemote('finish_native_auth')`). */
+export function finishNativeAuth(onProgress: (event: NativeAuthProgress) => void): Promise<NativeAuthView> {
+  const channel = new Channel<NativeAuthProgress>();
+  channel.onmessage = onProgress;
+  return call<NativeAuthView>('finish_native_auth', { onProgress: channel });
 }

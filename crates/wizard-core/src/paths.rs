@@ -399,7 +399,7 @@ const PATH_B_BUILT: &[&str] = &[
 ];
 
 /// Steps built only on path C (v2 Graph events).
-const PATH_C_BUILT: &[&str] = &[NYLAS_V2_STEP, REPORT_STEP];
+const PATH_C_BUILT: &[&str] = &[NYLAS_V2_STEP, NATIVE_AUTH_STEP, REPORT_STEP];
 
 /// Steps built only on path D (migration).
 const PATH_D_BUILT: &[&str] = &[MIGRATE_SCOPES_STEP, MIGRATE_ACCOUNTS_STEP];

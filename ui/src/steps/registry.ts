@@ -14,6 +14,7 @@ import { ConnectAccountsStep } from './connect-accounts';
 import { FeaturesStep } from './features';
 import { MigrateAccountsStep } from './migrate-accounts';
 import { MigrateScopesStep } from './migrate-scopes';
+import { NativeAuthStep } from './native-auth';
 import { NylasAccountStep } from './nylas-account';
 import { NylasV2Step } from './nylas-v2';
 import { RegionStep } from './region';
@@ -41,6 +42,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'migrate/scopes': MigrateScopesStep,
   'migrate/accounts': MigrateAccountsStep,
   'connect-accounts': ConnectAccountsStep,
+  'native-auth': NativeAuthStep,
 };
 
 export function findStepView(
