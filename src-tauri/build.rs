@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "translate_v2_scopes",
     "classify_v2_accounts",
     "save_reauth_csv",
+    "check_current_app_exchange",
     "plan_configure_nylas",
     "apply_configure_nylas",
     "plan_teams_integration",

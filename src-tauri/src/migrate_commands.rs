@@ -8,6 +8,7 @@
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use wizard_core::migrate::classify::MAX_ACCOUNTS_BYTES;
+use wizard_core::migrate::exchange::{exchange_check_text, ExchangeCheck};
 use wizard_core::migrate::scopes::{v2_scope_choices, V2ScopeChoice};
 use wizard_core::migrate::{
     classify, parse_v2_scopes, reauth_csv, translate, Classification, MigrateAccountsRecord,
@@ -30,6 +31,13 @@ fn now() -> String {
 #[tauri::command]
 pub fn v2_scope_choices_list() -> Vec<V2ScopeChoice> {
     v2_scope_choices()
+}
+
+/// Whether the admin's current (v2) app, from its manifest, still uses
+/// Exchange permissions, and what that means for v3. Nothing is recorded.
+#[tauri::command]
+pub fn check_current_app_exchange(manifest: String) -> Result<ExchangeCheck> {
+    exchange_check_text(&manifest)
 }
 
 /// The translation and the progress it was recorded in.

@@ -147,3 +147,39 @@ fn the_reauth_list_is_saved_as_a_new_csv_each_time() {
     let e: Value = call(&w, "save_reauth_csv", json!({"text": ""})).unwrap_err();
     assert_eq!(e["code"], "invalid_input");
 }
+
+#[test]
+fn the_current_app_s_exchange_permissions_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    on_path_d(&w);
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/wizard-core/tests/fixtures/manifests/v2-events-ews-eas.json"
+    ))
+    .unwrap();
+    let check = call(
+        &w,
+        "check_current_app_exchange",
+        json!({ "manifest": manifest }),
+    )
+    .unwrap();
+    let names: Vec<&str> = check["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"EAS.AccessAsUser.All"), "{names:?}");
+    assert!(check["message"]
+        .as_str()
+        .unwrap()
+        .contains("Nylas v3 needs Microsoft Graph permissions"));
+    let e = call(
+        &w,
+        "check_current_app_exchange",
+        json!({"manifest": "hello"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "manifest_invalid");
+}

@@ -24,6 +24,7 @@ import type { CreateProgress } from './bindings/CreateProgress';
 import type { Diagnosis } from './bindings/Diagnosis';
 import type { DocTopic } from './bindings/DocTopic';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { ExchangeCheck } from './bindings/ExchangeCheck';
 import type { FeatureChoices } from './bindings/FeatureChoices';
 import type { FixOutcome } from './bindings/FixOutcome';
 import type { FixStep } from './bindings/FixStep';
@@ -824,6 +825,12 @@ export function classifyV2Accounts(text: string, source: string | null): Promise
  *  dated file each time); answers with its path. */
 export function saveReauthCsv(text: string): Promise<string> {
   return call<string>('save_reauth_csv', { text });
+}
+
+/** Whether the current (v2) app's manifest still lists Exchange (EAS/EWS)
+ *  permissions, and what that means for v3. Nothing is recorded. */
+export function checkCurrentAppExchange(manifest: string): Promise<ExchangeCheck> {
+  return call<ExchangeCheck>('check_current_app_exchange', { manifest });
 }
 
 // ---- Teams integration (issue 11, point 3: path B) ----

@@ -9,7 +9,7 @@ import { MigrateScopesStep } from './migrate-scopes';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, v2ScopeChoices: vi.fn(), translateV2Scopes: vi.fn() };
+  return { ...actual, v2ScopeChoices: vi.fn(), translateV2Scopes: vi.fn(), checkCurrentAppExchange: vi.fn() };
 });
 const m = vi.mocked(api);
 
@@ -97,5 +97,21 @@ describe('MigrateScopesStep', () => {
     expect(((await screen.findByTestId('v2-scope-calendar')) as HTMLInputElement).checked).toBe(true);
     expect((screen.getByTestId('v2-scope-email.read_only') as HTMLInputElement).checked).toBe(false);
     expect(screen.getByTestId('migrate-scopes-last').textContent).toContain('Calendars.ReadWrite User.Read offline_access');
+  });
+
+  it('checks the current app\'s manifest for Exchange permissions and says what it means', async () => {
+    m.checkCurrentAppExchange.mockResolvedValue({
+      app_name: 'Contoso v2',
+      found: [{ name: 'EAS.AccessAsUser.All', resource_name: 'Office 365 Exchange Online' }],
+      message: 'This app still uses Exchange permissions: EAS.AccessAsUser.All (Office 365 Exchange Online). Nylas v3 needs Microsoft Graph permissions instead.',
+    });
+    renderStep(MigrateScopesStep, makeCtx('migrate/scopes/new'));
+    const manifest = new File(['{"appId": "x"}'], 'manifest.json', { type: 'application/json' });
+    fireEvent.change(screen.getByTestId('migrate-current-manifest'), { target: { files: [manifest] } });
+    await waitFor(() => expect(m.checkCurrentAppExchange).toHaveBeenCalledWith('{"appId": "x"}'));
+    const card = await screen.findByTestId('migrate-exchange-check');
+    expect(card.textContent).toContain('Contoso v2 uses Exchange permissions');
+    expect(card.textContent).toContain('Nylas v3 needs Microsoft Graph permissions');
+    expect(m.translateV2Scopes).not.toHaveBeenCalled();
   });
 });

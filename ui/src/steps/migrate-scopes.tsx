@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { type WizardApiError, toWizardError } from '../api';
+import type { ExchangeCheck } from '../bindings/ExchangeCheck';
 import type { ScopeTranslation } from '../bindings/ScopeTranslation';
 import type { V2Scope } from '../bindings/V2Scope';
 import type { V2ScopeChoice } from '../bindings/V2ScopeChoice';
@@ -129,6 +130,7 @@ export function MigrateScopesStep({ ctx }: StepViewProps) {
           >
             {busy ? 'Translating…' : 'Translate to Graph permissions'}
           </button>
+          <CurrentApp />
         </div>
         <section
           class="scope-panel"
@@ -191,5 +193,75 @@ function Translation({ t }: { t: ScopeTranslation }) {
         ))}
       </ul>
     </>
+  );
+}
+
+function readFile(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
+    reader.readAsText(file);
+  });
+}
+
+/** Optional: the current v2 app's manifest, checked for Exchange
+ *  permissions (issue 12, point 2). */
+function CurrentApp() {
+  const [check, setCheck] = useState<ExchangeCheck | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const take = async (file: File | undefined) => {
+    if (file === undefined || busy) return;
+    setBusy(true);
+    setError(null);
+    setCheck(null);
+    try {
+      setCheck(await api.checkCurrentAppExchange(await readFile(file)));
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="migrate-current-app" data-testid="migrate-current-app">
+      <summary>Does your current app still use Exchange permissions? Check its manifest</summary>
+      <p class="group-help">
+        In the Azure portal, open your v2 app&apos;s <strong>Manifest</strong>, click <strong>Download</strong>, and
+        choose the file here. Nothing in Azure changes.
+      </p>
+      <label class="btn btn-secondary btn-small">
+        {busy ? 'Reading…' : 'Choose the manifest…'}
+        <input
+          type="file"
+          accept=".json,application/json"
+          class="visually-hidden"
+          data-testid="migrate-current-manifest"
+          disabled={busy}
+          onChange={(e) => {
+            const input = e.currentTarget;
+            void take(input.files?.[0]).finally(() => {
+              input.value = '';
+            });
+          }}
+        />
+      </label>
+      {error !== null && <ErrorCard error={error} />}
+      {check !== null && (
+        <Callout
+          tone={check.found.length > 0 ? 'warning' : 'info'}
+          icon={check.found.length > 0 ? 'warning' : 'info'}
+          testId="migrate-exchange-check"
+          title={
+            check.found.length > 0
+              ? `${check.app_name ?? 'This app'} uses Exchange permissions`
+              : `${check.app_name ?? 'This app'} has no Exchange permissions`
+          }
+        >
+          {check.message}
+        </Callout>
+      )}
+    </details>
   );
 }

@@ -5,6 +5,7 @@
 //! address: the list itself stays with the admin).
 
 pub mod classify;
+pub mod exchange;
 pub mod scopes;
 
 use serde::{Deserialize, Serialize};
