@@ -31,6 +31,12 @@ pub struct Options {
     /// Nylas; for support and the end-to-end tests).
     #[arg(long, value_name = "PORT", env = "NYLAS_WIZARD_TEST_SIGN_IN_PORT")]
     pub test_sign_in_port: Option<u16>,
+
+    /// Listen for the Teams account sign-ins' return on this port of
+    /// localhost instead of 47616 (it must match a redirect URI of the
+    /// Teams integration; for support and the end-to-end tests).
+    #[arg(long, value_name = "PORT", env = "NYLAS_WIZARD_TEAMS_CALLBACK_PORT")]
+    pub teams_callback_port: Option<u16>,
 }
 
 impl Options {

@@ -245,7 +245,11 @@ fn plan_apply_record_and_a_confirmed_update() {
         "the domain is resolved to its ID"
     );
     assert_eq!(view["redirect_state"], "matches");
-    assert_eq!(view["nylas_secret_hint"].as_str().unwrap().len() < 12, true);
+    assert_eq!(
+        view["nylas_secret_hint"], "pra…2Nq",
+        "a hint, never the secret"
+    );
+    assert_eq!(view["azure_secret_hint"], "Tms…815");
     let step = &view["plan"]["steps"][0];
     assert_eq!(step["action"], "create");
     assert_eq!(step["request"]["body"]["settings"]["client_secret"], "•••");
