@@ -12,9 +12,10 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tokio_util::sync::CancellationToken;
+use wizard_core::nylas_v2::teams_auth::journal::{AccountRow, AccountStatus, TeamsJournal};
 use wizard_core::paths::PathId;
 use wizard_core::report::{
-    self, ChangeFacts, ConfigureFacts, ReportInput, SetupReport, SignInFacts,
+    self, AccountFacts, ChangeFacts, ConfigureFacts, ReportInput, SetupReport, SignInFacts,
 };
 use wizard_core::secrets::SecretName;
 use wizard_core::state::Progress;
@@ -119,6 +120,37 @@ fn recorded_sign_in(progress: &Progress) -> Option<SignInFacts> {
     })
 }
 
+/// Path B's accounts one by one, from the Connect accounts step's journal
+/// (account IDs, emails, grant IDs: never a secret); `None` before the v2
+/// app is checked.
+fn teams_accounts(state: &AppState, progress: &Progress) -> Option<Vec<AccountFacts>> {
+    let app = progress.answers.nylas_v2.as_ref()?;
+    let journal = TeamsJournal::load(&state.data_dir(), &app.client_id, progress.answers.region());
+    Some(journal.accounts.iter().map(account_facts).collect())
+}
+
+fn account_facts(row: &AccountRow) -> AccountFacts {
+    let connected = row.status == AccountStatus::Connected;
+    AccountFacts {
+        account: match &row.email {
+            Some(email) => format!("{email} ({})", row.account_id),
+            None => row.account_id.clone(),
+        },
+        connected,
+        detail: if connected {
+            row.grant_id.clone()
+        } else {
+            match (&row.message, &row.event_code) {
+                (Some(m), Some(code)) => Some(format!("{m} (event code {code})")),
+                (Some(m), None) => Some(m.clone()),
+                (None, Some(code)) => Some(format!("Event code {code}")),
+                (None, None) if row.status == AccountStatus::Failed => None,
+                (None, None) => Some("Not signed in yet".into()),
+            }
+        },
+    }
+}
+
 /// The report's text (Markdown, HTML) and document, from everything known.
 async fn build(
     state: &AppState,
@@ -163,6 +195,10 @@ async fn build(
                 .or_else(|| recorded_sign_in(&progress)),
         )
     };
+    let accounts = match progress.path {
+        Some(PathId::Teams) => teams_accounts(state, &progress),
+        _ => None,
+    };
     let input = ReportInput {
         summary: SummaryInput {
             progress: &progress,
@@ -176,8 +212,7 @@ async fn build(
         sign_in: sign_in.as_ref(),
         changes: Some(&changes),
         v2_secret: path_secret.as_ref().filter(|_| on_v2),
-        // Not kept one by one yet: the saved counts show.
-        accounts: None,
+        accounts: accounts.as_deref(),
     };
     (
         report::render(&input, SummaryFormat::Markdown),

@@ -371,6 +371,22 @@ fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
         })
         .unwrap();
 
+    // The Connect accounts step's journal, as the counts say: both connected.
+    {
+        use wizard_core::nylas_v2::teams_auth::journal::{AccountRow, AccountStatus, TeamsJournal};
+        let mut journal = TeamsJournal::load(&state.data_dir(), V2_CLIENT, Region::Us);
+        let mut megan = AccountRow::waiting("v2acct-contoso-megan");
+        megan.status = AccountStatus::Connected;
+        megan.email = Some("megan.bowen@contoso.com".into());
+        megan.grant_id = Some("grant-megan".into());
+        journal.set(megan);
+        let mut adele = AccountRow::waiting("v2acct-contoso-adele");
+        adele.status = AccountStatus::Connected;
+        adele.grant_id = Some("grant-adele".into());
+        journal.set(adele);
+        journal.save().unwrap();
+    }
+
     let teams = call(&w, "setup_report", json!({})).unwrap();
     let text = teams.to_string();
     assert!(
@@ -383,6 +399,13 @@ fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
     assert_eq!(teams["teams_integration"], records["teams_integration"]);
     assert_eq!(teams["teams_accounts"]["connected"], 2);
     assert_eq!(teams["v2_accounts"], Value::Null);
+    assert_eq!(
+        teams["accounts"],
+        json!([
+            {"account": "megan.bowen@contoso.com (v2acct-contoso-megan)", "connected": true, "detail": "grant-megan"},
+            {"account": "v2acct-contoso-adele", "connected": true, "detail": "grant-adele"},
+        ])
+    );
     let hint = teams["nylas_v2_client_secret"]["hint"].as_str().unwrap();
     assert!(hint.contains('…'), "{hint}");
     // Practice mode keeps secrets in memory.
@@ -417,6 +440,13 @@ fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
         texts[0]
     );
     assert!(texts[0].contains(hint), "{}", texts[0]);
+    assert!(
+        texts[0].contains(
+            "| megan.bowen@contoso.com (v2acct-contoso-megan) | Connected (`grant-megan`) |"
+        ),
+        "{}",
+        texts[0]
+    );
     assert!(!texts[0].contains("## Configure Nylas"), "{}", texts[0]);
     for t in &texts {
         assert!(!t.contains(V2_SECRET), "the v2 secret reached a file");
@@ -430,6 +460,7 @@ fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
     assert_eq!(c["path"], "v2-events");
     assert_eq!(c["v2_accounts"]["failed"], 1);
     assert_eq!(c["teams_integration"], Value::Null);
+    assert_eq!(c["accounts"], json!([]));
     let left = c["left"].as_array().unwrap();
     assert!(
         left.iter().any(|l| l["step"] == "native-auth"
@@ -441,4 +472,24 @@ fn paths_b_and_c_report_their_own_records_and_never_the_v2_secret() {
     );
     assert_eq!(c["complete"], false);
     write_v2_fixture(&teams, &c);
+}
+
+#[test]
+fn a_teams_account_that_did_not_connect_says_why_with_nylas_s_event_code() {
+    use wizard_core::nylas_v2::teams_auth::journal::AccountRow;
+    let mut refused = AccountRow::failed(
+        "v2acct-contoso-adele",
+        "The user did not grant the requested permissions.",
+    );
+    refused.event_code = Some("access_denied".into());
+    let facts = super::account_facts(&refused);
+    assert_eq!(facts.account, "v2acct-contoso-adele");
+    assert!(!facts.connected);
+    assert_eq!(
+        facts.detail.as_deref(),
+        Some("The user did not grant the requested permissions. (event code access_denied)")
+    );
+    let waiting = super::account_facts(&AccountRow::waiting("v2acct-contoso-megan"));
+    assert!(!waiting.connected);
+    assert_eq!(waiting.detail.as_deref(), Some("Not signed in yet"));
 }
