@@ -171,6 +171,9 @@ pub fn run() {
             if let Some(port) = options.test_sign_in_port {
                 app.manage(test_sign_in_commands::TestSignInPort(port));
             }
+            if let Some(port) = options.teams_callback_port {
+                app.manage(teams_auth_commands::TeamsCallbackPort(port));
+            }
             bench::mark("state");
             app.manage(
                 AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?
