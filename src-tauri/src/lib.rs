@@ -174,6 +174,9 @@ pub fn run() {
             if let Some(port) = options.teams_callback_port {
                 app.manage(teams_auth_commands::TeamsCallbackPort(port));
             }
+            if let Some(port) = options.native_auth_port {
+                app.manage(native_auth_commands::NativeAuthPort(port));
+            }
             bench::mark("state");
             app.manage(
                 AppState::new(StateStore::in_dir(&dir), options.no_keychain, endpoints)?

@@ -37,6 +37,12 @@ pub struct Options {
     /// Teams integration; for support and the end-to-end tests).
     #[arg(long, value_name = "PORT", env = "NYLAS_WIZARD_TEAMS_CALLBACK_PORT")]
     pub teams_callback_port: Option<u16>,
+
+    /// Listen for the path C sign-ins' return (Connect accounts) on this port
+    /// of localhost instead of 47617 (it must match a Web redirect URI of the
+    /// Azure app; for support and the end-to-end tests).
+    #[arg(long, value_name = "PORT", env = "NYLAS_WIZARD_NATIVE_AUTH_PORT")]
+    pub native_auth_port: Option<u16>,
 }
 
 impl Options {

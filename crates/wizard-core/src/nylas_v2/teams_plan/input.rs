@@ -238,7 +238,10 @@ pub fn teams_gate(
     required: bool,
 ) -> Result<AzureFacts> {
     let go_back = "Go back to the Azure app step, apply the fixes it shows (or let the wizard fix them), and check the app again.";
-    if let Some(r) = report.filter(|r| r.path == AuditPath::Teams) {
+    // The window's report counts only when it is the last check recorded
+    // (a live check and its fixes may have come after a manifest check).
+    let is_last = |r: &AuditReport| counts.is_none_or(|c| c.checked_at == r.checked_at);
+    if let Some(r) = report.filter(|r| r.path == AuditPath::Teams && is_last(r)) {
         let failed: Vec<&str> = r
             .findings
             .iter()
@@ -384,5 +387,44 @@ mod tests {
         );
         let passed = LastCheck { fail: 0, ..failed };
         assert!(teams_gate(None, Some(&passed), true).unwrap().audited);
+    }
+
+    #[test]
+    fn gate_names_a_report_s_failures_unless_a_later_check_passed() {
+        let manifest =
+            include_str!("../../../tests/fixtures/manifests/teams-missing-implicit.json");
+        let app = crate::manifest::parse_manifest(manifest).unwrap();
+        let mut answers = crate::answers::Answers::default();
+        for u in [
+            crate::answers::AnswerUpdate::Feature {
+                feature: crate::scopes::Feature::CalendarWrite,
+                on: true,
+            },
+            crate::answers::AnswerUpdate::Tenancy(Some(crate::audit::Tenancy::Single)),
+            crate::answers::AnswerUpdate::Tenant(Some("contoso.onmicrosoft.com".into())),
+        ] {
+            answers.apply(Some(crate::paths::PathId::Teams), u).unwrap();
+        }
+        let report = answers
+            .audit(crate::paths::PathId::Teams, &app, None)
+            .unwrap();
+        assert!(!report.passed());
+        let counts = LastCheck::from(&report);
+        let e = teams_gate(Some(&report), Some(&counts), true).unwrap_err();
+        assert!(
+            e.message.contains("Turn on ID tokens for Teams"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("Azure app step"));
+        // A later check (a live one, after fixes) passed: that one counts.
+        let later = LastCheck {
+            fail: 0,
+            checked_at: report.checked_at + time::Duration::minutes(5),
+            ..counts
+        };
+        let facts = teams_gate(Some(&report), Some(&later), true).unwrap();
+        assert!(facts.audited);
+        assert_eq!(facts.web_redirect_uris, None, "unknown then, said plainly");
     }
 }
