@@ -323,10 +323,13 @@ describe('wizard frame', () => {
   });
 
   it('shows an unavailable step honestly as not built, with what it will do', async () => {
-    // Path A is all built; the Teams path's steps after the Azure app aren't.
-    const teams = fixturePath('teams');
-    const unbuilt = teams.steps.find((st) => !st.available)!;
-    fakeRust(makeSession({ progress: fixtureProgress('teams/region/new') }));
+    // Paths A and B are all built; migration's connector isn't.
+    const migrate = fixturePath('migrate');
+    const unbuilt = migrate.steps.find((st) => !st.available)!;
+    const progress = fixtureProgress('migrate/scopes/new');
+    progress.step = 'region';
+    progress.step_status = { scopes: 'done', region: 'in-progress' };
+    fakeRust(makeSession({ progress }));
     render(<App />);
     expect(await screen.findByTestId('region-step')).toBeTruthy();
     expect(screen.queryByTestId('not-built')).toBeNull();

@@ -62,8 +62,12 @@ describe('the journey before Start (issue 17, point 1)', () => {
     expect(v3.built_card).toBe(`This version can do all ${v3.steps.length} steps.`);
     const teams = pathOf('teams');
     expect(screen.getByTestId('path-built-teams').textContent).toBe(teams.built_card);
-    expect(teams.built_card).toContain(`of its ${teams.steps.length} steps`);
-    expect(screen.getByTestId('path-built-migrate').textContent).toBe('This version can do 2 of its 7 steps.');
+    // A path partly built says how much.
+    const migrate = pathOf('migrate');
+    expect(migrate.steps_built).toBeLessThan(migrate.steps.length);
+    expect(screen.getByTestId('path-built-migrate').textContent).toBe(
+      `This version can do ${migrate.steps_built} of its ${migrate.steps.length} steps.`,
+    );
     // A path with nothing built says so, in Rust's words.
     expect(screen.getByTestId('path-built-bulk').textContent).toBe(pathOf('bulk').built_note);
     expect(pathOf('bulk').steps_built).toBe(0);
