@@ -370,15 +370,17 @@ pub struct NativeAuthOutcome {
 }
 
 impl NativeAuthOutcome {
-    /// Added to what was connected before (the step's record).
+    /// The step's record: accounts connected so far (this one added), and
+    /// this connection's failures (a later success for the same person
+    /// clears them, so a retried failure doesn't stick).
     pub fn record(&self, before: Option<&AccountsRecord>) -> AccountsRecord {
         let connected = self.results.iter().filter(|r| r.account.is_some()).count() as u32;
         let failed = self.results.len() as u32 - connected;
-        let (c0, f0, t0) = before.map_or((0, 0, 0), |b| (b.connected, b.failed, b.total));
+        let connected = before.map_or(0, |b| b.connected) + connected;
         AccountsRecord {
-            total: t0 + self.results.len() as u32,
-            connected: c0 + connected,
-            failed: f0 + failed,
+            total: connected + failed,
+            connected,
+            failed,
             at: now_rfc3339(),
         }
     }

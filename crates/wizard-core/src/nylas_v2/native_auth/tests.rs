@@ -137,3 +137,37 @@ fn the_signed_in_user_never_shows_its_token() {
     };
     assert!(!format!("{u:?}").contains("rt-secret-value"));
 }
+
+#[test]
+fn the_record_counts_connected_accounts_and_only_the_last_failures() {
+    let ok = |id: &str| AuthorizationResult {
+        purpose: "Calendar".into(),
+        provider: "graph".into(),
+        scopes: "calendar".into(),
+        account: Some(ConnectedAccount {
+            account_id: id.into(),
+            email_address: "a@b.c".into(),
+            provider: "graph".into(),
+            billing_state: None,
+            sync_state: None,
+        }),
+        error: None,
+    };
+    let failed = AuthorizationResult {
+        account: None,
+        error: Some(WizardError::invalid_input("no")),
+        ..ok("x")
+    };
+    let run = |results| NativeAuthOutcome {
+        email: "a@b.c".into(),
+        name: "A".into(),
+        results,
+    };
+    let first = run(vec![ok("a1"), failed.clone()]).record(None);
+    assert_eq!((first.total, first.connected, first.failed), (2, 1, 1));
+    assert!(first.problem().is_some());
+    // Trying again works: the earlier failure no longer counts.
+    let second = run(vec![ok("a2"), ok("a3")]).record(Some(&first));
+    assert_eq!((second.total, second.connected, second.failed), (3, 3, 0));
+    assert_eq!(second.problem(), None);
+}
