@@ -14,6 +14,7 @@ import type { PlanStep } from '../bindings/PlanStep';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
+import { AlertIcon, CheckCircleIcon, XCircleIcon } from '../components/icons';
 import { lastAudit } from '../components/summary-panel';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
@@ -36,10 +37,10 @@ const FIELD: Record<string, string> = {
   expires_in: 'Token lifetime (seconds)',
 };
 
-const REDIRECT_MARK: Record<TeamsPlanView['redirect_state'], { icon: string; word: string }> = {
-  matches: { icon: '✓', word: 'Checked' },
-  no_match: { icon: '✗', word: 'Problem' },
-  unknown: { icon: '!', word: 'Not checked' },
+const REDIRECT_MARK: Record<TeamsPlanView['redirect_state'], { word: string; verdict: string }> = {
+  matches: { word: 'Checked', verdict: 'verdict-pass' },
+  no_match: { word: 'Problem', verdict: 'verdict-fail' },
+  unknown: { word: 'Not checked', verdict: 'verdict-warn' },
 };
 
 /** Lines of the redirect URI box, blanks dropped. */
@@ -319,12 +320,14 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
           </dl>
 
           {mark !== null && (
-            <p
-              class={`verdict ${view.redirect_state === 'matches' ? 'verdict-pass' : 'verdict-warn'}`}
-              data-testid="teams-redirect-check"
-              data-state={view.redirect_state}
-            >
-              <span aria-hidden="true">{mark.icon}</span>
+            <p class={`verdict ${mark.verdict}`} data-testid="teams-redirect-check" data-state={view.redirect_state}>
+              {view.redirect_state === 'matches' ? (
+                <CheckCircleIcon size={16} />
+              ) : view.redirect_state === 'no_match' ? (
+                <XCircleIcon size={16} />
+              ) : (
+                <AlertIcon size={16} />
+              )}
               <span class="visually-hidden">{mark.word}: </span>
               <span>{view.redirect_sentence}</span>
             </p>
@@ -402,7 +405,7 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
             <PlanStepView step={step} />
           </ol>
           {view?.needs_confirmation === true && (
-            <label class="checkbox-row" data-testid="teams-agree-row">
+            <label class="check-option" data-testid="teams-agree-row">
               <input
                 type="checkbox"
                 checked={agreed}
@@ -411,13 +414,14 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
                   setNeedAgree(false);
                 }}
                 data-testid="teams-agree"
-              />{' '}
-              I understand the existing integration will be changed as shown above.
+              />
+              <span>I understand the existing integration will be changed as shown above.</span>
             </label>
           )}
           {needAgree && (
             <p class="verdict verdict-fail" role="alert" data-testid="teams-agree-needed">
-              Tick the box first: changing the integration can make people connect Teams again.
+              <XCircleIcon size={16} />
+              <span>Tick the box first: changing the integration can make people connect Teams again.</span>
             </p>
           )}
           <div class="finding-actions">
