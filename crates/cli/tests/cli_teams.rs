@@ -252,6 +252,35 @@ async fn a_failing_teams_check_refuses_and_a_passing_one_confirms_the_redirect_u
 }
 
 #[tokio::test]
+async fn a_domain_is_resolved_to_its_tenant_id() {
+    let r = setup().await;
+    let login = format!("{}microsoft-login/", r.sb.base_url());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"));
+    cmd.args(r.args("contoso.com"))
+        .arg("--dry-run")
+        .env("NYLAS_CLIENT_ID", V2_ID)
+        .env("NYLAS_CLIENT_SECRET", V2_SECRET)
+        .env("AZURE_CLIENT_SECRET", &r.azure_secret)
+        .env("NYLAS_WIZARD_URL_MICROSOFT_LOGIN", login)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdin(Stdio::null());
+    isolated_home(&mut cmd, r.home.path());
+    let o = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Contoso's directory ID in the practice scenario.
+    assert!(
+        stdout(&o).contains("\"tenant\": \"4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f\""),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        r.sb.calls("GET /microsoft-login/contoso.com/v2.0/.well-known/openid-configuration") >= 1
+    );
+}
+
+#[tokio::test]
 async fn wrong_nylas_credentials_exit_3_in_plain_words() {
     let r = setup().await;
     let o = r.cli("common", &["--yes"], Some("not-the-secret")).await;
