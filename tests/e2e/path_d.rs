@@ -95,6 +95,25 @@ async fn path_d_from_the_welcome_screen_to_the_classification_table() {
     assert!(reason.contains("refresh access"), "{reason}");
     scroll_top(&c, "migrate-scope-list").await;
     screenshot(&c, "12-D04-permissions-translated").await;
+
+    // The current v2 app's manifest: its Exchange permissions named.
+    let v2_manifest = wizard_e2e::workspace_root()
+        .join("crates/wizard-core/tests/fixtures/manifests/v2-events-ews-eas.json");
+    click(&c, "migrate-current-app").await;
+    wait_for(&c, "migrate-current-manifest")
+        .await
+        .send_keys(&v2_manifest.to_string_lossy())
+        .await
+        .expect("the manifest file picker");
+    let exchange = text_of(&c, "migrate-exchange-check").await;
+    assert!(exchange.contains("uses Exchange permissions"), "{exchange}");
+    assert!(exchange.contains("EAS.AccessAsUser.All"), "{exchange}");
+    assert!(
+        exchange.contains("Nylas v3 needs Microsoft Graph permissions"),
+        "{exchange}"
+    );
+    scroll_to(&c, "migrate-exchange-check").await;
+    screenshot(&c, "12-D04b-permissions-current-app-exchange").await;
     next(&c, "Region").await;
     wait_for_status(&c, "scopes", "done").await;
 
@@ -110,6 +129,17 @@ async fn path_d_from_the_welcome_screen_to_the_classification_table() {
         .find(Locator::Css(&tid("preset-read-only-inbox")))
         .await
         .is_err());
+    // The old v2 app checked against the translated permissions: what the
+    // new app needs and the old one lacks is named.
+    wait_for(&c, "manifest-file-input")
+        .await
+        .send_keys(&v2_manifest.to_string_lossy())
+        .await
+        .expect("the manifest file picker");
+    let results = text_of(&c, "audit-results").await;
+    assert!(results.contains("Contacts.Read"), "{results}");
+    scroll_top(&c, "audit-results").await;
+    screenshot(&c, "12-D06b-azure-app-old-app-checked").await;
     next(&c, "Microsoft connector").await;
 
     // 4. The connector: not built in this version, said plainly.
