@@ -9,15 +9,16 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 use wizard_core::endpoints::Endpoints;
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::nylas_v2::native_auth::{
-    self, connect_user, preview_requests, NativeAuthInput, NativeAuthPlan, NativeAuthProgress,
-    NativeAuthSecrets, UserSignIn, DEFAULT_NATIVE_AUTH_PORT, NATIVE_AUTH_TIMEOUT,
+    self, connect_user_with_tokens, preview_requests, NativeAuthInput, NativeAuthPlan,
+    NativeAuthProgress, NativeAuthSecrets, UserSignIn, DEFAULT_NATIVE_AUTH_PORT,
+    NATIVE_AUTH_TIMEOUT,
 };
 use wizard_core::regions::Region;
 use wizard_core::scopes::Feature;
@@ -32,7 +33,8 @@ pub const AFTER_HELP: &str = "\
 Secrets: NYLAS_CLIENT_SECRET (the Nylas v2 app's) and AZURE_CLIENT_SECRET are read \
 from the environment, else from this computer's keychain (where the desktop wizard \
 keeps them). NYLAS_CLIENT_ID may replace --client-id. The user's refresh token goes \
-from Microsoft straight to Nylas: it is never printed or saved.
+from Microsoft straight to Nylas: it is never printed or saved. Each new account's \
+Nylas access token is printed once with --show-access-tokens, and dropped otherwise.
 
 The Azure app needs http://localhost:PORT/nylas-wizard/v2-sign-in (port 47617 unless \
 --port) among its Web redirect URIs.
@@ -86,6 +88,10 @@ pub struct GraphEventsArgs {
     /// Print the plan; nobody signs in and nothing is sent to Nylas.
     #[arg(long)]
     dry_run: bool,
+    /// Print each new account's Nylas access token once on stdout (Nylas hands it out only now;
+    /// your app needs it to call Nylas for the account). Without it the tokens are dropped.
+    #[arg(long)]
+    show_access_tokens: bool,
     #[command(flatten)]
     output: OutputArg,
 }
@@ -299,9 +305,9 @@ fn graph_events(args: &GraphEventsArgs) -> ExitCode {
                 eprintln!("✗ [{}/{}] {message}", index + 1, plan.authorizations.len())
             }
         };
-        connect_user(&http, &endpoints, &plan, user, &secrets, &progress, &cancel).await
+        connect_user_with_tokens(&http, &endpoints, &plan, user, &secrets, &progress, &cancel).await
     });
-    let outcome = match outcome {
+    let (outcome, tokens) = match outcome {
         Ok(o) => o,
         Err(e) if e.code == ErrorCode::Cancelled && cancel.is_cancelled() => {
             eprintln!("Stopped: nothing more was sent.");
@@ -311,9 +317,15 @@ fn graph_events(args: &GraphEventsArgs) -> ExitCode {
     };
     let first_error = outcome.results.iter().find_map(|r| r.error.clone());
     if format == Format::Json {
-        output::print_json(
-            &json!({ "plan": plan, "outcome": outcome, "connected": first_error.is_none() }),
-        );
+        let mut out =
+            json!({ "plan": plan, "outcome": outcome, "connected": first_error.is_none() });
+        if args.show_access_tokens {
+            out["access_tokens"] = tokens
+                .iter()
+                .map(|t| json!({"account_id": t.account_id, "access_token": t.token.expose_secret()}))
+                .collect();
+        }
+        output::print_json(&out);
     } else {
         println!("\n{} ({}):", outcome.name, outcome.email);
         for r in &outcome.results {
@@ -329,7 +341,14 @@ fn graph_events(args: &GraphEventsArgs) -> ExitCode {
                 (None, None) => {}
             }
         }
-        println!("\nThe accounts' access tokens are not kept: your app gets its own when it authenticates the user.");
+        if args.show_access_tokens {
+            println!("\nAccess tokens (shown once; Nylas hands them out only at connection, keep them safe):");
+            for t in &tokens {
+                println!("  {}: {}", t.account_id, t.token.expose_secret());
+            }
+        } else {
+            println!("\nThe accounts' access tokens were not kept (Nylas hands them out only at connection); run with --show-access-tokens to get them.");
+        }
     }
     match first_error {
         None => ExitCode::SUCCESS,

@@ -272,3 +272,29 @@ async fn a_wrong_v2_secret_exits_3_and_says_so() {
     assert_eq!(account_count(&sb), before);
     assert_no_canary(&out);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn access_tokens_are_printed_once_and_only_when_asked() {
+    let sb = sandbox().await;
+    let out = run_signed_in(
+        &sb,
+        &["--format", "json", "--show-access-tokens"],
+        V2_SECRET,
+    )
+    .await;
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tokens = v["access_tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1);
+    let id = v["outcome"]["results"][0]["account"]["account_id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(tokens[0]["account_id"], id);
+    let token = tokens[0]["access_token"].as_str().unwrap();
+    assert!(token.starts_with(&format!("{CANARY}v2-at-")), "{token}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches(token).count(), 1, "printed once");
+    assert!(!common::stderr(&out).contains(CANARY), "never on stderr");
+    // The refresh token never, even then.
+    assert!(!stdout.contains(&format!("{CANARY}sandbox-rt-")));
+}

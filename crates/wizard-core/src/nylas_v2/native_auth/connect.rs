@@ -84,9 +84,11 @@ pub async fn authorize(
         })
 }
 
-/// The account fields we read (never `access_token`).
+/// The account fields we read; `access_token` only into a `SecretString`.
 #[derive(Deserialize)]
 struct AccountAnswer {
+    #[serde(default)]
+    access_token: Option<String>,
     #[serde(default)]
     account_id: Option<String>,
     #[serde(default)]
@@ -101,7 +103,7 @@ struct AccountAnswer {
     sync_state: Option<String>,
 }
 
-/// `POST /connect/token` → the account.
+/// `POST /connect/token` → the account (its access token dropped).
 pub async fn token(
     http: &HttpClient,
     base: &Url,
@@ -110,6 +112,28 @@ pub async fn token(
     code: &SecretString,
     cancel: &CancellationToken,
 ) -> Result<ConnectedAccount> {
+    token_with_access(
+        http,
+        base,
+        nylas_client_id,
+        nylas_client_secret,
+        code,
+        cancel,
+    )
+    .await
+    .map(|(account, _)| account)
+}
+
+/// `POST /connect/token` → the account and its access token (memory only:
+/// Nylas hands it out once, at connection).
+pub async fn token_with_access(
+    http: &HttpClient,
+    base: &Url,
+    nylas_client_id: &str,
+    nylas_client_secret: &SecretString,
+    code: &SecretString,
+    cancel: &CancellationToken,
+) -> Result<(ConnectedAccount, Option<SecretString>)> {
     let req = ApiRequest::new(RemoteOp::NylasV2Token, base, "connect/token")?.json(json!({
         "client_id": nylas_client_id,
         "client_secret": nylas_client_secret.expose_secret().trim(),
@@ -126,11 +150,18 @@ pub async fn token(
                 "Nylas connected the account but its answer had no account ID.",
             )
         })?;
-    Ok(ConnectedAccount {
-        account_id: id,
-        email_address: a.email_address,
-        provider: a.provider,
-        billing_state: a.billing_state,
-        sync_state: a.sync_state,
-    })
+    let access = a
+        .access_token
+        .filter(|t| !t.is_empty())
+        .map(SecretString::from);
+    Ok((
+        ConnectedAccount {
+            account_id: id,
+            email_address: a.email_address,
+            provider: a.provider,
+            billing_state: a.billing_state,
+            sync_state: a.sync_state,
+        },
+        access,
+    ))
 }
