@@ -84,6 +84,7 @@ describe('Connect accounts step', () => {
     done.resolve({ outcome: { rows: [adeleDone, meganFailed], cancelled: false, skipped: 0 }, progress: after });
     const summary = await screen.findByTestId('connect-accounts-summary');
     expect(summary.textContent).toBe('1 of 2 connected. Resume tries the others again.');
+    expect(screen.getByTestId('connect-accounts-start').className).toBe('btn btn-primary');
     expect(screen.getByTestId('account-row-acct-megan').textContent).toContain('(event code 25004)');
     expect(screen.getByTestId('account-status-acct-megan').textContent).toContain('Failed');
     expect(ctx.applyProgress).toHaveBeenCalledWith(after);
@@ -105,6 +106,8 @@ describe('Connect accounts step', () => {
     const summary = await screen.findByTestId('connect-accounts-summary');
     expect(summary.textContent).toBe('All 2 accounts are connected.');
     expect(screen.queryByTestId('connect-accounts-resume')).toBeNull();
+    // Next is the thing to do now: connecting more is secondary.
+    expect(screen.getByTestId('connect-accounts-start').className).toBe('btn btn-secondary');
   });
 
   it('cancels, and a pasted address that is refused says why', async () => {

@@ -160,6 +160,7 @@ export function ConnectAccountsStep({ ctx }: StepViewProps) {
   const left = rows.filter((r) => r.status !== 'connected').length;
   const connected = rows.length - left;
   const blocked = view?.blocked ?? null;
+  const allConnected = rows.length > 0 && left === 0 && !running;
 
   return (
     <div class="connect-accounts-step" data-testid="connect-accounts-step">
@@ -206,9 +207,10 @@ export function ConnectAccountsStep({ ctx }: StepViewProps) {
             One per line (commas work too). You find them in your v2 application's accounts in the Nylas Dashboard.
           </p>
           <div class="field-row">
+            {/* Once every account is connected, Next is the thing to do. */}
             <button
               type="submit"
-              class="btn btn-primary"
+              class={allConnected ? 'btn btn-secondary' : 'btn btn-primary'}
               data-testid="connect-accounts-start"
               aria-disabled={running || blocked !== null ? 'true' : undefined}
               disabled={blocked !== null}
@@ -298,7 +300,9 @@ export function ConnectAccountsStep({ ctx }: StepViewProps) {
             {ended.outcome.cancelled
               ? `Stopped. ${connected} of ${rows.length} connected; Resume goes on with the others.`
               : left === 0
-                ? `All ${rows.length} accounts are connected.`
+                ? rows.length === 1
+                  ? 'The account is connected.'
+                  : `All ${rows.length} accounts are connected.`
                 : `${connected} of ${rows.length} connected. Resume tries the others again.`}
           </p>
         )}
