@@ -130,7 +130,7 @@ async fn dry_run_shows_the_plan_and_sends_nothing() {
         out.contains("http://localhost:47616/nylas-wizard/teams-callback"),
         "{out}"
     );
-    assert!(out.contains("we can't confirm"), "{out}");
+    assert!(out.contains("can't confirm from here"), "{out}");
     assert!(out.contains("Dry run: nothing was sent"), "{out}");
     assert_eq!(r.sb.calls(LIST), 1);
     assert_eq!(r.sb.calls(CREATE), 0);

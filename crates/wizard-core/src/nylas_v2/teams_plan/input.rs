@@ -209,7 +209,7 @@ impl RedirectCheck {
                 format!("{u} is registered on your Azure app, as Nylas requires.")
             }
             RedirectCheck::NoMatch { .. } => "None of these redirect URIs is registered on your Azure app's Web platform, and Nylas needs at least one there.".into(),
-            RedirectCheck::Unknown => "We couldn't see your Azure app's redirect URIs, so we can't confirm one of these is registered there: Nylas needs at least one.".into(),
+            RedirectCheck::Unknown => "Your Azure app's redirect URIs aren't at hand here (its last check didn't keep them), so the wizard can't confirm from here that one of these is registered on it. Nylas needs at least one: the Teams redirect URI that the app's Teams check looks for.".into(),
         }
     }
 
