@@ -76,6 +76,7 @@ export function V2SetUp({ report }: { report: SetupReport }) {
         ) : (
           ': no Application (client) ID given'
         )}
+        {a.tenant !== null && <span class="done-fact-note">In the tenant {a.tenant}.</span>}
         {audit !== null && (
           <span class="done-fact-note">
             {audit.fail === 0

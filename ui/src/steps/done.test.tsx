@@ -136,6 +136,7 @@ describe('Done step', () => {
     const headline = await screen.findByTestId('done-complete');
     expect(headline.textContent).toContain('Nylas can add Teams meetings for your accounts');
     expect(headline.textContent).not.toContain('test account');
+    expect(screen.getByTestId('done-fact-azure').textContent).toContain(`In the tenant ${TEAMS.answers.tenant}.`);
     const v2 = screen.getByTestId('done-fact-nylas-v2');
     expect(v2.textContent).toContain(TEAMS.nylas_v2?.client_id ?? 'missing');
     expect(v2.textContent).toContain('Checked in the US region.');
