@@ -395,3 +395,51 @@ fn choices_are_checked_in_rust() {
         (Some("Contoso meetings"), Some(86400))
     );
 }
+
+#[test]
+fn stop_as_the_step_starts_creates_nothing_and_a_second_run_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path());
+    let state = app.state::<AppState>();
+    teams_path(&w);
+    ready(&state);
+    let last: wizard_core::summary::LastAudit =
+        serde_json::from_value(audit(&w, "teams-correct")).unwrap();
+    let stop = CancellationToken::new();
+    let applied = runtime()
+        .block_on(apply_with_at(
+            &state,
+            Some(&last),
+            &TeamsChoices::default(),
+            false,
+            47616,
+            &|e| {
+                // The admin presses Stop as the step starts.
+                if matches!(e.state, StepState::Started) {
+                    stop.cancel();
+                }
+            },
+            &stop,
+        ))
+        .unwrap();
+    assert!(applied.report.cancelled);
+    assert_eq!(applied.report.steps[0].outcome, StepOutcome::Cancelled);
+    assert_eq!(applied.changes, vec![]);
+    assert_eq!(state.progress().answers.teams_integration, None);
+    // Nothing reached Nylas: the plan still creates it, once.
+    let view = call(&w, "plan_teams_integration", json!({"audit": last})).unwrap();
+    assert_eq!(view["plan"]["steps"][0]["action"], "create", "{view}");
+    let done = runtime()
+        .block_on(apply_with_at(
+            &state,
+            Some(&last),
+            &TeamsChoices::default(),
+            false,
+            47616,
+            &|_| {},
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+    assert_eq!(done.report.steps[0].outcome, StepOutcome::Created);
+    assert!(done.report.resumed, "the journal shows the stopped run");
+}
