@@ -49,6 +49,8 @@ const COMMANDS: &[&str] = &[
     "plan_native_auth",
     "start_native_auth",
     "finish_native_auth",
+    "copy_native_auth_token",
+    "forget_native_auth_tokens",
     "teams_accounts_view",
     "connect_teams_accounts",
     "paste_teams_callback",

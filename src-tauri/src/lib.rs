@@ -96,6 +96,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         native_auth_commands::plan_native_auth,
         native_auth_commands::start_native_auth,
         native_auth_commands::finish_native_auth,
+        native_auth_commands::copy_native_auth_token,
+        native_auth_commands::forget_native_auth_tokens,
         teams_auth_commands::teams_accounts_view,
         teams_auth_commands::connect_teams_accounts,
         teams_auth_commands::paste_teams_callback,

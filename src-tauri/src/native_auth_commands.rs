@@ -18,10 +18,11 @@ use tauri::ipc::Channel;
 use tauri::{Manager, Runtime, State};
 use url::Url;
 use wizard_core::nylas_v2::native_auth::{
-    self, connect_user, NativeAuthInput, NativeAuthOutcome, NativeAuthPlan, NativeAuthProgress,
-    NativeAuthSecrets, UserSignIn, DEFAULT_NATIVE_AUTH_PORT, NATIVE_AUTH_TIMEOUT,
+    self, connect_user_with_tokens, NativeAuthInput, NativeAuthOutcome, NativeAuthPlan,
+    NativeAuthProgress, NativeAuthSecrets, UserSignIn, DEFAULT_NATIVE_AUTH_PORT,
+    NATIVE_AUTH_TIMEOUT,
 };
-use wizard_core::secrets::{SecretName, SecretString};
+use wizard_core::secrets::{ExposeSecret, SecretName, SecretString};
 use wizard_core::state::ProgressView;
 use wizard_core::{ErrorCode, WizardError};
 
@@ -36,10 +37,20 @@ const MICROSOFT_LOGIN_HOST: &str = "login.microsoftonline.com";
 /// The loopback port, when not the default (tests).
 pub struct NativeAuthPort(pub u16);
 
-/// A sign-in started and not finished yet.
+/// A sign-in started and not finished yet, and the new accounts' access
+/// tokens (Nylas hands each out only at connection) until the admin copies
+/// them or leaves the step.
 #[derive(Default)]
 pub struct NativeAuthSession {
     pending: tokio::sync::Mutex<Option<(UserSignIn, NativeAuthPlan)>>,
+    tokens: tokio::sync::Mutex<std::collections::HashMap<String, SecretString>>,
+    clipboard: std::sync::Mutex<Option<arboard::Clipboard>>,
+}
+
+/// What `copy_native_auth_token` answers (never the token).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenCopied {
+    pub copied: bool,
 }
 
 /// What `start_native_auth` answers.
@@ -250,7 +261,7 @@ pub async fn finish_native_auth(
             tracing::debug!("native-auth progress not delivered: {err}");
         }
     };
-    let outcome = connect_user(
+    let (outcome, tokens) = connect_user_with_tokens(
         &remote.http,
         &remote.endpoints,
         &plan,
@@ -260,6 +271,11 @@ pub async fn finish_native_auth(
         call.token(),
     )
     .await?;
+    session
+        .tokens
+        .lock()
+        .await
+        .extend(tokens.into_iter().map(|t| (t.account_id, t.token)));
     tracing::info!(
         accounts = outcome.results.len(),
         failed = outcome.results.iter().filter(|r| r.error.is_some()).count(),
@@ -271,6 +287,52 @@ pub async fn finish_native_auth(
         Ok(())
     })?;
     Ok(NativeAuthView { outcome, progress })
+}
+
+/// Put a new account's access token on the system clipboard, from Rust:
+/// its value never crosses to the window.
+#[tauri::command]
+pub async fn copy_native_auth_token(
+    session: State<'_, NativeAuthSession>,
+    account_id: String,
+) -> Result<TokenCopied> {
+    let token = session
+        .tokens
+        .lock()
+        .await
+        .get(account_id.trim())
+        .cloned()
+        .ok_or_else(|| {
+            WizardError::new(
+                ErrorCode::SecretNotFound,
+                "The wizard no longer has this account's access token.",
+            )
+            .with_hint("Nylas hands it out only when the account is connected: connect the person again (replacing the account) to get a new one.")
+        })?;
+    let unavailable = |e: arboard::Error| {
+        tracing::warn!("clipboard unavailable: {e}");
+        WizardError::new(
+            ErrorCode::Io,
+            "The wizard couldn't reach this computer's clipboard.",
+        )
+        .with_hint("Use the command line's --show-access-tokens instead.")
+    };
+    let mut clipboard = session.clipboard.lock().unwrap_or_else(|e| e.into_inner());
+    if clipboard.is_none() {
+        *clipboard = Some(arboard::Clipboard::new().map_err(unavailable)?);
+    }
+    if let Some(c) = clipboard.as_mut() {
+        c.set_text(token.expose_secret()).map_err(unavailable)?;
+    }
+    tracing::info!("an account's access token was copied to the clipboard");
+    Ok(TokenCopied { copied: true })
+}
+
+/// Forget the access tokens kept for copying (the admin left the step).
+#[tauri::command]
+pub async fn forget_native_auth_tokens(session: State<'_, NativeAuthSession>) -> Result<()> {
+    session.tokens.lock().await.clear();
+    Ok(())
 }
 
 #[cfg(test)]

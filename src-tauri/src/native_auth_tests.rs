@@ -192,6 +192,23 @@ fn a_user_signs_in_and_is_connected_without_any_secret_over_ipc() {
         "{}",
         view["progress"]["leaving"]
     );
+    // The account's access token: copied by Rust (without a display the
+    // clipboard is unavailable and says so), never in an answer; an
+    // unknown account has none; leaving the step forgets them.
+    let account = result["account"]["account_id"].as_str().unwrap();
+    let copied = call(&w, "copy_native_auth_token", json!({"accountId": account}));
+    match &copied {
+        Ok(answer) => assert_eq!(answer, &json!({"copied": true})),
+        Err(err) => assert_eq!(err["code"], "io", "{err}"),
+    }
+    assert_no_secret(&match copied {
+        Ok(v) | Err(v) => v,
+    });
+    let unknown = call(&w, "copy_native_auth_token", json!({"accountId": "nobody"})).unwrap_err();
+    assert_eq!(unknown["code"], "secret_not_found");
+    call(&w, "forget_native_auth_tokens", json!({})).unwrap();
+    let gone = call(&w, "copy_native_auth_token", json!({"accountId": account})).unwrap_err();
+    assert_eq!(gone["code"], "secret_not_found");
     // Nothing is waiting any more.
     let again = call(&w, "finish_native_auth", json!({"onProgress": NOBODY})).unwrap_err();
     assert!(again["message"]

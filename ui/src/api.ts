@@ -932,3 +932,14 @@ export function finishNativeAuth(onProgress: (event: NativeAuthProgress) => void
   channel.onmessage = onProgress;
   return call<NativeAuthView>('finish_native_auth', { onProgress: channel });
 }
+
+/** Put a new account's Nylas access token on the clipboard, from Rust (the
+ *  window never sees it). Nylas hands it out only at connection. */
+export function copyNativeAuthToken(accountId: string): Promise<{ copied: boolean }> {
+  return call<{ copied: boolean }>('copy_native_auth_token', { accountId });
+}
+
+/** Forget the access tokens kept for copying (leaving the step). */
+export async function forgetNativeAuthTokens(): Promise<void> {
+  await call<null>('forget_native_auth_tokens');
+}

@@ -18,6 +18,8 @@ vi.mock('../api', async (importOriginal) => {
     startNativeAuth: vi.fn(),
     finishNativeAuth: vi.fn(),
     cancelRemote: vi.fn(),
+    copyNativeAuthToken: vi.fn(),
+    forgetNativeAuthTokens: vi.fn(),
   };
 });
 const m = vi.mocked(api);
@@ -83,6 +85,8 @@ beforeEach(() => {
   m.planNativeAuth.mockResolvedValue(plan(false));
   m.startNativeAuth.mockImplementation(async () => ({ authorize_url: URL, opened: true, plan: plan(false) }));
   m.cancelRemote.mockResolvedValue(1);
+  m.copyNativeAuthToken.mockResolvedValue({ copied: true });
+  m.forgetNativeAuthTokens.mockResolvedValue(undefined);
 });
 
 describe('Connect accounts (path C, native auth)', () => {
@@ -120,6 +124,27 @@ describe('Connect accounts (path C, native auth)', () => {
     expect(within(list).getByTestId('native-auth-account-0').textContent).toContain('acc0123456789abcdefghijk');
     expect(ctx.applyProgress).toHaveBeenCalled();
     expect(screen.getByTestId('native-auth-start').textContent).toBe('Connect another person');
+    // The access token goes to the clipboard through Rust, by account ID.
+    fireEvent.click(screen.getByTestId('native-auth-copy-token-0'));
+    await waitFor(() => expect(screen.getByTestId('native-auth-copy-token-0').textContent).toContain('copied'));
+    expect(m.copyNativeAuthToken).toHaveBeenCalledWith('acc0123456789abcdefghijk');
+  });
+
+  it('says when the token can’t be copied, and forgets the tokens when the step is left', async () => {
+    m.finishNativeAuth.mockResolvedValue({ outcome, progress: onStep() });
+    m.copyNativeAuthToken.mockRejectedValue(
+      new WizardApiError('io', 'The wizard couldn’t reach this computer’s clipboard.', 'Use --show-access-tokens.'),
+    );
+    const { unmount } = renderStep(NativeAuthStep, makeCtx(onStep()));
+    await screen.findByTestId('native-auth-plan');
+    fireEvent.click(screen.getByTestId('native-auth-start'));
+    fireEvent.click(await screen.findByTestId('native-auth-copy-token-0'));
+    const err = await screen.findByTestId('native-auth-copy-token-0-error');
+    expect(err.textContent).toContain('clipboard');
+    // (An earlier test's view may still be finishing its own unmount.)
+    const before = m.forgetNativeAuthTokens.mock.calls.length;
+    unmount();
+    await waitFor(() => expect(m.forgetNativeAuthTokens.mock.calls.length).toBe(before + 1));
   });
 
   it('explains what shared calendars cost before anyone signs in', async () => {

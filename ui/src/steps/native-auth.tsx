@@ -10,7 +10,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { toWizardError, type NativeAuthStarted, type WizardApiError } from '../api';
+import { toWizardError, WizardApiError, type NativeAuthStarted } from '../api';
 import type { NativeAuthOutcome } from '../bindings/NativeAuthOutcome';
 import type { NativeAuthPlan } from '../bindings/NativeAuthPlan';
 import type { NativeAuthProgress } from '../bindings/NativeAuthProgress';
@@ -78,6 +78,29 @@ function PlanView({ plan }: { plan: NativeAuthPlan }) {
   );
 }
 
+function CopyToken({ accountId, testId }: { accountId: string; testId: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | WizardApiError>('idle');
+  const copy = () => {
+    api
+      .copyNativeAuthToken(accountId)
+      .then(() => setState('copied'))
+      .catch((e: unknown) => setState(toWizardError(e)));
+  };
+  return (
+    <>
+      <button type="button" class="btn btn-secondary btn-small" data-testid={testId} onClick={copy}>
+        {state === 'copied' ? '✓ Access token copied' : 'Copy access token'}
+      </button>
+      {state instanceof WizardApiError && (
+        <span class="field-hint" role="alert" data-testid={`${testId}-error`}>
+          {' '}
+          {state.message} {state.hint}
+        </span>
+      )}
+    </>
+  );
+}
+
 function Outcome({ outcome }: { outcome: NativeAuthOutcome }) {
   const ok = outcome.results.every((r) => r.account !== null);
   return (
@@ -94,7 +117,8 @@ function Outcome({ outcome }: { outcome: NativeAuthOutcome }) {
                 <CopyValue value={r.account.account_id} label="account ID" testId={`native-auth-account-${i}`} />{' '}
                 <span class="field-hint">
                   ({r.account.provider}, billing {r.account.billing_state ?? 'unknown'})
-                </span>
+                </span>{' '}
+                <CopyToken accountId={r.account.account_id} testId={`native-auth-copy-token-${i}`} />
               </>
             ) : (
               <>
@@ -129,6 +153,10 @@ export function NativeAuthStep({ ctx }: StepViewProps) {
       .planNativeAuth([], false)
       .then(setPlan)
       .catch((e: unknown) => setPlanError(toWizardError(e)));
+    // Leaving the step: Rust forgets the access tokens kept for copying.
+    return () => {
+      void api.forgetNativeAuthTokens().catch(() => undefined);
+    };
   }, []);
 
   const start = async () => {
@@ -309,10 +337,10 @@ export function NativeAuthStep({ ctx }: StepViewProps) {
               <Outcome key={i} outcome={o} />
             ))}
           </ul>
-          <p class="field-hint">
-            Nylas hands out an account&apos;s access token only when it is connected, and the wizard doesn&apos;t keep
-            it. These accounts sync and send webhooks; for API calls on their behalf, your app connects people itself
-            with native auth (the same two calls) and keeps the token it gets.
+          <p class="field-hint" data-testid="native-auth-token-note">
+            Nylas hands out an account&apos;s access token only when it is connected. Your app needs it to call Nylas
+            for that account: copy it now (it goes to the clipboard, never onto this page). The wizard forgets the
+            tokens when you leave this step.
           </p>
         </section>
       )}
