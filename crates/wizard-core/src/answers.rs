@@ -130,6 +130,9 @@ pub struct Answers {
     pub teams_accounts: Option<crate::nylas_v2::AccountsRecord>,
     /// The last batch of v2 native-auth (Graph) accounts (path C).
     pub v2_accounts: Option<crate::nylas_v2::AccountsRecord>,
+    /// Path D: the checklist items the admin ticked (what only happens in
+    /// the Nylas dashboard), each once, in checklist order.
+    pub migrate_ticks: Vec<crate::migrate::checklist::ChecklistItem>,
 }
 
 /// One change to the answers, as the window sends it. Every value is
@@ -155,6 +158,11 @@ pub enum AnswerUpdate {
     ClientId(Option<String>),
     /// Replace the list of additional tenants.
     AdditionalTenants(Vec<String>),
+    /// Path D: tick or untick a checklist item only the admin can see done.
+    MigrateTick {
+        item: crate::migrate::checklist::ChecklistItem,
+        done: bool,
+    },
 }
 
 /// Which feature set a path uses.
@@ -307,6 +315,9 @@ impl Answers {
             AnswerUpdate::AdditionalTenants(list) => {
                 self.additional_tenants = clean_additional_tenants(&list)?
             }
+            AnswerUpdate::MigrateTick { item, done } => {
+                crate::migrate::checklist::apply_tick(&mut self.migrate_ticks, item, done)?
+            }
         }
         Ok(())
     }
@@ -415,6 +426,15 @@ impl Answers {
             p,
             AnswerUpdate::AdditionalTenants(self.additional_tenants.clone()),
         )?;
+        for item in &self.migrate_ticks {
+            a.apply(
+                p,
+                AnswerUpdate::MigrateTick {
+                    item: *item,
+                    done: true,
+                },
+            )?;
+        }
         Ok(a)
     }
 

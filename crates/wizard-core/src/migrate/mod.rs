@@ -4,6 +4,7 @@
 //! What each step leaves in the answers is a record here (never an email
 //! address: the list itself stays with the admin).
 
+pub mod checklist;
 pub mod classify;
 pub mod exchange;
 pub mod scopes;

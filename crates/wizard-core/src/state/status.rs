@@ -201,7 +201,10 @@ impl Progress {
 
 /// The paths whose Done step shows a report.
 pub(super) fn has_report(path: PathId) -> bool {
-    matches!(path, PathId::V3 | PathId::Teams | PathId::V2Events)
+    matches!(
+        path,
+        PathId::V3 | PathId::Teams | PathId::V2Events | PathId::Migrate
+    )
 }
 
 pub(super) fn skipped(reason: &str) -> (StepStatus, Option<String>) {

@@ -187,7 +187,8 @@ mod tests {
         // The verdict itself waits for the Done step to be built (H5).
         assert!(super::super::status::has_report(PathId::Teams));
         assert!(super::super::status::has_report(PathId::V2Events));
-        assert!(!super::super::status::has_report(PathId::Migrate));
+        // Path D's Done step shows the report with its migration checklist.
+        assert!(super::super::status::has_report(PathId::Migrate));
     }
 
     #[test]
