@@ -34,6 +34,7 @@ pub const REPORT_FORMAT: u32 = 1;
 const TITLE: &str = "Nylas Microsoft setup — report";
 
 mod document;
+mod migrate;
 mod v2;
 pub use document::*;
 pub use v2::AccountFacts;
@@ -303,6 +304,7 @@ fn doc(label: &str, topic: DocTopic) -> DocLink {
 pub fn next_steps_for(input: &ReportInput<'_>) -> Vec<NextStep> {
     match input.summary.progress.path {
         Some(p @ (PathId::Teams | PathId::V2Events)) => v2::next_steps_for(input, p),
+        Some(PathId::Migrate) => migrate::next_steps(),
         _ => next_steps(),
     }
 }
@@ -348,6 +350,8 @@ fn fact_steps(path: Option<PathId>) -> &'static [&'static str] {
             REPORT_STEP,
         ],
         Some(PathId::V2Events) => &[NYLAS_V2_STEP, NATIVE_AUTH_STEP, REPORT_STEP],
+        // Path D: the step list names open steps; the checklist adds the rest.
+        Some(PathId::Migrate) => &[REPORT_STEP],
         _ => &[
             NYLAS_ACCOUNT_STEP,
             CONFIGURE_NYLAS_STEP,
@@ -365,6 +369,7 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
     let mut b = match path {
         Some(PathId::Teams) => v2::teams_sections(input, left),
         Some(PathId::V2Events) => v2::v2_events_sections(input, left),
+        Some(PathId::Migrate) => migrate::migrate_sections(input, left),
         _ => v3_sections(input, left),
     };
     b.extend(changes_blocks(input));

@@ -225,7 +225,10 @@ fn the_json_has_stable_field_names() {
             "teams_integration",
             "teams_accounts",
             "v2_accounts",
-            "accounts"
+            "accounts",
+            "migrate_scopes",
+            "migrate_accounts",
+            "migrate_checklist"
         ])
     );
     assert_eq!(v["generated_at"], "1970-01-01T00:00:00Z");

@@ -4,6 +4,9 @@ import type { AccountsRecord } from "./AccountsRecord";
 import type { ChangeFacts } from "./ChangeFacts";
 import type { ConfigureFacts } from "./ConfigureFacts";
 import type { LeftItem } from "./LeftItem";
+import type { MigrateAccountsRecord } from "./MigrateAccountsRecord";
+import type { MigrateChecklist } from "./MigrateChecklist";
+import type { MigrateScopesRecord } from "./MigrateScopesRecord";
 import type { NextStep } from "./NextStep";
 import type { NylasAppFacts } from "./NylasAppFacts";
 import type { NylasV2Record } from "./NylasV2Record";
@@ -53,4 +56,16 @@ v2_accounts: AccountsRecord | null,
  * Paths B and C: the accounts this run connected, one by one (empty
  * when it doesn't know them).
  */
-accounts: Array<AccountFacts>, };
+accounts: Array<AccountFacts>, 
+/**
+ * Path D: the v2 scopes translated to Graph.
+ */
+migrate_scopes: MigrateScopesRecord | null, 
+/**
+ * Path D: what sorting the exported v2 accounts found (counts only).
+ */
+migrate_accounts: MigrateAccountsRecord | null, 
+/**
+ * Path D: seed 002's checklist, each item with its state and why.
+ */
+migrate_checklist: MigrateChecklist | null, };

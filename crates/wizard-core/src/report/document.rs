@@ -10,6 +10,8 @@ use super::{
     ReportInput, SignInFacts, REPORT_FORMAT,
 };
 use crate::audit::{CheckId, FindingStatus, Tenancy};
+use crate::migrate::checklist::MigrateChecklist;
+use crate::migrate::{MigrateAccountsRecord, MigrateScopesRecord};
 use crate::nylas_v2::{AccountsRecord, NylasV2Record, TeamsIntegrationRecord};
 use crate::paths::{path_info, PathId};
 use crate::regions::Region;
@@ -144,6 +146,15 @@ pub struct SetupReport {
     /// when it doesn't know them).
     #[serde(default)]
     pub accounts: Vec<AccountFacts>,
+    /// Path D: the v2 scopes translated to Graph.
+    #[serde(default)]
+    pub migrate_scopes: Option<MigrateScopesRecord>,
+    /// Path D: what sorting the exported v2 accounts found (counts only).
+    #[serde(default)]
+    pub migrate_accounts: Option<MigrateAccountsRecord>,
+    /// Path D: seed 002's checklist, each item with its state and why.
+    #[serde(default)]
+    pub migrate_checklist: Option<MigrateChecklist>,
 }
 
 /// The report as a typed document (serialise it with serde_json).
@@ -206,6 +217,7 @@ pub fn document(input: &ReportInput<'_>) -> SetupReport {
         .unwrap_or_default();
     let left = left(input);
     let on_v2 = matches!(p.path, Some(PathId::Teams | PathId::V2Events));
+    let on_migrate = p.path == Some(PathId::Migrate);
     SetupReport {
         format: REPORT_FORMAT,
         generated_at: s.generated_at.unwrap_or_else(OffsetDateTime::now_utc),
@@ -274,6 +286,9 @@ pub fn document(input: &ReportInput<'_>) -> SetupReport {
         } else {
             Vec::new()
         },
+        migrate_scopes: on_migrate.then(|| a.migrate_scopes.clone()).flatten(),
+        migrate_accounts: on_migrate.then(|| a.migrate_accounts.clone()).flatten(),
+        migrate_checklist: on_migrate.then(|| super::migrate::migrate_checklist(input)),
     }
 }
 
