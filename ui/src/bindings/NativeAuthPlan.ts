@@ -20,7 +20,13 @@ redirect_uri: string,
 /**
  * What the user's Microsoft sign-in asks for.
  */
-microsoft_scopes: Array<string>, authorizations: Array<Authorization>, 
+microsoft_scopes: Array<string>, 
+/**
+ * The same, as the admin reads them: `Calendars.ReadWrite.Shared
+ * (Microsoft Graph)`, `EWS.AccessAsUser.All (Exchange Online)`, and
+ * the sign-in's own (`offline_access`: Nylas may renew the sign-in).
+ */
+permissions: Array<string>, authorizations: Array<Authorization>, 
 /**
  * Webhooks, billing, old accounts: what the admin should know first.
  */

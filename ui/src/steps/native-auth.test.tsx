@@ -43,6 +43,7 @@ function plan(shared: boolean): NativeAuthPlan {
     port: 47617,
     redirect_uri: 'http://localhost:47617/nylas-wizard/v2-sign-in',
     microsoft_scopes: ['https://graph.microsoft.com/Calendars.ReadWrite', 'offline_access'],
+    permissions: ['Calendars.ReadWrite (Microsoft Graph)', 'offline_access (lets Nylas renew the sign-in)'],
     authorizations: shared
       ? [{ provider: 'office365', scopes: 'email,contacts', purpose: 'Email and contacts', reauth_account_id: null }, calendar]
       : [calendar],
@@ -105,6 +106,7 @@ describe('Connect accounts (path C, native auth)', () => {
     renderStep(NativeAuthStep, ctx);
     const planned = await screen.findByTestId('native-auth-plan');
     expect(within(planned).getByTestId('native-auth-authorization-0').textContent).toContain('graph');
+    expect(screen.getByTestId('native-auth-scopes').textContent).toContain('Calendars.ReadWrite (Microsoft Graph)');
     expect(screen.getByTestId('native-auth-redirect-uri').textContent).toContain('localhost:47617/nylas-wizard/v2-sign-in');
     expect(screen.getByTestId('native-auth-notes').textContent).toContain('bills the old and the new account');
     const email = screen.getByTestId('native-auth-login-hint') as HTMLInputElement;

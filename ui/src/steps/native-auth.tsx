@@ -46,7 +46,7 @@ function PlanView({ plan }: { plan: NativeAuthPlan }) {
       <ol class="group-help">
         <li>
           They sign in at Microsoft with your Azure app ({plan.azure_client_id}) and accept:{' '}
-          <span data-testid="native-auth-scopes">{plan.microsoft_scopes.join(', ')}</span>.
+          <span data-testid="native-auth-scopes">{plan.permissions.join('; ')}</span>.
         </li>
         {plan.authorizations.map((a, i) => (
           <li key={i} data-testid={`native-auth-authorization-${i}`}>

@@ -102,6 +102,10 @@ pub struct NativeAuthPlan {
     pub redirect_uri: String,
     /// What the user's Microsoft sign-in asks for.
     pub microsoft_scopes: Vec<String>,
+    /// The same, as the admin reads them: `Calendars.ReadWrite.Shared
+    /// (Microsoft Graph)`, `EWS.AccessAsUser.All (Exchange Online)`, and
+    /// the sign-in's own (`offline_access`: Nylas may renew the sign-in).
+    pub permissions: Vec<String>,
     pub authorizations: Vec<Authorization>,
     /// Webhooks, billing, old accounts: what the admin should know first.
     pub notes: Vec<String>,

@@ -5,6 +5,19 @@
 
 use super::*;
 
+/// A scope as the admin reads it.
+fn shown(scope: &str) -> String {
+    if let Some(p) = scope.strip_prefix(GRAPH_RESOURCE) {
+        format!("{p} (Microsoft Graph)")
+    } else if let Some(p) = scope.strip_prefix("https://outlook.office365.com/") {
+        format!("{p} (Exchange Online: email and contacts)")
+    } else if scope == "offline_access" {
+        "offline_access (lets Nylas renew the sign-in)".to_owned()
+    } else {
+        format!("{scope} (who signed in)")
+    }
+}
+
 fn consequence(ids: &[String]) -> String {
     format!(
         "Account{} {} will be re-authenticated with these settings: Nylas replaces {} current connection, \
@@ -160,6 +173,7 @@ pub fn plan(input: &NativeAuthInput) -> Result<NativeAuthPlan> {
         tenant,
         port: input.port,
         redirect_uri: native_auth_redirect_uri(input.port),
+        permissions: microsoft_scopes.iter().map(|s| shown(s)).collect(),
         microsoft_scopes,
         authorizations,
         notes,

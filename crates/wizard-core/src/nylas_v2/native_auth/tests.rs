@@ -27,6 +27,10 @@ fn events_is_one_graph_authorization_with_the_calendar_scope() {
     );
     assert!(p.microsoft_scopes.contains(&"offline_access".to_owned()));
     assert!(p
+        .permissions
+        .contains(&"Calendars.ReadWrite (Microsoft Graph)".to_owned()));
+    assert_eq!(p.permissions.len(), p.microsoft_scopes.len());
+    assert!(p
         .microsoft_scopes
         .contains(&"https://graph.microsoft.com/Calendars.ReadWrite".to_owned()));
     assert!(p.notes.iter().any(|n| n.contains("bills")));
