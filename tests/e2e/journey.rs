@@ -20,10 +20,10 @@ async fn gone(c: &Client, id: &str, why: &str) {
 }
 
 /// Path A: the journey, then Features left unfinished (Skipped, said
-/// beforehand), then finished (Done only once left). Then the migration
-/// path (whose Microsoft connector step this version can't do yet): a jump
-/// past its built steps to one that isn't built, which says what to do by
-/// hand. The statuses survive a restart.
+/// beforehand), then finished (Done only once left). Then the bulk
+/// onboarding path (nothing of it is built in this version): a jump to one
+/// of its steps, which says what to do by hand. The statuses survive a
+/// restart.
 #[tokio::test(flavor = "current_thread")]
 async fn journey_statuses_on_leaving_and_no_dead_end() {
     let data = tempfile::tempdir().unwrap();
@@ -37,15 +37,13 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
         built.starts_with("This version can do ") && built.contains(" 7 steps"),
         "{built}"
     );
-    let teams = text_of(&c, "path-built-teams").await;
-    assert!(
-        teams.starts_with("This version can do ") && teams.contains(" 7 steps"),
-        "{teams}"
+    assert_eq!(
+        text_of(&c, "path-built-teams").await,
+        "This version can do all 7 steps."
     );
-    let migrate = text_of(&c, "path-built-migrate").await;
-    assert!(
-        migrate.starts_with("This version can do ") && migrate.ends_with(" of its 7 steps."),
-        "{migrate}"
+    assert_eq!(
+        text_of(&c, "path-built-v2-events").await,
+        "This version can do all 6 steps."
     );
     assert!(text_of(&c, "path-built-bulk")
         .await
@@ -128,16 +126,16 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     wait_for_status(&c, "azure-app", "skipped").await;
     wait_for_status(&c, "report", "not-started").await;
 
-    // Point 3 on the migration path, whose Microsoft connector step isn't
-    // built: its journey says which ones need doing by hand.
+    // Point 3 on the bulk onboarding path, which this version can't do
+    // yet: its journey says which steps need doing by hand.
     wait_for(&c, "change-path-button")
         .await
         .click()
         .await
         .unwrap();
     wait_for(&c, "welcome").await;
-    wizard_e2e::scroll_to(&c, "path-option-migrate").await;
-    wait_for(&c, "path-option-migrate")
+    wizard_e2e::scroll_to(&c, "path-option-bulk").await;
+    wait_for(&c, "path-option-bulk")
         .await
         .click()
         .await
@@ -147,53 +145,53 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(
-            "[data-testid=\"path-option-migrate\"][aria-checked=\"true\"]",
+            "[data-testid=\"path-option-bulk\"][aria-checked=\"true\"]",
         ))
         .await
-        .expect("the migration card is chosen");
-    wait_for_text(&c, "start-button", "Start: Move from Nylas v2 to v3").await;
+        .expect("the bulk card is chosen");
+    wait_for_text(
+        &c,
+        "start-button",
+        "Start: Bulk onboarding with admin consent",
+    )
+    .await;
     wait_for(&c, "start-button").await.click().await.unwrap();
-    wait_for_text(&c, "overview-title", "Move from Nylas v2 to v3").await;
-    assert!(text_of(&c, "overview-step-connector")
+    wait_for_text(&c, "overview-title", "Bulk onboarding with admin consent").await;
+    assert!(text_of(&c, "overview-step-credential")
         .await
         .contains("what to do by hand"));
-    assert!(text_of(&c, "overview-step-region")
-        .await
-        .contains("The wizard does this."));
-    wizard_e2e::scroll_to(&c, "overview-step-connector").await;
-    screenshot(&c, "17-01b-journey-migrate-by-hand").await;
+    wizard_e2e::scroll_to(&c, "overview-step-credential").await;
+    screenshot(&c, "17-01b-journey-bulk-by-hand").await;
     wait_for(&c, "begin-button").await.click().await.unwrap();
-    wait_for_text(&c, "current-step-title", "Permissions").await;
-    click_step(&c, "region").await;
-    wait_for_text(&c, "current-step-title", "Region").await;
+    wait_for_text(&c, "current-step-title", "What changed").await;
 
-    // Jump to the Microsoft connector: the region seen is done, the Azure
-    // app passed over skipped, the steps after it not started.
-    click_step(&c, "connector").await;
-    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
-    wait_for_status(&c, "region", "done").await;
-    wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "accounts", "not-started").await;
+    // Jump to the admin-consent credential: the step passed over is
+    // skipped, this one in progress, the steps after it not started.
+    click_step(&c, "credential").await;
+    wait_for_text(&c, "current-step-title", "Admin-consent credential").await;
+    wait_for_status(&c, "explain", "skipped").await;
+    wait_for_status(&c, "credential", "in-progress").await;
+    wait_for_status(&c, "tenants", "not-started").await;
     wait_for_status(&c, "report", "not-started").await;
 
-    // The step that isn't built says what was covered, what to do by hand
+    // The step that isn't built says what it is for, what to do by hand
     // and where it is documented.
     let panel = text_of(&c, "not-built").await;
     assert!(
         panel.contains("This version can't do this step yet"),
         "{panel}"
     );
-    let covered = text_of(&c, "not-built-covered").await;
-    for want in ["Region: Done", "New Azure app: Skipped"] {
-        assert!(covered.contains(want), "{want} in {covered}");
-    }
+    assert_eq!(
+        text_of(&c, "not-built-covered").await,
+        "Nothing yet: no step of this path is built in this version."
+    );
     let by_hand = text_of(&c, "not-built-by-hand").await;
     assert!(
-        by_hand.contains("open your application, then Connectors, then Microsoft"),
+        by_hand.contains("create an admin-consent credential for each Microsoft tenant"),
         "{by_hand}"
     );
     let docs = text_of(&c, "not-built-docs").await;
-    assert!(docs.contains("https://dashboard-v3.nylas.com/"), "{docs}");
+    assert!(docs.contains("https://learn.microsoft.com/"), "{docs}");
     assert!(docs.contains("https://developer.nylas.com/"), "{docs}");
     screenshot(&c, "17-04-not-built-says-what-to-do-by-hand").await;
     c.execute(
@@ -207,10 +205,9 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
 
     // The statuses are facts saved with the progress, each path's its own.
     let c = driver.open_app(data.path(), &[]).await;
-    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
-    wait_for_status(&c, "region", "done").await;
-    wait_for_status(&c, "azure-app", "skipped").await;
-    wait_for_status(&c, "connector", "in-progress").await;
+    wait_for_text(&c, "current-step-title", "Admin-consent credential").await;
+    wait_for_status(&c, "credential", "in-progress").await;
+    wait_for_status(&c, "tenants", "not-started").await;
     wait_for(&c, "change-path-button")
         .await
         .click()

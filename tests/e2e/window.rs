@@ -193,30 +193,27 @@ async fn dark_theme_screenshots() {
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;
     // Issue 17, point 3 in the dark theme: a step this version can't do
-    // (the migration path's Microsoft connector).
+    // (bulk onboarding's first).
     wait_for(&c, "change-path-button")
         .await
         .click()
         .await
         .unwrap();
-    scroll_to(&c, "path-option-migrate").await;
-    wait_for(&c, "path-option-migrate")
+    scroll_to(&c, "path-option-bulk").await;
+    wait_for(&c, "path-option-bulk")
         .await
         .click()
         .await
         .unwrap();
-    wait_for_text(&c, "start-button", "Start: Move from Nylas v2 to v3").await;
+    wait_for_text(
+        &c,
+        "start-button",
+        "Start: Bulk onboarding with admin consent",
+    )
+    .await;
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for(&c, "begin-button").await.click().await.unwrap();
-    wait_for(&c, "step-item-connector")
-        .await
-        .find(Locator::Css("button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_text(&c, "current-step-title", "Microsoft connector").await;
+    wait_for_text(&c, "current-step-title", "What changed").await;
     wait_for(&c, "not-built-by-hand").await;
     screenshot(&c, "08b-not-built-dark").await;
     c.close().await.unwrap();
