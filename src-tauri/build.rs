@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "open_portal",
     "open_consent",
     "open_docs",
+    "migrate_checklist",
+    "tick_migrate_item",
     "feature_choices",
     "plan_scopes",
     "redirect_uris",

@@ -58,6 +58,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         commands::open_portal,
         commands::open_consent,
         commands::open_docs,
+        migrate_checklist_commands::migrate_checklist,
+        migrate_checklist_commands::tick_migrate_item,
         requirements::feature_choices,
         requirements::plan_scopes,
         requirements::redirect_uris,
@@ -249,10 +251,13 @@ mod consent_tests;
 mod create_app_tests;
 #[cfg(test)]
 mod microsoft_tests;
+mod migrate_checklist_commands;
 #[cfg(test)]
-mod native_auth_tests;
+mod migrate_checklist_tests;
 #[cfg(test)]
 mod migrate_tests;
+#[cfg(test)]
+mod native_auth_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

@@ -185,7 +185,8 @@ async fn build(
         .map(|c| c.report_facts())
         .collect();
     // Path A's Nylas configuration and test sign-in; B and C have neither.
-    let (configure, sign_in) = if on_v2 {
+    // Path D (migration) reports its connector through its checklist.
+    let (configure, sign_in) = if on_v2 || progress.path == Some(PathId::Migrate) {
         (None, None)
     } else {
         (
