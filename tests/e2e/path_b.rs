@@ -11,10 +11,12 @@
 use fantoccini::Locator;
 use wizard_e2e::browser::follow_to_wizard;
 use wizard_e2e::practice::{
-    click, create_practice_app, next_step, scroll_top, start_practice_path,
+    assert_no_secret_anywhere, click, create_practice_app, next_step, scroll_top,
+    start_practice_path,
 };
 use wizard_e2e::{
-    screenshot, scroll_to, text_of, tid, wait_for, wait_for_status, wait_for_text, Driver,
+    record_ipc, screenshot, scroll_to, text_of, tid, wait_for, wait_for_status, wait_for_text,
+    Driver,
 };
 
 /// Contoso's practice v2 application (crates/sandbox/scenarios/practice.json).
@@ -32,6 +34,9 @@ async fn path_b_from_the_welcome_screen_to_a_connected_teams_account() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    // Every answer the window gets from Rust, for the secrets scan at the end.
+    record_ipc(&c).await;
 
     // Welcome: practice mode on, the Teams path, its journey, Begin.
     start_practice_path(&c, "teams", "Microsoft Teams meetings").await;
@@ -222,5 +227,15 @@ async fn path_b_from_the_welcome_screen_to_a_connected_teams_account() {
     screenshot(&c, "11-B14-done-saved").await;
     scroll_top(&c, "done-next").await;
     screenshot(&c, "11-B15-done-next").await;
+    // No secret in any file of the data folder, on the page or in any
+    // answer the window got.
+    assert_no_secret_anywhere(
+        &c,
+        data.path(),
+        &[V2_SECRET],
+        Some(NEW_SECRET_PREFIX),
+        V2_CLIENT,
+    )
+    .await;
     c.close().await.unwrap();
 }

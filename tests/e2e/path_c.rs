@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use wizard_e2e::browser::{accept_in_browser, follow_to_wizard};
-use wizard_e2e::practice::{click, next_step, scroll_top, start_practice_path};
+use wizard_e2e::practice::{
+    assert_no_secret_anywhere, click, next_step, scroll_top, start_practice_path,
+};
 use wizard_e2e::{
-    center_when_still, open_audit_options, screenshot, scroll_to, text_of, tid, wait_for,
-    wait_for_status, wait_for_text, Driver,
+    center_when_still, open_audit_options, record_ipc, screenshot, scroll_to, text_of, tid,
+    wait_for, wait_for_status, wait_for_text, Driver,
 };
 
 /// Contoso's practice v2 application (crates/sandbox/scenarios/practice.json).
@@ -58,6 +60,9 @@ async fn path_c_from_the_welcome_screen_to_connected_graph_accounts() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
+    wait_for(&c, "welcome").await;
+    // Every answer the window gets from Rust, for the secrets scan at the end.
+    record_ipc(&c).await;
 
     // Welcome: practice mode on, path C, its journey, Begin.
     start_practice_path(
@@ -280,5 +285,8 @@ async fn path_c_from_the_welcome_screen_to_connected_graph_accounts() {
     }
     scroll_top(&c, "done-next").await;
     screenshot(&c, "11-C12-done-next").await;
+    // No secret in any file of the data folder, on the page or in any
+    // answer the window got.
+    assert_no_secret_anywhere(&c, data.path(), &[V2_SECRET, AZURE_SECRET], None, V2_CLIENT).await;
     c.close().await.unwrap();
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
+use crate::canary::CanaryScan;
 use crate::{
-    browser, enter_practice_mode, open_audit_options, scroll_to, text_of, tid, wait_for,
+    browser, enter_practice_mode, ipc_log, open_audit_options, scroll_to, text_of, tid, wait_for,
     wait_for_text,
 };
 
@@ -108,4 +109,56 @@ pub async fn create_practice_app(c: &Client) -> String {
         "{verdict}"
     );
     plan
+}
+
+/// At the end of a path test: none of `secrets` (nor any text starting
+/// with `prefix`, for secrets the simulator makes up) is in any file of the
+/// data folder, the page, or the IPC answers recorded since [`record_ipc`].
+/// The scan must have looked at something, and `control` (a value that
+/// belongs there, e.g. a client ID) must be found, or it proves nothing.
+pub async fn assert_no_secret_anywhere(
+    c: &Client,
+    data: &std::path::Path,
+    secrets: &[&str],
+    prefix: Option<&str>,
+    control: &str,
+) {
+    let page = c.source().await.unwrap();
+    let answers = ipc_log(c).await;
+    let mut scan = CanaryScan::new(secrets);
+    scan.dir(data)
+        .text("the page", page.as_bytes())
+        .ipc(&answers);
+    assert!(scan.looked_at > answers.len(), "the scan looked at nothing");
+    scan.assert_clean();
+    let mut seen = CanaryScan::new(&[control]);
+    seen.dir(data)
+        .text("the page", page.as_bytes())
+        .ipc(&answers);
+    assert!(
+        !seen.leaks().is_empty(),
+        "the control {control} was found nowhere: the scan can't see"
+    );
+    if let Some(prefix) = prefix {
+        assert!(!page.contains(prefix), "a made-up secret is on the page");
+        for (i, a) in answers.iter().enumerate() {
+            assert!(!a.contains(prefix), "a made-up secret in IPC answer {i}");
+        }
+        let mut stack = vec![data.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap_or_default();
+                    assert!(
+                        !String::from_utf8_lossy(&bytes).contains(prefix),
+                        "a made-up secret in {}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
 }
