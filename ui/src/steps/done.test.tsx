@@ -156,6 +156,8 @@ describe('Done step', () => {
     // What next, for Teams, opened by intent.
     const next = screen.getByTestId('done-next');
     expect(next.textContent).toContain('Teams meeting link');
+    // Several next steps share a documentation page: each is still listed.
+    expect(within(next).getAllByRole('listitem').length).toBe(TEAMS.next.length);
     fireEvent.click(within(next).getByRole('button', { name: 'Nylas: Create an Azure auth app' }));
     expect(ctx.openLink).toHaveBeenCalledWith({ kind: 'docs', topic: { topic: 'nylas_azure_app_guide' } });
     expect(screen.getByTestId('done-save').textContent).toContain('only where your client secrets are kept');

@@ -303,7 +303,7 @@ export function DoneStep({ ctx }: StepViewProps) {
         </h2>
         <ol class="done-next-list">
           {report.next.map((n) => (
-            <li key={n.doc.url}>
+            <li key={n.text}>
               <p>{n.text}</p>
               <button
                 type="button"
