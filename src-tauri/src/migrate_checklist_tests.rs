@@ -76,3 +76,72 @@ fn a_dashboard_step_is_ticked_and_saved_and_a_verified_one_refused() {
     let list = call(&w, "migrate_checklist", json!({"audit": null})).unwrap();
     assert_eq!(list["items"][6]["state"], "to-do");
 }
+
+/// Fixes the times in a value so the fixture file only changes with the
+/// shape of what Rust answers.
+fn fix_times(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                if matches!(k.as_str(), "at" | "generated_at" | "checked_at") && x.is_string() {
+                    *x = json!("2026-12-01T23:30:00Z");
+                } else {
+                    fix_times(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(fix_times),
+        _ => {}
+    }
+}
+
+/// The Done step of path D as Rust shows it, for the view tests
+/// (`ui/src/test/generated/migrate-done.json`, rewritten only on change).
+#[test]
+fn path_d_s_done_step_reports_the_checklist_and_a_tick_changes_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    call(&w, "choose_path", json!({"path": "migrate"})).unwrap();
+    call(
+        &w,
+        "translate_v2_scopes",
+        json!({"scopes": ["email.read_only", "calendar"], "pasted": null}),
+    )
+    .unwrap();
+    call(&w, "go_to_step", json!({"step": "report"})).unwrap();
+    let before = call(&w, "setup_report", json!({"clientId": null, "audit": null})).unwrap();
+    assert_eq!(before["path"], "migrate");
+    assert_eq!(before["complete"], false);
+    let left = before["left"].as_array().unwrap();
+    let import_left = |left: &[serde_json::Value]| {
+        left.iter().any(|l| {
+            l["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Run the Nylas import tool")
+        })
+    };
+    assert!(import_left(left), "{left:?}");
+    assert_eq!(before["migrate_checklist"]["items"][1]["state"], "verified");
+
+    let mut ticked = call(
+        &w,
+        "tick_migrate_item",
+        json!({"item": "import-tool", "done": true, "audit": null}),
+    )
+    .unwrap();
+    let after = call(&w, "setup_report", json!({"clientId": null, "audit": null})).unwrap();
+    assert!(!import_left(after["left"].as_array().unwrap()));
+    assert_eq!(after["migrate_checklist"]["items"][6]["state"], "ticked");
+
+    let mut value = json!({"before": before, "ticked": ticked.take(), "after": after});
+    fix_times(&mut value);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/test/generated/migrate-done.json");
+    let mut text = serde_json::to_string_pretty(&value).unwrap();
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
+}

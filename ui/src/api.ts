@@ -18,6 +18,8 @@ import type { BatchOutcome } from './bindings/BatchOutcome';
 import type { Change } from './bindings/Change';
 import type { ChangeLog } from './bindings/ChangeLog';
 import type { CheckId } from './bindings/CheckId';
+import type { ChecklistItem } from './bindings/ChecklistItem';
+import type { MigrateChecklist } from './bindings/MigrateChecklist';
 import type { Classification } from './bindings/Classification';
 import type { CreateOutcome } from './bindings/CreateOutcome';
 import type { CreateProgress } from './bindings/CreateProgress';
@@ -722,6 +724,23 @@ export function saveReport(clientId: string | null, audit: LastAudit | null): Pr
 /** Open the folder of the report saved last (Rust knows which). */
 export async function openReportFolder(): Promise<void> {
   await call<null>('open_report_folder');
+}
+
+/** Path D's migration checklist (seed 002's steps, each with its state and
+ *  why, worked out in Rust); `audit` is the last audit this window saw. */
+export function migrateChecklist(audit: LastAudit | null): Promise<MigrateChecklist> {
+  return call<MigrateChecklist>('migrate_checklist', { audit });
+}
+
+export interface MigrateTickView {
+  checklist: MigrateChecklist;
+  progress: ProgressView;
+}
+
+/** Tick (or untick) a checklist step only the admin can see done (the
+ *  Nylas dashboard's); Rust refuses a step it verifies itself. */
+export function tickMigrateItem(item: ChecklistItem, done: boolean, audit: LastAudit | null): Promise<MigrateTickView> {
+  return call<MigrateTickView>('tick_migrate_item', { item, done, audit });
 }
 
 // ---- Test sign-in (issue 10, point 3) ----

@@ -138,8 +138,8 @@ pub(super) fn migrate_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>
         vec!["#".into(), "Step".into(), "State".into(), "Why".into()],
         rows,
     ));
-    // What only the dashboard or the checklist knows is left; steps whose
-    // status is already open are named by the step list.
+    // What only the dashboard or the checklist knows is left; a step whose
+    // status is still open is named by the step list already.
     for e in &list.items {
         if e.state.is_done() || e.state == ChecklistState::Optional {
             continue;
@@ -148,7 +148,7 @@ pub(super) fn migrate_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>
             .step
             .as_deref()
             .is_some_and(|s| p.step_status.get(s) == Some(&StepStatus::Done));
-        if e.tickable || step_done {
+        if e.step.is_none() || step_done {
             left.push(LeftItem {
                 step: e.step.clone(),
                 text: format!("{}: {}", e.title, e.why),
