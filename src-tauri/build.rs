@@ -53,9 +53,6 @@ const COMMANDS: &[&str] = &[
     "finish_native_auth",
     "copy_native_auth_token",
     "forget_native_auth_tokens",
-    "teams_accounts_view",
-    "connect_teams_accounts",
-    "paste_teams_callback",
     "summary_text",
     "export_summary",
     "global_admin_request",
@@ -71,8 +68,13 @@ const COMMANDS: &[&str] = &[
     "check_current_app_exchange",
     "plan_configure_nylas",
     "apply_configure_nylas",
+    "plan_migrate_ews",
+    "apply_migrate_ews",
     "plan_teams_integration",
     "apply_teams_integration",
+    "teams_accounts_view",
+    "connect_teams_accounts",
+    "paste_teams_callback",
 ];
 
 fn main() {

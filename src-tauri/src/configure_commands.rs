@@ -1,4 +1,6 @@
-//! Path A's "Configure Nylas" from the window: the plan for the saved
+//! Path A's "Configure Nylas" (and path D's Microsoft connector: the same
+//! plan for the connector Nylas's v2 import made, with the translated
+//! scopes, no test sign-in, its own journal and record) from the window: the plan for the saved
 //! answers and the stored secrets (redacted: the window sees what will be
 //! sent, never a secret), then apply with per-step progress through a
 //! `tauri::ipc::Channel`, cancellable with `cancel_remote`. Thin:
@@ -14,10 +16,12 @@ use tokio_util::sync::CancellationToken;
 use wizard_core::answers::Answers;
 use wizard_core::changes::{changes_from_configure, Change};
 use wizard_core::nylas::configure::{
-    apply_configure, plan_configure, ConfigureInput, ConfigureSecrets,
+    apply_configure, plan_configure, ConfigureInput, ConfigureSecrets, Purpose,
 };
 use wizard_core::nylas::{NylasAccountRecord, NylasConfiguredRecord};
-use wizard_core::paths::{path_info, PathId, AZURE_APP_STEP, NYLAS_ACCOUNT_STEP};
+use wizard_core::paths::{
+    path_info, PathId, AZURE_APP_STEP, MIGRATE_SCOPES_STEP, NYLAS_ACCOUNT_STEP,
+};
 use wizard_core::plan::{ApplyReport, Plan, ProgressEvent};
 use wizard_core::regions::Region;
 use wizard_core::secrets::{SecretName, SecretString};
@@ -58,6 +62,9 @@ pub struct ConfigurePlanView {
     pub client_secret_hint: Option<String>,
     /// The saved additional tenants (the field's starting text).
     pub additional_tenants: Vec<String>,
+    /// Path D: the connector Nylas's v2 import made gets the new app's
+    /// settings (the window words it so).
+    pub migration: bool,
 }
 
 /// What applying did, and the changes recorded (each with its undo).
@@ -69,8 +76,8 @@ pub struct ConfigureApplied {
     pub progress: ProgressView,
 }
 
-fn step_title(id: &str) -> String {
-    path_info(PathId::V3)
+fn step_title(path: PathId, id: &str) -> String {
+    path_info(path)
         .steps
         .iter()
         .find(|s| s.id == id)
@@ -81,7 +88,19 @@ fn step_title(id: &str) -> String {
 /// What is missing before Nylas can be configured, each with the step that
 /// provides it. The API key counts only when it was checked for the region
 /// answered now.
+#[cfg(test)] // The window's commands use `missing_on` with the chosen path.
 pub fn missing_prerequisites(
+    answers: &Answers,
+    api_key_stored: bool,
+    client_secret_stored: bool,
+) -> Vec<MissingPrerequisite> {
+    missing_on(PathId::V3, answers, api_key_stored, client_secret_stored)
+}
+
+/// [`missing_prerequisites`] on `path` (path D also needs its translated
+/// v2 scopes: they are the connector's permissions).
+pub fn missing_on(
+    path: PathId,
     answers: &Answers,
     api_key_stored: bool,
     client_secret_stored: bool,
@@ -91,9 +110,15 @@ pub fn missing_prerequisites(
         out.push(MissingPrerequisite {
             what: what.to_owned(),
             step: step.to_owned(),
-            step_title: step_title(step),
+            step_title: step_title(path, step),
         })
     };
+    if path == PathId::Migrate && answers.migrate_scopes.is_none() {
+        need(
+            "Your v2 scopes, translated to Graph permissions",
+            MIGRATE_SCOPES_STEP,
+        );
+    }
     if answers.client_id.is_none() {
         need("Your Azure app's Application (client) ID", AZURE_APP_STEP);
     }
@@ -130,18 +155,26 @@ struct Ready {
 }
 
 async fn gather(state: &AppState, test_port: u16) -> Result<(ConfigurePlanView, Option<Ready>)> {
-    let answers = state.progress().answers;
+    let progress = state.progress();
+    let migration = progress.path == Some(PathId::Migrate);
+    let path = if migration {
+        PathId::Migrate
+    } else {
+        PathId::V3
+    };
+    let answers = progress.answers;
     let api_key: Option<SecretString> = state.read_secret(SecretName::NylasApiKey).await?;
     let client_secret = state.read_secret(SecretName::AzureClientSecret).await?;
     let hint = |s: &Option<SecretString>| s.as_ref().map(wizard_core::secrets::hint);
     let mut view = ConfigurePlanView {
-        missing: missing_prerequisites(&answers, api_key.is_some(), client_secret.is_some()),
+        missing: missing_on(path, &answers, api_key.is_some(), client_secret.is_some()),
         plan: None,
         region: answers.region(),
         application: answers.nylas_account.clone(),
         api_key_hint: hint(&api_key),
         client_secret_hint: hint(&client_secret),
         additional_tenants: answers.additional_tenants.clone(),
+        migration,
     };
     let (Some(api_key), Some(client_secret)) = (api_key, client_secret) else {
         return Ok((view, None));
@@ -149,7 +182,11 @@ async fn gather(state: &AppState, test_port: u16) -> Result<(ConfigurePlanView, 
     if !view.missing.is_empty() {
         return Ok((view, None));
     }
-    let input = ConfigureInput::from_answers(&answers, test_port)?;
+    let input = if migration {
+        ConfigureInput::for_migration(&answers)?
+    } else {
+        ConfigureInput::from_answers(&answers, test_port)?
+    };
     view.additional_tenants = input.additional_tenants.clone();
     Ok((
         view,
@@ -239,8 +276,13 @@ pub async fn apply_with_at(
     let changes = state.record_change(changes_from_configure(&app_id, &plan, &report));
     // The step's status follows from this run (Done, or Needs attention).
     let record = NylasConfiguredRecord::of_run(&r.input, &app_id, &report);
+    let migration = r.input.purpose == Purpose::Migrate;
     let progress = state.update(|p| {
-        p.record_nylas_configured(record);
+        if migration {
+            p.record_migrate_connector(record);
+        } else {
+            p.record_nylas_configured(record);
+        }
         Ok(())
     })?;
     tracing::info!(

@@ -6,13 +6,14 @@ mod bench;
 mod changes_commands;
 mod commands;
 mod configure_commands;
+mod ews_commands;
 mod consent_commands;
 mod create_app_commands;
 mod external;
 mod logging;
 mod microsoft_commands;
-mod native_auth_commands;
 mod migrate_commands;
+mod native_auth_commands;
 mod nylas_commands;
 mod nylas_v2_commands;
 mod options;
@@ -21,8 +22,8 @@ mod report_commands;
 mod requirements;
 mod secret_commands;
 mod summary_commands;
-mod teams_commands;
 mod teams_auth_commands;
+mod teams_commands;
 mod test_sign_in_commands;
 
 use tauri::{Manager, Runtime};
@@ -100,9 +101,6 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         native_auth_commands::finish_native_auth,
         native_auth_commands::copy_native_auth_token,
         native_auth_commands::forget_native_auth_tokens,
-        teams_auth_commands::teams_accounts_view,
-        teams_auth_commands::connect_teams_accounts,
-        teams_auth_commands::paste_teams_callback,
         summary_commands::summary_text,
         summary_commands::export_summary,
         summary_commands::global_admin_request,
@@ -113,8 +111,13 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         report_commands::open_report_folder,
         configure_commands::plan_configure_nylas,
         configure_commands::apply_configure_nylas,
+        ews_commands::plan_migrate_ews,
+        ews_commands::apply_migrate_ews,
         teams_commands::plan_teams_integration,
         teams_commands::apply_teams_integration,
+        teams_auth_commands::teams_accounts_view,
+        teams_auth_commands::connect_teams_accounts,
+        teams_auth_commands::paste_teams_callback,
     ])
 }
 

@@ -37,9 +37,11 @@ import type { LiveAudit } from './bindings/LiveAudit';
 import type { LivePlan } from './bindings/LivePlan';
 import type { NewSecret } from './bindings/NewSecret';
 import type { NylasAccountCheck } from './bindings/NylasAccountCheck';
-import type { NylasV2AppCheck } from './bindings/NylasV2AppCheck';
+import type { EwsBodyShape } from './bindings/EwsBodyShape';
+import type { EwsRecord } from './bindings/EwsRecord';
 import type { NylasAccountRecord } from './bindings/NylasAccountRecord';
 import type { NylasV2Record } from './bindings/NylasV2Record';
+import type { NylasV2AppCheck } from './bindings/NylasV2AppCheck';
 import type { NativeAuthOutcome } from './bindings/NativeAuthOutcome';
 import type { NativeAuthPlan } from './bindings/NativeAuthPlan';
 import type { NativeAuthProgress } from './bindings/NativeAuthProgress';
@@ -635,6 +637,8 @@ export interface ConfigurePlanView {
   api_key_hint: string | null;
   client_secret_hint: string | null;
   additional_tenants: string[];
+  /** Path D: the connector Nylas's v2 import made gets the new app's settings. */
+  migration: boolean;
 }
 
 /** What applying did, and the changes it made (each with its undo). */
@@ -656,6 +660,46 @@ export function applyConfigureNylas(onProgress: (event: ProgressEvent) => void):
   const channel = new Channel<ProgressEvent>();
   channel.onmessage = onProgress;
   return call<ConfigureApplied>('apply_configure_nylas', { onProgress: channel });
+}
+
+// ---- Path D: the EWS connector (issue 12, point 6) ----
+
+/** Whether the EWS connector is needed, from the sorted v2 accounts. */
+export type EwsNeed = 'unknown' | 'not_needed' | 'needed';
+
+/** What the EWS step shows before anything is sent. */
+export interface EwsPlanView {
+  need: EwsNeed;
+  /** Why it is (not) needed, in plain words. */
+  why: string;
+  missing: MissingPrerequisite[];
+  plan: Plan | null;
+  region: Region;
+  application: NylasAccountRecord | null;
+  api_key_hint: string | null;
+  scopes: string[];
+  record: EwsRecord | null;
+}
+
+/** What applying did; `accepted` is the body Nylas took when it created one. */
+export interface EwsAppliedView {
+  plan: Plan;
+  report: ApplyReport;
+  accepted: EwsBodyShape | null;
+  progress: ProgressView;
+}
+
+/** Whether the EWS connector is needed, and the plan when it is. Nothing is sent. */
+export function planMigrateEws(): Promise<EwsPlanView> {
+  return call<EwsPlanView>('plan_migrate_ews');
+}
+
+/** Find or create the EWS connector after the admin confirmed; progress streams to
+ *  `onProgress`; `cancelRemote('apply_migrate_ews')` stops it. */
+export function applyMigrateEws(onProgress: (event: ProgressEvent) => void): Promise<EwsAppliedView> {
+  const channel = new Channel<ProgressEvent>();
+  channel.onmessage = onProgress;
+  return call<EwsAppliedView>('apply_migrate_ews', { onProgress: channel });
 }
 
 // ---- Nylas account (issue 10, point 1) ----
@@ -680,24 +724,6 @@ export function checkNylasAccount(apiKey: string | null, region: Region | null):
 /** Check the key saved before (a saved key no region accepts is removed). */
 export function checkStoredNylasAccount(region: Region | null): Promise<NylasAccountView> {
   return call<NylasAccountView>('check_stored_nylas_account', { region });
-}
-
-// ---- Nylas v2 app (issue 11, point 2: paths B and C) ----
-
-/** What the window shows after a check (Rust's `NylasV2AppView`): the check,
- *  the saved secret's hint (never the secret) and the progress it was
- *  recorded in. */
-export interface NylasV2AppView {
-  check: NylasV2AppCheck;
-  stored: StoredSecret | null;
-  progress: ProgressView;
-}
-
-/** Check the v2 app's client ID and secret for the chosen path in the
- *  region answer. Null ID: the one checked before (or practice's); null
- *  secret: the saved one (or practice's). */
-export function checkNylasV2App(clientId: string | null, clientSecret: string | null): Promise<NylasV2AppView> {
-  return call<NylasV2AppView>('check_nylas_v2_app', { clientId, clientSecret });
 }
 
 // ---- Done: the report of path A (issue 10, point 5) ----
@@ -771,44 +797,6 @@ export function finishTestSignIn(): Promise<TestSignInView> {
   return call<TestSignInView>('finish_test_sign_in');
 }
 
-// ---- Connect accounts (issue 11, point 4: path B's Teams accounts) ----
-
-/** The Connect accounts table: the journal's rows, the wizard's way back
- *  and, when accounts can't be connected yet, why (with the step to go
- *  back to). */
-export interface TeamsAccountsView {
-  rows: AccountRow[];
-  redirect_uri: string;
-  blocked: WizardError | null;
-}
-
-/** How a batch ended, and the progress its counts were recorded in. */
-export interface TeamsAccountsDone {
-  outcome: BatchOutcome;
-  progress: ProgressView;
-}
-
-export function teamsAccountsView(): Promise<TeamsAccountsView> {
-  return call<TeamsAccountsView>('teams_accounts_view');
-}
-
-/** Sign in the pasted account IDs one after the other (null: resume the
- *  accounts not connected yet); each row's change arrives on `onProgress`.
- *  Cancel: `cancelRemote('connect_teams_accounts')`. */
-export function connectTeamsAccounts(
-  accountIds: string | null,
-  onProgress: (event: TeamsAuthEvent) => void,
-): Promise<TeamsAccountsDone> {
-  const channel = new Channel<TeamsAuthEvent>();
-  channel.onmessage = onProgress;
-  return call<TeamsAccountsDone>('connect_teams_accounts', { accountIds, onProgress: channel });
-}
-
-/** The address the browser ended on, for the account signing in now. */
-export function pasteTeamsCallback(url: string): Promise<void> {
-  return call<void>('paste_teams_callback', { url });
-}
-
 // ---- Migrate from v2 (issue 12, path D: scopes and accounts) ----
 
 /** The v2 scopes to tick, with what each allowed. */
@@ -850,6 +838,62 @@ export function saveReauthCsv(text: string): Promise<string> {
  *  permissions, and what that means for v3. Nothing is recorded. */
 export function checkCurrentAppExchange(manifest: string): Promise<ExchangeCheck> {
   return call<ExchangeCheck>('check_current_app_exchange', { manifest });
+}
+
+// ---- Nylas v2 app (issue 11, point 2: paths B and C) ----
+
+/** What the window shows after a check (Rust's `NylasV2AppView`): the check,
+ *  the saved secret's hint (never the secret) and the progress it was
+ *  recorded in. */
+export interface NylasV2AppView {
+  check: NylasV2AppCheck;
+  stored: StoredSecret | null;
+  progress: ProgressView;
+}
+
+/** Check the v2 app's client ID and secret for the chosen path in the
+ *  region answer. Null ID: the one checked before (or practice's); null
+ *  secret: the saved one (or practice's). */
+export function checkNylasV2App(clientId: string | null, clientSecret: string | null): Promise<NylasV2AppView> {
+  return call<NylasV2AppView>('check_nylas_v2_app', { clientId, clientSecret });
+}
+
+// ---- Connect accounts (issue 11, point 4: path B's Teams accounts) ----
+
+/** The Connect accounts table: the journal's rows, the wizard's way back
+ *  and, when accounts can't be connected yet, why (with the step to go
+ *  back to). */
+export interface TeamsAccountsView {
+  rows: AccountRow[];
+  redirect_uri: string;
+  blocked: WizardError | null;
+}
+
+/** How a batch ended, and the progress its counts were recorded in. */
+export interface TeamsAccountsDone {
+  outcome: BatchOutcome;
+  progress: ProgressView;
+}
+
+export function teamsAccountsView(): Promise<TeamsAccountsView> {
+  return call<TeamsAccountsView>('teams_accounts_view');
+}
+
+/** Sign in the pasted account IDs one after the other (null: resume the
+ *  accounts not connected yet); each row's change arrives on `onProgress`.
+ *  Cancel: `cancelRemote('connect_teams_accounts')`. */
+export function connectTeamsAccounts(
+  accountIds: string | null,
+  onProgress: (event: TeamsAuthEvent) => void,
+): Promise<TeamsAccountsDone> {
+  const channel = new Channel<TeamsAuthEvent>();
+  channel.onmessage = onProgress;
+  return call<TeamsAccountsDone>('connect_teams_accounts', { accountIds, onProgress: channel });
+}
+
+/** The address the browser ended on, for the account signing in now. */
+export function pasteTeamsCallback(url: string): Promise<void> {
+  return call<void>('paste_teams_callback', { url });
 }
 
 // ---- Teams integration (issue 11, point 3: path B) ----

@@ -200,7 +200,7 @@ pub(crate) fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn connector_view(c: &Connector, b: &NylasBehaviour) -> Value {
+pub(crate) fn connector_view(c: &Connector, b: &NylasBehaviour) -> Value {
     // The secret is never returned; the client ID only if the scenario says
     // Nylas echoes it (unverified).
     let mut settings = Map::new();
@@ -217,6 +217,7 @@ fn connector_view(c: &Connector, b: &NylasBehaviour) -> Value {
         }
     }
     let mut v = json!({ "provider": c.provider, "settings": settings, "scope": c.scope });
+    crate::nylas_v3_ews::shape_view(&mut v, c, b);
     if let Some(n) = &c.name {
         v["name"] = json!(n);
     }
@@ -294,6 +295,10 @@ async fn create_connector(
 ) -> Response {
     let r: Reply = with_app(&state, region, &headers, |app, b| {
         let m = object(&body)?;
+        if m.get("provider").and_then(Value::as_str) == Some("ews") {
+            // Its body is unverified: the scenario picks the form (own file).
+            return crate::nylas_v3_ews::create(app, b, &m);
+        }
         only(
             &m,
             &[

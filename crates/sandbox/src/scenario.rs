@@ -138,6 +138,12 @@ pub struct NylasBehaviour {
     /// (the client secret is never echoed).
     #[serde(default)]
     pub connector_echoes_client_id: bool,
+    /// Which create body the EWS connector accepts (unverified):
+    /// `scope-list` (`"scope": ["ews.messages", …]`, as other connectors) or
+    /// `scopes-string` (`"scopes": "ews.messages …"`, the newer spec's field).
+    /// The other form is refused with a 400 naming the field.
+    #[serde(default = "default_ews_connector_body")]
+    pub ews_connector_body: String,
 }
 
 impl Default for NylasBehaviour {
@@ -145,9 +151,17 @@ impl Default for NylasBehaviour {
         Self {
             connector_exists_status: default_connector_exists_status(),
             connector_echoes_client_id: false,
+            ews_connector_body: default_ews_connector_body(),
         }
     }
 }
+
+fn default_ews_connector_body() -> String {
+    "scope-list".into()
+}
+
+/// The forms [`NylasBehaviour::ews_connector_body`] may name.
+pub(crate) const EWS_CONNECTOR_BODIES: [&str; 2] = ["scope-list", "scopes-string"];
 
 fn default_connector_exists_status() -> u16 {
     409
@@ -518,6 +532,13 @@ impl Scenario {
                 "nylas_v2.error_shape: \"{}\" is not one of {}",
                 self.nylas_v2.error_shape,
                 V2_ERROR_SHAPES.join(", ")
+            ));
+        }
+        if !EWS_CONNECTOR_BODIES.contains(&self.nylas.ews_connector_body.as_str()) {
+            return Err(format!(
+                "nylas.ews_connector_body: \"{}\" is not one of {}",
+                self.nylas.ews_connector_body,
+                EWS_CONNECTOR_BODIES.join(", ")
             ));
         }
         for (i, t) in self.tenants.iter().enumerate() {

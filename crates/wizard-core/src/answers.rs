@@ -121,6 +121,11 @@ pub struct Answers {
     pub migrate_scopes: Option<crate::migrate::MigrateScopesRecord>,
     /// Path D: what sorting the exported v2 accounts found (counts only).
     pub migrate_accounts: Option<crate::migrate::MigrateAccountsRecord>,
+    /// Path D: the last run that gave the imported Microsoft connector the
+    /// new Azure app's settings (the same record as path A's run).
+    pub migrate_connector: Option<crate::nylas::NylasConfiguredRecord>,
+    /// Path D: the EWS connector found or created (Exchange on-premises).
+    pub migrate_ews: Option<crate::nylas::ews::EwsRecord>,
     /// The Nylas v2 app whose client ID and secret were checked (paths B
     /// and C; the secret is in the secret store); set by that check only.
     pub nylas_v2: Option<crate::nylas_v2::NylasV2Record>,
@@ -388,6 +393,8 @@ impl Answers {
             test_sign_in: self.test_sign_in.clone(),
             migrate_scopes: self.migrate_scopes.clone(),
             migrate_accounts: self.migrate_accounts.clone(),
+            migrate_connector: self.migrate_connector.clone(),
+            migrate_ews: self.migrate_ews.clone(),
             nylas_v2: self.nylas_v2.clone(),
             teams_integration: self.teams_integration.clone(),
             teams_accounts: self.teams_accounts.clone(),

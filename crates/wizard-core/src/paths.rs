@@ -377,6 +377,8 @@ pub const NATIVE_AUTH_STEP: &str = "native-auth";
 /// Path D (migration): v2 scopes → Graph, and the exported v2 accounts.
 pub const MIGRATE_SCOPES_STEP: &str = "scopes";
 pub const MIGRATE_ACCOUNTS_STEP: &str = "accounts";
+/// Path D: the EWS connector, needed only for Exchange on-premises accounts.
+pub const MIGRATE_EWS_STEP: &str = "ews";
 
 /// Steps built on every path. Everything else is shown as "not built yet".
 const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
@@ -402,7 +404,13 @@ const PATH_B_BUILT: &[&str] = &[
 const PATH_C_BUILT: &[&str] = &[NYLAS_V2_STEP, NATIVE_AUTH_STEP, REPORT_STEP];
 
 /// Steps built only on path D (migration).
-const PATH_D_BUILT: &[&str] = &[MIGRATE_SCOPES_STEP, MIGRATE_ACCOUNTS_STEP];
+const PATH_D_BUILT: &[&str] = &[
+    MIGRATE_SCOPES_STEP,
+    NYLAS_ACCOUNT_STEP,
+    CONFIGURE_NYLAS_STEP,
+    MIGRATE_ACCOUNTS_STEP,
+    MIGRATE_EWS_STEP,
+];
 
 /// Steps built only on path E (bulk).
 const PATH_E_BUILT: &[&str] = &[];
@@ -514,9 +522,10 @@ fn base_path_info(id: PathId) -> PathInfo {
                 step(MIGRATE_SCOPES_STEP, "Permissions", "Translate your v2 scopes to Microsoft Graph permissions."),
                 step(REGION_STEP, "Region", "Pick your v3 region and its redirect URIs."),
                 step(AZURE_APP_STEP, "New Azure app", "Check the new Graph-based Azure app that v3 needs."),
-                step("connector", "Microsoft connector", "Configure the Microsoft connector in Nylas v3."),
+                step(NYLAS_ACCOUNT_STEP, "Nylas account", "Enter your Nylas v3 API key; we check it and its region."),
+                step(CONFIGURE_NYLAS_STEP, "Microsoft connector", "Give the Microsoft connector that Nylas imported your new Azure app's settings, after you see what changes."),
                 step(MIGRATE_ACCOUNTS_STEP, "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
-                step("ews", "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
+                step(MIGRATE_EWS_STEP, "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
                 step("report", "Report", "Save a report of what was checked and configured."),
             ],
             duration: String::new(),
@@ -613,7 +622,7 @@ mod tests {
             path_info(PathId::V3).built_card,
             "This version can do all 7 steps."
         );
-        assert_eq!(path_info(PathId::Migrate).steps_built, 4);
+        assert_eq!(path_info(PathId::Migrate).steps_built, 7);
         assert_eq!(
             path_info(PathId::Bulk).built_note,
             "Nothing on this path is built yet in this version: it shows you what to do by hand."
@@ -647,13 +656,13 @@ mod tests {
                 }
             }
         }
-        // Migration's connector step (not built there) says it by hand.
-        let connector = path_info(PathId::Migrate)
-            .steps
-            .into_iter()
-            .find(|s| s.id == "connector")
-            .unwrap();
-        assert!(connector.by_hand[0].contains("Connectors, then Microsoft"));
+        // Migration's connector step is built: nothing by hand there, and
+        // its API key step comes first.
+        let steps = path_info(PathId::Migrate).steps;
+        let at = |id: &str| steps.iter().position(|s| s.id == id).unwrap();
+        assert!(steps[at("connector")].available && steps[at("connector")].by_hand.is_empty());
+        assert_eq!(at(NYLAS_ACCOUNT_STEP) + 1, at("connector"));
+        assert!(steps[at(MIGRATE_EWS_STEP)].available);
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub enum RemoteOp {
     NylasCreateCredential,
     /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
     NylasUpdateCredential,
+    /// `GET /v3/connectors/ews` (404: none yet; path D's Exchange on-premises).
+    NylasGetEwsConnector,
+    /// `POST /v3/connectors` with provider `ews`.
+    NylasCreateEwsConnector,
     /// `GET /a/{client_id}/accounts` on the v2 API (Basic client secret):
     /// the "Nylas v2 app" check.
     NylasV2ListAccounts,
@@ -74,6 +78,8 @@ pub enum RemoteOp {
     NylasV2Authorize,
     /// `POST /connect/token` on the v2 API: the code for the account.
     NylasV2Token,
+    /// `POST /connect/auth` on the beta host: a Teams account's login URL.
+    NylasTeamsAuth,
     /// `GET /connect/integrations` on the beta host (Basic client ID:secret).
     NylasBetaListIntegrations,
     /// `GET /connect/integrations/{provider}` on the beta host (404: none).
@@ -84,8 +90,6 @@ pub enum RemoteOp {
     NylasBetaUpdateIntegration,
     /// `DELETE /connect/integrations/{provider}` on the beta host.
     NylasBetaDeleteIntegration,
-    /// `POST /connect/auth` on the beta host: a Teams account's login URL.
-    NylasTeamsAuth,
 }
 
 impl RemoteOp {
@@ -108,14 +112,16 @@ impl RemoteOp {
             | NylasCreateCallbackUri
             | NylasListCredentials
             | NylasCreateCredential
-            | NylasUpdateCredential => service::NYLAS,
+            | NylasUpdateCredential
+            | NylasGetEwsConnector
+            | NylasCreateEwsConnector => service::NYLAS,
             NylasV2Authorize | NylasV2Token => service::NYLAS_V2,
+            NylasTeamsAuth => service::NYLAS_BETA,
             NylasBetaListIntegrations
             | NylasBetaGetIntegration
             | NylasBetaCreateIntegration
             | NylasBetaUpdateIntegration
             | NylasBetaDeleteIntegration => service::NYLAS_BETA,
-            NylasTeamsAuth => service::NYLAS_BETA,
             GraphApplication
             | GraphServicePrincipal
             | GraphConsentGrants
@@ -145,7 +151,8 @@ impl RemoteOp {
             | GraphFindApplications
             | NylasGetConnector
             | NylasListCallbackUris
-            | NylasListCredentials => Method::GET,
+            | NylasListCredentials
+            | NylasGetEwsConnector => Method::GET,
             NylasCodeExchange => Method::POST,
             NylasGrant | NylasV2ListAccounts => Method::GET,
             MicrosoftCodeExchange
@@ -158,6 +165,7 @@ impl RemoteOp {
             | NylasCreateConnector
             | NylasCreateCallbackUri
             | NylasCreateCredential
+            | NylasCreateEwsConnector
             | NylasV2Authorize
             | NylasV2Token
             | NylasTeamsAuth => Method::POST,
@@ -183,6 +191,7 @@ impl RemoteOp {
                 | RemoteOp::NylasCreateCallbackUri
                 | RemoteOp::NylasCreateCredential
                 | RemoteOp::NylasUpdateCredential
+                | RemoteOp::NylasCreateEwsConnector
                 | RemoteOp::NylasV2Authorize
                 | RemoteOp::NylasV2Token
                 | RemoteOp::NylasBetaCreateIntegration

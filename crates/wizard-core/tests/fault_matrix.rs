@@ -34,6 +34,7 @@ use wizard_core::nylas::connector::{
 use wizard_core::nylas::credentials::{
     create_credential, list_credentials, update_credential, CredentialData,
 };
+use wizard_core::nylas::ews::{create_ews_connector, ews_scopes, get_ews_connector, EwsBodyShape};
 use wizard_core::nylas::grants::get_grant;
 use wizard_core::nylas::hosted_auth::{TestSignIn, TestSignInRequest};
 use wizard_core::nylas::test_callback::test_sign_in_callback;
@@ -63,7 +64,7 @@ const APP_OBJECT_ID: &str = "3f2a1c9e-5b7d-4e8f-9a0b-1c2d3e4f5a01";
 const SP_ID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
 /// A grant of the US Nylas application (the test sign-in reads grants).
 const GRANT_ID: &str = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
-/// The practice scenario's US Nylas v2 app.
+/// The practice scenario's US Nylas v2 app (path C's native auth).
 const V2_CLIENT: &str = "practice-v2-contoso-client";
 const V2_SECRET: &str = "practice-v2-contoso-secret-4Kp8Wd2Nq";
 
@@ -172,6 +173,8 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
         // Nylas's 404 for the connector means there is none yet.
         Status404 if op == RemoteOp::NylasGetConnector => Expect::Ok { calls: 1 },
+        // The same for the EWS connector (path D).
+        Status404 if op == RemoteOp::NylasGetEwsConnector => Expect::Ok { calls: 1 },
         // The v2 API's 404 for `/a/{client_id}` means no such app: the
         // check says the ID or secret is wrong (after probing the other
         // region), as for a 401.
@@ -224,9 +227,9 @@ fn short_timeouts() -> HttpClient {
 async fn sandbox(sign_in_port: u16) -> (SandboxHandle, Endpoints) {
     let mut s = Scenario::live_apps();
     s.nylas_applications = Scenario::practice().nylas_applications;
-    s.nylas_v2_applications = Scenario::practice().nylas_v2_applications;
     // The test sign-in's world: the wizard's loopback callback registered
     // and a grant (its row adds the connector).
+    s.nylas_v2_applications = Scenario::practice().nylas_v2_applications;
     let us = &mut s.nylas_applications[0];
     us.callback_uris.push(
         serde_json::from_value(
@@ -615,6 +618,22 @@ impl Setup {
                 let r = update_microsoft_connector(&nylas, &connector_settings(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
             }
+            RemoteOp::NylasGetEwsConnector => {
+                let nylas = self.nylas(&http);
+                let route = "GET /nylas-us/v3/connectors/ews".to_owned();
+                self.arm(&route, fault);
+                let r = get_ews_connector(&nylas, &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
+            RemoteOp::NylasCreateEwsConnector => {
+                let nylas = self.nylas(&http);
+                let route = "POST /nylas-us/v3/connectors".to_owned();
+                self.arm(&route, fault);
+                let scopes = ews_scopes(&[]);
+                let r =
+                    create_ews_connector(&nylas, EwsBodyShape::ScopeList, &scopes, &cancel).await;
+                (route, Kind::Once, r.map(drop).map_err(|e| e.error))
+            }
             RemoteOp::NylasListCallbackUris => {
                 let nylas = self.nylas(&http);
                 let route = "GET /nylas-us/v3/applications/redirect-uris".to_owned();
@@ -657,73 +676,6 @@ impl Setup {
                 self.arm(&route, fault);
                 let r = update_credential(&nylas, &id, &credential_data(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
-            }
-            RemoteOp::NylasV2Authorize | RemoteOp::NylasV2Token => {
-                // A user signed in with the Azure app (no faults), whose
-                // refresh token Nylas v2 native auth then takes.
-                let plan = native_auth::plan(&NativeAuthInput {
-                    region: Region::Us,
-                    nylas_client_id: V2_CLIENT.into(),
-                    azure_client_id: APP_ID.into(),
-                    port: free_port(),
-                    ..NativeAuthInput::default()
-                })
-                .unwrap();
-                let flow = UserSignIn::start(&self.endpoints, &plan).await.unwrap();
-                let back = consent(flow.authorize_url()).await;
-                let azure = SecretString::from("fault-matrix-secret".to_owned());
-                let setup = setup_http();
-                let (user, _) = tokio::join!(
-                    flow.finish(
-                        &setup,
-                        &self.endpoints,
-                        &azure,
-                        Duration::from_secs(10),
-                        &cancel
-                    ),
-                    async { no_proxy().get(back.as_str()).send().await.unwrap() }
-                );
-                let user = user.unwrap();
-                let call = v2_connect::AuthorizeCall {
-                    nylas_client_id: V2_CLIENT,
-                    name: &user.name,
-                    email_address: &user.email,
-                    azure_client_id: APP_ID,
-                    redirect_uri: &plan.redirect_uri,
-                    authorization: &plan.authorizations[0],
-                };
-                let base = wizard_core::nylas_v2::api_base(&self.endpoints, Region::Us);
-                if op == RemoteOp::NylasV2Authorize {
-                    let route = "POST /nylas-v2-us/connect/authorize".to_owned();
-                    self.arm(&route, fault);
-                    let r = v2_connect::authorize(
-                        &http,
-                        base,
-                        &call,
-                        &azure,
-                        &user.refresh_token,
-                        &cancel,
-                    )
-                    .await;
-                    (route, Kind::Once, r.map(drop))
-                } else {
-                    let code = v2_connect::authorize(
-                        &setup_http(),
-                        base,
-                        &call,
-                        &azure,
-                        &user.refresh_token,
-                        &cancel,
-                    )
-                    .await
-                    .unwrap();
-                    let route = "POST /nylas-v2-us/connect/token".to_owned();
-                    self.arm(&route, fault);
-                    let secret = SecretString::from(V2_SECRET.to_owned());
-                    let r =
-                        v2_connect::token(&http, base, V2_CLIENT, &secret, &code, &cancel).await;
-                    (route, Kind::Once, r.map(drop))
-                }
             }
             RemoteOp::NylasBetaListIntegrations
             | RemoteOp::NylasBetaGetIntegration
@@ -818,6 +770,73 @@ impl Setup {
                 )
                 .await;
                 (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasV2Authorize | RemoteOp::NylasV2Token => {
+                // A user signed in with the Azure app (no faults), whose
+                // refresh token Nylas v2 native auth then takes.
+                let plan = native_auth::plan(&NativeAuthInput {
+                    region: Region::Us,
+                    nylas_client_id: V2_CLIENT.into(),
+                    azure_client_id: APP_ID.into(),
+                    port: free_port(),
+                    ..NativeAuthInput::default()
+                })
+                .unwrap();
+                let flow = UserSignIn::start(&self.endpoints, &plan).await.unwrap();
+                let back = consent(flow.authorize_url()).await;
+                let azure = SecretString::from("fault-matrix-secret".to_owned());
+                let setup = setup_http();
+                let (user, _) = tokio::join!(
+                    flow.finish(
+                        &setup,
+                        &self.endpoints,
+                        &azure,
+                        Duration::from_secs(10),
+                        &cancel
+                    ),
+                    async { no_proxy().get(back.as_str()).send().await.unwrap() }
+                );
+                let user = user.unwrap();
+                let call = v2_connect::AuthorizeCall {
+                    nylas_client_id: V2_CLIENT,
+                    name: &user.name,
+                    email_address: &user.email,
+                    azure_client_id: APP_ID,
+                    redirect_uri: &plan.redirect_uri,
+                    authorization: &plan.authorizations[0],
+                };
+                let base = wizard_core::nylas_v2::api_base(&self.endpoints, Region::Us);
+                if op == RemoteOp::NylasV2Authorize {
+                    let route = "POST /nylas-v2-us/connect/authorize".to_owned();
+                    self.arm(&route, fault);
+                    let r = v2_connect::authorize(
+                        &http,
+                        base,
+                        &call,
+                        &azure,
+                        &user.refresh_token,
+                        &cancel,
+                    )
+                    .await;
+                    (route, Kind::Once, r.map(drop))
+                } else {
+                    let code = v2_connect::authorize(
+                        &setup_http(),
+                        base,
+                        &call,
+                        &azure,
+                        &user.refresh_token,
+                        &cancel,
+                    )
+                    .await
+                    .unwrap();
+                    let route = "POST /nylas-v2-us/connect/token".to_owned();
+                    self.arm(&route, fault);
+                    let secret = SecretString::from(V2_SECRET.to_owned());
+                    let r =
+                        v2_connect::token(&http, base, V2_CLIENT, &secret, &code, &cancel).await;
+                    (route, Kind::Once, r.map(drop))
+                }
             }
         }
     }

@@ -180,4 +180,20 @@ describe('Configure Nylas', () => {
     expect(m.planConfigureNylas).toHaveBeenCalledTimes(2);
     expect(screen.queryByText("Nylas couldn't be reached.")).toBeNull();
   });
+
+  it('on path D words the imported connector: the heading, the help and the result', async () => {
+    const update: ConfigurePlanView = { ...FIX.update, migration: true };
+    m.planConfigureNylas.mockResolvedValue(update);
+    m.applyConfigureNylas.mockResolvedValue(FIX.applied);
+    renderStep(ConfigureNylasStep, ctxAtConnector());
+    expect((await screen.findByRole('heading', { level: 2 })).textContent).toBe(
+      'Point the imported Microsoft connector at your new app',
+    );
+    expect(screen.getByTestId('configure-migration-help').textContent).toContain('When Nylas imported your v2 application');
+    expect(screen.getAllByTestId('configure-before').length).toBeGreaterThan(0);
+    fireEvent.click(await screen.findByTestId('configure-confirm'));
+    expect((await screen.findByTestId('configure-verdict')).textContent).toContain(
+      'The Microsoft connector now uses your new Azure app',
+    );
+  });
 });

@@ -84,7 +84,7 @@ function tenantsOf(text: string): string[] {
     .filter((t) => t !== '');
 }
 
-function PlanStepView({ step }: { step: PlanStep }) {
+export function PlanStepView({ step }: { step: PlanStep }) {
   return (
     <li class="configure-step" data-testid={`configure-step-${step.key}`} data-action={step.action}>
       <p class="configure-step-title">
@@ -143,7 +143,7 @@ function PlanStepView({ step }: { step: PlanStep }) {
 }
 
 /** The steps as Rust reports them while applying, or how each ended. */
-function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, ProgressEvent | undefined> }) {
+export function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, ProgressEvent | undefined> }) {
   return (
     <ol class="create-calls create-calls-live" data-testid="configure-ticks">
       {steps.map((s) => {
@@ -174,7 +174,7 @@ function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, Prog
 }
 
 /** What the run ended with, as events, from the report (same shape as the ticks). */
-function fromReport(done: ConfigureApplied): Record<string, ProgressEvent> {
+export function fromReport(done: Pick<ConfigureApplied, "report">): Record<string, ProgressEvent> {
   const out: Record<string, ProgressEvent> = {};
   done.report.steps.forEach((s, index) => {
     out[s.key] = {
@@ -192,7 +192,7 @@ function succeeded(done: ConfigureApplied): boolean {
   return !done.report.cancelled && done.report.steps.every((s) => ok.includes(s.outcome));
 }
 
-function verdict(done: ConfigureApplied): string {
+function verdict(done: ConfigureApplied, migration: boolean): string {
   const r = done.report;
   const count = (o: StepOutcome) => r.steps.filter((s) => s.outcome === o).length;
   const parts = [
@@ -203,6 +203,7 @@ function verdict(done: ConfigureApplied): string {
   const summary = parts.length > 0 ? ` (${parts.join(', ')})` : '';
   if (r.cancelled) return `Stopped${summary}. Running it again finishes the rest without adding anything twice.`;
   if (r.steps.some((s) => s.outcome === 'failed')) return `Not finished${summary}. The problem and its fix are below.`;
+  if (migration) return `The Microsoft connector now uses your new Azure app${summary}. You can go on to your accounts.`;
   return `Nylas is configured${summary}. You can go on to the test sign-in.`;
 }
 
@@ -306,18 +307,30 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
   const writes = steps.filter((s) => s.action !== 'nothing_to_do').length;
   const app = view?.application ?? null;
   const region = view?.region === 'eu' ? 'EU' : 'US';
+  // Path D: the connector Nylas's v2 import made takes the new app's settings.
+  const migration = view?.migration ?? ctx.path.id === 'migrate';
 
   return (
     <section class="step-section live-check configure-nylas" aria-labelledby="configure-title" data-testid="configure-nylas">
       <h2 class="group-title" id="configure-title">
-        Set up your Nylas application
+        {migration ? 'Point the imported Microsoft connector at your new app' : 'Set up your Nylas application'}
       </h2>
-      <p class="group-help">
-        The wizard gives Nylas your Azure app: the Microsoft connector (client ID, client secret, tenant and the
-        permissions you chose, with offline_access so Nylas can stay connected), your callback URIs and the test
-        sign-in's address. It reads what Nylas has first and changes only what differs. Nothing is removed, and
-        nothing is sent until you confirm.
-      </p>
+      {migration ? (
+        <p class="group-help" data-testid="configure-migration-help">
+          When Nylas imported your v2 application it made a Microsoft connector that still carries your old
+          settings. The wizard gives it your new Azure app: client ID, client secret, tenant and the Graph
+          permissions translated from your v2 scopes (with offline_access so Nylas can stay connected). It reads
+          what the connector has first and shows each setting as it is now and as it will be. Nothing is removed,
+          and nothing is sent until you confirm.
+        </p>
+      ) : (
+        <p class="group-help">
+          The wizard gives Nylas your Azure app: the Microsoft connector (client ID, client secret, tenant and the
+          permissions you chose, with offline_access so Nylas can stay connected), your callback URIs and the test
+          sign-in's address. It reads what Nylas has first and changes only what differs. Nothing is removed, and
+          nothing is sent until you confirm.
+        </p>
+      )}
 
       {view !== null && view.missing.length > 0 && (
         <div class="note configure-missing" data-testid="configure-missing" role="status">
@@ -459,7 +472,7 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
             {succeeded(done) ? 'Done' : done.report.cancelled ? 'Stopped' : 'Not finished'}
           </h3>
           <p class="note" role="status" data-testid="configure-verdict">
-            {verdict(done)}
+            {verdict(done, migration)}
           </p>
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
           <JustChanged changes={done.changes} />

@@ -13,6 +13,7 @@ import { ConfigureNylasStep } from './configure-nylas';
 import { ConnectAccountsStep } from './connect-accounts';
 import { FeaturesStep } from './features';
 import { MigrateAccountsStep } from './migrate-accounts';
+import { MigrateEwsStep } from './migrate-ews';
 import { MigrateScopesStep } from './migrate-scopes';
 import { NativeAuthStep } from './native-auth';
 import { NylasAccountStep } from './nylas-account';
@@ -39,10 +40,12 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'v3/connector': ConfigureNylasStep,
   'test-sign-in': TestSignInStep,
   'teams-integration': TeamsIntegrationStep,
-  'migrate/scopes': MigrateScopesStep,
-  'migrate/accounts': MigrateAccountsStep,
   'connect-accounts': ConnectAccountsStep,
   'native-auth': NativeAuthStep,
+  'migrate/scopes': MigrateScopesStep,
+  'migrate/accounts': MigrateAccountsStep,
+  'migrate/connector': ConfigureNylasStep,
+  'migrate/ews': MigrateEwsStep,
 };
 
 export function findStepView(

@@ -10,6 +10,16 @@ import { Frame } from './frame';
 
 const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
 
+/** `id` with `step` as if it weren't built: its by-hand steps and docs are
+ *  those Rust gives a step it really marks not built (bulk onboarding's). */
+function withUnbuilt(id: PathInfo['id'], step: string): PathInfo {
+  const path = structuredClone(pathOf(id));
+  const unbuilt = pathOf('bulk').steps.find((st) => !st.available)!;
+  const i = path.steps.findIndex((st) => st.id === step);
+  path.steps[i] = { ...path.steps[i]!, available: false, by_hand: unbuilt.by_hand, docs: unbuilt.docs };
+  return path;
+}
+
 let lastOpenLink = vi.fn(async () => undefined);
 
 function show(path: PathInfo, progress: ProgressView) {
@@ -82,8 +92,8 @@ describe('statuses you can trust (issue 17, point 2)', () => {
   });
 
   it('says when the next step is not built yet', () => {
-    // Migration: the step after its Azure app isn't built in this version.
-    const migrate = pathOf('migrate');
+    // Migration as if the step after its Azure app weren't built.
+    const migrate = withUnbuilt('migrate', 'nylas-account');
     const progress = fixtureProgress('migrate/azure-app/no-features');
     progress.leaving = { step: 'azure-app', status: 'done', reason: null };
     show(migrate, progress);
@@ -97,11 +107,19 @@ describe('statuses you can trust (issue 17, point 2)', () => {
 
 describe('no dead ends (issue 17, point 3)', () => {
   it('a step that is not built says what was covered, what to do by hand and where the docs are', () => {
-    // Migration: the step after its Azure app is not built in this version.
-    const migrate = pathOf('migrate');
+    // Migration as if its connector weren't built.
+    const migrate = withUnbuilt('migrate', 'connector');
     const progress = fixtureProgress('migrate/azure-app/no-features');
     progress.step = 'connector';
-    progress.step_status = { scopes: 'done', region: 'done', 'azure-app': 'needs-attention', connector: 'in-progress', accounts: 'skipped' };
+    progress.step_status = {
+      scopes: 'done',
+      region: 'done',
+      'azure-app': 'needs-attention',
+      'nylas-account': 'done',
+      connector: 'in-progress',
+      accounts: 'skipped',
+      ews: 'done',
+    };
     show(migrate, progress);
     const panel = screen.getByTestId('not-built');
     const covered = within(panel).getByTestId('not-built-covered');
@@ -111,7 +129,10 @@ describe('no dead ends (issue 17, point 3)', () => {
       `${title('scopes')}: Done`,
       `${title('region')}: Done`,
       `${title('azure-app')}: Needs attention`,
+      `${title('nylas-account')}: Done`,
       `${title('accounts')}: Skipped`,
+      `${title('ews')}: Done`,
+      ...migrate.steps.filter((st) => st.available && st.id === 'report').map((st) => `${st.title}: Not started`),
     ]);
     const connector = migrate.steps.find((s) => s.id === 'connector')!;
     expect(connector.available).toBe(false);

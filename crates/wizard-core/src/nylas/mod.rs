@@ -12,6 +12,7 @@ pub mod configure;
 pub mod configured;
 pub mod connector;
 pub mod credentials;
+pub mod ews;
 pub mod grants;
 pub mod hosted_auth;
 pub mod test_callback;

@@ -24,6 +24,7 @@ use crate::paths::{NYLAS_V2_STEP, TEAMS_INTEGRATION_STEP};
 const FOLLOWS_OTHER_ANSWERS: &[&str] = &[
     NYLAS_ACCOUNT_STEP,
     CONFIGURE_NYLAS_STEP,
+    crate::paths::MIGRATE_EWS_STEP,
     NYLAS_V2_STEP,
     TEAMS_INTEGRATION_STEP,
 ];
@@ -56,6 +57,10 @@ impl Progress {
         }
         let current = self.answers.for_path(path);
         match step {
+            // Path D's connector and EWS steps have records of their own.
+            _ if path == PathId::Migrate && super::status_migrate::is_migrate_step(step) => {
+                self.migrate_verdict(step)
+            }
             FEATURES_STEP if current.needs_features => {
                 if current.required_features.is_empty() {
                     skipped("You haven't chosen what your app does yet.")

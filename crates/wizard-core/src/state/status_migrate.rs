@@ -5,11 +5,19 @@ use super::status::skipped;
 use super::{Progress, StepStatus};
 use crate::answers::FeatureAnswer;
 use crate::migrate::{MigrateAccountsRecord, MigrateScopesRecord};
-use crate::paths::{MIGRATE_ACCOUNTS_STEP, MIGRATE_SCOPES_STEP};
+use crate::nylas::ews::EwsRecord;
+use crate::nylas::NylasConfiguredRecord;
+use crate::paths::{
+    CONFIGURE_NYLAS_STEP, MIGRATE_ACCOUNTS_STEP, MIGRATE_EWS_STEP, MIGRATE_SCOPES_STEP,
+};
 
-/// Whether `step` is one of the migration steps judged here.
+/// Whether `step` is one of the migration steps judged here (on path D:
+/// `connector` there is the imported connector, judged by its own record).
 pub(super) fn is_migrate_step(step: &str) -> bool {
-    matches!(step, MIGRATE_SCOPES_STEP | MIGRATE_ACCOUNTS_STEP)
+    matches!(
+        step,
+        MIGRATE_SCOPES_STEP | MIGRATE_ACCOUNTS_STEP | CONFIGURE_NYLAS_STEP | MIGRATE_EWS_STEP
+    )
 }
 
 impl Progress {
@@ -32,8 +40,55 @@ impl Progress {
                     Some(why) => (StepStatus::NeedsAttention, Some(why)),
                 },
             },
+            CONFIGURE_NYLAS_STEP => match &self.answers.migrate_connector {
+                None => skipped("The imported Microsoft connector hasn't been given your new Azure app's settings yet."),
+                Some(r) => match r.problem(&self.answers) {
+                    None => (StepStatus::Done, None),
+                    Some(why) => (StepStatus::NeedsAttention, Some(why)),
+                },
+            },
+            MIGRATE_EWS_STEP => self.ews_verdict(),
             _ => skipped("Nothing is recorded for this step yet."),
         }
+    }
+
+    /// The EWS connector is needed only for Exchange on-premises accounts.
+    fn ews_verdict(&self) -> (StepStatus, Option<String>) {
+        let Some(accounts) = &self.answers.migrate_accounts else {
+            return skipped("Your v2 accounts haven't been sorted yet, so it isn't known whether the EWS connector is needed.");
+        };
+        if !accounts.needs_ews_connector {
+            // Nothing to set up: saying so is the step's whole answer.
+            return (StepStatus::Done, None);
+        }
+        match &self.answers.migrate_ews {
+            None => skipped(
+                "The EWS connector that your Exchange on-premises accounts need isn't set up yet.",
+            ),
+            Some(r) => {
+                let app = self
+                    .answers
+                    .nylas_account
+                    .as_ref()
+                    .map(|a| a.application_id.as_str());
+                match r.problem(app, self.answers.region()) {
+                    None => (StepStatus::Done, None),
+                    Some(why) => (StepStatus::NeedsAttention, Some(why)),
+                }
+            }
+        }
+    }
+
+    /// Remember the last run on the imported Microsoft connector.
+    pub fn record_migrate_connector(&mut self, record: NylasConfiguredRecord) {
+        self.answers.migrate_connector = Some(record);
+        self.settle_statuses();
+    }
+
+    /// Remember what the EWS step found or created.
+    pub fn record_migrate_ews(&mut self, record: EwsRecord) {
+        self.answers.migrate_ews = Some(record);
+        self.settle_statuses();
     }
 
     /// Remember the translated v2 scopes; their features become the v3
@@ -136,5 +191,99 @@ mod tests {
         assert_eq!(p.step_status[MIGRATE_ACCOUNTS_STEP], StepStatus::Done);
         p.start_over();
         assert!(p.answers.migrate_accounts.is_none());
+    }
+
+    fn account_record(app: &str) -> crate::nylas::NylasAccountRecord {
+        crate::nylas::NylasAccountRecord {
+            application_id: app.into(),
+            region: crate::regions::Region::Us,
+            name: None,
+            checked_at: time::OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn path_d_s_connector_is_judged_by_its_own_record() {
+        let mut p = on_path_d();
+        p.answers.client_id = Some("5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03".into());
+        p.answers.tenant = Some("contoso.com".into());
+        p.record_nylas_account(Some(account_record("app-1")));
+        p.go_to_step(CONFIGURE_NYLAS_STEP).unwrap();
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert!(leave
+            .reason
+            .unwrap()
+            .contains("imported Microsoft connector"));
+        // Path A's record doesn't count for path D.
+        let run = NylasConfiguredRecord {
+            application_id: "app-1".into(),
+            region: crate::regions::Region::Us,
+            client_id: "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c03".into(),
+            tenant: "contoso.com".into(),
+            complete: true,
+            at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        p.record_nylas_configured(run.clone());
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Skipped);
+        p.record_migrate_connector(NylasConfiguredRecord {
+            complete: false,
+            ..run.clone()
+        });
+        assert_eq!(p.leaving().unwrap().status, StepStatus::NeedsAttention);
+        p.record_migrate_connector(run);
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        // A new Azure app afterwards: set it up again.
+        p.answers.client_id = Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301".into());
+        assert_eq!(p.leaving().unwrap().status, StepStatus::NeedsAttention);
+        p.start_over();
+        assert!(p.answers.migrate_connector.is_none());
+    }
+
+    #[test]
+    fn the_ews_step_is_done_when_not_needed_and_else_when_the_connector_is_there() {
+        use crate::nylas::ews::EwsBodyShape;
+        let mut p = on_path_d();
+        p.record_nylas_account(Some(account_record("app-1")));
+        p.go_to_step(MIGRATE_EWS_STEP).unwrap();
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert!(leave.reason.unwrap().contains("haven't been sorted"));
+        let cloud =
+            classify("email,provider,authentication_type\na@contoso.com,graph,token\n").unwrap();
+        p.record_migrate_accounts(MigrateAccountsRecord::of(&cloud, None, now()));
+        assert_eq!(
+            p.leaving().unwrap(),
+            crate::state::StepLeave {
+                step: MIGRATE_EWS_STEP.into(),
+                status: StepStatus::Done,
+                reason: None,
+            }
+        );
+        let onprem =
+            classify("email,provider,authentication_type\nb@corp.example,exchange,password\n")
+                .unwrap();
+        assert!(onprem.needs_ews_connector);
+        p.record_migrate_accounts(MigrateAccountsRecord::of(&onprem, None, now()));
+        let leave = p.leaving().unwrap();
+        assert_eq!(leave.status, StepStatus::Skipped);
+        assert!(leave.reason.unwrap().contains("isn't set up yet"));
+        let record = EwsRecord {
+            application_id: "app-1".into(),
+            region: crate::regions::Region::Us,
+            present: true,
+            created: true,
+            accepted: Some(EwsBodyShape::ScopeList),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        p.record_migrate_ews(record.clone());
+        assert_eq!(p.leaving().unwrap().status, StepStatus::Done);
+        p.record_migrate_ews(EwsRecord {
+            present: false,
+            ..record
+        });
+        assert_eq!(p.leaving().unwrap().status, StepStatus::NeedsAttention);
+        p.start_over();
+        assert!(p.answers.migrate_ews.is_none());
     }
 }

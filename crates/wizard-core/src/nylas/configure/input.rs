@@ -30,6 +30,19 @@ pub struct ConfigureInput {
     /// The test sign-in's loopback callback, which the plan describes as
     /// the wizard's own.
     pub test_callback: Option<String>,
+    /// Path A sets Nylas up; path D reconfigures the connector Nylas's v2
+    /// import made (its own journal, wording and record).
+    pub purpose: Purpose,
+}
+
+/// Why Nylas is being configured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Purpose {
+    /// Path A: set up (create or update) the connector.
+    #[default]
+    Setup,
+    /// Path D: the imported connector takes the new Azure app's settings.
+    Migrate,
 }
 
 impl ConfigureInput {
@@ -93,6 +106,7 @@ impl ConfigureInput {
             callback_uris: uris,
             additional_tenants,
             test_callback: None,
+            purpose: Purpose::Setup,
         })
     }
 
@@ -131,6 +145,40 @@ impl ConfigureInput {
             &answers.additional_tenants,
         )?
         .with_test_sign_in(test_sign_in_port))
+    }
+
+    /// Path D's input from the saved answers: the translated v2 scopes'
+    /// plan (the features they became), the admin's callback URIs (no test
+    /// sign-in on this path) and the additional tenants.
+    pub fn for_migration(answers: &Answers) -> Result<Self> {
+        let plan = answers.scope_plan(PathId::Migrate)?;
+        let missing = |what: &str| {
+            WizardError::invalid_input(format!("The new Azure app's {what} isn't answered yet."))
+                .with_hint("Go back to the New Azure app step and enter it.")
+        };
+        let client_id = answers
+            .client_id
+            .as_deref()
+            .ok_or_else(|| missing("Application (client) ID"))?;
+        let tenant = answers.tenant.as_deref().ok_or_else(|| missing("tenant"))?;
+        let mut input = Self::new(
+            answers.region(),
+            client_id,
+            tenant,
+            &plan.scope_names,
+            &answers.callback_uris,
+            &answers.additional_tenants,
+        )?;
+        input.purpose = Purpose::Migrate;
+        Ok(input)
+    }
+
+    /// The journal's name for this input's plan.
+    pub fn plan_id(&self) -> &'static str {
+        match self.purpose {
+            Purpose::Setup => super::PLAN_ID,
+            Purpose::Migrate => super::MIGRATE_PLAN_ID,
+        }
     }
 
     pub(crate) fn is_test_callback(&self, url: &str) -> bool {

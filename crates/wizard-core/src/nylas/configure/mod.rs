@@ -13,7 +13,7 @@ mod input;
 mod runner;
 mod steps;
 
-pub use input::{ConfigureInput, ConfigureSecrets};
+pub use input::{ConfigureInput, ConfigureSecrets, Purpose};
 
 use std::path::Path;
 
@@ -31,6 +31,8 @@ use crate::plan::{apply, ApplyReport, Journal, Plan, ProgressEvent};
 
 /// The journal's name for this plan.
 pub const PLAN_ID: &str = "configure-nylas";
+/// The journal's name for path D's plan (the imported connector).
+pub const MIGRATE_PLAN_ID: &str = "migrate-connector";
 /// The connector step's key.
 pub const CONNECTOR_KEY: &str = "connector:microsoft";
 
@@ -116,7 +118,7 @@ pub async fn plan_configure(
     cancel: &CancellationToken,
 ) -> Result<Plan> {
     let c = Configure::new(http, endpoints, input, secrets)?;
-    let journal = Journal::load(journal_dir, PLAN_ID);
+    let journal = Journal::load(journal_dir, input.plan_id());
     let connector = get_microsoft_connector(&c.nylas, cancel).await?;
     let callbacks = list_callback_uris(&c.nylas, cancel).await?;
     // Without a connector there are no credentials (and Nylas answers 404).
@@ -126,13 +128,17 @@ pub async fn plan_configure(
         Vec::new()
     };
     let mut plan = Plan {
-        id: PLAN_ID.into(),
-        title: "Configure Nylas".into(),
+        id: input.plan_id().into(),
+        title: match input.purpose {
+            Purpose::Setup => "Configure Nylas".into(),
+            Purpose::Migrate => "Reconfigure the imported Microsoft connector".into(),
+        },
         steps: Vec::new(),
     };
     let secret_known =
         journal.fingerprint_matches(CONNECTOR_KEY, &c.connector_fingerprint(&journal));
     plan.steps.push(steps::connector_step(
+        input.purpose,
         input.region,
         connector.as_ref(),
         &c.connector_settings(),
@@ -175,7 +181,7 @@ pub async fn apply_configure(
     progress: &(dyn Fn(ProgressEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<ApplyReport> {
-    if plan.id != PLAN_ID {
+    if plan.id != input.plan_id() {
         return Err(WizardError::internal(format!(
             "A \"{}\" plan can't be applied as Nylas's configuration.",
             plan.id

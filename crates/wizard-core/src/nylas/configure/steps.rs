@@ -10,7 +10,7 @@ use crate::nylas::credentials::{credential_name, Credential, CredentialData, CRE
 use crate::plan::{redact, FieldChange, PlanStep, PlannedRequest, StepAction, REDACTED};
 use crate::regions::Region;
 
-use super::{callback_key, credential_key, CONNECTOR_KEY};
+use super::{callback_key, credential_key, Purpose, CONNECTOR_KEY};
 
 /// Keys whose values are secrets in every body this plan sends.
 const SECRET_KEYS: [&str; 1] = ["client_secret"];
@@ -103,6 +103,7 @@ pub(super) fn connector_changes(
 }
 
 pub(super) fn connector_step(
+    purpose: Purpose,
     region: Region,
     current: Option<&MicrosoftConnector>,
     wanted: &ConnectorSettings,
@@ -110,15 +111,26 @@ pub(super) fn connector_step(
 ) -> PlanStep {
     let dashboard = "In the Nylas Dashboard, open Connectors and choose Microsoft.";
     let Some(current) = current else {
-        return PlanStep {
-            key: CONNECTOR_KEY.into(),
-            summary: format!(
+        let summary = match purpose {
+            Purpose::Setup => format!(
                 "Create the Microsoft connector of your Nylas application ({} region) with your \
                  Azure app's client ID and secret, tenant {} and {} permissions.",
                 region.label(),
                 wanted.tenant,
                 wanted.scope.len()
             ),
+            Purpose::Migrate => format!(
+                "Your Nylas application ({} region) has no Microsoft connector yet: Nylas's v2 \
+                 import tool normally makes one. Create it now with your new Azure app's client \
+                 ID and secret, tenant {} and {} Graph permissions.",
+                region.label(),
+                wanted.tenant,
+                wanted.scope.len()
+            ),
+        };
+        return PlanStep {
+            key: CONNECTOR_KEY.into(),
+            summary,
             action: StepAction::Create,
             safety: "Safe: it adds the connector people sign in to Microsoft through; nothing \
                      that exists changes."
@@ -137,9 +149,15 @@ pub(super) fn connector_step(
     if changes.is_empty() {
         return PlanStep {
             key: CONNECTOR_KEY.into(),
-            summary: "The Microsoft connector already has your Azure app's client ID and secret, \
-                      the tenant and the permissions planned."
-                .into(),
+            summary: match purpose {
+                Purpose::Setup => "The Microsoft connector already has your Azure app's client \
+                                   ID and secret, the tenant and the permissions planned."
+                    .into(),
+                Purpose::Migrate => "The imported Microsoft connector already has your new \
+                                     Azure app's client ID and secret, the tenant and the \
+                                     translated Graph permissions."
+                    .into(),
+            },
             action: StepAction::NothingToDo,
             safety: "Nothing is changed.".into(),
             undo: Vec::new(),
@@ -170,15 +188,28 @@ pub(super) fn connector_step(
     }
     PlanStep {
         key: CONNECTOR_KEY.into(),
-        summary: format!(
-            "Update the Microsoft connector: its {} change as shown.",
-            fields.join(", ")
-        ),
+        summary: match purpose {
+            Purpose::Setup => format!(
+                "Update the Microsoft connector: its {} change as shown.",
+                fields.join(", ")
+            ),
+            Purpose::Migrate => format!(
+                "Reconfigure the Microsoft connector that Nylas's v2 import made: its {} become \
+                 your new Azure app's, as shown.",
+                fields.join(", ")
+            ),
+        },
         action: StepAction::Update,
-        safety: "People already connected stay connected. New permissions are asked for the next \
-                 time each person signs in; a different client ID or tenant applies to new \
-                 sign-ins."
-            .into(),
+        safety: match purpose {
+            Purpose::Setup => "People already connected stay connected. New permissions are \
+                               asked for the next time each person signs in; a different client \
+                               ID or tenant applies to new sign-ins."
+                .into(),
+            Purpose::Migrate => "Imported accounts that already used Graph keep working with the \
+                                 new app. Accounts that didn't must sign in again (the Accounts \
+                                 step lists them); nothing else in Nylas changes."
+                .into(),
+        },
         undo,
         request: request("PATCH", CONNECTOR_PATH, &wanted.update_body()),
         changes,
@@ -297,7 +328,7 @@ mod tests {
 
     #[test]
     fn a_new_connector_shows_a_redacted_post() {
-        let s = connector_step(Region::Us, None, &wanted(), false);
+        let s = connector_step(Purpose::Setup, Region::Us, None, &wanted(), false);
         assert_eq!(s.action, StepAction::Create);
         let r = s.request.unwrap();
         assert_eq!(
@@ -340,17 +371,46 @@ mod tests {
             ..current
         };
         assert!(connector_changes(&right, &wanted(), true).is_empty());
-        let step = connector_step(Region::Us, Some(&right), &wanted(), true);
+        let step = connector_step(Purpose::Setup, Region::Us, Some(&right), &wanted(), true);
         assert_eq!(step.action, StepAction::NothingToDo);
         // An echoed client ID that differs is shown even with a known secret.
         let other = MicrosoftConnector {
             client_id: Some("other".into()),
             ..right
         };
-        let step = connector_step(Region::Us, Some(&other), &wanted(), true);
+        let step = connector_step(Purpose::Setup, Region::Us, Some(&other), &wanted(), true);
         assert_eq!(step.action, StepAction::Update);
         assert_eq!(step.changes[0].before, "other");
         assert!(step.summary.contains("client ID"));
         assert_eq!(step.request.unwrap().method, "PATCH");
+    }
+
+    #[test]
+    fn migration_words_the_imported_connector() {
+        let imported = MicrosoftConnector {
+            client_id: Some("old-v2-app".into()),
+            tenant: Some("common".into()),
+            scope: vec![],
+            active_credential_id: None,
+        };
+        let s = connector_step(
+            Purpose::Migrate,
+            Region::Eu,
+            Some(&imported),
+            &wanted(),
+            false,
+        );
+        assert_eq!(s.action, StepAction::Update);
+        assert!(s.summary.contains("v2 import made"), "{}", s.summary);
+        assert!(s
+            .summary
+            .contains("client ID, client secret, tenant, permissions"));
+        assert!(s.safety.contains("sign in again"), "{}", s.safety);
+        assert_eq!(s.changes[0].before, "old-v2-app");
+        assert_eq!(s.changes[0].after, "cid");
+        let none = connector_step(Purpose::Migrate, Region::Eu, None, &wanted(), false);
+        assert_eq!(none.action, StepAction::Create);
+        assert!(none.summary.contains("import tool normally makes one"));
+        assert!(none.summary.contains("EU region"));
     }
 }

@@ -1,0 +1,255 @@
+// Path D's "Exchange on-premises": the EWS connector that Exchange accounts
+// on the customer's own servers need in Nylas v3. Rust says whether it is
+// needed (from the sorted v2 accounts), reads Nylas and plans (find it;
+// create it only if missing); the admin confirms; Rust applies with
+// progress on a channel (Stop cancels) and explains any refusal. This view
+// only displays.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { toWizardError, type EwsAppliedView, type EwsPlanView, type WizardApiError } from '../api';
+import type { ProgressEvent } from '../bindings/ProgressEvent';
+import { ErrorCard } from '../components/error-card';
+import { PlanStepView, Ticks, fromReport } from './configure-nylas';
+import type { StepViewProps } from './types';
+import '../styles/live.css';
+import '../styles/create-app.css';
+import '../styles/configure.css';
+
+function outcome(done: EwsAppliedView): string {
+  const r = done.report;
+  if (r.cancelled) return 'Stopped before the EWS connector was made. Running it again finishes it safely.';
+  const step = r.steps[0];
+  if (step === undefined) return 'Nothing was done.';
+  switch (step.outcome) {
+    case 'created':
+      return 'The EWS connector is now in your Nylas application. Your Exchange on-premises users can sign in again with their password.';
+    case 'already_done':
+      return 'Your Nylas application already had the EWS connector: nothing was added.';
+    case 'failed':
+      return 'The EWS connector could not be made. What Nylas said, and what to do, is below.';
+    default:
+      return 'Not finished. Running it again finishes it safely.';
+  }
+}
+
+export function MigrateEwsStep({ ctx }: StepViewProps) {
+  const [view, setView] = useState<EwsPlanView | null>(null);
+  const [planning, setPlanning] = useState(true);
+  const [applying, setApplying] = useState(false);
+  const [heard, setHeard] = useState<Record<string, ProgressEvent | undefined>>({});
+  const [done, setDone] = useState<EwsAppliedView | null>(null);
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [planFailed, setPlanFailed] = useState(false);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const seq = useRef(0);
+
+  const plan = async () => {
+    const mine = ++seq.current;
+    setPlanning(true);
+    try {
+      const v = await api.planMigrateEws();
+      if (mine !== seq.current) return;
+      setView(v);
+      setError(null);
+      setPlanFailed(false);
+    } catch (e) {
+      if (mine !== seq.current) return;
+      setError(toWizardError(e));
+      setPlanFailed(true);
+    } finally {
+      if (mine === seq.current) setPlanning(false);
+    }
+  };
+
+  useEffect(() => {
+    void plan();
+  }, []);
+
+  useEffect(() => {
+    if (done !== null) resultHeading.current?.focus();
+  }, [done]);
+
+  const goBack = async (step: string) => {
+    try {
+      ctx.applyProgress(await api.goToStep(step));
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  const apply = async () => {
+    setApplying(true);
+    setError(null);
+    setDone(null);
+    setPlanFailed(false);
+    setHeard({});
+    try {
+      const result = await api.applyMigrateEws((e) => setHeard((h) => ({ ...h, [e.key]: e })));
+      ctx.applyProgress(result.progress);
+      setDone(result);
+      const failed = result.report.steps.find((s) => s.error !== null);
+      if (failed?.error != null) setError(toWizardError(failed.error));
+    } catch (e) {
+      const err = toWizardError(e);
+      if (err.code === 'cancelled') void plan();
+      else setError(err);
+    } finally {
+      setApplying(false);
+    }
+  };
+
+  const stop = async () => {
+    try {
+      await api.cancelRemote('apply_migrate_ews');
+    } catch (e) {
+      setError(toWizardError(e));
+    }
+  };
+
+  const steps = view?.plan?.steps ?? [];
+  const writes = steps.filter((s) => s.action !== 'nothing_to_do').length;
+
+  return (
+    <section class="step-section live-check configure-nylas" aria-labelledby="ews-title" data-testid="migrate-ews">
+      <h2 class="group-title" id="ews-title">
+        Exchange on your own servers
+      </h2>
+      <p class="group-help">
+        Nylas v3 connects Exchange accounts that run on your own servers (Exchange on-premises) through a separate
+        EWS connector, next to the Microsoft connector. The wizard adds it only if your v2 accounts include such
+        accounts and your Nylas application doesn't have it yet.
+      </p>
+
+      {view !== null && (
+        <p
+          class={`note ${view.need === 'not_needed' ? 'verdict-pass' : ''}`}
+          role="status"
+          data-testid="ews-need"
+          data-need={view.need}
+        >
+          {view.need === 'not_needed' && (
+            <>
+              <strong>Not needed.</strong>{' '}
+            </>
+          )}
+          {view.why}
+        </p>
+      )}
+
+      {view !== null && view.missing.length > 0 && (
+        <div class="note configure-missing" data-testid="ews-missing" role="status">
+          <p>
+            <strong>First, an earlier step needs finishing:</strong>
+          </p>
+          <ul>
+            {view.missing.map((m) => (
+              <li key={m.what} data-testid={`ews-missing-${m.step}`}>
+                {m.what}{' '}
+                <button
+                  type="button"
+                  class="btn btn-secondary btn-small"
+                  data-testid={`ews-goto-${m.step}`}
+                  onClick={() => void goBack(m.step)}
+                >
+                  Go back to {m.step_title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {view?.need === 'needed' && view.missing.length === 0 && (
+        <dl class="configure-facts" data-testid="ews-facts">
+          <dt>Nylas application</dt>
+          <dd>
+            {view.application?.name ?? 'Your application'} <code>{view.application?.application_id}</code> (
+            {view.region === 'eu' ? 'EU' : 'US'} region)
+          </dd>
+          <dt>Permissions</dt>
+          <dd data-testid="ews-scopes">{view.scopes.join(', ')} (from your translated v2 scopes)</dd>
+          <dt>Secret used</dt>
+          <dd>
+            Your Nylas API key <code>{view.api_key_hint}</code> signs the requests; it isn't shown here or written to
+            any file.
+          </dd>
+        </dl>
+      )}
+
+      {planning && !applying && (
+        <p class="field-hint" role="status" data-testid="ews-planning">
+          Reading what your Nylas application has…
+        </p>
+      )}
+
+      {view?.plan != null && done === null && !applying && (
+        <div data-testid="ews-plan">
+          <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
+          <ol class="configure-steps">
+            {steps.map((s) => (
+              <PlanStepView key={s.key} step={s} />
+            ))}
+          </ol>
+          <div class="finding-actions">
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="ews-confirm"
+              aria-disabled={planning ? 'true' : undefined}
+              onClick={() => !planning && void apply()}
+            >
+              {writes === 0 ? 'Check it again' : 'Add the EWS connector in Nylas'}
+            </button>
+            <button type="button" class="btn btn-quiet" data-testid="ews-replan" onClick={() => void plan()}>
+              Read Nylas again
+            </button>
+          </div>
+        </div>
+      )}
+
+      {applying && (
+        <div class="fix-preview" data-testid="ews-working">
+          <p>Working with Nylas…</p>
+          <div role="status" aria-live="polite">
+            <Ticks steps={steps} heard={heard} />
+          </div>
+          <div class="finding-actions">
+            <button type="button" class="btn btn-secondary" onClick={() => void stop()} data-testid="ews-stop">
+              Stop
+            </button>
+          </div>
+        </div>
+      )}
+
+      {error !== null && <ErrorCard error={error} onRetry={planFailed ? () => void plan() : undefined} busy={planning} />}
+
+      {done !== null && (
+        <div class="create-done" data-testid="ews-result">
+          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
+            {done.report.steps.every((s) => s.outcome === 'created' || s.outcome === 'already_done') && !done.report.cancelled
+              ? 'Done'
+              : 'Not finished'}
+          </h3>
+          <p class="note" role="status" data-testid="ews-verdict">
+            {outcome(done)}
+          </p>
+          <Ticks steps={done.plan.steps} heard={fromReport(done)} />
+          <div class="finding-actions">
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="ews-again"
+              onClick={() => {
+                setDone(null);
+                void plan();
+              }}
+            >
+              Read Nylas again
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
