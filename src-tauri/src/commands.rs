@@ -88,6 +88,8 @@ pub async fn start_over(state: State<'_, AppState>) -> Result<Session> {
         }
     }
     state.clear_changes()?;
+    // The Teams accounts table (emails, grant IDs) goes with the answers.
+    wizard_core::nylas_v2::teams_auth::journal::TeamsJournal::forget(&state.data_dir())?;
     state.update(|p| {
         p.start_over();
         Ok(())

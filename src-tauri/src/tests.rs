@@ -724,7 +724,16 @@ fn start_over_forgets_answers_and_stored_secrets() {
         json!({"name": "azure_client_secret", "value": "secret-to-forget-789"}),
     )
     .unwrap();
+    // The Teams accounts table (emails, grant IDs) goes too.
+    let mut table = wizard_core::nylas_v2::teams_auth::journal::TeamsJournal::load(
+        dir.path(),
+        "cid",
+        wizard_core::regions::Region::Us,
+    );
+    table.add_accounts(&["acc-1".into()]);
+    table.save().unwrap();
     let s = call(&w, "start_over", json!({})).unwrap();
+    assert!(!dir.path().join("teams-accounts.json").exists());
     assert_eq!(s["progress"]["path"], Value::Null);
     assert_eq!(s["progress"]["answers"]["region"], Value::Null);
     assert_eq!(s["progress"]["paused"], json!({}));

@@ -120,6 +120,15 @@ impl TeamsJournal {
         dir.join(JOURNAL_FILE)
     }
 
+    /// Start over: forget the accounts table in `dir` (nothing to forget is fine).
+    pub fn forget(dir: &Path) -> Result<()> {
+        match std::fs::remove_file(Self::path_in(dir)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(WizardError::io("remove the list of Teams accounts", &e)),
+        }
+    }
+
     /// The journal in `dir` for this app and region, or a new empty one. A
     /// damaged or newer file is set aside (`.damaged`); one for another app
     /// or region is replaced (its accounts belong elsewhere). A row left
@@ -214,6 +223,21 @@ impl TeamsJournal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_over_forgets_the_table_and_a_missing_one_is_fine() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = TeamsJournal::load(dir.path(), "cid", Region::Us);
+        j.add_accounts(&["a1".into()]);
+        j.save().unwrap();
+        assert!(TeamsJournal::path_in(dir.path()).exists());
+        TeamsJournal::forget(dir.path()).unwrap();
+        assert!(!TeamsJournal::path_in(dir.path()).exists());
+        TeamsJournal::forget(dir.path()).unwrap();
+        assert!(TeamsJournal::load(dir.path(), "cid", Region::Us)
+            .accounts
+            .is_empty());
+    }
 
     #[test]
     fn rows_survive_a_reload_and_an_interrupted_one_is_tried_again() {
