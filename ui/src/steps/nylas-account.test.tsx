@@ -245,4 +245,20 @@ describe('Nylas account step', () => {
     await waitFor(() => expect(screen.getByTestId('nylas-key-stopped').textContent).toContain('Nothing was saved or changed'));
     expect(screen.queryByTestId('error-card')).toBeNull();
   });
+
+  it('on path D names its own next step (the imported Microsoft connector)', async () => {
+    m.checkNylasAccount.mockResolvedValue(answer('us', 'us', true));
+    const p = fixtureProgress('migrate/scopes/new');
+    p.step = 'nylas-account';
+    const ctx = makeCtx(p);
+    expect(ctx.path.steps.map((st) => st.id)).toContain('nylas-account');
+    renderStep(NylasAccountStep, ctx);
+    await screen.findByTestId('nylas-key-input');
+    typeKey(KEY);
+    fireEvent.click(screen.getByTestId('nylas-key-check'));
+    const next = await screen.findByTestId('nylas-app-next');
+    expect(next.textContent).toBe(
+      'Nothing in Nylas was changed. Next, Microsoft connector shows exactly what it will set up before it changes anything.',
+    );
+  });
 });

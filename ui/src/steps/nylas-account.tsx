@@ -329,13 +329,17 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
             <CopyValue value={switched.redirect_uri} label="redirect URI" testId="nylas-switched-redirect-uri" />
           </Callout>
         )}
-        {kept !== null && <ApplicationCard view={kept} />}
+        {kept !== null && (
+          <ApplicationCard view={kept} next={ctx.path.steps.find((st) => st.id === 'connector')?.title ?? 'Configure Nylas'} />
+        )}
       </div>
     </div>
   );
 }
 
-function ApplicationCard({ view }: { view: NylasAccountView }) {
+/** `next`: the title of the step that configures Nylas on this path
+ *  ("Configure Nylas", or migration's "Microsoft connector"). */
+function ApplicationCard({ view, next }: { view: NylasAccountView; next: string }) {
   const app = view.check.application;
   return (
     <section class="step-section nylas-app-card" aria-labelledby="nylas-app-title" data-testid="nylas-app-card">
@@ -366,7 +370,7 @@ function ApplicationCard({ view }: { view: NylasAccountView }) {
       <h3 class="nylas-app-subtitle">Callback URIs already registered</h3>
       {app.callback_uris.length === 0 ? (
         <p class="field-hint" data-testid="nylas-app-no-callbacks">
-          None yet. The Configure Nylas step adds the ones this setup needs.
+          None yet. The {next} step adds the ones this setup needs.
         </p>
       ) : (
         <ul class="uri-list" data-testid="nylas-app-callbacks">
@@ -378,8 +382,7 @@ function ApplicationCard({ view }: { view: NylasAccountView }) {
         </ul>
       )}
       <p class="field-hint" data-testid="nylas-app-next">
-        Nothing in Nylas was changed. Next, Configure Nylas shows exactly what it will set up before it changes
-        anything.
+        Nothing in Nylas was changed. Next, {next} shows exactly what it will set up before it changes anything.
       </p>
     </section>
   );
