@@ -10,7 +10,10 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
-use wizard_core::nylas::ews::{apply_ews, ews_scopes, plan_ews, EwsBodyShape, EwsInput, EwsRecord};
+use wizard_core::changes::Change;
+use wizard_core::nylas::ews::{
+    apply_ews, changes_from_ews, ews_scopes, plan_ews, EwsBodyShape, EwsInput, EwsRecord,
+};
 use wizard_core::nylas::NylasAccountRecord;
 use wizard_core::paths::{path_info, PathId, MIGRATE_ACCOUNTS_STEP, NYLAS_ACCOUNT_STEP};
 use wizard_core::plan::{ApplyReport, Plan, ProgressEvent};
@@ -66,6 +69,8 @@ pub struct EwsAppliedView {
     pub report: ApplyReport,
     /// The body Nylas accepted, when the wizard created the connector.
     pub accepted: Option<EwsBodyShape>,
+    /// The change recorded (with its undo), when the connector was created.
+    pub changes: Vec<Change>,
     pub progress: ProgressView,
 }
 
@@ -230,6 +235,7 @@ pub async fn apply_with(
         .as_ref()
         .map(|a| a.application_id.clone())
         .unwrap_or_default();
+    let changes = state.record_change(changes_from_ews(&app_id, &r.input, &applied));
     let record = EwsRecord::of_run(&r.input, &app_id, &applied);
     let progress = state.update(|p| {
         p.record_migrate_ews(record);
@@ -244,6 +250,7 @@ pub async fn apply_with(
         plan,
         report: applied.report,
         accepted: applied.accepted,
+        changes,
         progress,
     })
 }

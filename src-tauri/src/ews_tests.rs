@@ -204,6 +204,15 @@ fn ews_is_created_once_for_on_premises_accounts() {
         .unwrap();
     assert_eq!(applied.report.steps[0].outcome, StepOutcome::Created);
     assert!(applied.accepted.is_some());
+    // One change, with its undo in the dashboard's words.
+    assert_eq!(applied.changes.len(), 1);
+    let listed = call(&w, "list_changes", json!({})).unwrap();
+    let change = &listed["changes"][0];
+    assert_eq!(change["kind"], "ews_connector_created", "{listed}");
+    assert!(change["undo"]["steps"][0]
+        .as_str()
+        .unwrap()
+        .contains("Connectors, then EWS"));
     let record = state.progress().answers.migrate_ews.unwrap();
     assert!(record.present && record.created);
     let here = call(&w, "get_session", json!({})).unwrap();
@@ -217,4 +226,5 @@ fn ews_is_created_once_for_on_premises_accounts() {
         .unwrap();
     assert_eq!(second.report.writes(), 0);
     assert_eq!(second.report.steps[0].outcome, StepOutcome::AlreadyDone);
+    assert_eq!(second.changes, vec![]);
 }

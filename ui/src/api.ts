@@ -686,6 +686,8 @@ export interface EwsAppliedView {
   plan: Plan;
   report: ApplyReport;
   accepted: EwsBodyShape | null;
+  /** The change recorded (with its undo) when the connector was created. */
+  changes: Change[];
   progress: ProgressView;
 }
 

@@ -51,6 +51,8 @@ pub enum ChangeKind {
     /// The Microsoft Teams integration of a Nylas v2 app (beta host).
     TeamsIntegrationCreated,
     TeamsIntegrationUpdated,
+    /// Path D: the EWS connector for Exchange on-premises accounts.
+    EwsConnectorCreated,
 }
 
 /// Where the change was made.

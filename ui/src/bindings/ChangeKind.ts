@@ -3,4 +3,4 @@
 /**
  * What kind of write it was.
  */
-export type ChangeKind = "app_fixed" | "app_registered" | "service_principal_created" | "client_secret_added" | "admin_consent_granted" | "connector_created" | "connector_updated" | "callback_uri_added" | "connector_credential_created" | "connector_credential_updated" | "teams_integration_created" | "teams_integration_updated";
+export type ChangeKind = "app_fixed" | "app_registered" | "service_principal_created" | "client_secret_added" | "admin_consent_granted" | "connector_created" | "connector_updated" | "callback_uri_added" | "connector_credential_created" | "connector_credential_updated" | "teams_integration_created" | "teams_integration_updated" | "ews_connector_created";

@@ -98,6 +98,7 @@ describe('MigrateEwsStep', () => {
         resumed: false,
       },
       accepted: 'scope-list',
+      changes: [],
       progress,
     };
     m.applyMigrateEws.mockImplementation(async (on) => {
@@ -130,6 +131,7 @@ describe('MigrateEwsStep', () => {
         resumed: false,
       },
       accepted: null,
+      changes: [],
       progress: onStep(),
     });
     renderStep(MigrateEwsStep, makeCtx(onStep()));

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type EwsAppliedView, type EwsPlanView, type WizardApiError } from '../api';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
+import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
 import { PlanStepView, Ticks, fromReport } from './configure-nylas';
 import type { StepViewProps } from './types';
@@ -235,6 +236,7 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
             {outcome(done)}
           </p>
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
+          <JustChanged changes={done.changes} />
           <div class="finding-actions">
             <button
               type="button"

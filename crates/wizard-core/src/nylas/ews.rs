@@ -22,6 +22,7 @@ use ts_rs::TS;
 
 use super::admin::NylasAdmin;
 use super::connector::{to_http, CONNECTORS_PATH};
+use crate::changes::{Change, ChangeDiff, ChangeKind, ChangeRef, ChangeTarget, Undo, UndoLink};
 use crate::endpoints::Endpoints;
 use crate::error::{Result, WizardError};
 use crate::http::{HttpClient, HttpError};
@@ -29,6 +30,7 @@ use crate::plan::{
     apply, unknown_step, ApplyReport, Plan, PlanStep, PlannedRequest, ProgressEvent, StepAction,
     StepContext, StepDone, StepOutcome, StepRunner,
 };
+use crate::portal::DocTopic;
 use crate::regions::Region;
 use crate::remote_ops::RemoteOp;
 use crate::scopes::Feature;
@@ -377,6 +379,50 @@ pub async fn apply_ews(
     let report = apply(plan, &runner, journal_dir, progress, cancel).await?;
     let accepted = *runner.accepted.lock().unwrap_or_else(|p| p.into_inner());
     Ok(EwsApplied { report, accepted })
+}
+
+/// The change-list entry when the run created the EWS connector (none
+/// when it was already there), with its undo in the dashboard's words.
+pub fn changes_from_ews(nylas_app_id: &str, input: &EwsInput, applied: &EwsApplied) -> Vec<Change> {
+    if applied.report.writes() == 0 {
+        return Vec::new();
+    }
+    let link = UndoLink::Docs {
+        topic: DocTopic::NylasDashboard,
+    };
+    let url = link.url();
+    vec![Change {
+        seq: 0,
+        at: String::new(),
+        kind: ChangeKind::EwsConnectorCreated,
+        target: ChangeTarget::NylasApplication,
+        what: format!(
+            "Created the EWS connector in your Nylas application ({} region) for Exchange \
+             on-premises accounts",
+            input.region.label()
+        ),
+        ids: vec![ChangeRef {
+            label: "Nylas application ID".into(),
+            value: nylas_app_id.to_owned(),
+        }],
+        diff: vec![ChangeDiff {
+            field: "Permissions (scopes)".into(),
+            before: "No connector".into(),
+            after: input.scopes.join(", "),
+        }],
+        undo: Undo {
+            steps: vec![
+                "In the Nylas dashboard, open your application, then Connectors, then EWS.".into(),
+                "Select Delete (or ⋯ → Delete) and confirm.".into(),
+            ],
+            link,
+            link_label: "Open the Nylas dashboard".into(),
+            url,
+            caution: Some(
+                "Exchange on-premises accounts can no longer sign in through Nylas.".into(),
+            ),
+        },
+    }]
 }
 
 /// What the answers keep of the EWS step (no secret, no address).
