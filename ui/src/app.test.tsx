@@ -323,13 +323,19 @@ describe('wizard frame', () => {
   });
 
   it('shows an unavailable step honestly as not built, with what it will do', async () => {
-    // Paths A and B are all built; migration's connector isn't.
-    const migrate = fixturePath('migrate');
-    const unbuilt = migrate.steps.find((st) => !st.available)!;
+    // Paths A to D are all built: migration's EWS step is made unbuilt
+    // here, with bulk onboarding's by-hand lines and docs (Rust's words).
+    const paths = makePaths();
+    const migrate = paths.find((p) => p.id === 'migrate')!;
+    const byHand = paths.find((p) => p.id === 'bulk')!.steps.find((st) => !st.available)!;
+    const at = migrate.steps.findIndex((st) => st.id === 'ews');
+    migrate.steps[at] = { ...migrate.steps[at]!, available: false, by_hand: byHand.by_hand, docs: byHand.docs };
+    const unbuilt = migrate.steps[at]!;
     const progress = fixtureProgress('migrate/scopes/new');
     progress.step = 'region';
     progress.step_status = { scopes: 'done', region: 'in-progress' };
     fakeRust(makeSession({ progress }));
+    m.listPaths.mockImplementation(async () => structuredClone(paths));
     render(<App />);
     expect(await screen.findByTestId('region-step')).toBeTruthy();
     expect(screen.queryByTestId('not-built')).toBeNull();

@@ -410,6 +410,7 @@ const PATH_D_BUILT: &[&str] = &[
     CONFIGURE_NYLAS_STEP,
     MIGRATE_ACCOUNTS_STEP,
     MIGRATE_EWS_STEP,
+    REPORT_STEP,
 ];
 
 /// Steps built only on path E (bulk).
@@ -526,7 +527,7 @@ fn base_path_info(id: PathId) -> PathInfo {
                 step(CONFIGURE_NYLAS_STEP, "Microsoft connector", "Give the Microsoft connector that Nylas imported your new Azure app's settings, after you see what changes."),
                 step(MIGRATE_ACCOUNTS_STEP, "Accounts", "Sort your exported v2 accounts into what can be imported and what needs action."),
                 step(MIGRATE_EWS_STEP, "Exchange on-premises", "Set up the EWS connector for on-premises Exchange, if you have it."),
-                step("report", "Report", "Save a report of what was checked and configured."),
+                step(REPORT_STEP, "Done", "See the migration checklist, what was checked and configured, and save the report."),
             ],
             duration: String::new(),
             needs: Vec::new(),
@@ -622,7 +623,7 @@ mod tests {
             path_info(PathId::V3).built_card,
             "This version can do all 7 steps."
         );
-        assert_eq!(path_info(PathId::Migrate).steps_built, 7);
+        assert_eq!(path_info(PathId::Migrate).steps_built, 8);
         assert_eq!(
             path_info(PathId::Bulk).built_note,
             "Nothing on this path is built yet in this version: it shows you what to do by hand."

@@ -13,6 +13,7 @@ import { ConfigureNylasStep } from './configure-nylas';
 import { ConnectAccountsStep } from './connect-accounts';
 import { FeaturesStep } from './features';
 import { MigrateAccountsStep } from './migrate-accounts';
+import { MigrateDoneStep } from './migrate-done';
 import { MigrateEwsStep } from './migrate-ews';
 import { MigrateScopesStep } from './migrate-scopes';
 import { NativeAuthStep } from './native-auth';
@@ -46,6 +47,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'migrate/accounts': MigrateAccountsStep,
   'migrate/connector': ConfigureNylasStep,
   'migrate/ews': MigrateEwsStep,
+  'migrate/report': MigrateDoneStep,
 };
 
 export function findStepView(

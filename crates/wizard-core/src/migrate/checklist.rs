@@ -1,7 +1,8 @@
 //! Seed 002's migration steps as a checklist (issue 12, path D point 3).
 //! Each item's state comes from what the wizard verified itself (the v2
 //! scopes translated, the new Azure app audited, its v3 redirect URI and
-//! Graph permissions, the connector patched) or, for what only happens in
+//! Graph permissions, the imported connector given the new app: path D's
+//! own `migrate_connector` record) or, for what only happens in
 //! the Nylas dashboard (linking the organization, the import tool, the
 //! batch migration tool), from the admin's own tick saved in the answers
 //! (`migrate_ticks`). A tick never overrides a fact: items the wizard
@@ -372,7 +373,7 @@ pub fn checklist(answers: &Answers, audit: Option<&AuditReport>) -> MigrateCheck
                     (s, w, None, dashboard())
                 }
                 ChecklistItem::PatchConnector => {
-                    let (s, w) = match answers.nylas_configured.as_ref() {
+                    let (s, w) = match answers.migrate_connector.as_ref() {
                         None => (ChecklistState::ToDo, "The imported Microsoft connector hasn't been given the new app's client ID and secret yet.".to_string()),
                         Some(r) => match r.problem(answers) {
                             Some(why) => (ChecklistState::NeedsAttention, why),

@@ -256,7 +256,7 @@ fn the_connector_is_verified_only_for_the_new_app_in_this_region() {
         complete: true,
         at: OffsetDateTime::UNIX_EPOCH,
     };
-    p.answers.nylas_configured = Some(record.clone());
+    p.answers.migrate_connector = Some(record.clone());
     let c = checklist(&p.answers, None);
     let e = entry(&c, ChecklistItem::PatchConnector);
     assert_eq!(e.state, ChecklistState::Verified);
@@ -271,7 +271,7 @@ fn the_connector_is_verified_only_for_the_new_app_in_this_region() {
         state(&c, ChecklistItem::PatchConnector),
         ChecklistState::NeedsAttention
     );
-    p.answers.nylas_configured = Some(NylasConfiguredRecord {
+    p.answers.migrate_connector = Some(NylasConfiguredRecord {
         complete: false,
         ..record
     });
@@ -330,7 +330,7 @@ fn complete_once_every_needed_item_is_verified_or_ticked() {
         name: None,
         checked_at: OffsetDateTime::UNIX_EPOCH,
     });
-    p.answers.nylas_configured = Some(NylasConfiguredRecord {
+    p.answers.migrate_connector = Some(NylasConfiguredRecord {
         application_id: "app-1".into(),
         region: Region::Us,
         client_id: CLIENT.into(),
