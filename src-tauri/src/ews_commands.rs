@@ -111,17 +111,13 @@ async fn gather(state: &AppState) -> Result<(EwsPlanView, Option<Ready>)> {
              connector is needed. Nothing to do here."
                 .to_owned(),
         ),
-        Some(a) => {
-            let n = a.counts.get(2).copied().unwrap_or(0);
-            (
-                EwsNeed::Needed,
-                format!(
-                    "Your v2 accounts include Exchange on your own servers (among the {n} \
-                     password accounts). Nylas v3 connects those through a separate EWS \
-                     connector; the users then sign in again with their password."
-                ),
-            )
-        }
+        Some(_) => (
+            EwsNeed::Needed,
+            "Your sorted v2 accounts include Exchange on your own servers (they sign in with a \
+             password). Nylas v3 connects those through a separate EWS connector; those users \
+             then sign in again with their password."
+                .to_owned(),
+        ),
     };
     let mut view = EwsPlanView {
         need,

@@ -73,6 +73,37 @@ fn on_path_d(state: &AppState, w: &tauri::WebviewWindow<tauri::test::MockRuntime
         .unwrap();
 }
 
+/// The view tests' data (`ui/src/test/generated/ews.json`), from what these
+/// commands answered: times fixed, rewritten only on change.
+fn write_fixture(value: &Value) {
+    let mut value = value.clone();
+    let fixed = json!("2026-12-01T23:30:00Z");
+    if let Some(answers) = value["applied"]["progress"]["answers"].as_object_mut() {
+        for record in ["migrate_scopes", "migrate_accounts", "migrate_ews"] {
+            if let Some(r) = answers.get_mut(record).and_then(Value::as_object_mut) {
+                r.insert("at".into(), fixed.clone());
+            }
+        }
+    }
+    for view in ["needed", "again"] {
+        if let Some(r) = value[view]["record"].as_object_mut() {
+            r.insert("at".into(), fixed.clone());
+        }
+    }
+    if let Some(changes) = value["applied"]["changes"].as_array_mut() {
+        for c in changes {
+            c["at"] = fixed.clone();
+        }
+    }
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/test/generated/ews.json");
+    let mut text = serde_json::to_string_pretty(&value).unwrap();
+    text.push('\n');
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 fn classify(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, csv: &str) {
     call(
         w,
@@ -190,6 +221,7 @@ fn ews_is_created_once_for_on_premises_accounts() {
     );
     call(&w, "go_to_step", json!({"step": "ews"})).unwrap();
     let view = call(&w, "plan_migrate_ews", json!({})).unwrap();
+    let needed = view.clone();
     assert_eq!(view["need"], "needed", "{view}");
     assert_eq!(view["scopes"], json!(["ews.messages", "ews.calendar"]));
     let step = &view["plan"]["steps"][0];
@@ -227,4 +259,9 @@ fn ews_is_created_once_for_on_premises_accounts() {
     assert_eq!(second.report.writes(), 0);
     assert_eq!(second.report.steps[0].outcome, StepOutcome::AlreadyDone);
     assert_eq!(second.changes, vec![]);
+    write_fixture(&json!({
+        "needed": needed,
+        "applied": serde_json::to_value(&applied).unwrap(),
+        "again": view,
+    }));
 }

@@ -4,6 +4,7 @@ import * as api from '../api';
 import { type EwsAppliedView, type EwsPlanView, WizardApiError } from '../api';
 import type { Plan } from '../bindings/Plan';
 import type { ProgressView } from '../bindings/ProgressView';
+import ewsJson from '../test/generated/ews.json';
 import { fixtureProgress, makeCtx, renderStep } from '../test/requirements';
 import { MigrateEwsStep } from './migrate-ews';
 
@@ -18,6 +19,10 @@ function onStep(): ProgressView {
   p.step = 'ews';
   return p;
 }
+
+// What the shell's commands answered in practice mode for an on-premises
+// account (src-tauri/src/ews_tests.rs writes it).
+const FIX = ewsJson as unknown as { needed: EwsPlanView; applied: EwsAppliedView; again: EwsPlanView };
 
 const PLAN: Plan = {
   id: 'migrate-ews',
@@ -85,34 +90,33 @@ describe('MigrateEwsStep', () => {
     expect(screen.getByTestId('ews-goto-accounts').textContent).toBe('Go back to Accounts');
   });
 
-  it('shows the request before sending, then the outcome with progress', async () => {
-    m.planMigrateEws.mockResolvedValue(view());
+  it('shows the request before sending, then the outcome with progress and the change', async () => {
+    m.planMigrateEws.mockResolvedValue(FIX.needed);
     const ctx = makeCtx(onStep());
-    const progress = onStep();
-    const applied: EwsAppliedView = {
-      plan: PLAN,
-      report: {
-        plan_id: 'migrate-ews',
-        steps: [{ key: 'connector:ews', summary: PLAN.steps[0]!.summary, outcome: 'created', error: null, ids: [] }],
-        cancelled: false,
-        resumed: false,
-      },
-      accepted: 'scope-list',
-      changes: [],
-      progress,
-    };
     m.applyMigrateEws.mockImplementation(async (on) => {
       on({ key: 'connector:ews', index: 0, total: 1, state: { kind: 'started' } });
-      return applied;
+      return FIX.applied;
     });
     renderStep(MigrateEwsStep, ctx);
     expect((await screen.findByTestId('ews-scopes')).textContent).toContain('ews.messages, ews.calendar');
+    expect(screen.getByTestId('ews-need').textContent).toContain('Exchange on your own servers');
     expect(screen.getByTestId('configure-step-connector:ews').dataset.action).toBe('create');
     expect(screen.getByTestId('configure-request').textContent).toContain('POST /v3/connectors');
+    expect(screen.getByTestId('configure-request').textContent).toContain('"provider": "ews"');
+    expect(screen.getByTestId('ews-confirm').textContent).toBe('Add the EWS connector in Nylas');
     fireEvent.click(screen.getByTestId('ews-confirm'));
     expect((await screen.findByTestId('ews-verdict')).textContent).toContain('The EWS connector is now in your Nylas application');
-    expect(ctx.applyProgress).toHaveBeenCalledWith(progress);
+    expect(ctx.applyProgress).toHaveBeenCalledWith(FIX.applied.progress);
     expect(screen.getByTestId('configure-tick-connector:ews').dataset.state).toBe('created');
+    expect(screen.getByTestId('ews-result').textContent).toContain(FIX.applied.changes[0]!.what);
+  });
+
+  it('says when the connector is already there, and checking again sends nothing new', async () => {
+    m.planMigrateEws.mockResolvedValue(FIX.again);
+    renderStep(MigrateEwsStep, makeCtx(onStep()));
+    expect((await screen.findByTestId('configure-step-connector:ews')).dataset.action).toBe('nothing_to_do');
+    expect(screen.getByTestId('ews-plan').textContent).toContain('Everything is already right');
+    expect(screen.getByTestId('ews-confirm').textContent).toBe('Check it again');
   });
 
   it('shows Nylas\'s refusal in plain words, never swallowed', async () => {
