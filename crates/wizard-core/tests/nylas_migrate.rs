@@ -275,3 +275,68 @@ async fn refusals_are_explained_never_swallowed() {
     assert_eq!(err.code, ErrorCode::Unauthorized);
     assert!(err.hint.unwrap().contains("US region"));
 }
+
+#[tokio::test]
+async fn an_exists_answer_of_400_is_read_again_not_retried_in_the_other_form() {
+    // Nylas may say "exists" with a 400 (unverified): the runner reads again
+    // and finds it instead of trying the string form.
+    let mut s = Scenario::practice();
+    s.nylas.connector_exists_status = 400;
+    let e = Ews {
+        w: world_with(s).await,
+        input: EwsInput {
+            region: Region::Us,
+            scopes: ews_scopes(&[]),
+        },
+        key: SecretString::from(US_KEY.to_owned()),
+    };
+    let plan = e.plan().await.unwrap();
+    let nylas =
+        wizard_core::nylas::NylasAdmin::new(&e.w.http, &e.w.endpoints, Region::Us, US_KEY).unwrap();
+    wizard_core::nylas::ews::create_ews_connector(
+        &nylas,
+        EwsBodyShape::ScopeList,
+        &e.input.scopes,
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    // The runner's first read misses it (as if made a moment later).
+    e.w.sb
+        .set_faults(vec![Fault::new("GET /nylas-us/v3/connectors/ews")
+            .with_status(404)
+            .first_n(1)])
+        .unwrap();
+    let applied = e.apply(&plan).await;
+    assert_eq!(applied.report.steps[0].outcome, StepOutcome::AlreadyDone);
+    assert_eq!(
+        e.w.calls(CONNECTORS),
+        2,
+        "the setup's create and one refused create"
+    );
+    assert_eq!(e.ews_connectors(), 1);
+}
+
+#[tokio::test]
+async fn stopping_before_the_step_sends_nothing() {
+    let e = ews_world("scope-list").await;
+    let plan = e.plan().await.unwrap();
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let applied = apply_ews(
+        &e.w.http,
+        &e.w.endpoints,
+        &e.input,
+        &e.key,
+        &plan,
+        e.w.dir.path(),
+        &|_| {},
+        &cancel,
+    )
+    .await
+    .unwrap();
+    assert!(applied.report.cancelled);
+    assert!(!applied.report.succeeded());
+    assert_eq!(e.w.calls(CONNECTORS), 0);
+    assert_eq!(e.ews_connectors(), 0);
+}
