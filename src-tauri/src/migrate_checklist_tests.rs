@@ -145,3 +145,58 @@ fn path_d_s_done_step_reports_the_checklist_and_a_tick_changes_what_is_left() {
         std::fs::write(path, text).unwrap();
     }
 }
+
+/// The old v2 app's manifest checked first, then a newer check recorded:
+/// the window's remembered audit is stale, and neither the report nor the
+/// checklist reads it (it would name the old app's problems as the new
+/// app's).
+#[test]
+fn a_stale_audit_from_the_window_is_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "use_session_only_secrets", json!({})).unwrap();
+    call(&w, "choose_path", json!({"path": "migrate"})).unwrap();
+    call(
+        &w,
+        "translate_v2_scopes",
+        json!({"scopes": ["email.read_only"], "pasted": null}),
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/wizard-core/tests/fixtures/manifests/missing-offline-access.json"),
+    )
+    .unwrap();
+    let outcome = call(&w, "audit_manifest", json!({ "manifest": manifest })).unwrap();
+    let audit = json!({"report": outcome["report"], "source": "manifest"});
+    let fresh = call(
+        &w,
+        "setup_report",
+        json!({"clientId": outcome["report"]["app_id"], "audit": audit}),
+    )
+    .unwrap();
+    assert_eq!(
+        fresh["audit"]["source"], "manifest",
+        "the recorded audit is read"
+    );
+
+    // A newer check is recorded (the same manifest again, a moment later).
+    let recorded = call(&w, "audit_manifest", json!({ "manifest": manifest })).unwrap();
+    assert_ne!(
+        recorded["report"]["checked_at"],
+        outcome["report"]["checked_at"]
+    );
+    let stale = call(
+        &w,
+        "setup_report",
+        json!({"clientId": outcome["report"]["app_id"], "audit": audit}),
+    )
+    .unwrap();
+    // Only the recorded counts are left: no findings, no source.
+    assert!(stale["audit"]["source"].is_null(), "{}", stale["audit"]);
+    assert_eq!(stale["audit"]["findings"], json!([]));
+    assert_eq!(
+        stale["audit"]["checked_at"],
+        recorded["report"]["checked_at"]
+    );
+}

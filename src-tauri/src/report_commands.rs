@@ -162,6 +162,18 @@ async fn build(
 ) -> (String, SetupReport) {
     let progress = state.progress();
     let on_v2 = matches!(progress.path, Some(PathId::Teams | PathId::V2Events));
+    // The window's audit (and the client ID it read) only while it is the
+    // check recorded last: after a newer one (a live check, the app the
+    // wizard created) it describes another app and would contradict the
+    // step list.
+    let audit = audit.filter(|a| {
+        progress
+            .answers
+            .last_check
+            .as_ref()
+            .is_some_and(|c| c.checked_at == a.report.checked_at)
+    });
+    let client_id = client_id.filter(|_| audit.is_some());
     // A keychain that can't answer just leaves the hints out.
     let secret = state
         .stored_secret(SecretName::AzureClientSecret)

@@ -6,13 +6,25 @@
 //! chosen as a file and sorted into the four classes, and the
 //! re-authentication list saved. A screenshot of each step, looked at by a
 //! person.
+//!
+//! Then on to the end (issue 12 point 3): the new app created in the
+//! practice tenant, the Nylas v3 API key, the imported connector given the
+//! new app, the EWS connector, and the Done step with seed 002's checklist
+//! (what the wizard verified, a Nylas dashboard step ticked by the admin),
+//! the report saved with no secret anywhere.
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
+use wizard_e2e::practice::{assert_no_secret_anywhere, create_practice_app};
 use wizard_e2e::{
-    enter_practice_mode, screenshot, scroll_to, text_of, tid, wait_for, wait_for_status,
-    wait_for_text, Driver,
+    enter_practice_mode, record_ipc, screenshot, scroll_to, text_of, tid, wait_for,
+    wait_for_status, wait_for_text, Driver,
 };
+
+/// The practice Nylas API key (crates/sandbox/scenarios/practice.json).
+const API_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
+/// How the simulator's made-up client secrets start.
+const NEW_SECRET_PREFIX: &str = "Sbx8Q~";
 
 /// Seed 002's four classes, and a row that isn't a Microsoft account.
 const ACCOUNTS: &str = "email,provider,authentication_type,id\n\
@@ -48,6 +60,7 @@ async fn path_d_from_the_welcome_screen_to_the_classification_table() {
     let data = tempfile::tempdir().unwrap();
     let driver = Driver::start(&[]).await;
     let c = driver.open_app(data.path(), &[]).await;
+    record_ipc(&c).await;
 
     // Welcome: practice mode on, path D, its journey, Start.
     enter_practice_mode(&c).await;
@@ -140,11 +153,35 @@ async fn path_d_from_the_welcome_screen_to_the_classification_table() {
     assert!(results.contains("Contacts.Read"), "{results}");
     scroll_top(&c, "audit-results").await;
     screenshot(&c, "12-D06b-azure-app-old-app-checked").await;
-    next(&c, "Microsoft connector").await;
+    // The new app, created in the practice tenant: its check passes.
+    let plan = create_practice_app(&c).await;
+    assert!(plan.contains("Contacts.Read"), "{plan}");
+    scroll_top(&c, "create-done").await;
+    screenshot(&c, "12-D06c-azure-app-new-app-created").await;
+    next(&c, "Nylas account").await;
+    wait_for_status(&c, "azure-app", "done").await;
 
-    // 4. The connector: not built in this version, said plainly.
-    screenshot(&c, "12-D07-connector-by-hand").await;
+    // 4. Nylas account: the practice key opens Contoso's US application.
+    click(&c, "nylas-practice-key").await;
+    wait_for(&c, "nylas-app-card").await;
+    let hint = text_of(&c, "nylas-key-hint").await;
+    assert!(hint.contains('…'), "{hint}");
+    screenshot(&c, "12-D07-nylas-account").await;
+    next(&c, "Microsoft connector").await;
+    wait_for_status(&c, "nylas-account", "done").await;
+
+    // 5. The imported connector given the new app, after the change is shown.
+    let plan = text_of(&c, "configure-plan").await;
+    assert!(plan.contains("connector"), "{plan}");
+    scroll_top(&c, "configure-nylas").await;
+    screenshot(&c, "12-D07b-connector-plan").await;
+    click(&c, "configure-confirm").await;
+    let verdict = text_of(&c, "configure-verdict").await;
+    assert!(verdict.contains("now uses your new Azure app"), "{verdict}");
+    scroll_top(&c, "configure-result").await;
+    screenshot(&c, "12-D07c-connector-patched").await;
     next(&c, "Accounts").await;
+    wait_for_status(&c, "connector", "done").await;
 
     // 5. Accounts: the export chosen as a file, sorted.
     let file = data.path().join("v2-accounts.csv");
@@ -200,8 +237,123 @@ async fn path_d_from_the_welcome_screen_to_the_classification_table() {
     );
     scroll_to(&c, "migrate-saved").await;
     screenshot(&c, "12-D11-reauth-saved").await;
-    click(&c, "next-button").await;
+    next(&c, "Exchange on-premises").await;
     wait_for_status(&c, "accounts", "needs-attention").await;
+
+    // 7. Exchange on-premises: chen@ needs the EWS connector; found or made.
+    wait_for(&c, "ews-plan").await;
+    scroll_top(&c, "migrate-ews").await;
+    screenshot(&c, "12-D12-ews-plan").await;
+    click(&c, "ews-confirm").await;
+    wait_for(&c, "ews-result").await;
+    scroll_top(&c, "ews-result").await;
+    screenshot(&c, "12-D13-ews-done").await;
+    next(&c, "Done").await;
+    wait_for_status(&c, "ews", "done").await;
+
+    // 8. Done: seed 002's checklist, each step with its state and why.
+    wait_for(&c, "migrate-checklist").await;
+    let state = |item: &'static str| {
+        let c = c.clone();
+        async move {
+            wait_for(&c, &format!("checklist-{item}"))
+                .await
+                .attr("data-state")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    for item in [
+        "translate-scopes",
+        "new-azure-app",
+        "graph-permissions",
+        "redirect-uris",
+        "patch-connector",
+    ] {
+        assert_eq!(state(item).await, "verified", "{item}");
+    }
+    for item in ["link-organization", "import-tool", "batch-migration"] {
+        assert_eq!(state(item).await, "to-do", "{item}");
+    }
+    let why = text_of(&c, "checklist-redirect-uris-why").await;
+    assert!(
+        why.contains("https://api.us.nylas.com/v3/connect/callback"),
+        "{why}"
+    );
+    let left = text_of(&c, "done-left").await;
+    assert!(left.contains("Run the Nylas import tool"), "{left}");
+    screenshot(&c, "12-D14a-done-top").await;
+    scroll_top(&c, "migrate-checklist").await;
+    screenshot(&c, "12-D14-done-checklist").await;
+
+    // The admin ran the import tool in the Nylas dashboard: ticked, saved.
+    click(&c, "checklist-import-tool-tick").await;
+    c.wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::Css(&format!(
+            "{}[data-state=\"ticked\"]",
+            tid("checklist-import-tool")
+        )))
+        .await
+        .expect("the tick is saved");
+    assert_eq!(
+        text_of(&c, "checklist-import-tool-state").await,
+        "Done — you ticked it"
+    );
+    let left = text_of(&c, "done-left").await;
+    assert!(!left.contains("Run the Nylas import tool"), "{left}");
+    let saved = std::fs::read_to_string(data.path().join("practice/progress.json")).unwrap();
+    assert!(saved.contains("\"import-tool\""), "{saved}");
+    scroll_to(&c, "checklist-import-tool").await;
+    screenshot(&c, "12-D15-done-import-tool-ticked").await;
+
+    // The report: the checklist in it, no secret.
+    click(&c, "done-save-button").await;
+    let md = text_of(&c, "done-saved-markdown").await;
+    let js = text_of(&c, "done-saved-json").await;
+    let texts: Vec<String> = [&md, &js]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
+        .collect();
+    std::fs::write(
+        wizard_e2e::screenshot_dir().join("12-D-report.md"),
+        &texts[0],
+    )
+    .unwrap();
+    for p in [&md, &js] {
+        std::fs::remove_file(p).unwrap();
+    }
+    for want in [
+        "## Migration checklist",
+        "Run the Nylas import tool",
+        "Done (you ticked it)",
+        "Done (checked by the wizard)",
+        "https://dashboard-v3.nylas.com/",
+    ] {
+        assert!(texts[0].contains(want), "{want} in\n{}", texts[0]);
+    }
+    let doc: serde_json::Value = serde_json::from_str(&texts[1]).unwrap();
+    assert_eq!(doc["path"], "migrate");
+    assert_eq!(doc["migrate_checklist"]["items"][6]["state"], "ticked");
+    for t in &texts {
+        assert!(!t.contains(API_KEY), "the API key reached the report");
+        assert!(
+            !t.contains(NEW_SECRET_PREFIX),
+            "the client secret reached the report"
+        );
+    }
+    scroll_to(&c, "done-saved").await;
+    screenshot(&c, "12-D16-done-saved").await;
+    let client_id = doc["answers"]["client_id"].as_str().unwrap().to_owned();
+    assert_no_secret_anywhere(
+        &c,
+        data.path(),
+        &[API_KEY],
+        Some(NEW_SECRET_PREFIX),
+        &client_id,
+    )
+    .await;
 
     c.close().await.unwrap();
 }

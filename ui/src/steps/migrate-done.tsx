@@ -103,7 +103,7 @@ function ChecklistRow({ entry: e, stepTitle, busy, onTick, onGo, onOpen }: ItemP
               onClick={() => onOpen(e)}
             >
               <ExternalIcon size={16} />
-              <span>Open the {e.link.label}</span>
+              <span>{e.link.label}</span>
             </button>
           )}
           {e.step !== null && !done && (

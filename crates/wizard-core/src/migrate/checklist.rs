@@ -97,7 +97,7 @@ impl ChecklistItem {
     pub fn title(self) -> &'static str {
         match self {
             ChecklistItem::LinkOrganization => {
-                "Link your organization and import the v2 app's settings"
+                "Before you start: link your organization and import the v2 app's settings"
             }
             ChecklistItem::TranslateScopes => "Work out the Graph permissions from your v2 scopes",
             ChecklistItem::NewAzureApp => "Create a new Azure app for Nylas v3",
@@ -111,7 +111,9 @@ impl ChecklistItem {
             ChecklistItem::PatchConnector => {
                 "Point the imported Microsoft connector at the new app"
             }
-            ChecklistItem::Reauthenticate => "Ask the people who must sign in again to do so",
+            ChecklistItem::Reauthenticate => {
+                "Afterwards: ask the people who must sign in again to do so"
+            }
         }
     }
 }
@@ -299,7 +301,7 @@ pub fn checklist(answers: &Answers, audit: Option<&AuditReport>) -> MigrateCheck
         if ticked(i) {
             (
                 ChecklistState::Ticked,
-                "You ticked it: the wizard can't see this from here.".into(),
+                "You said it's done. It happens in the Nylas dashboard, where the wizard can't look.".into(),
             )
         } else {
             (ChecklistState::ToDo, todo.to_string())
@@ -358,7 +360,7 @@ pub fn checklist(answers: &Answers, audit: Option<&AuditReport>) -> MigrateCheck
                     let (s, w) = if verified {
                         (ChecklistState::Verified, "The new app's publisher is verified.".to_string())
                     } else if ticked(item) {
-                        (ChecklistState::Ticked, "You ticked it.".to_string())
+                        (ChecklistState::Ticked, "You said it's done.".to_string())
                     } else {
                         (ChecklistState::Optional, "Not needed to finish, but people see a warning when they sign in to an unverified app; you can start it now.".to_string())
                     };
@@ -388,7 +390,7 @@ pub fn checklist(answers: &Answers, audit: Option<&AuditReport>) -> MigrateCheck
                             ChecklistState::Verified,
                             "Your exported v2 accounts all move without signing in again.".to_string(),
                         ),
-                        _ if ticked(item) => (ChecklistState::Ticked, "You ticked it.".to_string()),
+                        _ if ticked(item) => (ChecklistState::Ticked, "You said it's done.".to_string()),
                         Some(r) => (
                             ChecklistState::ToDo,
                             format!(

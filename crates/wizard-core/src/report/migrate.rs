@@ -149,9 +149,20 @@ pub(super) fn migrate_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>
             .as_deref()
             .is_some_and(|s| p.step_status.get(s) == Some(&StepStatus::Done));
         if e.step.is_none() || step_done {
+            let in_dashboard = e
+                .link
+                .as_ref()
+                .is_some_and(|l| l.topic == DocTopic::NylasDashboard);
             left.push(LeftItem {
                 step: e.step.clone(),
-                text: format!("{}: {}", e.title, e.why),
+                text: if in_dashboard {
+                    format!(
+                        "{}: do it in the Nylas dashboard, then tick it in the migration checklist.",
+                        e.title
+                    )
+                } else {
+                    format!("{}: {}", e.title, e.why)
+                },
             });
         }
     }

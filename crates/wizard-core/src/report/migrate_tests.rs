@@ -156,12 +156,18 @@ fn the_dashboard_steps_are_left_to_do_until_ticked() {
     };
     let before = texts(&p);
     for title in [
-        "Link your organization",
+        "Before you start: link your organization",
         "Run the Nylas import tool",
         "Run the Nylas batch account migration tool",
     ] {
         let found = before.iter().find(|(_, t)| t.starts_with(title));
         assert_eq!(found.map(|(s, _)| s.clone()), Some(None), "{title}");
+        assert!(
+            found.unwrap().1.ends_with(
+                "do it in the Nylas dashboard, then tick it in the migration checklist."
+            ),
+            "{found:?}"
+        );
     }
     // Who signs in again goes back to the Accounts step.
     assert!(before.iter().any(
@@ -179,8 +185,8 @@ fn the_dashboard_steps_are_left_to_do_until_ticked() {
     let after = texts(&p);
     assert!(
         !after.iter().any(|(_, t)| t.starts_with("Run the Nylas")
-            || t.starts_with("Link your organization")
-            || t.starts_with("Ask the people")),
+            || t.starts_with("Before you start")
+            || t.starts_with("Afterwards")),
         "{after:?}"
     );
     // The optional item is never left to do.
