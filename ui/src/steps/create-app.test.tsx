@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/preact';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
 import { WizardApiError, type NewAppCreated, type NewAppPlan, type SignedInAs } from '../api';
@@ -100,6 +100,22 @@ describe('Create the app for me', () => {
     expect(screen.getByTestId('create-why').textContent).toContain('Application.ReadWrite.All');
     expect(screen.getByTestId('ms-sign-in-browser').textContent).toBe('Sign in and allow creating the app');
     expect(screen.queryByTestId('create-start')).toBeNull();
+  });
+
+  it('reads the plan again when the tenant answer lands after it was first read (no plan without one)', async () => {
+    m.microsoftSignedIn.mockResolvedValue(null);
+    m.planNewApp.mockRejectedValueOnce(new WizardApiError('invalid_input', 'Tell us your tenant first.'));
+    m.planNewApp.mockResolvedValue(planned('Nylas', { can_create: false }));
+    const props = { onOpen: vi.fn(), onAskTenant: vi.fn(), applyProgress: vi.fn() };
+    const { rerender } = render(<CreateApp tenant={null} {...props} />);
+    await waitFor(() => expect(m.planNewApp).toHaveBeenCalledTimes(1));
+    expect(screen.queryByTestId('create-plan')).toBeNull();
+    rerender(<CreateApp tenant="contoso.com" {...props} />);
+    await screen.findByTestId('create-plan');
+    expect(m.planNewApp).toHaveBeenCalledTimes(2);
+    // The same tenant again (any re-render) doesn't read it a third time.
+    rerender(<CreateApp tenant="contoso.com" {...props} />);
+    expect(m.planNewApp).toHaveBeenCalledTimes(2);
   });
 
   it('a read-only sign-in is asked to sign in again before creating', async () => {

@@ -114,6 +114,19 @@ export function CreateApp({ tenant, onOpen, onAskTenant, applyProgress }: Props)
     if (done !== null) resultHeading.current?.focus();
   }, [done]);
 
+  // The plan follows the saved answers: a tenant saved after it was read
+  // (typed, then "create it for me" clicked while the answer was on its
+  // way) is read again, or the plan would stay refused for a tenant the
+  // admin has given.
+  const tenantSeen = useRef(tenant);
+  useEffect(() => {
+    if (tenantSeen.current === tenant) return;
+    tenantSeen.current = tenant;
+    if (done !== null || creating) return;
+    const typed = name();
+    void plan(typed === planned?.plan.display_name || typed === 'Nylas' ? null : typed, days);
+  }, [tenant]);
+
   const signedIn = (w: SignedInAs) => {
     setWho(w);
     // The default name now knows the organization; an app to reuse may show.
