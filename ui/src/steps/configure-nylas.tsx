@@ -18,48 +18,20 @@ import {
 import type { PlanStep } from '../bindings/PlanStep';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { StepOutcome } from '../bindings/StepOutcome';
-import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
 import { XCircleIcon } from '../components/icons';
+import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
+import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
 import '../styles/create-app.css';
 import '../styles/configure.css';
 
-const ACTION: Record<PlanStep['action'], string> = {
+export const ACTION: Record<PlanStep['action'], string> = {
   create: 'Will be added',
   update: 'Will be changed',
   nothing_to_do: 'Already right',
 };
-
-/** Icon and words per state: never colour alone. */
-const MARK: Record<'waiting' | 'started' | 'retrying' | StepOutcome, { icon: string; word: string }> = {
-  waiting: { icon: '○', word: 'Not started' },
-  started: { icon: '…', word: 'In progress' },
-  retrying: { icon: '↻', word: 'Waiting to try again' },
-  created: { icon: '✓', word: 'Added' },
-  updated: { icon: '✓', word: 'Changed' },
-  already_done: { icon: '✓', word: 'Already right' },
-  failed: { icon: '✗', word: 'Failed' },
-  cancelled: { icon: '■', word: 'Stopped' },
-  not_run: { icon: '○', word: 'Not done' },
-};
-
-function stateOf(e: ProgressEvent | undefined): keyof typeof MARK {
-  if (e === undefined) return 'waiting';
-  switch (e.state.kind) {
-    case 'started':
-      return 'started';
-    case 'retrying':
-      return 'retrying';
-    case 'done':
-      return e.state.outcome;
-    case 'failed':
-      return 'failed';
-    case 'cancelled':
-      return 'cancelled';
-  }
-}
 
 /** What is missing, grouped by the step that provides it (in order). */
 function byStep(missing: MissingPrerequisite[]): Array<[string, MissingPrerequisite[]]> {
@@ -69,7 +41,7 @@ function byStep(missing: MissingPrerequisite[]): Array<[string, MissingPrerequis
 }
 
 /** A connector setting's name as the Nylas dashboard says it. */
-const FIELD: Record<string, string> = {
+export const FIELD: Record<string, string> = {
   'settings.client_id': 'Client ID',
   'settings.client_secret': 'Client secret',
   'settings.tenant': 'Tenant',
@@ -84,107 +56,16 @@ function tenantsOf(text: string): string[] {
     .filter((t) => t !== '');
 }
 
-export function PlanStepView({ step }: { step: PlanStep }) {
-  return (
-    <li class="configure-step" data-testid={`configure-step-${step.key}`} data-action={step.action}>
-      <p class="configure-step-title">
-        <span class={`configure-action is-${step.action}`}>{ACTION[step.action]}</span> {step.summary}
-      </p>
-      {step.action !== 'nothing_to_do' && (
-        <p class="configure-safety" data-testid="configure-safety">
-          <strong>Is it safe?</strong> {step.safety}
-        </p>
-      )}
-      {step.changes.length > 0 && (
-        <table class="configure-diff" data-testid="configure-diff">
-          <caption class="visually-hidden">What changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Now</th>
-              <th scope="col">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {step.changes.map((c) => (
-              <tr key={c.field}>
-                <th scope="row">{FIELD[c.field] ?? c.field}</th>
-                <td data-testid="configure-before">{c.before}</td>
-                <td data-testid="configure-after">{c.after}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {step.request !== null && (
-        <details class="create-json" data-testid="configure-request">
-          <summary>What will be sent</summary>
-          <p class="muted small">
-            <code>
-              {step.request.method} {step.request.path}
-            </code>{' '}
-            (secrets are shown as •••; the real values go only to Nylas)
-          </p>
-          {step.request.body !== null && <pre class="mono">{JSON.stringify(step.request.body, null, 2)}</pre>}
-        </details>
-      )}
-      {step.undo.length > 0 && (
-        <details class="change-undo">
-          <summary>How to undo this</summary>
-          <ol class="change-undo-steps">
-            {step.undo.map((u) => (
-              <li key={u}>{u}</li>
-            ))}
-          </ol>
-        </details>
-      )}
-    </li>
-  );
-}
-
-/** The steps as Rust reports them while applying, or how each ended. */
-export function Ticks({ steps, heard }: { steps: PlanStep[]; heard: Record<string, ProgressEvent | undefined> }) {
-  return (
-    <ol class="create-calls create-calls-live" data-testid="configure-ticks">
-      {steps.map((s) => {
-        const e = heard[s.key];
-        const state = stateOf(e);
-        const mark = MARK[state];
-        return (
-          <li key={s.key} class={`create-call is-${state}`} data-testid={`configure-tick-${s.key}`} data-state={state}>
-            <span class="create-call-mark" aria-hidden="true">
-              {mark.icon}
-            </span>
-            <span class="visually-hidden">{mark.word}: </span>
-            <span>
-              {s.summary} <span class="muted small">({mark.word})</span>
-              {e?.state.kind === 'retrying' && (
-                <span class="muted small" data-testid="configure-retrying">
-                  {' '}
-                  Nylas asked the wizard to slow down or didn't answer; trying again in{' '}
-                  {Math.max(1, Math.round(e.state.wait_ms / 1000))} s (attempt {e.state.attempt}).
-                </span>
-              )}
-            </span>
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
-/** What the run ended with, as events, from the report (same shape as the ticks). */
-export function fromReport(done: Pick<ConfigureApplied, "report">): Record<string, ProgressEvent> {
-  const out: Record<string, ProgressEvent> = {};
-  done.report.steps.forEach((s, index) => {
-    out[s.key] = {
-      key: s.key,
-      index,
-      total: done.report.steps.length,
-      state: s.outcome === 'cancelled' ? { kind: 'cancelled' } : { kind: 'done', outcome: s.outcome },
-    };
-  });
-  return out;
+/** The test ids the e2e tests find a configure step's parts by. */
+export function stepTestIds(step: PlanStep): PlanStepTestIds {
+  return {
+    item: `configure-step-${step.key}`,
+    safety: 'configure-safety',
+    diff: 'configure-diff',
+    before: 'configure-before',
+    after: 'configure-after',
+    request: 'configure-request',
+  };
 }
 
 function succeeded(done: ConfigureApplied): boolean {
@@ -422,7 +303,7 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
           <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
           <ol class="configure-steps">
             {steps.map((s) => (
-              <PlanStepView key={s.key} step={s} />
+              <PlanStepItem key={s.key} step={s} actions={ACTION} fields={FIELD} testIds={stepTestIds(s)} />
             ))}
           </ol>
           <div class="finding-actions">
@@ -443,18 +324,17 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
       )}
 
       {applying && (
-        <div class="fix-preview" data-testid="configure-working">
+        <ApplyWorking
+          testId="configure-working"
+          stopTestId="configure-stop"
+          onStop={() => void stop()}
+          hint="Stops before the next change. Running it again later finishes the rest safely."
+        >
           <p>Working with Nylas…</p>
           <div role="status" aria-live="polite">
             <Ticks steps={steps} heard={heard} />
           </div>
-          <div class="finding-actions">
-            <button type="button" class="btn btn-secondary" onClick={() => void stop()} data-testid="configure-stop">
-              Stop
-            </button>
-            <p class="field-hint">Stops before the next change. Running it again later finishes the rest safely.</p>
-          </div>
-        </div>
+        </ApplyWorking>
       )}
 
       {stopped && !applying && (
@@ -467,21 +347,19 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
       )}
 
       {done !== null && (
-        <div class="create-done" data-testid="configure-result">
-          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
-            {succeeded(done) ? 'Done' : done.report.cancelled ? 'Stopped' : 'Not finished'}
-          </h3>
-          <p class="note" role="status" data-testid="configure-verdict">
-            {verdict(done, migration)}
-          </p>
+        <PlanResult
+          testIds={{ result: 'configure-result', verdict: 'configure-verdict', again: 'configure-again' }}
+          title={succeeded(done) ? 'Done' : done.report.cancelled ? 'Stopped' : 'Not finished'}
+          verdict={verdict(done, migration)}
+          headingRef={resultHeading}
+          changes={done.changes}
+          onAgain={() => {
+            setDone(null);
+            void plan();
+          }}
+        >
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
-          <JustChanged changes={done.changes} />
-          <div class="finding-actions">
-            <button type="button" class="btn btn-secondary" data-testid="configure-again" onClick={() => { setDone(null); void plan(); }}>
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        </PlanResult>
       )}
     </section>
   );

@@ -9,9 +9,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { toWizardError, type EwsAppliedView, type EwsPlanView, type WizardApiError } from '../api';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
-import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
-import { PlanStepView, Ticks, fromReport } from './configure-nylas';
+import { PlanStepItem } from '../components/plan-step-item';
+import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
+import { ACTION, FIELD, stepTestIds } from './configure-nylas';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
 import '../styles/create-app.css';
@@ -189,7 +190,7 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
           <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
           <ol class="configure-steps">
             {steps.map((s) => (
-              <PlanStepView key={s.key} step={s} />
+              <PlanStepItem key={s.key} step={s} actions={ACTION} fields={FIELD} testIds={stepTestIds(s)} />
             ))}
           </ol>
           <div class="finding-actions">
@@ -210,47 +211,34 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
       )}
 
       {applying && (
-        <div class="fix-preview" data-testid="ews-working">
+        <ApplyWorking testId="ews-working" stopTestId="ews-stop" onStop={() => void stop()}>
           <p>Working with Nylas…</p>
           <div role="status" aria-live="polite">
             <Ticks steps={steps} heard={heard} />
           </div>
-          <div class="finding-actions">
-            <button type="button" class="btn btn-secondary" onClick={() => void stop()} data-testid="ews-stop">
-              Stop
-            </button>
-          </div>
-        </div>
+        </ApplyWorking>
       )}
 
       {error !== null && <ErrorCard error={error} onRetry={planFailed ? () => void plan() : undefined} busy={planning} />}
 
       {done !== null && (
-        <div class="create-done" data-testid="ews-result">
-          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
-            {done.report.steps.every((s) => s.outcome === 'created' || s.outcome === 'already_done') && !done.report.cancelled
+        <PlanResult
+          testIds={{ result: 'ews-result', verdict: 'ews-verdict', again: 'ews-again' }}
+          title={
+            done.report.steps.every((s) => s.outcome === 'created' || s.outcome === 'already_done') && !done.report.cancelled
               ? 'Done'
-              : 'Not finished'}
-          </h3>
-          <p class="note" role="status" data-testid="ews-verdict">
-            {outcome(done)}
-          </p>
+              : 'Not finished'
+          }
+          verdict={outcome(done)}
+          headingRef={resultHeading}
+          changes={done.changes}
+          onAgain={() => {
+            setDone(null);
+            void plan();
+          }}
+        >
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
-          <JustChanged changes={done.changes} />
-          <div class="finding-actions">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              data-testid="ews-again"
-              onClick={() => {
-                setDone(null);
-                void plan();
-              }}
-            >
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        </PlanResult>
       )}
     </section>
   );

@@ -12,9 +12,10 @@ import * as api from '../api';
 import { toWizardError, type TeamsApplied, type TeamsChoices, type TeamsPlanView, type WizardApiError } from '../api';
 import type { PlanStep } from '../bindings/PlanStep';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
-import { JustChanged } from '../components/change-list';
 import { ErrorCard } from '../components/error-card';
 import { AlertIcon, CheckCircleIcon, XCircleIcon } from '../components/icons';
+import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
+import { ApplyWorking, PlanResult } from '../components/plan-progress';
 import { lastAudit } from '../components/summary-panel';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
@@ -85,63 +86,8 @@ function verdict(done: TeamsApplied): { ok: boolean; text: string } {
   }
 }
 
-function PlanStepView({ step }: { step: PlanStep }) {
-  return (
-    <li class="configure-step" data-testid="teams-step" data-action={step.action}>
-      <p class="configure-step-title">
-        <span class={`configure-action is-${step.action}`}>{ACTION[step.action]}</span> {step.summary}
-      </p>
-      {step.action !== 'nothing_to_do' && (
-        <p class="configure-safety">
-          <strong>Is it safe?</strong> {step.safety}
-        </p>
-      )}
-      {step.changes.length > 0 && (
-        <table class="configure-diff" data-testid="teams-diff">
-          <caption class="visually-hidden">What changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Now</th>
-              <th scope="col">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {step.changes.map((c) => (
-              <tr key={c.field}>
-                <th scope="row">{FIELD[c.field] ?? c.field}</th>
-                <td>{c.before}</td>
-                <td>{c.after}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {step.request !== null && (
-        <details class="create-json" data-testid="teams-request">
-          <summary>What will be sent</summary>
-          <p class="muted small">
-            <code>
-              {step.request.method} {step.request.path}
-            </code>{' '}
-            (secrets are shown as •••; the real values go only to Nylas)
-          </p>
-          {step.request.body !== null && <pre class="mono">{JSON.stringify(step.request.body, null, 2)}</pre>}
-        </details>
-      )}
-      {step.undo.length > 0 && (
-        <details class="change-undo">
-          <summary>How to undo this</summary>
-          <ol class="change-undo-steps">
-            {step.undo.map((u) => (
-              <li key={u}>{u}</li>
-            ))}
-          </ol>
-        </details>
-      )}
-    </li>
-  );
-}
+/** The test ids the e2e tests find the integration step's parts by. */
+const STEP_TEST_IDS: PlanStepTestIds = { item: 'teams-step', diff: 'teams-diff', request: 'teams-request' };
 
 export function TeamsIntegrationStep({ ctx }: StepViewProps) {
   const [view, setView] = useState<TeamsPlanView | null>(null);
@@ -402,7 +348,7 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
             {step.action === 'nothing_to_do' ? 'Everything is already right' : 'What will change in Nylas'}
           </h3>
           <ol class="configure-steps">
-            <PlanStepView step={step} />
+            <PlanStepItem step={step} actions={ACTION} fields={FIELD} testIds={STEP_TEST_IDS} />
           </ol>
           {view?.needs_confirmation === true && (
             <label class="check-option" data-testid="teams-agree-row">
@@ -446,43 +392,27 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
       )}
 
       {applying && (
-        <div class="fix-preview" data-testid="teams-working">
+        <ApplyWorking testId="teams-working" stopTestId="teams-stop" onStop={() => void stop()}>
           <p role="status" aria-live="polite" data-testid="teams-progress">
             {progressWord(heard)}
           </p>
-          <div class="finding-actions">
-            <button type="button" class="btn btn-secondary" onClick={() => void stop()} data-testid="teams-stop">
-              Stop
-            </button>
-          </div>
-        </div>
+        </ApplyWorking>
       )}
 
       {error !== null && <ErrorCard error={error} onRetry={planFailed ? () => void plan() : undefined} busy={planning} />}
 
       {done !== null && (
-        <div class="create-done" data-testid="teams-result">
-          <h3 class="live-facts-title" tabIndex={-1} ref={resultHeading}>
-            {verdict(done).ok ? 'Done' : 'Not finished'}
-          </h3>
-          <p class="note" role="status" data-testid="teams-verdict">
-            {verdict(done).text}
-          </p>
-          <JustChanged changes={done.changes} />
-          <div class="finding-actions">
-            <button
-              type="button"
-              class="btn btn-secondary"
-              data-testid="teams-again"
-              onClick={() => {
-                setDone(null);
-                void plan();
-              }}
-            >
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        <PlanResult
+          testIds={{ result: 'teams-result', verdict: 'teams-verdict', again: 'teams-again' }}
+          title={verdict(done).ok ? 'Done' : 'Not finished'}
+          verdict={verdict(done).text}
+          headingRef={resultHeading}
+          changes={done.changes}
+          onAgain={() => {
+            setDone(null);
+            void plan();
+          }}
+        />
       )}
     </section>
   );
