@@ -6,15 +6,9 @@
 // a channel (Stop cancels), and records each change with how to undo it.
 // This view only displays. What is missing names the step to go back to.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import {
-  toWizardError,
-  type ConfigureApplied,
-  type ConfigurePlanView,
-  type MissingPrerequisite,
-  type WizardApiError,
-} from '../api';
+import { toWizardError, type ConfigureApplied, type ConfigurePlanView, type MissingPrerequisite } from '../api';
 import type { PlanStep } from '../bindings/PlanStep';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import type { StepOutcome } from '../bindings/StepOutcome';
@@ -22,6 +16,7 @@ import { ErrorCard } from '../components/error-card';
 import { XCircleIcon } from '../components/icons';
 import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
 import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
+import { usePlanApply } from '../components/use-plan-apply';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
 import '../styles/create-app.css';
@@ -89,45 +84,16 @@ function verdict(done: ConfigureApplied, migration: boolean): string {
 }
 
 export function ConfigureNylasStep({ ctx }: StepViewProps) {
-  const [view, setView] = useState<ConfigurePlanView | null>(null);
-  const [planning, setPlanning] = useState(true);
-  const [applying, setApplying] = useState(false);
+  const { view, planning, applying, done, setDone, error, planFailed, resultHeading, plan, goBack, run, stop, again } =
+    usePlanApply<ConfigurePlanView, ConfigureApplied>({
+      ctx,
+      read: () => api.planConfigureNylas(),
+      command: 'apply_configure_nylas',
+    });
   const [heard, setHeard] = useState<Record<string, ProgressEvent | undefined>>({});
-  const [done, setDone] = useState<ConfigureApplied | null>(null);
-  const [error, setError] = useState<WizardApiError | null>(null);
   const [stopped, setStopped] = useState(false);
-  // Reading the plan failed: the error card offers to read again.
-  const [planFailed, setPlanFailed] = useState(false);
   const [tenantError, setTenantError] = useState<string | null>(null);
   const tenantsInput = useRef<HTMLTextAreaElement>(null);
-  const resultHeading = useRef<HTMLHeadingElement>(null);
-  const seq = useRef(0);
-
-  const plan = async () => {
-    const mine = ++seq.current;
-    setPlanning(true);
-    try {
-      const v = await api.planConfigureNylas();
-      if (mine !== seq.current) return;
-      setView(v);
-      setError(null);
-      setPlanFailed(false);
-    } catch (e) {
-      if (mine !== seq.current) return;
-      setError(toWizardError(e));
-      setPlanFailed(true);
-    } finally {
-      if (mine === seq.current) setPlanning(false);
-    }
-  };
-
-  useEffect(() => {
-    void plan();
-  }, []);
-
-  useEffect(() => {
-    if (done !== null) resultHeading.current?.focus();
-  }, [done]);
 
   /** Save the additional tenants (Rust checks each), then plan again. */
   const saveTenants = async () => {
@@ -143,45 +109,19 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
     }
   };
 
-  const goBack = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch (e) {
-      setError(toWizardError(e));
-    }
-  };
-
-  const apply = async () => {
-    setApplying(true);
-    setError(null);
-    setDone(null);
+  const apply = () => {
     setStopped(false);
-    setPlanFailed(false);
     setHeard({});
-    try {
-      const result = await api.applyConfigureNylas((e) => setHeard((h) => ({ ...h, [e.key]: e })));
-      ctx.applyProgress(result.progress);
-      setDone(result);
-      const failed = result.report.steps.find((s) => s.error !== null);
-      if (failed?.error != null) setError(toWizardError(failed.error));
-    } catch (e) {
-      const err = toWizardError(e);
-      // Stopped before the first change (while Nylas was read again).
-      if (err.code === 'cancelled') {
+    return run(
+      () => api.applyConfigureNylas((e) => setHeard((h) => ({ ...h, [e.key]: e }))),
+      (err) => {
+        // Stopped before the first change (while Nylas was read again).
+        if (err.code !== 'cancelled') return false;
         setStopped(true);
         void plan();
-      } else setError(err);
-    } finally {
-      setApplying(false);
-    }
-  };
-
-  const stop = async () => {
-    try {
-      await api.cancelRemote('apply_configure_nylas');
-    } catch (e) {
-      setError(toWizardError(e));
-    }
+        return true;
+      },
+    );
   };
 
   const steps = view?.plan?.steps ?? [];
@@ -353,10 +293,7 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
           verdict={verdict(done, migration)}
           headingRef={resultHeading}
           changes={done.changes}
-          onAgain={() => {
-            setDone(null);
-            void plan();
-          }}
+          onAgain={again}
         >
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
         </PlanResult>

@@ -5,13 +5,14 @@
 // progress on a channel (Stop cancels) and explains any refusal. This view
 // only displays.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import * as api from '../api';
-import { toWizardError, type EwsAppliedView, type EwsPlanView, type WizardApiError } from '../api';
+import type { EwsAppliedView, EwsPlanView } from '../api';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import { ErrorCard } from '../components/error-card';
 import { PlanStepItem } from '../components/plan-step-item';
 import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
+import { usePlanApply } from '../components/use-plan-apply';
 import { ACTION, FIELD, stepTestIds } from './configure-nylas';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
@@ -36,77 +37,20 @@ function outcome(done: EwsAppliedView): string {
 }
 
 export function MigrateEwsStep({ ctx }: StepViewProps) {
-  const [view, setView] = useState<EwsPlanView | null>(null);
-  const [planning, setPlanning] = useState(true);
-  const [applying, setApplying] = useState(false);
+  const { view, planning, applying, done, error, planFailed, resultHeading, plan, goBack, run, stop, again } =
+    usePlanApply<EwsPlanView, EwsAppliedView>({ ctx, read: () => api.planMigrateEws(), command: 'apply_migrate_ews' });
   const [heard, setHeard] = useState<Record<string, ProgressEvent | undefined>>({});
-  const [done, setDone] = useState<EwsAppliedView | null>(null);
-  const [error, setError] = useState<WizardApiError | null>(null);
-  const [planFailed, setPlanFailed] = useState(false);
-  const resultHeading = useRef<HTMLHeadingElement>(null);
-  const seq = useRef(0);
 
-  const plan = async () => {
-    const mine = ++seq.current;
-    setPlanning(true);
-    try {
-      const v = await api.planMigrateEws();
-      if (mine !== seq.current) return;
-      setView(v);
-      setError(null);
-      setPlanFailed(false);
-    } catch (e) {
-      if (mine !== seq.current) return;
-      setError(toWizardError(e));
-      setPlanFailed(true);
-    } finally {
-      if (mine === seq.current) setPlanning(false);
-    }
-  };
-
-  useEffect(() => {
-    void plan();
-  }, []);
-
-  useEffect(() => {
-    if (done !== null) resultHeading.current?.focus();
-  }, [done]);
-
-  const goBack = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch (e) {
-      setError(toWizardError(e));
-    }
-  };
-
-  const apply = async () => {
-    setApplying(true);
-    setError(null);
-    setDone(null);
-    setPlanFailed(false);
+  const apply = () => {
     setHeard({});
-    try {
-      const result = await api.applyMigrateEws((e) => setHeard((h) => ({ ...h, [e.key]: e })));
-      ctx.applyProgress(result.progress);
-      setDone(result);
-      const failed = result.report.steps.find((s) => s.error !== null);
-      if (failed?.error != null) setError(toWizardError(failed.error));
-    } catch (e) {
-      const err = toWizardError(e);
-      if (err.code === 'cancelled') void plan();
-      else setError(err);
-    } finally {
-      setApplying(false);
-    }
-  };
-
-  const stop = async () => {
-    try {
-      await api.cancelRemote('apply_migrate_ews');
-    } catch (e) {
-      setError(toWizardError(e));
-    }
+    return run(
+      () => api.applyMigrateEws((e) => setHeard((h) => ({ ...h, [e.key]: e }))),
+      (err) => {
+        if (err.code !== 'cancelled') return false;
+        void plan();
+        return true;
+      },
+    );
   };
 
   const steps = view?.plan?.steps ?? [];
@@ -232,10 +176,7 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
           verdict={outcome(done)}
           headingRef={resultHeading}
           changes={done.changes}
-          onAgain={() => {
-            setDone(null);
-            void plan();
-          }}
+          onAgain={again}
         >
           <Ticks steps={done.plan.steps} heard={fromReport(done)} />
         </PlanResult>

@@ -7,15 +7,16 @@
 // progress (Stop cancels) and records the change with how to undo it. This
 // view only displays; the inputs are uncontrolled and read on click.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { toWizardError, type TeamsApplied, type TeamsChoices, type TeamsPlanView, type WizardApiError } from '../api';
+import type { TeamsApplied, TeamsChoices, TeamsPlanView } from '../api';
 import type { PlanStep } from '../bindings/PlanStep';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import { ErrorCard } from '../components/error-card';
 import { AlertIcon, CheckCircleIcon, XCircleIcon } from '../components/icons';
 import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
 import { ApplyWorking, PlanResult } from '../components/plan-progress';
+import { usePlanApply } from '../components/use-plan-apply';
 import { lastAudit } from '../components/summary-panel';
 import type { StepViewProps } from './types';
 import '../styles/live.css';
@@ -90,20 +91,12 @@ function verdict(done: TeamsApplied): { ok: boolean; text: string } {
 const STEP_TEST_IDS: PlanStepTestIds = { item: 'teams-step', diff: 'teams-diff', request: 'teams-request' };
 
 export function TeamsIntegrationStep({ ctx }: StepViewProps) {
-  const [view, setView] = useState<TeamsPlanView | null>(null);
-  const [planning, setPlanning] = useState(true);
-  const [applying, setApplying] = useState(false);
   const [heard, setHeard] = useState<ProgressEvent | undefined>(undefined);
-  const [done, setDone] = useState<TeamsApplied | null>(null);
-  const [error, setError] = useState<WizardApiError | null>(null);
-  const [planFailed, setPlanFailed] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [needAgree, setNeedAgree] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   const urisInput = useRef<HTMLTextAreaElement>(null);
   const expiresInput = useRef<HTMLInputElement>(null);
-  const resultHeading = useRef<HTMLHeadingElement>(null);
-  const seq = useRef(0);
 
   /** What the boxes say now (blank: the default). */
   const choices = (): TeamsChoices => {
@@ -117,71 +110,24 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
     };
   };
 
-  const plan = async () => {
-    const mine = ++seq.current;
-    setPlanning(true);
-    try {
-      const v = await api.planTeamsIntegration(lastAudit(), choices());
-      if (mine !== seq.current) return;
-      setView(v);
-      setError(null);
-      setPlanFailed(false);
-      setAgreed(false);
-      setNeedAgree(false);
-    } catch (e) {
-      if (mine !== seq.current) return;
-      setError(toWizardError(e));
-      setPlanFailed(true);
-    } finally {
-      if (mine === seq.current) setPlanning(false);
-    }
-  };
-
-  useEffect(() => {
-    void plan();
-  }, []);
-
-  useEffect(() => {
-    if (done !== null) resultHeading.current?.focus();
-  }, [done]);
-
-  const goBack = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch (e) {
-      setError(toWizardError(e));
-    }
-  };
+  const { view, planning, applying, done, error, planFailed, resultHeading, plan, goBack, run, stop, again } =
+    usePlanApply<TeamsPlanView, TeamsApplied>({
+      ctx,
+      read: () => api.planTeamsIntegration(lastAudit(), choices()),
+      command: 'apply_teams_integration',
+      onPlanned: () => {
+        setAgreed(false);
+        setNeedAgree(false);
+      },
+    });
 
   const apply = async () => {
     if (view?.needs_confirmation === true && !agreed) {
       setNeedAgree(true);
       return;
     }
-    setApplying(true);
-    setError(null);
-    setDone(null);
-    setPlanFailed(false);
     setHeard(undefined);
-    try {
-      const result = await api.applyTeamsIntegration(lastAudit(), choices(), agreed, (e) => setHeard(e));
-      ctx.applyProgress(result.progress);
-      setDone(result);
-      const failed = result.report.steps.find((s) => s.error !== null);
-      if (failed?.error != null) setError(toWizardError(failed.error));
-    } catch (e) {
-      setError(toWizardError(e));
-    } finally {
-      setApplying(false);
-    }
-  };
-
-  const stop = async () => {
-    try {
-      await api.cancelRemote('apply_teams_integration');
-    } catch (e) {
-      setError(toWizardError(e));
-    }
+    await run(() => api.applyTeamsIntegration(lastAudit(), choices(), agreed, (e) => setHeard(e)));
   };
 
   const step = view?.plan?.steps[0] ?? null;
@@ -408,10 +354,7 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
           verdict={verdict(done).text}
           headingRef={resultHeading}
           changes={done.changes}
-          onAgain={() => {
-            setDone(null);
-            void plan();
-          }}
+          onAgain={again}
         />
       )}
     </section>
