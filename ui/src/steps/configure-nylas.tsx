@@ -15,6 +15,7 @@ import type { StepOutcome } from '../bindings/StepOutcome';
 import { ErrorCard } from '../components/error-card';
 import { XCircleIcon } from '../components/icons';
 import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
+import { PlanPanel } from '../components/plan-panel';
 import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
 import { usePlanApply } from '../components/use-plan-apply';
 import type { StepViewProps } from './types';
@@ -239,28 +240,22 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
       )}
 
       {view?.plan != null && done === null && !applying && (
-        <div data-testid="configure-plan">
-          <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
+        <PlanPanel
+          testIds={{ plan: 'configure-plan', confirm: 'configure-confirm', replan: 'configure-replan' }}
+          title={writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}
+          confirmLabel={
+            writes === 0 ? 'Check it again' : writes === 1 ? 'Make this change in Nylas' : `Make these ${writes} changes in Nylas`
+          }
+          planning={planning}
+          onConfirm={() => void apply()}
+          onReplan={() => void plan()}
+        >
           <ol class="configure-steps">
             {steps.map((s) => (
               <PlanStepItem key={s.key} step={s} actions={ACTION} fields={FIELD} testIds={stepTestIds(s)} />
             ))}
           </ol>
-          <div class="finding-actions">
-            <button
-              type="button"
-              class="btn btn-primary"
-              data-testid="configure-confirm"
-              aria-disabled={planning ? 'true' : undefined}
-              onClick={() => !planning && void apply()}
-            >
-              {writes === 0 ? 'Check it again' : writes === 1 ? 'Make this change in Nylas' : `Make these ${writes} changes in Nylas`}
-            </button>
-            <button type="button" class="btn btn-quiet" data-testid="configure-replan" onClick={() => void plan()}>
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        </PlanPanel>
       )}
 
       {applying && (

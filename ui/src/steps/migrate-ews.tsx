@@ -11,6 +11,7 @@ import type { EwsAppliedView, EwsPlanView } from '../api';
 import type { ProgressEvent } from '../bindings/ProgressEvent';
 import { ErrorCard } from '../components/error-card';
 import { PlanStepItem } from '../components/plan-step-item';
+import { MissingSteps, PlanPanel } from '../components/plan-panel';
 import { ApplyWorking, PlanResult, Ticks, fromReport } from '../components/plan-progress';
 import { usePlanApply } from '../components/use-plan-apply';
 import { ACTION, FIELD, stepTestIds } from './configure-nylas';
@@ -84,26 +85,13 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
       )}
 
       {view !== null && view.missing.length > 0 && (
-        <div class="note configure-missing" data-testid="ews-missing" role="status">
-          <p>
-            <strong>First, an earlier step needs finishing:</strong>
-          </p>
-          <ul>
-            {view.missing.map((m) => (
-              <li key={m.what} data-testid={`ews-missing-${m.step}`}>
-                {m.what}{' '}
-                <button
-                  type="button"
-                  class="btn btn-secondary btn-small"
-                  data-testid={`ews-goto-${m.step}`}
-                  onClick={() => void goBack(m.step)}
-                >
-                  Go back to {m.step_title}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <MissingSteps
+          prefix="ews"
+          heading="First, an earlier step needs finishing:"
+          missing={view.missing}
+          itemTestIds
+          onGoBack={(step) => void goBack(step)}
+        />
       )}
 
       {view?.need === 'needed' && view.missing.length === 0 && (
@@ -130,28 +118,20 @@ export function MigrateEwsStep({ ctx }: StepViewProps) {
       )}
 
       {view?.plan != null && done === null && !applying && (
-        <div data-testid="ews-plan">
-          <h3 class="live-facts-title">{writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}</h3>
+        <PlanPanel
+          testIds={{ plan: 'ews-plan', confirm: 'ews-confirm', replan: 'ews-replan' }}
+          title={writes === 0 ? 'Everything is already right' : 'What will change in Nylas'}
+          confirmLabel={writes === 0 ? 'Check it again' : 'Add the EWS connector in Nylas'}
+          planning={planning}
+          onConfirm={() => void apply()}
+          onReplan={() => void plan()}
+        >
           <ol class="configure-steps">
             {steps.map((s) => (
               <PlanStepItem key={s.key} step={s} actions={ACTION} fields={FIELD} testIds={stepTestIds(s)} />
             ))}
           </ol>
-          <div class="finding-actions">
-            <button
-              type="button"
-              class="btn btn-primary"
-              data-testid="ews-confirm"
-              aria-disabled={planning ? 'true' : undefined}
-              onClick={() => !planning && void apply()}
-            >
-              {writes === 0 ? 'Check it again' : 'Add the EWS connector in Nylas'}
-            </button>
-            <button type="button" class="btn btn-quiet" data-testid="ews-replan" onClick={() => void plan()}>
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        </PlanPanel>
       )}
 
       {applying && (

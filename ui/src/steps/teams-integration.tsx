@@ -15,6 +15,7 @@ import type { ProgressEvent } from '../bindings/ProgressEvent';
 import { ErrorCard } from '../components/error-card';
 import { AlertIcon, CheckCircleIcon, XCircleIcon } from '../components/icons';
 import { PlanStepItem, type PlanStepTestIds } from '../components/plan-step-item';
+import { MissingSteps, PlanPanel } from '../components/plan-panel';
 import { ApplyWorking, PlanResult } from '../components/plan-progress';
 import { usePlanApply } from '../components/use-plan-apply';
 import { lastAudit } from '../components/summary-panel';
@@ -147,26 +148,12 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
       </p>
 
       {view !== null && view.missing.length > 0 && (
-        <div class="note configure-missing" data-testid="teams-missing" role="status">
-          <p>
-            <strong>Before the integration can be made, an earlier step needs finishing:</strong>
-          </p>
-          <ul>
-            {view.missing.map((m) => (
-              <li key={m.what}>
-                {m.what}{' '}
-                <button
-                  type="button"
-                  class="btn btn-secondary btn-small"
-                  data-testid={`teams-goto-${m.step}`}
-                  onClick={() => void goBack(m.step)}
-                >
-                  Go back to {m.step_title}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <MissingSteps
+          prefix="teams"
+          heading="Before the integration can be made, an earlier step needs finishing:"
+          missing={view.missing}
+          onGoBack={(step) => void goBack(step)}
+        />
       )}
 
       {view?.blocked != null && (
@@ -289,10 +276,20 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
       )}
 
       {step !== null && done === null && !applying && (
-        <div data-testid="teams-plan">
-          <h3 class="live-facts-title">
-            {step.action === 'nothing_to_do' ? 'Everything is already right' : 'What will change in Nylas'}
-          </h3>
+        <PlanPanel
+          testIds={{ plan: 'teams-plan', confirm: 'teams-confirm', replan: 'teams-reread' }}
+          title={step.action === 'nothing_to_do' ? 'Everything is already right' : 'What will change in Nylas'}
+          confirmLabel={
+            step.action === 'create'
+              ? 'Create the integration'
+              : step.action === 'update'
+                ? 'Change the integration'
+                : 'Check it again'
+          }
+          planning={planning}
+          onConfirm={() => void apply()}
+          onReplan={() => void plan()}
+        >
           <ol class="configure-steps">
             <PlanStepItem step={step} actions={ACTION} fields={FIELD} testIds={STEP_TEST_IDS} />
           </ol>
@@ -316,25 +313,7 @@ export function TeamsIntegrationStep({ ctx }: StepViewProps) {
               <span>Tick the box first: changing the integration can make people connect Teams again.</span>
             </p>
           )}
-          <div class="finding-actions">
-            <button
-              type="button"
-              class="btn btn-primary"
-              data-testid="teams-confirm"
-              aria-disabled={planning ? 'true' : undefined}
-              onClick={() => !planning && void apply()}
-            >
-              {step.action === 'create'
-                ? 'Create the integration'
-                : step.action === 'update'
-                  ? 'Change the integration'
-                  : 'Check it again'}
-            </button>
-            <button type="button" class="btn btn-quiet" data-testid="teams-reread" onClick={() => void plan()}>
-              Read Nylas again
-            </button>
-          </div>
-        </div>
+        </PlanPanel>
       )}
 
       {applying && (
