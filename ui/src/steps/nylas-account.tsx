@@ -9,11 +9,18 @@ import * as api from '../api';
 import { type NylasAccountView, type WizardApiError, toWizardError } from '../api';
 import type { Region } from '../bindings/Region';
 import type { RegionOffer } from '../bindings/RegionOffer';
-import type { StoredSecret } from '../bindings/StoredSecret';
 import { Callout } from '../components/callout';
 import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
-import { CheckCircleIcon, ExternalIcon, LockIcon } from '../components/icons';
+import {
+  CheckingStatus,
+  DashboardLink,
+  SavedActions,
+  keptWhere,
+  reloadAfterRefusal,
+  useStoredSecret,
+} from '../components/secret-check';
+import { CheckCircleIcon, LockIcon } from '../components/icons';
 import { localDate } from './finding-details';
 import type { StepViewProps } from './types';
 import '../styles/nylas-account.css';
@@ -35,13 +42,13 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   const record = progress.answers.nylas_account;
   const practice = ctx.session.practice.enabled;
   // undefined while asking Rust whether a key is saved.
-  const [stored, setStored] = useState<StoredSecret | null | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const [view, setView] = useState<NylasAccountView | null>(null);
   const [source, setSource] = useState<KeySource>('typed');
   const [busy, setBusy] = useState<KeySource | null>(null);
   const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<WizardApiError | null>(null);
+  const [stored, setStored] = useStoredSecret('nylas_api_key', setError);
   // The region was switched to where the key works: what that changes.
   const [switched, setSwitched] = useState<RegionOffer | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -51,21 +58,6 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   useEffect(() => {
     if (view !== null) result.current?.scrollIntoView?.({ block: 'start' });
   }, [view]);
-
-  useEffect(() => {
-    let live = true;
-    api
-      .storedSecret('nylas_api_key')
-      .then((s) => live && setStored(s))
-      .catch((e: unknown) => {
-        if (!live) return;
-        setStored(null);
-        setError(toWizardError(e));
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const run = async (from: KeySource, target: Region | null) => {
     if (busy !== null) return;
@@ -95,11 +87,7 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
       setError(err.code === 'cancelled' ? null : err);
       if (from === 'stored') {
         // A saved key that works nowhere is removed: show what is true now.
-        const [s, session] = await Promise.all([api.storedSecret('nylas_api_key'), api.getSession()]).catch(
-          () => [undefined, undefined] as const,
-        );
-        if (s !== undefined) setStored(s);
-        if (session !== undefined) ctx.applyProgress(session.progress);
+        await reloadAfterRefusal('nylas_api_key', ctx, setStored);
       }
     } finally {
       setBusy(null);
@@ -114,12 +102,6 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   const kept = view !== null && view.kept ? view : null;
   const showForm = stored === null || editing || (stored !== undefined && offer !== null && source !== 'stored');
   const stale = record !== null && record.region !== region;
-  // Where a kept key goes now, as the keychain card says it.
-  const keptWhere = practice
-    ? "practice mode's memory"
-    : ctx.session.keychain.session_only
-      ? 'memory, for this run only'
-      : 'your system keychain';
 
   return (
     <div class="nylas-account-step" data-testid="nylas-account-step">
@@ -147,29 +129,18 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
                   : `Checked on ${localDate(record.checked_at)}: it opens ${record.name ?? 'your application'} in the ${REGION_WORDS[record.region]} region.`}
               </p>
             )}
-            <div class="nylas-key-actions">
-              <button
-                type="button"
-                class={stale || record === null ? 'btn btn-primary' : 'btn btn-secondary'}
-                data-testid="nylas-key-recheck"
-                aria-disabled={busy !== null ? 'true' : undefined}
-                onClick={() => void run('stored', null)}
-              >
-                {busy === 'stored' ? 'Checking…' : 'Check again'}
-              </button>
-              <button
-                type="button"
-                class="btn btn-quiet"
-                data-testid="nylas-key-replace"
-                aria-disabled={busy !== null ? 'true' : undefined}
-                onClick={() => {
-                  setEditing(true);
-                  setView(null);
-                }}
-              >
-                Use a different key
-              </button>
-            </div>
+            <SavedActions
+              prefix="nylas-key"
+              primary={stale || record === null}
+              checking={busy === 'stored'}
+              busy={busy !== null}
+              replaceLabel="Use a different key"
+              onRecheck={() => void run('stored', null)}
+              onReplace={() => {
+                setEditing(true);
+                setView(null);
+              }}
+            />
           </div>
         )}
 
@@ -234,7 +205,7 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
               existing key, or create one for this setup.
             </p>
             <p class="field-hint">
-              It goes straight to {keptWhere}, and only once it works; the wizard shows just its first and last
+              It goes straight to {keptWhere(ctx)}, and only once it works; the wizard shows just its first and last
               characters afterwards.
             </p>
             {editing && stored !== null && (
@@ -245,33 +216,18 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
           </form>
         )}
 
-        <div aria-live="polite">
-          {busy !== null && (
-            <p class="nylas-checking" role="status" data-testid="nylas-key-checking">
-              <span>Asking Nylas about your key…</span>
-              <button type="button" class="btn btn-secondary btn-small" data-testid="nylas-key-cancel" onClick={cancel}>
-                Cancel
-              </button>
-            </p>
-          )}
-          {stopped && busy === null && (
-            <p class="field-hint" data-testid="nylas-key-stopped">
-              Stopped. Nothing was saved or changed; check again when you're ready.
-            </p>
-          )}
-        </div>
+        <CheckingStatus
+          prefix="nylas-key"
+          asking="Asking Nylas about your key…"
+          busy={busy !== null}
+          stopped={stopped}
+          onCancel={cancel}
+        />
         {error !== null && <ErrorCard error={error} />}
         <p class="no-account">
           <strong>No Nylas account yet?</strong> Create it first in the Nylas dashboard: you pick its region there.
         </p>
-        <button
-          type="button"
-          class="btn btn-quiet btn-small inline-action"
-          onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}
-        >
-          <ExternalIcon size={16} />
-          <span>Open the Nylas dashboard</span>
-        </button>
+        <DashboardLink ctx={ctx} />
       </section>
 
       <div class="nylas-result" ref={result}>

@@ -9,9 +9,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { type NylasV2AppView, type WizardApiError, toWizardError } from '../api';
 import type { Region } from '../bindings/Region';
-import type { StoredSecret } from '../bindings/StoredSecret';
 import { ErrorCard } from '../components/error-card';
-import { CheckCircleIcon, ExternalIcon, LockIcon } from '../components/icons';
+import {
+  CheckingStatus,
+  DashboardLink,
+  SavedActions,
+  keptWhere,
+  reloadAfterRefusal,
+  useStoredSecret,
+} from '../components/secret-check';
+import { CheckCircleIcon, LockIcon } from '../components/icons';
 import { localDate } from './finding-details';
 import type { StepViewProps } from './types';
 import '../styles/nylas-account.css';
@@ -32,12 +39,12 @@ export function NylasV2Step({ ctx }: StepViewProps) {
   const teams = progress.path === 'teams';
   const practice = ctx.session.practice.enabled;
   // undefined while asking Rust whether a secret is saved.
-  const [stored, setStored] = useState<StoredSecret | null | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const [view, setView] = useState<NylasV2AppView | null>(null);
   const [busy, setBusy] = useState<Source | null>(null);
   const [stopped, setStopped] = useState(false);
   const [error, setError] = useState<WizardApiError | null>(null);
+  const [stored, setStored] = useStoredSecret('nylas_v2_client_secret', setError);
   const idInput = useRef<HTMLInputElement>(null);
   const secretInput = useRef<HTMLInputElement>(null);
   const result = useRef<HTMLDivElement>(null);
@@ -45,21 +52,6 @@ export function NylasV2Step({ ctx }: StepViewProps) {
   useEffect(() => {
     if (view !== null) result.current?.scrollIntoView?.({ block: 'start' });
   }, [view]);
-
-  useEffect(() => {
-    let live = true;
-    api
-      .storedSecret('nylas_v2_client_secret')
-      .then((s) => live && setStored(s))
-      .catch((e: unknown) => {
-        if (!live) return;
-        setStored(null);
-        setError(toWizardError(e));
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const run = async (from: Source) => {
     if (busy !== null) return;
@@ -84,11 +76,7 @@ export function NylasV2Step({ ctx }: StepViewProps) {
       setError(err.code === 'cancelled' ? null : err);
       if (from === 'stored') {
         // A saved secret Nylas refuses is removed: show what is true now.
-        const [s, session] = await Promise.all([api.storedSecret('nylas_v2_client_secret'), api.getSession()]).catch(
-          () => [undefined, undefined] as const,
-        );
-        if (s !== undefined) setStored(s);
-        if (session !== undefined) ctx.applyProgress(session.progress);
+        await reloadAfterRefusal('nylas_v2_client_secret', ctx, setStored);
       }
     } finally {
       setBusy(null);
@@ -102,11 +90,6 @@ export function NylasV2Step({ ctx }: StepViewProps) {
   const saved = stored !== undefined && stored !== null && record !== null;
   const showForm = stored !== undefined && (!saved || editing);
   const stale = record !== null && record.region !== region;
-  const keptWhere = practice
-    ? "practice mode's memory"
-    : ctx.session.keychain.session_only
-      ? 'memory, for this run only'
-      : 'your system keychain';
 
   return (
     <div class="nylas-account-step nylas-v2-step" data-testid="nylas-v2-step">
@@ -140,29 +123,18 @@ export function NylasV2Step({ ctx }: StepViewProps) {
                   : `Checked on ${localDate(record.checked_at)} in the ${REGION_WORDS[record.region]} region.`}
               </p>
             )}
-            <div class="nylas-key-actions">
-              <button
-                type="button"
-                class={stale ? 'btn btn-primary' : 'btn btn-secondary'}
-                data-testid="nylas-v2-recheck"
-                aria-disabled={busy !== null ? 'true' : undefined}
-                onClick={() => void run('stored')}
-              >
-                {busy === 'stored' ? 'Checking…' : 'Check again'}
-              </button>
-              <button
-                type="button"
-                class="btn btn-quiet"
-                data-testid="nylas-v2-replace"
-                aria-disabled={busy !== null ? 'true' : undefined}
-                onClick={() => {
-                  setEditing(true);
-                  setView(null);
-                }}
-              >
-                Use a different app
-              </button>
-            </div>
+            <SavedActions
+              prefix="nylas-v2"
+              primary={stale}
+              checking={busy === 'stored'}
+              busy={busy !== null}
+              replaceLabel="Use a different app"
+              onRecheck={() => void run('stored')}
+              onReplace={() => {
+                setEditing(true);
+                setView(null);
+              }}
+            />
           </div>
         )}
 
@@ -241,7 +213,7 @@ export function NylasV2Step({ ctx }: StepViewProps) {
               They are not a Nylas v3 API key.
             </p>
             <p class="field-hint">
-              The secret goes straight to {keptWhere}, and only once Nylas accepts it; the wizard shows just its first
+              The secret goes straight to {keptWhere(ctx)}, and only once Nylas accepts it; the wizard shows just its first
               and last characters afterwards.
             </p>
             {editing && saved && (
@@ -252,30 +224,15 @@ export function NylasV2Step({ ctx }: StepViewProps) {
           </form>
         )}
 
-        <div aria-live="polite">
-          {busy !== null && (
-            <p class="nylas-checking" role="status" data-testid="nylas-v2-checking">
-              <span>Asking Nylas about your v2 app…</span>
-              <button type="button" class="btn btn-secondary btn-small" data-testid="nylas-v2-cancel" onClick={cancel}>
-                Cancel
-              </button>
-            </p>
-          )}
-          {stopped && busy === null && (
-            <p class="field-hint" data-testid="nylas-v2-stopped">
-              Stopped. Nothing was saved or changed; check again when you're ready.
-            </p>
-          )}
-        </div>
+        <CheckingStatus
+          prefix="nylas-v2"
+          asking="Asking Nylas about your v2 app…"
+          busy={busy !== null}
+          stopped={stopped}
+          onCancel={cancel}
+        />
         {error !== null && <ErrorCard error={error} />}
-        <button
-          type="button"
-          class="btn btn-quiet btn-small inline-action"
-          onClick={() => void ctx.openLink({ kind: 'docs', topic: { topic: 'nylas_dashboard' } })}
-        >
-          <ExternalIcon size={16} />
-          <span>Open the Nylas dashboard</span>
-        </button>
+        <DashboardLink ctx={ctx} />
       </section>
 
       <div class="nylas-result" ref={result}>
