@@ -12,20 +12,16 @@ import type { Change } from '../bindings/Change';
 import type { Region } from '../bindings/Region';
 import type { SetupReport } from '../bindings/SetupReport';
 import { ChangeList } from '../components/change-list';
-import { CopyButton } from '../components/copy-button';
 import { CopyValue } from '../components/copy-value';
+import { LeftToDo, NextSteps, ReportSave, plural } from '../components/done-parts';
 import { ErrorCard } from '../components/error-card';
-import { AlertIcon, CheckCircleIcon, CheckIcon, ExternalIcon, FileIcon, SaveIcon } from '../components/icons';
+import { AlertIcon, CheckCircleIcon, CheckIcon } from '../components/icons';
 import { lastAudit, lastClientId } from '../components/summary-panel';
 import { V2SetUp, completeWords } from './done-v2';
 import type { StepViewProps } from './types';
 import '../styles/done.css';
 
 const REGION_WORDS: Record<Region, string> = { us: 'US', eu: 'EU' };
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** The facts of what was set up, one line each. */
 function SetUp({ report }: { report: SetupReport }) {
@@ -200,31 +196,7 @@ export function DoneStep({ ctx }: StepViewProps) {
           </div>
         </section>
       ) : (
-        <section class="done-headline done-headline-left" data-testid="done-left" aria-labelledby="done-left-title">
-          <AlertIcon size={28} class="done-headline-icon" />
-          <div>
-            <h2 class="done-headline-title" id="done-left-title">
-              Almost there: {plural(left.length, 'thing is', 'things are')} still to do
-            </h2>
-            <ul class="done-left-list">
-              {left.map((l) => (
-                <li key={l.text} data-testid="done-left-item">
-                  <span>{l.text}</span>
-                  {l.step !== null && (
-                    <button
-                      type="button"
-                      class="btn btn-secondary btn-small"
-                      data-testid={`done-go-${l.step}`}
-                      onClick={() => l.step !== null && void goTo(l.step)}
-                    >
-                      Go to {title(l.step)}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </div>
-        </section>
+        <LeftToDo left={left} stepTitle={title} onGo={(step) => void goTo(step)} />
       )}
 
       <section class="step-section" aria-labelledby="done-setup-title">
@@ -237,47 +209,20 @@ export function DoneStep({ ctx }: StepViewProps) {
         {onV2 ? <V2SetUp report={report} /> : <SetUp report={report} />}
       </section>
 
-      <section class="step-section" aria-labelledby="done-save-title" data-testid="done-save">
-        <h2 class="group-title" id="done-save-title">
-          Keep the report
-        </h2>
-        <p class="group-help">
-          A Markdown file to read or attach to a change ticket, and the same as JSON for tools. It never contains a
-          secret: only where your {onV2 ? 'client secrets are' : 'client secret and API key are'} kept.
-        </p>
-        <div class="done-save-actions">
-          <button
-            type="button"
-            class="btn btn-primary"
-            data-testid="done-save-button"
-            aria-disabled={saving ? 'true' : undefined}
-            onClick={() => void save()}
-          >
-            <SaveIcon size={16} />
-            <span>{saving ? 'Saving…' : saved === null ? 'Save the report' : 'Save it again'}</span>
-          </button>
-          {saved !== null && (
-            <button type="button" class="btn btn-secondary" data-testid="done-open-folder" onClick={() => void openFolder()}>
-              <FileIcon size={16} />
-              <span>Open the folder</span>
-            </button>
-          )}
-        </div>
-        {saved !== null && (
-          <div role="status" class="done-saved" data-testid="done-saved">
-            <p>Saved:</p>
-            <p>
-              <code data-testid="done-saved-markdown">{saved.markdown}</code>{' '}
-              <CopyButton text={saved.markdown} label="Copy path" what="The Markdown file's path" testId="done-copy-markdown" />
-            </p>
-            <p>
-              <code data-testid="done-saved-json">{saved.json}</code>{' '}
-              <CopyButton text={saved.json} label="Copy path" what="The JSON file's path" testId="done-copy-json" />
-            </p>
-          </div>
-        )}
+      <ReportSave
+        help={
+          <>
+            A Markdown file to read or attach to a change ticket, and the same as JSON for tools. It never contains a
+            secret: only where your {onV2 ? 'client secrets are' : 'client secret and API key are'} kept.
+          </>
+        }
+        saving={saving}
+        saved={saved}
+        onSave={() => void save()}
+        onOpenFolder={() => void openFolder()}
+      >
         {actionError !== null && <ErrorCard error={actionError} onDismiss={() => setActionError(null)} />}
-      </section>
+      </ReportSave>
 
       <section class="step-section" aria-labelledby="done-changes-title" data-testid="done-changes">
         <h2 class="group-title" id="done-changes-title">
@@ -297,26 +242,7 @@ export function DoneStep({ ctx }: StepViewProps) {
         )}
       </section>
 
-      <section class="step-section" aria-labelledby="done-next-title" data-testid="done-next">
-        <h2 class="group-title" id="done-next-title">
-          What to do next in your own app
-        </h2>
-        <ol class="done-next-list">
-          {report.next.map((n) => (
-            <li key={n.text}>
-              <p>{n.text}</p>
-              <button
-                type="button"
-                class="btn btn-quiet btn-small inline-action"
-                onClick={() => void ctx.openLink({ kind: 'docs', topic: n.doc.topic })}
-              >
-                <ExternalIcon size={16} />
-                <span>{n.doc.label}</span>
-              </button>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <NextSteps title="What to do next in your own app" next={report.next} ctx={ctx} />
     </div>
   );
 }
