@@ -5,18 +5,16 @@
 // to its step. Then: save the report (Markdown + JSON, never a secret), the
 // changes made with how to undo them, and what to do next in your own app.
 
-import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import { type SavedReport, type WizardApiError, toWizardError } from '../api';
-import type { Change } from '../bindings/Change';
+import { toWizardError } from '../api';
 import type { Region } from '../bindings/Region';
 import type { SetupReport } from '../bindings/SetupReport';
 import { ChangeList } from '../components/change-list';
 import { CopyValue } from '../components/copy-value';
 import { LeftToDo, NextSteps, ReportSave, plural } from '../components/done-parts';
 import { ErrorCard } from '../components/error-card';
+import { useSetupReport } from '../components/use-setup-report';
 import { AlertIcon, CheckCircleIcon, CheckIcon } from '../components/icons';
-import { lastAudit, lastClientId } from '../components/summary-panel';
 import { V2SetUp, completeWords } from './done-v2';
 import type { StepViewProps } from './types';
 import '../styles/done.css';
@@ -111,44 +109,8 @@ function SetUp({ report }: { report: SetupReport }) {
 }
 
 export function DoneStep({ ctx }: StepViewProps) {
-  const [report, setReport] = useState<SetupReport | null>(null);
-  const [changes, setChanges] = useState<Change[] | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<WizardApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<SavedReport | null>(null);
-  const [actionError, setActionError] = useState<WizardApiError | null>(null);
-
-  const load = async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const [r, log] = await Promise.all([api.setupReport(lastClientId(), lastAudit()), api.listChanges()]);
-      setReport(r);
-      setChanges(log.changes);
-    } catch (e) {
-      setError(toWizardError(e));
-    } finally {
-      setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, []);
-
-  const save = async () => {
-    if (saving) return;
-    setSaving(true);
-    setActionError(null);
-    try {
-      setSaved(await api.saveReport(lastClientId(), lastAudit()));
-    } catch (e) {
-      setActionError(toWizardError(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { report, changes, loading, error, load, saving, saved, save, actionError, setActionError, goTo, title } =
+    useSetupReport(ctx);
 
   const openFolder = async () => {
     try {
@@ -159,15 +121,6 @@ export function DoneStep({ ctx }: StepViewProps) {
     }
   };
 
-  const goTo = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch (e) {
-      setActionError(toWizardError(e));
-    }
-  };
-
-  const title = (step: string) => ctx.path.steps.find((s) => s.id === step)?.title ?? step;
   const onV2 = ctx.path.id === 'teams' || ctx.path.id === 'v2-events';
 
   if (report === null) {

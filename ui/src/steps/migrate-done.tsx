@@ -5,10 +5,9 @@
 // itself); then what is still left, what was set up, the report to save
 // (Markdown + JSON, never a secret), the changes and what to do next.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import * as api from '../api';
-import { type SavedReport, type WizardApiError, toWizardError } from '../api';
-import type { Change } from '../bindings/Change';
+import { toWizardError } from '../api';
 import type { ChecklistEntry } from '../bindings/ChecklistEntry';
 import type { ChecklistState } from '../bindings/ChecklistState';
 import type { SetupReport } from '../bindings/SetupReport';
@@ -16,6 +15,7 @@ import { ChangeList } from '../components/change-list';
 import { CopyValue } from '../components/copy-value';
 import { LeftToDo, NextSteps, ReportSave, plural } from '../components/done-parts';
 import { ErrorCard } from '../components/error-card';
+import { useSetupReport } from '../components/use-setup-report';
 import {
   AlertIcon,
   CheckCircleIcon,
@@ -168,32 +168,9 @@ function SetUp({ report }: { report: SetupReport }) {
 }
 
 export function MigrateDoneStep({ ctx }: StepViewProps) {
-  const [report, setReport] = useState<SetupReport | null>(null);
-  const [changes, setChanges] = useState<Change[] | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<WizardApiError | null>(null);
+  const { report, setReport, changes, loading, error, load, saving, saved, save, actionError, setActionError, goTo, title } =
+    useSetupReport(ctx);
   const [ticking, setTicking] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<SavedReport | null>(null);
-  const [actionError, setActionError] = useState<WizardApiError | null>(null);
-
-  const load = async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const [r, log] = await Promise.all([api.setupReport(lastClientId(), lastAudit()), api.listChanges()]);
-      setReport(r);
-      setChanges(log.changes);
-    } catch (e) {
-      setError(toWizardError(e));
-    } finally {
-      setLoading(false);
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, []);
 
   const tick = async (entry: ChecklistEntry, done: boolean) => {
     if (ticking) return;
@@ -210,29 +187,6 @@ export function MigrateDoneStep({ ctx }: StepViewProps) {
       setTicking(false);
     }
   };
-
-  const save = async () => {
-    if (saving) return;
-    setSaving(true);
-    setActionError(null);
-    try {
-      setSaved(await api.saveReport(lastClientId(), lastAudit()));
-    } catch (e) {
-      setActionError(toWizardError(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  const goTo = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch (e) {
-      setActionError(toWizardError(e));
-    }
-  };
-
-  const title = (step: string) => ctx.path.steps.find((s) => s.id === step)?.title ?? step;
 
   if (report === null || report.migrate_checklist === null) {
     return (
