@@ -4,11 +4,13 @@ import * as api from '../api';
 import { WizardApiError } from '../api';
 import type { StoredSecret } from '../bindings/StoredSecret';
 import { fixtureProgress, makeCtx } from '../test/requirements';
-import { CheckingStatus, DashboardLink, SavedActions, keptWhere, reloadAfterRefusal, useStoredSecret } from './secret-check';
+import { CheckingStatus, DashboardLink, SavedActions, keptWhere, reloadAfterRefusal, useSecretCheck, useStoredSecret } from './secret-check';
+import type { StepContext } from '../steps/types';
+import { deferred } from '../test/requirements';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, storedSecret: vi.fn(), getSession: vi.fn() };
+  return { ...actual, storedSecret: vi.fn(), getSession: vi.fn(), cancelRemote: vi.fn() };
 });
 const m = vi.mocked(api);
 const HINT: StoredSecret = { name: 'nylas_api_key', hint: 'nyk…Tz1', persistent: true };
@@ -104,5 +106,58 @@ describe('SavedActions, CheckingStatus, DashboardLink', () => {
     render(<DashboardLink ctx={ctx} />);
     fireEvent.click(screen.getByRole('button', { name: 'Open the Nylas dashboard' }));
     expect(ctx.openLink).toHaveBeenCalledWith({ kind: 'docs', topic: { topic: 'nylas_dashboard' } });
+  });
+});
+
+function Checker({ ctx, call, onAnswer, onFailed }: { ctx: StepContext; call: () => Promise<string>; onAnswer: (v: string) => void; onFailed: () => void }) {
+  const h = useSecretCheck<'typed' | 'stored'>('nylas_api_key', ctx, (from) => `check_${from}`);
+  return (
+    <div>
+      <p data-testid="busy">{h.busy ?? 'idle'}</p>
+      <p data-testid="stopped">{String(h.stopped)}</p>
+      <p data-testid="err">{h.error?.code ?? ''}</p>
+      <button type="button" data-testid="typed" onClick={() => void h.check('typed', call, onAnswer, onFailed)} />
+      <button type="button" data-testid="stored" onClick={() => void h.check('stored', call, onAnswer, onFailed)} />
+      <button type="button" data-testid="cancel" onClick={h.cancel} />
+    </div>
+  );
+}
+
+describe('useSecretCheck', () => {
+  it('one check at a time; Cancel names the running check; a cancelled check is "stopped", not an error', async () => {
+    m.storedSecret.mockResolvedValue(null);
+    vi.mocked(api.cancelRemote).mockResolvedValue(1);
+    const d = deferred<string>();
+    const call = vi.fn(() => d.promise);
+    const onAnswer = vi.fn();
+    const onFailed = vi.fn();
+    render(<Checker ctx={makeCtx(fixtureProgress('v3/region/new'))} call={call} onAnswer={onAnswer} onFailed={onFailed} />);
+    fireEvent.click(screen.getByTestId('typed'));
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toBe('typed'));
+    fireEvent.click(screen.getByTestId('stored'));
+    expect(call).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByTestId('cancel'));
+    expect(api.cancelRemote).toHaveBeenCalledWith('check_typed');
+    d.resolve(Promise.reject(new WizardApiError('cancelled', 'Stopped')) as unknown as string);
+    await waitFor(() => expect(screen.getByTestId('busy').textContent).toBe('idle'));
+    expect(screen.getByTestId('stopped').textContent).toBe('true');
+    expect(screen.getByTestId('err').textContent).toBe('');
+    expect(onFailed).toHaveBeenCalledTimes(1);
+    expect(onAnswer).not.toHaveBeenCalled();
+  });
+
+  it('passes the answer on; a refused saved secret shows the error and reads what Rust kept', async () => {
+    m.storedSecret.mockResolvedValue(HINT);
+    const ctx = makeCtx(fixtureProgress('v3/region/new'));
+    m.getSession.mockResolvedValue({ ...ctx.session });
+    const onAnswer = vi.fn();
+    const call = vi.fn().mockResolvedValueOnce('ok').mockRejectedValueOnce(new WizardApiError('unauthorized', 'Refused'));
+    render(<Checker ctx={ctx} call={call} onAnswer={onAnswer} onFailed={vi.fn()} />);
+    fireEvent.click(screen.getByTestId('typed'));
+    await waitFor(() => expect(onAnswer).toHaveBeenCalledWith('ok'));
+    fireEvent.click(screen.getByTestId('stored'));
+    await waitFor(() => expect(screen.getByTestId('err').textContent).toBe('unauthorized'));
+    await waitFor(() => expect(m.getSession).toHaveBeenCalledTimes(1));
+    expect(screen.getByTestId('stopped').textContent).toBe('false');
   });
 });

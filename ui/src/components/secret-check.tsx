@@ -146,3 +146,37 @@ export function DashboardLink({ ctx }: { ctx: StepContext }) {
     </button>
   );
 }
+
+/** A check of the secret against Nylas: one at a time, Cancel, and what a refusal leaves. */
+export function useSecretCheck<S extends string>(name: SecretName, ctx: StepContext, command: (from: S) => string) {
+  const [error, setError] = useState<WizardApiError | null>(null);
+  const [stored, setStored] = useStoredSecret(name, setError);
+  const [busy, setBusy] = useState<S | null>(null);
+  const [stopped, setStopped] = useState(false);
+
+  /** Run `call`; `onAnswer` takes Nylas's answer, `onFailed` clears the view's last answer. */
+  const check = async <V,>(from: S, call: () => Promise<V>, onAnswer: (v: V) => void, onFailed: () => void) => {
+    if (busy !== null) return;
+    setBusy(from);
+    setStopped(false);
+    setError(null);
+    try {
+      onAnswer(await call());
+    } catch (e) {
+      const err = toWizardError(e);
+      onFailed();
+      setStopped(err.code === 'cancelled');
+      setError(err.code === 'cancelled' ? null : err);
+      // A saved secret Nylas refuses is removed: show what is true now.
+      if (from === 'stored') await reloadAfterRefusal(name, ctx, setStored);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cancel = () => {
+    if (busy !== null) void api.cancelRemote(command(busy)).catch((e: unknown) => setError(toWizardError(e)));
+  };
+
+  return { stored, setStored, busy, stopped, error, setError, check, cancel };
+}

@@ -6,7 +6,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { type NylasAccountView, type WizardApiError, toWizardError } from '../api';
+import type { NylasAccountView } from '../api';
 import type { Region } from '../bindings/Region';
 import type { RegionOffer } from '../bindings/RegionOffer';
 import { Callout } from '../components/callout';
@@ -17,8 +17,7 @@ import {
   DashboardLink,
   SavedActions,
   keptWhere,
-  reloadAfterRefusal,
-  useStoredSecret,
+  useSecretCheck,
 } from '../components/secret-check';
 import { CheckCircleIcon, LockIcon } from '../components/icons';
 import { localDate } from './finding-details';
@@ -45,10 +44,11 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
   const [editing, setEditing] = useState(false);
   const [view, setView] = useState<NylasAccountView | null>(null);
   const [source, setSource] = useState<KeySource>('typed');
-  const [busy, setBusy] = useState<KeySource | null>(null);
-  const [stopped, setStopped] = useState(false);
-  const [error, setError] = useState<WizardApiError | null>(null);
-  const [stored, setStored] = useStoredSecret('nylas_api_key', setError);
+  const { stored, setStored, busy, stopped, error, check, cancel } = useSecretCheck<KeySource>(
+    'nylas_api_key',
+    ctx,
+    (from) => COMMAND[from],
+  );
   // The region was switched to where the key works: what that changes.
   const [switched, setSwitched] = useState<RegionOffer | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -59,44 +59,28 @@ export function NylasAccountStep({ ctx }: StepViewProps) {
     if (view !== null) result.current?.scrollIntoView?.({ block: 'start' });
   }, [view]);
 
-  const run = async (from: KeySource, target: Region | null) => {
-    if (busy !== null) return;
-    setBusy(from);
-    setStopped(false);
-    setError(null);
-    try {
-      const v =
+  const run = (from: KeySource, target: Region | null) =>
+    check(
+      from,
+      () =>
         from === 'stored'
-          ? await api.checkStoredNylasAccount(target)
-          : await api.checkNylasAccount(from === 'typed' ? (input.current?.value ?? '') : null, target);
-      const offered = view?.check.other_region ?? null;
-      setSwitched(v.kept && target !== null && offered?.region === target ? offered : null);
-      setSource(from);
-      setView(v);
-      ctx.applyProgress(v.progress);
-      setStored(v.stored);
-      if (v.kept) {
-        // Kept in Rust: nothing of it stays in the window.
-        if (input.current !== null) input.current.value = '';
-        setEditing(false);
-      }
-    } catch (e) {
-      const err = toWizardError(e);
-      setView(null);
-      setStopped(err.code === 'cancelled');
-      setError(err.code === 'cancelled' ? null : err);
-      if (from === 'stored') {
-        // A saved key that works nowhere is removed: show what is true now.
-        await reloadAfterRefusal('nylas_api_key', ctx, setStored);
-      }
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const cancel = () => {
-    if (busy !== null) void api.cancelRemote(COMMAND[busy]).catch((e: unknown) => setError(toWizardError(e)));
-  };
+          ? api.checkStoredNylasAccount(target)
+          : api.checkNylasAccount(from === 'typed' ? (input.current?.value ?? '') : null, target),
+      (v) => {
+        const offered = view?.check.other_region ?? null;
+        setSwitched(v.kept && target !== null && offered?.region === target ? offered : null);
+        setSource(from);
+        setView(v);
+        ctx.applyProgress(v.progress);
+        setStored(v.stored);
+        if (v.kept) {
+          // Kept in Rust: nothing of it stays in the window.
+          if (input.current !== null) input.current.value = '';
+          setEditing(false);
+        }
+      },
+      () => setView(null),
+    );
 
   const offer = view !== null && !view.kept ? view.check.other_region : null;
   const kept = view !== null && view.kept ? view : null;

@@ -7,7 +7,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { type NylasV2AppView, type WizardApiError, toWizardError } from '../api';
+import type { NylasV2AppView } from '../api';
 import type { Region } from '../bindings/Region';
 import { ErrorCard } from '../components/error-card';
 import {
@@ -15,8 +15,7 @@ import {
   DashboardLink,
   SavedActions,
   keptWhere,
-  reloadAfterRefusal,
-  useStoredSecret,
+  useSecretCheck,
 } from '../components/secret-check';
 import { CheckCircleIcon, LockIcon } from '../components/icons';
 import { localDate } from './finding-details';
@@ -41,10 +40,11 @@ export function NylasV2Step({ ctx }: StepViewProps) {
   // undefined while asking Rust whether a secret is saved.
   const [editing, setEditing] = useState(false);
   const [view, setView] = useState<NylasV2AppView | null>(null);
-  const [busy, setBusy] = useState<Source | null>(null);
-  const [stopped, setStopped] = useState(false);
-  const [error, setError] = useState<WizardApiError | null>(null);
-  const [stored, setStored] = useStoredSecret('nylas_v2_client_secret', setError);
+  const { stored, setStored, busy, stopped, error, check, cancel } = useSecretCheck<Source>(
+    'nylas_v2_client_secret',
+    ctx,
+    () => COMMAND,
+  );
   const idInput = useRef<HTMLInputElement>(null);
   const secretInput = useRef<HTMLInputElement>(null);
   const result = useRef<HTMLDivElement>(null);
@@ -53,39 +53,23 @@ export function NylasV2Step({ ctx }: StepViewProps) {
     if (view !== null) result.current?.scrollIntoView?.({ block: 'start' });
   }, [view]);
 
-  const run = async (from: Source) => {
-    if (busy !== null) return;
-    setBusy(from);
-    setStopped(false);
-    setError(null);
-    try {
-      const v =
+  const run = (from: Source) =>
+    check(
+      from,
+      () =>
         from === 'typed'
-          ? await api.checkNylasV2App(idInput.current?.value ?? '', secretInput.current?.value ?? '')
-          : await api.checkNylasV2App(null, null);
-      setView(v);
-      ctx.applyProgress(v.progress);
-      setStored(v.stored);
-      // Kept in Rust: nothing of the secret stays in the window.
-      if (secretInput.current !== null) secretInput.current.value = '';
-      setEditing(false);
-    } catch (e) {
-      const err = toWizardError(e);
-      setView(null);
-      setStopped(err.code === 'cancelled');
-      setError(err.code === 'cancelled' ? null : err);
-      if (from === 'stored') {
-        // A saved secret Nylas refuses is removed: show what is true now.
-        await reloadAfterRefusal('nylas_v2_client_secret', ctx, setStored);
-      }
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const cancel = () => {
-    if (busy !== null) void api.cancelRemote(COMMAND).catch((e: unknown) => setError(toWizardError(e)));
-  };
+          ? api.checkNylasV2App(idInput.current?.value ?? '', secretInput.current?.value ?? '')
+          : api.checkNylasV2App(null, null),
+      (v) => {
+        setView(v);
+        ctx.applyProgress(v.progress);
+        setStored(v.stored);
+        // Kept in Rust: nothing of the secret stays in the window.
+        if (secretInput.current !== null) secretInput.current.value = '';
+        setEditing(false);
+      },
+      () => setView(null),
+    );
 
   const saved = stored !== undefined && stored !== null && record !== null;
   const showForm = stored !== undefined && (!saved || editing);
