@@ -192,6 +192,16 @@ pub async fn wait_for(c: &Client, id: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
 }
 
+/// Wait for the first element matching a CSS selector (e.g. either of two
+/// test ids: `[data-testid="a"], [data-testid="b"]`).
+pub async fn wait_for_css(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("nothing matching {css} appeared: {e}"))
+}
+
 /// Wait until an element's visible text equals `want`.
 pub async fn wait_for_text(c: &Client, id: &str, want: &str) {
     let xpath = format!("//*[@data-testid='{id}' and normalize-space(.)='{want}']");

@@ -15,8 +15,8 @@ use wizard_e2e::practice::{
     start_practice_path,
 };
 use wizard_e2e::{
-    record_ipc, screenshot, scroll_to, text_of, tid, wait_for, wait_for_status, wait_for_text,
-    Driver,
+    record_ipc, screenshot, scroll_to, text_of, wait_for, wait_for_css, wait_for_status,
+    wait_for_text, Driver,
 };
 
 /// Contoso's practice v2 application (crates/sandbox/scenarios/practice.json).
@@ -175,10 +175,16 @@ async fn path_b_from_the_welcome_screen_to_a_connected_teams_account() {
         teams.contains("Created by the wizard, for people in your organization only."),
         "{teams}"
     );
-    let headline = match c.find(Locator::Css(&tid("done-complete"))).await {
-        Ok(el) => el.text().await.unwrap(),
-        Err(_) => text_of(&c, "done-left").await,
-    };
+    // Whichever headline the report gives, once it has loaded (the
+    // assertion then says what is left, if anything).
+    let headline = wait_for_css(
+        &c,
+        "[data-testid=\"done-complete\"], [data-testid=\"done-left\"]",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert!(
         headline.contains("You’re done: Nylas can add Teams meetings for your accounts"),
         "{headline}"
