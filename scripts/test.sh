@@ -7,6 +7,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
+# A CI machine builds once from nothing: incremental caches only cost disk
+# (4 GiB of a 14 GiB target), and a full disk once broke the linker there.
+export CARGO_INCREMENTAL=0
+echo "==> Disk before the build: $(df -h . | tail -1)"
+
 if ! command -v tauri-driver >/dev/null; then
   echo "==> Installing tauri-driver (2.x line) from crates.io"
   cargo install tauri-driver@2.1.0 --locked
