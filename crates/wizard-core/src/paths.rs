@@ -295,17 +295,20 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
             "Skip this step if all your mailboxes are in Microsoft 365.",
         ],
         "explain" => &[
-            "Microsoft retired ApplicationImpersonation and basic service accounts; bulk access now goes through admin consent for each tenant.",
-        ],
-        "credential" => &[
-            "In Nylas, create an admin-consent credential for each Microsoft tenant, with your Azure app's client ID and secret.",
-        ],
-        "admin-consent" => &[
-            "A Global Administrator (or Privileged Role Administrator) of each tenant opens the admin-consent link and accepts.",
-            "Then connect the tenant's mailboxes with that credential.",
+            "Microsoft retired ApplicationImpersonation in May 2024: new Nylas v2 service accounts can't be created (existing ones keep working).",
+            "In Nylas v3, each Microsoft tenant gets an admin-consent credential instead.",
         ],
         "tenants" => &[
-            "Repeat the admin-consent credential and the consent for each tenant, keeping a list of which are done.",
+            "In Nylas, create an admin-consent credential for each Microsoft tenant (Connectors → Microsoft → Credentials), with a unique name and the tenant's ID.",
+        ],
+        "consent" => &[
+            "A Global Administrator (or Privileged Role Administrator) of each tenant opens the Nylas admin-consent link for that tenant's credential and accepts.",
+        ],
+        "grants" => &[
+            "For each mailbox, call POST /v3/connect/custom with the provider microsoft, the email address and the credential ID of the user's tenant.",
+        ],
+        "service-accounts" => &[
+            "Only for existing v2 setups: authorize the user with the service account's refresh token and service_account: true; the service account's domain must match the user's.",
         ],
         _ => &[],
     };
@@ -315,7 +318,9 @@ fn by_hand(id: &str) -> (Vec<String>, Vec<DocLink>) {
         "test-sign-in" | "report" | "connect-accounts" | "native-auth" | "scopes" | "accounts" => {
             vec![nylas_docs(), azure_guide()]
         }
-        "explain" | "credential" | "admin-consent" | "tenants" => vec![consent(), nylas_docs()],
+        "explain" | "tenants" | "consent" | "grants" | "service-accounts" => {
+            vec![consent(), nylas_docs()]
+        }
         _ => vec![
             nylas_docs(),
             doc("Microsoft: Register an app", DocTopic::MicrosoftRegisterApp),
@@ -379,6 +384,15 @@ pub const MIGRATE_SCOPES_STEP: &str = "scopes";
 pub const MIGRATE_ACCOUNTS_STEP: &str = "accounts";
 /// Path D: the EWS connector, needed only for Exchange on-premises accounts.
 pub const MIGRATE_EWS_STEP: &str = "ews";
+
+/// Path E (bulk): what changed, the tenants' admin-consent credentials, the
+/// consent links, the mailboxes' grants, and v2 service accounts (existing
+/// setups only).
+pub const BULK_EXPLAIN_STEP: &str = "explain";
+pub const BULK_TENANTS_STEP: &str = "tenants";
+pub const BULK_CONSENT_STEP: &str = "consent";
+pub const BULK_GRANTS_STEP: &str = "grants";
+pub const BULK_SERVICE_ACCOUNTS_STEP: &str = "service-accounts";
 
 /// Steps built on every path. Everything else is shown as "not built yet".
 const COMMON_BUILT: &[&str] = &[FEATURES_STEP, REGION_STEP, AZURE_APP_STEP];
@@ -543,11 +557,17 @@ fn base_path_info(id: PathId) -> PathInfo {
             summary: "Connect many mailboxes at once with one admin consent per Microsoft tenant.".into(),
             when_to_choose: "Choose this if you connect whole organisations rather than one user at a time.".into(),
             steps: vec![
-                step("explain", "What changed", "Why service accounts and ApplicationImpersonation no longer work, and what replaces them."),
-                step("credential", "Admin-consent credential", "Create the admin-consent credential in Nylas for each tenant."),
-                step("admin-consent", "Admin consent", "Open the admin-consent link for a tenant and confirm it."),
-                step("tenants", "Many tenants", "Onboard many tenants from a CSV file, with progress and resume."),
-                step("report", "Report", "Save a report of what was checked and configured."),
+                step(BULK_EXPLAIN_STEP, "What changed", "Why v2 service accounts and ApplicationImpersonation no longer work, and what replaces them."),
+                step(FEATURES_STEP, "Features", "Pick what your app does with mail, calendars and contacts; we work out the permissions."),
+                step(REGION_STEP, "Region", "Pick where your Nylas data lives (US or EU); we list the redirect URIs to use."),
+                step(AZURE_APP_STEP, "Azure app", "Check the multi-tenant Azure app every tenant will consent to."),
+                step(NYLAS_ACCOUNT_STEP, "Nylas account", "Enter your Nylas API key; we check it and its region."),
+                step(CONFIGURE_NYLAS_STEP, "Microsoft connector", "Create or update the Microsoft connector the tenants' mailboxes will use, after you see what changes."),
+                step(BULK_TENANTS_STEP, "Tenants", "Create an admin-consent credential in Nylas for each tenant in your CSV file, with progress and resume."),
+                step(BULK_CONSENT_STEP, "Admin consent", "Open each tenant's admin-consent link, or export the links for the tenants' admins, and confirm consent."),
+                step(BULK_GRANTS_STEP, "Mailboxes", "Connect the mailboxes in your CSV file without each user signing in, with progress and resume."),
+                step(BULK_SERVICE_ACCOUNTS_STEP, "v2 service accounts", "Only for existing Nylas v2 service-account setups: add one more user the v2 way."),
+                step(REPORT_STEP, "Done", "See what was created and connected, and save the report."),
             ],
             duration: String::new(),
             needs: Vec::new(),
@@ -600,7 +620,10 @@ mod tests {
                 "report"
             ]
         );
-        assert!(!path_info(PathId::Bulk).steps.iter().any(|s| s.available));
+        // Path E: until its own steps are built, only the shared ones are.
+        for s in &path_info(PathId::Bulk).steps {
+            assert_eq!(s.available, is_built(PathId::Bulk, &s.id), "{}", s.id);
+        }
     }
 
     #[test]
@@ -624,10 +647,15 @@ mod tests {
             "This version can do all 7 steps."
         );
         assert_eq!(path_info(PathId::Migrate).steps_built, 8);
-        assert_eq!(
-            path_info(PathId::Bulk).built_note,
-            "Nothing on this path is built yet in this version: it shows you what to do by hand."
-        );
+        let bulk = path_info(PathId::Bulk);
+        if (bulk.steps_built as usize) < bulk.steps.len() {
+            assert!(
+                bulk.built_note
+                    .contains(&format!(" of its {} steps", bulk.steps.len())),
+                "{}",
+                bulk.built_note
+            );
+        }
     }
 
     #[test]

@@ -446,7 +446,7 @@ mod tests {
         let mut p = Progress::default();
         assert!(p.go_to_step("region").is_err());
         p.choose_path(Some(PathId::Bulk));
-        assert!(p.go_to_step("region").is_err());
+        assert!(p.go_to_step("test-sign-in").is_err());
         p.go_to_step("tenants").unwrap();
         assert_eq!(p.step_status["tenants"], StepStatus::InProgress);
     }
