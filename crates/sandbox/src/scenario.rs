@@ -268,6 +268,11 @@ pub struct Tenant {
     /// `resourceId`, `scope`), as Graph returns them (optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub oauth2_permission_grants: Vec<serde_json::Value>,
+    /// Users (mailboxes), as Graph returns them from `GET /users/{id}`:
+    /// `id`, `displayName`, `userPrincipalName`, `mail`, `proxyAddresses`
+    /// (`smtp:` aliases) (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<serde_json::Value>,
 }
 
 fn default_region_scope() -> String {
