@@ -62,7 +62,31 @@ fn credential_data(
         non_empty_str(d, "client_id", "credential_data.")?;
         non_empty_str(d, "client_secret", "credential_data.")?;
     }
+    if kind == "adminconsent" && provider == "microsoft" {
+        admin_consent_data(d)?;
+    }
     Ok(Value::Object(d.clone()))
+}
+
+/// A Microsoft admin-consent credential: `tenant` (which directory the
+/// admin consents for) is required; `client_id` / `client_secret` may be
+/// left out (Nylas then uses the connector's), but not sent empty.
+fn admin_consent_data(d: &serde_json::Map<String, Value>) -> Result<(), Response> {
+    if let Some(k) = d
+        .keys()
+        .find(|k| !["client_id", "client_secret", "tenant"].contains(&k.as_str()))
+    {
+        return Err(bad_request(&format!(
+            "Unknown field \"credential_data.{k}\" for an adminconsent credential."
+        )));
+    }
+    non_empty_str(d, "tenant", "credential_data.")?;
+    for k in ["client_id", "client_secret"] {
+        if d.contains_key(k) {
+            non_empty_str(d, k, "credential_data.")?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn list(
@@ -116,6 +140,7 @@ pub(crate) async fn create(
             credential_data: data_sent,
             created_at: at,
             updated_at: at,
+            consented_at: None,
         };
         let view = credential_view(&c);
         app.credentials.push(c);
@@ -172,7 +197,12 @@ pub(crate) async fn patch(
         }
         let c = find(app, &provider, &id)?;
         if m.contains_key("credential_data") {
-            c.credential_data = credential_data(&provider, &c.credential_type.clone(), &m)?;
+            let new = credential_data(&provider, &c.credential_type.clone(), &m)?;
+            if new.get("tenant") != c.credential_data.get("tenant") {
+                // Consent was given for the old directory only.
+                c.consented_at = None;
+            }
+            c.credential_data = new;
         }
         if let Some(name) = m.get("name").and_then(Value::as_str) {
             c.name = name.to_owned();

@@ -354,6 +354,11 @@ pub struct Credential {
     pub created_at: i64,
     #[serde(default = "default_created_at")]
     pub updated_at: i64,
+    /// `adminconsent` only: when the tenant's admin approved the consent
+    /// page (Unix seconds); grants through `/v3/connect/custom` need it
+    /// (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consented_at: Option<i64>,
 }
 
 /// A grant: one per email per application.
