@@ -388,6 +388,7 @@ async fn callback(
                     grant_status: "valid".into(),
                     created_at: t,
                     updated_at: t,
+                    credential_id: None,
                 });
                 id
             }
@@ -576,21 +577,7 @@ async fn get_grant(
     };
     json_response(
         StatusCode::OK,
-        json!({
-            "request_id": ids::guid(),
-            "data": {
-                "id": g.id,
-                "provider": g.provider,
-                "scope": g.scope,
-                "created_at": g.created_at,
-                "updated_at": g.updated_at,
-                "grant_status": g.grant_status,
-                "email": g.email,
-                "settings": {},
-                "blocked": false,
-                "state": "",
-            }
-        }),
+        json!({ "request_id": ids::guid(), "data": crate::nylas_v3_custom::grant_view(g) }),
     )
 }
 

@@ -377,6 +377,10 @@ pub struct Grant {
     pub created_at: i64,
     #[serde(default = "default_created_at")]
     pub updated_at: i64,
+    /// The admin-consent credential it was made with through
+    /// `/v3/connect/custom` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
 }
 
 fn default_grant_status() -> String {

@@ -120,3 +120,189 @@ async fn admin_consent_credentials_need_a_tenant() {
     assert_eq!(stored[0].credential_data["tenant"], "contoso.com");
     assert_eq!(stored[0].consented_at, None, "not consented when created");
 }
+
+/// Practice with a connector and two admin-consent credentials: Contoso
+/// (a tenant of the scenario, consented), and an outside tenant whose
+/// consent is given or not.
+async fn with_credentials(outside_consented: bool) -> SandboxHandle {
+    let mut s = Scenario::practice();
+    s.nylas_applications[0].connectors = serde_json::from_value(json!([{
+        "provider": "microsoft",
+        "settings": {"client_id": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01", "client_secret": "s3cret"},
+        "scope": ["Mail.Read", "offline_access"],
+    }]))
+    .unwrap();
+    s.tenants[0].users = vec![json!({
+        "id": "0b7c1f0e-3a51-4c2e-9d3f-6f2a1b8c4d02",
+        "displayName": "Adele Vance",
+        "userPrincipalName": "adele.vance@contoso.com",
+        "mail": "adele.vance@contoso.com",
+        "proxyAddresses": ["SMTP:adele.vance@contoso.com", "smtp:adele@contoso.com"],
+    })];
+    let mut creds = json!([
+        {"id": "cred-contoso", "provider": "microsoft", "name": "Contoso (contoso.com)",
+         "credential_type": "adminconsent", "credential_data": {"tenant": "contoso.com"},
+         "consented_at": 1717000000},
+        {"id": "cred-outside", "provider": "microsoft", "name": "Outside (outside.example)",
+         "credential_type": "adminconsent", "credential_data": {"tenant": "outside.example"}},
+        {"id": "cred-override", "provider": "microsoft", "name": "Override",
+         "credential_type": "connector",
+         "credential_data": {"client_id": "c", "client_secret": "s", "tenant": "contoso.com"}},
+    ]);
+    if outside_consented {
+        creds[1]["consented_at"] = json!(1717000000);
+    }
+    s.nylas_applications[0].credentials = serde_json::from_value(creds).unwrap();
+    start(s, None).await.unwrap()
+}
+
+fn custom(email: &str, credential_id: &str) -> Value {
+    json!({"provider": "microsoft", "settings": {"email_address": email, "credential_id": credential_id}})
+}
+
+const CUSTOM: &str = "nylas-us/v3/connect/custom";
+
+#[tokio::test]
+async fn custom_auth_makes_one_grant_per_email() {
+    let sb = with_credentials(true).await;
+    let (s, first) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("adele.vance@contoso.com", "cred-contoso")),
+    )
+    .await;
+    assert_eq!(s, 201, "{first}");
+    let grant = &first["data"];
+    assert_eq!(grant["email"], "adele.vance@contoso.com");
+    assert_eq!(grant["provider"], "microsoft");
+    assert_eq!(grant["grant_status"], "valid");
+    assert_eq!(grant["credential_id"], "cred-contoso");
+    assert_eq!(grant["scope"], json!(["Mail.Read", "offline_access"]));
+    // The same address again (any case): the same grant, re-authenticated.
+    let (s, again) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("Adele.Vance@contoso.com", "cred-contoso")),
+    )
+    .await;
+    assert_eq!(s, 201, "{again}");
+    assert_eq!(again["data"]["id"], grant["id"]);
+    assert!(again["data"]["updated_at"].as_i64() >= grant["updated_at"].as_i64());
+    // An outside tenant's directory isn't simulated: any address is taken.
+    let (s, other) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("someone@outside.example", "cred-outside")),
+    )
+    .await;
+    assert_eq!(s, 201, "{other}");
+    assert_ne!(other["data"]["id"], grant["id"]);
+    assert_eq!(sb.scenario().nylas_applications[0].grants.len(), 2);
+
+    // The grant reads back, alone or in the list filtered by email.
+    let id = grant["id"].as_str().unwrap();
+    let (s, one) = call(&sb, Method::GET, &format!("nylas-us/v3/grants/{id}"), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(one["data"]["credential_id"], "cred-contoso");
+    let (s, list) = call(
+        &sb,
+        Method::GET,
+        "nylas-us/v3/grants?email=ADELE.VANCE@contoso.com",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list["data"][0]["id"], grant["id"]);
+    let (_, all) = call(
+        &sb,
+        Method::GET,
+        "nylas-us/v3/grants?limit=1&offset=1",
+        None,
+    )
+    .await;
+    assert_eq!(all["limit"], 1);
+    assert_eq!(all["offset"], 1);
+    assert_eq!(all["data"][0]["email"], "someone@outside.example");
+    let (_, none) = call(&sb, Method::GET, "nylas-us/v3/grants?email=x@y.com", None).await;
+    assert_eq!(none["data"], json!([]));
+}
+
+#[tokio::test]
+async fn custom_auth_refusals_are_plain() {
+    let sb = with_credentials(false).await;
+    let cases = [
+        (
+            custom("adele.vance@contoso.com", "cred-outside"),
+            "provider_error",
+            "has not given admin consent",
+        ),
+        (
+            custom("adele@contoso.com", "cred-contoso"),
+            "provider_error",
+            "no user adele@contoso.com",
+        ),
+        (
+            custom("adele.vance@contoso.com", "cred-none"),
+            "invalid_request_error",
+            "Credential cred-none not found",
+        ),
+        (
+            custom("adele.vance@contoso.com", "cred-override"),
+            "invalid_request_error",
+            "needs an adminconsent credential",
+        ),
+        (
+            custom("not-an-address", "cred-contoso"),
+            "invalid_request_error",
+            "is not an email address",
+        ),
+        (
+            json!({"provider": "microsoft", "settings": {"email_address": "a@contoso.com"}}),
+            "invalid_request_error",
+            "settings.credential_id is required",
+        ),
+        (
+            json!({"provider": "microsoft", "settings": {"email": "a@contoso.com", "credential_id": "cred-contoso"}}),
+            "invalid_request_error",
+            "Unknown field \"settings.email\"",
+        ),
+        (
+            json!({"provider": "google", "settings": {}}),
+            "invalid_request_error",
+            "microsoft provider only",
+        ),
+    ];
+    for (body, kind, needle) in cases {
+        let (s, answer) = call(&sb, Method::POST, CUSTOM, Some(body.clone())).await;
+        assert_eq!(s, 400, "{body}: {answer}");
+        assert_eq!(answer["error"]["type"], kind, "{body}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{body}: {message}");
+    }
+    // Microsoft's words go along for Diagnose.
+    let (_, answer) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("adele@contoso.com", "cred-contoso")),
+    )
+    .await;
+    let aadsts = answer["error"]["provider_error"]["error_description"]
+        .as_str()
+        .unwrap();
+    assert!(aadsts.starts_with("AADSTS50034"), "{aadsts}");
+    assert!(sb.scenario().nylas_applications[0].grants.is_empty());
+    // A wrong key opens nothing.
+    let resp = client()
+        .post(format!("{}{CUSTOM}", sb.base_url()))
+        .bearer_auth("nyk_v0_wrong")
+        .json(&custom("adele.vance@contoso.com", "cred-contoso"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+}
