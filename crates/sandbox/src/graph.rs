@@ -12,6 +12,8 @@
 //! - `GET /v1.0/servicePrincipals(appId='…')/oauth2PermissionGrants` (Graph's
 //!   alternate key: 404 when the app has no service principal)
 //! - `GET /v1.0/organization`, `GET /v1.0/me`
+//! - `GET /v1.0/users/{id | userPrincipalName}` (an alias in `proxyAddresses`
+//!   is not a key: 404, as Graph answers)
 //!
 //! Tokens come from the simulated sign-in; each call needs one of the
 //! delegated permissions Microsoft documents for it, and changes need an
@@ -48,6 +50,13 @@ const READ_GRANTS: &[&str] = &[
     "Directory.ReadWrite.All",
 ];
 const READ_ORG: &[&str] = &["User.Read", "Organization.Read.All", "Directory.Read.All"];
+const READ_USERS: &[&str] = &[
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
 const WRITE_ROLES: &[&str] = &[
     "Global Administrator",
     "Application Administrator",
@@ -75,6 +84,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1.0/{key}/oauth2PermissionGrants", get(sp_grants))
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/me", get(me))
+        .route("/v1.0/users/{key}", get(get_user))
 }
 
 pub(crate) fn error(status: StatusCode, message: &str) -> Response {
@@ -547,6 +557,35 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
             }),
         ),
         None => not_found("me"),
+    }
+}
+
+/// A user of the token's tenant by ID or sign-in name (case-insensitive).
+async fn get_user(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let grant = match authorize(&state, &headers, READ_USERS) {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let found = with_tenant(&state, &grant, |t| {
+        t.users
+            .iter()
+            .find(|u| {
+                ["id", "userPrincipalName"].iter().any(|f| {
+                    u.get(*f)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.eq_ignore_ascii_case(&key))
+                })
+            })
+            .cloned()
+    })
+    .flatten();
+    match found {
+        Some(user) => json_response(StatusCode::OK, user),
+        None => not_found(&key),
     }
 }
 

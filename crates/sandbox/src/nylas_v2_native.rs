@@ -10,6 +10,12 @@
 //! `EWS.AccessAsUser.All`. What Microsoft refuses comes back as a 402
 //! (a provider rejection, nylas-python's errors); everything else as the
 //! v2 API's flat `{"message","type"}` error.
+//!
+//! Service accounts (seed 004): `provider: exchange` with
+//! `settings.service_account: true` connects another mailbox with the
+//! service account's refresh token (the tenant admin is who signs in here);
+//! Microsoft refuses a mailbox in another domain, and an address that is no
+//! user's `mail` (an alias, or nobody) — a 402 as well.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -120,9 +126,9 @@ async fn authorize(
         }
     }
     let provider = text(&body["provider"]);
-    if !["graph", "office365"].contains(&provider.as_str()) {
+    if !["graph", "office365", "exchange"].contains(&provider.as_str()) {
         return bad(&format!(
-            "The sandbox simulates native auth for the graph and office365 providers only, not '{provider}'."
+            "The sandbox simulates native auth for the graph, office365 and exchange providers only, not '{provider}'."
         ));
     }
     let scopes = text(&body["scopes"]);
@@ -187,6 +193,13 @@ async fn authorize(
             ));
         }
     }
+    if settings["service_account"].as_bool() == Some(true) {
+        if let Some(refused) =
+            service_account_refusal(&state, &grant, &text(&body["email_address"]))
+        {
+            return refused;
+        }
+    }
     let reauth = body["reauth_account_id"].as_str().map(str::to_owned);
     if let Some(id) = &reauth {
         if !accounts.iter().any(|a| &a.id == id) {
@@ -211,6 +224,34 @@ async fn authorize(
         },
     );
     json_response(StatusCode::OK, json!({ "code": code }))
+}
+
+/// Why Exchange refuses to open `email` with the service account's token
+/// (its tenant's admin): another domain, or no mailbox with that address.
+fn service_account_refusal(
+    state: &AppState,
+    grant: &crate::login_state::Grant,
+    email: &str,
+) -> Option<Response> {
+    let scenario = state.scenario.read().unwrap_or_else(|p| p.into_inner());
+    let tenant = scenario.tenants.iter().find(|t| t.id == grant.tenant_id)?;
+    let service = crate::graph::admin_of(tenant).user_principal_name;
+    let domain = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+    if domain(&service) != domain(email) {
+        return Some(provider_refused(&format!(
+            "The service account {service} can't impersonate {email}: the domains differ."
+        )));
+    }
+    let mailbox = tenant.users.iter().any(|u| {
+        u["mail"]
+            .as_str()
+            .is_some_and(|m| m.eq_ignore_ascii_case(email))
+    });
+    (!mailbox).then(|| {
+        provider_refused(&format!(
+            "The impersonation of {email} failed: there is no mailbox with that primary address (an alias can't be used)."
+        ))
+    })
 }
 
 /// A v2-looking account ID (25 lowercase letters and digits).
