@@ -10,6 +10,12 @@
 //! - `POST /_sandbox/device-codes/{user_code}/{approve|decline|expire}` →
 //!   decides a pending device code as the person signing in would (404 if
 //!   there is no such pending code).
+//! - `GET /_sandbox/nylas` → per Nylas v3 application: its credentials
+//!   (`id, name, credential_type, tenant, consented`) and grants (`id, email,
+//!   credential_id, grant_status, created_at, updated_at`), no secrets; for
+//!   tests that count what a run created.
+//! - `POST /_sandbox/nylas/credentials/{id}/consent` → the tenant's admin
+//!   consents without the page (404 for no such adminconsent credential).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -34,6 +40,56 @@ pub(crate) fn routes() -> Router<AppState> {
             "/device-codes/{user_code}/{action}",
             post(decide_device_code),
         )
+        .route("/nylas", get(nylas_state))
+        .route("/nylas/credentials/{id}/consent", post(consent))
+}
+
+async fn nylas_state(State(state): State<AppState>) -> Response {
+    let scenario = state.scenario.read().unwrap_or_else(|p| p.into_inner());
+    let apps: Vec<_> = scenario
+        .nylas_applications
+        .iter()
+        .map(|a| {
+            let credentials: Vec<_> = a
+                .credentials
+                .iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id, "name": c.name, "credential_type": c.credential_type,
+                        "tenant": c.credential_data.get("tenant"),
+                        "consented": c.consented_at.is_some(),
+                    })
+                })
+                .collect();
+            let grants: Vec<_> = a
+                .grants
+                .iter()
+                .map(|g| {
+                    json!({
+                        "id": g.id, "email": g.email, "credential_id": g.credential_id,
+                        "grant_status": g.grant_status,
+                        "created_at": g.created_at, "updated_at": g.updated_at,
+                    })
+                })
+                .collect();
+            json!({
+                "application_id": a.application_id, "region": a.region,
+                "credentials": credentials, "grants": grants,
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, json!(apps))
+}
+
+async fn consent(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    if crate::nylas_v3_consent::consent_directly(&state, &id) {
+        json_response(StatusCode::OK, json!({ "id": id, "consented": true }))
+    } else {
+        json_response(
+            StatusCode::NOT_FOUND,
+            json!({ "error": format!("no adminconsent credential {id}") }),
+        )
+    }
 }
 
 async fn device_codes(State(state): State<AppState>) -> Response {

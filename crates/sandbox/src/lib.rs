@@ -43,6 +43,7 @@ mod nylas_v2_native;
 mod nylas_v3;
 mod nylas_v3_admin;
 mod nylas_v3_auth;
+mod nylas_v3_consent;
 mod nylas_v3_creds;
 mod nylas_v3_custom;
 mod nylas_v3_ews;

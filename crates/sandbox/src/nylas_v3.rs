@@ -28,6 +28,7 @@ pub(crate) fn routes(region: NylasRegion) -> Router<AppState> {
         .merge(crate::nylas_v3_auth::routes(region))
         .merge(crate::nylas_v3_admin::routes(region))
         .merge(crate::nylas_v3_custom::routes(region))
+        .merge(crate::nylas_v3_consent::routes(region))
 }
 
 /// The bearer token of a request, if it has one.

@@ -1,5 +1,6 @@
 //! Nylas v3 hosted authentication, under the `nylas-us` / `nylas-eu`
-//! prefixes: `GET /v3/connect/auth`, the provider's way back
+//! prefixes: `GET /v3/connect/auth` (`response_type=adminconsent` goes on
+//! in `nylas_v3_consent.rs`), the provider's way back
 //! (`GET /v3/connect/callback`), `POST /v3/connect/token` and
 //! `GET /v3/grants/{id}`.
 //!
@@ -198,8 +199,17 @@ async fn auth(
             &format!("The redirect_uri {redirect_uri} is not allowed: add it to the callback URIs of your Nylas application."),
         );
     }
-    if param("response_type").as_deref() != Some("code") {
-        return bad_request("invalid_request_error", "response_type must be code.");
+    match param("response_type").as_deref() {
+        Some("code") => {}
+        Some("adminconsent") => {
+            return crate::nylas_v3_consent::page(&state, region, &app, &redirect_uri, &q)
+        }
+        _ => {
+            return bad_request(
+                "invalid_request_error",
+                "response_type must be code or adminconsent.",
+            )
+        }
     }
     if param("provider").is_some_and(|p| !p.split(',').any(|p| p.trim() == "microsoft")) {
         return bad_request(

@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     /// Nylas hosted auth in progress and its codes.
     pub(crate) hosted_auth: crate::nylas_v3_auth::HostedAuth,
+    /// Nylas hosted admin consent pages waiting for an answer.
+    pub(crate) admin_consents: crate::nylas_v3_consent::AdminConsents,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -74,6 +76,7 @@ pub async fn start(
         login: LoginState::with_secret_prefix(&secret_prefix),
         base_url: base_url.clone(),
         hosted_auth: Default::default(),
+        admin_consents: Default::default(),
     });
     let (stop, stop_rx) = watch::channel(false);
     let task = tokio::spawn(accept_loop(

@@ -306,3 +306,235 @@ async fn custom_auth_refusals_are_plain() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
 }
+
+const NYLAS_APP: &str = "2b6f0c1e-7d3a-4e9b-8c5f-1a2d3e4f5a6b";
+const CONSENT_URI: &str = "http://localhost:47618/nylas-wizard/admin-consent";
+
+/// `with_credentials(false)` with the wizard's consent loopback registered.
+async fn consent_sandbox() -> SandboxHandle {
+    let sb = with_credentials(false).await;
+    let (s, body) = call(
+        &sb,
+        Method::POST,
+        "nylas-us/v3/applications/redirect-uris",
+        Some(json!({"url": CONSENT_URI, "platform": "web"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    sb
+}
+
+fn consent_url(sb: &SandboxHandle, credential_id: &str, state: &str) -> String {
+    let mut url = url::Url::parse(&format!("{}nylas-us/v3/connect/auth", sb.base_url())).unwrap();
+    url.query_pairs_mut()
+        .append_pair("client_id", NYLAS_APP)
+        .append_pair("redirect_uri", CONSENT_URI)
+        .append_pair("response_type", "adminconsent")
+        .append_pair("provider", "microsoft")
+        .append_pair("credential_id", credential_id)
+        .append_pair("state", state);
+    url.into()
+}
+
+/// The admin in the browser, as the e2e and shell tests play it: open the
+/// page, follow the link `#approve` or `#deny`. Returns the page and where
+/// the answer sends the browser.
+async fn answer_consent(url: &str, which: &str) -> (String, url::Url) {
+    let page = client().get(url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    let href = link(&page, which);
+    let answer = client().get(&href).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    let to = answer.headers()["location"].to_str().unwrap();
+    (page, url::Url::parse(to).unwrap())
+}
+
+/// The address of the page's link `#id`.
+fn link(page: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\" href=\"");
+    let start = page.find(&marker).expect("the page has the link") + marker.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+}
+
+fn query(url: &url::Url) -> std::collections::HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
+}
+
+#[tokio::test]
+async fn hosted_admin_consent_approve_then_grants_work() {
+    let sb = consent_sandbox().await;
+    // Before consent: refused.
+    let (s, _) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("someone@outside.example", "cred-outside")),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (page, back) = answer_consent(&consent_url(&sb, "cred-outside", "st-1"), "approve").await;
+    assert!(page.contains("outside.example"), "{page}");
+    assert!(page.contains("Contoso Scheduler"), "{page}");
+    assert!(back.as_str().starts_with(CONSENT_URI), "{back}");
+    let q = query(&back);
+    assert_eq!(q["admin_consent"], "true");
+    assert_eq!(q["state"], "st-1");
+    assert!(!q.contains_key("error"));
+    let creds = sb.scenario().nylas_applications[0].credentials.clone();
+    assert!(creds
+        .iter()
+        .find(|c| c.id == "cred-outside")
+        .unwrap()
+        .consented_at
+        .is_some());
+    let (s, body) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("someone@outside.example", "cred-outside")),
+    )
+    .await;
+    assert_eq!(s, 201, "{body}");
+    // A page answered once can't be answered again.
+    let page = client()
+        .get(consent_url(&sb, "cred-outside", "st-2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let href = link(&page, "approve");
+    assert_eq!(client().get(&href).send().await.unwrap().status(), 302);
+    let again = client().get(&href).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn hosted_admin_consent_deny_is_an_oauth_error() {
+    let sb = consent_sandbox().await;
+    let (_, back) = answer_consent(&consent_url(&sb, "cred-outside", "st-9"), "deny").await;
+    let q = query(&back);
+    assert_eq!(q["error"], "access_denied");
+    assert_eq!(
+        q["error_description"],
+        "AADSTS65004: User declined to consent to access the app."
+    );
+    assert_eq!(q["state"], "st-9");
+    assert!(!q.contains_key("admin_consent"));
+    let creds = sb.scenario().nylas_applications[0].credentials.clone();
+    assert_eq!(
+        creds
+            .iter()
+            .find(|c| c.id == "cred-outside")
+            .unwrap()
+            .consented_at,
+        None
+    );
+}
+
+#[tokio::test]
+async fn hosted_admin_consent_checks_its_request() {
+    let sb = consent_sandbox().await;
+    let good = url::Url::parse(&consent_url(&sb, "cred-outside", "s")).unwrap();
+    let with = |key: &str, value: Option<&str>| {
+        let mut u = good.clone();
+        let pairs: Vec<(String, String)> = good
+            .query_pairs()
+            .into_owned()
+            .filter(|(k, _)| k != key)
+            .collect();
+        let mut q = u.query_pairs_mut();
+        q.clear();
+        for (k, v) in &pairs {
+            q.append_pair(k, v);
+        }
+        if let Some(v) = value {
+            q.append_pair(key, v);
+        }
+        drop(q);
+        u
+    };
+    for (url, needle) in [
+        (with("credential_id", None), "credential_id"),
+        (with("credential_id", Some("cred-none")), "not found"),
+        (
+            with("credential_id", Some("cred-override")),
+            "needs an adminconsent credential",
+        ),
+        (with("provider", None), "provider=microsoft"),
+        (
+            with(
+                "redirect_uri",
+                Some("http://localhost:47619/nylas-wizard/admin-consent"),
+            ),
+            "is not allowed",
+        ),
+        (with("response_type", Some("token")), "code or adminconsent"),
+    ] {
+        let resp = client().get(url.as_str()).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{url}");
+        let body: Value = resp.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{url}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn control_lists_credentials_and_grants_and_consents_directly() {
+    let sb = with_credentials(false).await;
+    let control = |path: &str| format!("{}_sandbox/{path}", sb.base_url());
+    let resp = client()
+        .post(control("nylas/credentials/cred-outside/consent"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    for missing in ["cred-none", "cred-override"] {
+        let resp = client()
+            .post(control(&format!("nylas/credentials/{missing}/consent")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 404, "{missing}");
+    }
+    let (s, _) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("someone@outside.example", "cred-outside")),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let state: Value = client()
+        .get(control("nylas"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let us = state
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["application_id"] == NYLAS_APP)
+        .unwrap();
+    let creds = us["credentials"].as_array().unwrap();
+    assert_eq!(creds.len(), 3);
+    let outside = creds.iter().find(|c| c["id"] == "cred-outside").unwrap();
+    assert_eq!(outside["tenant"], "outside.example");
+    assert_eq!(outside["consented"], true);
+    assert!(
+        !state.to_string().contains("\"s\""),
+        "no credential_data beyond the tenant"
+    );
+    assert_eq!(us["grants"].as_array().unwrap().len(), 1);
+    assert_eq!(us["grants"][0]["email"], "someone@outside.example");
+    assert_eq!(us["grants"][0]["credential_id"], "cred-outside");
+}
