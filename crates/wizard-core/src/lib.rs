@@ -6,6 +6,7 @@
 
 // Foundation
 pub mod answers;
+pub mod bulk;
 pub mod endpoints;
 pub mod error;
 pub mod http;

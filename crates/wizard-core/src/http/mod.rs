@@ -42,6 +42,29 @@ tokio::task_local! {
     static ON_RETRY: RetryObserver;
 }
 
+/// Awaited before every attempt (retries included) of the calls made
+/// inside [`gate_attempts`]: a bulk run's rate limiter, so that no attempt
+/// of any of its calls goes past it.
+pub type AttemptGate =
+    Arc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
+
+tokio::task_local! {
+    static BEFORE_ATTEMPT: AttemptGate;
+}
+
+/// Run `fut` with every HTTP attempt it makes waiting for `gate` first
+/// (calls in spawned tasks are not gated).
+pub async fn gate_attempts<F: std::future::Future>(gate: AttemptGate, fut: F) -> F::Output {
+    BEFORE_ATTEMPT.scope(gate, fut).await
+}
+
+/// Wait for the current [`AttemptGate`], if any (at once otherwise).
+pub async fn pass_gate() {
+    if let Ok(wait) = BEFORE_ATTEMPT.try_with(|gate| gate()) {
+        wait.await;
+    }
+}
+
 /// Run `fut` with `observer` told of every retry its HTTP calls make (the
 /// plan engine shows "retrying" this way; calls in spawned tasks are not
 /// seen).
@@ -240,7 +263,9 @@ impl HttpClient {
                 _ = tokio::time::sleep_until(deadline) => {
                     return Err(errors::deadline(&req.label, deadline_secs, attempts))
                 }
-                outcome = self.attempt(req) => outcome,
+                // The gate's wait counts against the deadline and yields to
+                // a cancel like the attempt itself.
+                outcome = async { pass_gate().await; self.attempt(req).await } => outcome,
             };
             let failure = match outcome {
                 Ok(resp) => {

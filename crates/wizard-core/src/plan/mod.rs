@@ -26,13 +26,26 @@
 //!    was done is found done and nothing is created twice; the journal adds
 //!    the fingerprints of what was last sent and which step was in flight.
 //!    The [`ApplyReport`] says per step what happened.
+//! 4. **Many independent items** (a credential per tenant, a grant per
+//!    mailbox): [`apply_many`] is the concurrent sibling of [`apply`]:
+//!    bounded concurrency, one rate limiter every HTTP attempt passes
+//!    (retries included), a 429 waited out and the item tried again, a
+//!    failed item reported while the run carries on, an append-only JSON
+//!    lines journal (one line per finished item, in the file before the
+//!    next starts) that a resumed run reads to skip finished items, and a
+//!    cancel that starts nothing new but lets running items finish.
 
 mod apply;
 mod journal;
+mod many;
 mod progress;
 
 pub use apply::{apply, unknown_step, StepContext, StepDone, StepRunner};
 pub use journal::{Journal, JournalEntry, JournalState};
+pub use many::{
+    apply_many, rate_gate, read_many_journal, ItemRunner, ManyDone, ManyEvent, ManyItem, ManyLine,
+    ManyOptions, ManyOutcome, ManyReport, ManyResult,
+};
 pub use progress::{ApplyReport, ProgressEvent, StepOutcome, StepReport, StepState};
 
 use serde::{Deserialize, Serialize};
