@@ -37,6 +37,9 @@ pub enum RemoteOp {
     GraphMe,
     /// `PATCH /v1.0/applications/{id}`.
     GraphPatchApplication,
+    /// `GET /v1.0/users/{upn}`: is an address a mailbox's own, not an alias
+    /// (v2 service accounts).
+    GraphUser,
     /// `POST /v1.0/applications/{id}/addPassword` (a new client secret).
     GraphAddPassword,
     /// `GET /v1.0/applications?$filter=displayName eq …` (or by tag): an app
@@ -66,6 +69,10 @@ pub enum RemoteOp {
     NylasCreateCredential,
     /// `PATCH /v3/connectors/microsoft/creds/{id}` (its credential_data).
     NylasUpdateCredential,
+    /// `POST /v3/connect/custom` with provider `microsoft`: a mailbox's grant
+    /// through its tenant's admin-consent credential (path E; posting again
+    /// re-authenticates the same grant).
+    NylasCustomAuth,
     /// `GET /v3/connectors/ews` (404: none yet; path D's Exchange on-premises).
     NylasGetEwsConnector,
     /// `POST /v3/connectors` with provider `ews`.
@@ -113,6 +120,7 @@ impl RemoteOp {
             | NylasListCredentials
             | NylasCreateCredential
             | NylasUpdateCredential
+            | NylasCustomAuth
             | NylasGetEwsConnector
             | NylasCreateEwsConnector => service::NYLAS,
             NylasV2Authorize | NylasV2Token => service::NYLAS_V2,
@@ -128,6 +136,7 @@ impl RemoteOp {
             | GraphAppConsentGrants
             | GraphOrganization
             | GraphMe
+            | GraphUser
             | GraphPatchApplication
             | GraphAddPassword
             | GraphFindApplications
@@ -148,6 +157,7 @@ impl RemoteOp {
             | GraphAppConsentGrants
             | GraphOrganization
             | GraphMe
+            | GraphUser
             | GraphFindApplications
             | NylasGetConnector
             | NylasListCallbackUris
@@ -165,6 +175,7 @@ impl RemoteOp {
             | NylasCreateConnector
             | NylasCreateCallbackUri
             | NylasCreateCredential
+            | NylasCustomAuth
             | NylasCreateEwsConnector
             | NylasV2Authorize
             | NylasV2Token
@@ -191,6 +202,7 @@ impl RemoteOp {
                 | RemoteOp::NylasCreateCallbackUri
                 | RemoteOp::NylasCreateCredential
                 | RemoteOp::NylasUpdateCredential
+                | RemoteOp::NylasCustomAuth
                 | RemoteOp::NylasCreateEwsConnector
                 | RemoteOp::NylasV2Authorize
                 | RemoteOp::NylasV2Token

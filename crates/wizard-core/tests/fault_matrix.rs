@@ -20,6 +20,7 @@ use serde_json::json;
 use strum::IntoEnumIterator;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+use wizard_core::bulk::create_grant;
 use wizard_core::endpoints::Endpoints;
 use wizard_core::http::{HttpClient, HttpConfig};
 use wizard_core::microsoft::graph::GraphClient;
@@ -171,6 +172,8 @@ fn expected(op: RemoteOp, kind: Kind, fault: FaultKind) -> Expect {
         // Graph's 404 there means the app has no service principal (yet):
         // an answer, not an error.
         Status404 if op == RemoteOp::GraphAppConsentGrants => Expect::Ok { calls: 1 },
+        // Graph's 404 for a user means no user has that sign-in name.
+        Status404 if op == RemoteOp::GraphUser => Expect::Ok { calls: 1 },
         // Nylas's 404 for the connector means there is none yet.
         Status404 if op == RemoteOp::NylasGetConnector => Expect::Ok { calls: 1 },
         // The same for the EWS connector (path D).
@@ -371,6 +374,37 @@ impl Setup {
         .unwrap();
     }
 
+    /// An admin-consent credential (for a tenant outside the scenario, so
+    /// any mailbox is accepted) its admin consented to, made without faults.
+    async fn consented_credential(&self) -> String {
+        let body = json!({"name": "Northwind (northwind.example)", "credential_type": "adminconsent",
+                          "credential_data": {"tenant": "northwind.example"}});
+        let created: serde_json::Value = no_proxy()
+            .post(format!(
+                "{}/nylas-us/v3/connectors/microsoft/creds",
+                self.sb.base_url()
+            ))
+            .bearer_auth(US_KEY)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["data"]["id"].as_str().unwrap().to_owned();
+        let consented = no_proxy()
+            .post(format!(
+                "{}/_sandbox/nylas/credentials/{id}/consent",
+                self.sb.base_url()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(consented.status().is_success());
+        id
+    }
+
     fn graph(&self, tokens: &Tokens) -> GraphClient {
         GraphClient::new(&http(), &self.endpoints.graph, tokens)
     }
@@ -541,6 +575,13 @@ impl Setup {
                 let r = g.me(&cancel).await;
                 (route, Kind::Read, r.map(drop))
             }
+            RemoteOp::GraphUser => {
+                let g = self.graph(&signed_in(&self.sb, &self.config, Access::Audit).await);
+                let route = format!("GET {}", graph("users/admin@contoso.com"));
+                self.arm(&route, fault);
+                let r = g.user("admin@contoso.com", &cancel).await;
+                (route, Kind::Read, r.map(drop))
+            }
             RemoteOp::GraphPatchApplication => {
                 let g = self.graph(&signed_in(&self.sb, &self.config, Access::Fix).await);
                 let route = format!("PATCH {}", graph(&format!("applications/{APP_OBJECT_ID}")));
@@ -676,6 +717,16 @@ impl Setup {
                 self.arm(&route, fault);
                 let r = update_credential(&nylas, &id, &credential_data(), &cancel).await;
                 (route, Kind::Once, r.map(drop))
+            }
+            RemoteOp::NylasCustomAuth => {
+                self.with_connector().await;
+                let credential_id = self.consented_credential().await;
+                let nylas = self.nylas(&http);
+                let route = "POST /nylas-us/v3/connect/custom".to_owned();
+                self.arm(&route, fault);
+                let r =
+                    create_grant(&nylas, "lee@northwind.example", &credential_id, &cancel).await;
+                (route, Kind::Once, r.map(drop).map_err(|e| e.error))
             }
             RemoteOp::NylasBetaListIntegrations
             | RemoteOp::NylasBetaGetIntegration

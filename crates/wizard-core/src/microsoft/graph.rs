@@ -78,6 +78,20 @@ pub struct Me {
     pub user_principal_name: Option<String>,
 }
 
+/// A user of the directory, as `GET /users/{upn}` describes them: enough to
+/// tell a mailbox's own address from an alias (v2 service accounts).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryUser {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+    /// The mailbox's primary SMTP address (none: no mailbox).
+    #[serde(default)]
+    pub mail: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedDomain {
@@ -299,6 +313,29 @@ impl GraphClient {
             .send_json(&req, cancel)
             .await
             .map_err(|e| explain(e, "read who signed in"))
+    }
+
+    /// The user whose sign-in name (or ID) is `key` (`User.ReadBasic.All`).
+    /// `None`: no such user — Graph doesn't look users up by an alias.
+    pub async fn user(
+        &self,
+        key: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<DirectoryUser>> {
+        // An address goes into the path as it is: refuse what would change it.
+        if key.is_empty() || key.contains(['/', '?', '#', '%', '\\']) {
+            return Err(WizardError::invalid_input(format!(
+                "\"{key}\" isn't an email address."
+            )));
+        }
+        let req = self
+            .request(RemoteOp::GraphUser, &format!("v1.0/users/{key}"))?
+            .query(&[("$select", "displayName,userPrincipalName,mail")]);
+        match self.http.send_json(&req, cancel).await {
+            Ok(u) => Ok(Some(u)),
+            Err(e) if e.status == Some(404) => Ok(None),
+            Err(e) => Err(explain(e, "read the user")),
+        }
     }
 
     /// `PATCH /applications/{id}`: every property sent replaces the stored

@@ -12,6 +12,7 @@ pub mod app;
 pub mod error;
 pub mod integrations;
 pub mod native_auth;
+pub mod service_account;
 pub mod teams_auth;
 pub mod teams_plan;
 

@@ -131,6 +131,22 @@ impl UserSignIn {
         timeout: std::time::Duration,
         cancel: &CancellationToken,
     ) -> Result<SignedInUser> {
+        self.finish_with_graph(http, endpoints, azure_client_secret, timeout, cancel)
+            .await
+            .map(|(user, _)| user)
+    }
+
+    /// [`finish`](Self::finish), also giving the sign-in's Graph access token
+    /// (memory only), for reads as the signed-in account (a v2 service
+    /// account checks the mailboxes it will connect).
+    pub async fn finish_with_graph(
+        self,
+        http: &HttpClient,
+        endpoints: &Endpoints,
+        azure_client_secret: &SecretString,
+        timeout: std::time::Duration,
+        cancel: &CancellationToken,
+    ) -> Result<(SignedInUser, Tokens)> {
         let raw = self
             .listener
             .wait_raw(self.state.secret(), timeout, cancel, PAGES)
@@ -198,11 +214,14 @@ impl UserSignIn {
             .display_name
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| email.clone());
-        Ok(SignedInUser {
-            email,
-            name,
-            refresh_token,
-        })
+        Ok((
+            SignedInUser {
+                email,
+                name,
+                refresh_token,
+            },
+            tokens,
+        ))
     }
 }
 
