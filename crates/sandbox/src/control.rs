@@ -10,6 +10,11 @@
 //! - `POST /_sandbox/device-codes/{user_code}/{approve|decline|expire}` →
 //!   decides a pending device code as the person signing in would (404 if
 //!   there is no such pending code).
+//! - `GET /_sandbox/rate-limit` → `{"config": {requests_per_second,
+//!   extra_429_percent, retry_after_seconds} | null, "counts": {requests,
+//!   passed, limited, extra_429}}`
+//! - `PUT /_sandbox/rate-limit` with the config object (fields optional) or
+//!   `null` (off) → sets it, counts start again; 400 `{"error"}` if invalid.
 //! - `GET /_sandbox/nylas` → per Nylas v3 application: its credentials
 //!   (`id, name, credential_type, tenant, consented`) and grants (`id, email,
 //!   credential_id, grant_status, created_at, updated_at`), no secrets; for
@@ -27,6 +32,7 @@ use serde_json::json;
 
 use crate::faults::Fault;
 use crate::login_state::DeviceStatus;
+use crate::rate_limit::NylasRateLimit;
 use crate::server::AppState;
 use crate::service::json_response;
 
@@ -40,8 +46,35 @@ pub(crate) fn routes() -> Router<AppState> {
             "/device-codes/{user_code}/{action}",
             post(decide_device_code),
         )
+        .route("/rate-limit", get(rate_limit).put(put_rate_limit))
         .route("/nylas", get(nylas_state))
         .route("/nylas/credentials/{id}/consent", post(consent))
+}
+
+async fn rate_limit(State(state): State<AppState>) -> Response {
+    json_response(
+        StatusCode::OK,
+        json!({ "config": state.rate_limit.config(), "counts": state.rate_limit.counts() }),
+    )
+}
+
+async fn put_rate_limit(
+    State(state): State<AppState>,
+    body: Result<Json<Option<NylasRateLimit>>, JsonRejection>,
+) -> Response {
+    let config = match body {
+        Ok(Json(c)) => c,
+        Err(e) => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                json!({ "error": format!("expected a rate limit object or null: {}", e.body_text()) }),
+            )
+        }
+    };
+    match state.rate_limit.set(config) {
+        Ok(()) => rate_limit(State(state)).await,
+        Err(e) => json_response(StatusCode::BAD_REQUEST, json!({ "error": e })),
+    }
 }
 
 async fn nylas_state(State(state): State<AppState>) -> Response {

@@ -12,7 +12,8 @@
 //! client types, so a misunderstanding in the client is not mirrored here.
 //!
 //! Control routes live under `/_sandbox/` (outside every service's namespace):
-//! `GET /_sandbox/health`, `GET /_sandbox/calls`, `GET|PUT /_sandbox/faults`.
+//! `GET /_sandbox/health`, `GET /_sandbox/calls`, `GET|PUT /_sandbox/faults`,
+//! `GET|PUT /_sandbox/rate-limit`, `GET /_sandbox/nylas` (see `control.rs`).
 //! They are neither counted nor subject to faults, so a test can always
 //! reset the faults.
 //!
@@ -49,12 +50,14 @@ mod nylas_v3_custom;
 mod nylas_v3_ews;
 mod nylas_v3_redirects;
 mod oauth;
+mod rate_limit;
 mod scenario;
 mod server;
 mod service;
 
 pub use error::SandboxError;
 pub use faults::Fault;
+pub use rate_limit::{NylasRateLimit, RateLimitCounts};
 pub use scenario::{
     Admin, Branding, CallbackUri, NylasApplication, NylasRegion, NylasV2Application,
     NylasV2Behaviour, Scenario, SignIn, Tenant, V2Account, LIVE_APPS_SCENARIO_JSON,

@@ -50,6 +50,9 @@ pub struct Scenario {
     /// Unverified Nylas v2 / beta behaviours (optional).
     #[serde(default)]
     pub nylas_v2: NylasV2Behaviour,
+    /// Nylas's per-application rate limit (optional; absent: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nylas_rate_limit: Option<crate::rate_limit::NylasRateLimit>,
 }
 
 /// A Nylas v2 application: its client ID and secret open both the v2 API's
@@ -576,6 +579,9 @@ impl Scenario {
                     ));
                 }
             }
+        }
+        if let Some(limit) = &self.nylas_rate_limit {
+            limit.check()?;
         }
         for answer in &self.sign_in.device_code_polls {
             if !DEVICE_POLL_ANSWERS.contains(&answer.as_str()) {

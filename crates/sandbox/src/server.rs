@@ -50,6 +50,8 @@ pub(crate) struct Shared {
     pub(crate) hosted_auth: crate::nylas_v3_auth::HostedAuth,
     /// Nylas hosted admin consent pages waiting for an answer.
     pub(crate) admin_consents: crate::nylas_v3_consent::AdminConsents,
+    /// Nylas's per-application rate limit (off unless set).
+    pub(crate) rate_limit: crate::rate_limit::RateLimiter,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -69,6 +71,7 @@ pub async fn start(
     let addr = listener.local_addr().map_err(bind_err)?;
     let base_url = format!("http://{addr}/");
     let secret_prefix = scenario.sign_in.issued_secret_prefix.clone();
+    let rate_limit = crate::rate_limit::RateLimiter::new(scenario.nylas_rate_limit.clone());
     let shared = Arc::new(Shared {
         faults: FaultTable::new(scenario.faults.clone())?,
         scenario: RwLock::new(scenario),
@@ -77,6 +80,7 @@ pub async fn start(
         base_url: base_url.clone(),
         hosted_auth: Default::default(),
         admin_consents: Default::default(),
+        rate_limit,
     });
     let (stop, stop_rx) = watch::channel(false);
     let task = tokio::spawn(accept_loop(
@@ -144,6 +148,26 @@ impl SandboxHandle {
     /// times out by itself: wrap it in `tokio::time::timeout` in tests.
     pub async fn wait_for_calls(&self, route_key: &str, n: u64) {
         self.shared.calls.wait_for(route_key, n).await
+    }
+
+    /// Turn Nylas's per-application rate limit on (`Some`) or off;
+    /// its windows and counts start again.
+    pub fn set_nylas_rate_limit(
+        &self,
+        limit: Option<crate::NylasRateLimit>,
+    ) -> Result<(), SandboxError> {
+        self.shared
+            .rate_limit
+            .set(limit)
+            .map_err(|reason| SandboxError::InvalidScenario {
+                origin: "rate limit".into(),
+                reason,
+            })
+    }
+
+    /// What the rate limit did since it was last set.
+    pub fn rate_limit_counts(&self) -> crate::RateLimitCounts {
+        self.shared.rate_limit.counts()
     }
 
     /// A copy of the simulated world as it is now.
@@ -314,7 +338,10 @@ async fn handle(
     }
     let mut resp = match fault.as_ref().and_then(|f| replacement(f, service)) {
         Some(resp) => resp,
-        None => route(router, req).await,
+        None => match crate::rate_limit::refuse(&shared, &path, req.headers()) {
+            Some(resp) => resp,
+            None => route(router, req).await,
+        },
     };
     if let Some(value) = fault.as_ref().and_then(|f| f.retry_after.as_deref()) {
         if let Ok(value) = HeaderValue::from_str(value) {
