@@ -3,8 +3,10 @@
 //! Exit codes (stable, for scripts): 0 success / nothing failed, 1 a check
 //! failed (or the sandbox could not serve), 2 bad input or an unreadable
 //! file, 3 a remote service failed (`check --live`, `fix`, `app create`,
-//! `connector apply`; tested in cli_live.rs, cli_app_create.rs and
-//! cli_connector.rs), 130 `connector apply` stopped with Ctrl-C.
+//! `connector apply`, `bulk`; tested in cli_live.rs, cli_app_create.rs,
+//! cli_connector.rs and cli_bulk.rs), 130 `connector apply` or `bulk`
+//! stopped with Ctrl-C. `bulk credentials|grants` exit 1 when some items
+//! failed (each listed with its reason).
 //! With `--format json`, exit 2 also prints `{"error": {code, message,
 //! hint?}}` on stdout (the plain message still goes to stderr).
 
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod app_cmd;
+mod bulk_cmd;
 mod check_cmd;
 mod connector_cmd;
 mod diagnose_cmd;
@@ -68,6 +71,11 @@ enum Command {
         #[command(subcommand)]
         command: migrate_cmd::MigrateCommand,
     },
+    /// Many tenants and mailboxes at once: `bulk credentials`, `bulk consent-links`, `bulk grants`.
+    Bulk {
+        #[command(subcommand)]
+        command: bulk_cmd::BulkCommand,
+    },
     /// Microsoft Teams on Nylas v2: `teams create-integration …` makes the Teams integration.
     Teams {
         #[command(subcommand)]
@@ -105,6 +113,7 @@ fn main() -> ExitCode {
         Command::Connector { command } => connector_cmd::run(command),
         Command::Summary(args) => summary_cmd::run(args),
         Command::Migrate { command } => migrate_cmd::run(command),
+        Command::Bulk { command } => bulk_cmd::run(command),
         Command::Teams { command } => teams_cmd::run(command),
         Command::V2 { command } => v2_cmd::run(command),
     }
