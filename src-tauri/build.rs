@@ -75,6 +75,7 @@ const COMMANDS: &[&str] = &[
     "teams_accounts_view",
     "connect_teams_accounts",
     "paste_teams_callback",
+    "bulk_what_changed",
 ];
 
 fn main() {

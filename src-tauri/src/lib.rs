@@ -3,6 +3,7 @@
 
 mod app_state;
 mod bench;
+mod bulk_commands;
 mod changes_commands;
 mod commands;
 mod configure_commands;
@@ -118,6 +119,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         teams_auth_commands::teams_accounts_view,
         teams_auth_commands::connect_teams_accounts,
         teams_auth_commands::paste_teams_callback,
+        bulk_commands::bulk_what_changed,
     ])
 }
 

@@ -68,6 +68,7 @@ import type { TenantInfo } from './bindings/TenantInfo';
 import type { TestSignInOutcome } from './bindings/TestSignInOutcome';
 import type { V2Scope } from './bindings/V2Scope';
 import type { V2ScopeChoice } from './bindings/V2ScopeChoice';
+import type { WhatChanged } from './bindings/WhatChanged';
 import type { WizardError } from './bindings/WizardError';
 
 /** Plain words for each stable error code (crates/wizard-core/src/error.rs).
@@ -1007,4 +1008,11 @@ export function copyNativeAuthToken(accountId: string): Promise<{ copied: boolea
 /** Forget the access tokens kept for copying (leaving the step). */
 export async function forgetNativeAuthTokens(): Promise<void> {
   await call<null>('forget_native_auth_tokens');
+}
+
+// ---- Path E: bulk onboarding with admin consent (src-tauri/src/bulk_commands.rs)
+
+/** The "What changed" step's words (Rust owns them). */
+export function bulkWhatChanged(): Promise<WhatChanged> {
+  return call<WhatChanged>('bulk_what_changed');
 }

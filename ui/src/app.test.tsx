@@ -4,7 +4,7 @@ import type { Session } from './bindings/Session';
 import { App } from './app';
 import * as api from './api';
 import { WizardApiError } from './api';
-import { makePaths, makeSession } from './test/fixtures';
+import { asNotBuilt, makePaths, makeSession } from './test/fixtures';
 import { fixtureChoices, fixturePath, fixtureProgress, fixtureRedirects } from './test/requirements';
 
 // The app's only way to Rust is api.ts; replace its calls (keep the error
@@ -324,12 +324,11 @@ describe('wizard frame', () => {
 
   it('shows an unavailable step honestly as not built, with what it will do', async () => {
     // Paths A to D are all built: migration's EWS step is made unbuilt
-    // here, with bulk onboarding's by-hand lines and docs (Rust's words).
+    // here, with by-hand lines and docs as Rust words them.
     const paths = makePaths();
     const migrate = paths.find((p) => p.id === 'migrate')!;
-    const byHand = paths.find((p) => p.id === 'bulk')!.steps.find((st) => !st.available)!;
     const at = migrate.steps.findIndex((st) => st.id === 'ews');
-    migrate.steps[at] = { ...migrate.steps[at]!, available: false, by_hand: byHand.by_hand, docs: byHand.docs };
+    migrate.steps[at] = asNotBuilt(migrate.steps[at]!);
     const unbuilt = migrate.steps[at]!;
     const progress = fixtureProgress('migrate/scopes/new');
     progress.step = 'region';

@@ -138,6 +138,9 @@ pub struct Answers {
     /// Path D: the checklist items the admin ticked (what only happens in
     /// the Nylas dashboard), each once, in checklist order.
     pub migrate_ticks: Vec<crate::migrate::checklist::ChecklistItem>,
+    /// Path E: what its tenants, consent and mailboxes steps last did
+    /// (counts only).
+    pub bulk: crate::state::BulkAnswers,
 }
 
 /// One change to the answers, as the window sends it. Every value is
@@ -399,6 +402,7 @@ impl Answers {
             teams_integration: self.teams_integration.clone(),
             teams_accounts: self.teams_accounts.clone(),
             v2_accounts: self.v2_accounts.clone(),
+            bulk: self.bulk.clone(),
             ..Answers::default()
         };
         let p = Some(path);

@@ -41,5 +41,6 @@ pub mod portal;
 pub mod redirect_uris;
 pub mod regions;
 pub mod scopes;
+pub mod what_changed;
 
 pub use error::{ErrorCode, WizardError};

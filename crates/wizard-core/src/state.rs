@@ -16,10 +16,12 @@ use crate::error::{Result, WizardError};
 use crate::paths::{path_info, PathId, AZURE_APP_STEP};
 
 mod status;
+mod status_bulk;
 mod status_migrate;
 mod status_v2;
 mod store;
 pub use status::StepLeave;
+pub use status_bulk::{BulkAnswers, BulkConsentRecord, BulkRunRecord};
 pub(crate) use store::write_atomically;
 pub use store::{StateNotice, StateStore};
 

@@ -8,6 +8,7 @@
 import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
+import { BulkExplainStep } from './bulk-explain';
 import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
 import { ConnectAccountsStep } from './connect-accounts';
@@ -48,6 +49,8 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'migrate/connector': ConfigureNylasStep,
   'migrate/ews': MigrateEwsStep,
   'migrate/report': MigrateDoneStep,
+  'bulk/explain': BulkExplainStep,
+  'bulk/connector': ConfigureNylasStep,
 };
 
 export function findStepView(

@@ -3,20 +3,19 @@ import { createRef } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import type { PathInfo } from '../bindings/PathInfo';
 import type { ProgressView } from '../bindings/ProgressView';
-import { makePaths } from '../test/fixtures';
+import { asNotBuilt, makePaths, nothingBuilt } from '../test/fixtures';
 import { fixtureProgress, makeSession } from '../test/requirements';
 import type { StepContext } from '../steps/types';
 import { Frame } from './frame';
 
 const pathOf = (id: PathInfo['id']) => makePaths().find((p) => p.id === id)!;
 
-/** `id` with `step` as if it weren't built: its by-hand steps and docs are
- *  those Rust gives a step it really marks not built (bulk onboarding's). */
+/** `id` with `step` as if it weren't built, with by-hand steps and docs
+ *  as Rust words them. */
 function withUnbuilt(id: PathInfo['id'], step: string): PathInfo {
   const path = structuredClone(pathOf(id));
-  const unbuilt = pathOf('bulk').steps.find((st) => !st.available)!;
   const i = path.steps.findIndex((st) => st.id === step);
-  path.steps[i] = { ...path.steps[i]!, available: false, by_hand: unbuilt.by_hand, docs: unbuilt.docs };
+  path.steps[i] = asNotBuilt(path.steps[i]!);
   return path;
 }
 
@@ -151,7 +150,7 @@ describe('no dead ends (issue 17, point 3)', () => {
   });
 
   it('a path with nothing built says so', () => {
-    const bulk = pathOf('bulk');
+    const bulk = nothingBuilt(pathOf('bulk'));
     show(bulk, fixtureProgress('bulk/explain/new'));
     expect(screen.getByTestId('not-built-covered').textContent).toBe(
       'Nothing yet: no step of this path is built in this version.',

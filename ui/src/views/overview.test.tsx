@@ -68,9 +68,10 @@ describe('the journey before Start (issue 17, point 1)', () => {
     expect(screen.getByTestId('path-built-migrate').textContent).toBe(
       `This version can do all ${migrate.steps.length} steps.`,
     );
-    // A path with nothing built says so, in Rust's words.
-    expect(screen.getByTestId('path-built-bulk').textContent).toBe(pathOf('bulk').built_note);
-    expect(pathOf('bulk').steps_built).toBe(0);
+    // Path E says how much of it is built, in Rust's words.
+    const bulk = pathOf('bulk');
+    expect(screen.getByTestId('path-built-bulk').textContent).toBe(bulk.built_card);
+    expect(bulk.steps_built).toBe(bulk.steps.filter((s) => s.available).length);
     expect(screen.getByTestId('path-option-bulk').getAttribute('aria-describedby')).toContain('path-bulk-built');
   });
 });

@@ -27,6 +27,10 @@ const FOLLOWS_OTHER_ANSWERS: &[&str] = &[
     crate::paths::MIGRATE_EWS_STEP,
     NYLAS_V2_STEP,
     TEAMS_INTEGRATION_STEP,
+    // Path E's runs belong to the Nylas application the key opens.
+    crate::paths::BULK_TENANTS_STEP,
+    crate::paths::BULK_CONSENT_STEP,
+    crate::paths::BULK_GRANTS_STEP,
 ];
 
 /// What the current step will be marked when the admin leaves it now, so
@@ -60,6 +64,10 @@ impl Progress {
             // Path D's connector and EWS steps have records of their own.
             _ if path == PathId::Migrate && super::status_migrate::is_migrate_step(step) => {
                 self.migrate_verdict(step)
+            }
+            // Path E's own steps and its Done (facts in status_bulk).
+            _ if path == PathId::Bulk && super::status_bulk::is_bulk_step(step) => {
+                self.bulk_verdict(step, visited)
             }
             FEATURES_STEP if current.needs_features => {
                 if current.required_features.is_empty() {
