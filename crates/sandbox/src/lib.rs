@@ -60,8 +60,8 @@ pub use faults::Fault;
 pub use rate_limit::{NylasRateLimit, RateLimitCounts};
 pub use scenario::{
     Admin, Branding, CallbackUri, NylasApplication, NylasRegion, NylasV2Application,
-    NylasV2Behaviour, Scenario, SignIn, Tenant, V2Account, LIVE_APPS_SCENARIO_JSON,
-    PRACTICE_SCENARIO_JSON,
+    NylasV2Behaviour, Scenario, SignIn, Tenant, V2Account, BULK_BENCH_SCENARIO_JSON,
+    LIVE_APPS_SCENARIO_JSON, PRACTICE_SCENARIO_JSON,
 };
 pub use server::{start, SandboxHandle};
 

@@ -21,6 +21,10 @@ pub const PRACTICE_SCENARIO_JSON: &str = include_str!("../scenarios/practice.jso
 /// audit failure class (each app's `notes` names its class).
 pub const LIVE_APPS_SCENARIO_JSON: &str = include_str!("../scenarios/live-apps.json");
 
+/// The bulk benchmark's world: one US Nylas app with a Microsoft connector,
+/// 50 requests/s, 5 % extra 429s with `Retry-After: 1`.
+pub const BULK_BENCH_SCENARIO_JSON: &str = include_str!("../scenarios/bulk-bench.json");
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -433,6 +437,12 @@ impl Scenario {
     /// The live-audit scenario (see `scenarios/live-apps.json`).
     pub fn live_apps() -> Self {
         Self::from_json(LIVE_APPS_SCENARIO_JSON).expect("the built-in live-apps scenario is valid")
+    }
+
+    /// The bulk benchmark scenario (see `scenarios/bulk-bench.json`).
+    pub fn bulk_bench() -> Self {
+        Self::from_json(BULK_BENCH_SCENARIO_JSON)
+            .expect("the built-in bulk-bench scenario is valid")
     }
 
     /// Parse and validate a scenario from JSON text.

@@ -1,49 +1,11 @@
 //! Path E over real HTTP: admin-consent credentials, the hosted admin
-//! consent page, grants through `/v3/connect/custom`, the grants list and
-//! the per-application rate limit.
+//! consent page, grants through `/v3/connect/custom`, the grants list, the
+//! control routes and the practice world (the rate limit is in
+//! nylas_rate_limit.rs).
 
-use reqwest::Method;
-use serde_json::{json, Value};
-use wizard_sandbox::{start, SandboxHandle, Scenario};
+mod bulk_http;
 
-const US_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
-const CREDS: &str = "nylas-us/v3/connectors/microsoft/creds";
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn call(sb: &SandboxHandle, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut rb = client()
-        .request(method, format!("{}{path}", sb.base_url()))
-        .bearer_auth(US_KEY);
-    if let Some(b) = body {
-        rb = rb.json(&b);
-    }
-    let resp = rb.send().await.unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-/// Practice with a microsoft connector on the US application.
-async fn sandbox() -> SandboxHandle {
-    let mut s = Scenario::practice();
-    s.nylas_applications[0].connectors = serde_json::from_value(json!([{
-        "provider": "microsoft",
-        "settings": {"client_id": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01", "client_secret": "s3cret"},
-        "scope": ["Mail.Read", "offline_access"],
-    }]))
-    .unwrap();
-    start(s, None).await.unwrap()
-}
-
-fn admin_consent(name: &str, data: Value) -> Value {
-    json!({"name": name, "credential_type": "adminconsent", "credential_data": data})
-}
+use bulk_http::*;
 
 #[tokio::test]
 async fn admin_consent_credentials_need_a_tenant() {
@@ -120,47 +82,6 @@ async fn admin_consent_credentials_need_a_tenant() {
     assert_eq!(stored[0].credential_data["tenant"], "contoso.com");
     assert_eq!(stored[0].consented_at, None, "not consented when created");
 }
-
-/// Practice with a connector and two admin-consent credentials: Contoso
-/// (a tenant of the scenario, consented), and an outside tenant whose
-/// consent is given or not.
-async fn with_credentials(outside_consented: bool) -> SandboxHandle {
-    let mut s = Scenario::practice();
-    s.nylas_applications[0].connectors = serde_json::from_value(json!([{
-        "provider": "microsoft",
-        "settings": {"client_id": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01", "client_secret": "s3cret"},
-        "scope": ["Mail.Read", "offline_access"],
-    }]))
-    .unwrap();
-    s.tenants[0].users = vec![json!({
-        "id": "0b7c1f0e-3a51-4c2e-9d3f-6f2a1b8c4d02",
-        "displayName": "Adele Vance",
-        "userPrincipalName": "adele.vance@contoso.com",
-        "mail": "adele.vance@contoso.com",
-        "proxyAddresses": ["SMTP:adele.vance@contoso.com", "smtp:adele@contoso.com"],
-    })];
-    let mut creds = json!([
-        {"id": "cred-contoso", "provider": "microsoft", "name": "Contoso (contoso.com)",
-         "credential_type": "adminconsent", "credential_data": {"tenant": "contoso.com"},
-         "consented_at": 1717000000},
-        {"id": "cred-outside", "provider": "microsoft", "name": "Outside (outside.example)",
-         "credential_type": "adminconsent", "credential_data": {"tenant": "outside.example"}},
-        {"id": "cred-override", "provider": "microsoft", "name": "Override",
-         "credential_type": "connector",
-         "credential_data": {"client_id": "c", "client_secret": "s", "tenant": "contoso.com"}},
-    ]);
-    if outside_consented {
-        creds[1]["consented_at"] = json!(1717000000);
-    }
-    s.nylas_applications[0].credentials = serde_json::from_value(creds).unwrap();
-    start(s, None).await.unwrap()
-}
-
-fn custom(email: &str, credential_id: &str) -> Value {
-    json!({"provider": "microsoft", "settings": {"email_address": email, "credential_id": credential_id}})
-}
-
-const CUSTOM: &str = "nylas-us/v3/connect/custom";
 
 #[tokio::test]
 async fn custom_auth_makes_one_grant_per_email() {
@@ -305,64 +226,6 @@ async fn custom_auth_refusals_are_plain() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
-}
-
-const NYLAS_APP: &str = "2b6f0c1e-7d3a-4e9b-8c5f-1a2d3e4f5a6b";
-const CONSENT_URI: &str = "http://localhost:47618/nylas-wizard/admin-consent";
-
-/// `with_credentials(false)` with the wizard's consent loopback registered.
-async fn consent_sandbox() -> SandboxHandle {
-    let sb = with_credentials(false).await;
-    let (s, body) = call(
-        &sb,
-        Method::POST,
-        "nylas-us/v3/applications/redirect-uris",
-        Some(json!({"url": CONSENT_URI, "platform": "web"})),
-    )
-    .await;
-    assert_eq!(s, 200, "{body}");
-    sb
-}
-
-fn consent_url(sb: &SandboxHandle, credential_id: &str, state: &str) -> String {
-    let mut url = url::Url::parse(&format!("{}nylas-us/v3/connect/auth", sb.base_url())).unwrap();
-    url.query_pairs_mut()
-        .append_pair("client_id", NYLAS_APP)
-        .append_pair("redirect_uri", CONSENT_URI)
-        .append_pair("response_type", "adminconsent")
-        .append_pair("provider", "microsoft")
-        .append_pair("credential_id", credential_id)
-        .append_pair("state", state);
-    url.into()
-}
-
-/// The admin in the browser, as the e2e and shell tests play it: open the
-/// page, follow the link `#approve` or `#deny`. Returns the page and where
-/// the answer sends the browser.
-async fn answer_consent(url: &str, which: &str) -> (String, url::Url) {
-    let page = client().get(url).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    let page = page.text().await.unwrap();
-    let href = link(&page, which);
-    let answer = client().get(&href).send().await.unwrap();
-    assert_eq!(answer.status().as_u16(), 302);
-    let to = answer.headers()["location"].to_str().unwrap();
-    (page, url::Url::parse(to).unwrap())
-}
-
-/// The address of the page's link `#id`.
-fn link(page: &str, id: &str) -> String {
-    let marker = format!("id=\"{id}\" href=\"");
-    let start = page.find(&marker).expect("the page has the link") + marker.len();
-    page[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&")
-}
-
-fn query(url: &url::Url) -> std::collections::HashMap<String, String> {
-    url.query_pairs().into_owned().collect()
 }
 
 #[tokio::test]
@@ -539,145 +402,85 @@ async fn control_lists_credentials_and_grants_and_consents_directly() {
     assert_eq!(us["grants"][0]["credential_id"], "cred-outside");
 }
 
-async fn control_json(sb: &SandboxHandle, method: Method, path: &str, body: Value) -> (u16, Value) {
-    let resp = client()
-        .request(method, format!("{}_sandbox/{path}", sb.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
-}
-
 #[tokio::test]
-async fn rate_limit_from_the_scenario_refuses_past_the_window() {
-    let mut s = Scenario::practice();
-    s.nylas_rate_limit = Some(wizard_sandbox::NylasRateLimit {
-        requests_per_second: 5,
-        extra_429_percent: 0,
-        retry_after_seconds: 2,
-    });
-    let sb = start(s, None).await.unwrap();
-    let started = std::time::Instant::now();
-    let answers = futures_join(&sb, 8).await;
-    let fast = started.elapsed() < std::time::Duration::from_millis(900);
-    let ok = answers.iter().filter(|(s, _, _)| *s == 200).count();
-    let refused: Vec<_> = answers.iter().filter(|(s, _, _)| *s == 429).collect();
-    assert_eq!(ok + refused.len(), 8, "{answers:?}");
-    assert!(ok >= 5, "{answers:?}");
-    if fast {
-        // All eight within one second: exactly the limit got through.
-        assert_eq!(refused.len(), 3, "{answers:?}");
-    }
-    for (_, retry_after, body) in &refused {
-        assert_eq!(retry_after.as_deref(), Some("2"));
-        assert_eq!(body["error"]["type"], "rate_limit_error");
-        assert_eq!(
-            body["error"]["message"],
-            "Too many requests, please try again shortly."
-        );
-    }
-    let counts = sb.rate_limit_counts();
-    assert_eq!(counts.requests, 8);
-    assert_eq!(counts.passed as usize, ok);
-    assert_eq!(counts.limited as usize, refused.len());
-    // Another application (EU) and requests without a key are not counted.
-    let eu = client()
-        .get(format!("{}nylas-eu/v3/applications", sb.base_url()))
-        .bearer_auth("nyk_v0_practice_eu_fabrikam_Kp5Vn3Js8Df6Gh2Q")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(eu.status().as_u16(), 200);
-    let anon = client()
-        .get(format!("{}nylas-us/v3/applications", sb.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anon.status().as_u16(), 401);
-    assert_eq!(sb.rate_limit_counts().requests, 9);
-}
-
-/// `n` concurrent `GET /v3/applications` with the US key: status,
-/// `Retry-After` and body of each.
-async fn futures_join(sb: &SandboxHandle, n: usize) -> Vec<(u16, Option<String>, Value)> {
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..n {
-        let url = format!("{}nylas-us/v3/applications", sb.base_url());
-        set.spawn(async move {
-            let resp = client().get(url).bearer_auth(US_KEY).send().await.unwrap();
-            let retry_after = resp
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap().to_owned());
-            (
-                resp.status().as_u16(),
-                retry_after,
-                resp.json().await.unwrap(),
-            )
-        });
-    }
-    set.join_all().await
-}
-
-#[tokio::test]
-async fn rate_limit_is_set_at_run_time_with_a_reproducible_extra_share() {
-    let sb = with_credentials(true).await;
-    let (s, body) = control_json(&sb, Method::GET, "rate-limit", Value::Null).await;
-    assert_eq!(s, 200);
-    assert_eq!(body["config"], Value::Null, "off by default");
-    let (s, body) = control_json(
+async fn practice_holds_what_path_e_needs() {
+    let sb = start(Scenario::practice(), None).await.unwrap();
+    // The wizard's connector step, then the tenants step.
+    let (s, body) = call(
         &sb,
-        Method::PUT,
-        "rate-limit",
-        json!({"requests_per_second": 10000, "extra_429_percent": 10}),
+        Method::POST,
+        "nylas-us/v3/connectors",
+        Some(json!({
+            "provider": "microsoft",
+            "settings": {"client_id": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01", "client_secret": "s3cret", "tenant": "common"},
+            "scope": ["Mail.Read", "offline_access"],
+        })),
     )
     .await;
-    assert_eq!(s, 200, "{body}");
-    assert_eq!(body["config"]["retry_after_seconds"], 1, "default");
-    // Every tenth answer is a 429, whatever the route.
-    let mut refused = Vec::new();
-    for i in 1..=30 {
-        let email = format!("user{i}@outside.example");
+    assert_eq!(s, 201, "{body}");
+    let mut ids = Vec::new();
+    for (name, tenant) in [
+        ("Contoso (contoso.com)", "contoso.com"),
+        (
+            "Fabrikam (fabrikam.onmicrosoft.com)",
+            "fabrikam.onmicrosoft.com",
+        ),
+    ] {
         let (s, body) = call(
             &sb,
             Method::POST,
-            CUSTOM,
-            Some(custom(&email, "cred-outside")),
+            CREDS,
+            Some(admin_consent(name, json!({ "tenant": tenant }))),
         )
         .await;
-        if s == 429 {
-            assert_eq!(body["error"]["type"], "rate_limit_error");
-            refused.push(i);
-        } else {
-            assert_eq!(s, 201, "{body}");
-        }
+        assert_eq!(s, 201, "{body}");
+        ids.push(body["data"]["id"].as_str().unwrap().to_owned());
     }
-    assert_eq!(refused, [10, 20, 30]);
-    assert_eq!(
-        sb.scenario().nylas_applications[0].grants.len(),
-        27,
-        "a refused request changes nothing"
-    );
-    let (_, body) = control_json(&sb, Method::GET, "rate-limit", Value::Null).await;
-    assert_eq!(
-        body["counts"],
-        json!({"requests": 30, "passed": 27, "limited": 0, "extra_429": 3})
-    );
-    for bad in [
-        json!({"requests_per_second": 0}),
-        json!({"extra_429_percent": 101}),
-        json!({"per_second": 5}),
-    ] {
-        let (s, body) = control_json(&sb, Method::PUT, "rate-limit", bad.clone()).await;
-        assert_eq!(s, 400, "{bad}: {body}");
-        assert!(body["error"].is_string());
-    }
-    let (s, body) = control_json(&sb, Method::PUT, "rate-limit", Value::Null).await;
+    // The consent step registers its loopback; Contoso's admin approves.
+    let (s, _) = call(
+        &sb,
+        Method::POST,
+        "nylas-us/v3/applications/redirect-uris",
+        Some(json!({"url": CONSENT_URI, "platform": "web"})),
+    )
+    .await;
     assert_eq!(s, 200);
-    assert_eq!(body["counts"]["requests"], 0, "counts start again");
-    for _ in 0..10 {
-        let (s, _) = call(&sb, Method::GET, "nylas-us/v3/grants", None).await;
-        assert_eq!(s, 200, "off again");
+    let (page, back) = answer_consent(&consent_url(&sb, &ids[0], "p"), "approve").await;
+    assert!(
+        page.contains("Contoso Ltd"),
+        "the tenant by its name: {page}"
+    );
+    assert_eq!(query(&back)["admin_consent"], "true");
+    // The grants step: Contoso's mailboxes, not an alias, not Fabrikam yet.
+    for email in [
+        "adele.vance@contoso.com",
+        "megan.bowen@contoso.com",
+        "lee.gu@contoso.com",
+    ] {
+        let (s, body) = call(&sb, Method::POST, CUSTOM, Some(custom(email, &ids[0]))).await;
+        assert_eq!(s, 201, "{email}: {body}");
     }
+    let (s, body) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("sales@contoso.com", &ids[0])),
+    )
+    .await;
+    assert_eq!(s, 400, "an alias: {body}");
+    let (s, body) = call(
+        &sb,
+        Method::POST,
+        CUSTOM,
+        Some(custom("lukas.meier@fabrikam.de", &ids[1])),
+    )
+    .await;
+    assert_eq!(s, 400, "no consent yet: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has not given admin consent"),
+        "{body}"
+    );
 }
