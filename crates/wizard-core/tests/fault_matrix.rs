@@ -380,10 +380,12 @@ impl Setup {
         let body = json!({"name": "Northwind (northwind.example)", "credential_type": "adminconsent",
                           "credential_data": {"tenant": "northwind.example"}});
         let created: serde_json::Value = no_proxy()
-            .post(format!(
-                "{}/nylas-us/v3/connectors/microsoft/creds",
-                self.sb.base_url()
-            ))
+            .post(
+                self.endpoints
+                    .nylas(Region::Us)
+                    .join("v3/connectors/microsoft/creds")
+                    .unwrap(),
+            )
             .bearer_auth(US_KEY)
             .json(&body)
             .send()
@@ -396,7 +398,7 @@ impl Setup {
         let consented = no_proxy()
             .post(format!(
                 "{}/_sandbox/nylas/credentials/{id}/consent",
-                self.sb.base_url()
+                self.sb.base_url().trim_end_matches('/')
             ))
             .send()
             .await

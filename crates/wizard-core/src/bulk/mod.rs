@@ -29,7 +29,9 @@ pub use credentials::{
 pub use csv_input::{
     parse_tenants_csv, parse_users_csv, RowProblem, TenantRow, TenantsFile, UserRow, UsersFile,
 };
-pub use grants::{credential_for, run_grants, GrantsInput, NOT_CONSENTED};
+pub use grants::{
+    create_grant, credential_for, run_grants, CustomGrant, GrantsInput, CUSTOM_PATH, NOT_CONSENTED,
+};
 pub use run::{
     failures_csv, BulkItem, BulkKind, BulkOptions, BulkProgress, BulkSummary, ItemState,
 };
