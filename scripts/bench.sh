@@ -7,14 +7,16 @@
 # the same run (these machines are noisy: only ratios mean something), and
 # prints one Markdown table, also written to target/bench/report.md.
 #
-# Rows: live audit (issue 9), CLI, UI size, start-up, idle memory and .deb
-# size against the empty Tauri app of ../shared/bench/baseline-app. Not yet:
-# bulk (issue 12). The first run builds both apps' release bundles (about
+# Rows: live audit (issue 9), CLI, bulk credentials (issue 12), UI size,
+# start-up, idle memory and .deb size against the empty Tauri app of
+# ../shared/bench/baseline-app. The first run builds both apps' release bundles (about
 # 10 minutes each on 2 cores); later runs rebuild only what changed.
 #
 # Knobs: BENCH_RUNS (live-audit runs, default 9), BENCH_LATENCY_MS (default
 # 150), BENCH_CLI_ROUNDS (passes over the manifest corpus, default 5),
-# BENCH_STARTUP_RUNS (start-ups of each app, default 10).
+# BENCH_STARTUP_RUNS (start-ups of each app, default 10), BENCH_BULK_TENANTS
+# (tenants of the bulk row, default 500), BENCH_BULK_RATE (its --rate;
+# default the CLI's own, 48 a second).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -139,6 +141,24 @@ if [ "$check_rss" != null ]; then
 else
     row "CLI \`check\`, peak RSS" "—" "—" "—" "—" "skipped: no /usr/bin/time (Debian package \`time\`)"
 fi
+
+# --- Bulk credentials (issue 12, path E): `bulk credentials` for generated
+# tenants against the sandbox limited as Nylas is (50 requests/s per
+# application, 5 % of answers 429 with Retry-After: 1), against the ideal of
+# one request each at 50/s; created/duplicated/lost counted in the sandbox.
+bulk_n="${BENCH_BULK_TENANTS:-500}"
+say "bulk: ${bulk_n} tenants' credentials against the rate-limited sandbox…"
+bulk=$(python3 scripts/bench_bulk.py target/release/nylas-ms-setup crates/sandbox/scenarios/bulk-bench.json "$bulk_n")
+bulk_wall=$(jq -r .wall_s <<<"$bulk")
+bulk_ideal=$(jq -r .ideal_s <<<"$bulk")
+bulk_ratio=$(jq -r .ratio <<<"$bulk")
+bulk_counts="$(jq -r '"\(.created) created, \(.duplicated) duplicated, \(.lost) lost, \(.answered_429) answers 429"' <<<"$bulk")"
+bulk_ok=$(jq -r 'if .duplicated == 0 and .lost == 0 and .exit_code == 0 then "yes" else "no" end' <<<"$bulk")
+bulk_verdict=$(verdict "$bulk_ratio" 1.15)
+[ "$bulk_ok" = yes ] || bulk_verdict="**fail** (${bulk_counts})"
+row "Bulk credentials, ${bulk_n} tenants, sandbox at 50 req/s with 5 % 429 (${bulk_counts})" \
+    "${bulk_wall} s" "${bulk_ideal} s (ideal: one request each at 50/s)" "${bulk_ratio} ×" \
+    "≤ 1.15 ×, 0 duplicated, 0 lost" "$bulk_verdict"
 
 # --- Size (issue 13, point 3): the UI's JavaScript + CSS, gzipped.
 say "UI: npm run build…"
