@@ -157,10 +157,10 @@ struct Ready {
 async fn gather(state: &AppState, test_port: u16) -> Result<(ConfigurePlanView, Option<Ready>)> {
     let progress = state.progress();
     let migration = progress.path == Some(PathId::Migrate);
-    let path = if migration {
-        PathId::Migrate
-    } else {
-        PathId::V3
+    // Path E plans the same v3 connector as path A, with its own callbacks.
+    let path = match progress.path {
+        Some(p @ (PathId::Migrate | PathId::Bulk)) => p,
+        _ => PathId::V3,
     };
     let answers = progress.answers;
     let api_key: Option<SecretString> = state.read_secret(SecretName::NylasApiKey).await?;
@@ -182,10 +182,10 @@ async fn gather(state: &AppState, test_port: u16) -> Result<(ConfigurePlanView, 
     if !view.missing.is_empty() {
         return Ok((view, None));
     }
-    let input = if migration {
-        ConfigureInput::for_migration(&answers)?
-    } else {
-        ConfigureInput::from_answers(&answers, test_port)?
+    let input = match path {
+        PathId::Migrate => ConfigureInput::for_migration(&answers)?,
+        PathId::Bulk => ConfigureInput::for_bulk(&answers)?,
+        _ => ConfigureInput::from_answers(&answers, test_port)?,
     };
     view.additional_tenants = input.additional_tenants.clone();
     Ok((

@@ -192,8 +192,7 @@ async fn dark_theme_screenshots() {
     wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for(&c, "step-list").await;
     screenshot(&c, "08-path-b-dark").await;
-    // Issue 17, point 3 in the dark theme: a step this version can't do
-    // (bulk onboarding's first).
+    // Bulk onboarding's first step (its words from Rust) in the dark theme.
     wait_for(&c, "change-path-button")
         .await
         .click()
@@ -214,8 +213,8 @@ async fn dark_theme_screenshots() {
     wait_for(&c, "start-button").await.click().await.unwrap();
     wait_for(&c, "begin-button").await.click().await.unwrap();
     wait_for_text(&c, "current-step-title", "What changed").await;
-    wait_for(&c, "not-built-by-hand").await;
-    screenshot(&c, "08b-not-built-dark").await;
+    wait_for(&c, "bulk-explain-changed").await;
+    screenshot(&c, "08b-path-e-explain-dark").await;
     c.close().await.unwrap();
 }
 

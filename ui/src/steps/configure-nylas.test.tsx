@@ -196,4 +196,15 @@ describe('Configure Nylas', () => {
       'The Microsoft connector now uses your new Azure app',
     );
   });
+
+  it('on path E leaves out the extra tenants (its own step) and says to go on to the tenants', async () => {
+    m.planConfigureNylas.mockResolvedValue(FIX.create);
+    m.applyConfigureNylas.mockResolvedValue(FIX.applied);
+    const progress: ProgressView = { ...FIX.applied.progress, path: 'bulk', step: 'connector' };
+    renderStep(ConfigureNylasStep, makeCtx(progress));
+    expect((await screen.findByTestId('configure-bulk-help')).textContent).toContain('after giving consent');
+    expect(screen.queryByTestId('configure-tenants')).toBeNull();
+    fireEvent.click(await screen.findByTestId('configure-confirm'));
+    expect((await screen.findByTestId('configure-verdict')).textContent).toContain('You can go on to your tenants.');
+  });
 });

@@ -69,7 +69,7 @@ function succeeded(done: ConfigureApplied): boolean {
   return !done.report.cancelled && done.report.steps.every((s) => ok.includes(s.outcome));
 }
 
-function verdict(done: ConfigureApplied, migration: boolean): string {
+function verdict(done: ConfigureApplied, migration: boolean, bulk: boolean): string {
   const r = done.report;
   const count = (o: StepOutcome) => r.steps.filter((s) => s.outcome === o).length;
   const parts = [
@@ -81,6 +81,7 @@ function verdict(done: ConfigureApplied, migration: boolean): string {
   if (r.cancelled) return `Stopped${summary}. Running it again finishes the rest without adding anything twice.`;
   if (r.steps.some((s) => s.outcome === 'failed')) return `Not finished${summary}. The problem and its fix are below.`;
   if (migration) return `The Microsoft connector now uses your new Azure app${summary}. You can go on to your accounts.`;
+  if (bulk) return `Nylas is configured${summary}. You can go on to your tenants.`;
   return `Nylas is configured${summary}. You can go on to the test sign-in.`;
 }
 
@@ -131,6 +132,9 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
   const region = view?.region === 'eu' ? 'EU' : 'US';
   // Path D: the connector Nylas's v2 import made takes the new app's settings.
   const migration = view?.migration ?? ctx.path.id === 'migrate';
+  // Path E: no test sign-in; the tenants' admins come back after consent,
+  // and its tenants get admin-consent credentials in their own step.
+  const bulk = ctx.path.id === 'bulk';
 
   return (
     <section class="step-section live-check configure-nylas" aria-labelledby="configure-title" data-testid="configure-nylas">
@@ -144,6 +148,13 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
           permissions translated from your v2 scopes (with offline_access so Nylas can stay connected). It reads
           what the connector has first and shows each setting as it is now and as it will be. Nothing is removed,
           and nothing is sent until you confirm.
+        </p>
+      ) : bulk ? (
+        <p class="group-help" data-testid="configure-bulk-help">
+          The wizard gives Nylas your Azure app: the Microsoft connector (client ID, client secret, tenant and the
+          permissions you chose, with offline_access so Nylas can stay connected), your callback URIs and the address
+          on this computer that each tenant's admin comes back to after giving consent. It reads what Nylas has first
+          and changes only what differs. Nothing is removed, and nothing is sent until you confirm.
         </p>
       ) : (
         <p class="group-help">
@@ -196,40 +207,42 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
             </dd>
           </dl>
 
-          <div class="field-block">
-            <label class="field-label" for="configure-tenants">
-              Other organizations that sign in <span class="optional">(optional)</span>
-            </label>
-            <p class="field-hint" id="configure-tenants-help">
-              Only if people from other Microsoft 365 organizations connect through your app: their tenant ID or
-              domain, one per line. Each gets its own connector credential.
-            </p>
-            <div class="field-row">
-              <textarea
-                id="configure-tenants"
-                ref={tenantsInput}
-                class="text-input mono"
-                rows={2}
-                spellcheck={false}
-                autoComplete="off"
-                placeholder="fabrikam.com"
-                // Uncontrolled: a plan arriving must never overwrite typing.
-                defaultValue={view.additional_tenants.join('\n')}
-                aria-invalid={tenantError !== null ? 'true' : undefined}
-                aria-describedby={tenantError !== null ? 'configure-tenants-error' : 'configure-tenants-help'}
-                data-testid="configure-tenants"
-              />
-              <button type="button" class="btn btn-secondary" data-testid="configure-tenants-save" onClick={() => void saveTenants()}>
-                Update the plan
-              </button>
-            </div>
-            {tenantError !== null && (
-              <p class="verdict verdict-fail" id="configure-tenants-error" data-testid="configure-tenants-error">
-                <XCircleIcon size={16} />
-                <span>{tenantError}</span>
+          {!bulk && (
+            <div class="field-block">
+              <label class="field-label" for="configure-tenants">
+                Other organizations that sign in <span class="optional">(optional)</span>
+              </label>
+              <p class="field-hint" id="configure-tenants-help">
+                Only if people from other Microsoft 365 organizations connect through your app: their tenant ID or
+                domain, one per line. Each gets its own connector credential.
               </p>
-            )}
-          </div>
+              <div class="field-row">
+                <textarea
+                  id="configure-tenants"
+                  ref={tenantsInput}
+                  class="text-input mono"
+                  rows={2}
+                  spellcheck={false}
+                  autoComplete="off"
+                  placeholder="fabrikam.com"
+                  // Uncontrolled: a plan arriving must never overwrite typing.
+                  defaultValue={view.additional_tenants.join('\n')}
+                  aria-invalid={tenantError !== null ? 'true' : undefined}
+                  aria-describedby={tenantError !== null ? 'configure-tenants-error' : 'configure-tenants-help'}
+                  data-testid="configure-tenants"
+                />
+                <button type="button" class="btn btn-secondary" data-testid="configure-tenants-save" onClick={() => void saveTenants()}>
+                  Update the plan
+                </button>
+              </div>
+              {tenantError !== null && (
+                <p class="verdict verdict-fail" id="configure-tenants-error" data-testid="configure-tenants-error">
+                  <XCircleIcon size={16} />
+                  <span>{tenantError}</span>
+                </p>
+              )}
+            </div>
+          )}
         </>
       )}
 
@@ -285,7 +298,7 @@ export function ConfigureNylasStep({ ctx }: StepViewProps) {
         <PlanResult
           testIds={{ result: 'configure-result', verdict: 'configure-verdict', again: 'configure-again' }}
           title={succeeded(done) ? 'Done' : done.report.cancelled ? 'Stopped' : 'Not finished'}
-          verdict={verdict(done, migration)}
+          verdict={verdict(done, migration, bulk)}
           headingRef={resultHeading}
           changes={done.changes}
           onAgain={again}

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { createRef } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import type { PathInfo } from '../bindings/PathInfo';
-import { makePaths } from '../test/fixtures';
+import { asNotBuilt, makePaths } from '../test/fixtures';
 import { Overview } from './overview';
 import { Welcome } from './welcome';
 
@@ -37,6 +37,15 @@ describe('the journey before Start (issue 17, point 1)', () => {
     expect(screen.getByTestId('begin-button').textContent).toBe('Start with step 1: Features');
     fireEvent.click(screen.getByTestId('overview-back'));
     expect(onBack).toHaveBeenCalledTimes(1);
+  });
+
+  it('says which steps need doing by hand when this version can not do them', () => {
+    // Every path may be fully built: one of path A's steps is made unbuilt.
+    const v3 = pathOf('v3');
+    const path = { ...v3, steps: v3.steps.map((s) => (s.id === 'connector' ? asNotBuilt(s) : s)) };
+    render(<Overview path={path} busy={false} onBegin={vi.fn()} onBack={vi.fn()} />);
+    expect(screen.getByTestId('overview-step-connector').textContent).toContain('what to do by hand');
+    expect(screen.getByTestId('overview-step-region').textContent).toContain('The wizard does this.');
   });
 
   it('says on each path card how many of its steps this version can do', () => {

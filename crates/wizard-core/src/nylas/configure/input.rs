@@ -173,6 +173,36 @@ impl ConfigureInput {
         Ok(input)
     }
 
+    /// Path E's input from the saved answers: the v3 features' plan, the
+    /// admin's callback URIs plus the admin-consent loopback (where the
+    /// tenants' admins come back to the wizard after consenting), no test
+    /// sign-in, and no additional tenants here: path E's tenants get their
+    /// admin-consent credentials in its own Tenants step.
+    pub fn for_bulk(answers: &Answers) -> Result<Self> {
+        let plan = answers.scope_plan(PathId::Bulk)?;
+        let missing = |what: &str| {
+            WizardError::invalid_input(format!("The {what} isn't answered yet."))
+                .with_hint("Go back to the Azure app step and enter it.")
+        };
+        let client_id = answers
+            .client_id
+            .as_deref()
+            .ok_or_else(|| missing("Application (client) ID"))?;
+        let tenant = answers.tenant.as_deref().ok_or_else(|| missing("tenant"))?;
+        let mut uris = answers.callback_uris.clone();
+        uris.push(crate::bulk::consent_redirect_uri(
+            crate::bulk::BULK_CONSENT_PORT,
+        ));
+        Self::new(
+            answers.region(),
+            client_id,
+            tenant,
+            &plan.scope_names,
+            &uris,
+            &[],
+        )
+    }
+
     /// The journal's name for this input's plan.
     pub fn plan_id(&self) -> &'static str {
         match self.purpose {
@@ -234,6 +264,43 @@ mod tests {
     use crate::scopes::Preset;
 
     const CLIENT: &str = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
+
+    #[test]
+    fn bulk_registers_the_consent_loopback_not_the_test_sign_in() {
+        let mut a = Answers {
+            client_id: Some(CLIENT.into()),
+            tenant: Some("common".into()),
+            callback_uris: vec!["https://app.example.com/cb".into()],
+            additional_tenants: vec!["fabrikam.com".into()],
+            ..Answers::default()
+        };
+        a.apply(
+            Some(PathId::Bulk),
+            AnswerUpdate::Preset(Preset::ReadOnlyInbox),
+        )
+        .unwrap();
+        let i = ConfigureInput::for_bulk(&a).unwrap();
+        assert_eq!(
+            i.callback_uris,
+            [
+                "https://app.example.com/cb",
+                "http://localhost:47618/nylas-wizard/admin-consent"
+            ]
+        );
+        assert_eq!(i.test_callback, None);
+        assert!(i.additional_tenants.is_empty());
+        assert_eq!(i.purpose, Purpose::Setup);
+        assert_eq!(
+            i.scopes,
+            a.scope_plan(PathId::V3).unwrap().scope_names,
+            "the same features as path A"
+        );
+        a.client_id = None;
+        assert_eq!(
+            ConfigureInput::for_bulk(&a).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+    }
 
     #[test]
     fn input_is_checked_and_offline_access_is_always_there() {
