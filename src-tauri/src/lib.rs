@@ -22,6 +22,7 @@ mod remote;
 mod report_commands;
 mod requirements;
 mod secret_commands;
+mod service_account_commands;
 mod summary_commands;
 mod teams_auth_commands;
 mod teams_commands;
@@ -42,6 +43,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .manage(remote::RemoteCalls::default())
         .manage(test_sign_in_commands::TestSignInSession::default())
         .manage(native_auth_commands::NativeAuthSession::default())
+        .manage(service_account_commands::ServiceAccountSession::default())
         .manage(teams_auth_commands::TeamsAuthSession::default())
         .manage(report_commands::ReportFacts::default());
     builder.invoke_handler(tauri::generate_handler![
@@ -102,6 +104,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         native_auth_commands::finish_native_auth,
         native_auth_commands::copy_native_auth_token,
         native_auth_commands::forget_native_auth_tokens,
+        service_account_commands::plan_service_accounts,
+        service_account_commands::start_service_accounts,
+        service_account_commands::finish_service_accounts,
         summary_commands::summary_text,
         summary_commands::export_summary,
         summary_commands::global_admin_request,
@@ -265,6 +270,8 @@ mod migrate_tests;
 mod native_auth_tests;
 #[cfg(test)]
 mod remote_tests;
+#[cfg(test)]
+mod service_account_tests;
 #[cfg(test)]
 mod test_sign_in_tests;
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub struct NativeAuthView {
     pub progress: ProgressView,
 }
 
-fn port<R: Runtime, M: Manager<R>>(app: &M) -> u16 {
+pub(crate) fn port<R: Runtime, M: Manager<R>>(app: &M) -> u16 {
     app.try_state::<NativeAuthPort>()
         .map_or(DEFAULT_NATIVE_AUTH_PORT, |p| p.0)
 }
@@ -93,7 +93,7 @@ fn plan_for(
 
 /// The browser may open Microsoft's sign-in page, or in practice mode the
 /// simulator's on this computer: nothing else.
-fn allowed(raw: &str, practice_base: Option<&Url>) -> Result<Url> {
+pub(crate) fn allowed(raw: &str, practice_base: Option<&Url>) -> Result<Url> {
     let refuse = || {
         WizardError::invalid_input(
             "The wizard only opens Microsoft's sign-in page (or the practice simulator's).",
@@ -122,7 +122,7 @@ fn allowed(raw: &str, practice_base: Option<&Url>) -> Result<Url> {
     }
 }
 
-fn open_browser(url: &Url) -> Result<()> {
+pub(crate) fn open_browser(url: &Url) -> Result<()> {
     #[cfg(test)]
     {
         crate::microsoft_tests::opened(url.as_str());
@@ -150,7 +150,7 @@ async fn secret(
     })
 }
 
-async fn secrets(state: &AppState) -> Result<NativeAuthSecrets> {
+pub(crate) async fn secrets(state: &AppState) -> Result<NativeAuthSecrets> {
     Ok(NativeAuthSecrets {
         nylas_client_secret: secret(
             state,

@@ -131,12 +131,13 @@ pub async fn check_nylas_v2_app(
     })
 }
 
-/// The v2 step exists on paths B and C only.
+/// The v2 step exists on paths B and C; path E's v2 service accounts step
+/// checks the existing v2 app the same way.
 fn v2_path(path: Option<PathId>) -> Result<PathId> {
     match path {
-        Some(p @ (PathId::Teams | PathId::V2Events)) => Ok(p),
+        Some(p @ (PathId::Teams | PathId::V2Events | PathId::Bulk)) => Ok(p),
         _ => Err(WizardError::invalid_input(
-            "The Nylas v2 app step belongs to the Teams and the v2 Graph events paths.",
+            "The Nylas v2 app step belongs to the Teams, the v2 Graph events and the bulk paths.",
         )
         .with_hint("Choose one of those paths on the welcome screen first.")),
     }

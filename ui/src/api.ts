@@ -45,6 +45,9 @@ import type { NylasV2AppCheck } from './bindings/NylasV2AppCheck';
 import type { NativeAuthOutcome } from './bindings/NativeAuthOutcome';
 import type { NativeAuthPlan } from './bindings/NativeAuthPlan';
 import type { NativeAuthProgress } from './bindings/NativeAuthProgress';
+import type { ServiceAccountOutcome } from './bindings/ServiceAccountOutcome';
+import type { ServiceAccountPlan } from './bindings/ServiceAccountPlan';
+import type { ServiceAccountProgress } from './bindings/ServiceAccountProgress';
 import type { PathId } from './bindings/PathId';
 import type { Plan } from './bindings/Plan';
 import type { PathInfo } from './bindings/PathInfo';
@@ -1015,4 +1018,45 @@ export async function forgetNativeAuthTokens(): Promise<void> {
 /** The "What changed" step's words (Rust owns them). */
 export function bulkWhatChanged(): Promise<WhatChanged> {
   return call<WhatChanged>('bulk_what_changed');
+}
+
+// ---- Path E: v2 service accounts, existing setups only (issue 12, point 6) ----
+
+/** What `start_service_accounts` answers: Microsoft's sign-in page for the
+ *  service account, and the checked plan. */
+export interface ServiceAccountStarted {
+  authorize_url: string;
+  opened: boolean;
+  plan: ServiceAccountPlan;
+}
+
+/** Check what connecting the mailboxes would do (refused for a new setup
+ *  and for addresses outside the service account's domain). */
+export function planServiceAccounts(
+  serviceAccount: string,
+  users: string,
+  v2Scopes: string,
+  existingSetup: boolean,
+): Promise<ServiceAccountPlan> {
+  return call<ServiceAccountPlan>('plan_service_accounts', { serviceAccount, users, v2Scopes, existingSetup });
+}
+
+/** Open Microsoft's sign-in page for the service account (secrets checked first). */
+export function startServiceAccounts(
+  serviceAccount: string,
+  users: string,
+  v2Scopes: string,
+  existingSetup: boolean,
+): Promise<ServiceAccountStarted> {
+  return call<ServiceAccountStarted>('start_service_accounts', { serviceAccount, users, v2Scopes, existingSetup });
+}
+
+/** Wait for the service account, then check and connect each address
+ *  (Cancel: `cancelRemote('finish_service_accounts')`). */
+export function finishServiceAccounts(
+  onProgress: (event: ServiceAccountProgress) => void,
+): Promise<ServiceAccountOutcome> {
+  const channel = new Channel<ServiceAccountProgress>();
+  channel.onmessage = onProgress;
+  return call<ServiceAccountOutcome>('finish_service_accounts', { onProgress: channel });
 }

@@ -9,6 +9,7 @@ import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
 import { BulkExplainStep } from './bulk-explain';
+import { BulkServiceAccountsStep } from './bulk-service-accounts';
 import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
 import { ConnectAccountsStep } from './connect-accounts';
@@ -51,6 +52,7 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'migrate/report': MigrateDoneStep,
   'bulk/explain': BulkExplainStep,
   'bulk/connector': ConfigureNylasStep,
+  'bulk/service-accounts': BulkServiceAccountsStep,
 };
 
 export function findStepView(

@@ -263,7 +263,6 @@ pub fn plan(input: &ServiceAccountInput) -> Result<ServiceAccountPlan> {
         microsoft_scopes,
         permissions,
         notes: vec![
-            ONLY_EXISTING.to_owned(),
             "Sign in as the service account itself. The wizard hands Nylas its refresh token and never keeps it.".to_owned(),
             "Each address becomes its own Nylas v2 account, billed as one.".to_owned(),
             "A mailbox without its own inbox can take a long time to connect (seed: Nylas v2 service accounts).".to_owned(),
