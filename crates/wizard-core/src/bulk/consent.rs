@@ -326,3 +326,7 @@ impl ConsentCapture {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "consent_tests.rs"]
+mod tests;

@@ -278,3 +278,7 @@ pub fn parse_users_csv(text: &str) -> Result<UsersFile> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "csv_input_tests.rs"]
+mod tests;

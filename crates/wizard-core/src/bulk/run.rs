@@ -307,3 +307,62 @@ pub(crate) async fn run_many<R: ItemRunner>(
         elapsed_ms: report.elapsed.as_millis() as u64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_follows_the_pace_so_far() {
+        let s = Duration::from_secs;
+        assert_eq!(eta(s(10), 0, 5), None, "no pace yet");
+        assert_eq!(eta(s(10), 5, 5), Some(10));
+        assert_eq!(eta(Duration::from_millis(2500), 10, 3), Some(1));
+        assert_eq!(eta(s(10), 5, 0), Some(0));
+    }
+
+    #[test]
+    fn failures_csv_lists_only_failures_and_defuses_formulas() {
+        let item = |key: &str, state, reason: Option<&str>| BulkItem {
+            key: key.into(),
+            label: format!("={key}"),
+            state,
+            id: None,
+            reason: reason.map(str::to_owned),
+        };
+        let s = BulkSummary {
+            kind: BulkKind::Grants,
+            total: 3,
+            created: 1,
+            reused: 0,
+            failed: 2,
+            cancelled: false,
+            items: vec![
+                item("grant:a@x.com", ItemState::Created, None),
+                item("grant:b@x.com", ItemState::Failed, Some("Refused, twice")),
+                item("grant:c@x.com", ItemState::Failed, Some("@SUM(1)")),
+            ],
+            elapsed_ms: 5,
+        };
+        assert_eq!(
+            failures_csv(&s),
+            "key,label,reason\n\
+             grant:b@x.com,'=grant:b@x.com,\"Refused, twice\"\n\
+             grant:c@x.com,'=grant:c@x.com,'@SUM(1)\n"
+        );
+        assert!(!s.all_done());
+    }
+
+    #[test]
+    fn options_out_of_range_are_refused() {
+        assert!(BulkOptions::default().checked().is_ok());
+        let o = |concurrency, requests_per_second| BulkOptions {
+            concurrency,
+            requests_per_second,
+        };
+        assert!(o(0, 10).checked().is_err());
+        assert!(o(33, 10).checked().is_err());
+        let e = o(8, 51).checked().unwrap_err();
+        assert!(e.message.contains("up to 50"), "{}", e.message);
+    }
+}

@@ -337,3 +337,7 @@ async fn run_item<R: ItemRunner>(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "many_tests.rs"]
+mod tests;
