@@ -428,7 +428,12 @@ const PATH_D_BUILT: &[&str] = &[
 ];
 
 /// Steps built only on path E (bulk).
-const PATH_E_BUILT: &[&str] = &[BULK_EXPLAIN_STEP, NYLAS_ACCOUNT_STEP, CONFIGURE_NYLAS_STEP];
+const PATH_E_BUILT: &[&str] = &[
+    BULK_EXPLAIN_STEP,
+    NYLAS_ACCOUNT_STEP,
+    CONFIGURE_NYLAS_STEP,
+    BULK_SERVICE_ACCOUNTS_STEP,
+];
 
 /// Whether this version can do `step` on `path`.
 pub fn is_built(path: PathId, step: &str) -> bool {
