@@ -15,24 +15,24 @@
 //! `--failures FILE`), 2 bad input (bad CSV rows are listed and nothing is
 //! sent), 3 Nylas failed as a whole (e.g. the key), 130 stopped with Ctrl-C.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
 use url::Url;
 use wizard_core::bulk::{
-    self, BulkItem, BulkKind, BulkOptions, BulkProgress, BulkSummary, ConsentJournal, ConsentLink,
-    CredentialsInput, GrantsInput, ItemState, RowProblem, TenantRow,
+    self, BulkOptions, ConsentJournal, CredentialsInput, GrantsInput, RowProblem, TenantRow,
 };
-use wizard_core::endpoints::Endpoints;
-use wizard_core::http::{HttpClient, HttpConfig};
-use wizard_core::nylas::{get_application, NylasAdmin, NylasApplication};
 use wizard_core::regions::Region;
 use wizard_core::secrets::SecretName;
 use wizard_core::WizardError;
+
+mod report;
+mod session;
+
+use report::{bad_rows, finish, links_text, progress_printer};
+use session::Session;
 
 use crate::connector_cmd::{default_journal_dir, plan_text, secret};
 use crate::live_cmd::failed;
@@ -190,27 +190,6 @@ impl Stop {
     }
 }
 
-/// Bad rows: every one listed (stderr; with JSON also on stdout next to
-/// the error), exit 2, nothing sent.
-fn bad_rows(file: &str, rows: &[RowProblem], format: Format) -> ExitCode {
-    let e = WizardError::invalid_input(format!(
-        "{} row(s) of {file} can't be used; nothing was sent to Nylas.",
-        rows.len()
-    ))
-    .with_hint("Fix or remove these rows, then run the same command again.");
-    eprintln!("{}", e.message);
-    for p in rows {
-        eprintln!("  row {}: {} ({})", p.row, p.reason, p.text);
-    }
-    if let Some(h) = &e.hint {
-        eprintln!("{h}");
-    }
-    if format == Format::Json {
-        output::print_json(&json!({ "error": e, "rows": rows }));
-    }
-    ExitCode::from(2)
-}
-
 fn read_text(path: &Path, what: &str) -> Result<String, Stop> {
     let bytes = crate::input::read_file_limited(path, MAX_CSV_BYTES).map_err(|e| {
         Stop::Input(
@@ -238,103 +217,6 @@ fn read_tenants(path: &Path) -> Result<Vec<TenantRow>, Stop> {
         ));
     }
     Ok(file.tenants)
-}
-
-/// What a command needs to talk to Nylas.
-struct Session {
-    runtime: tokio::runtime::Runtime,
-    http: HttpClient,
-    endpoints: Endpoints,
-    region: Region,
-    api_key: secrecy::SecretString,
-    cancel: CancellationToken,
-}
-
-impl Session {
-    fn new(args: &NylasArgs) -> Result<Self, Stop> {
-        let mut endpoints = Endpoints::from_env().map_err(Stop::Input)?;
-        if let Some(u) = &args.nylas_base {
-            let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-            if !(u.scheme() == "https" || (u.scheme() == "http" && loopback)) {
-                return Err(Stop::Input(WizardError::invalid_input(format!(
-                    "--nylas-base {u} must use https (http only for this computer)."
-                ))));
-            }
-            let mut u = u.clone();
-            if !u.path().ends_with('/') {
-                let p = format!("{}/", u.path());
-                u.set_path(&p);
-            }
-            match args.region {
-                Region::Us => endpoints.nylas_us = u,
-                Region::Eu => endpoints.nylas_eu = u,
-            }
-        }
-        // A proxy can't reach this machine's loopback (the sandbox).
-        let base = endpoints.nylas(args.region);
-        let http = if matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")) {
-            HttpClient::direct(HttpConfig::default())
-        } else {
-            HttpClient::new(HttpConfig::default())
-        }
-        .map_err(Stop::Input)?;
-        let api_key = secret("NYLAS_API_KEY", SecretName::NylasApiKey, "Nylas API key")
-            .map_err(Stop::Input)?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| Stop::Remote(WizardError::internal(format!("No async runtime: {e}."))))?;
-        let cancel = CancellationToken::new();
-        let ctrl_c = cancel.clone();
-        runtime.spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                ctrl_c.cancel();
-            }
-        });
-        Ok(Self {
-            runtime,
-            http,
-            endpoints,
-            region: args.region,
-            api_key,
-            cancel,
-        })
-    }
-
-    fn admin(&self) -> Result<NylasAdmin, Stop> {
-        use secrecy::ExposeSecret;
-        NylasAdmin::new(
-            &self.http,
-            &self.endpoints,
-            self.region,
-            self.api_key.expose_secret(),
-        )
-        .map_err(Stop::Input)
-    }
-
-    /// The application the key opens (its ID names the default journal and
-    /// goes into consent links).
-    fn application(&self) -> Result<NylasApplication, Stop> {
-        use secrecy::ExposeSecret;
-        self.runtime
-            .block_on(get_application(
-                &self.http,
-                &self.endpoints,
-                self.region,
-                self.api_key.expose_secret(),
-                &self.cancel,
-            ))
-            .map_err(Stop::Remote)
-    }
-
-    fn journal(&self, given: &Option<PathBuf>, kind: &str) -> Result<PathBuf, Stop> {
-        if let Some(p) = given {
-            return Ok(p.clone());
-        }
-        let app = self.application()?;
-        Ok(default_journal_dir().join(format!("bulk-{kind}-{}.jsonl", app.application_id)))
-    }
 }
 
 fn options(run: &RunArgs) -> BulkOptions {
@@ -462,135 +344,6 @@ fn grants(args: &GrantsArgs) -> Result<ExitCode, Stop> {
     ))
 }
 
-fn state_word(s: ItemState) -> &'static str {
-    match s {
-        ItemState::Pending => "waiting",
-        ItemState::Running => "working",
-        ItemState::Created => "created",
-        ItemState::Reused => "already there",
-        ItemState::Failed => "failed",
-        ItemState::Skipped => "skipped",
-    }
-}
-
-/// One stderr line per finished item (stdout keeps the result).
-fn progress_printer() -> impl Fn(&BulkProgress) + Send + Sync {
-    |p: &BulkProgress| {
-        let Some(item) = &p.item else { return };
-        if matches!(item.state, ItemState::Pending | ItemState::Running) {
-            return;
-        }
-        let mark = match item.state {
-            ItemState::Failed => "✗",
-            ItemState::Skipped => "–",
-            _ => "✓",
-        };
-        let mut line = format!(
-            "{mark} [{}/{}] {}: {}",
-            p.finished,
-            p.total,
-            item.label,
-            state_word(item.state)
-        );
-        if let Some(r) = &item.reason {
-            let _ = write!(line, " — {r}");
-        }
-        if let Some(eta) = p.eta_seconds.filter(|_| p.finished < p.total) {
-            let _ = write!(line, " (about {} left)", duration_text(u64::from(eta)));
-        }
-        eprintln!("{line}");
-    }
-}
-
-fn duration_text(secs: u64) -> String {
-    match secs {
-        0..=89 => format!("{secs} s"),
-        _ => format!("{} min", secs.div_ceil(60)),
-    }
-}
-
-fn noun(kind: BulkKind) -> (&'static str, &'static str) {
-    match kind {
-        BulkKind::Credentials => ("tenant", "credential"),
-        BulkKind::Grants => ("mailbox", "grant"),
-    }
-}
-
-/// The summary (stdout), the failures file, and the exit code.
-fn finish(s: &BulkSummary, journal: &Path, failures: Option<&Path>, format: Format) -> ExitCode {
-    let failures_file = match failures.filter(|_| s.failed > 0) {
-        Some(path) => match std::fs::write(path, bulk::failures_csv(s)) {
-            Ok(()) => Some(path),
-            Err(e) => {
-                eprintln!("Could not write the failures to {}: {e}.", path.display());
-                None
-            }
-        },
-        None => None,
-    };
-    match format {
-        Format::Json => output::print_json(&json!({
-            "summary": s,
-            "journal": journal,
-            "failures_file": failures_file,
-        })),
-        Format::Text => print!("{}", summary_text(s, journal, failures_file)),
-    }
-    if s.cancelled {
-        ExitCode::from(130)
-    } else if s.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn summary_text(s: &BulkSummary, journal: &Path, failures_file: Option<&Path>) -> String {
-    let (what, made) = noun(s.kind);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{} {what}(s): {} {made}(s) created, {} already there, {} failed ({:.1} s).",
-        s.total,
-        s.created,
-        s.reused,
-        s.failed,
-        s.elapsed_ms as f64 / 1000.0
-    );
-    let failed: Vec<&BulkItem> = s
-        .items
-        .iter()
-        .filter(|i| i.state == ItemState::Failed)
-        .collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\nFailed:");
-        for i in failed {
-            let _ = writeln!(
-                out,
-                "  {}: {}",
-                i.label,
-                i.reason.as_deref().unwrap_or("no reason given")
-            );
-        }
-    }
-    if let Some(f) = failures_file {
-        let _ = writeln!(out, "\nThe failures are in {}.", f.display());
-    }
-    if s.cancelled {
-        let _ = writeln!(
-            out,
-            "\nStopped. Run the same command again to finish: what is done is skipped."
-        );
-    } else if s.failed > 0 {
-        let _ = writeln!(
-            out,
-            "\nFix what the reasons say, then run the same command again: only the failed ones are tried."
-        );
-    }
-    let _ = writeln!(out, "Journal: {}", journal.display());
-    out
-}
-
 fn consent_links_cmd(args: &ConsentLinksArgs) -> ExitCode {
     let format = match args.format {
         LinksFormat::Json => Format::Json,
@@ -659,23 +412,4 @@ fn consent_links(args: &ConsentLinksArgs) -> Result<ExitCode, Stop> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn links_text(links: &[ConsentLink]) -> String {
-    let mut out = String::new();
-    for l in links {
-        let admin = l
-            .admin_email
-            .as_deref()
-            .map(|a| format!(", admin {a}"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "{} ({}){admin}\n  {}\n", l.name, l.tenant, l.url);
-    }
-    let _ = writeln!(
-        out,
-        "{} link(s). Each tenant's admin opens theirs and accepts; then run \
-         `nylas-ms-setup bulk grants`.",
-        links.len()
-    );
-    out
 }

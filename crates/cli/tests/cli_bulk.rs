@@ -1,166 +1,25 @@
-//! `bulk credentials | consent-links | grants` against the sandbox: a re-run
+//! `bulk credentials` and `bulk consent-links` against the sandbox: a re-run
 //! creates nothing; a real `kill -9` of the CLI mid-run, at several points,
-//! then a re-run ends with every credential (grant) there exactly once; a
-//! 429 storm is waited out; bad CSV rows exit 2, are listed, and nothing is
-//! sent; `--format json` shapes; no secret in any output or journal.
+//! then a re-run ends with every credential there exactly once; Ctrl-C
+//! stops cleanly (130); a 429 storm is waited out; bad CSV rows exit 2, are
+//! listed, and nothing is sent; a failed item exits 1 with its reason;
+//! `--format json` shapes; no secret in any output or journal.
 //!
 //! Runs are made slow by the sandbox (latency and 429 faults), never by
-//! the CLI; the kill waits for a count in the sandbox (polled), never for
-//! a fixed time.
+//! the CLI; kills wait for a count in the sandbox or lines in the journal
+//! (polled), never for a fixed time.
 
+mod bulk_support;
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use common::{isolated_home, stderr, stdout};
+use bulk_support::*;
+use common::{stderr, stdout};
 use serde_json::{json, Value};
-use wizard_sandbox::{start, Fault, SandboxHandle, Scenario};
-
-const US_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
-const CREDS: &str = "POST /nylas-us/v3/connectors/microsoft/creds";
-
-struct Run {
-    sb: SandboxHandle,
-    home: tempfile::TempDir,
-}
-
-/// The practice scenario with a Microsoft connector on the US application.
-fn scenario() -> Scenario {
-    let mut s = Scenario::practice();
-    let connector = serde_json::from_value(json!({
-        "provider": "microsoft",
-        "settings": {"client_id": "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01", "tenant": "common"},
-        "scope": ["offline_access", "Mail.Read"],
-    }))
-    .unwrap();
-    s.nylas_applications[0].connectors.push(connector);
-    s
-}
-
-async fn setup() -> Run {
-    Run {
-        sb: start(scenario(), None).await.unwrap(),
-        home: tempfile::tempdir().unwrap(),
-    }
-}
-
-/// `tenant,name` rows for `n` made-up tenants, `t{i}.onmicrosoft.com`.
-fn tenants_csv(n: usize) -> String {
-    let mut s = String::from("tenant,name,admin_email\n");
-    for i in 0..n {
-        s += &format!("t{i}.onmicrosoft.com,Tenant {i},admin@t{i}.onmicrosoft.com\n");
-    }
-    s
-}
-
-impl Run {
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.home.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    fn journal(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
-
-    fn base(&self) -> String {
-        format!("{}nylas-us/", self.sb.base_url())
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nylas-ms-setup"));
-        cmd.arg("bulk")
-            .args(args)
-            .args(["--region", "us", "--nylas-base", &self.base()])
-            .env_remove("AZURE_CLIENT_SECRET")
-            .env("NYLAS_API_KEY", US_KEY)
-            // No keychain here: a lookup fails at once.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-            .stdin(Stdio::null());
-        isolated_home(&mut cmd, self.home.path());
-        cmd
-    }
-
-    /// Run to the end (off the runtime's threads, so the sandbox keeps
-    /// answering); no output shows the key.
-    async fn cli(&self, args: &[&str]) -> Output {
-        let mut cmd = self.command(args);
-        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap();
-        for (what, text) in [("stdout", stdout(&out)), ("stderr", stderr(&out))] {
-            assert!(!text.contains(US_KEY), "{what} shows the key:\n{text}");
-        }
-        out
-    }
-
-    /// Start a run in the background, its output going to files (a pipe
-    /// nobody reads could fill and stall it).
-    fn spawn(&self, args: &[&str], tag: &str) -> Child {
-        let mut cmd = self.command(args);
-        cmd.stdout(std::fs::File::create(self.home.path().join(format!("{tag}.out"))).unwrap())
-            .stderr(std::fs::File::create(self.home.path().join(format!("{tag}.err"))).unwrap());
-        cmd.spawn().unwrap()
-    }
-
-    /// The credentials the sandbox holds, counted per tenant of their
-    /// `credential_data` (a duplicate under another name counts too).
-    fn creds_per_tenant(&self) -> BTreeMap<String, usize> {
-        let mut m = BTreeMap::new();
-        for c in &self.sb.scenario().nylas_applications[0].credentials {
-            let t = c.credential_data["tenant"]
-                .as_str()
-                .unwrap_or("?")
-                .to_owned();
-            *m.entry(t).or_insert(0) += 1;
-        }
-        m
-    }
-
-    fn cred_count(&self) -> usize {
-        self.sb.scenario().nylas_applications[0].credentials.len()
-    }
-
-    /// Poll the sandbox until `count()` reaches `n` (at most 60 s).
-    async fn wait_until(&self, what: &str, n: usize, count: impl Fn(&Self) -> usize) {
-        let r = tokio::time::timeout(Duration::from_secs(60), async {
-            while count(self) < n {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
-        .await;
-        assert!(r.is_ok(), "{what} never reached {n} (at {})", count(self));
-    }
-
-    /// Every one of `n` tenants has exactly one credential, named as the
-    /// wizard names it, and there is nothing else.
-    fn assert_each_tenant_once(&self, n: usize) {
-        let per = self.creds_per_tenant();
-        let dup: Vec<_> = per.iter().filter(|(_, c)| **c > 1).collect();
-        assert!(dup.is_empty(), "duplicated: {dup:?}");
-        assert_eq!(per.len(), n, "{per:?}");
-        let app = &self.sb.scenario().nylas_applications[0];
-        for i in 0..n {
-            let name = format!("Tenant {i} (t{i}.onmicrosoft.com)");
-            let c = app.credentials.iter().find(|c| c.name == name);
-            let c = c.unwrap_or_else(|| panic!("no credential {name}"));
-            assert_eq!(c.credential_type, "adminconsent");
-            assert_eq!(
-                c.credential_data,
-                json!({"tenant": format!("t{i}.onmicrosoft.com")})
-            );
-        }
-    }
-}
-
-fn json_out(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}\n{}", stdout(o), stderr(o)))
-}
+use wizard_sandbox::Fault;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_are_made_once_and_a_rerun_creates_nothing() {
@@ -185,6 +44,16 @@ async fn credentials_are_made_once_and_a_rerun_creates_nothing() {
     assert!(text.contains("Tenant 3 (t3.onmicrosoft.com)"), "{text}");
     assert_eq!(r.sb.calls(CREDS), 0);
     assert_eq!(r.cred_count(), 0);
+    let out = r
+        .cli(&[&args[..], &["--dry-run", "--format", "json"]].concat())
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v["dry_run"], true);
+    let steps = v["plan"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 12);
+    assert!(steps.iter().all(|s| s["action"] == "create"), "{v}");
+    assert_eq!(r.sb.calls(CREDS), 0);
 
     let out = r.cli(&args).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -535,15 +404,6 @@ async fn consent_links_for_each_tenant_in_three_formats() {
     assert!(stderr(&out).contains("isn't one of your Nylas application's callback URIs"));
 }
 
-/// `kill -9` helper check: the journal is JSON lines, each a finished item.
-fn journal_lines(p: &Path) -> Vec<Value> {
-    std::fs::read_to_string(p)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journal_grows_line_by_line_during_a_run() {
     let r = setup().await;
@@ -587,253 +447,50 @@ async fn the_journal_grows_line_by_line_during_a_run() {
     }
 }
 
-// --- Grants ---------------------------------------------------------------
-
-const GRANT: &str = "POST /nylas-us/v3/connect/custom";
-
-/// `tenants` made-up tenants whose credentials exist and were consented to
-/// (as after `bulk credentials` and each admin's consent).
-fn consented_scenario(tenants: usize) -> Scenario {
-    let mut s = scenario();
-    for i in 0..tenants {
-        let c = serde_json::from_value(json!({
-            "id": format!("cred-{i}"),
-            "provider": "microsoft",
-            "name": format!("Tenant {i} (t{i}.onmicrosoft.com)"),
-            "credential_type": "adminconsent",
-            "credential_data": {"tenant": format!("t{i}.onmicrosoft.com")},
-            "consented_at": 1_764_000_000,
-        }))
-        .unwrap();
-        s.nylas_applications[0].credentials.push(c);
-    }
-    s
-}
-
-/// `email[,tenant]` rows: `n` mailboxes spread over `tenants` tenants;
-/// every third row names its tenant, the others go by their domain.
-fn users_csv(n: usize, tenants: usize) -> String {
-    let mut s = String::from("email,tenant\n");
-    for k in 0..n {
-        let t = k % tenants;
-        let tenant = if k % 3 == 0 {
-            format!("t{t}.onmicrosoft.com")
-        } else {
-            String::new()
-        };
-        s += &format!("user{k}@t{t}.onmicrosoft.com,{tenant}\n");
-    }
-    s
-}
-
-impl Run {
-    fn grants_per_email(&self) -> BTreeMap<String, usize> {
-        let mut m = BTreeMap::new();
-        for g in &self.sb.scenario().nylas_applications[0].grants {
-            *m.entry(g.email.to_lowercase()).or_insert(0) += 1;
-        }
-        m
-    }
-
-    fn grant_count(&self) -> usize {
-        self.sb.scenario().nylas_applications[0].grants.len()
-    }
-
-    /// Each of the `n` mailboxes has exactly one grant, through its
-    /// tenant's credential.
-    fn assert_each_mailbox_once(&self, n: usize, tenants: usize) {
-        let per = self.grants_per_email();
-        let dup: Vec<_> = per.iter().filter(|(_, c)| **c > 1).collect();
-        assert!(dup.is_empty(), "duplicated: {dup:?}");
-        assert_eq!(per.len(), n, "{per:?}");
-        let app = &self.sb.scenario().nylas_applications[0];
-        for k in 0..n {
-            let email = format!("user{k}@t{}.onmicrosoft.com", k % tenants);
-            let g = app.grants.iter().find(|g| g.email == email);
-            let g = g.unwrap_or_else(|| panic!("no grant for {email}"));
-            assert_eq!(
-                g.credential_id.as_deref(),
-                Some(format!("cred-{}", k % tenants).as_str())
-            );
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn grants_are_made_once_and_a_rerun_keeps_the_same_grants() {
-    let r = Run {
-        sb: start(consented_scenario(3), None).await.unwrap(),
-        home: tempfile::tempdir().unwrap(),
-    };
-    let users = r.file("users.csv", &users_csv(9, 3));
-    let journal = r.journal("grants.jsonl");
-    let args = [
-        "grants",
-        "--users",
-        users.to_str().unwrap(),
-        "--journal",
-        journal.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    let out = r.cli(&args).await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v = json_out(&out);
-    assert_eq!(v["summary"]["kind"], "grants");
-    assert_eq!(v["summary"]["created"], 9);
-    assert_eq!(v["summary"]["items"].as_array().unwrap().len(), 9);
-    assert!(v["summary"]["items"][0]["id"].is_string());
-    assert_eq!(v["journal"], journal.to_str().unwrap());
-    r.assert_each_mailbox_once(9, 3);
-    let ids: Vec<String> = r.sb.scenario().nylas_applications[0]
-        .grants
-        .iter()
-        .map(|g| g.id.clone())
-        .collect();
-    let posts = r.sb.calls(GRANT);
-    assert_eq!(posts, 9);
-    // Same journal: nothing is posted again.
-    let out = r.cli(&args).await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(json_out(&out)["summary"]["created"], 0);
-    assert_eq!(r.sb.calls(GRANT), posts);
-    let after: Vec<String> = r.sb.scenario().nylas_applications[0]
-        .grants
-        .iter()
-        .map(|g| g.id.clone())
-        .collect();
-    assert_eq!(after, ids, "the same grants");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn grants_killed_mid_run_at_several_points_then_rerun_ends_with_each_mailbox_once() {
-    const N: usize = 60;
-    const T: usize = 4;
-    let r = Run {
-        sb: start(consented_scenario(T), None).await.unwrap(),
-        home: tempfile::tempdir().unwrap(),
-    };
-    r.sb.set_faults(vec![Fault::new(GRANT).with_latency_ms(40)])
+async fn ctrl_c_stops_after_the_running_items_exit_130_and_a_rerun_finishes() {
+    const N: usize = 40;
+    let r = setup().await;
+    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(40)])
         .unwrap();
-    let users = r.file("users.csv", &users_csv(N, T));
-    let journal = r.journal("grants.jsonl");
+    let tenants = r.file("tenants.csv", &tenants_csv(N));
+    let journal = r.journal("creds.jsonl");
     let args = [
-        "grants",
-        "--users",
-        users.to_str().unwrap(),
+        "credentials",
+        "--tenants",
+        tenants.to_str().unwrap(),
         "--journal",
         journal.to_str().unwrap(),
         "--concurrency",
-        "4",
+        "2",
     ];
-    for (round, at) in [4usize, 25, 41].into_iter().enumerate() {
-        let mut child = r.spawn(&args, &format!("grants{round}"));
-        r.wait_until("grants", at, Run::grant_count).await;
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&status),
-            Some(9),
-            "killed, not finished: {status:?}"
-        );
-        assert!(r.grant_count() < N, "killed mid-way");
-    }
+    let child = r.spawn(&args, "stopped");
+    r.wait_until("credentials", 6, Run::cred_count).await;
+    // What Ctrl-C sends.
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let text = std::fs::read_to_string(r.home.path().join("stopped.out")).unwrap();
+    assert!(
+        text.contains("Stopped. Run the same command again"),
+        "{text}"
+    );
+    let made = r.cred_count();
+    assert!(made < N, "stopped mid-way ({made})");
+    // What was running was finished and journalled: the journal knows
+    // every credential made.
+    assert_eq!(journal_lines(&journal).len(), made);
     r.sb.set_faults(vec![]).unwrap();
     let out = r.cli(&[&args[..], &["--format", "json"]].concat()).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let s = json_out(&out)["summary"].clone();
-    assert_eq!(s["failed"], 0, "{s}");
-    assert_eq!(
-        s["created"].as_u64().unwrap() + s["reused"].as_u64().unwrap(),
-        N as u64,
-        "{s}"
-    );
-    r.assert_each_mailbox_once(N, T);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mailbox_without_a_consented_credential_fails_with_a_plain_reason() {
-    let mut s = consented_scenario(1);
-    // A second tenant whose admin hasn't consented yet.
-    let c = serde_json::from_value(json!({
-        "id": "cred-1",
-        "provider": "microsoft",
-        "name": "Tenant 1 (t1.onmicrosoft.com)",
-        "credential_type": "adminconsent",
-        "credential_data": {"tenant": "t1.onmicrosoft.com"},
-    }))
-    .unwrap();
-    s.nylas_applications[0].credentials.push(c);
-    let r = Run {
-        sb: start(s, None).await.unwrap(),
-        home: tempfile::tempdir().unwrap(),
-    };
-    let users = r.file(
-        "users.csv",
-        "email\nuser0@t0.onmicrosoft.com\nuser1@t1.onmicrosoft.com\nuser2@elsewhere.example\n",
-    );
-    let failures = r.home.path().join("failures.csv");
-    let out = r
-        .cli(&[
-            "grants",
-            "--users",
-            users.to_str().unwrap(),
-            "--journal",
-            r.journal("g.jsonl").to_str().unwrap(),
-            "--failures",
-            failures.to_str().unwrap(),
-        ])
-        .await;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(
-        text.contains("3 mailbox(s): 1 grant(s) created, 0 already there, 2 failed"),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "user1@t1.onmicrosoft.com: The tenant's admin hasn't given admin consent yet"
-        ),
-        "{text}"
-    );
-    assert!(text.contains("user2@elsewhere.example: "), "{text}");
-    let csv = std::fs::read_to_string(&failures).unwrap();
-    assert_eq!(csv.lines().count(), 3, "{csv}");
-    assert_eq!(r.grant_count(), 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_users_rows_exit_2_and_nothing_is_sent() {
-    let r = Run {
-        sb: start(consented_scenario(1), None).await.unwrap(),
-        home: tempfile::tempdir().unwrap(),
-    };
-    let users = r.file(
-        "users.csv",
-        "email,tenant\nuser0@t0.onmicrosoft.com,\nnot-an-address,\nuser0@t0.onmicrosoft.com,\n",
-    );
-    let out = r
-        .cli(&[
-            "grants",
-            "--users",
-            users.to_str().unwrap(),
-            "--format",
-            "json",
-        ])
-        .await;
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let v = json_out(&out);
-    let rows: Vec<u64> = v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["row"].as_u64().unwrap())
-        .collect();
-    assert_eq!(rows, [3, 4]);
-    assert!(stderr(&out).contains("row 3:") && stderr(&out).contains("row 4:"));
-    assert_eq!(
-        r.sb.all_calls().values().sum::<u64>(),
-        0,
-        "nothing was sent"
-    );
+    assert_eq!(s["created"].as_u64().unwrap(), (N - made) as u64, "{s}");
+    assert_eq!(r.sb.calls(CREDS), N as u64, "nothing posted twice");
+    r.assert_each_tenant_once(N);
 }
