@@ -297,3 +297,33 @@ async fn a_refused_item_is_reported_and_the_run_carries_on() {
     .unwrap();
     assert_eq!((again.created, again.reused, again.failed), (1, 5, 0));
 }
+
+#[tokio::test]
+async fn the_default_pace_stays_under_nylas_limit_of_50_a_second() {
+    let w = world().await;
+    w.sb.set_nylas_rate_limit(Some(wizard_sandbox::NylasRateLimit {
+        requests_per_second: 50,
+        extra_429_percent: 0,
+        retry_after_seconds: 1,
+    }))
+    .unwrap();
+    let started = std::time::Instant::now();
+    let s = run_credentials(
+        &w.nylas(),
+        &input(120),
+        &wizard_core::bulk::BulkOptions::default(),
+        &w.journal("j.jsonl"),
+        &|_| {},
+        &never(),
+    )
+    .await
+    .unwrap();
+    assert!(s.all_done(), "{}", failures_csv(&s));
+    let counts = w.sb.rate_limit_counts();
+    assert_eq!(counts.limited, 0, "{counts:?}");
+    // The list (one empty page) + 120 creates at 48 a second: about
+    // 2.5 s, never less.
+    assert_eq!(counts.requests, 121, "{counts:?}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(2400));
+    assert_eq!(w.credential_names().len(), 120);
+}

@@ -22,6 +22,8 @@ use super::CONSENT_PATH;
 use crate::diagnose::diagnose;
 use crate::error::{ErrorCode, Result, WizardError};
 use crate::microsoft::loopback::{LoopbackListener, Pages};
+use crate::nylas::callback_uris::{add_callback_uri, list_callback_uris, CallbackUri};
+use crate::nylas::NylasAdmin;
 
 /// The consent journal's file name in the data folder.
 pub const CONSENT_JOURNAL_FILE: &str = "bulk-consent.json";
@@ -260,6 +262,32 @@ pub fn read_consent_redirect(url: &str, expected_state: &str) -> Result<()> {
         "The address doesn't say whether the admin gave consent (it has neither admin_consent=true nor an error).",
     )
     .with_hint("Copy the whole address from the browser's address bar after the consent page, or open the consent link again."))
+}
+
+/// Make `redirect_uri` one of the Nylas application's callback URIs if it
+/// isn't (read, compare, write; nothing is removed): Nylas refuses a
+/// consent link whose redirect isn't registered. `true` when it was added.
+pub async fn register_consent_callback(
+    nylas: &NylasAdmin,
+    redirect_uri: &str,
+    cancel: &CancellationToken,
+) -> Result<bool> {
+    let listed = |all: &[CallbackUri]| all.iter().any(|c| c.is_web_for(redirect_uri));
+    if listed(&list_callback_uris(nylas, cancel).await?) {
+        return Ok(false);
+    }
+    match add_callback_uri(nylas, redirect_uri, cancel).await {
+        Ok(_) => Ok(true),
+        // Added since the list was read (another window): fine.
+        Err(e) if matches!(e.status, Some(400 | 409)) => {
+            if listed(&list_callback_uris(nylas, cancel).await?) {
+                Ok(false)
+            } else {
+                Err(nylas.explain(e, "the consent callback URI"))
+            }
+        }
+        Err(e) => Err(nylas.explain(e, "the consent callback URI")),
+    }
 }
 
 /// The loopback listener waiting for one tenant's consent redirect.

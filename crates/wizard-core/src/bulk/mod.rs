@@ -19,8 +19,9 @@ mod grants;
 mod run;
 
 pub use consent::{
-    consent_links, consent_links_csv, read_consent_redirect, ConsentCapture, ConsentJournal,
-    ConsentLink, ConsentRecord, CONSENT_JOURNAL_FILE,
+    consent_links, consent_links_csv, read_consent_redirect, register_consent_callback,
+    ConsentCapture, ConsentJournal, ConsentLink, ConsentRecord, LinkState, CONSENT_JOURNAL_FILE,
+    CONSENT_TIMEOUT,
 };
 pub use credentials::{
     existing_credentials, plan_credentials, run_credentials, CredentialsInput, TenantCredential,
