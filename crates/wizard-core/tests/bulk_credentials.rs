@@ -327,3 +327,32 @@ async fn the_default_pace_stays_under_nylas_limit_of_50_a_second() {
     assert!(started.elapsed() >= std::time::Duration::from_millis(2400));
     assert_eq!(w.credential_names().len(), 120);
 }
+
+#[tokio::test]
+async fn waiting_for_the_rate_limiter_does_not_count_against_a_calls_deadline() {
+    let mut w = world().await;
+    w.http = wizard_core::http::HttpClient::direct(wizard_core::http::HttpConfig {
+        overall_deadline: std::time::Duration::from_secs(1),
+        ..wizard_core::http::HttpConfig::default()
+    })
+    .unwrap();
+    // 8 at once at 4 a second: the last waits about 2 s at the limiter,
+    // twice its call's deadline.
+    let o = wizard_core::bulk::BulkOptions {
+        concurrency: 8,
+        requests_per_second: 4,
+    };
+    let started = std::time::Instant::now();
+    let s = run_credentials(
+        &w.nylas(),
+        &input(8),
+        &o,
+        &w.journal("j.jsonl"),
+        &|_| {},
+        &never(),
+    )
+    .await
+    .unwrap();
+    assert!(s.all_done(), "{}", failures_csv(&s));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1700));
+}

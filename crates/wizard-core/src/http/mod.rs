@@ -252,20 +252,27 @@ impl HttpClient {
         req: &ApiRequest,
         cancel: &CancellationToken,
     ) -> Result<ApiResponse, HttpError> {
-        let deadline = tokio::time::Instant::now() + self.config.overall_deadline;
+        let mut deadline = tokio::time::Instant::now() + self.config.overall_deadline;
         let deadline_secs = self.config.overall_deadline.as_secs().max(1);
         let mut attempts = 0;
         loop {
             attempts += 1;
+            // A bulk run's rate limiter: its wait is our own queue, not the
+            // service being slow, so it moves the deadline back.
+            let queued = tokio::time::Instant::now();
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(errors::cancelled(&req.label, attempts)),
+                _ = pass_gate() => {}
+            }
+            deadline += queued.elapsed();
             let outcome = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(errors::cancelled(&req.label, attempts)),
                 _ = tokio::time::sleep_until(deadline) => {
                     return Err(errors::deadline(&req.label, deadline_secs, attempts))
                 }
-                // The gate's wait counts against the deadline and yields to
-                // a cancel like the attempt itself.
-                outcome = async { pass_gate().await; self.attempt(req).await } => outcome,
+                outcome = self.attempt(req) => outcome,
             };
             let failure = match outcome {
                 Ok(resp) => {
