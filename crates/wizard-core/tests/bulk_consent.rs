@@ -190,3 +190,24 @@ async fn waiting_can_be_cancelled_and_times_out() {
     assert_eq!(e.code, ErrorCode::RemoteUnavailable);
     assert!(e.message.contains("didn't come back"), "{}", e.message);
 }
+
+#[tokio::test]
+async fn a_busy_port_is_named_for_the_admin_consent() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let link = ConsentLink {
+        tenant: "t000.example".into(),
+        name: "Customer 000".into(),
+        admin_email: None,
+        credential_id: "c".into(),
+        url: "http://127.0.0.1:1/".into(),
+        state: "s".into(),
+    };
+    let e = ConsentCapture::start(port, &link).await.err().unwrap();
+    assert!(e.message.contains(&format!("port {port}")), "{}", e.message);
+    assert!(
+        e.message.contains("the admin consent needs"),
+        "{}",
+        e.message
+    );
+}

@@ -310,7 +310,13 @@ impl ConsentCapture {
     /// `link`'s redirect. The port must be the one in the link's
     /// redirect URI.
     pub async fn start(port: u16, link: &ConsentLink) -> Result<Self> {
-        let listener = LoopbackListener::bind_localhost(port, CONSENT_PATH).await?;
+        let listener = LoopbackListener::bind_localhost(port, CONSENT_PATH)
+            .await
+            // The shared listener words a busy port for the test sign-in.
+            .map_err(|mut e| {
+                e.message = e.message.replace("the test sign-in", "the admin consent");
+                e
+            })?;
         Ok(Self {
             listener,
             state: link.state.clone(),
