@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use bulk_support::*;
-use common::{stderr, stdout};
+use common::{canary, stderr, stdout, CanaryScan};
 use serde_json::{json, Value};
 use wizard_sandbox::Fault;
 
@@ -105,8 +105,8 @@ async fn credentials_are_made_once_and_a_rerun_creates_nothing() {
 async fn killed_mid_run_at_several_points_then_rerun_ends_with_each_credential_once() {
     const N: usize = 60;
     let r = setup().await;
-    // Slow Nylas down (not the CLI): each create takes 40 ms.
-    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(40)])
+    // Slow Nylas down (not the CLI): each create takes 100 ms.
+    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(100)])
         .unwrap();
     let tenants = r.file("tenants.csv", &tenants_csv(N));
     let journal = r.journal("creds.jsonl");
@@ -117,7 +117,7 @@ async fn killed_mid_run_at_several_points_then_rerun_ends_with_each_credential_o
         "--journal",
         journal.to_str().unwrap(),
         "--concurrency",
-        "4",
+        "2",
     ];
     let mut killed_at = Vec::new();
     for (round, at) in [5usize, 20, 38].into_iter().enumerate() {
@@ -144,6 +144,8 @@ async fn killed_mid_run_at_several_points_then_rerun_ends_with_each_credential_o
             tenants.to_str().unwrap(),
             "--journal",
             r.journal("other.jsonl").to_str().unwrap(),
+            "--concurrency",
+            "2",
         ],
         "other",
     );
@@ -407,7 +409,7 @@ async fn consent_links_for_each_tenant_in_three_formats() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journal_grows_line_by_line_during_a_run() {
     let r = setup().await;
-    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(30)])
+    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(80)])
         .unwrap();
     let tenants = r.file("tenants.csv", &tenants_csv(30));
     let journal = r.journal("creds.jsonl");
@@ -451,7 +453,7 @@ async fn the_journal_grows_line_by_line_during_a_run() {
 async fn ctrl_c_stops_after_the_running_items_exit_130_and_a_rerun_finishes() {
     const N: usize = 40;
     let r = setup().await;
-    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(40)])
+    r.sb.set_faults(vec![Fault::new(CREDS).with_latency_ms(80)])
         .unwrap();
     let tenants = r.file("tenants.csv", &tenants_csv(N));
     let journal = r.journal("creds.jsonl");
@@ -493,4 +495,54 @@ async fn ctrl_c_stops_after_the_running_items_exit_130_and_a_rerun_finishes() {
     assert_eq!(s["created"].as_u64().unwrap(), (N - made) as u64, "{s}");
     assert_eq!(r.sb.calls(CREDS), N as u64, "nothing posted twice");
     r.assert_each_tenant_once(N);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_id_sends_the_apps_secret_to_nylas_only() {
+    let r = setup().await;
+    let secret = canary("q8F~");
+    let client_id = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    let tenants = r.file("tenants.csv", &tenants_csv(2));
+    let args = [
+        "credentials",
+        "--tenants",
+        tenants.to_str().unwrap(),
+        "--client-id",
+        client_id,
+    ];
+    // Without the secret: exit 2, nothing sent.
+    let out = r.cli(&args).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AZURE_CLIENT_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(r.sb.all_calls().values().sum::<u64>(), 0);
+    let mut scan = CanaryScan::new(&[&secret, US_KEY]);
+    for extra in [&["--dry-run"][..], &[], &["--format", "json"]] {
+        let mut cmd = r.command(&[&args[..], extra].concat());
+        cmd.env("AZURE_CLIENT_SECRET", &secret);
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        if extra == ["--dry-run"] {
+            assert!(
+                stdout(&out).contains("\"client_secret\": \"•••\""),
+                "{}",
+                stdout(&out)
+            );
+        }
+        scan.output("bulk credentials", &out);
+    }
+    // Everything the CLI wrote (journal in its data folder, consent states…).
+    scan.dir(r.home.path()).assert_clean();
+    // Nylas got them.
+    let app = r.sb.scenario().nylas_applications[0].clone();
+    assert_eq!(app.credentials.len(), 2);
+    assert_eq!(
+        app.credentials[0].credential_data,
+        json!({"client_id": client_id, "client_secret": secret, "tenant": "t0.onmicrosoft.com"})
+    );
 }

@@ -70,7 +70,7 @@ async fn grants_killed_mid_run_at_several_points_then_rerun_ends_with_each_mailb
         sb: start(consented_scenario(T), None).await.unwrap(),
         home: tempfile::tempdir().unwrap(),
     };
-    r.sb.set_faults(vec![Fault::new(GRANT).with_latency_ms(40)])
+    r.sb.set_faults(vec![Fault::new(GRANT).with_latency_ms(100)])
         .unwrap();
     let users = r.file("users.csv", &users_csv(N, T));
     let journal = r.journal("grants.jsonl");
@@ -81,7 +81,7 @@ async fn grants_killed_mid_run_at_several_points_then_rerun_ends_with_each_mailb
         "--journal",
         journal.to_str().unwrap(),
         "--concurrency",
-        "4",
+        "2",
     ];
     for (round, at) in [4usize, 25, 41].into_iter().enumerate() {
         let mut child = r.spawn(&args, &format!("grants{round}"));
