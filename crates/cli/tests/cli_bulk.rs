@@ -546,3 +546,30 @@ async fn client_id_sends_the_apps_secret_to_nylas_only() {
         json!({"client_id": client_id, "client_secret": secret, "tenant": "t0.onmicrosoft.com"})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_nylas_refuses_exits_3_with_the_reason() {
+    let r = setup().await;
+    let tenants = r.file("tenants.csv", &tenants_csv(2));
+    let mut cmd = r.command(&[
+        "credentials",
+        "--tenants",
+        tenants.to_str().unwrap(),
+        "--journal",
+        r.journal("c.jsonl").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    cmd.env("NYLAS_API_KEY", "nyk_v0_not_a_key_of_this_sandbox");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v["error"]["code"], "unauthorized", "{v}");
+    assert!(
+        v["error"]["hint"].as_str().unwrap_or("").contains("region"),
+        "{v}"
+    );
+    assert_eq!(r.cred_count(), 0);
+}
