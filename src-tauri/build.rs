@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "classify_v2_accounts",
     "save_reauth_csv",
     "check_current_app_exchange",
+    "check_current_app_exchange_live",
     "plan_configure_nylas",
     "apply_configure_nylas",
     "plan_migrate_ews",

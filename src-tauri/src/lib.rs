@@ -94,6 +94,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         migrate_commands::classify_v2_accounts,
         migrate_commands::save_reauth_csv,
         migrate_commands::check_current_app_exchange,
+        migrate_commands::check_current_app_exchange_live,
         nylas_commands::check_nylas_account,
         nylas_commands::check_stored_nylas_account,
         nylas_v2_commands::check_nylas_v2_app,

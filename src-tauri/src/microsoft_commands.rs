@@ -339,7 +339,7 @@ async fn signed_in_as(
 /// The sign-in of this run or, when there is none, a silent one from the
 /// remembered refresh token. `None`: nobody signed in and nothing
 /// remembered (or no tenant typed yet to sign in to).
-async fn signed_in_or_remembered(
+pub(crate) async fn signed_in_or_remembered(
     state: &AppState,
     access: Access,
     cancel: &tokio_util::sync::CancellationToken,

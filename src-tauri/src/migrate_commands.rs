@@ -7,8 +7,9 @@
 
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
+use wizard_core::microsoft::{Access, GraphClient};
 use wizard_core::migrate::classify::MAX_ACCOUNTS_BYTES;
-use wizard_core::migrate::exchange::{exchange_check_text, ExchangeCheck};
+use wizard_core::migrate::exchange::{exchange_check_live, exchange_check_text, ExchangeCheck};
 use wizard_core::migrate::scopes::{v2_scope_choices, V2ScopeChoice};
 use wizard_core::migrate::{
     classify, parse_v2_scopes, reauth_csv, translate, Classification, MigrateAccountsRecord,
@@ -16,9 +17,10 @@ use wizard_core::migrate::{
 };
 use wizard_core::state::ProgressView;
 use wizard_core::summary::save_set;
-use wizard_core::WizardError;
+use wizard_core::{ErrorCode, WizardError};
 
 use crate::app_state::AppState;
+use crate::remote::RemoteCalls;
 use crate::summary_commands::save_dir;
 
 type Result<T> = std::result::Result<T, WizardError>;
@@ -38,6 +40,38 @@ pub fn v2_scope_choices_list() -> Vec<V2ScopeChoice> {
 #[tauri::command]
 pub fn check_current_app_exchange(manifest: String) -> Result<ExchangeCheck> {
     exchange_check_text(&manifest)
+}
+
+/// The same, with the app read live from Microsoft Graph in the signed-in
+/// session (the read path A's live audit makes). The ID is the current
+/// (v2) app's: it doesn't become the Azure app answer, which is the new
+/// app's. Nothing is recorded.
+#[tauri::command]
+pub async fn check_current_app_exchange_live(
+    state: State<'_, AppState>,
+    calls: State<'_, RemoteCalls>,
+    client_id: String,
+) -> Result<ExchangeCheck> {
+    let call = calls.begin("check_current_app_exchange_live");
+    if client_id.trim().is_empty() {
+        return Err(WizardError::invalid_input(
+            "Type your current app's Application (client) ID first.",
+        )
+        .with_hint("It is on the app's Overview page in the Azure portal."));
+    }
+    let Some((tokens, _)) =
+        crate::microsoft_commands::signed_in_or_remembered(&state, Access::Audit, call.token())
+            .await?
+    else {
+        return Err(WizardError::new(
+            ErrorCode::Unauthorized,
+            "You are not signed in to Microsoft.",
+        )
+        .with_hint("Sign in to read your current app live, or choose its manifest instead."));
+    };
+    let remote = state.remote().await?;
+    let graph = GraphClient::new(&remote.http, &remote.endpoints.graph, &tokens);
+    exchange_check_live(&graph, &client_id, &tokens.tenant, call.token()).await
 }
 
 /// The translation and the progress it was recorded in.

@@ -183,3 +183,57 @@ fn the_current_app_s_exchange_permissions_are_named() {
     .unwrap_err();
     assert_eq!(e["code"], "manifest_invalid");
 }
+
+#[test]
+fn the_current_app_is_read_live_in_the_signed_in_session_without_becoming_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    call(&w, "choose_path", json!({"path": "migrate"})).unwrap();
+    call(
+        &w,
+        "set_answer",
+        json!({"update": {"key": "tenant", "value": "contoso.com"}}),
+    )
+    .unwrap();
+    // Contoso's practice app (Graph permissions only).
+    let current = "5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c01";
+    let e = call(
+        &w,
+        "check_current_app_exchange_live",
+        json!({ "clientId": current }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "unauthorized", "{e}");
+    assert!(e["hint"].as_str().unwrap().contains("manifest"), "{e}");
+    crate::microsoft_tests::sign_in_with_browser(&w, "audit");
+    let check = call(
+        &w,
+        "check_current_app_exchange_live",
+        json!({ "clientId": current }),
+    )
+    .unwrap();
+    assert_eq!(check["app_name"], "Practice: correct");
+    assert_eq!(check["found"], json!([]));
+    assert!(check["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("This app lists no Exchange"));
+    // The current app's ID is not the new app's answer.
+    let session = call(&w, "get_session", json!({})).unwrap();
+    assert_eq!(session["progress"]["answers"]["client_id"], Value::Null);
+    let e = call(
+        &w,
+        "check_current_app_exchange_live",
+        json!({ "clientId": "00000000-1111-4222-8333-444444444444" }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "not_found");
+    let e = call(
+        &w,
+        "check_current_app_exchange_live",
+        json!({ "clientId": " " }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input");
+}

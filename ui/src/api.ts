@@ -846,6 +846,13 @@ export function checkCurrentAppExchange(manifest: string): Promise<ExchangeCheck
   return call<ExchangeCheck>('check_current_app_exchange', { manifest });
 }
 
+/** The same, with the current app read live from Microsoft Graph in the
+ *  signed-in session (sign in first); its ID doesn't become the Azure app
+ *  answer. Nothing is recorded. */
+export function checkCurrentAppExchangeLive(clientId: string): Promise<ExchangeCheck> {
+  return call<ExchangeCheck>('check_current_app_exchange_live', { clientId });
+}
+
 // ---- Nylas v2 app (issue 11, point 2: paths B and C) ----
 
 /** What the window shows after a check (Rust's `NylasV2AppView`): the check,

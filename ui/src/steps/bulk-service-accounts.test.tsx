@@ -144,7 +144,8 @@ describe('v2 service accounts (path E, existing setups only)', () => {
     expect(within(result).getByTestId('sa-result-0').textContent).toContain('acc0123456789abcdefghijk');
     const alias = within(result).getByTestId('sa-result-1').textContent ?? '';
     expect(alias).toContain('alias');
-    expect(alias).toContain('Not sent to Nylas');
+    expect(alias).toContain('not sent to Nylas');
+    expect(result.textContent).toContain('1 of 2 connected through admin@contoso.com');
   });
 
   it('shows Rust’s refusal (another domain) and keeps the sign-in disabled', async () => {

@@ -20,7 +20,6 @@ import { CopyValue } from '../components/copy-value';
 import { ErrorCard } from '../components/error-card';
 import type { StepViewProps } from './types';
 import '../styles/test-sign-in.css';
-import '../styles/connect-accounts.css';
 
 type Phase = 'idle' | 'planning' | 'starting' | 'waiting';
 
@@ -80,39 +79,33 @@ function PlanView({ plan }: { plan: ServiceAccountPlan }) {
 }
 
 function Results({ outcome }: { outcome: ServiceAccountOutcome }) {
+  const connected = outcome.results.filter((r) => r.account !== null).length;
   return (
-    <section aria-labelledby="sa-done" data-testid="sa-outcome">
+    <section class="step-section" aria-labelledby="sa-done" data-testid="sa-outcome">
       <h2 class="group-title" id="sa-done">
-        Through {outcome.service_account}
+        {connected} of {outcome.results.length} connected through {outcome.service_account}
       </h2>
-      <table class="accounts-table" data-testid="sa-table">
-        <thead>
-          <tr>
-            <th scope="col">Address</th>
-            <th scope="col">Real mailbox?</th>
-            <th scope="col">Nylas v2 account</th>
-          </tr>
-        </thead>
-        <tbody>
-          {outcome.results.map((r, i) => (
-            <tr key={r.email} data-testid={`sa-result-${i}`}>
-              <td>{r.email}</td>
-              <td>{r.check.ok ? `✓ ${r.check.display_name ?? 'yes'}` : `✗ ${r.check.reason ?? 'no'}`}</td>
-              <td>
-                {r.account !== null ? (
-                  <>
-                    ✓ <CopyValue value={r.account.account_id} label="account ID" testId={`sa-account-${i}`} />
-                  </>
-                ) : r.check.ok ? (
-                  `✗ ${r.error?.message ?? 'not connected'}${r.error?.hint ? ` ${r.error.hint}` : ''}`
-                ) : (
-                  'Not sent to Nylas'
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul class="sa-results">
+        {outcome.results.map((r, i) => (
+          <li key={r.email} data-testid={`sa-result-${i}`}>
+            {r.account !== null ? (
+              <>
+                ✓ <strong>{r.email}</strong> ({r.check.display_name ?? 'a real mailbox'}) is connected: Nylas v2 account{' '}
+                <CopyValue value={r.account.account_id} label="account ID" testId={`sa-account-${i}`} />
+              </>
+            ) : r.check.ok ? (
+              <>
+                ✗ <strong>{r.email}</strong> is a real mailbox, but Nylas didn&apos;t connect it: {r.error?.message}
+                {r.error?.hint ? ` ${r.error.hint}` : ''}
+              </>
+            ) : (
+              <>
+                ✗ <strong>{r.email}</strong>: not sent to Nylas. {r.check.reason}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -279,7 +272,7 @@ export function BulkServiceAccountsStep({ ctx }: StepViewProps) {
               data-testid="sa-service"
             />
             <label class="field-label" for="sa-users">
-              Mailboxes to connect (one address a line, same domain as the service account)
+              Mailboxes to connect (one address a line or separated by commas, in the service account&apos;s domain)
             </label>
             <textarea ref={users} id="sa-users" class="text-input" rows={4} spellcheck={false} data-testid="sa-users-input" />
             <label class="field-label" for="sa-scopes">

@@ -9,7 +9,14 @@ import { MigrateScopesStep } from './migrate-scopes';
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>();
-  return { ...actual, v2ScopeChoices: vi.fn(), translateV2Scopes: vi.fn(), checkCurrentAppExchange: vi.fn() };
+  return {
+    ...actual,
+    v2ScopeChoices: vi.fn(),
+    translateV2Scopes: vi.fn(),
+    checkCurrentAppExchange: vi.fn(),
+    checkCurrentAppExchangeLive: vi.fn(),
+    microsoftSignedIn: vi.fn(),
+  };
 });
 const m = vi.mocked(api);
 
@@ -49,6 +56,7 @@ function recorded(): ProgressView {
 
 beforeEach(() => {
   vi.clearAllMocks();
+  m.microsoftSignedIn.mockResolvedValue(null);
   m.v2ScopeChoices.mockResolvedValue(CHOICES);
 });
 
@@ -113,5 +121,67 @@ describe('MigrateScopesStep', () => {
     expect(card.textContent).toContain('Contoso v2 uses Exchange permissions');
     expect(card.textContent).toContain('Nylas v3 needs Microsoft Graph permissions');
     expect(m.translateV2Scopes).not.toHaveBeenCalled();
+  });
+
+  it('reads the current app live in the signed-in session and says so', async () => {
+    m.microsoftSignedIn.mockResolvedValue({
+      tenant: 'contoso.com',
+      tenant_name: 'Contoso Ltd',
+      tenant_id: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      access: 'audit',
+      practice: true,
+    });
+    m.checkCurrentAppExchangeLive.mockResolvedValue({
+      app_name: 'Contoso v2',
+      found: [{ name: 'EWS.AccessAsUser.All', resource_name: 'Office 365 Exchange Online' }],
+      message: 'This app still uses Exchange permissions: EWS.AccessAsUser.All (Office 365 Exchange Online).',
+    });
+    const p = fixtureProgress('migrate/scopes/new');
+    p.answers.tenant = 'contoso.com';
+    renderStep(MigrateScopesStep, makeCtx(p));
+    // Signed in already (Rust's session): the app's ID can be typed.
+    const id = (await screen.findByTestId('migrate-current-client-id')) as HTMLInputElement;
+    expect(screen.queryByTestId('migrate-current-tenant')).toBeNull();
+    id.value = ' 5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e ';
+    fireEvent.click(screen.getByTestId('migrate-current-read'));
+    await waitFor(() =>
+      expect(m.checkCurrentAppExchangeLive).toHaveBeenCalledWith('5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e'),
+    );
+    const card = await screen.findByTestId('migrate-exchange-check');
+    expect(card.textContent).toContain('Contoso v2 uses Exchange permissions');
+    expect(card.textContent).toContain('Read live from Microsoft');
+    expect(m.checkCurrentAppExchange).not.toHaveBeenCalled();
+  });
+
+  it('asks for the tenant before the live read can sign in, and shows Rust\'s refusal', async () => {
+    m.microsoftSignedIn.mockResolvedValue(null);
+    const ctx = makeCtx('migrate/scopes/new');
+    renderStep(MigrateScopesStep, ctx);
+    const tenant = (await screen.findByTestId('migrate-current-tenant')) as HTMLInputElement;
+    // Not signed in: no ID field yet.
+    expect(screen.queryByTestId('migrate-current-client-id')).toBeNull();
+    tenant.value = ' contoso.com ';
+    fireEvent.blur(tenant);
+    expect(ctx.setAnswer).toHaveBeenCalledWith({ key: 'tenant', value: 'contoso.com' });
+  });
+
+  it('a refused live read is shown as an error, with no result', async () => {
+    m.microsoftSignedIn.mockResolvedValue({
+      tenant: 'contoso.com',
+      tenant_name: null,
+      tenant_id: null,
+      access: 'audit',
+      practice: false,
+    });
+    m.checkCurrentAppExchangeLive.mockRejectedValue(
+      new WizardApiError('not_found', 'There is no app registration with the Application (client) ID 0000 in the tenant contoso.com.'),
+    );
+    const p = fixtureProgress('migrate/scopes/new');
+    p.answers.tenant = 'contoso.com';
+    renderStep(MigrateScopesStep, makeCtx(p));
+    (await screen.findByTestId('migrate-current-client-id') as HTMLInputElement).value = '0000';
+    fireEvent.click(screen.getByTestId('migrate-current-read'));
+    await waitFor(() => expect(document.body.textContent).toContain('There is no app registration'));
+    expect(screen.queryByTestId('migrate-exchange-check')).toBeNull();
   });
 });

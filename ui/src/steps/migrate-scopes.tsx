@@ -6,15 +6,16 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { type WizardApiError, toWizardError } from '../api';
+import { type SignedInAs, type WizardApiError, toWizardError } from '../api';
 import type { ExchangeCheck } from '../bindings/ExchangeCheck';
 import type { ScopeTranslation } from '../bindings/ScopeTranslation';
 import type { V2Scope } from '../bindings/V2Scope';
 import type { V2ScopeChoice } from '../bindings/V2ScopeChoice';
 import { Callout } from '../components/callout';
 import { ErrorCard } from '../components/error-card';
+import { MicrosoftSignIn } from './microsoft-sign-in';
 import { ScopeList } from './scope-list';
-import type { StepViewProps } from './types';
+import type { StepContext, StepViewProps } from './types';
 import '../styles/migrate.css';
 
 export function MigrateScopesStep({ ctx }: StepViewProps) {
@@ -130,7 +131,7 @@ export function MigrateScopesStep({ ctx }: StepViewProps) {
           >
             {busy ? 'Translating…' : 'Translate to Graph permissions'}
           </button>
-          <CurrentApp />
+          <CurrentApp ctx={ctx} />
         </div>
         <section
           class="scope-panel"
@@ -205,61 +206,146 @@ function readFile(file: File): Promise<string> {
   });
 }
 
-/** Optional: the current v2 app's manifest, checked for Exchange
- *  permissions (issue 12, point 2). */
-function CurrentApp() {
-  const [check, setCheck] = useState<ExchangeCheck | null>(null);
+/** Optional: the current v2 app, read live from Microsoft in the signed-in
+ *  session or from its manifest, checked for Exchange permissions (issue
+ *  12, path D point 2). Nothing in Azure changes; nothing is recorded. */
+function CurrentApp({ ctx }: { ctx: StepContext }) {
+  const tenant = ctx.session.progress.answers.tenant;
+  const [check, setCheck] = useState<{ result: ExchangeCheck; live: boolean } | null>(null);
   const [error, setError] = useState<WizardApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [who, setWho] = useState<SignedInAs | null>(null);
+  const tenantField = useRef<HTMLInputElement>(null);
+  const clientId = useRef<HTMLInputElement>(null);
   const take = async (file: File | undefined) => {
     if (file === undefined || busy) return;
     setBusy(true);
     setError(null);
     setCheck(null);
     try {
-      setCheck(await api.checkCurrentAppExchange(await readFile(file)));
+      setCheck({ result: await api.checkCurrentAppExchange(await readFile(file)), live: false });
     } catch (e) {
       setError(toWizardError(e));
     } finally {
       setBusy(false);
     }
   };
+  const readLive = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setCheck(null);
+    try {
+      setCheck({ result: await api.checkCurrentAppExchangeLive(clientId.current?.value.trim() ?? ''), live: true });
+    } catch (e) {
+      setError(toWizardError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveTenant = () => {
+    const value = tenantField.current?.value.trim() ?? '';
+    if (value !== '') void ctx.setAnswer({ key: 'tenant', value });
+  };
   return (
     <details class="migrate-current-app" data-testid="migrate-current-app">
-      <summary>Does your current app still use Exchange permissions? Check its manifest</summary>
-      <p class="group-help">
-        In the Azure portal, open your v2 app&apos;s <strong>Manifest</strong>, click <strong>Download</strong>, and
-        choose the file here. Nothing in Azure changes.
-      </p>
-      <label class="btn btn-secondary btn-small">
-        {busy ? 'Reading…' : 'Choose the manifest…'}
-        <input
-          type="file"
-          accept=".json,application/json"
-          class="visually-hidden"
-          data-testid="migrate-current-manifest"
-          disabled={busy}
-          onChange={(e) => {
-            const input = e.currentTarget;
-            void take(input.files?.[0]).finally(() => {
-              input.value = '';
-            });
-          }}
+      <summary>Does your current app still use Exchange permissions? Check it</summary>
+      <section data-testid="migrate-current-live">
+        <h3 class="live-facts-title">Read it from Microsoft</h3>
+        <p class="group-help">
+          Sign in to your tenant (read-only) and type your current v2 app&apos;s Application (client) ID: the wizard
+          reads its permissions the way the Azure app step&apos;s live check does. Nothing in Azure changes.
+        </p>
+        {tenant === null && (
+          <div class="field-block">
+            <label class="field-label" for="migrate-current-tenant">
+              Your tenant (a domain such as contoso.com, or the Directory ID)
+            </label>
+            <input
+              ref={tenantField}
+              id="migrate-current-tenant"
+              class="text-input"
+              autoComplete="off"
+              spellcheck={false}
+              data-testid="migrate-current-tenant"
+              onBlur={saveTenant}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') saveTenant();
+              }}
+            />
+          </div>
+        )}
+        <MicrosoftSignIn
+          who={who}
+          access="audit"
+          tenant={tenant}
+          onSignedIn={setWho}
+          onSignedOut={() => setWho(null)}
+          onAskTenant={() => tenantField.current?.focus()}
         />
-      </label>
+        {who !== null && (
+          <form
+            class="field-block"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void readLive();
+            }}
+          >
+            <label class="field-label" for="migrate-current-client-id">
+              Your current app&apos;s Application (client) ID
+            </label>
+            <input
+              ref={clientId}
+              id="migrate-current-client-id"
+              class="text-input"
+              autoComplete="off"
+              spellcheck={false}
+              placeholder="5e8c1f3a-2b4d-4c6e-8f0a-1b3d5f7a9c2e"
+              data-testid="migrate-current-client-id"
+            />
+            <button type="submit" class="btn btn-secondary btn-small" data-testid="migrate-current-read" disabled={busy}>
+              {busy ? 'Reading…' : 'Read the app'}
+            </button>
+          </form>
+        )}
+      </section>
+      <section>
+        <h3 class="live-facts-title">Or choose its manifest</h3>
+        <p class="group-help">
+          In the Azure portal, open your v2 app&apos;s <strong>Manifest</strong>, click <strong>Download</strong>, and
+          choose the file here. Nothing in Azure changes.
+        </p>
+        <label class="btn btn-secondary btn-small">
+          {busy ? 'Reading…' : 'Choose the manifest…'}
+          <input
+            type="file"
+            accept=".json,application/json"
+            class="visually-hidden"
+            data-testid="migrate-current-manifest"
+            disabled={busy}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              void take(input.files?.[0]).finally(() => {
+                input.value = '';
+              });
+            }}
+          />
+        </label>
+      </section>
       {error !== null && <ErrorCard error={error} />}
       {check !== null && (
         <Callout
-          tone={check.found.length > 0 ? 'warning' : 'info'}
-          icon={check.found.length > 0 ? 'warning' : 'info'}
+          tone={check.result.found.length > 0 ? 'warning' : 'info'}
+          icon={check.result.found.length > 0 ? 'warning' : 'info'}
           testId="migrate-exchange-check"
           title={
-            check.found.length > 0
-              ? `${check.app_name ?? 'This app'} uses Exchange permissions`
-              : `${check.app_name ?? 'This app'} has no Exchange permissions`
+            check.result.found.length > 0
+              ? `${check.result.app_name ?? 'This app'} uses Exchange permissions`
+              : `${check.result.app_name ?? 'This app'} has no Exchange permissions`
           }
+          footnote={check.live ? 'Read live from Microsoft just now.' : 'From the manifest you chose.'}
         >
-          {check.message}
+          {check.result.message}
         </Callout>
       )}
     </details>

@@ -3,13 +3,18 @@
 //! Office 365 Exchange Online or Graph's own copy of EWS)? Then say plainly
 //! that v3 needs Graph permissions on a new app, and that every user not on
 //! Graph signs in again (seed 002).
+//!
+//! The app comes from a pasted manifest, or live from Microsoft Graph with
+//! the admin's signed-in session (the same app read as path A's live audit).
 
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::catalog::{self, PermissionKind};
-use crate::error::Result;
-use crate::manifest::{parse_manifest, AppRegistration};
+use crate::error::{ErrorCode, Result, WizardError};
+use crate::manifest::{parse_manifest, parse_manifest_value, AppRegistration};
+use crate::microsoft::GraphClient;
 
 /// The names that mean "Exchange protocols, not Graph".
 const EXCHANGE_SCOPES: [&str; 3] = [
@@ -79,6 +84,28 @@ pub fn exchange_check(app: &AppRegistration) -> ExchangeCheck {
 /// [`exchange_check`] on a manifest's text (the same reader as the audit).
 pub fn exchange_check_text(manifest: &str) -> Result<ExchangeCheck> {
     Ok(exchange_check(&parse_manifest(manifest)?))
+}
+
+/// [`exchange_check`] on the app `app_id` as Microsoft Graph describes it
+/// now, read with the signed-in session (`tenant`: the one signed in to,
+/// named in a "not found" answer).
+pub async fn exchange_check_live(
+    graph: &GraphClient,
+    app_id: &str,
+    tenant: &str,
+    cancel: &CancellationToken,
+) -> Result<ExchangeCheck> {
+    let app = graph.application(app_id.trim(), tenant, cancel).await?;
+    let registration = parse_manifest_value(&app).map_err(|e| {
+        WizardError::new(
+            ErrorCode::BadResponse,
+            format!(
+                "Microsoft Graph returned an app registration we couldn't read: {}",
+                e.message
+            ),
+        )
+    })?;
+    Ok(exchange_check(&registration))
 }
 
 #[cfg(test)]

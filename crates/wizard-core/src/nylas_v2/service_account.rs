@@ -138,6 +138,7 @@ pub enum ServiceAccountProgress {
 fn domain_of(address: &str) -> Option<String> {
     let (local, domain) = address.rsplit_once('@')?;
     let ok = !local.is_empty()
+        && !local.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
@@ -265,7 +266,7 @@ pub fn plan(input: &ServiceAccountInput) -> Result<ServiceAccountPlan> {
         notes: vec![
             "Sign in as the service account itself. The wizard hands Nylas its refresh token and never keeps it.".to_owned(),
             "Each address becomes its own Nylas v2 account, billed as one.".to_owned(),
-            "A mailbox without its own inbox can take a long time to connect (seed: Nylas v2 service accounts).".to_owned(),
+            "If the service account has no mailbox of its own, connecting the accounts can take a long time (Nylas's guide to v2 service accounts).".to_owned(),
         ],
         preview: String::new(),
     };

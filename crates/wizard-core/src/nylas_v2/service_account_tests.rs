@@ -54,6 +54,11 @@ fn bad_input_is_named() {
     for (users, needle) in [
         ("", "at least one"),
         ("not-an-address", "not-an-address"),
+        // Two addresses run together (a lost line break).
+        (
+            "adele@contoso.comsales@contoso.com",
+            "isn't an email address",
+        ),
         ("service@contoso.com", "service account itself"),
     ] {
         let e = plan(&input(users)).unwrap_err();
