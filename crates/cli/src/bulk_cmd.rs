@@ -49,7 +49,8 @@ the environment, else from this computer's keychain (where the desktop wizard \
 keeps them). They are only ever sent to Nylas, never printed or journalled.
 
 Exit codes: 0 everything done (or the plan shown with --dry-run); 1 some items \
-failed (each with its reason; run again to retry them); 2 bad input (bad CSV rows \
+failed (each with its reason; run again to retry them), or for consent-links some \
+tenants have no credential yet; 2 bad input (bad CSV rows \
 are listed, nothing is sent) or a missing secret; 3 Nylas failed as a whole; \
 130 stopped with Ctrl-C (run again: finished items are skipped, nothing is \
 created twice).";

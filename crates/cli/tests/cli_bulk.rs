@@ -573,3 +573,26 @@ async fn a_key_nylas_refuses_exits_3_with_the_reason() {
     );
     assert_eq!(r.cred_count(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_journal_the_record_is_kept_per_application_in_the_data_folder() {
+    let r = setup().await;
+    let tenants = r.file("tenants.csv", &tenants_csv(3));
+    let args = ["credentials", "--tenants", tenants.to_str().unwrap()];
+    let out = r.cli(&[&args[..], &["--format", "json"]].concat()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let app_id = r.sb.scenario().nylas_applications[0].application_id.clone();
+    let expected = r
+        .home
+        .path()
+        .join("data/com.nylas.ms-setup-wizard/cli")
+        .join(format!("bulk-credentials-{app_id}.jsonl"));
+    assert_eq!(json_out(&out)["journal"], expected.to_str().unwrap());
+    assert_eq!(journal_lines(&expected).len(), 3);
+    // The next run reads it: nothing posted, all three known.
+    let posts = r.sb.calls(CREDS);
+    let out = r.cli(&[&args[..], &["--format", "json"]].concat()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_out(&out)["summary"]["created"], 0);
+    assert_eq!(r.sb.calls(CREDS), posts);
+}
