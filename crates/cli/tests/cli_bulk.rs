@@ -58,7 +58,7 @@ async fn credentials_are_made_once_and_a_rerun_creates_nothing() {
     let out = r.cli(&args).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("12 tenant(s): 12 credential(s) created, 0 already there, 0 failed"),
+        stdout(&out).contains("12 tenants: 12 credentials created, 0 already there, 0 failed"),
         "{}",
         stdout(&out)
     );
@@ -199,7 +199,7 @@ async fn a_429_storm_is_waited_out_with_no_duplicate() {
         .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("16 credential(s) created"),
+        stdout(&out).contains("16 credentials created"),
         "{}",
         stdout(&out)
     );
@@ -219,7 +219,7 @@ async fn bad_csv_rows_exit_2_are_listed_and_nothing_is_sent() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("3 row(s)") && err.contains("nothing was sent"),
+        err.contains("3 rows of") && err.contains("nothing was sent"),
         "{err}"
     );
     for row in ["row 3:", "row 4:", "row 5:"] {
@@ -402,6 +402,7 @@ async fn consent_links_for_each_tenant_in_three_formats() {
     let out = r.cli(&links_args("text")).await;
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("Tenant 2 (t2.onmicrosoft.com), admin admin@t2.onmicrosoft.com"));
+    assert!(stdout(&out).contains("3 links. Each tenant's admin opens theirs"));
     // Not a callback URI of the application: said on stderr.
     assert!(stderr(&out).contains("isn't one of your Nylas application's callback URIs"));
 }

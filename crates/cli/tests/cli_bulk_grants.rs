@@ -144,7 +144,7 @@ async fn a_mailbox_without_a_consented_credential_fails_with_a_plain_reason() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("3 mailbox(s): 1 grant(s) created, 0 already there, 2 failed"),
+        text.contains("3 mailboxes: 1 grant created, 0 already there, 2 failed"),
         "{text}"
     );
     assert!(
@@ -260,7 +260,7 @@ async fn credentials_then_consent_links_then_grants_for_the_consented_tenant() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("2 grant(s) created, 0 already there, 1 failed"),
+        text.contains("3 mailboxes: 2 grants created, 0 already there, 1 failed"),
         "{text}"
     );
     assert!(text.contains("lee@t1.onmicrosoft.com: "), "{text}");

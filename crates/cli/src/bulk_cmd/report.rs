@@ -18,8 +18,8 @@ use crate::output::{self, Format};
 /// the error), exit 2, nothing sent.
 pub(super) fn bad_rows(file: &str, rows: &[RowProblem], format: Format) -> ExitCode {
     let e = WizardError::invalid_input(format!(
-        "{} row(s) of {file} can't be used; nothing was sent to Nylas.",
-        rows.len()
+        "{} of {file} can't be used; nothing was sent to Nylas.",
+        count(rows.len() as u32, "row", "rows")
     ))
     .with_hint("Fix or remove these rows, then run the same command again.");
     eprintln!("{}", e.message);
@@ -82,11 +82,9 @@ fn duration_text(secs: u64) -> String {
     }
 }
 
-fn noun(kind: BulkKind) -> (&'static str, &'static str) {
-    match kind {
-        BulkKind::Credentials => ("tenant", "credential"),
-        BulkKind::Grants => ("mailbox", "grant"),
-    }
+/// `1 tenant`, `2 tenants`, `3 mailboxes`.
+fn count(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The summary (stdout), the failures file, and the exit code.
@@ -124,13 +122,15 @@ pub(super) fn finish(
 }
 
 fn summary_text(s: &BulkSummary, journal: &Path, failures_file: Option<&Path>) -> String {
-    let (what, made) = noun(s.kind);
+    let (what, made) = match s.kind {
+        BulkKind::Credentials => (count(s.total, "tenant", "tenants"), "credential"),
+        BulkKind::Grants => (count(s.total, "mailbox", "mailboxes"), "grant"),
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n{} {what}(s): {} {made}(s) created, {} already there, {} failed ({:.1} s).",
-        s.total,
-        s.created,
+        "\n{what}: {} created, {} already there, {} failed ({:.1} s).",
+        count(s.created, made, &format!("{made}s")),
         s.reused,
         s.failed,
         s.elapsed_ms as f64 / 1000.0
@@ -181,9 +181,9 @@ pub(super) fn links_text(links: &[ConsentLink]) -> String {
     }
     let _ = writeln!(
         out,
-        "{} link(s). Each tenant's admin opens theirs and accepts; then run \
+        "{}. Each tenant's admin opens theirs and accepts; then run \
          `nylas-ms-setup bulk grants`.",
-        links.len()
+        count(links.len() as u32, "link", "links")
     );
     out
 }
