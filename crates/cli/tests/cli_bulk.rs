@@ -13,7 +13,6 @@ mod bulk_support;
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::time::Duration;
 
 use bulk_support::*;
@@ -121,23 +120,16 @@ async fn killed_mid_run_at_several_points_then_rerun_ends_with_each_credential_o
     ];
     let mut killed_at = Vec::new();
     for (round, at) in [5usize, 20, 38].into_iter().enumerate() {
-        let mut child = r.spawn(&args, &format!("run{round}"));
+        let child = r.spawn(&args, &format!("run{round}"));
         r.wait_until("credentials", at, Run::cred_count).await;
-        // std's Child::kill is SIGKILL on Unix: a real `kill -9`.
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&status),
-            Some(9),
-            "killed, not finished: {status:?}"
-        );
+        kill_9(child);
         let seen = r.cred_count();
         assert!(seen < N, "the run was killed mid-way ({seen} of {N})");
         killed_at.push(seen);
     }
     // A kill between a create and its journal line: a run with a fresh
     // journal still finds those by name.
-    let mut child = r.spawn(
+    let child = r.spawn(
         &[
             "credentials",
             "--tenants",
@@ -152,8 +144,7 @@ async fn killed_mid_run_at_several_points_then_rerun_ends_with_each_credential_o
     let before = r.cred_count();
     r.wait_until("credentials", before + 3, Run::cred_count)
         .await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9(child);
     assert!(r.cred_count() < N);
 
     r.sb.set_faults(vec![]).unwrap();
@@ -414,7 +405,7 @@ async fn the_journal_grows_line_by_line_during_a_run() {
         .unwrap();
     let tenants = r.file("tenants.csv", &tenants_csv(30));
     let journal = r.journal("creds.jsonl");
-    let mut child = r.spawn(
+    let child = r.spawn(
         &[
             "credentials",
             "--tenants",
@@ -435,8 +426,7 @@ async fn the_journal_grows_line_by_line_during_a_run() {
     })
     .await;
     assert!(r2.is_ok(), "the journal never reached 6 lines");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9(child);
     let lines = journal_lines(&journal);
     assert!(lines.len() < 30, "killed mid-way");
     // Every journalled credential is really there.
@@ -450,6 +440,8 @@ async fn the_journal_grows_line_by_line_during_a_run() {
     }
 }
 
+/// Ctrl-C as a terminal sends it: SIGINT (Unix only).
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_after_the_running_items_exit_130_and_a_rerun_finishes() {
     const N: usize = 40;
@@ -470,7 +462,7 @@ async fn ctrl_c_stops_after_the_running_items_exit_130_and_a_rerun_finishes() {
     let child = r.spawn(&args, "stopped");
     r.wait_until("credentials", 6, Run::cred_count).await;
     // What Ctrl-C sends.
-    let kill = Command::new("kill")
+    let kill = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();

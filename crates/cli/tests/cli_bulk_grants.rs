@@ -84,15 +84,9 @@ async fn grants_killed_mid_run_at_several_points_then_rerun_ends_with_each_mailb
         "2",
     ];
     for (round, at) in [4usize, 25, 41].into_iter().enumerate() {
-        let mut child = r.spawn(&args, &format!("grants{round}"));
+        let child = r.spawn(&args, &format!("grants{round}"));
         r.wait_until("grants", at, Run::grant_count).await;
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(
-            std::os::unix::process::ExitStatusExt::signal(&status),
-            Some(9),
-            "killed, not finished: {status:?}"
-        );
+        kill_9(child);
         assert!(r.grant_count() < N, "killed mid-way");
     }
     r.sb.set_faults(vec![]).unwrap();

@@ -259,3 +259,18 @@ pub async fn answer_consent(link: &str, decision: &str) -> url::Url {
     assert_eq!(back.status(), 302);
     url::Url::parse(back.headers()["location"].to_str().unwrap()).unwrap()
 }
+
+/// Kill the run the hard way (SIGKILL on Unix: a real `kill -9`; on
+/// Windows `TerminateProcess`) and check it died of it, not finished.
+pub fn kill_9(mut child: Child) {
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(9),
+        "killed, not finished: {status:?}"
+    );
+    #[cfg(not(unix))]
+    assert!(!status.success(), "killed, not finished: {status:?}");
+}
