@@ -80,6 +80,19 @@ const COMMANDS: &[&str] = &[
     "connect_teams_accounts",
     "paste_teams_callback",
     "bulk_what_changed",
+    "bulk_tenants_view",
+    "bulk_read_tenants",
+    "bulk_users_view",
+    "bulk_read_users",
+    "bulk_plan_credentials",
+    "bulk_run_credentials",
+    "bulk_run_grants",
+    "bulk_save_failures",
+    "bulk_consent_view",
+    "bulk_start_consent",
+    "bulk_finish_consent",
+    "bulk_paste_consent",
+    "bulk_save_links",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 mod app_state;
 mod bench;
 mod bulk_commands;
+mod bulk_consent_commands;
 mod changes_commands;
 mod commands;
 mod configure_commands;
@@ -45,7 +46,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .manage(native_auth_commands::NativeAuthSession::default())
         .manage(service_account_commands::ServiceAccountSession::default())
         .manage(teams_auth_commands::TeamsAuthSession::default())
-        .manage(report_commands::ReportFacts::default());
+        .manage(report_commands::ReportFacts::default())
+        .manage(bulk_commands::BulkSession::default());
     builder.invoke_handler(tauri::generate_handler![
         commands::get_session,
         bench::bench_ready,
@@ -126,6 +128,19 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         teams_auth_commands::connect_teams_accounts,
         teams_auth_commands::paste_teams_callback,
         bulk_commands::bulk_what_changed,
+        bulk_commands::bulk_tenants_view,
+        bulk_commands::bulk_read_tenants,
+        bulk_commands::bulk_users_view,
+        bulk_commands::bulk_read_users,
+        bulk_commands::bulk_plan_credentials,
+        bulk_commands::bulk_run_credentials,
+        bulk_commands::bulk_run_grants,
+        bulk_commands::bulk_save_failures,
+        bulk_consent_commands::bulk_consent_view,
+        bulk_consent_commands::bulk_start_consent,
+        bulk_consent_commands::bulk_finish_consent,
+        bulk_consent_commands::bulk_paste_consent,
+        bulk_consent_commands::bulk_save_links,
     ])
 }
 

@@ -60,8 +60,8 @@ pub struct TestSignInView {
 
 /// The system browser, refusing anything but the Nylas hosted-auth page
 /// or, in practice mode, the simulator's on this computer.
-struct NylasBrowser {
-    practice_base: Option<Url>,
+pub(crate) struct NylasBrowser {
+    pub(crate) practice_base: Option<Url>,
 }
 
 impl NylasBrowser {
@@ -94,7 +94,7 @@ impl NylasBrowser {
         }
     }
 
-    fn open(&self, raw: &str) -> Result<()> {
+    pub(crate) fn open(&self, raw: &str) -> Result<()> {
         let url = self.allowed(raw)?;
         #[cfg(test)]
         {

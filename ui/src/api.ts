@@ -72,6 +72,13 @@ import type { TestSignInOutcome } from './bindings/TestSignInOutcome';
 import type { V2Scope } from './bindings/V2Scope';
 import type { V2ScopeChoice } from './bindings/V2ScopeChoice';
 import type { WhatChanged } from './bindings/WhatChanged';
+import type { BulkItem } from './bindings/BulkItem';
+import type { BulkKind } from './bindings/BulkKind';
+import type { BulkProgress } from './bindings/BulkProgress';
+import type { BulkSummary } from './bindings/BulkSummary';
+import type { RowProblem } from './bindings/RowProblem';
+import type { TenantRow } from './bindings/TenantRow';
+import type { UserRow } from './bindings/UserRow';
 import type { WizardError } from './bindings/WizardError';
 
 /** Plain words for each stable error code (crates/wizard-core/src/error.rs).
@@ -1066,4 +1073,113 @@ export function finishServiceAccounts(
   const channel = new Channel<ServiceAccountProgress>();
   channel.onmessage = onProgress;
   return call<ServiceAccountOutcome>('finish_service_accounts', { onProgress: channel });
+}
+
+/** A tenants or mailboxes list as the shell keeps it (Rust's `BulkStepView`). */
+export interface BulkStepView {
+  kind: BulkKind;
+  missing: MissingPrerequisite[];
+  source: string | null;
+  tenants: TenantRow[];
+  users: UserRow[];
+  /** Rows of the file just read that were left out, with the reason. */
+  problems: RowProblem[];
+  /** One row per item, pending or as an earlier run finished it. */
+  items: BulkItem[];
+  /** Items of this list an earlier run finished (its journal says so). */
+  done_before: number;
+  /** This window's last run of the step. */
+  last_run: BulkSummary | null;
+  progress: ProgressView;
+}
+
+/** What a run did (Rust's `BulkRunView`). */
+export interface BulkRunView {
+  summary: BulkSummary;
+  progress: ProgressView;
+}
+
+export function bulkTenantsView(): Promise<BulkStepView> {
+  return call<BulkStepView>('bulk_tenants_view');
+}
+
+/** Read the chosen tenants file (its text; `source`: its name). */
+export function bulkReadTenants(text: string, source: string | null): Promise<BulkStepView> {
+  return call<BulkStepView>('bulk_read_tenants', { text, source });
+}
+
+export function bulkUsersView(): Promise<BulkStepView> {
+  return call<BulkStepView>('bulk_users_view');
+}
+
+/** Read the chosen mailboxes file. */
+export function bulkReadUsers(text: string, source: string | null): Promise<BulkStepView> {
+  return call<BulkStepView>('bulk_read_users', { text, source });
+}
+
+/** What the tenants' credentials run will do (read from Nylas, nothing sent). */
+export function bulkPlanCredentials(): Promise<Plan> {
+  return call<Plan>('bulk_plan_credentials');
+}
+
+/** Run the tenants' credentials or the mailboxes' grants; progress streams to
+ *  `onProgress` (Cancel: `cancelRemote('bulk_run_credentials' | 'bulk_run_grants')`).
+ *  `fresh` forgets what an earlier run finished. */
+export function bulkRun(kind: BulkKind, fresh: boolean, onProgress: (p: BulkProgress) => void): Promise<BulkRunView> {
+  const channel = new Channel<BulkProgress>();
+  channel.onmessage = onProgress;
+  return call<BulkRunView>(kind === 'credentials' ? 'bulk_run_credentials' : 'bulk_run_grants', {
+    fresh,
+    onProgress: channel,
+  });
+}
+
+/** Save the last run's failures as CSV (Downloads); answers with its path. */
+export function bulkSaveFailures(kind: BulkKind): Promise<string> {
+  return call<string>('bulk_save_failures', { kind });
+}
+
+/** One tenant's consent link (Rust's `ConsentLinkView`). */
+export interface ConsentLinkView {
+  tenant: string;
+  name: string;
+  admin_email: string | null;
+  credential_id: string;
+  url: string;
+  consented_at: string | null;
+}
+
+/** The Admin consent step (Rust's `ConsentView`). */
+export interface ConsentView {
+  missing: MissingPrerequisite[];
+  redirect_uri: string;
+  registered_redirect: boolean;
+  links: ConsentLinkView[];
+  without_credential: string[];
+  consented: number;
+  progress: ProgressView;
+}
+
+export function bulkConsentView(): Promise<ConsentView> {
+  return call<ConsentView>('bulk_consent_view');
+}
+
+/** Listen for `tenant`'s consent and open its link in the browser. */
+export function bulkStartConsent(tenant: string): Promise<{ url: string; opened: boolean }> {
+  return call<{ url: string; opened: boolean }>('bulk_start_consent', { tenant });
+}
+
+/** Wait for the admin (Cancel: `cancelRemote('bulk_finish_consent')`). */
+export function bulkFinishConsent(): Promise<ConsentView> {
+  return call<ConsentView>('bulk_finish_consent');
+}
+
+/** The address the admin's browser came back to, pasted. */
+export function bulkPasteConsent(redirect: string): Promise<ConsentView> {
+  return call<ConsentView>('bulk_paste_consent', { redirect });
+}
+
+/** Save every consent link as CSV (Downloads); answers with its path. */
+export function bulkSaveLinks(): Promise<string> {
+  return call<string>('bulk_save_links');
 }

@@ -432,7 +432,11 @@ const PATH_E_BUILT: &[&str] = &[
     BULK_EXPLAIN_STEP,
     NYLAS_ACCOUNT_STEP,
     CONFIGURE_NYLAS_STEP,
+    BULK_TENANTS_STEP,
+    BULK_CONSENT_STEP,
+    BULK_GRANTS_STEP,
     BULK_SERVICE_ACCOUNTS_STEP,
+    REPORT_STEP,
 ];
 
 /// Whether this version can do `step` on `path`.

@@ -8,7 +8,11 @@
 import type { ComponentType } from 'preact';
 import type { PathId } from '../bindings/PathId';
 import { AzureAppStep } from './azure-app';
+import { BulkConsentStep } from './bulk-consent';
+import { BulkDoneStep } from './bulk-done';
 import { BulkExplainStep } from './bulk-explain';
+import { BulkGrantsStep } from './bulk-grants';
+import { BulkTenantsStep } from './bulk-tenants';
 import { BulkServiceAccountsStep } from './bulk-service-accounts';
 import { DoneStep } from './done';
 import { ConfigureNylasStep } from './configure-nylas';
@@ -52,6 +56,10 @@ export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'migrate/report': MigrateDoneStep,
   'bulk/explain': BulkExplainStep,
   'bulk/connector': ConfigureNylasStep,
+  'bulk/tenants': BulkTenantsStep,
+  'bulk/consent': BulkConsentStep,
+  'bulk/grants': BulkGrantsStep,
+  'bulk/report': BulkDoneStep,
   'bulk/service-accounts': BulkServiceAccountsStep,
 };
 

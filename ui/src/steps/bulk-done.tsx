@@ -1,0 +1,79 @@
+// Path E, Done: what the tenants, consent and mailboxes steps recorded (the
+// counts Rust keeps in the progress, never an address), each with a way
+// back when something is left, and what to do next.
+
+import * as api from '../api';
+import type { BulkRunRecord } from '../bindings/BulkRunRecord';
+import { StatusIcon } from '../components/status-icon';
+import type { StepViewProps } from './types';
+import '../styles/bulk.css';
+
+function runText(r: BulkRunRecord | null, one: string, many: string): string {
+  if (r === null) return 'Not done yet.';
+  const done = r.created + r.reused;
+  const what = r.total === 1 ? one : many;
+  let text = `${done} of ${r.total} ${what} done (${r.created} new, ${r.reused} already there)`;
+  if (r.failed > 0) text += `, ${r.failed} failed`;
+  if (r.cancelled) text += ', stopped before the end';
+  return `${text}.`;
+}
+
+export function BulkDoneStep({ ctx }: StepViewProps) {
+  const b = ctx.session.progress.answers.bulk;
+  const status = ctx.session.progress.step_status;
+  const title = (id: string) => ctx.path.steps.find((s) => s.id === id)?.title ?? id;
+  const rows = [
+    { id: 'tenants', text: runText(b.credentials, 'tenant', 'tenants') },
+    {
+      id: 'consent',
+      text:
+        b.consent === null
+          ? 'Not done yet.'
+          : `${b.consent.consented} of ${b.consent.total} ${b.consent.total === 1 ? 'tenant has' : 'tenants have'} given admin consent.`,
+    },
+    { id: 'grants', text: runText(b.grants, 'mailbox', 'mailboxes') },
+  ];
+  const allDone = rows.every((r) => status[r.id] === 'done');
+  const goTo = async (step: string) => {
+    try {
+      ctx.applyProgress(await api.goToStep(step));
+    } catch {
+      // The frame shows errors of moves; nothing else to do here.
+    }
+  };
+  return (
+    <div class="bulk-done-step" data-testid="bulk-done">
+      <h2 class="group-title" data-testid="bulk-done-headline">
+        {allDone ? 'Your mailboxes are connected' : 'Some of it is still to do'}
+      </h2>
+      <ul class="covered-list bulk-done-list" data-testid="bulk-done-facts">
+        {rows.map((r) => {
+          const s = status[r.id] ?? 'not-started';
+          return (
+            <li key={r.id} data-testid={`bulk-done-${r.id}`}>
+              <StatusIcon status={s} size={16} />
+              <span>
+                <strong>{title(r.id)}:</strong> {r.text}
+              </span>
+              {s !== 'done' && (
+                <button type="button" class="btn btn-secondary btn-small" onClick={() => void goTo(r.id)}>
+                  Go to {title(r.id)}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <section class="step-section" aria-labelledby="bulk-done-next">
+        <h2 class="group-title" id="bulk-done-next">
+          What to do next
+        </h2>
+        <ul class="bulk-list">
+          <li>Your app reads each connected mailbox through its Nylas grant, found by the email address.</li>
+          <li>New tenant or new mailboxes later? Add them to your files and run those steps again: what exists is reused.</li>
+          <li>An admin who hasn't consented yet can open their link whenever they are ready; then run Mailboxes again.</li>
+        </ul>
+      </section>
+    </div>
+  );
+}
