@@ -236,6 +236,8 @@ pub fn plan(input: &ServiceAccountInput) -> Result<ServiceAccountPlan> {
         .map(|s| s.as_str())
         .collect::<Vec<_>>()
         .join(",");
+    // Graph first: the code's access token is for the first resource named
+    // (the mailbox checks); the refresh token Nylas gets serves Exchange too.
     let microsoft_scopes = vec![
         format!("{GRAPH}User.Read"),
         format!("{GRAPH}User.ReadBasic.All"),
