@@ -576,7 +576,7 @@ fn base_path_info(id: PathId) -> PathInfo {
                 step(BULK_CONSENT_STEP, "Admin consent", "Open each tenant's admin-consent link, or export the links for the tenants' admins, and confirm consent."),
                 step(BULK_GRANTS_STEP, "Mailboxes", "Connect the mailboxes in your CSV file without each user signing in, with progress and resume."),
                 step(BULK_SERVICE_ACCOUNTS_STEP, "v2 service accounts", "Only for existing Nylas v2 service-account setups: add one more user the v2 way."),
-                step(REPORT_STEP, "Done", "See what was created and connected, and save the report."),
+                step(REPORT_STEP, "Done", "See what was created and connected, and what is still to do."),
             ],
             duration: String::new(),
             needs: Vec::new(),

@@ -43,27 +43,29 @@ export function BulkDoneStep({ ctx }: StepViewProps) {
   };
   return (
     <div class="bulk-done-step" data-testid="bulk-done">
-      <h2 class="group-title" data-testid="bulk-done-headline">
-        {allDone ? 'Your mailboxes are connected' : 'Some of it is still to do'}
-      </h2>
-      <ul class="covered-list bulk-done-list" data-testid="bulk-done-facts">
-        {rows.map((r) => {
-          const s = status[r.id] ?? 'not-started';
-          return (
-            <li key={r.id} data-testid={`bulk-done-${r.id}`}>
-              <StatusIcon status={s} size={16} />
-              <span>
-                <strong>{title(r.id)}:</strong> {r.text}
-              </span>
-              {s !== 'done' && (
-                <button type="button" class="btn btn-secondary btn-small" onClick={() => void goTo(r.id)}>
-                  Go to {title(r.id)}
-                </button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <section class="step-section" aria-labelledby="bulk-done-headline">
+        <h2 class="group-title" id="bulk-done-headline" data-testid="bulk-done-headline">
+          {allDone ? 'Your mailboxes are connected' : 'Some of it is still to do'}
+        </h2>
+        <ul class="covered-list bulk-done-list" data-testid="bulk-done-facts">
+          {rows.map((r) => {
+            const s = status[r.id] ?? 'not-started';
+            return (
+              <li key={r.id} data-testid={`bulk-done-${r.id}`}>
+                <StatusIcon status={s} size={16} />
+                <span>
+                  <strong>{title(r.id)}:</strong> {r.text}
+                </span>
+                {s !== 'done' && (
+                  <button type="button" class="btn btn-secondary btn-small" onClick={() => void goTo(r.id)}>
+                    Go to {title(r.id)}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
       <section class="step-section" aria-labelledby="bulk-done-next">
         <h2 class="group-title" id="bulk-done-next">
           What to do next

@@ -42,7 +42,7 @@ export interface BulkWords {
 }
 
 const STATE_TEXT: Record<ItemState, string> = {
-  pending: 'Waiting',
+  pending: 'Not done yet',
   running: 'Working…',
   created: 'Created',
   reused: 'Already there',
@@ -77,7 +77,7 @@ interface BulkRunPanelProps extends StepViewProps {
   words: BulkWords;
   read: () => Promise<BulkStepView>;
   readFileText: (text: string, source: string | null) => Promise<BulkStepView>;
-  /** Shown above the file section (e.g. the Tenants step's plan). */
+  /** Shown just above the start button (e.g. the Tenants step's plan). */
   children?: ComponentChildren;
   /** Called when the list changed (a new file) or a run finished. */
   onChanged?: (view: BulkStepView | null) => void;
@@ -220,7 +220,6 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
           </ul>
         </Callout>
       )}
-      {children}
       <section class="step-section" aria-labelledby={`bulk-${kind}-file-title`}>
         <h2 class="group-title" id={`bulk-${kind}-file-title`}>
           {words.fileTitle}
@@ -326,16 +325,25 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
             </p>
           )}
 
+          {!running && result === null && children}
           {!running && (
             <div class="bulk-actions">
               <button
                 type="button"
-                class="btn btn-primary"
+                class={result !== null && result.failed === 0 && !result.cancelled ? 'btn btn-secondary' : 'btn btn-primary'}
                 data-testid={`bulk-${kind}-start`}
                 disabled={missing.length > 0 || busy}
                 onClick={() => void start(false)}
               >
-                {resumable ? `Continue with the other ${total - view.done_before}` : words.start(total)}
+                {resumable
+                  ? `Continue with the other ${total - view.done_before}`
+                  : result === null
+                    ? words.start(total)
+                    : result.cancelled
+                      ? 'Continue with the rest'
+                      : result.failed > 0
+                        ? `Try the ${plural(result.failed, words.one, words.many)} that failed again`
+                        : 'Run it again (nothing is created twice)'}
               </button>
               {resumable && (
                 <button

@@ -144,7 +144,7 @@ describe('Tenants (path E)', () => {
     expect([bar.value, bar.max]).toEqual([1, 3]);
     const rows = screen.getAllByTestId('bulk-item');
     expect(within(rows[0]!).getAllByRole('cell').map((c) => c.textContent)).toEqual(['Contoso (contoso.com)', 'Created', 'cred-1']);
-    expect(rows[1]!.textContent).toContain('Waiting');
+    expect(rows[1]!.textContent).toContain('Not done yet');
     fireEvent.click(screen.getByTestId('bulk-stop'));
     expect(m.cancelRemote).toHaveBeenCalledWith('bulk_run_credentials');
 
@@ -153,6 +153,8 @@ describe('Tenants (path E)', () => {
       '2 of 3 done (2 created, 0 already there); 1 tenant failed. The reason is next to each below: fix it and run again.',
     );
     expect(screen.getAllByTestId('bulk-item')[2]!.textContent).toContain('Nylas refused the tenant adatum.com.');
+    // The button now offers what is left to do.
+    expect(screen.getByTestId('bulk-credentials-start').textContent).toBe('Try the 1 tenant that failed again');
     fireEvent.click(screen.getByTestId('bulk-save-failures'));
     expect((await screen.findByTestId('bulk-failures-saved')).textContent).toContain('Nylas tenants that failed.csv');
     expect(m.bulkSaveFailures).toHaveBeenCalledWith('credentials');
