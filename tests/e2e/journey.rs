@@ -172,6 +172,10 @@ async fn journey_statuses_on_leaving_and_no_dead_end() {
     wait_for_status(&c, "consent", "in-progress").await;
     wait_for_status(&c, "grants", "not-started").await;
     wait_for_status(&c, "report", "not-started").await;
+    // No dead end: what is missing first, with the way back.
+    let missing = text_of(&c, "bulk-missing").await;
+    assert!(missing.contains("Go back to Nylas account"), "{missing}");
+    assert!(missing.contains("Go back to Tenants"), "{missing}");
     screenshot(&c, "17-04-bulk-jumped-to-consent").await;
     c.close().await.unwrap();
 
