@@ -406,3 +406,77 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A run that didn't finish continues where it stopped, also after the
+/// window was closed: the rows and the journal are in the data folder.
+#[test]
+fn a_reopened_window_offers_to_continue_from_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (app, w) = app(dir.path());
+        let state = app.state::<AppState>();
+        let session = app.state::<BulkSession>();
+        ready(&state, &w);
+        runtime()
+            .block_on(apply_with_at(
+                &state,
+                DEFAULT_TEST_SIGN_IN_PORT,
+                &|_| {},
+                &CancellationToken::new(),
+            ))
+            .unwrap();
+        // The first tenant only, as if the run had stopped after it.
+        call(
+            &w,
+            "bulk_read_tenants",
+            json!({"text": "tenant,name\ncontoso.com,Contoso\n", "source": "tenants.csv"}),
+        )
+        .unwrap();
+        let (first, _) = run(&state, &session, BulkKind::Credentials, false);
+        assert_eq!(first.summary.created, 1);
+        call(
+            &w,
+            "bulk_read_tenants",
+            json!({"text": TENANTS, "source": "tenants.csv"}),
+        )
+        .unwrap();
+    }
+
+    // Reopened: the same practice folder, the list and what is done.
+    let (app, w) = app(dir.path());
+    call(&w, "set_practice_mode", json!({"enabled": true})).unwrap();
+    call(&w, "choose_path", json!({"path": "bulk"})).unwrap();
+    let view = call(&w, "bulk_tenants_view", json!({})).unwrap();
+    assert_eq!(view["source"], "tenants.csv", "{view}");
+    assert_eq!(view["done_before"], 1, "{view}");
+    let states: Vec<&str> = view["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["created", "pending"]);
+    // Practice secrets live in memory: the key is asked for again first.
+    assert_eq!(view["missing"][0]["step"], "nylas-account", "{view}");
+    let state = app.state::<AppState>();
+    let session = app.state::<BulkSession>();
+    ready(&state, &w);
+    // (The simulator starts empty again: its connector is set up again.)
+    runtime()
+        .block_on(apply_with_at(
+            &state,
+            DEFAULT_TEST_SIGN_IN_PORT,
+            &|_| {},
+            &CancellationToken::new(),
+        ))
+        .unwrap();
+    let (rest, _) = run(&state, &session, BulkKind::Credentials, false);
+    assert_eq!(
+        (
+            rest.summary.created,
+            rest.summary.reused,
+            rest.summary.failed
+        ),
+        (1, 1, 0)
+    );
+}
