@@ -112,6 +112,19 @@ fn the_connector_on_path_e_registers_the_consent_loopback() {
         "{keys:?}"
     );
     assert!(!keys.iter().any(|k| k.contains("test-sign-in")), "{keys:?}");
+    let consent = view["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"].as_str().unwrap().ends_with("/admin-consent"))
+        .unwrap();
+    assert!(
+        consent["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("each tenant's admin comes back to the wizard there after giving consent)."),
+        "{consent}"
+    );
     let scopes = &view["plan"]["steps"][0]["request"]["body"]["scope"];
     assert!(
         scopes.as_array().unwrap().contains(&json!("Mail.Read")),

@@ -30,6 +30,9 @@ pub struct ConfigureInput {
     /// The test sign-in's loopback callback, which the plan describes as
     /// the wizard's own.
     pub test_callback: Option<String>,
+    /// Path E's admin-consent loopback, which the plan describes as where
+    /// the tenants' admins come back.
+    pub consent_callback: Option<String>,
     /// Path A sets Nylas up; path D reconfigures the connector Nylas's v2
     /// import made (its own journal, wording and record).
     pub purpose: Purpose,
@@ -106,6 +109,7 @@ impl ConfigureInput {
             callback_uris: uris,
             additional_tenants,
             test_callback: None,
+            consent_callback: None,
             purpose: Purpose::Setup,
         })
     }
@@ -189,18 +193,19 @@ impl ConfigureInput {
             .as_deref()
             .ok_or_else(|| missing("Application (client) ID"))?;
         let tenant = answers.tenant.as_deref().ok_or_else(|| missing("tenant"))?;
+        let consent = crate::bulk::consent_redirect_uri(crate::bulk::BULK_CONSENT_PORT);
         let mut uris = answers.callback_uris.clone();
-        uris.push(crate::bulk::consent_redirect_uri(
-            crate::bulk::BULK_CONSENT_PORT,
-        ));
-        Self::new(
+        uris.push(consent.clone());
+        let mut input = Self::new(
             answers.region(),
             client_id,
             tenant,
             &plan.scope_names,
             &uris,
             &[],
-        )
+        )?;
+        input.consent_callback = Some(consent);
+        Ok(input)
     }
 
     /// The journal's name for this input's plan.
@@ -213,6 +218,18 @@ impl ConfigureInput {
 
     pub(crate) fn is_test_callback(&self, url: &str) -> bool {
         self.test_callback.as_deref() == Some(url)
+    }
+
+    /// What the plan says a callback URI of the wizard's own is for (empty
+    /// for the admin's own).
+    pub(crate) fn callback_note(&self, url: &str) -> &'static str {
+        if self.is_test_callback(url) {
+            " (the wizard's test sign-in comes back there)"
+        } else if self.consent_callback.as_deref() == Some(url) {
+            " (this computer's address: each tenant's admin comes back to the wizard there after giving consent)"
+        } else {
+            ""
+        }
     }
 }
 
@@ -288,6 +305,10 @@ mod tests {
             ]
         );
         assert_eq!(i.test_callback, None);
+        assert!(i
+            .callback_note("http://localhost:47618/nylas-wizard/admin-consent")
+            .contains("after giving consent"));
+        assert_eq!(i.callback_note("https://app.example.com/cb"), "");
         assert!(i.additional_tenants.is_empty());
         assert_eq!(i.purpose, Purpose::Setup);
         assert_eq!(

@@ -149,7 +149,7 @@ pub async fn plan_configure(
         plan.steps.push(steps::callback_step(
             url,
             existing,
-            input.is_test_callback(url),
+            input.callback_note(url),
         ));
     }
     for tenant in &input.additional_tenants {

@@ -216,12 +216,8 @@ pub(super) fn connector_step(
     }
 }
 
-pub(super) fn callback_step(url: &str, existing: Option<&CallbackUri>, is_test: bool) -> PlanStep {
-    let what = if is_test {
-        " (the wizard's test sign-in comes back there)"
-    } else {
-        ""
-    };
+/// `what`: what the URI is for when it is the wizard's own (else empty).
+pub(super) fn callback_step(url: &str, existing: Option<&CallbackUri>, what: &str) -> PlanStep {
     if existing.is_some() {
         return PlanStep {
             key: callback_key(url),
