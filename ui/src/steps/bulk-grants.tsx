@@ -14,7 +14,7 @@ const WORDS: BulkWords = {
     <>
       A CSV file with a header row: <code>email</code>, and optionally <code>tenant</code> when a mailbox's domain isn't
       its tenant's. Each mailbox is connected through its tenant's admin-consent credential, so its tenant's admin must
-      have given consent. Nothing is uploaded except each address to Nylas.
+      have given consent. The file stays on this computer: only each address goes to Nylas.
     </>
   ),
   placeholder: 'email,tenant\nmegan.bowen@contoso.com,contoso.com',

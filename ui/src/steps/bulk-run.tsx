@@ -106,7 +106,11 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
   useEffect(() => {
     let alive = true;
     read()
-      .then((v) => alive && show(v))
+      .then((v) => {
+        if (!alive) return;
+        show(v);
+        onChanged?.(v);
+      })
       .catch((e: unknown) => alive && setError(toWizardError(e)));
     return () => {
       alive = false;

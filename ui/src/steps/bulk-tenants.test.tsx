@@ -166,6 +166,8 @@ describe('Tenants (path E)', () => {
     m.bulkRun.mockResolvedValue({ summary: summary({ failed: 0, created: 1, reused: 2 }), progress: at('tenants') });
     renderStep(BulkTenantsStep, makeCtx(at('tenants')));
     expect((await screen.findByTestId('bulk-credentials-resume')).textContent).toContain('2 of 3 were done last time');
+    // The kept list's plan is read on opening too (nothing sent).
+    expect((await screen.findByTestId('bulk-credentials-plan')).textContent).toContain('Nylas will get 2 new credentials');
     expect(screen.getByTestId('bulk-credentials-start').textContent).toBe('Continue with the other 1');
     fireEvent.click(screen.getByTestId('bulk-credentials-start'));
     await waitFor(() => expect(m.bulkRun).toHaveBeenCalledWith('credentials', false, expect.any(Function)));

@@ -17,8 +17,8 @@ const WORDS: BulkWords = {
   fileHelp: (
     <>
       A CSV file with a header row: <code>tenant,name</code>, and optionally <code>admin_email</code>. <em>tenant</em>{' '}
-      is the organization's Directory (tenant) ID or its domain; <em>name</em> is how you call that customer. Nothing is
-      uploaded: the list stays on this computer.
+      is the organization's Directory (tenant) ID or its domain; <em>name</em> is what you call that customer. The file
+      stays on this computer: only each tenant and its name go to Nylas, as the credential's name.
     </>
   ),
   placeholder: 'tenant,name,admin_email\ncontoso.com,Contoso,admin@contoso.com',
