@@ -28,6 +28,7 @@ mod summary_commands;
 mod teams_auth_commands;
 mod teams_commands;
 mod test_sign_in_commands;
+mod webview_memory;
 
 use tauri::{Manager, Runtime};
 use wizard_core::endpoints::Endpoints;
@@ -222,6 +223,7 @@ pub fn run() {
                 handle.state::<AppState>().keychain_status().await;
                 bench::mark("keychain-answered");
             });
+            webview_memory::paint_without_compositing(app);
             bench::mark("setup-done");
             Ok(())
         })
