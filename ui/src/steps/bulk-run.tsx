@@ -264,13 +264,14 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
             placeholder={words.placeholder}
             spellcheck={false}
             data-testid={`bulk-${kind}-paste`}
-            disabled={busy || running}
           />
           <button
             type="button"
             class="btn btn-secondary"
             data-testid={`bulk-${kind}-read-pasted`}
-            disabled={busy || running}
+            // Not disabled while running (take() waits its turn): a state
+            // change inside the closed <details> starts transitions WebKit
+            // never finishes, and the window never settles.
             onClick={() => void take(pasted.current?.value ?? '', null)}
           >
             Read the pasted list
