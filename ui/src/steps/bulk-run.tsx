@@ -330,6 +330,16 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
             </p>
           )}
 
+          {result !== null && !running && (
+            <Result
+              result={result}
+              words={words}
+              savedTo={savedTo}
+              onSave={() => void saveFailures()}
+              headingRef={resultRef}
+            />
+          )}
+
           {!running && result === null && children}
           {!running && (
             <div class="bulk-actions">
@@ -365,16 +375,6 @@ export function BulkRunPanel({ ctx, kind, words, read, readFileText, children, o
           )}
 
           {running && <RunProgress live={live} total={total} words={words} onStop={stop} />}
-
-          {result !== null && !running && (
-            <Result
-              result={result}
-              words={words}
-              savedTo={savedTo}
-              onSave={() => void saveFailures()}
-              headingRef={resultRef}
-            />
-          )}
 
           <table class="migrate-table bulk-items" data-testid={`bulk-${kind}-items`}>
             <thead>
