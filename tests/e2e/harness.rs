@@ -271,8 +271,21 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     // picture shows what the admin ends up seeing, not a moment mid-way.
     c.execute_async(
         "const done = arguments[arguments.length - 1];
-         const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
-         const running = document.getAnimations ? document.getAnimations() : [];
+         let called = false;
+         const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+           if (!called) { called = true; done(true); }
+         }));
+         // A cap, not a pause: a picture is never worth a hung test run.
+         setTimeout(settle, 5000);
+         const shown = (a) => {
+           const t = a.effect && a.effect.target;
+           const timing = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : {};
+           // An endless animation (a spinner) never finishes, and WebKit
+           // never finishes a transition on an element that isn't drawn
+           // (inside a closed <details>): neither changes the picture.
+           return timing.endTime !== Infinity && (!t || t.getClientRects().length > 0);
+         };
+         const running = (document.getAnimations ? document.getAnimations() : []).filter(shown);
          Promise.all(running.map((a) => a.finished.catch(() => null))).then(settle);",
         vec![],
     )
