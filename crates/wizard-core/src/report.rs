@@ -33,9 +33,11 @@ pub const REPORT_FORMAT: u32 = 1;
 
 const TITLE: &str = "Nylas Microsoft setup — report";
 
+mod bulk;
 mod document;
 mod migrate;
 mod v2;
+pub use bulk::{BulkFacts, BulkMailboxFacts, BulkReport, BulkResult, BulkTenantFacts};
 pub use document::*;
 pub use v2::AccountFacts;
 
@@ -282,6 +284,10 @@ pub struct ReportInput<'a> {
     /// Paths B and C: the accounts this run connected (or tried to), one by
     /// one; `None` when it doesn't know them (the saved counts still show).
     pub accounts: Option<&'a [AccountFacts]>,
+    /// Path E: each tenant's credential and consent and each mailbox's
+    /// grant, from the runs' journals; `None` when this run doesn't know
+    /// them (the recorded counts still show).
+    pub bulk: Option<&'a BulkFacts>,
 }
 
 /// What to do next in the admin's own app, and where it is documented.
@@ -305,6 +311,7 @@ pub fn next_steps_for(input: &ReportInput<'_>) -> Vec<NextStep> {
     match input.summary.progress.path {
         Some(p @ (PathId::Teams | PathId::V2Events)) => v2::next_steps_for(input, p),
         Some(PathId::Migrate) => migrate::next_steps(),
+        Some(PathId::Bulk) => bulk::next_steps(),
         _ => next_steps(),
     }
 }
@@ -352,6 +359,7 @@ fn fact_steps(path: Option<PathId>) -> &'static [&'static str] {
         Some(PathId::V2Events) => &[NYLAS_V2_STEP, NATIVE_AUTH_STEP, REPORT_STEP],
         // Path D: the step list names open steps; the checklist adds the rest.
         Some(PathId::Migrate) => &[REPORT_STEP],
+        Some(PathId::Bulk) => bulk::FACT_STEPS,
         _ => &[
             NYLAS_ACCOUNT_STEP,
             CONFIGURE_NYLAS_STEP,
@@ -370,6 +378,7 @@ fn sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> {
         Some(PathId::Teams) => v2::teams_sections(input, left),
         Some(PathId::V2Events) => v2::v2_events_sections(input, left),
         Some(PathId::Migrate) => migrate::migrate_sections(input, left),
+        Some(PathId::Bulk) => bulk::bulk_sections(input, left),
         _ => v3_sections(input, left),
     };
     b.extend(changes_blocks(input));
@@ -428,67 +437,7 @@ fn v3_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> 
         false,
     ));
 
-    b.push(Block::Heading("Configure Nylas".into()));
-    match input.configure {
-        Some(c) => {
-            b.push(Block::Para(if c.checked_now && c.succeeded() {
-                "Checked against Nylas when this report was made: everything is in place.".into()
-            } else if c.checked_now {
-                "Checked against Nylas when this report was made: some of it is still to do.".into()
-            } else if c.succeeded() {
-                "Every change was made or was already right.".into()
-            } else if c.cancelled {
-                "You stopped the run before it finished.".into()
-            } else {
-                "The run didn't finish.".into()
-            }));
-            let rows = c
-                .steps
-                .iter()
-                .map(|s| {
-                    let mut result = match (c.checked_now, s.outcome) {
-                        (true, ConfigureOutcome::AlreadyDone) => "In place".to_string(),
-                        (true, ConfigureOutcome::NotRun) => "Still to do".to_string(),
-                        (_, o) => o.words().to_string(),
-                    };
-                    if let Some(e) = &s.error {
-                        result.push_str(": ");
-                        result.push_str(e);
-                    }
-                    vec![s.summary.clone(), result]
-                })
-                .collect();
-            b.push(Block::Table(vec!["Change".into(), "Result".into()], rows));
-            if !c.connector_scopes.is_empty() {
-                b.push(Block::Fact(
-                    "Connector scopes".into(),
-                    c.connector_scopes.join(" "),
-                    true,
-                ));
-            }
-            if !c.succeeded() {
-                let why = c
-                    .steps
-                    .iter()
-                    .find_map(|s| s.error.as_deref())
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default();
-                left.push(LeftItem::at(
-                    CONFIGURE_NYLAS_STEP,
-                    format!("Run Configure Nylas again to finish it{why}; what is already done stays as it is."),
-                ));
-            }
-        }
-        None => {
-            b.push(Block::Para(
-                "Configure Nylas hasn't run in this run of the wizard.".into(),
-            ));
-            left.push(LeftItem::at(
-                CONFIGURE_NYLAS_STEP,
-                "Configure Nylas: set up the Microsoft connector and add your callback URIs.",
-            ));
-        }
-    }
+    configure_blocks(input, left, &mut b, "Configure Nylas");
 
     b.push(Block::Heading("Test sign-in".into()));
     match input.sign_in {
@@ -551,6 +500,77 @@ fn v3_sections(input: &ReportInput<'_>, left: &mut Vec<LeftItem>) -> Vec<Block> 
     }
 
     b
+}
+
+/// What "Configure Nylas" (path E: the Microsoft connector step, titled
+/// `step_title`) did or what Nylas has now, and what is left of it.
+pub(super) fn configure_blocks(
+    input: &ReportInput<'_>,
+    left: &mut Vec<LeftItem>,
+    b: &mut Vec<Block>,
+    step_title: &str,
+) {
+    b.push(Block::Heading(step_title.into()));
+    match input.configure {
+        Some(c) => {
+            b.push(Block::Para(if c.checked_now && c.succeeded() {
+                "Checked against Nylas when this report was made: everything is in place.".into()
+            } else if c.checked_now {
+                "Checked against Nylas when this report was made: some of it is still to do.".into()
+            } else if c.succeeded() {
+                "Every change was made or was already right.".into()
+            } else if c.cancelled {
+                "You stopped the run before it finished.".into()
+            } else {
+                "The run didn't finish.".into()
+            }));
+            let rows = c
+                .steps
+                .iter()
+                .map(|s| {
+                    let mut result = match (c.checked_now, s.outcome) {
+                        (true, ConfigureOutcome::AlreadyDone) => "In place".to_string(),
+                        (true, ConfigureOutcome::NotRun) => "Still to do".to_string(),
+                        (_, o) => o.words().to_string(),
+                    };
+                    if let Some(e) = &s.error {
+                        result.push_str(": ");
+                        result.push_str(e);
+                    }
+                    vec![s.summary.clone(), result]
+                })
+                .collect();
+            b.push(Block::Table(vec!["Change".into(), "Result".into()], rows));
+            if !c.connector_scopes.is_empty() {
+                b.push(Block::Fact(
+                    "Connector scopes".into(),
+                    c.connector_scopes.join(" "),
+                    true,
+                ));
+            }
+            if !c.succeeded() {
+                let why = c
+                    .steps
+                    .iter()
+                    .find_map(|s| s.error.as_deref())
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default();
+                left.push(LeftItem::at(
+                    CONFIGURE_NYLAS_STEP,
+                    format!("Run {step_title} again to finish it{why}; what is already done stays as it is."),
+                ));
+            }
+        }
+        None => {
+            b.push(Block::Para(format!(
+                "{step_title} hasn't run in this run of the wizard."
+            )));
+            left.push(LeftItem::at(
+                CONFIGURE_NYLAS_STEP,
+                format!("{step_title}: set up the Microsoft connector and add your callback URIs."),
+            ));
+        }
+    }
 }
 
 /// The changes made, each with how to undo it (every path).

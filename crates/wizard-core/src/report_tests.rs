@@ -126,6 +126,7 @@ fn a_complete_run_reports_everything_and_nothing_is_left() {
         changes: Some(&changes),
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     // Statuses of earlier steps aside (the Azure app wasn't checked here),
     // the facts leave nothing of the Nylas steps to do.
@@ -197,6 +198,7 @@ fn the_json_has_stable_field_names() {
         changes: None,
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     let v: serde_json::Value = serde_json::from_str(&json(&input)).unwrap();
     let keys: std::collections::BTreeSet<&str> =
@@ -228,7 +230,8 @@ fn the_json_has_stable_field_names() {
             "accounts",
             "migrate_scopes",
             "migrate_accounts",
-            "migrate_checklist"
+            "migrate_checklist",
+            "bulk"
         ])
     );
     assert_eq!(v["generated_at"], "1970-01-01T00:00:00Z");
@@ -277,6 +280,7 @@ fn what_is_not_done_is_left_with_the_step_to_go_back_to() {
         changes: Some(&[]),
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     let left = left(&input);
     let at = |step: &str| {
@@ -320,6 +324,7 @@ fn an_invalid_grant_is_left_to_do() {
         changes: None,
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     let texts: Vec<String> = left(&input).into_iter().map(|l| l.text).collect();
     assert!(
@@ -361,6 +366,7 @@ fn no_secret_reaches_the_report_in_any_format() {
         changes: Some(&changes),
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     let texts = [
         render(&input, SummaryFormat::Markdown),
@@ -413,6 +419,7 @@ fn the_summary_part_names_the_client_id_from_the_answers() {
         changes: None,
         v2_secret: None,
         accounts: None,
+        bulk: None,
     };
     let md = render(&input, SummaryFormat::Markdown);
     assert!(

@@ -155,6 +155,10 @@ pub struct SetupReport {
     /// Path D: seed 002's checklist, each item with its state and why.
     #[serde(default)]
     pub migrate_checklist: Option<MigrateChecklist>,
+    /// Path E: the runs' counts, each tenant's admin-consent credential and
+    /// consent, each mailbox's grant (ids and plain reasons only).
+    #[serde(default)]
+    pub bulk: Option<super::BulkReport>,
 }
 
 /// The report as a typed document (serialise it with serde_json).
@@ -289,6 +293,7 @@ pub fn document(input: &ReportInput<'_>) -> SetupReport {
         migrate_scopes: on_migrate.then(|| a.migrate_scopes.clone()).flatten(),
         migrate_accounts: on_migrate.then(|| a.migrate_accounts.clone()).flatten(),
         migrate_checklist: on_migrate.then(|| super::migrate::migrate_checklist(input)),
+        bulk: (p.path == Some(PathId::Bulk)).then(|| super::bulk::bulk_report(input)),
     }
 }
 

@@ -75,6 +75,7 @@ fn input<'a>(
         changes: Some(&[]),
         v2_secret: None,
         accounts: None,
+        bulk: None,
     }
 }
 

@@ -98,6 +98,7 @@ fn report_input<'a>(
         changes: Some(&[]),
         v2_secret: secret,
         accounts,
+        bulk: None,
     }
 }
 
