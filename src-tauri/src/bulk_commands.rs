@@ -95,7 +95,7 @@ pub(crate) fn kept_path(dir: &Path, kind: BulkKind) -> PathBuf {
     })
 }
 
-fn journal_path(dir: &Path, kind: BulkKind) -> PathBuf {
+pub(crate) fn journal_path(dir: &Path, kind: BulkKind) -> PathBuf {
     dir.join(JOURNAL_DIR).join(match kind {
         BulkKind::Credentials => "bulk-credentials.jsonl",
         BulkKind::Grants => "bulk-grants.jsonl",

@@ -12,10 +12,12 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tokio_util::sync::CancellationToken;
+use wizard_core::bulk::{BulkKind, ConsentJournal, TenantRow, UserRow};
 use wizard_core::nylas_v2::teams_auth::journal::{AccountRow, AccountStatus, TeamsJournal};
 use wizard_core::paths::PathId;
 use wizard_core::report::{
-    self, AccountFacts, ChangeFacts, ConfigureFacts, ReportInput, SetupReport, SignInFacts,
+    self, AccountFacts, BulkFacts, ChangeFacts, ConfigureFacts, ReportInput, SetupReport,
+    SignInFacts,
 };
 use wizard_core::secrets::SecretName;
 use wizard_core::state::Progress;
@@ -23,6 +25,7 @@ use wizard_core::summary::{save_set, LastAudit, SummaryFormat, SummaryInput};
 use wizard_core::WizardError;
 
 use crate::app_state::AppState;
+use crate::bulk_commands::{journal_path, kept_path, load, Kept};
 use crate::remote::RemoteCalls;
 use crate::summary_commands::save_dir;
 use crate::test_sign_in_commands::test_sign_in_port;
@@ -76,9 +79,10 @@ async fn configure_now(
 ) -> Option<ConfigureFacts> {
     let progress = state.progress();
     progress.answers.nylas_account.as_ref()?;
+    // Path E's connector has path E's scopes.
     let scopes = progress
         .answers
-        .scope_plan(PathId::V3)
+        .scope_plan(progress.path.unwrap_or(PathId::V3))
         .map(|p| p.scope_names)
         .unwrap_or_default();
     // The same callback port Configure Nylas registered, or its callback
@@ -151,6 +155,23 @@ fn account_facts(row: &AccountRow) -> AccountFacts {
     }
 }
 
+/// Path E's tenants and mailboxes one by one: the lists kept in the data
+/// folder with what the runs' journals and the consent record say.
+fn bulk_facts(state: &AppState) -> BulkFacts {
+    let dir = state.data_dir();
+    let tenants: Kept<TenantRow> = load(&kept_path(&dir, BulkKind::Credentials));
+    let users: Kept<UserRow> = load(&kept_path(&dir, BulkKind::Grants));
+    BulkFacts::gather(
+        tenants.source,
+        &tenants.rows,
+        users.source,
+        &users.rows,
+        &journal_path(&dir, BulkKind::Credentials),
+        &journal_path(&dir, BulkKind::Grants),
+        &ConsentJournal::load(&dir),
+    )
+}
+
 /// The report's text (Markdown, HTML) and document, from everything known.
 async fn build(
     state: &AppState,
@@ -197,9 +218,13 @@ async fn build(
         .map(|c| c.report_facts())
         .collect();
     // Path A's Nylas configuration and test sign-in; B and C have neither.
-    // Path D (migration) reports its connector through its checklist.
+    // Path D (migration) reports its connector through its checklist; path
+    // E has its connector but no test sign-in.
+    let on_bulk = progress.path == Some(PathId::Bulk);
     let (configure, sign_in) = if on_v2 || progress.path == Some(PathId::Migrate) {
         (None, None)
+    } else if on_bulk {
+        (configure_now(state, test_port, cancel).await, None)
     } else {
         (
             configure_now(state, test_port, cancel).await,
@@ -212,6 +237,7 @@ async fn build(
         Some(PathId::Teams) => teams_accounts(state, &progress),
         _ => None,
     };
+    let bulk = on_bulk.then(|| bulk_facts(state));
     let input = ReportInput {
         summary: SummaryInput {
             progress: &progress,
@@ -226,6 +252,7 @@ async fn build(
         changes: Some(&changes),
         v2_secret: path_secret.as_ref().filter(|_| on_v2),
         accounts: accounts.as_deref(),
+        bulk: bulk.as_ref(),
     };
     (
         report::render(&input, SummaryFormat::Markdown),
