@@ -397,6 +397,71 @@ fn tenants_consent_and_mailboxes_in_practice() {
         (0, 2, 1)
     );
 
+    // Done: the report saved as Markdown and JSON says what each tenant
+    // and mailbox came to, from the journals, and holds no secret.
+    call(&w, "go_to_step", json!({"step": "report"})).unwrap();
+    let saved = call(&w, "save_report", json!({})).unwrap();
+    let paths = [&saved["markdown"], &saved["json"]].map(|p| p.as_str().unwrap().to_owned());
+    let [md, js] = paths.clone().map(|p| std::fs::read_to_string(p).unwrap());
+    for p in &paths {
+        std::fs::remove_file(p).unwrap();
+    }
+    for text in [&md, &js] {
+        assert!(
+            !text.contains(API_KEY) && !text.contains(CLIENT_SECRET),
+            "a secret reached the report"
+        );
+    }
+    for want in [
+        "## Microsoft connector",
+        "## Tenants and admin consent",
+        "Last run from tenants.csv: 2 of 2 tenants done (0 created, 2 already there, reused)",
+        "1 of 2 tenants have given admin consent.",
+        "Contoso (contoso.com)",
+        "Admin consent still missing for Fabrikam",
+        "## Mailboxes",
+        "2 of 3 mailboxes done (0 created, 2 already there, reused), 1 failed",
+        "lukas.meier@fabrikam.de",
+        "admin consent",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in\n{md}");
+    }
+    assert!(!md.contains("## Test sign-in"), "{md}");
+    let doc: serde_json::Value = serde_json::from_str(&js).unwrap();
+    let bulk = &doc["bulk"];
+    assert_eq!(bulk["consent"]["consented"], 1, "{bulk}");
+    assert_eq!(bulk["grants_run"]["failed"], 1, "{bulk}");
+    let tenants = bulk["items"]["tenants"].as_array().unwrap();
+    let contoso = tenants
+        .iter()
+        .find(|t| t["tenant"] == "contoso.com")
+        .unwrap();
+    // The last run found it there already; its ID is the one consent was given for.
+    assert_eq!(contoso["result"], "reused", "{contoso}");
+    assert_eq!(
+        contoso["credential_id"], view["links"][0]["credential_id"],
+        "{contoso}"
+    );
+    assert!(contoso["consented_at"].is_string(), "{contoso}");
+    let fabrikam = tenants
+        .iter()
+        .find(|t| t["tenant"] == "fabrikam.de")
+        .unwrap();
+    assert!(fabrikam["consented_at"].is_null(), "{fabrikam}");
+    let mailboxes = bulk["items"]["mailboxes"].as_array().unwrap();
+    assert_eq!(mailboxes.len(), 3);
+    let lukas = mailboxes
+        .iter()
+        .find(|m| m["email"] == "lukas.meier@fabrikam.de")
+        .unwrap();
+    assert_eq!(lukas["result"], "failed", "{lukas}");
+    assert_eq!(lukas["reason"], json!(failed.reason), "{lukas}");
+    assert!(mailboxes
+        .iter()
+        .filter(|m| m["result"] == "created")
+        .all(|m| m["grant_id"].is_string()));
+    assert!(doc["test_sign_in"].is_null());
+
     // Nothing secret in the data folder.
     for entry in walk(dir.path()) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
