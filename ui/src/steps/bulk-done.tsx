@@ -1,12 +1,19 @@
 // Path E, Done: what the tenants, consent and mailboxes steps recorded (the
 // counts Rust keeps in the progress, never an address), each with a way
-// back when something is left, and what to do next.
+// back when something is left; the report to save (Markdown + JSON: each
+// tenant's credential and consent, each mailbox's grant or why it failed,
+// never a secret) and what to do next, both as Rust writes them.
 
 import * as api from '../api';
+import { toWizardError } from '../api';
 import type { BulkRunRecord } from '../bindings/BulkRunRecord';
+import { NextSteps, ReportSave } from '../components/done-parts';
+import { ErrorCard } from '../components/error-card';
 import { StatusIcon } from '../components/status-icon';
+import { useSetupReport } from '../components/use-setup-report';
 import type { StepViewProps } from './types';
 import '../styles/bulk.css';
+import '../styles/done.css';
 
 function runText(r: BulkRunRecord | null, one: string, many: string): string {
   if (r === null) return 'Not done yet.';
@@ -34,13 +41,7 @@ export function BulkDoneStep({ ctx }: StepViewProps) {
     { id: 'grants', text: runText(b.grants, 'mailbox', 'mailboxes') },
   ];
   const allDone = rows.every((r) => status[r.id] === 'done');
-  const goTo = async (step: string) => {
-    try {
-      ctx.applyProgress(await api.goToStep(step));
-    } catch {
-      // The frame shows errors of moves; nothing else to do here.
-    }
-  };
+  const { report, error, loading, load, saving, saved, save, actionError, setActionError, goTo } = useSetupReport(ctx);
   return (
     <div class="bulk-done-step" data-testid="bulk-done">
       <section class="step-section" aria-labelledby="bulk-done-headline">
@@ -66,16 +67,17 @@ export function BulkDoneStep({ ctx }: StepViewProps) {
           })}
         </ul>
       </section>
-      <section class="step-section" aria-labelledby="bulk-done-next">
-        <h2 class="group-title" id="bulk-done-next">
-          What to do next
-        </h2>
-        <ul class="bulk-list">
-          <li>Your app reads each connected mailbox through its Nylas grant, found by the email address.</li>
-          <li>New tenant or new mailboxes later? Add them to your files and run those steps again: what exists is reused.</li>
-          <li>An admin who hasn't consented yet can open their link whenever they are ready; then run Mailboxes again.</li>
-        </ul>
-      </section>
+      <ReportSave
+        help="A Markdown file with each tenant's admin-consent credential and consent and each mailbox's grant (or why it failed), to read or attach to a change ticket, and the same as JSON for tools. It never contains a secret: only where your API key is kept."
+        saving={saving}
+        saved={saved}
+        onSave={() => void save()}
+        onOpenFolder={() => void api.openReportFolder().catch((e: unknown) => setActionError(toWizardError(e)))}
+      >
+        {actionError !== null && <ErrorCard error={actionError} onDismiss={() => setActionError(null)} />}
+      </ReportSave>
+      {error !== null && <ErrorCard error={error} onRetry={() => void load()} busy={loading} />}
+      {report !== null && <NextSteps title="What to do next" next={report.next} ctx={ctx} />}
     </div>
   );
 }
