@@ -177,6 +177,25 @@ impl Drop for Driver {
     }
 }
 
+/// How long one script that waits in the window (for a frame, a settled
+/// layout, the IPC log) may take. WebKitWebDriver does not always end an
+/// asynchronous script at the session's script timeout: when the page stops
+/// drawing frames, `requestAnimationFrame` never calls back and the
+/// command never answers, so every such wait is bounded here.
+pub const SCRIPT_BOUND: Duration = Duration::from_secs(30);
+
+/// Await a WebDriver command for at most `bound`, panicking with `what`
+/// (what the test was waiting for) instead of hanging the test run.
+pub async fn bounded<T>(
+    bound: Duration,
+    what: &str,
+    fut: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::time::timeout(bound, fut)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: no answer from the window within {bound:?}"))
+}
+
 /// A CSS locator for a `data-testid`.
 pub fn tid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
@@ -253,13 +272,17 @@ pub async fn resize(c: &Client, width: u32, height: u32) {
     c.set_window_size(width, height)
         .await
         .expect("resize the window");
-    c.execute_async(
-        "const [w, done] = [arguments[0], arguments[arguments.length - 1]];
-         const tick = () => window.innerWidth === w
-           ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
-           : requestAnimationFrame(tick);
-         tick();",
-        vec![json!(width)],
+    bounded(
+        SCRIPT_BOUND,
+        &format!("a frame at the new size {width}×{height}"),
+        c.execute_async(
+            "const [w, done] = [arguments[0], arguments[arguments.length - 1]];
+             const tick = () => window.innerWidth === w
+               ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
+               : requestAnimationFrame(tick);
+             tick();",
+            vec![json!(width)],
+        ),
     )
     .await
     .expect("a frame at the new size");
@@ -269,7 +292,7 @@ pub async fn resize(c: &Client, width: u32, height: u32) {
 pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     // After animations and transitions settle, and a painted frame, so the
     // picture shows what the admin ends up seeing, not a moment mid-way.
-    c.execute_async(
+    let settle = c.execute_async(
         "const done = arguments[arguments.length - 1];
          let called = false;
          const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -288,10 +311,51 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
          const running = (document.getAnimations ? document.getAnimations() : []).filter(shown);
          Promise.all(running.map((a) => a.finished.catch(() => null))).then(settle);",
         vec![],
+    );
+    bounded(
+        SCRIPT_BOUND,
+        &format!("screenshot {name}: animations settling and a painted frame"),
+        settle,
     )
     .await
     .expect("animations settle before the screenshot");
-    let png = c.screenshot().await.expect("screenshot");
+    // WebKitGTK answers a window screenshot after the next painted update,
+    // and, painting without accelerated compositing (commit 3911990), a
+    // page with nothing left to repaint never sends one: the command never
+    // answers. So a 1-pixel, all-but-transparent dot in a corner changes
+    // each frame until the picture is taken (or for 3 s), and then goes.
+    c.execute(
+        "const dot = document.createElement('div');
+         dot.setAttribute('aria-hidden', 'true');
+         dot.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+         document.documentElement.appendChild(dot);
+         window.__shotDot = dot;
+         const end = performance.now() + 3000;
+         let n = 0;
+         const tick = () => {
+           if (!dot.isConnected) return;
+           dot.style.background = n++ % 2 ? 'rgba(255,255,255,0.01)' : 'rgba(0,0,0,0.01)';
+           if (performance.now() < end) requestAnimationFrame(tick); else dot.remove();
+         };
+         requestAnimationFrame(tick);
+         return true;",
+        vec![],
+    )
+    .await
+    .expect("keep the window painting for the screenshot");
+    let png = bounded(
+        SCRIPT_BOUND,
+        &format!("screenshot {name}: the picture"),
+        c.screenshot(),
+    )
+    .await
+    .expect("screenshot");
+    c.execute(
+        "if (window.__shotDot) { window.__shotDot.remove(); } return true;",
+        vec![],
+    )
+    .await
+    .expect("the dot goes after the screenshot");
     assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
     let path = screenshot_dir().join(format!("{name}.png"));
     std::fs::write(&path, png).expect("write screenshot");
@@ -321,8 +385,10 @@ pub async fn scroll_to(c: &Client, id: &str) {
 /// after its first paint (the Azure app step's preset choice) moves what is
 /// below it; a click computed before that shift lands on something else.
 pub async fn center_when_still(c: &Client, css: &str) {
-    let still = c
-        .execute_async(
+    let still = bounded(
+        SCRIPT_BOUND,
+        &format!("{css} staying put on the page"),
+        c.execute_async(
             "const [css, done] = arguments;
              let last = null, same = 0;
              const tick = () => {
@@ -337,9 +403,10 @@ pub async fn center_when_still(c: &Client, css: &str) {
              };
              tick();",
             vec![json!(css)],
-        )
-        .await
-        .expect("wait for the element to stay put");
+        ),
+    )
+    .await
+    .expect("wait for the element to stay put");
     assert_eq!(still, json!(true), "{css} is on the page");
 }
 
@@ -405,17 +472,20 @@ pub async fn record_ipc(c: &Client) {
 /// The answers recorded since [`record_ipc`] (each as JSON text).
 pub async fn ipc_log(c: &Client) -> Vec<String> {
     // Bodies still being read are waited for (a condition, not a delay).
-    let v = c
-        .execute_async(
+    let v = bounded(
+        SCRIPT_BOUND,
+        "the IPC log's answers being read",
+        c.execute_async(
             "const done = arguments[arguments.length - 1];
              const tick = () => (window.__ipcPending || 0) === 0
                ? done(window.__ipcLog || [])
                : setTimeout(tick, 10);
              tick();",
             vec![],
-        )
-        .await
-        .expect("read the IPC log");
+        ),
+    )
+    .await
+    .expect("read the IPC log");
     v.as_array()
         .expect("a list")
         .iter()
