@@ -15,9 +15,7 @@ use wizard_e2e::practice::{
     assert_no_secret_anywhere, click, create_practice_app, next_step, scroll_top,
     start_practice_path,
 };
-use wizard_e2e::{
-    click_step, record_ipc, screenshot, text_of, wait_for, wait_for_status, wait_for_text, Driver,
-};
+use wizard_e2e::{record_ipc, screenshot, text_of, wait_for, wait_for_status, Driver};
 
 /// The practice Nylas API key (crates/sandbox/scenarios/practice.json).
 const API_KEY: &str = "nyk_v0_practice_us_contoso_7Hq2Lm9Xw4Rb8Tz1";
@@ -213,9 +211,22 @@ async fn path_e_from_the_welcome_screen_to_a_finished_batch() {
     );
     scroll_top(&c, "bulk-grants-items").await;
     screenshot(&c, "12-E10b-mailboxes-each").await;
-    // Done (past the v2 service accounts step, which is for v2 setups).
-    click_step(&c, "report").await;
-    wait_for_text(&c, "current-step-title", "Done").await;
+    // The v2 service accounts step says up front it is only for existing
+    // v2 setups; nothing to do there on a new setup, so on to Done.
+    next_step(&c, "v2 service accounts").await;
+    wait_for_status(&c, "grants", "needs-attention").await;
+    let notice = text_of(&c, "sa-only-existing").await;
+    assert!(
+        notice.contains("only for setups that already have a Nylas v2 Office 365 service account"),
+        "{notice}"
+    );
+    assert!(notice.contains("You can skip this step."), "{notice}");
+    assert!(c
+        .find(Locator::Css("[data-testid=\"sa-service\"]"))
+        .await
+        .is_err());
+    screenshot(&c, "12-E10c-service-accounts").await;
+    next_step(&c, "Done").await;
     wait_for_status(&c, "grants", "needs-attention").await;
 
     // Done: what each step recorded.
