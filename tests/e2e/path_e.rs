@@ -243,6 +243,71 @@ async fn path_e_from_the_welcome_screen_to_a_finished_batch() {
         .contains("2 of 3 mailboxes done (2 new, 0 already there), 1 failed."));
     screenshot(&c, "12-E11-done").await;
 
+    // The report: saved as Markdown + JSON, each tenant's credential and
+    // consent and each mailbox's grant in it, no secret.
+    wizard_e2e::scroll_to(&c, "done-save-button").await;
+    click(&c, "done-save-button").await;
+    let md = text_of(&c, "done-saved-markdown").await;
+    let js = text_of(&c, "done-saved-json").await;
+    let texts: Vec<String> = [&md, &js]
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}")))
+        .collect();
+    std::fs::write(
+        wizard_e2e::screenshot_dir().join("12-E-report.md"),
+        &texts[0],
+    )
+    .unwrap();
+    for p in [&md, &js] {
+        std::fs::remove_file(p).unwrap();
+    }
+    for want in [
+        "## Microsoft connector",
+        "## Tenants and admin consent",
+        "2 of 2 tenants done (2 created, 0 already there, reused)",
+        "1 of 2 tenants have given admin consent.",
+        "Contoso (contoso.com)",
+        "Fabrikam (fabrikam.de)",
+        "Admin consent still missing for Fabrikam",
+        "## Mailboxes",
+        "2 of 3 mailboxes done (2 created, 0 already there, reused), 1 failed",
+        "megan.bowen@contoso.com",
+        "Failed: ",
+    ] {
+        assert!(texts[0].contains(want), "{want} in\n{}", texts[0]);
+    }
+    assert!(!texts[0].contains("## Test sign-in"), "{}", texts[0]);
+    let doc: serde_json::Value = serde_json::from_str(&texts[1]).unwrap();
+    assert_eq!(doc["path"], "bulk");
+    let bulk = &doc["bulk"];
+    let tenants = bulk["items"]["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 2, "{bulk}");
+    let tenant = |t: &str| tenants.iter().find(|x| x["tenant"] == t).unwrap();
+    assert_eq!(tenant("contoso.com")["result"], "created");
+    assert!(tenant("contoso.com")["credential_id"].is_string());
+    assert!(tenant("contoso.com")["consented_at"].is_string());
+    assert!(tenant("fabrikam.de")["consented_at"].is_null());
+    let mailboxes = bulk["items"]["mailboxes"].as_array().unwrap();
+    let lukas = mailboxes
+        .iter()
+        .find(|m| m["email"] == "lukas.meier@fabrikam.de")
+        .unwrap();
+    assert_eq!(lukas["result"], "failed", "{lukas}");
+    assert!(
+        lukas["reason"].as_str().unwrap().contains("admin consent"),
+        "{lukas}"
+    );
+    assert_eq!(bulk["grants_run"]["failed"], 1);
+    for t in &texts {
+        assert!(!t.contains(API_KEY), "the API key reached the report");
+        assert!(
+            !t.contains(NEW_SECRET_PREFIX),
+            "the client secret reached the report"
+        );
+    }
+    wizard_e2e::scroll_to(&c, "done-saved").await;
+    screenshot(&c, "12-E12-done-saved").await;
+
     let progress = std::fs::read_to_string(data.path().join("practice/progress.json")).unwrap();
     let client_id = serde_json::from_str::<serde_json::Value>(&progress).unwrap()["answers"]
         ["client_id"]
