@@ -419,7 +419,7 @@ pub(super) fn next_steps() -> Vec<NextStep> {
             doc: doc("Nylas documentation", DocTopic::NylasDocs),
         },
         NextStep {
-            text: "New tenants or mailboxes later? Add them to your files and run those steps again (or `nylas-ms-setup bulk`): what exists is reused.".into(),
+            text: "New tenants or mailboxes later? Add them to your files and run those steps again (or the nylas-ms-setup bulk command): what exists is reused.".into(),
             doc: doc("Nylas dashboard", DocTopic::NylasDashboard),
         },
         NextStep {
