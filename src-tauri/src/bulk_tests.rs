@@ -415,12 +415,12 @@ fn tenants_consent_and_mailboxes_in_practice() {
     for want in [
         "## Microsoft connector",
         "## Tenants and admin consent",
-        "Last run from tenants.csv: 2 of 2 tenants done (0 created, 2 already there, reused)",
+        "2 of 2 tenants done (0 created, 2 already there and reused).",
         "1 of 2 tenants have given admin consent.",
         "Contoso (contoso.com)",
         "Admin consent still missing for Fabrikam",
         "## Mailboxes",
-        "2 of 3 mailboxes done (0 created, 2 already there, reused), 1 failed",
+        "2 of 3 mailboxes done (0 created, 2 already there and reused), 1 failed.",
         "lukas.meier@fabrikam.de",
         "admin consent",
     ] {

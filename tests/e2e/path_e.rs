@@ -264,13 +264,13 @@ async fn path_e_from_the_welcome_screen_to_a_finished_batch() {
     for want in [
         "## Microsoft connector",
         "## Tenants and admin consent",
-        "2 of 2 tenants done (2 created, 0 already there, reused)",
+        "2 of 2 tenants done (2 created, 0 already there and reused).",
         "1 of 2 tenants have given admin consent.",
         "Contoso (contoso.com)",
         "Fabrikam (fabrikam.de)",
         "Admin consent still missing for Fabrikam",
         "## Mailboxes",
-        "2 of 3 mailboxes done (2 created, 0 already there, reused), 1 failed",
+        "2 of 3 mailboxes done (2 created, 0 already there and reused), 1 failed.",
         "megan.bowen@contoso.com",
         "Failed: ",
     ] {

@@ -227,11 +227,12 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 /// One run's counts in a sentence.
 fn run_words(r: &BulkRunRecord, one: &str, many: &str) -> String {
     let mut s = format!(
-        "Last run{}: {} of {} done ({} created, {} already there, reused)",
+        "Last run{} on {}: {} of {} done ({} created, {} already there and reused)",
         r.source
             .as_deref()
             .map(|s| format!(" from {s}"))
             .unwrap_or_default(),
+        when(&r.at),
         r.created + r.reused,
         plural(r.total, one, many),
         r.created,
@@ -243,7 +244,7 @@ fn run_words(r: &BulkRunRecord, one: &str, many: &str) -> String {
     if r.cancelled {
         s.push_str(", stopped before the end");
     }
-    s.push_str(&format!(" ({}).", when(&r.at)));
+    s.push('.');
     s
 }
 
