@@ -161,12 +161,18 @@ impl Driver {
             "tauri:options".into(),
             json!({"application": app_binary(), "args": args}),
         );
-        ClientBuilder::rustls()
-            .expect("a WebDriver client")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session on the app")
+        // An app that exits while starting (e.g. its single-instance check
+        // failing) leaves the new session unanswered: bounded.
+        bounded(
+            Duration::from_secs(60),
+            "a WebDriver session on the app (did it exit while starting?)",
+            ClientBuilder::rustls()
+                .expect("a WebDriver client")
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{}", self.port)),
+        )
+        .await
+        .expect("a WebDriver session on the app")
     }
 }
 
