@@ -7,6 +7,7 @@
 //! never a silent pass.
 
 use std::net::TcpListener;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -154,6 +155,10 @@ impl Driver {
 
     /// Open the app with its own data folder and extra arguments.
     pub async fn open_app(&self, data_dir: &Path, extra_args: &[&str]) -> Client {
+        // A window closed a moment ago may still be exiting: one started on
+        // the same folder now would hand over to it (single instance) and
+        // exit, leaving the session unanswered.
+        wait_until_no_app_on(data_dir).await;
         let mut args = vec!["--data-dir".to_string(), data_dir.display().to_string()];
         args.extend(extra_args.iter().map(|s| s.to_string()));
         let mut caps = serde_json::Map::new();
@@ -180,6 +185,41 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Wait (polling the process table, with a deadline) until no process of
+/// the app runs with `--data-dir <data_dir>`.
+async fn wait_until_no_app_on(data_dir: &Path) {
+    let app = app_binary();
+    let app_name = app.file_name().map(|n| n.to_os_string());
+    let dir = data_dir.as_os_str().as_encoded_bytes().to_vec();
+    let running = || {
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return false;
+        };
+        procs.flatten().any(|p| {
+            let Ok(cmdline) = std::fs::read(p.path().join("cmdline")) else {
+                return false;
+            };
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            let is_app = args.first().is_some_and(|a| {
+                Path::new(std::ffi::OsStr::from_bytes(a)).file_name() == app_name.as_deref()
+            });
+            is_app
+                && args
+                    .windows(2)
+                    .any(|w| w[0] == b"--data-dir" && w[1] == dir.as_slice())
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while running() {
+        assert!(
+            Instant::now() < deadline,
+            "the app on {} did not exit within 30 s of its window closing",
+            data_dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
