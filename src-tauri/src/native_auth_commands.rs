@@ -122,6 +122,27 @@ pub(crate) fn allowed(raw: &str, practice_base: Option<&Url>) -> Result<Url> {
     }
 }
 
+/// Open a started sign-in's Microsoft page in the browser (checked by
+/// [`allowed`]); the URL, and whether it opened (the window then offers it).
+pub(crate) async fn open_sign_in(
+    state: &AppState,
+    endpoints: &wizard_core::endpoints::Endpoints,
+    flow: &UserSignIn,
+    what: &str,
+) -> (String, bool) {
+    let practice = state.practice_info().await.enabled;
+    let base = practice.then(|| endpoints.microsoft_login.clone());
+    let authorize_url = flow.authorize_url().to_string();
+    let opened = match allowed(&authorize_url, base.as_ref()).and_then(|u| open_browser(&u)) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!("{what} sign-in page not opened: {}", e.message);
+            false
+        }
+    };
+    (authorize_url, opened)
+}
+
 pub(crate) fn open_browser(url: &Url) -> Result<()> {
     #[cfg(test)]
     {
@@ -213,16 +234,8 @@ pub async fn start_native_auth<R: Runtime>(
     secrets(&state).await?;
     let remote = state.remote().await?;
     let flow = UserSignIn::start(&remote.endpoints, &plan).await?;
-    let practice = state.practice_info().await.enabled;
-    let base = practice.then(|| remote.endpoints.microsoft_login.clone());
-    let authorize_url = flow.authorize_url().to_string();
-    let opened = match allowed(&authorize_url, base.as_ref()).and_then(|u| open_browser(&u)) {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!("native-auth sign-in page not opened: {}", e.message);
-            false
-        }
-    };
+    let (authorize_url, opened) =
+        open_sign_in(&state, &remote.endpoints, &flow, "native-auth").await;
     *session.pending.lock().await = Some((flow, plan.clone()));
     Ok(NativeAuthStarted {
         authorize_url,

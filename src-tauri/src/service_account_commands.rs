@@ -21,7 +21,7 @@ use wizard_core::nylas_v2::service_account::{
 use wizard_core::WizardError;
 
 use crate::app_state::AppState;
-use crate::native_auth_commands::{allowed, open_browser, port, secrets};
+use crate::native_auth_commands::{open_sign_in, port, secrets};
 use crate::remote::RemoteCalls;
 
 type Result<T> = std::result::Result<T, WizardError>;
@@ -113,16 +113,8 @@ pub async fn start_service_accounts<R: Runtime>(
     secrets(&state).await?;
     let remote = state.remote().await?;
     let flow = UserSignIn::start(&remote.endpoints, &service_account::sign_in_plan(&plan)).await?;
-    let practice = state.practice_info().await.enabled;
-    let base = practice.then(|| remote.endpoints.microsoft_login.clone());
-    let authorize_url = flow.authorize_url().to_string();
-    let opened = match allowed(&authorize_url, base.as_ref()).and_then(|u| open_browser(&u)) {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!("service-account sign-in page not opened: {}", e.message);
-            false
-        }
-    };
+    let (authorize_url, opened) =
+        open_sign_in(&state, &remote.endpoints, &flow, "service-account").await;
     *session.pending.lock().await = Some((flow, plan.clone()));
     Ok(ServiceAccountStarted {
         authorize_url,
