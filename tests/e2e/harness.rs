@@ -212,8 +212,12 @@ async fn wait_until_no_app_on(data_dir: &Path) {
                     .any(|w| w[0] == b"--data-dir" && w[1] == dir.as_slice())
         })
     };
+    // Its process can leave the process table's command line (memory
+    // released) while its D-Bus connection is still open, so the
+    // single-instance name on the session bus is waited for too.
+    let name = single_instance_name(data_dir);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while running() {
+    while running() || bus_has_name(&name) {
         assert!(
             Instant::now() < deadline,
             "the app on {} did not exit within 30 s of its window closing",
@@ -221,6 +225,39 @@ async fn wait_until_no_app_on(data_dir: &Path) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The D-Bus name the app's single-instance lock holds for a data folder
+/// (as `src-tauri/src/lib.rs` names it: FNV-1a of the absolute path).
+fn single_instance_name(data_dir: &Path) -> String {
+    let dir = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let hash = dir
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("com.nylas.ms_setup_wizard.d{hash:016x}.SingleInstance")
+}
+
+/// Whether the session bus has `name` (false when there is no bus to ask).
+fn bus_has_name(name: &str) -> bool {
+    Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.DBus",
+            "--object-path",
+            "/org/freedesktop/DBus",
+            "--method",
+            "org.freedesktop.DBus.NameHasOwner",
+            name,
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("true"))
 }
 
 /// How long one script that waits in the window (for a frame, a settled
