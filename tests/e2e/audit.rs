@@ -204,6 +204,9 @@ async fn audit_pasted_manifest(c: &Client) {
 async fn diagnose_50011(c: &Client) {
     wait_for(c, "diagnose-button").await.click().await.unwrap();
     wait_for(c, "diagnose-dialog").await;
+    // The dialog opens with a movement: type only once the field stays put
+    // (WebKitWebDriver refused the keys once, mid-way, in CI).
+    wizard_e2e::center_when_still(c, &tid("diagnose-input")).await;
     let input = wait_for(c, "diagnose-input").await;
     input.send_keys(AADSTS50011).await.unwrap();
     wait_for(c, "diagnose-submit").await.click().await.unwrap();
