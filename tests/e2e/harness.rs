@@ -455,6 +455,8 @@ pub async fn enter_practice_mode(c: &Client) {
 /// Bring an element to the middle of the window, as an admin scrolling to
 /// it would (WebKitWebDriver won't type into a field under the footer).
 pub async fn scroll_to(c: &Client, id: &str) {
+    // The element may not be drawn yet (the script would throw on null).
+    wait_for(c, id).await;
     c.execute(
         "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;",
         vec![json!(tid(id))],
